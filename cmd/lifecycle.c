@@ -1,0 +1,278 @@
+/* create, start, run, kill, delete. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+enum {
+	OPT_BUNDLE = 'b',
+	OPT_DETACH = 'd',
+	OPT_CONSOLE_SOCKET = 256,
+	OPT_PID_FILE,
+	OPT_NO_PIVOT,
+	OPT_NO_NEW_KEYRING,
+	OPT_PRESERVE_FDS,
+	OPT_KEEP,
+	OPT_NO_SUBREAPER,
+	OPT_PIDFD_SOCKET,
+	OPT_HELP = 'h',
+};
+
+static const struct option create_options[] = {
+	{ "bundle", required_argument, NULL, OPT_BUNDLE },
+	{ "console-socket", required_argument, NULL, OPT_CONSOLE_SOCKET },
+	{ "pid-file", required_argument, NULL, OPT_PID_FILE },
+	{ "no-pivot", no_argument, NULL, OPT_NO_PIVOT },
+	{ "no-new-keyring", no_argument, NULL, OPT_NO_NEW_KEYRING },
+	{ "preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS },
+	{ "pidfd-socket", required_argument, NULL, OPT_PIDFD_SOCKET },
+	{ "detach", no_argument, NULL, OPT_DETACH },
+	{ "keep", no_argument, NULL, OPT_KEEP },
+	{ "no-subreaper", no_argument, NULL, OPT_NO_SUBREAPER },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+#define CREATE_FLAGS_HELP \
+	"   --bundle value, -b value  path to the root of the bundle directory, defaults to the current directory\n" \
+	"   --console-socket value    path to an AF_UNIX socket which will receive a file descriptor referencing the master end of the console's pseudoterminal\n" \
+	"   --pid-file value          specify the file to write the process id to\n" \
+	"   --no-pivot                do not use pivot root to jail process inside rootfs.  This should be used whenever the rootfs is on top of a ramdisk\n" \
+	"   --no-new-keyring          do not create a new session keyring for the container.  This will cause the container to inherit the calling processes session key\n" \
+	"   --preserve-fds value      Pass N additional file descriptors to the container (stdio + $LISTEN_FDS + N in total) (default: 0)\n"
+
+typedef struct create_args {
+	skiff_context ctx;
+	bool detach;
+} create_args;
+
+static int parse_create(const cli_command *cmd, const cli_globals *g, int argc, char **argv,
+			bool allow_detach, create_args *out)
+{
+	int opt;
+
+	memset(out, 0, sizeof(*out));
+	cli_context_init(&out->ctx, g);
+	while ((opt = getopt_long_only(argc, argv, "+b:dh", create_options, NULL)) != -1) {
+		switch (opt) {
+		case OPT_BUNDLE:
+			out->ctx.bundle = optarg;
+			break;
+		case OPT_CONSOLE_SOCKET:
+			out->ctx.console_socket = optarg;
+			break;
+		case OPT_PID_FILE:
+			out->ctx.pid_file = optarg;
+			break;
+		case OPT_NO_PIVOT:
+			out->ctx.no_pivot = true;
+			break;
+		case OPT_NO_NEW_KEYRING:
+			out->ctx.no_new_keyring = true;
+			break;
+		case OPT_PRESERVE_FDS: {
+			char *end;
+			long n;
+
+			errno = 0;
+			n = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || n < 0 || n > 65536)
+				return cli_usage_error(cmd, "invalid --preserve-fds \"%s\"", optarg);
+			out->ctx.preserve_fds = (int)n;
+			break;
+		}
+		case OPT_DETACH:
+			if (!allow_detach)
+				return cli_usage_error(cmd, "unknown option --detach");
+			out->detach = true;
+			break;
+		case OPT_KEEP:
+		case OPT_NO_SUBREAPER:
+		case OPT_PIDFD_SOCKET:
+			if (!allow_detach && opt != OPT_PIDFD_SOCKET)
+				return cli_usage_error(cmd, "unknown option \"%s\"", argv[optind - 1]);
+			break; /* accepted for runc compatibility */
+		case OPT_HELP:
+			cli_help(cmd);
+			return -1;
+		default:
+			return cli_usage_error(cmd, "unknown option \"%s\"", argv[optind - 1]);
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage_error(cmd, "requires exactly 1 argument, the container id");
+	out->ctx.id = argv[optind];
+	return 0;
+}
+
+static int run_create(const cli_globals *g, int argc, char **argv)
+{
+	create_args a;
+	skiff_error err;
+	int rc = parse_create(&cmd_create, g, argc, argv, false, &a);
+
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (skiff_container_create(&a.ctx, NULL, &err) < 0)
+		return cli_fail(&err);
+	return 0;
+}
+
+static int run_run(const cli_globals *g, int argc, char **argv)
+{
+	create_args a;
+	skiff_error err;
+	int status = 0, rc = parse_create(&cmd_run, g, argc, argv, true, &a);
+
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (skiff_container_run(&a.ctx, NULL, a.detach, &status, &err) < 0)
+		return cli_fail(&err);
+	return a.detach ? 0 : status;
+}
+
+/* Commands that take only an id, and maybe a few boolean flags. */
+static int parse_id(const cli_command *cmd, const cli_globals *g, int argc, char **argv,
+		    const char *shortopts, const struct option *flags, bool *flag_values, int max_args,
+		    skiff_context *ctx, char ***rest, int *rest_count)
+{
+	int opt;
+
+	cli_context_init(ctx, g);
+	while ((opt = getopt_long_only(argc, argv, shortopts, flags, NULL)) != -1) {
+		if (opt == 'h') {
+			cli_help(cmd);
+			return -1;
+		}
+		/* Each command has at most one boolean flag: value 0 or its short letter. */
+		if (flag_values && (opt == 0 || opt == 'a' || opt == 'f')) {
+			flag_values[0] = true;
+			continue;
+		}
+		return cli_usage_error(cmd, "unknown option \"%s\"", argv[optind - 1]);
+	}
+	if (optind >= argc || argc - optind > max_args)
+		return cli_usage_error(cmd, max_args == 1 ? "requires exactly 1 argument, the container id"
+							   : "requires the container id");
+	ctx->id = argv[optind];
+	*rest = argv + optind + 1;
+	*rest_count = argc - optind - 1;
+	return 0;
+}
+
+static int run_start(const cli_globals *g, int argc, char **argv)
+{
+	static const struct option flags[] = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
+	skiff_context ctx;
+	skiff_error err;
+	char **rest;
+	int n, rc = parse_id(&cmd_start, g, argc, argv, "+h", flags, NULL, 1, &ctx, &rest, &n);
+
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (skiff_container_start(&ctx, &err) < 0)
+		return cli_fail(&err);
+	return 0;
+}
+
+static int run_kill(const cli_globals *g, int argc, char **argv)
+{
+	static const struct option flags[] = {
+		{ "all", no_argument, NULL, 0 },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool values[8] = { false };
+	skiff_context ctx;
+	skiff_error err;
+	int signo = 15, n;
+	char **rest;
+	int rc = parse_id(&cmd_kill, g, argc, argv, "+ha", flags, values, 2, &ctx, &rest, &n);
+
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (n == 1 && skiff_signal_parse(rest[0], &signo, &err) < 0)
+		return cli_fail(&err);
+	if (skiff_container_kill(&ctx, signo, values[0], &err) < 0)
+		return cli_fail(&err);
+	return 0;
+}
+
+static int run_delete(const cli_globals *g, int argc, char **argv)
+{
+	static const struct option flags[] = {
+		{ "force", no_argument, NULL, 0 },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool values[8] = { false };
+	skiff_context ctx;
+	skiff_error err;
+	char **rest;
+	int n, rc = parse_id(&cmd_delete, g, argc, argv, "+hf", flags, values, 1, &ctx, &rest, &n);
+
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (skiff_container_delete(&ctx, values[0], &err) < 0)
+		return cli_fail(&err);
+	return 0;
+}
+
+const cli_command cmd_create = {
+	"create", "create a container", "[command options] <container-id>",
+	"DESCRIPTION:\n"
+	"   The create command creates an instance of a container for a bundle. The bundle\n"
+	"   is a directory with a specification file named \"config.json\" and a root\n"
+	"   filesystem. The container's init waits until 'skiff start' lets it run the\n"
+	"   process of the config.\n\n"
+	"OPTIONS:\n" CREATE_FLAGS_HELP,
+	run_create,
+};
+
+const cli_command cmd_run = {
+	"run", "create and run a container", "[command options] <container-id>",
+	"DESCRIPTION:\n"
+	"   The run command creates an instance of a container for a bundle and starts it.\n"
+	"   Without --detach it waits for the container's process, forwards signals to it,\n"
+	"   deletes the container, and exits with the process's status (128+N when killed\n"
+	"   by signal N).\n\n"
+	"OPTIONS:\n"
+	"   --detach, -d              detach from the container's process\n" CREATE_FLAGS_HELP,
+	run_run,
+};
+
+const cli_command cmd_start = {
+	"start", "executes the user defined process in a created container", "<container-id>",
+	"DESCRIPTION:\n"
+	"   The start command executes the user defined process in a created container.\n",
+	run_start,
+};
+
+const cli_command cmd_kill = {
+	"kill", "kill sends the specified signal (default: SIGTERM) to the container's init process",
+	"[command options] <container-id> [signal]",
+	"DESCRIPTION:\n"
+	"   The signal is a name (KILL, SIGKILL) or a number (9).\n\n"
+	"EXAMPLE:\n"
+	"   # skiff kill ubuntu01 KILL\n\n"
+	"OPTIONS:\n"
+	"   --all, -a  send the specified signal to all processes inside the container\n",
+	run_kill,
+};
+
+const cli_command cmd_delete = {
+	"delete", "delete any resources held by the container often used with detached container",
+	"[command options] <container-id>",
+	"DESCRIPTION:\n"
+	"   The delete command deletes any resources held by the container.\n\n"
+	"EXAMPLE:\n"
+	"   # skiff delete ubuntu01\n\n"
+	"OPTIONS:\n"
+	"   --force, -f  Forcibly deletes the container if it is still running (uses SIGKILL)\n",
+	run_delete,
+};
+

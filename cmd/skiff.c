@@ -1,0 +1,162 @@
+/*
+ * skiff: an OCI container runtime with runc's command line.
+ * Global flags come before the command, as with runc.
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "config.h"
+
+static const cli_command *const commands[] = {
+	&cmd_create, &cmd_delete, &cmd_kill, &cmd_list, &cmd_run, &cmd_spec, &cmd_start, &cmd_state,
+};
+
+static void print_version(void)
+{
+	printf("skiff version %s\ncommit: %s\nspec: %s\n", PACKAGE_VERSION, SKIFF_GIT_COMMIT,
+	       SKIFF_OCI_VERSION);
+}
+
+static void print_main_help(FILE *out)
+{
+	fprintf(out,
+		"NAME:\n"
+		"   skiff - Open Container Initiative runtime\n\n"
+		"skiff is a command line client for running applications packaged according to\n"
+		"the Open Container Initiative (OCI) format and is a compliant implementation of the\n"
+		"Open Container Initiative specification.\n\n"
+		"Containers are configured using bundles. A bundle for a container is a directory\n"
+		"that includes a specification file named \"config.json\" and a root filesystem.\n\n"
+		"USAGE:\n"
+		"   skiff [global options] command [command options] [arguments...]\n\n"
+		"VERSION:\n"
+		"   %s\n"
+		"commit: %s\n"
+		"spec: %s\n\n"
+		"COMMANDS:\n",
+		PACKAGE_VERSION, SKIFF_GIT_COMMIT, SKIFF_OCI_VERSION);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "   %-9s %s\n", commands[i]->name, commands[i]->summary);
+	fprintf(out,
+		"   help      Shows a list of commands or help for one command\n\n"
+		"GLOBAL OPTIONS:\n"
+		"   --debug             enable debug logging\n"
+		"   --log value         set the log file to write skiff logs to (default is '/dev/stderr')\n"
+		"   --log-format value  set the log format ('text' (default), or 'json') (default: \"text\")\n"
+		"   --root value        root directory for storage of container state (this should be located in tmpfs) (default: \"" SKIFF_DEFAULT_ROOT "\")\n"
+		"   --systemd-cgroup    enable systemd cgroup support, expects cgroupsPath to be of form \"slice:prefix:name\" for e.g. \"system.slice:skiff:434234\"\n"
+		"   --help, -h          show help\n"
+		"   --version, -v       print the version\n");
+}
+
+int cli_help(const cli_command *cmd)
+{
+	printf("NAME:\n   skiff %s - %s\n\nUSAGE:\n   skiff %s %s\n\n%s", cmd->name, cmd->summary,
+	       cmd->name, cmd->usage, cmd->help);
+	return 0;
+}
+
+int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	cli_fail_text("%s: %s (see 'skiff %s --help')", cmd->name, msg, cmd->name);
+	return 1;
+}
+
+void cli_context_init(skiff_context *ctx, const cli_globals *g)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->root = g->root;
+	ctx->systemd_cgroup = g->systemd_cgroup;
+}
+
+static const cli_command *find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(commands[i]->name, name))
+			return commands[i];
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD, OPT_ROOTLESS,
+	       OPT_CRIU };
+	static const struct option options[] = {
+		{ "root", required_argument, NULL, OPT_ROOT },
+		{ "log", required_argument, NULL, OPT_LOG },
+		{ "log-format", required_argument, NULL, OPT_LOG_FORMAT },
+		{ "debug", no_argument, NULL, OPT_DEBUG },
+		{ "systemd-cgroup", no_argument, NULL, OPT_SYSTEMD },
+		{ "rootless", required_argument, NULL, OPT_ROOTLESS },
+		{ "criu", required_argument, NULL, OPT_CRIU },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 },
+	};
+	cli_globals g = { .root = SKIFF_DEFAULT_ROOT };
+	const cli_command *cmd;
+	int opt, rc;
+
+	opterr = 0;
+	while ((opt = getopt_long_only(argc, argv, "+hv", options, NULL)) != -1) {
+		switch (opt) {
+		case OPT_ROOT:
+			g.root = optarg;
+			break;
+		case OPT_LOG:
+			g.log_path = optarg;
+			break;
+		case OPT_LOG_FORMAT:
+			if (strcmp(optarg, "text") && strcmp(optarg, "json"))
+				return cli_fail_text("invalid log format \"%s\": expected text or json", optarg);
+			g.log_json = !strcmp(optarg, "json");
+			break;
+		case OPT_DEBUG:
+			g.debug = true;
+			break;
+		case OPT_SYSTEMD:
+			g.systemd_cgroup = true;
+			break;
+		case OPT_ROOTLESS:
+		case OPT_CRIU:
+			break; /* accepted for runc compatibility */
+		case 'h':
+			print_main_help(stdout);
+			return 0;
+		case 'v':
+			print_version();
+			return 0;
+		default:
+			return cli_fail_text("unknown global option \"%s\" (see 'skiff --help')",
+					     argv[optind - 1]);
+		}
+	}
+	if (optind >= argc) {
+		print_main_help(stderr);
+		return 1;
+	}
+	cli_log_open(&g);
+	if (!strcmp(argv[optind], "help")) {
+		cmd = optind + 1 < argc ? find_command(argv[optind + 1]) : NULL;
+		rc = cmd ? cli_help(cmd) : (print_main_help(stdout), 0);
+	} else if ((cmd = find_command(argv[optind]))) {
+		int first = optind;
+
+		optind = 0; /* GNU getopt: start afresh for the command's flags */
+		rc = cmd->run(&g, argc - first, argv + first);
+	} else {
+		rc = cli_fail_text("unknown command \"%s\" (see 'skiff --help')", argv[optind]);
+	}
+	cli_log_close();
+	return rc;
+}

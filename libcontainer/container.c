@@ -1,0 +1,526 @@
+/*
+ * The start sequence: how `create` turns a bundle into a container whose
+ * init waits for `start`.  It reads top-down:
+ *
+ *   parent (the runtime)                  init (the container's pid 1)
+ *   --------------------                  ----------------------------
+ *   load + validate config, open ns paths
+ *   state dir (exclusive, locked), fifo
+ *   clone3(new namespaces)  ------------> born inside them, waits for GO
+ *   state.json (creating), uid/gid maps
+ *   cgroups (placement comes here)
+ *   send GO  ---------------------------> join ns by path, hostname,
+ *                                         rootfs + pivot_root, sysctl,
+ *                                         rlimits, user, capabilities,
+ *                                         find the executable
+ *   wait for READY or ERROR  <----------- send READY
+ *   state.json (created), pid file        block on exec.fifo until `start`
+ *   return: no runtime process remains    exec the user's program
+ *
+ * No re-exec of the runtime: the init is a clone of the caller and runs
+ * this code directly.  Every failure after clone kills the init and
+ * removes the state directory, so a bad bundle leaves nothing behind.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+
+typedef struct create_job {
+	const skiff_context *ctx;
+	const spec_config *cfg;
+	char *bundle;  /* absolute */
+	char *rootfs;  /* absolute */
+	int statefd;   /* <root>/<id>, locked */
+	int sock[2];   /* [0] parent's end, [1] the init's */
+	ns_plan ns;
+	sigset_t caller_mask; /* restored in the init before exec */
+	pid_t pid;
+} create_job;
+
+/* ---------------------------------------------------------------- init -- */
+
+static int set_sysctls(const spec_config *cfg, skiff_error *err)
+{
+	const spec_linux *lx = cfg->linux_;
+
+	for (size_t i = 0; lx && i < lx->sysctl_len; i++) {
+		char path[512];
+		size_t n;
+
+		n = (size_t)snprintf(path, sizeof(path), "/proc/sys/%s", lx->sysctl[i].key);
+		if (n >= sizeof(path) || strstr(lx->sysctl[i].key, "..") ||
+		    strchr(lx->sysctl[i].key, '/'))
+			return skiff_fail_at(err, 0, ".linux.sysctl", "invalid sysctl \"%s\"",
+					     lx->sysctl[i].key);
+		for (char *p = path + 10; *p; p++)
+			if (*p == '.')
+				*p = '/';
+		if (write_string_to(path, lx->sysctl[i].value, err) < 0)
+			return skiff_error_prefix(err, "set sysctl %s", lx->sysctl[i].key);
+	}
+	return 0;
+}
+
+static int set_personality(const spec_config *cfg, skiff_error *err)
+{
+	const spec_personality *p = cfg->linux_ ? cfg->linux_->personality : NULL;
+
+	if (!p)
+		return 0;
+	if (personality(!strcmp(p->domain, "LINUX32") ? PER_LINUX32 : PER_LINUX) < 0)
+		return skiff_fail(err, errno, "set personality %s", p->domain);
+	return 0;
+}
+
+static int set_oom_score_adj(const spec_process *p, skiff_error *err)
+{
+	char text[16];
+
+	if (!p->has_oom_score_adj)
+		return 0;
+	snprintf(text, sizeof(text), "%d", (int)p->oom_score_adj);
+	return write_string_to("/proc/self/oom_score_adj", text, err);
+}
+
+static int set_names(const create_job *job, skiff_error *err)
+{
+	const spec_config *cfg = job->cfg;
+
+	if (cfg->hostname && sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
+		return skiff_fail_at(err, errno, ".hostname", "set hostname \"%s\"", cfg->hostname);
+	if (cfg->domainname && setdomainname(cfg->domainname, strlen(cfg->domainname)) < 0)
+		return skiff_fail_at(err, errno, ".domainname", "set domainname \"%s\"",
+				     cfg->domainname);
+	return 0;
+}
+
+/* A fresh session keyring, so containers do not share the caller's keys. */
+static int join_session_keyring(const create_job *job, skiff_error *err)
+{
+	if (job->ctx->no_new_keyring)
+		return 0;
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, job->ctx->id) < 0 &&
+	    errno != ENOSYS && errno != EPERM && errno != EACCES)
+		return skiff_fail(err, errno, "create a session keyring");
+	return 0;
+}
+
+/* Everything the init does before it reports ready.  On success *exe is the
+ * program to run and *fifo the exec fifo it will wait on. */
+static int init_setup(create_job *job, char **exe, int *fifo, skiff_error *err)
+{
+	const spec_config *cfg = job->cfg;
+	const spec_process *p = cfg->process;
+	bool keep_caps = p->capabilities && p->user && p->user->uid != 0;
+
+	if (ns_join(&job->ns, err) < 0)
+		return -1;
+	/* After the parent placed us in our cgroups, so their root is ours. */
+	if (job->ns.new_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
+		return skiff_fail(err, errno, "unshare the cgroup namespace");
+	if (setsid() < 0)
+		return skiff_fail(err, errno, "setsid");
+	if (join_session_keyring(job, err) < 0 || set_names(job, err) < 0 ||
+	    set_oom_score_adj(p, err) < 0)
+		return -1;
+	/* Opened before pivot_root hides the state directory. */
+	*fifo = openat(job->statefd, EXEC_FIFO_NAME, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (*fifo < 0)
+		return skiff_fail(err, errno, "open the exec fifo");
+	/* Our copy shares the parent's flock: holding it would lock out every
+	 * later command on this container. */
+	close(job->statefd);
+	job->statefd = -1;
+	if (job->ns.new_mountns) {
+		rootfs_opts ro = {
+			.rootfs = job->rootfs,
+			.bundle = job->bundle,
+			.no_pivot = job->ctx->no_pivot,
+			.in_userns = job->ns.new_userns,
+			.new_cgroupns = job->ns.new_cgroupns,
+		};
+
+		if (rootfs_setup(cfg, &ro, err) < 0)
+			return -1;
+	}
+	if (set_sysctls(cfg, err) < 0 || set_personality(cfg, err) < 0 ||
+	    process_apply_rlimits(p, err) < 0)
+		return -1;
+	if (capabilities_drop_bounding(p->capabilities, err) < 0)
+		return -1;
+	if (keep_caps && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		return skiff_fail(err, errno, "prctl(PR_SET_KEEPCAPS)");
+	if (process_set_identity(p, job->ns.new_userns, err) < 0)
+		return -1;
+	if (keep_caps && prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+		return skiff_fail(err, errno, "prctl(PR_SET_KEEPCAPS)");
+	if (capabilities_apply(p->capabilities, err) < 0)
+		return -1;
+	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return skiff_fail(err, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
+	umask(p->user && p->user->has_umask ? p->user->umask : 0022);
+	if (chdir(p->cwd) < 0)
+		return skiff_fail_at(err, errno, ".process.cwd", "chdir to cwd (\"%s\") set in config.json",
+				     p->cwd);
+	return process_find_executable(p, exe, err);
+}
+
+/* Block until `start` writes to the exec fifo.  poll() on a fifo nobody has
+ * opened for writing yet waits (no HUP until a writer came and went). */
+static int wait_for_start(int fifo)
+{
+	struct pollfd pfd = { .fd = fifo, .events = POLLIN };
+	char byte;
+
+	for (;;) {
+		if (poll(&pfd, 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (read(fifo, &byte, 1) == 1)
+			return 0;
+		if (pfd.revents & POLLHUP)
+			return -1;
+	}
+}
+
+static void reset_signals(const sigset_t *mask)
+{
+	struct sigaction sa = { .sa_handler = SIG_DFL };
+
+	for (int sig = 1; sig < NSIG; sig++)
+		sigaction(sig, &sa, NULL);
+	sigprocmask(SIG_SETMASK, mask, NULL);
+}
+
+static char **process_env(const spec_process *p)
+{
+	bool has_home = false;
+	char **env;
+
+	for (size_t i = 0; i < p->env_len; i++)
+		has_home |= !strncmp(p->env[i], "HOME=", 5);
+	/* execve wants NULL-terminated arrays; the model's are counted. */
+	env = calloc(p->env_len + 2, sizeof(*env));
+	if (!env)
+		return NULL;
+	memcpy(env, p->env, p->env_len * sizeof(*env));
+	if (!has_home)
+		env[p->env_len] = "HOME=/";
+	return env;
+}
+
+static __attribute__((noreturn)) void init_main(create_job *job)
+{
+	const spec_process *p = job->cfg->process;
+	enum sync_type type;
+	skiff_error err;
+	char *exe = NULL, **env, **argv;
+	int fifo = -1;
+
+	skiff_error_clear(&err);
+	close(job->sock[0]);
+	/* Die with the runtime while setting up; cleared once ready, because
+	 * the runtime exits after create and the init must outlive it. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		_exit(1);
+	/* If the runtime died before that, its end of the socket is closed
+	 * and the wait for GO below ends at once. */
+	if (sync_recv(job->sock[1], &type, NULL, &err) < 0 || type != SYNC_GO)
+		_exit(1);
+	if (init_setup(job, &exe, &fifo, &err) < 0) {
+		sync_send(job->sock[1], SYNC_ERROR, &err);
+		_exit(1);
+	}
+	env = process_env(p);
+	argv = calloc(p->args_len + 1, sizeof(*argv));
+	if (argv)
+		memcpy(argv, p->args, p->args_len * sizeof(*argv));
+	if (!env || !argv) {
+		skiff_fail(&err, ENOMEM, "prepare the environment");
+		sync_send(job->sock[1], SYNC_ERROR, &err);
+		_exit(1);
+	}
+	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+	if (sync_send(job->sock[1], SYNC_READY, NULL) < 0)
+		_exit(1);
+	close(job->sock[1]);
+
+	if (wait_for_start(fifo) < 0)
+		_exit(1);
+	close(fifo);
+	reset_signals(&job->caller_mask);
+	/* Whatever the caller leaked (engines leak sockets) must not reach
+	 * the program: only stdio and --preserve-fds survive exec. */
+	syscall(SYS_close_range, 3 + job->ctx->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
+	execve(exe, argv, env);
+	/* Too late to tell `create`: the container's own stderr is all there is. */
+	dprintf(2, "skiff: exec %s: %s\n", exe, strerror(errno));
+	_exit(127);
+}
+
+/* -------------------------------------------------------------- parent -- */
+
+static pid_t clone_init(create_job *job, skiff_error *err)
+{
+	struct clone_args args = {
+		/* The cgroup namespace is unshared by the init once it is in its cgroups. */
+		.flags = (uint64_t)(job->ns.clone_flags & ~CLONE_NEWCGROUP),
+		.exit_signal = SIGCHLD,
+	};
+	pid_t pid;
+
+	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (pid < 0 && errno == ENOSYS && !(args.flags & CLONE_NEWTIME))
+		pid = (pid_t)syscall(SYS_clone, (unsigned long)args.flags | SIGCHLD, NULL, NULL,
+				     NULL, 0);
+	if (pid < 0)
+		return skiff_fail(err, errno, "clone the container's init");
+	if (pid == 0)
+		init_main(job);
+	return pid;
+}
+
+/* clone3 with the pid namespace and time namespace the init must be born in. */
+static pid_t spawn_init(create_job *job, skiff_error *err)
+{
+	int own_pid = -1, own_time = -1;
+	pid_t pid = -1;
+
+	if (job->ns.pid_join_fd >= 0) {
+		own_pid = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+		if (own_pid < 0 || setns(job->ns.pid_join_fd, CLONE_NEWPID) < 0) {
+			skiff_fail(err, errno, "join the pid namespace");
+			goto out;
+		}
+	}
+	if (job->ns.time_offsets) {
+		own_time = open("/proc/self/ns/time", O_RDONLY | O_CLOEXEC);
+		if (own_time < 0) {
+			skiff_fail(err, errno, "open /proc/self/ns/time");
+			goto out;
+		}
+		if (ns_prepare_time(job->cfg, err) < 0)
+			goto out;
+	}
+	pid = clone_init(job, err);
+out:
+	/* Later children of the caller must not be born in those namespaces. */
+	if (own_pid >= 0) {
+		setns(own_pid, CLONE_NEWPID);
+		close(own_pid);
+	}
+	if (own_time >= 0) {
+		setns(own_time, CLONE_NEWTIME);
+		close(own_time);
+	}
+	return pid;
+}
+
+static int write_pid_file(const char *path, pid_t pid, skiff_error *err)
+{
+	char text[16], *copy = strdup(path), *slash;
+	const char *dir = ".", *base = path;
+	int dirfd, rc;
+
+	if (!copy)
+		return skiff_fail(err, ENOMEM, "write pid file");
+	slash = strrchr(copy, '/');
+	if (slash) {
+		*slash = '\0';
+		dir = copy[0] ? copy : "/";
+		base = slash + 1;
+	}
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0) {
+		rc = skiff_fail_at(err, errno, path, "write pid file %s", path);
+		free(copy);
+		return rc;
+	}
+	/* Digits only, no newline: containerd refuses anything else. */
+	snprintf(text, sizeof(text), "%d", (int)pid);
+	rc = write_file_atomic(dirfd, base, text, strlen(text), 0644, err);
+	close(dirfd);
+	free(copy);
+	return rc < 0 ? skiff_error_prefix(err, "write pid file %s", path) : 0;
+}
+
+static int record_state(const create_job *job, bool created, skiff_error *err)
+{
+	const spec_config *cfg = job->cfg;
+	char created_at[64];
+	container_record rec = {
+		.id = (char *)job->ctx->id,
+		.pid = job->pid,
+		.pid_start_time = process_start_time(job->pid),
+		.created = created,
+		.bundle = job->bundle,
+		.rootfs = job->rootfs,
+		.created_at = created_at,
+		.owner = "",
+		.annotations = cfg->annotations,
+		.annotations_len = cfg->annotations_len,
+	};
+
+	rfc3339_now(created_at, sizeof(created_at));
+	return state_write(job->statefd, &rec, err);
+}
+
+/* Why the init is gone, when it died without a word. */
+static void explain_init_death(pid_t pid, skiff_error *err)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid)
+		return;
+	if (WIFSIGNALED(status))
+		skiff_fail(err, 0, "the container's init was killed by signal %d during setup",
+			   WTERMSIG(status));
+	else if (WIFEXITED(status))
+		skiff_fail(err, 0, "the container's init exited with status %d during setup",
+			   WEXITSTATUS(status));
+}
+
+static int check_config(const spec_config *cfg, skiff_error *err)
+{
+	if (!cfg->process)
+		return skiff_fail_at(err, 0, ".process",
+				     "config.json: .process: required to create a container");
+	if (!cfg->process->args_len)
+		return skiff_fail_at(err, 0, ".process.args",
+				     "config.json: .process.args: must name the program to run");
+	if (!cfg->root || !cfg->root->path)
+		return skiff_fail_at(err, 0, ".root.path",
+				     "config.json: .root.path: required to create a container");
+	return 0;
+}
+
+static int resolve_paths(create_job *job, skiff_error *err)
+{
+	const char *bundle = job->ctx->bundle ? job->ctx->bundle : ".";
+	struct stat st;
+	char *joined;
+
+	job->bundle = realpath(bundle, NULL);
+	if (!job->bundle)
+		return skiff_fail_at(err, errno, bundle, "bundle %s", bundle);
+	joined = path_join(job->bundle, job->cfg->root->path);
+	if (!joined)
+		return skiff_fail(err, ENOMEM, "rootfs");
+	job->rootfs = realpath(joined, NULL);
+	if (!job->rootfs || stat(job->rootfs, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		int saved = job->rootfs ? ENOTDIR : errno;
+
+		skiff_fail_at(err, saved, ".root.path", "rootfs (%s) is not a usable directory", joined);
+		free(joined);
+		return -1;
+	}
+	free(joined);
+	return 0;
+}
+
+int container_create(const skiff_context *ctx, const spec_config *cfg, const sigset_t *caller_mask,
+		     pid_t *pid_out, skiff_error *err)
+{
+	const char *root = state_root(ctx);
+	create_job job = {
+		.ctx = ctx,
+		.cfg = cfg,
+		.statefd = -1,
+		.sock = { -1, -1 },
+		.pid = -1,
+		.caller_mask = *caller_mask,
+	};
+	bool dir_made = false;
+	enum sync_type type;
+	skiff_error init_err;
+	int rc = -1;
+
+	job.ns.pid_join_fd = -1;
+	if (skiff_id_validate(ctx->id, err) < 0 || check_config(cfg, err) < 0 ||
+	    resolve_paths(&job, err) < 0 || ns_plan_make(cfg, &job.ns, err) < 0)
+		goto out;
+	if (state_dir_create(root, ctx->id, &job.statefd, err) < 0)
+		goto out;
+	dir_made = true;
+	if (mkfifoat(job.statefd, EXEC_FIFO_NAME, 0600) < 0) {
+		skiff_fail(err, errno, "create the exec fifo");
+		goto out;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, job.sock) < 0) {
+		skiff_fail(err, errno, "socketpair");
+		goto out;
+	}
+	job.pid = spawn_init(&job, err);
+	if (job.pid < 0)
+		goto out;
+	close(job.sock[1]);
+	job.sock[1] = -1;
+
+	/* From here `delete --force` can find and kill a half-made container. */
+	if (record_state(&job, false, err) < 0)
+		goto out;
+	if (job.ns.new_userns && ns_write_id_maps(job.pid, cfg, err) < 0)
+		goto out;
+	if (sync_send(job.sock[0], SYNC_GO, NULL) < 0) {
+		skiff_fail(err, errno, "start the container's init");
+		explain_init_death(job.pid, err);
+		job.pid = -1;
+		goto out;
+	}
+	if (sync_recv(job.sock[0], &type, &init_err, err) < 0) {
+		skiff_fail(err, 0, "the container's init exited during setup");
+		explain_init_death(job.pid, err);
+		job.pid = -1;
+		goto out;
+	}
+	if (type != SYNC_READY) {
+		if (err)
+			*err = init_err;
+		goto out;
+	}
+	if (record_state(&job, true, err) < 0)
+		goto out;
+	if (ctx->pid_file && write_pid_file(ctx->pid_file, job.pid, err) < 0)
+		goto out;
+	*pid_out = job.pid;
+	rc = 0;
+out:
+	if (rc < 0 && job.pid > 0) {
+		kill(job.pid, SIGKILL);
+		waitpid(job.pid, NULL, 0);
+	}
+	if (rc < 0 && dir_made)
+		state_dir_remove(root, ctx->id, NULL);
+	if (job.sock[0] >= 0)
+		close(job.sock[0]);
+	if (job.sock[1] >= 0)
+		close(job.sock[1]);
+	if (job.statefd >= 0)
+		close(job.statefd);
+	ns_plan_close(&job.ns);
+	free(job.bundle);
+	free(job.rootfs);
+	return rc;
+}

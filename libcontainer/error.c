@@ -1,0 +1,86 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "error.h"
+
+static void append_errno(skiff_error *err, int errnum)
+{
+	size_t used = strlen(err->message);
+
+	if (errnum && used < sizeof(err->message))
+		snprintf(err->message + used, sizeof(err->message) - used, ": %s",
+			 strerror(errnum));
+	err->errnum = errnum;
+}
+
+int skiff_fail(skiff_error *err, int errnum, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return -1;
+	err->context[0] = '\0';
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+	append_errno(err, errnum);
+	return -1;
+}
+
+int skiff_fail_code(skiff_error *err, int errnum, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return -1;
+	err->context[0] = '\0';
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+	err->errnum = errnum;
+	return -1;
+}
+
+int skiff_fail_at(skiff_error *err, int errnum, const char *context, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return -1;
+	snprintf(err->context, sizeof(err->context), "%s", context ? context : "");
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+	append_errno(err, errnum);
+	return -1;
+}
+
+int skiff_error_prefix(skiff_error *err, const char *fmt, ...)
+{
+	char old[sizeof(err->message)];
+	size_t used;
+	va_list ap;
+
+	if (!err)
+		return -1;
+	memcpy(old, err->message, sizeof(old));
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+	used = strlen(err->message);
+	if (used + 2 < sizeof(err->message)) {
+		memcpy(err->message + used, ": ", 3);
+		used += 2;
+		/* Truncation keeps the start of the old text, which says the most. */
+		strncat(err->message + used, old, sizeof(err->message) - used - 1);
+	}
+	return -1;
+}
+
+void skiff_error_clear(skiff_error *err)
+{
+	if (err)
+		memset(err, 0, sizeof(*err));
+}

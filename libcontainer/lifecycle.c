@@ -1,0 +1,338 @@
+/*
+ * The commands after create: start, run, state, kill, delete.  Each reads
+ * the container's record from its state directory and acts on the init
+ * through a pidfd, so that a recycled pid is never signalled by mistake.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/* The signals `run` forwards to the container instead of dying of them. */
+static const int forwarded_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH };
+
+static int load_config_from_bundle(const skiff_context *ctx, skiff_config **out, skiff_error *err)
+{
+	char *path = path_join(ctx->bundle ? ctx->bundle : ".", "config.json");
+	int rc;
+
+	if (!path)
+		return skiff_fail(err, ENOMEM, "load config.json");
+	rc = skiff_config_load_file(path, out, err);
+	free(path);
+	return rc;
+}
+
+int skiff_container_create(const skiff_context *ctx, const skiff_config *cfg, skiff_error *err)
+{
+	skiff_config *loaded = NULL;
+	sigset_t mask;
+	pid_t pid;
+	int rc;
+
+	if (!cfg) {
+		if (load_config_from_bundle(ctx, &loaded, err) < 0)
+			return -1;
+		cfg = loaded;
+	}
+	sigprocmask(SIG_SETMASK, NULL, &mask);
+	rc = container_create(ctx, cfg, &mask, &pid, err);
+	skiff_config_free(loaded);
+	return rc;
+}
+
+/* Open an existing container, read its record, and compute its status. */
+static int open_container(const skiff_context *ctx, bool lock, int *dirfd, container_record *rec,
+			  skiff_status *status, skiff_error *err)
+{
+	if (state_dir_open(state_root(ctx), ctx->id, dirfd, err) < 0)
+		return -1;
+	if (lock && flock_dir(*dirfd, ctx->id, err) < 0) {
+		close(*dirfd);
+		return -1;
+	}
+	if (state_read(*dirfd, rec, NULL) < 0) {
+		/* The directory exists but its first record was never written:
+		 * a create in progress, or one killed before it got that far. */
+		memset(rec, 0, sizeof(*rec));
+		*status = SKIFF_STATUS_STOPPED;
+		return 0;
+	}
+	*status = state_status(*dirfd, rec);
+	return 0;
+}
+
+int skiff_container_state(const skiff_context *ctx, skiff_state **out, skiff_error *err)
+{
+	container_record rec;
+	skiff_status status;
+	int dirfd, rc;
+
+	if (open_container(ctx, false, &dirfd, &rec, &status, err) < 0)
+		return -1;
+	if (!rec.id)
+		rec.id = strdup(ctx->id);
+	rc = state_export(dirfd, &rec, out, err);
+	container_record_clear(&rec);
+	close(dirfd);
+	return rc;
+}
+
+int skiff_container_start(const skiff_context *ctx, skiff_error *err)
+{
+	container_record rec;
+	skiff_status status;
+	int dirfd, fifo, rc = -1;
+
+	if (open_container(ctx, true, &dirfd, &rec, &status, err) < 0)
+		return -1;
+	switch (status) {
+	case SKIFF_STATUS_CREATED:
+		break;
+	case SKIFF_STATUS_STOPPED:
+		skiff_fail_code(err, EINVAL, "cannot start a container that has stopped");
+		goto out;
+	case SKIFF_STATUS_CREATING:
+		skiff_fail_code(err, EBUSY, "cannot start a container that is still being created");
+		goto out;
+	default:
+		skiff_fail_code(err, EINVAL, "cannot start an already running container");
+		goto out;
+	}
+	/* Non-blocking: if the init is gone there is no reader, and ENXIO
+	 * says so instead of hanging. */
+	fifo = openat(dirfd, EXEC_FIFO_NAME, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fifo < 0) {
+		skiff_fail(err, errno == ENXIO ? 0 : errno, "cannot start a container that has stopped");
+		goto out;
+	}
+	if (write(fifo, "0", 1) != 1) {
+		skiff_fail(err, errno, "start the container");
+		close(fifo);
+		goto out;
+	}
+	close(fifo);
+	unlinkat(dirfd, EXEC_FIFO_NAME, 0);
+	rc = 0;
+out:
+	container_record_clear(&rec);
+	close(dirfd);
+	return rc;
+}
+
+static int pidfd_of(const container_record *rec)
+{
+	int fd;
+
+	if (rec->pid <= 0)
+		return -1;
+	fd = (int)syscall(SYS_pidfd_open, rec->pid, 0);
+	if (fd < 0)
+		return -1;
+	/* The pidfd pins the process; checking the start time after opening
+	 * it proves it is still our init and not a recycled pid. */
+	if (!process_matches(rec->pid, rec->pid_start_time)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Signal every process in the init's pid namespace (when it has its own). */
+static int kill_namespace(pid_t init, int signo)
+{
+	char path[64];
+	struct stat own, init_ns;
+	struct dirent *de;
+	DIR *proc;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)init);
+	if (stat(path, &init_ns) < 0)
+		return -1;
+	if (stat("/proc/self/ns/pid", &own) == 0 && own.st_ino == init_ns.st_ino)
+		return 0; /* shared with the host: only the init is ours */
+	proc = opendir("/proc");
+	if (!proc)
+		return -1;
+	while ((de = readdir(proc))) {
+		struct stat st;
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+
+		if (*end || pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/ns/pid", pid);
+		if (stat(path, &st) == 0 && st.st_ino == init_ns.st_ino && st.st_dev == init_ns.st_dev)
+			kill((pid_t)pid, signo);
+	}
+	closedir(proc);
+	return 0;
+}
+
+int skiff_container_kill(const skiff_context *ctx, int signo, bool all, skiff_error *err)
+{
+	container_record rec;
+	skiff_status status;
+	int dirfd, pidfd, rc = -1;
+
+	if (open_container(ctx, false, &dirfd, &rec, &status, err) < 0)
+		return -1;
+	if (status == SKIFF_STATUS_STOPPED) {
+		skiff_fail(err, 0, "container not running");
+		goto out;
+	}
+	pidfd = pidfd_of(&rec);
+	if (pidfd < 0) {
+		skiff_fail(err, 0, "container not running");
+		goto out;
+	}
+	if (all)
+		kill_namespace(rec.pid, signo);
+	if (syscall(SYS_pidfd_send_signal, pidfd, signo, NULL, 0) < 0 && errno != ESRCH) {
+		skiff_fail(err, errno, "kill container %s with signal %d", ctx->id, signo);
+		close(pidfd);
+		goto out;
+	}
+	close(pidfd);
+	rc = 0;
+out:
+	container_record_clear(&rec);
+	close(dirfd);
+	return rc;
+}
+
+/* SIGKILL the container and wait until the init is gone (reaping it when it
+ * is our child).  A pidfd becomes readable when its process exits. */
+static int kill_and_wait(const container_record *rec, skiff_error *err)
+{
+	struct pollfd pfd;
+	int pidfd = pidfd_of(rec);
+
+	if (pidfd < 0)
+		return 0;
+	kill_namespace(rec->pid, SIGKILL);
+	syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+	pfd.fd = pidfd;
+	pfd.events = POLLIN;
+	while (poll(&pfd, 1, 10000) < 0 && errno == EINTR)
+		;
+	close(pidfd);
+	waitpid(rec->pid, NULL, WNOHANG);
+	if (process_matches(rec->pid, rec->pid_start_time))
+		return skiff_fail(err, ETIMEDOUT, "container init %d did not die", (int)rec->pid);
+	return 0;
+}
+
+int skiff_container_delete(const skiff_context *ctx, bool force, skiff_error *err)
+{
+	container_record rec;
+	skiff_status status;
+	int dirfd, rc = -1;
+
+	if (open_container(ctx, true, &dirfd, &rec, &status, err) < 0) {
+		/* Engines delete twice; the second must succeed. */
+		if (force && err && err->errnum == ENOENT) {
+			skiff_error_clear(err);
+			return 0;
+		}
+		return -1;
+	}
+	/* Like runc, a container that was created but never started is
+	 * simply destroyed; a running one needs force. */
+	if ((status == SKIFF_STATUS_RUNNING || status == SKIFF_STATUS_PAUSED) && !force) {
+		skiff_fail_code(err, EBUSY, "cannot delete container %s that is not stopped: %s", ctx->id,
+			   skiff_status_name(status));
+		goto out;
+	}
+	if (status != SKIFF_STATUS_STOPPED && kill_and_wait(&rec, err) < 0)
+		goto out;
+	if (state_dir_remove(state_root(ctx), ctx->id, err) < 0)
+		goto out;
+	rc = 0;
+out:
+	container_record_clear(&rec);
+	close(dirfd);
+	return rc;
+}
+
+static int exit_code(int status)
+{
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+/* Wait for the init, forwarding the signals in *forward to it. */
+static int wait_forwarding(pid_t pid, const sigset_t *forward, int *exit_status, skiff_error *err)
+{
+	for (;;) {
+		siginfo_t info;
+		int status, sig = sigwaitinfo(forward, &info);
+
+		if (sig < 0) {
+			if (errno == EINTR)
+				continue;
+			return skiff_fail(err, errno, "wait for the container");
+		}
+		if (sig != SIGCHLD) {
+			kill(pid, sig);
+			continue;
+		}
+		pid_t r = waitpid(pid, &status, WNOHANG);
+
+		if (r == pid) {
+			*exit_status = exit_code(status);
+			return 0;
+		}
+		if (r < 0 && errno == ECHILD)
+			return skiff_fail(err, ECHILD, "wait for the container");
+	}
+}
+
+int skiff_container_run(const skiff_context *ctx, const skiff_config *cfg, bool detach,
+			int *exit_status, skiff_error *err)
+{
+	skiff_config *loaded = NULL;
+	sigset_t forward, old;
+	pid_t pid;
+	int rc = -1;
+
+	if (!cfg) {
+		if (load_config_from_bundle(ctx, &loaded, err) < 0)
+			return -1;
+		cfg = loaded;
+	}
+	/* Blocked before the init exists, so no signal or exit is missed. */
+	sigemptyset(&forward);
+	sigaddset(&forward, SIGCHLD);
+	for (size_t i = 0; !detach && i < sizeof(forwarded_signals) / sizeof(forwarded_signals[0]); i++)
+		sigaddset(&forward, forwarded_signals[i]);
+	sigprocmask(SIG_BLOCK, &forward, &old);
+	if (container_create(ctx, cfg, &old, &pid, err) < 0)
+		goto out;
+	if (skiff_container_start(ctx, err) < 0) {
+		skiff_container_delete(ctx, true, NULL);
+		goto out;
+	}
+	if (detach) {
+		rc = 0;
+		goto out;
+	}
+	rc = wait_forwarding(pid, &forward, exit_status, err);
+	if (skiff_container_delete(ctx, true, rc < 0 ? NULL : err) < 0)
+		rc = -1;
+out:
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	skiff_config_free(loaded);
+	return rc;
+}

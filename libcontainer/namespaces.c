@@ -1,0 +1,183 @@
+/*
+ * Which namespaces the init gets, and how.
+ *
+ * New namespaces are created by the clone3() that makes the init, in one
+ * step, so that a new user namespace owns the others.  Namespaces given by
+ * path are opened by the parent (errors surface before anything is made)
+ * and joined by the init right after clone, except:
+ *   - pid: setns() only affects children, so the parent joins it just
+ *     before clone3() and the init is born inside;
+ *   - time with offsets: offsets can only be written before any process
+ *     lives in the namespace, so the parent unshares it, writes them, and
+ *     the init is born inside.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+/* In join order: the user namespace first, so that the process has
+ * privileges over the namespaces owned by it. */
+static const struct {
+	const char *name;
+	int flag;
+} ns_types[] = {
+	{ "user", CLONE_NEWUSER },   { "pid", CLONE_NEWPID },   { "network", CLONE_NEWNET },
+	{ "ipc", CLONE_NEWIPC },     { "uts", CLONE_NEWUTS },   { "cgroup", CLONE_NEWCGROUP },
+	{ "time", CLONE_NEWTIME },   { "mount", CLONE_NEWNS },
+};
+
+void ns_plan_close(ns_plan *plan)
+{
+	for (size_t i = 0; i < plan->join_count; i++)
+		if (plan->join_fds[i] >= 0)
+			close(plan->join_fds[i]);
+	plan->join_count = 0;
+	if (plan->pid_join_fd >= 0)
+		close(plan->pid_join_fd);
+	plan->pid_join_fd = -1;
+}
+
+static int open_namespace(const char *path, const char *type, int flag, size_t index,
+			  skiff_error *err)
+{
+	char ctx[64];
+	int fd, kind;
+
+	snprintf(ctx, sizeof(ctx), ".linux.namespaces[%zu].path", index);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return skiff_fail_at(err, errno, ctx, "open %s namespace %s", type, path);
+	kind = ioctl(fd, NS_GET_NSTYPE);
+	if (kind >= 0 && kind != flag) {
+		close(fd);
+		return skiff_fail_at(err, 0, ctx, "%s: %s is not a %s namespace", ctx, path, type);
+	}
+	return fd;
+}
+
+int ns_plan_make(const spec_config *cfg, ns_plan *plan, skiff_error *err)
+{
+	const spec_linux *lx = cfg->linux_;
+	bool joins_other = false;
+
+	memset(plan, 0, sizeof(*plan));
+	plan->pid_join_fd = -1;
+	for (size_t t = 0; t < sizeof(ns_types) / sizeof(ns_types[0]); t++) {
+		const spec_namespace *ns = NULL;
+		size_t index = 0;
+
+		for (size_t i = 0; lx && i < lx->namespaces_len; i++) {
+			if (!strcmp(lx->namespaces[i].type, ns_types[t].name)) {
+				ns = &lx->namespaces[i];
+				index = i;
+			}
+		}
+		if (!ns)
+			continue;
+		if (!ns->path || !ns->path[0]) {
+			if (ns_types[t].flag == CLONE_NEWTIME && lx->time_offsets_len > 0)
+				plan->time_offsets = true;
+			else
+				plan->clone_flags |= ns_types[t].flag;
+			continue;
+		}
+		int fd = open_namespace(ns->path, ns->type, ns_types[t].flag, index, err);
+		if (fd < 0) {
+			ns_plan_close(plan);
+			return -1;
+		}
+		if (ns_types[t].flag == CLONE_NEWPID) {
+			plan->pid_join_fd = fd;
+			continue;
+		}
+		plan->join_fds[plan->join_count] = fd;
+		plan->join_types[plan->join_count] = ns_types[t].flag;
+		plan->join_count++;
+		if (ns_types[t].flag != CLONE_NEWUSER)
+			joins_other = true;
+	}
+	plan->new_userns = plan->clone_flags & CLONE_NEWUSER;
+	plan->new_mountns = plan->clone_flags & CLONE_NEWNS;
+	plan->new_utsns = plan->clone_flags & CLONE_NEWUTS;
+	plan->new_cgroupns = plan->clone_flags & CLONE_NEWCGROUP;
+	/* Inside a new user namespace the init has no privilege over namespaces
+	 * the host owns, so it could not join them after clone. */
+	if (plan->new_userns && joins_other) {
+		ns_plan_close(plan);
+		return skiff_fail_at(err, 0, ".linux.namespaces",
+				     "joining namespaces by path together with a new user namespace is not supported");
+	}
+	return 0;
+}
+
+int ns_join(const ns_plan *plan, skiff_error *err)
+{
+	for (size_t i = 0; i < plan->join_count; i++) {
+		if (setns(plan->join_fds[i], plan->join_types[i]) < 0)
+			return skiff_fail(err, errno, "join namespace (setns type 0x%x)",
+					  (unsigned)plan->join_types[i]);
+	}
+	return 0;
+}
+
+int ns_prepare_time(const spec_config *cfg, skiff_error *err)
+{
+	const spec_linux *lx = cfg->linux_;
+	char text[256];
+	size_t used = 0;
+
+	if (unshare(CLONE_NEWTIME) < 0)
+		return skiff_fail(err, errno, "unshare the time namespace");
+	for (size_t i = 0; i < lx->time_offsets_len; i++) {
+		const spec_time_offset *o = &lx->time_offsets[i];
+
+		used += (size_t)snprintf(text + used, sizeof(text) - used, "%s %lld %u\n", o->key,
+					 (long long)o->secs, o->nanosecs);
+		if (used >= sizeof(text))
+			return skiff_fail(err, 0, "linux.timeOffsets: too many entries");
+	}
+	if (write_string_to("/proc/self/timens_offsets", text, err) < 0)
+		return skiff_error_prefix(err, "set linux.timeOffsets");
+	return 0;
+}
+
+static int write_map(pid_t pid, const char *file, const spec_id_mapping *m, size_t n,
+		     skiff_error *err)
+{
+	char path[64], text[4096];
+	size_t used = 0;
+
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		used += (size_t)snprintf(text + used, sizeof(text) - used, "%u %u %u\n",
+					 m[i].container_id, m[i].host_id, m[i].size);
+		if (used >= sizeof(text))
+			return skiff_fail(err, 0, "%s: too many id mappings", file);
+	}
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	return write_string_to(path, text, err);
+}
+
+int ns_write_id_maps(pid_t pid, const spec_config *cfg, skiff_error *err)
+{
+	const spec_linux *lx = cfg->linux_;
+
+	if (!lx)
+		return 0;
+	if (write_map(pid, "uid_map", lx->uid_mappings, lx->uid_mappings_len, err) < 0 ||
+	    write_map(pid, "gid_map", lx->gid_mappings, lx->gid_mappings_len, err) < 0)
+		return skiff_error_prefix(err, "write user namespace id mappings");
+	return 0;
+}

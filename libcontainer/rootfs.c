@@ -1,0 +1,217 @@
+/*
+ * The container's filesystem, built by the init in its new mount namespace:
+ *
+ *   1. make "/" a slave (or linux.rootfsPropagation) so nothing propagates
+ *      back to the host;
+ *   2. bind the rootfs onto itself, so it is a mount point pivot_root accepts;
+ *   3. mounts[] in order, devices and /dev symlinks, the cwd;
+ *   4. pivot_root (or, with --no-pivot, MS_MOVE + chroot) and detach the old root;
+ *   5. maskedPaths, readonlyPaths, and root.readonly last.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libmount/libmount.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+static int parse_propagation(const char *value, unsigned long *flags, skiff_error *err)
+{
+	unsigned long f = 0;
+
+	if (mnt_optstr_get_flags(value, &f, mnt_get_builtin_optmap(MNT_LINUX_MAP)) != 0 ||
+	    !(f & (MS_SHARED | MS_SLAVE | MS_PRIVATE | MS_UNBINDABLE)))
+		return skiff_fail_at(err, 0, ".linux.rootfsPropagation",
+				     "invalid linux.rootfsPropagation \"%s\"", value);
+	*flags = f;
+	return 0;
+}
+
+/* pivot_root refuses a new root whose parent mount is shared. */
+static int make_parent_private(const char *rootfs, skiff_error *err)
+{
+	char *mp = mnt_get_mountpoint(rootfs);
+	int rc = 0;
+
+	if (mp && mount(NULL, mp, NULL, MS_PRIVATE, NULL) < 0)
+		rc = skiff_fail(err, errno, "make %s private", mp);
+	free(mp);
+	return rc;
+}
+
+static int pivot_into(int rootfd, skiff_error *err)
+{
+	int oldroot = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+
+	if (oldroot < 0)
+		return skiff_fail(err, errno, "open /");
+	if (fchdir(rootfd) < 0 || syscall(SYS_pivot_root, ".", ".") < 0) {
+		int saved = errno;
+
+		close(oldroot);
+		return skiff_fail(err, saved, "pivot_root");
+	}
+	/* The old root now sits under ".": detach it without letting the
+	 * unmount propagate to the host. */
+	if (fchdir(oldroot) < 0 || mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0 ||
+	    umount2(".", MNT_DETACH) < 0) {
+		int saved = errno;
+
+		close(oldroot);
+		return skiff_fail(err, saved, "detach the old root");
+	}
+	close(oldroot);
+	if (chdir("/") < 0)
+		return skiff_fail(err, errno, "chdir /");
+	return 0;
+}
+
+static int move_into(const char *rootfs, skiff_error *err)
+{
+	if (chdir(rootfs) < 0)
+		return skiff_fail(err, errno, "chdir %s", rootfs);
+	if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
+		return skiff_fail(err, errno, "move %s to /", rootfs);
+	if (chroot(".") < 0)
+		return skiff_fail(err, errno, "chroot");
+	if (chdir("/") < 0)
+		return skiff_fail(err, errno, "chdir /");
+	return 0;
+}
+
+static bool mounts_have(const spec_config *cfg, const char *dest, bool bind_only)
+{
+	for (size_t i = 0; i < cfg->mounts_len; i++) {
+		const spec_mount *m = &cfg->mounts[i];
+		bool bind = m->type && !strcmp(m->type, "bind");
+
+		for (size_t j = 0; j < m->options_len && !bind; j++)
+			bind = !strcmp(m->options[j], "bind") || !strcmp(m->options[j], "rbind");
+		if (!strcmp(m->destination, dest) && (!bind_only || bind))
+			return true;
+	}
+	return false;
+}
+
+int remount_readonly(const char *path, skiff_error *err)
+{
+	static const struct {
+		unsigned long st, ms;
+	} keep[] = {
+		{ ST_NOSUID, MS_NOSUID },         { ST_NODEV, MS_NODEV },
+		{ ST_NOEXEC, MS_NOEXEC },         { ST_NOATIME, MS_NOATIME },
+		{ ST_NODIRATIME, MS_NODIRATIME }, { ST_RELATIME, MS_RELATIME },
+	};
+	unsigned long flags = MS_BIND | MS_REMOUNT | MS_RDONLY;
+	struct statvfs sv;
+
+	/* A remount must repeat the flags that are locked on the mount. */
+	if (statvfs(path, &sv) == 0)
+		for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+			if (sv.f_flag & keep[i].st)
+				flags |= keep[i].ms;
+	if (mount(NULL, path, NULL, flags, NULL) < 0)
+		return skiff_fail_at(err, errno, path, "remount %s read-only", path);
+	return 0;
+}
+
+int paths_mask_and_protect(const spec_config *cfg, skiff_error *err)
+{
+	const spec_linux *lx = cfg->linux_;
+
+	for (size_t i = 0; lx && i < lx->masked_paths_len; i++) {
+		const char *path = lx->masked_paths[i];
+		struct stat st;
+
+		if (stat(path, &st) < 0) {
+			if (errno == ENOENT)
+				continue;
+			return skiff_fail_at(err, errno, path, "mask %s", path);
+		}
+		if (S_ISDIR(st.st_mode)) {
+			if (mount("tmpfs", path, "tmpfs", MS_RDONLY, NULL) < 0)
+				return skiff_fail_at(err, errno, path, "mask %s", path);
+		} else if (mount("/dev/null", path, NULL, MS_BIND, NULL) < 0) {
+			return skiff_fail_at(err, errno, path, "mask %s", path);
+		}
+	}
+	for (size_t i = 0; lx && i < lx->readonly_paths_len; i++) {
+		const char *path = lx->readonly_paths[i];
+
+		if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0) {
+			if (errno == ENOENT)
+				continue;
+			return skiff_fail_at(err, errno, path, "make %s read-only", path);
+		}
+		if (remount_readonly(path, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int make_cwd(int rootfd, const spec_config *cfg, skiff_error *err)
+{
+	int fd;
+
+	if (!cfg->process || !cfg->process->cwd)
+		return 0;
+	fd = path_open_in_root(rootfd, cfg->process->cwd, true, false, err);
+	if (fd < 0)
+		return skiff_error_prefix(err, "process.cwd");
+	close(fd);
+	return 0;
+}
+
+int rootfs_setup(const spec_config *cfg, const rootfs_opts *opts, skiff_error *err)
+{
+	const char *prop_text = cfg->linux_ ? cfg->linux_->rootfs_propagation : NULL;
+	unsigned long prop = MS_SLAVE | MS_REC;
+	int rootfd, rc = -1;
+
+	if (prop_text && prop_text[0] && parse_propagation(prop_text, &prop, err) < 0)
+		return -1;
+	if (mount(NULL, "/", NULL, prop, NULL) < 0)
+		return skiff_fail(err, errno, "set the propagation of /");
+	if ((prop & MS_SHARED) && make_parent_private(opts->rootfs, err) < 0)
+		return -1;
+	if (mount(opts->rootfs, opts->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return skiff_fail_at(err, errno, opts->rootfs, "bind mount the rootfs %s",
+				     opts->rootfs);
+	rootfd = open(opts->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return skiff_fail_at(err, errno, opts->rootfs, "open the rootfs %s", opts->rootfs);
+
+	for (size_t i = 0; i < cfg->mounts_len; i++) {
+		if (mount_entry(rootfd, &cfg->mounts[i], opts, err) < 0) {
+			skiff_error_prefix(err, "mounts[%zu]", i);
+			goto out;
+		}
+	}
+	if (devices_create(rootfd, cfg, !mounts_have(cfg, "/dev", true), opts->in_userns, err) < 0)
+		goto out;
+	if (mounts_have(cfg, "/dev/pts", false) && devices_link_ptmx(rootfd, err) < 0)
+		goto out;
+	if (make_cwd(rootfd, cfg, err) < 0)
+		goto out;
+	if ((opts->no_pivot ? move_into(opts->rootfs, err) : pivot_into(rootfd, err)) < 0)
+		goto out;
+	if (prop_text && prop_text[0] && mount(NULL, "/", NULL, prop, NULL) < 0) {
+		skiff_fail(err, errno, "set the propagation of the container's /");
+		goto out;
+	}
+	if (paths_mask_and_protect(cfg, err) < 0)
+		goto out;
+	if (cfg->root && cfg->root->readonly && remount_readonly("/", err) < 0)
+		goto out;
+	rc = 0;
+out:
+	close(rootfd);
+	return rc;
+}

@@ -1,0 +1,464 @@
+/*
+ * The state directory of a container, <root>/<id>/:
+ *   state.json  what `state` reports, replaced atomically (temp file + rename)
+ *   exec.fifo   present from create until start: the init blocks on it
+ *   config.json the bundle's config as the container was created with
+ * A flock on the directory serialises commands on one id; readers (state,
+ * list) do not take it, which is safe because every write is a rename.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
+
+#include "internal.h"
+
+#define STATE_MAX_SIZE (16u << 20)
+
+const char *state_root(const skiff_context *ctx)
+{
+	return ctx && ctx->root ? ctx->root : SKIFF_DEFAULT_ROOT;
+}
+
+const char *skiff_status_name(skiff_status status)
+{
+	switch (status) {
+	case SKIFF_STATUS_CREATING:
+		return "creating";
+	case SKIFF_STATUS_CREATED:
+		return "created";
+	case SKIFF_STATUS_RUNNING:
+		return "running";
+	case SKIFF_STATUS_PAUSED:
+		return "paused";
+	case SKIFF_STATUS_STOPPED:
+		return "stopped";
+	}
+	return "unknown";
+}
+
+int skiff_id_validate(const char *id, skiff_error *err)
+{
+	size_t len = id ? strlen(id) : 0;
+
+	if (len == 0)
+		return skiff_fail_code(err, EINVAL, "invalid container id: the id is empty");
+	if (len > 1024)
+		return skiff_fail_code(err, EINVAL, "invalid container id: longer than 1024 bytes");
+	if (id[0] == '.')
+		return skiff_fail_code(err, EINVAL, "invalid container id \"%s\": it starts with '.'", id);
+	for (size_t i = 0; i < len; i++) {
+		char c = id[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '_' || c == '-' || c == '.' || c == '+')
+			continue;
+		return skiff_fail_code(err, EINVAL,
+				  "invalid container id \"%.64s\": only letters, digits, '_', '-', '.' and '+' are allowed",
+				  id);
+	}
+	return 0;
+}
+
+void container_record_clear(container_record *rec)
+{
+	free(rec->id);
+	free(rec->bundle);
+	free(rec->rootfs);
+	free(rec->created_at);
+	free(rec->owner);
+	for (size_t i = 0; i < rec->annotations_len; i++) {
+		free(rec->annotations[i].key);
+		free(rec->annotations[i].value);
+	}
+	free(rec->annotations);
+	memset(rec, 0, sizeof(*rec));
+}
+
+int flock_dir(int dirfd, const char *id, skiff_error *err)
+{
+	while (flock(dirfd, LOCK_EX) < 0) {
+		if (errno != EINTR)
+			return skiff_fail(err, errno, "lock container %s", id);
+	}
+	return 0;
+}
+
+int state_dir_create(const char *root, const char *id, int *dirfd_out, skiff_error *err)
+{
+	int rootfd, dirfd;
+
+	if (skiff_id_validate(id, err) < 0)
+		return -1;
+	if (mkdir_parents(root, 0700) < 0)
+		return skiff_fail_at(err, errno, root, "create state root %s", root);
+	rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return skiff_fail_at(err, errno, root, "open state root %s", root);
+	if (mkdirat(rootfd, id, 0711) < 0) {
+		int saved = errno;
+
+		close(rootfd);
+		if (saved == EEXIST)
+			return skiff_fail_code(err, EEXIST, "container with id exists: %s", id);
+		return skiff_fail_at(err, saved, root, "create state directory %s/%s", root, id);
+	}
+	dirfd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dirfd < 0) {
+		int saved = errno;
+
+		unlinkat(rootfd, id, AT_REMOVEDIR);
+		close(rootfd);
+		return skiff_fail(err, saved, "open state directory %s/%s", root, id);
+	}
+	close(rootfd);
+	if (flock_dir(dirfd, id, err) < 0) {
+		close(dirfd);
+		return -1;
+	}
+	*dirfd_out = dirfd;
+	return 0;
+}
+
+int state_dir_open(const char *root, const char *id, int *dirfd_out, skiff_error *err)
+{
+	char *path;
+	int dirfd;
+
+	if (skiff_id_validate(id, err) < 0)
+		return -1;
+	path = path_join(root, id);
+	if (!path)
+		return skiff_fail(err, ENOMEM, "open container %s", id);
+	dirfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	free(path);
+	if (dirfd < 0) {
+		if (errno == ENOENT)
+			return skiff_fail_code(err, ENOENT, "container does not exist");
+		return skiff_fail(err, errno, "open container %s", id);
+	}
+	*dirfd_out = dirfd;
+	return 0;
+}
+
+int state_dir_remove(const char *root, const char *id, skiff_error *err)
+{
+	int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (rootfd < 0)
+		return skiff_fail_at(err, errno, root, "open state root %s", root);
+	if (remove_tree_at(rootfd, id) < 0) {
+		int saved = errno;
+
+		close(rootfd);
+		return skiff_fail(err, saved, "remove state directory %s/%s", root, id);
+	}
+	close(rootfd);
+	return 0;
+}
+
+static void gen_string(yajl_gen g, const char *key, const char *value)
+{
+	yajl_gen_string(g, (const unsigned char *)key, strlen(key));
+	value = value ? value : "";
+	yajl_gen_string(g, (const unsigned char *)value, strlen(value));
+}
+
+static void gen_integer(yajl_gen g, const char *key, long long value)
+{
+	yajl_gen_string(g, (const unsigned char *)key, strlen(key));
+	yajl_gen_integer(g, value);
+}
+
+static void gen_annotations(yajl_gen g, const spec_kv *kv, size_t n)
+{
+	yajl_gen_string(g, (const unsigned char *)"annotations", 11);
+	yajl_gen_map_open(g);
+	for (size_t i = 0; i < n; i++)
+		gen_string(g, kv[i].key, kv[i].value);
+	yajl_gen_map_close(g);
+}
+
+/* Copy yajl's buffer into a malloc'd string the caller owns. */
+static int gen_finish(yajl_gen g, char **out, size_t *len_out, skiff_error *err)
+{
+	const unsigned char *buf;
+	size_t len;
+
+	if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok) {
+		yajl_gen_free(g);
+		return skiff_fail_code(err, EINVAL, "generate JSON");
+	}
+	*out = malloc(len + 1);
+	if (!*out) {
+		yajl_gen_free(g);
+		return skiff_fail(err, ENOMEM, "generate JSON");
+	}
+	memcpy(*out, buf, len);
+	(*out)[len] = '\0';
+	if (len_out)
+		*len_out = len;
+	yajl_gen_free(g);
+	return 0;
+}
+
+int state_write(int dirfd, const container_record *rec, skiff_error *err)
+{
+	yajl_gen g = yajl_gen_alloc(NULL);
+	char *json;
+	size_t len;
+	int rc;
+
+	if (!g)
+		return skiff_fail(err, ENOMEM, "write state");
+	yajl_gen_map_open(g);
+	gen_string(g, "id", rec->id);
+	gen_integer(g, "pid", rec->pid);
+	gen_integer(g, "pidStartTime", (long long)rec->pid_start_time);
+	gen_string(g, "phase", rec->created ? "created" : "creating");
+	gen_string(g, "bundle", rec->bundle);
+	gen_string(g, "rootfs", rec->rootfs);
+	gen_string(g, "created", rec->created_at);
+	gen_string(g, "owner", rec->owner);
+	gen_annotations(g, rec->annotations, rec->annotations_len);
+	yajl_gen_map_close(g);
+	if (gen_finish(g, &json, &len, err) < 0)
+		return -1;
+	rc = write_file_atomic(dirfd, STATE_FILE_NAME, json, len, 0600, err);
+	free(json);
+	return rc;
+}
+
+static char *tree_string(yajl_val root, const char *key)
+{
+	const char *path[] = { key, NULL };
+	yajl_val v = yajl_tree_get(root, path, yajl_t_string);
+	const char *s = v ? YAJL_GET_STRING(v) : NULL;
+
+	return strdup(s ? s : "");
+}
+
+static long long tree_integer(yajl_val root, const char *key)
+{
+	const char *path[] = { key, NULL };
+	yajl_val v = yajl_tree_get(root, path, yajl_t_number);
+
+	return v && YAJL_IS_INTEGER(v) ? YAJL_GET_INTEGER(v) : 0;
+}
+
+int state_read(int dirfd, container_record *rec, skiff_error *err)
+{
+	const char *ann_path[] = { "annotations", NULL };
+	char *text, errbuf[256];
+	yajl_val root, ann;
+	char *phase;
+
+	memset(rec, 0, sizeof(*rec));
+	if (read_file_at(dirfd, STATE_FILE_NAME, STATE_MAX_SIZE, &text, NULL, err) < 0)
+		return -1;
+	root = yajl_tree_parse(text, errbuf, sizeof(errbuf));
+	free(text);
+	if (!root || !YAJL_IS_OBJECT(root)) {
+		yajl_tree_free(root);
+		return skiff_fail_code(err, EINVAL, "state.json is corrupt");
+	}
+	rec->id = tree_string(root, "id");
+	rec->pid = (pid_t)tree_integer(root, "pid");
+	rec->pid_start_time = (uint64_t)tree_integer(root, "pidStartTime");
+	phase = tree_string(root, "phase");
+	rec->created = phase && !strcmp(phase, "created");
+	free(phase);
+	rec->bundle = tree_string(root, "bundle");
+	rec->rootfs = tree_string(root, "rootfs");
+	rec->created_at = tree_string(root, "created");
+	rec->owner = tree_string(root, "owner");
+	ann = yajl_tree_get(root, ann_path, yajl_t_object);
+	if (ann && YAJL_GET_OBJECT(ann)->len > 0) {
+		size_t n = YAJL_GET_OBJECT(ann)->len;
+
+		rec->annotations = calloc(n, sizeof(*rec->annotations));
+		for (size_t i = 0; rec->annotations && i < n; i++) {
+			yajl_val v = YAJL_GET_OBJECT(ann)->values[i];
+
+			rec->annotations[i].key = strdup(YAJL_GET_OBJECT(ann)->keys[i]);
+			rec->annotations[i].value = strdup(YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : "");
+			rec->annotations_len++;
+		}
+	}
+	yajl_tree_free(root);
+	if (!rec->id || !rec->bundle || !rec->rootfs || !rec->created_at || !rec->owner) {
+		container_record_clear(rec);
+		return skiff_fail(err, ENOMEM, "read state");
+	}
+	return 0;
+}
+
+skiff_status state_status(int dirfd, const container_record *rec)
+{
+	struct stat st;
+
+	if (!process_matches(rec->pid, rec->pid_start_time))
+		return SKIFF_STATUS_STOPPED;
+	if (!rec->created)
+		return SKIFF_STATUS_CREATING;
+	if (fstatat(dirfd, EXEC_FIFO_NAME, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		return SKIFF_STATUS_CREATED;
+	return SKIFF_STATUS_RUNNING;
+}
+
+static char *strdup_or_empty(const char *s)
+{
+	return strdup(s ? s : "");
+}
+
+int state_export(int dirfd, const container_record *rec, skiff_state **out, skiff_error *err)
+{
+	skiff_state *st = calloc(1, sizeof(*st));
+
+	if (!st)
+		return skiff_fail(err, ENOMEM, "read state");
+	st->status = state_status(dirfd, rec);
+	st->pid = st->status == SKIFF_STATUS_STOPPED ? 0 : rec->pid;
+	st->oci_version = strdup(SKIFF_OCI_VERSION);
+	st->id = strdup_or_empty(rec->id);
+	st->bundle = strdup_or_empty(rec->bundle);
+	st->rootfs = strdup_or_empty(rec->rootfs);
+	st->created = strdup_or_empty(rec->created_at);
+	st->owner = strdup_or_empty(rec->owner);
+	if (rec->annotations_len) {
+		st->annotations = calloc(rec->annotations_len, sizeof(*st->annotations));
+		for (size_t i = 0; st->annotations && i < rec->annotations_len; i++) {
+			st->annotations[i].key = strdup_or_empty(rec->annotations[i].key);
+			st->annotations[i].value = strdup_or_empty(rec->annotations[i].value);
+			st->annotations_len++;
+		}
+	}
+	if (!st->oci_version || !st->id || !st->bundle || !st->rootfs || !st->created ||
+	    !st->owner || (rec->annotations_len && !st->annotations)) {
+		skiff_state_free(st);
+		return skiff_fail(err, ENOMEM, "read state");
+	}
+	*out = st;
+	return 0;
+}
+
+void skiff_state_free(skiff_state *st)
+{
+	if (!st)
+		return;
+	free(st->oci_version);
+	free(st->id);
+	free(st->bundle);
+	free(st->rootfs);
+	free(st->created);
+	free(st->owner);
+	for (size_t i = 0; i < st->annotations_len; i++) {
+		free(st->annotations[i].key);
+		free(st->annotations[i].value);
+	}
+	free(st->annotations);
+	free(st);
+}
+
+void skiff_state_list_free(skiff_state **states, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		skiff_state_free(states[i]);
+	free(states);
+}
+
+int skiff_state_to_json(const skiff_state *st, bool pretty, char **json_out, skiff_error *err)
+{
+	yajl_gen g = yajl_gen_alloc(NULL);
+
+	if (!g)
+		return skiff_fail(err, ENOMEM, "generate state JSON");
+	yajl_gen_config(g, yajl_gen_beautify, pretty ? 1 : 0);
+	yajl_gen_config(g, yajl_gen_indent_string, "  ");
+	yajl_gen_map_open(g);
+	gen_string(g, "ociVersion", st->oci_version);
+	gen_string(g, "id", st->id);
+	gen_integer(g, "pid", st->pid);
+	gen_string(g, "status", skiff_status_name(st->status));
+	gen_string(g, "bundle", st->bundle);
+	gen_string(g, "rootfs", st->rootfs);
+	gen_string(g, "created", st->created);
+	gen_string(g, "owner", st->owner);
+	gen_annotations(g, st->annotations, st->annotations_len);
+	yajl_gen_map_close(g);
+	return gen_finish(g, json_out, NULL, err);
+}
+
+static int compare_states(const void *a, const void *b)
+{
+	const skiff_state *const *x = a, *const *y = b;
+
+	return strcmp((*x)->id, (*y)->id);
+}
+
+int skiff_container_list(const char *root, skiff_state ***out, size_t *count, skiff_error *err)
+{
+	skiff_state **states = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	DIR *dir;
+
+	root = root ? root : SKIFF_DEFAULT_ROOT;
+	*out = NULL;
+	*count = 0;
+	dir = opendir(root);
+	if (!dir)
+		return errno == ENOENT ? 0 : skiff_fail_at(err, errno, root, "list %s", root);
+	while ((de = readdir(dir))) {
+		container_record rec;
+		skiff_state *st;
+		int cfd;
+
+		if (de->d_name[0] == '.' || skiff_id_validate(de->d_name, NULL) < 0)
+			continue;
+		cfd = openat(dirfd(dir), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (cfd < 0)
+			continue;
+		/* A directory without state.json is a create in progress or one
+		 * that died before its first write: list it as such, honestly. */
+		if (state_read(cfd, &rec, NULL) < 0) {
+			memset(&rec, 0, sizeof(rec));
+			rec.id = strdup(de->d_name);
+		}
+		if (state_export(cfd, &rec, &st, err) < 0) {
+			container_record_clear(&rec);
+			close(cfd);
+			closedir(dir);
+			skiff_state_list_free(states, n);
+			return -1;
+		}
+		container_record_clear(&rec);
+		close(cfd);
+		if (n == cap) {
+			skiff_state **grown = realloc(states, (cap ? cap * 2 : 16) * sizeof(*states));
+
+			if (!grown) {
+				skiff_state_free(st);
+				closedir(dir);
+				skiff_state_list_free(states, n);
+				return skiff_fail(err, ENOMEM, "list containers");
+			}
+			states = grown;
+			cap = cap ? cap * 2 : 16;
+		}
+		states[n++] = st;
+	}
+	closedir(dir);
+	if (n > 1)
+		qsort(states, n, sizeof(*states), compare_states);
+	*out = states;
+	*count = n;
+	return 0;
+}

@@ -1,0 +1,252 @@
+/* Small file, path and process helpers used across libcontainer/. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+int write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *len_out,
+		 skiff_error *err)
+{
+	size_t cap = 4096, len = 0;
+	char *buf;
+	int fd;
+
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return skiff_fail_at(err, errno, path, "open %s", path);
+	buf = malloc(cap);
+	if (!buf) {
+		close(fd);
+		return skiff_fail(err, ENOMEM, "read %s", path);
+	}
+	for (;;) {
+		ssize_t n;
+
+		if (len + 1 >= cap) {
+			char *grown;
+
+			if (cap > max) {
+				free(buf);
+				close(fd);
+				return skiff_fail_at(err, EFBIG, path, "read %s", path);
+			}
+			grown = realloc(buf, cap * 2);
+			if (!grown) {
+				free(buf);
+				close(fd);
+				return skiff_fail(err, ENOMEM, "read %s", path);
+			}
+			buf = grown;
+			cap *= 2;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int saved = errno;
+
+			free(buf);
+			close(fd);
+			return skiff_fail_at(err, saved, path, "read %s", path);
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	*out = buf;
+	if (len_out)
+		*len_out = len;
+	return 0;
+}
+
+int write_file_atomic(int dirfd, const char *name, const void *data, size_t len,
+		      mode_t mode, skiff_error *err)
+{
+	char tmp[256];
+	int fd;
+
+	snprintf(tmp, sizeof(tmp), ".%s.%d.tmp", name, (int)getpid());
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+	if (fd < 0)
+		return skiff_fail_at(err, errno, name, "write %s", name);
+	if (write_all(fd, data, len) < 0 || close(fd) < 0) {
+		int saved = errno;
+
+		unlinkat(dirfd, tmp, 0);
+		return skiff_fail_at(err, saved, name, "write %s", name);
+	}
+	if (renameat(dirfd, tmp, dirfd, name) < 0) {
+		int saved = errno;
+
+		unlinkat(dirfd, tmp, 0);
+		return skiff_fail_at(err, saved, name, "rename %s", name);
+	}
+	return 0;
+}
+
+int write_string_to(const char *path, const char *text, skiff_error *err)
+{
+	size_t len = strlen(text);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return skiff_fail_at(err, errno, path, "open %s", path);
+	if (write_all(fd, text, len) < 0) {
+		int saved = errno;
+
+		close(fd);
+		return skiff_fail_at(err, saved, path, "write %s", path);
+	}
+	close(fd);
+	return 0;
+}
+
+int mkdir_parents(const char *path, mode_t mode)
+{
+	char buf[4096];
+	size_t len = strlen(path);
+
+	if (len == 0 || len >= sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(buf, path, len + 1);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, mode) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(buf, mode) < 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+int remove_tree_at(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *dir;
+	struct dirent *de;
+
+	if (fd < 0) {
+		if (errno == ENOTDIR || errno == ELOOP)
+			return unlinkat(dirfd, name, 0);
+		return errno == ENOENT ? 0 : -1;
+	}
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return -1;
+	}
+	while ((de = readdir(dir))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (de->d_type == DT_DIR)
+			remove_tree_at(fd, de->d_name);
+		else
+			unlinkat(fd, de->d_name, 0);
+	}
+	closedir(dir);
+	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		return -1;
+	return 0;
+}
+
+uint64_t process_start_time(pid_t pid)
+{
+	char path[64], buf[1024];
+	unsigned long long start = 0;
+	ssize_t n;
+	char *p;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* The command name may hold spaces and parentheses: fields start after the last ')'. */
+	p = strrchr(buf, ')');
+	if (!p)
+		return 0;
+	/* After ") " come fields 3..; starttime is field 22. */
+	p += 2;
+	for (int field = 3; field < 22 && p; field++) {
+		p = strchr(p, ' ');
+		if (p)
+			p++;
+	}
+	if (!p || p[0] == '\0')
+		return 0;
+	/* A zombie is as good as gone for our purposes. */
+	if (strchr(buf, ')')[2] == 'Z')
+		return 0;
+	start = strtoull(p, NULL, 10);
+	return start;
+}
+
+bool process_matches(pid_t pid, uint64_t start_time)
+{
+	uint64_t now;
+
+	if (pid <= 0)
+		return false;
+	now = process_start_time(pid);
+	return now != 0 && (start_time == 0 || now == start_time);
+}
+
+void rfc3339_now(char *buf, size_t size)
+{
+	struct timespec ts;
+	struct tm tm;
+	char base[32];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, size, "%s.%09ldZ", base, ts.tv_nsec);
+}
+
+char *path_join(const char *a, const char *b)
+{
+	char *out;
+
+	if (b[0] == '/')
+		return strdup(b);
+	if (asprintf(&out, "%s/%s", a, b) < 0)
+		return NULL;
+	return out;
+}

@@ -1,0 +1,398 @@
+/*
+ * Checks across fields that the parser's types cannot express.  Every
+ * message names the JSON path at fault, like the parser's:
+ *   config.json: .process.capabilities.bounding[3]: unknown capability "CAP_FOO"
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <sys/capability.h>
+
+#include "error.h"
+#include "schema.h"
+
+struct vctx {
+	const char *name;
+	const spec_config *cfg;
+	skiff_error *err;
+};
+
+/* "<name>: <path>: <problem>" where the path is itself a format. */
+static int fail(struct vctx *v, const char *problem, const char *path_fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(struct vctx *v, const char *problem, const char *path_fmt, ...)
+{
+	char path[256];
+	va_list ap;
+
+	va_start(ap, path_fmt);
+	vsnprintf(path, sizeof(path), path_fmt, ap);
+	va_end(ap);
+	return spec_fail_path(v->err, v->name, path, "%s", problem);
+}
+
+static const char *quote(char *buf, size_t size, const char *s)
+{
+	return spec_quote(buf, size, s ? s : "");
+}
+
+#define QBUF (SPEC_QUOTE_MAX * 6 + 8)
+
+static bool is_absolute(const char *path)
+{
+	return path && path[0] == '/';
+}
+
+static bool in_list(const char *const *list, const char *s)
+{
+	for (; *list; list++)
+		if (strcmp(*list, s) == 0)
+			return true;
+	return false;
+}
+
+static const char *const rlimit_names[] = {
+	"RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_DATA", "RLIMIT_STACK",
+	"RLIMIT_CORE", "RLIMIT_RSS", "RLIMIT_NPROC", "RLIMIT_NOFILE",
+	"RLIMIT_MEMLOCK", "RLIMIT_AS", "RLIMIT_LOCKS", "RLIMIT_SIGPENDING",
+	"RLIMIT_MSGQUEUE", "RLIMIT_NICE", "RLIMIT_RTPRIO", "RLIMIT_RTTIME", NULL,
+};
+
+/* The spec's list plus the architectures libseccomp added since. */
+static const char *const seccomp_archs[] = {
+	"SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32", "SCMP_ARCH_ARM",
+	"SCMP_ARCH_AARCH64", "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K", "SCMP_ARCH_MIPS",
+	"SCMP_ARCH_MIPS64", "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64",
+	"SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64", "SCMP_ARCH_PPC64LE",
+	"SCMP_ARCH_S390", "SCMP_ARCH_S390X", "SCMP_ARCH_PARISC", "SCMP_ARCH_PARISC64",
+	"SCMP_ARCH_RISCV64", "SCMP_ARCH_SH", "SCMP_ARCH_SHEB", NULL,
+};
+
+static const char *const seccomp_flags[] = {
+	"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
+	"SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL,
+};
+
+static bool has_namespace(const spec_config *cfg, const char *type)
+{
+	return spec_namespace_find(cfg, type) != NULL;
+}
+
+/* ---- process ---- */
+
+/* libcap knows the names; it also takes "cap_chown" and "12", which the
+ * runtime-spec does not, so insist on the CAP_UPPER_CASE spelling first. */
+static bool capability_known(const char *name)
+{
+	cap_value_t value;
+	const char *p;
+
+	if (!name || strncmp(name, "CAP_", 4) != 0 || !name[4])
+		return false;
+	for (p = name + 4; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_'))
+			return false;
+	return cap_from_name(name, &value) == 0;
+}
+
+static int check_cap_set(struct vctx *v, const char *set, char *const *names, size_t len)
+{
+	char msg[QBUF + 32], q[QBUF];
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (capability_known(names[i]))
+			continue;
+		snprintf(msg, sizeof(msg), "unknown capability %s", quote(q, sizeof(q), names[i]));
+		return fail(v, msg, ".process.capabilities.%s[%zu]", set, i);
+	}
+	return 0;
+}
+
+static int check_capabilities(struct vctx *v, const spec_capabilities *caps)
+{
+	if (!caps)
+		return 0;
+	if (check_cap_set(v, "bounding", caps->bounding, caps->bounding_len) < 0 ||
+	    check_cap_set(v, "effective", caps->effective, caps->effective_len) < 0 ||
+	    check_cap_set(v, "inheritable", caps->inheritable, caps->inheritable_len) < 0 ||
+	    check_cap_set(v, "permitted", caps->permitted, caps->permitted_len) < 0 ||
+	    check_cap_set(v, "ambient", caps->ambient, caps->ambient_len) < 0)
+		return -1;
+	return 0;
+}
+
+static int check_rlimits(struct vctx *v, const spec_process *p)
+{
+	char msg[2 * QBUF + 64], q[QBUF];
+	size_t i, j;
+
+	for (i = 0; i < p->rlimits_len; i++) {
+		const spec_rlimit *r = &p->rlimits[i];
+
+		if (!r->type || !in_list(rlimit_names, r->type)) {
+			snprintf(msg, sizeof(msg), "unknown rlimit %s", quote(q, sizeof(q), r->type));
+			return fail(v, msg, ".process.rlimits[%zu].type", i);
+		}
+		for (j = 0; j < i; j++) {
+			if (strcmp(p->rlimits[j].type, r->type) == 0) {
+				snprintf(msg, sizeof(msg), "duplicate rlimit %s (also at [%zu])",
+					 quote(q, sizeof(q), r->type), j);
+				return fail(v, msg, ".process.rlimits[%zu].type", i);
+			}
+		}
+		if (r->soft > r->hard) {
+			snprintf(msg, sizeof(msg),
+				 "soft limit %" PRIu64 " is greater than hard limit %" PRIu64,
+				 r->soft, r->hard);
+			return fail(v, msg, ".process.rlimits[%zu]", i);
+		}
+	}
+	return 0;
+}
+
+static int check_process(struct vctx *v, const spec_process *p)
+{
+	char msg[QBUF + 64], q[QBUF];
+
+	if (!p->cwd)
+		return fail(v, "required field is missing", ".process.cwd");
+	if (!is_absolute(p->cwd)) {
+		snprintf(msg, sizeof(msg), "must be an absolute path, got %s",
+			 quote(q, sizeof(q), p->cwd));
+		return fail(v, msg, ".process.cwd");
+	}
+	if (p->args_len == 0)
+		return fail(v, "must contain at least one entry", ".process.args");
+	if (p->has_oom_score_adj && (p->oom_score_adj < -1000 || p->oom_score_adj > 1000)) {
+		snprintf(msg, sizeof(msg), "must be between -1000 and 1000, got %d",
+			 (int)p->oom_score_adj);
+		return fail(v, msg, ".process.oomScoreAdj");
+	}
+	if (p->io_priority && (p->io_priority->priority < 0 || p->io_priority->priority > 7)) {
+		snprintf(msg, sizeof(msg), "must be between 0 and 7, got %d",
+			 (int)p->io_priority->priority);
+		return fail(v, msg, ".process.ioPriority.priority");
+	}
+	if (check_rlimits(v, p) < 0)
+		return -1;
+	return check_capabilities(v, p->capabilities);
+}
+
+/* ---- mounts and hooks ---- */
+
+static int check_mounts(struct vctx *v, const spec_config *cfg)
+{
+	char msg[QBUF + 64], q[QBUF];
+	size_t i;
+
+	for (i = 0; i < cfg->mounts_len; i++) {
+		const spec_mount *m = &cfg->mounts[i];
+
+		if (!is_absolute(m->destination)) {
+			snprintf(msg, sizeof(msg), "must be an absolute path, got %s",
+				 quote(q, sizeof(q), m->destination));
+			return fail(v, msg, ".mounts[%zu].destination", i);
+		}
+		if ((m->uid_mappings_len == 0) != (m->gid_mappings_len == 0))
+			return fail(v, "uidMappings and gidMappings must be given together",
+				    ".mounts[%zu]", i);
+	}
+	return 0;
+}
+
+static int check_hook_list(struct vctx *v, const char *kind, const spec_hook *hooks, size_t len)
+{
+	char msg[QBUF + 64], q[QBUF];
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (!is_absolute(hooks[i].path)) {
+			snprintf(msg, sizeof(msg), "must be an absolute path, got %s",
+				 quote(q, sizeof(q), hooks[i].path));
+			return fail(v, msg, ".hooks.%s[%zu].path", kind, i);
+		}
+		if (hooks[i].has_timeout && hooks[i].timeout <= 0) {
+			snprintf(msg, sizeof(msg), "must be greater than zero, got %d",
+				 (int)hooks[i].timeout);
+			return fail(v, msg, ".hooks.%s[%zu].timeout", kind, i);
+		}
+	}
+	return 0;
+}
+
+static int check_hooks(struct vctx *v, const spec_hooks *h)
+{
+	if (!h)
+		return 0;
+	if (check_hook_list(v, "prestart", h->prestart, h->prestart_len) < 0 ||
+	    check_hook_list(v, "createRuntime", h->create_runtime, h->create_runtime_len) < 0 ||
+	    check_hook_list(v, "createContainer", h->create_container,
+			    h->create_container_len) < 0 ||
+	    check_hook_list(v, "startContainer", h->start_container,
+			    h->start_container_len) < 0 ||
+	    check_hook_list(v, "poststart", h->poststart, h->poststart_len) < 0 ||
+	    check_hook_list(v, "poststop", h->poststop, h->poststop_len) < 0)
+		return -1;
+	return 0;
+}
+
+/* ---- linux ---- */
+
+static int check_namespaces(struct vctx *v, const spec_linux *l)
+{
+	char msg[QBUF + 64], q[QBUF];
+	size_t i, j;
+
+	for (i = 0; i < l->namespaces_len; i++) {
+		const spec_namespace *ns = &l->namespaces[i];
+
+		if (!ns->type)
+			return fail(v, "required field is missing", ".linux.namespaces[%zu].type", i);
+		for (j = 0; j < i; j++) {
+			if (strcmp(l->namespaces[j].type, ns->type) == 0) {
+				snprintf(msg, sizeof(msg),
+					 "duplicate namespace type %s (also at [%zu])",
+					 quote(q, sizeof(q), ns->type), j);
+				return fail(v, msg, ".linux.namespaces[%zu].type", i);
+			}
+		}
+		if (ns->path && ns->path[0] && !is_absolute(ns->path)) {
+			snprintf(msg, sizeof(msg), "must be an absolute path, got %s",
+				 quote(q, sizeof(q), ns->path));
+			return fail(v, msg, ".linux.namespaces[%zu].path", i);
+		}
+	}
+	return 0;
+}
+
+/* Absolute, under /dev/, and no ".." component to climb out of it. */
+static bool device_path_ok(const char *path)
+{
+	const char *p;
+
+	if (!path || strncmp(path, "/dev/", 5) != 0 || !path[5])
+		return false;
+	for (p = path; *p;) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 2 && p[0] == '.' && p[1] == '.')
+			return false;
+		p += n;
+		while (*p == '/')
+			p++;
+	}
+	return true;
+}
+
+static int check_string_list(struct vctx *v, const char *what, const char *const *known,
+			     char *const *items, size_t len, const char *field)
+{
+	char msg[QBUF + 64], q[QBUF];
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (items[i] && in_list(known, items[i]))
+			continue;
+		snprintf(msg, sizeof(msg), "unknown %s %s", what, quote(q, sizeof(q), items[i]));
+		return fail(v, msg, ".linux.seccomp.%s[%zu]", field, i);
+	}
+	return 0;
+}
+
+static int check_seccomp(struct vctx *v, const spec_seccomp *s)
+{
+	size_t i;
+
+	if (!s)
+		return 0;
+	if (check_string_list(v, "architecture", seccomp_archs, s->architectures,
+			      s->architectures_len, "architectures") < 0 ||
+	    check_string_list(v, "seccomp flag", seccomp_flags, s->flags, s->flags_len,
+			      "flags") < 0)
+		return -1;
+	for (i = 0; i < s->syscalls_len; i++)
+		if (s->syscalls[i].names_len == 0)
+			return fail(v, "must contain at least one entry",
+				    ".linux.seccomp.syscalls[%zu].names", i);
+	if (s->listener_metadata && !s->listener_path)
+		return fail(v, "requires listenerPath", ".linux.seccomp.listenerMetadata");
+	return 0;
+}
+
+static int check_path_list(struct vctx *v, const char *field, char *const *paths, size_t len)
+{
+	char msg[QBUF + 64], q[QBUF];
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (is_absolute(paths[i]))
+			continue;
+		snprintf(msg, sizeof(msg), "must be an absolute path, got %s",
+			 quote(q, sizeof(q), paths[i]));
+		return fail(v, msg, ".linux.%s[%zu]", field, i);
+	}
+	return 0;
+}
+
+static int check_linux(struct vctx *v, const spec_linux *l)
+{
+	char msg[QBUF + 64], q[QBUF];
+	size_t i;
+
+	if (check_namespaces(v, l) < 0)
+		return -1;
+	if (l->uid_mappings_len && !has_namespace(v->cfg, "user"))
+		return fail(v, "uid mappings need a user namespace in .linux.namespaces",
+			    ".linux.uidMappings");
+	if (l->gid_mappings_len && !has_namespace(v->cfg, "user"))
+		return fail(v, "gid mappings need a user namespace in .linux.namespaces",
+			    ".linux.gidMappings");
+	if (l->time_offsets_len && !has_namespace(v->cfg, "time"))
+		return fail(v, "time offsets need a time namespace in .linux.namespaces",
+			    ".linux.timeOffsets");
+	for (i = 0; i < l->devices_len; i++) {
+		if (device_path_ok(l->devices[i].path))
+			continue;
+		snprintf(msg, sizeof(msg), "must be an absolute path under /dev, got %s",
+			 quote(q, sizeof(q), l->devices[i].path));
+		return fail(v, msg, ".linux.devices[%zu].path", i);
+	}
+	for (i = 0; i < l->sysctl_len; i++)
+		if (!l->sysctl[i].key || !l->sysctl[i].key[0])
+			return fail(v, "empty key", ".linux.sysctl[\"\"]");
+	if (check_path_list(v, "maskedPaths", l->masked_paths, l->masked_paths_len) < 0 ||
+	    check_path_list(v, "readonlyPaths", l->readonly_paths, l->readonly_paths_len) < 0)
+		return -1;
+	return check_seccomp(v, l->seccomp);
+}
+
+int spec_validate(const spec_config *cfg, const char *name, skiff_error *err)
+{
+	struct vctx v = { .name = name ? name : "config.json", .cfg = cfg, .err = err };
+
+	if (!cfg)
+		return skiff_fail(err, EINVAL, "%s: no config to validate", v.name);
+	if (!cfg->oci_version)
+		return fail(&v, "required field is missing", ".ociVersion");
+	if (check_mounts(&v, cfg) < 0)
+		return -1;
+	if (cfg->process && check_process(&v, cfg->process) < 0)
+		return -1;
+	if (check_hooks(&v, cfg->hooks) < 0)
+		return -1;
+	if (cfg->linux_ && check_linux(&v, cfg->linux_) < 0)
+		return -1;
+	/* As runc: setting the name of the host's UTS namespace is not ours. */
+	if (cfg->hostname && cfg->hostname[0] && !has_namespace(cfg, "uts"))
+		return fail(&v, "unable to set hostname without a private UTS namespace",
+			    ".hostname");
+	if (cfg->domainname && cfg->domainname[0] && !has_namespace(cfg, "uts"))
+		return fail(&v, "unable to set domainname without a private UTS namespace",
+			    ".domainname");
+	return 0;
+}

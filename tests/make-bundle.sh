@@ -1,0 +1,34 @@
+#!/bin/sh
+# Make an OCI bundle at DIR: a busybox-static rootfs with its applet
+# symlinks, and the default config of `skiff spec` set to run ARGS
+# (default: sh) without a terminal.
+#   usage: make-bundle.sh DIR [ARGS...]
+set -eu
+dir=${1:?usage: make-bundle.sh DIR [ARGS...]}
+shift
+skiff=${SKIFF:-skiff}
+busybox=$(command -v busybox || true)
+if [ -z "$busybox" ] || ! ldd "$busybox" 2>&1 | grep -q "not a dynamic"; then
+	echo "make-bundle.sh: a static busybox is needed: apt-get install busybox-static" >&2
+	exit 1
+fi
+mkdir -p "$dir/rootfs"
+cd "$dir/rootfs"
+mkdir -p bin etc tmp proc sys dev root home usr/bin usr/sbin sbin var/tmp
+cp "$busybox" bin/busybox
+for applet in $(bin/busybox --list); do
+	[ -e "bin/$applet" ] || ln -s busybox "bin/$applet"
+done
+printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n' > etc/passwd
+printf 'root:x:0:\ntty:x:5:\nnogroup:x:65534:\n' > etc/group
+cd ..
+rm -f config.json
+"$skiff" spec
+if [ $# -eq 0 ]; then set -- sh; fi
+# One element at a time: jq would take "-c" among positional args as its own option.
+args='[]'
+for arg in "$@"; do
+	args=$(jq -cn --argjson a "$args" --arg x "$arg" '$a + [$x]')
+done
+jq --argjson args "$args" '.process.terminal = false | .process.args = $args' config.json > config.json.tmp
+mv config.json.tmp config.json

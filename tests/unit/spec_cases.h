@@ -1,0 +1,278 @@
+/*
+ * Tables for test_spec.c: JSON documents and the exact message each must
+ * produce, from the parser (parse_errors) and from spec_validate()
+ * (validation_errors), plus documents that must validate.
+ */
+#ifndef SKIFF_TEST_SPEC_CASES_H
+#define SKIFF_TEST_SPEC_CASES_H
+
+#define J(x) "{\"ociVersion\":\"1.2.0\"," x "}"
+#define P(x) J("\"process\":{\"cwd\":\"/\"," x "}")
+#define L(x) J("\"linux\":{" x "}")
+#define R(x) L("\"resources\":{" x "}")
+#define S(x) L("\"seccomp\":{" x "}")
+#define SC(x) S("\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[" x "]")
+#define E "config.json: "
+
+struct error_case {
+	const char *json;
+	const char *message;
+};
+
+static const struct error_case parse_errors[] = {
+	{ R("\"memory\":{\"limit\":\"1g\"}"),
+	  E ".linux.resources.memory.limit: expected a 64-bit integer, got \"1g\"" },
+	{ "{}", E ".ociVersion: required field is missing" },
+	{ "{\"ociVersion\":5}", E ".ociVersion: expected a string, got 5" },
+	{ "{\"ociVersion\":null}", E ".ociVersion: expected a string, got null" },
+	{ J("\"root\":[]"), E ".root: expected an object, got an array" },
+	{ J("\"root\":{}"), E ".root.path: required field is missing" },
+	{ J("\"root\":{\"path\":\"r\",\"readonly\":\"yes\"}"),
+	  E ".root.readonly: expected a boolean, got \"yes\"" },
+	{ J("\"root\":{\"path\":\"r\",\"readonly\":\"say \\\"hi\\\"\\n\"}"),
+	  E ".root.readonly: expected a boolean, got \"say \\\"hi\\\"\\n\"" },
+	{ J("\"mounts\":{}"), E ".mounts: expected an array, got an object" },
+	{ J("\"mounts\":[{\"destination\":\"/a\"},{\"destination\":\"/b\"},{\"type\":\"tmpfs\"}]"),
+	  E ".mounts[2].destination: required field is missing" },
+	{ J("\"mounts\":[\"proc\"]"), E ".mounts[0]: expected an object, got \"proc\"" },
+	{ J("\"mounts\":[null]"), E ".mounts[0]: expected an object, got null" },
+	{ J("\"mounts\":[{\"destination\":\"/a\",\"options\":[\"ro\",5]}]"),
+	  E ".mounts[0].options[1]: expected a string, got 5" },
+	{ J("\"mounts\":[{\"destination\":\"/a\",\"uidMappings\":[{\"containerID\":0,"
+	    "\"hostID\":0,\"size\":-1}]}]"),
+	  E ".mounts[0].uidMappings[0].size: expected a 32-bit unsigned integer, got -1" },
+	{ J("\"mounts\":[{\"destination\":\"/a\",\"gidMappings\":[{\"containerID\":0,\"size\":1}]}]"),
+	  E ".mounts[0].gidMappings[0].hostID: required field is missing" },
+	{ J("\"process\":{\"args\":[\"sh\"]}"), E ".process.cwd: required field is missing" },
+	{ J("\"process\":\"sh\""), E ".process: expected an object, got \"sh\"" },
+	{ P("\"user\":{\"gid\":0}"), E ".process.user.uid: required field is missing" },
+	{ P("\"user\":{\"uid\":4294967296,\"gid\":0}"),
+	  E ".process.user.uid: expected a 32-bit unsigned integer, got 4294967296" },
+	{ P("\"user\":{\"uid\":1.5,\"gid\":0}"),
+	  E ".process.user.uid: expected a 32-bit unsigned integer, got 1.5" },
+	{ P("\"user\":{\"uid\":1e3,\"gid\":0}"),
+	  E ".process.user.uid: expected a 32-bit unsigned integer, got 1e3" },
+	{ P("\"user\":{\"uid\":true,\"gid\":0}"),
+	  E ".process.user.uid: expected a 32-bit unsigned integer, got true" },
+	{ P("\"user\":{\"uid\":0,\"gid\":0,\"additionalGids\":[1,-5]}"),
+	  E ".process.user.additionalGids[1]: expected a 32-bit unsigned integer, got -5" },
+	{ P("\"user\":{\"uid\":0,\"gid\":0,\"umask\":\"022\"}"),
+	  E ".process.user.umask: expected a 32-bit unsigned integer, got \"022\"" },
+	{ P("\"consoleSize\":{\"height\":\"x\",\"width\":1}"),
+	  E ".process.consoleSize.height: expected a 32-bit unsigned integer, got \"x\"" },
+	{ P("\"rlimits\":[{\"type\":\"RLIMIT_CORE\",\"hard\":18446744073709551616,\"soft\":0}]"),
+	  E ".process.rlimits[0].hard: expected a 64-bit unsigned integer, "
+	    "got 18446744073709551616" },
+	{ P("\"rlimits\":[{\"type\":\"RLIMIT_CORE\",\"hard\":1}]"),
+	  E ".process.rlimits[0].soft: required field is missing" },
+	{ P("\"oomScoreAdj\":2147483648"),
+	  E ".process.oomScoreAdj: expected a 32-bit integer, got 2147483648" },
+	{ P("\"oomScoreAdj\":-2147483649"),
+	  E ".process.oomScoreAdj: expected a 32-bit integer, got -2147483649" },
+	{ P("\"ioPriority\":{\"class\":\"IOPRIO_CLASS_X\",\"priority\":1}"),
+	  E ".process.ioPriority.class: expected one of IOPRIO_CLASS_RT, IOPRIO_CLASS_BE, "
+	    "IOPRIO_CLASS_IDLE, got \"IOPRIO_CLASS_X\"" },
+	{ P("\"ioPriority\":{\"priority\":1}"),
+	  E ".process.ioPriority.class: required field is missing" },
+	{ P("\"scheduler\":{\"nice\":1}"), E ".process.scheduler.policy: required field is missing" },
+	{ P("\"scheduler\":{\"policy\":\"SCHED_X\"}"),
+	  E ".process.scheduler.policy: expected one of SCHED_OTHER, SCHED_FIFO, SCHED_RR, "
+	    "SCHED_BATCH, SCHED_ISO, SCHED_IDLE, SCHED_DEADLINE, got \"SCHED_X\"" },
+	{ P("\"scheduler\":{\"policy\":\"SCHED_RR\",\"runtime\":-1}"),
+	  E ".process.scheduler.runtime: expected a 64-bit unsigned integer, got -1" },
+	{ P("\"capabilities\":{\"bounding\":\"CAP_X\"}"),
+	  E ".process.capabilities.bounding: expected an array, got \"CAP_X\"" },
+	{ P("\"env\":[null]"), E ".process.env[0]: expected a string, got null" },
+	{ P("\"terminal\":1"), E ".process.terminal: expected a boolean, got 1" },
+	{ P("\"execCPUAffinity\":{\"initial\":7}"),
+	  E ".process.execCPUAffinity.initial: expected a string, got 7" },
+	{ J("\"hooks\":{\"prestart\":[{\"args\":[]}]}"),
+	  E ".hooks.prestart[0].path: required field is missing" },
+	{ J("\"hooks\":{\"poststop\":[{\"path\":\"/a\"},{\"path\":\"/b\",\"timeout\":\"10\"}]}"),
+	  E ".hooks.poststop[1].timeout: expected a 32-bit integer, got \"10\"" },
+	{ J("\"annotations\":{\"a\":1}"), E ".annotations[\"a\"]: expected a string, got 1" },
+	{ J("\"annotations\":{\"a\\\"b\":true}"),
+	  E ".annotations[\"a\\\"b\"]: expected a string, got true" },
+	{ J("\"annotations\":[]"), E ".annotations: expected an object, got an array" },
+	{ J("\"linux\":5"), E ".linux: expected an object, got 5" },
+	{ L("\"sysctl\":{\"net.ipv4.ip_forward\":1}"),
+	  E ".linux.sysctl[\"net.ipv4.ip_forward\"]: expected a string, got 1" },
+	{ L("\"uidMappings\":[{\"containerID\":0,\"hostID\":0}]"),
+	  E ".linux.uidMappings[0].size: required field is missing" },
+	{ L("\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"pids\"}]"),
+	  E ".linux.namespaces[1].type: expected one of pid, network, mount, ipc, uts, user, "
+	    "cgroup, time, got \"pids\"" },
+	{ L("\"namespaces\":[{\"path\":\"/x\"}]"),
+	  E ".linux.namespaces[0].type: required field is missing" },
+	{ L("\"rootfsPropagation\":\"\""),
+	  E ".linux.rootfsPropagation: expected one of shared, slave, private, unbindable, "
+	    "rshared, rslave, rprivate, runbindable, got \"\"" },
+	{ L("\"devices\":[{\"path\":\"/dev/x\",\"type\":\"x\"}]"),
+	  E ".linux.devices[0].type: expected one of c, b, u, p, got \"x\"" },
+	{ L("\"devices\":[{\"type\":\"c\"}]"), E ".linux.devices[0].path: required field is missing" },
+	{ R("\"devices\":[{\"access\":\"rwm\"}]"),
+	  E ".linux.resources.devices[0].allow: required field is missing" },
+	{ R("\"devices\":[{\"allow\":true,\"type\":\"u\"}]"),
+	  E ".linux.resources.devices[0].type: expected one of a, c, b, got \"u\"" },
+	{ R("\"devices\":[{\"allow\":true,\"major\":1.5}]"),
+	  E ".linux.resources.devices[0].major: expected a 64-bit integer, got 1.5" },
+	{ R("\"pids\":{}"), E ".linux.resources.pids.limit: required field is missing" },
+	{ R("\"pids\":{\"limit\":9223372036854775808}"),
+	  E ".linux.resources.pids.limit: expected a 64-bit integer, got 9223372036854775808" },
+	{ R("\"cpu\":{\"quota\":-9223372036854775809}"),
+	  E ".linux.resources.cpu.quota: expected a 64-bit integer, got -9223372036854775809" },
+	{ R("\"memory\":{\"swappiness\":-1}"),
+	  E ".linux.resources.memory.swappiness: expected a 64-bit unsigned integer, got -1" },
+	{ R("\"memory\":{\"disableOOMKiller\":\"true\"}"),
+	  E ".linux.resources.memory.disableOOMKiller: expected a boolean, got \"true\"" },
+	{ R("\"blockIO\":{\"weight\":65536}"),
+	  E ".linux.resources.blockIO.weight: expected a 16-bit unsigned integer, got 65536" },
+	{ R("\"blockIO\":{\"leafWeight\":-1}"),
+	  E ".linux.resources.blockIO.leafWeight: expected a 16-bit unsigned integer, got -1" },
+	{ R("\"blockIO\":{\"weightDevice\":[{\"major\":8,\"weight\":1}]}"),
+	  E ".linux.resources.blockIO.weightDevice[0].minor: required field is missing" },
+	{ R("\"blockIO\":{\"throttleWriteIOPSDevice\":[{\"major\":8,\"minor\":0}]}"),
+	  E ".linux.resources.blockIO.throttleWriteIOPSDevice[0].rate: required field is missing" },
+	{ R("\"hugepageLimits\":[{\"limit\":1}]"),
+	  E ".linux.resources.hugepageLimits[0].pageSize: required field is missing" },
+	{ R("\"network\":{\"priorities\":[{\"name\":\"eth0\",\"priority\":\"1\"}]}"),
+	  E ".linux.resources.network.priorities[0].priority: expected a 32-bit unsigned "
+	    "integer, got \"1\"" },
+	{ R("\"rdma\":{\"mlx5_1\":{\"hcaHandles\":-1}}"),
+	  E ".linux.resources.rdma[\"mlx5_1\"].hcaHandles: expected a 32-bit unsigned integer, "
+	    "got -1" },
+	{ R("\"rdma\":{\"mlx5_1\":3}"), E ".linux.resources.rdma[\"mlx5_1\"]: expected an object, got 3" },
+	{ R("\"unified\":{\"memory.max\":5}"),
+	  E ".linux.resources.unified[\"memory.max\"]: expected a string, got 5" },
+	{ L("\"timeOffsets\":{\"realtime\":{\"secs\":1}}"),
+	  E ".linux.timeOffsets[\"realtime\"]: unknown key, expected one of monotonic, boottime" },
+	{ L("\"timeOffsets\":{\"boottime\":{\"nanosecs\":4294967296}}"),
+	  E ".linux.timeOffsets[\"boottime\"].nanosecs: expected a 32-bit unsigned integer, "
+	    "got 4294967296" },
+	{ L("\"netDevices\":{\"eth0\":{\"name\":7}}"),
+	  E ".linux.netDevices[\"eth0\"].name: expected a string, got 7" },
+	{ S("\"syscalls\":[]"), E ".linux.seccomp.defaultAction: required field is missing" },
+	{ S("\"defaultAction\":\"SCMP_ACT_FOO\""),
+	  E ".linux.seccomp.defaultAction: expected one of SCMP_ACT_KILL, SCMP_ACT_KILL_PROCESS, "
+	    "SCMP_ACT_KILL_THREAD, SCMP_ACT_TRAP, SCMP_ACT_ERRNO, SCMP_ACT_TRACE, SCMP_ACT_ALLOW, "
+	    "SCMP_ACT_LOG, SCMP_ACT_NOTIFY, got \"SCMP_ACT_FOO\"" },
+	{ S("\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":-1"),
+	  E ".linux.seccomp.defaultErrnoRet: expected a 32-bit unsigned integer, got -1" },
+	{ SC("{\"action\":\"SCMP_ACT_ERRNO\"}"),
+	  E ".linux.seccomp.syscalls[0].names: required field is missing" },
+	{ SC("{\"names\":[\"a\"],\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":0,\"value\":1,"
+	     "\"op\":\"SCMP_CMP_FOO\"}]}"),
+	  E ".linux.seccomp.syscalls[0].args[0].op: expected one of SCMP_CMP_NE, SCMP_CMP_LT, "
+	    "SCMP_CMP_LE, SCMP_CMP_EQ, SCMP_CMP_GE, SCMP_CMP_GT, SCMP_CMP_MASKED_EQ, "
+	    "got \"SCMP_CMP_FOO\"" },
+	{ SC("{\"names\":[\"a\"],\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"value\":1,"
+	     "\"op\":\"SCMP_CMP_EQ\"}]}"),
+	  E ".linux.seccomp.syscalls[0].args[0].index: required field is missing" },
+	{ SC("{\"names\":[\"a\"],\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":0,\"value\":\"1\","
+	     "\"op\":\"SCMP_CMP_EQ\"}]}"),
+	  E ".linux.seccomp.syscalls[0].args[0].value: expected a 64-bit unsigned integer, "
+	    "got \"1\"" },
+	{ L("\"personality\":{\"domain\":\"LINUX64\"}"),
+	  E ".linux.personality.domain: expected one of LINUX, LINUX32, got \"LINUX64\"" },
+	{ L("\"personality\":{}"), E ".linux.personality.domain: required field is missing" },
+	{ L("\"intelRdt\":{\"enableCMT\":\"true\"}"),
+	  E ".linux.intelRdt.enableCMT: expected a boolean, got \"true\"" },
+	{ "[]", E "expected an object, got an array" },
+	{ "\"x\"", E "expected an object, got \"x\"" },
+	{ "null", E "expected an object, got null" },
+	{ "42", E "expected an object, got 42" },
+	/* Malformed JSON. */
+	{ "", E "invalid JSON: empty document" },
+	{ " \n\t ", E "invalid JSON: empty document" },
+	{ "{", E "invalid JSON: parse error: premature EOF" },
+	{ "{\"ociVersion\":", E "invalid JSON: parse error: premature EOF" },
+	{ "garbage", E "invalid JSON: lexical error: invalid char in json text" },
+	{ "{} {}", E "invalid JSON: parse error: trailing garbage" },
+	{ "{\"ociVersion\":\"\xff\"}", E "invalid JSON: lexical error: invalid bytes in UTF8 string" },
+	{ "{\"ociVersion\":\"a\\u0000b\"}", E "invalid JSON: \\u0000 in a string at offset 16" },
+};
+
+#define VP(x) J("\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\"," x "}")
+#define VL(x) J("\"linux\":{" x "}")
+
+static const struct error_case validation_errors[] = {
+	{ J("\"mounts\":[{\"destination\":\"proc\"}]"),
+	  E ".mounts[0].destination: must be an absolute path, got \"proc\"" },
+	{ J("\"mounts\":[{\"destination\":\"/a\",\"uidMappings\":[{\"containerID\":0,\"hostID\":1,"
+	    "\"size\":1}]}]"),
+	  E ".mounts[0]: uidMappings and gidMappings must be given together" },
+	{ J("\"process\":{\"args\":[\"sh\"],\"cwd\":\"tmp\"}"),
+	  E ".process.cwd: must be an absolute path, got \"tmp\"" },
+	{ J("\"process\":{\"cwd\":\"/\"}"), E ".process.args: must contain at least one entry" },
+	{ J("\"process\":{\"args\":[],\"cwd\":\"/\"}"), E ".process.args: must contain at least one entry" },
+	{ VL("\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"mount\"},{\"type\":\"pid\"}]"),
+	  E ".linux.namespaces[2].type: duplicate namespace type \"pid\" (also at [0])" },
+	{ VL("\"namespaces\":[{\"type\":\"pid\",\"path\":\"proc/1/ns/pid\"}]"),
+	  E ".linux.namespaces[0].path: must be an absolute path, got \"proc/1/ns/pid\"" },
+	{ VL("\"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}]"),
+	  E ".linux.uidMappings: uid mappings need a user namespace in .linux.namespaces" },
+	{ VL("\"gidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}]"),
+	  E ".linux.gidMappings: gid mappings need a user namespace in .linux.namespaces" },
+	{ VL("\"devices\":[{\"path\":\"/tmp/x\",\"type\":\"c\"}]"),
+	  E ".linux.devices[0].path: must be an absolute path under /dev, got \"/tmp/x\"" },
+	{ VL("\"devices\":[{\"path\":\"/dev/null\",\"type\":\"c\"},{\"path\":\"/dev/../etc/x\","
+	     "\"type\":\"c\"}]"),
+	  E ".linux.devices[1].path: must be an absolute path under /dev, got \"/dev/../etc/x\"" },
+	{ VL("\"devices\":[{\"path\":\"dev/null\",\"type\":\"c\"}]"),
+	  E ".linux.devices[0].path: must be an absolute path under /dev, got \"dev/null\"" },
+	{ VP("\"rlimits\":[{\"type\":\"RLIMIT_FOO\",\"hard\":1,\"soft\":1}]"),
+	  E ".process.rlimits[0].type: unknown rlimit \"RLIMIT_FOO\"" },
+	{ VP("\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":1024,\"soft\":2048}]"),
+	  E ".process.rlimits[0]: soft limit 2048 is greater than hard limit 1024" },
+	{ VP("\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":1,\"soft\":1},{\"type\":"
+	     "\"RLIMIT_NOFILE\",\"hard\":2,\"soft\":2}]"),
+	  E ".process.rlimits[1].type: duplicate rlimit \"RLIMIT_NOFILE\" (also at [0])" },
+	{ VP("\"capabilities\":{\"bounding\":[\"CAP_CHOWN\",\"CAP_KILL\",\"CAP_SETUID\",\"CAP_FOO\"]}"),
+	  E ".process.capabilities.bounding[3]: unknown capability \"CAP_FOO\"" },
+	{ VP("\"capabilities\":{\"ambient\":[\"cap_chown\"]}"),
+	  E ".process.capabilities.ambient[0]: unknown capability \"cap_chown\"" },
+	{ VP("\"capabilities\":{\"effective\":[\"CAP_KILL\",\"12\"]}"),
+	  E ".process.capabilities.effective[1]: unknown capability \"12\"" },
+	{ VP("\"oomScoreAdj\":1001"), E ".process.oomScoreAdj: must be between -1000 and 1000, got 1001" },
+	{ VP("\"oomScoreAdj\":-1001"),
+	  E ".process.oomScoreAdj: must be between -1000 and 1000, got -1001" },
+	{ VP("\"ioPriority\":{\"class\":\"IOPRIO_CLASS_BE\",\"priority\":8}"),
+	  E ".process.ioPriority.priority: must be between 0 and 7, got 8" },
+	{ VL("\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":"
+	     "[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_FOO\"]}"),
+	  E ".linux.seccomp.architectures[1]: unknown architecture \"SCMP_ARCH_FOO\"" },
+	{ VL("\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"SECCOMP_FILTER_FLAG_FOO\"]}"),
+	  E ".linux.seccomp.flags[0]: unknown seccomp flag \"SECCOMP_FILTER_FLAG_FOO\"" },
+	{ VL("\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[],"
+	     "\"action\":\"SCMP_ACT_ERRNO\"}]}"),
+	  E ".linux.seccomp.syscalls[0].names: must contain at least one entry" },
+	{ VL("\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerMetadata\":\"m\"}"),
+	  E ".linux.seccomp.listenerMetadata: requires listenerPath" },
+	{ VL("\"timeOffsets\":{\"boottime\":{\"secs\":1}}"),
+	  E ".linux.timeOffsets: time offsets need a time namespace in .linux.namespaces" },
+	{ J("\"hostname\":\"box\""),
+	  E ".hostname: unable to set hostname without a private UTS namespace" },
+	{ J("\"domainname\":\"example.org\""),
+	  E ".domainname: unable to set domainname without a private UTS namespace" },
+	{ VL("\"sysctl\":{\"\":\"1\"}"), E ".linux.sysctl[\"\"]: empty key" },
+	{ J("\"hooks\":{\"prestart\":[{\"path\":\"fix\"}]}"),
+	  E ".hooks.prestart[0].path: must be an absolute path, got \"fix\"" },
+	{ J("\"hooks\":{\"poststop\":[{\"path\":\"/x\",\"timeout\":0}]}"),
+	  E ".hooks.poststop[0].timeout: must be greater than zero, got 0" },
+	{ VL("\"maskedPaths\":[\"proc/kcore\"]"),
+	  E ".linux.maskedPaths[0]: must be an absolute path, got \"proc/kcore\"" },
+	{ VL("\"readonlyPaths\":[\"/proc/sys\",\"sys\"]"),
+	  E ".linux.readonlyPaths[1]: must be an absolute path, got \"sys\"" },
+};
+
+static const char *const validation_ok[] = {
+	VL("\"uidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}],\"namespaces\":"
+	   "[{\"type\":\"user\"}]"),
+	J("\"hostname\":\"box\",\"linux\":{\"namespaces\":[{\"type\":\"uts\",\"path\":\"/proc/1/ns/uts\"}]}"),
+	VP("\"oomScoreAdj\":1000,\"capabilities\":{\"bounding\":[\"CAP_CHECKPOINT_RESTORE\"]}"),
+	VL("\"timeOffsets\":{\"monotonic\":{}},\"namespaces\":[{\"type\":\"time\"}]"),
+	VL("\"devices\":[{\"path\":\"/dev/net/tun\",\"type\":\"c\",\"major\":10,\"minor\":200}]"),
+	J("\"hostname\":\"\""),
+};
+
+#endif
