@@ -1,0 +1,74 @@
+# Shared set-up for the bats integration tests.  They run real containers
+# and need root, a static busybox and jq (see debian-packages.txt).
+
+load /usr/lib/bats/bats-support/load
+load /usr/lib/bats/bats-assert/load
+
+SKIFF=${SKIFF:-$(command -v skiff)}
+TESTS_SRCDIR=${TESTS_SRCDIR:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)}
+SHARED_DIR=$(cd "$TESTS_SRCDIR/../.." 2>/dev/null && pwd)/shared
+
+# Every test gets its own state root and bundle, so tests can run in parallel.
+setup_bundle() {
+	[ "$(id -u)" = 0 ] || skip "needs root"
+	ROOT=$BATS_TEST_TMPDIR/state
+	BUNDLE=$BATS_TEST_TMPDIR/bundle
+	SKIFF="$SKIFF" "$TESTS_SRCDIR/make-bundle.sh" "$BUNDLE" "$@"
+	cd "$BUNDLE"
+}
+
+# skiff with this test's state root.
+skiff() {
+	"$SKIFF" --root "$ROOT" "$@"
+}
+
+# Apply a jq filter to the bundle's config.json, e.g.
+#   update_config '.process.args = ["true"]'
+update_config() {
+	jq "$@" "$BUNDLE/config.json" > "$BUNDLE/config.json.new"
+	mv "$BUNDLE/config.json.new" "$BUNDLE/config.json"
+}
+
+# Set process.args from the arguments.
+set_args() {
+	local args
+	args=$(printf '%s\n' "$@" | jq -R . | jq -cs .)
+	update_config --argjson a "$args" '.process.args = $a'
+}
+
+# Remove every container this test made, whatever state it is in.
+teardown_containers() {
+	[ -n "${ROOT:-}" ] && [ -d "$ROOT" ] || return 0
+	local id
+	for id in $("$SKIFF" --root "$ROOT" list -q 2>/dev/null); do
+		"$SKIFF" --root "$ROOT" delete --force "$id" >/dev/null 2>&1 || true
+	done
+}
+
+teardown() {
+	teardown_containers
+}
+
+# The status field of `skiff state ID`.
+container_status() {
+	skiff state "$1" | jq -r .status
+}
+
+# Wait (up to ~5 s) until container $1 has status $2.
+wait_for_status() {
+	local i
+	for i in $(seq 50); do
+		[ "$(container_status "$1")" = "$2" ] && return 0
+		sleep 0.1
+	done
+	echo "container $1 is $(container_status "$1"), not $2" >&2
+	return 1
+}
+
+# Is pid a live process?  A zombie is not: it waits for a reaper, and
+# PID 1 of some sandboxes reaps slowly.
+process_alive() {
+	local state
+	state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
+}
