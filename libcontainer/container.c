@@ -54,7 +54,8 @@ typedef struct create_job {
 	int sock[2];   /* [0] parent's end, [1] the init's */
 	ns_plan ns;
 	sigset_t caller_mask; /* restored in the init before exec */
-	pid_t pid;
+	pid_t pid;            /* the init's pid in the host's namespace */
+	int *console_out;     /* foreground: where the pty master goes */
 } create_job;
 
 /* ---------------------------------------------------------------- init -- */
@@ -125,13 +126,45 @@ static int join_session_keyring(const create_job *job, skiff_error *err)
 	return 0;
 }
 
+static bool has_runtime_hooks(const spec_config *cfg)
+{
+	return cfg->hooks && (cfg->hooks->prestart_len || cfg->hooks->create_runtime_len);
+}
+
+/* In the init, with the mounts made and the host still visible. */
+static int init_before_pivot(void *data, skiff_error *err)
+{
+	create_job *job = data;
+	const spec_hooks *hooks = job->cfg->hooks;
+	enum sync_type type;
+	skiff_error parent_err;
+	char *state;
+	int rc;
+
+	/* prestart and createRuntime run in the runtime's namespaces: the
+	 * parent runs them while we wait. */
+	if (has_runtime_hooks(job->cfg)) {
+		if (sync_send(job->sock[1], SYNC_HOOKS, NULL) < 0 ||
+		    sync_recv(job->sock[1], &type, &parent_err, err) < 0 || type != SYNC_HOOKS_DONE)
+			return skiff_fail(err, 0, "createRuntime hooks failed");
+	}
+	if (!hooks || !hooks->create_container_len)
+		return 0;
+	state = hooks_state_json(job->cfg, job->ctx->id, job->pid, SKIFF_STATUS_CREATING, job->bundle);
+	if (!state)
+		return skiff_fail(err, ENOMEM, "createContainer hooks");
+	rc = hooks_run(hooks->create_container, hooks->create_container_len, "createContainer", state,
+		       err);
+	free(state);
+	return rc;
+}
+
 /* Everything the init does before it reports ready.  On success *exe is the
  * program to run and *fifo the exec fifo it will wait on. */
 static int init_setup(create_job *job, char **exe, int *fifo, skiff_error *err)
 {
 	const spec_config *cfg = job->cfg;
 	const spec_process *p = cfg->process;
-	bool keep_caps = p->capabilities && p->user && p->user->uid != 0;
 
 	if (ns_join(&job->ns, err) < 0)
 		return -1;
@@ -158,31 +191,27 @@ static int init_setup(create_job *job, char **exe, int *fifo, skiff_error *err)
 			.no_pivot = job->ctx->no_pivot,
 			.in_userns = job->ns.new_userns,
 			.new_cgroupns = job->ns.new_cgroupns,
+			.before_pivot = init_before_pivot,
+			.before_pivot_data = job,
 		};
 
 		if (rootfs_setup(cfg, &ro, err) < 0)
 			return -1;
 	}
-	if (set_sysctls(cfg, err) < 0 || set_personality(cfg, err) < 0 ||
-	    process_apply_rlimits(p, err) < 0)
+	if (set_sysctls(cfg, err) < 0 || set_personality(cfg, err) < 0)
 		return -1;
-	if (capabilities_drop_bounding(p->capabilities, err) < 0)
-		return -1;
-	if (keep_caps && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
-		return skiff_fail(err, errno, "prctl(PR_SET_KEEPCAPS)");
-	if (process_set_identity(p, job->ns.new_userns, err) < 0)
-		return -1;
-	if (keep_caps && prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
-		return skiff_fail(err, errno, "prctl(PR_SET_KEEPCAPS)");
-	if (capabilities_apply(p->capabilities, err) < 0)
-		return -1;
-	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return skiff_fail(err, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
-	umask(p->user && p->user->has_umask ? p->user->umask : 0022);
-	if (chdir(p->cwd) < 0)
-		return skiff_fail_at(err, errno, ".process.cwd", "chdir to cwd (\"%s\") set in config.json",
-				     p->cwd);
-	return process_find_executable(p, exe, err);
+	if (p->terminal) {
+		int master;
+
+		if (terminal_setup(p, &master, err) < 0)
+			return -1;
+		if (sync_send_full(job->sock[1], SYNC_CONSOLE, 0, master, NULL) < 0) {
+			close(master);
+			return skiff_fail(err, errno, "send the pty to the runtime");
+		}
+		close(master);
+	}
+	return process_prepare(p, job->ns.new_userns, exe, err);
 }
 
 /* Block until `start` writes to the exec fifo.  poll() on a fifo nobody has
@@ -214,29 +243,12 @@ static void reset_signals(const sigset_t *mask)
 	sigprocmask(SIG_SETMASK, mask, NULL);
 }
 
-static char **process_env(const spec_process *p)
-{
-	bool has_home = false;
-	char **env;
-
-	for (size_t i = 0; i < p->env_len; i++)
-		has_home |= !strncmp(p->env[i], "HOME=", 5);
-	/* execve wants NULL-terminated arrays; the model's are counted. */
-	env = calloc(p->env_len + 2, sizeof(*env));
-	if (!env)
-		return NULL;
-	memcpy(env, p->env, p->env_len * sizeof(*env));
-	if (!has_home)
-		env[p->env_len] = "HOME=/";
-	return env;
-}
-
 static __attribute__((noreturn)) void init_main(create_job *job)
 {
 	const spec_process *p = job->cfg->process;
 	enum sync_type type;
 	skiff_error err;
-	char *exe = NULL, **env, **argv;
+	char *exe = NULL, **env = NULL, **argv = NULL;
 	int fifo = -1;
 
 	skiff_error_clear(&err);
@@ -247,17 +259,16 @@ static __attribute__((noreturn)) void init_main(create_job *job)
 		_exit(1);
 	/* If the runtime died before that, its end of the socket is closed
 	 * and the wait for GO below ends at once. */
-	if (sync_recv(job->sock[1], &type, NULL, &err) < 0 || type != SYNC_GO)
+	long long host_pid;
+
+	if (sync_recv_full(job->sock[1], &type, &host_pid, NULL, NULL, &err) < 0 || type != SYNC_GO)
 		_exit(1);
+	job->pid = (pid_t)host_pid;
 	if (init_setup(job, &exe, &fifo, &err) < 0) {
 		sync_send(job->sock[1], SYNC_ERROR, &err);
 		_exit(1);
 	}
-	env = process_env(p);
-	argv = calloc(p->args_len + 1, sizeof(*argv));
-	if (argv)
-		memcpy(argv, p->args, p->args_len * sizeof(*argv));
-	if (!env || !argv) {
+	if (process_exec_vectors(p, job->ctx->listen_fds, &argv, &env) < 0) {
 		skiff_fail(&err, ENOMEM, "prepare the environment");
 		sync_send(job->sock[1], SYNC_ERROR, &err);
 		_exit(1);
@@ -270,10 +281,24 @@ static __attribute__((noreturn)) void init_main(create_job *job)
 	if (wait_for_start(fifo) < 0)
 		_exit(1);
 	close(fifo);
+	if (job->cfg->hooks && job->cfg->hooks->start_container_len) {
+		char *state = hooks_state_json(job->cfg, job->ctx->id, job->pid, SKIFF_STATUS_CREATED,
+					       job->bundle);
+
+		if (!state || hooks_run(job->cfg->hooks->start_container,
+					job->cfg->hooks->start_container_len, "startContainer", state,
+					&err) < 0) {
+			/* `start` has returned: the container's stderr is all there is. */
+			dprintf(2, "skiff: %s\n", state ? err.message : "startContainer hooks: out of memory");
+			_exit(1);
+		}
+		free(state);
+	}
 	reset_signals(&job->caller_mask);
 	/* Whatever the caller leaked (engines leak sockets) must not reach
 	 * the program: only stdio and --preserve-fds survive exec. */
-	syscall(SYS_close_range, 3 + job->ctx->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
+	syscall(SYS_close_range, 3 + job->ctx->listen_fds + job->ctx->preserve_fds, ~0U,
+		CLOSE_RANGE_CLOEXEC);
 	execve(exe, argv, env);
 	/* Too late to tell `create`: the container's own stderr is all there is. */
 	dprintf(2, "skiff: exec %s: %s\n", exe, strerror(errno));
@@ -440,8 +465,110 @@ static int resolve_paths(create_job *job, skiff_error *err)
 	return 0;
 }
 
+/* prestart and createRuntime hooks, run by the runtime when the init asks. */
+static int run_runtime_hooks(const create_job *job, skiff_error *err)
+{
+	const spec_hooks *hooks = job->cfg->hooks;
+	char *state = hooks_state_json(job->cfg, job->ctx->id, job->pid, SKIFF_STATUS_CREATING,
+				       job->bundle);
+	int rc;
+
+	if (!state)
+		return skiff_fail(err, ENOMEM, "run hooks");
+	rc = hooks_run(hooks->prestart, hooks->prestart_len, "prestart", state, err);
+	if (rc == 0)
+		rc = hooks_run(hooks->create_runtime, hooks->create_runtime_len, "createRuntime", state,
+			       err);
+	free(state);
+	return rc;
+}
+
+static int take_console(const create_job *job, int master, skiff_error *err)
+{
+	int rc = 0;
+
+	if (job->ctx->console_socket)
+		rc = terminal_send(job->ctx->console_socket, master, err);
+	else if (job->console_out && *job->console_out < 0)
+		*job->console_out = master;
+	else
+		rc = skiff_fail(err, EINVAL, "unexpected pty from the container");
+	if (rc < 0 || !job->console_out || *job->console_out != master)
+		close(master);
+	return rc;
+}
+
+/* Serve the init until it is ready: hooks, the pty, or its error. */
+static int await_ready(create_job *job, skiff_error *err)
+{
+	for (;;) {
+		enum sync_type type;
+		skiff_error init_err;
+		int fd;
+
+		if (sync_recv_full(job->sock[0], &type, NULL, &fd, &init_err, err) < 0) {
+			skiff_fail(err, 0, "the container's init exited during setup");
+			explain_init_death(job->pid, err);
+			job->pid = -1;
+			return -1;
+		}
+		switch (type) {
+		case SYNC_READY:
+			return 0;
+		case SYNC_HOOKS:
+			if (run_runtime_hooks(job, err) < 0)
+				return -1;
+			if (sync_send(job->sock[0], SYNC_HOOKS_DONE, NULL) < 0)
+				return skiff_fail(err, errno, "resume the container's init");
+			break;
+		case SYNC_CONSOLE:
+			if (fd < 0)
+				return skiff_fail(err, EPROTO, "no pty came from the container");
+			if (take_console(job, fd, err) < 0)
+				return -1;
+			break;
+		case SYNC_ERROR:
+			if (err)
+				*err = init_err;
+			return -1;
+		default:
+			if (fd >= 0)
+				close(fd);
+			return skiff_fail(err, EPROTO, "unexpected message %d from the init", (int)type);
+		}
+	}
+}
+
+/* Terminal and console socket go together, as runc insists. */
+static int check_terminal(const skiff_context *ctx, const spec_process *p, bool foreground,
+			  skiff_error *err)
+{
+	if (p->terminal && !ctx->console_socket && !foreground)
+		return skiff_fail_code(err, EINVAL,
+				       "cannot allocate tty if skiff will detach without setting console socket");
+	if (!p->terminal && ctx->console_socket)
+		return skiff_fail_code(err, EINVAL,
+				       "cannot use console socket if skiff will not detach or allocate tty");
+	return 0;
+}
+
+/* A copy of the config in the state directory: exec and delete need its
+ * process and hooks after the bundle may be gone. */
+static int save_config(const create_job *job, skiff_error *err)
+{
+	char *json;
+	size_t len;
+	int rc;
+
+	if (spec_config_serialize(job->cfg, false, &json, &len, err) < 0)
+		return -1;
+	rc = write_file_atomic(job->statefd, CONFIG_COPY_NAME, json, len, 0600, err);
+	free(json);
+	return rc;
+}
+
 int container_create(const skiff_context *ctx, const spec_config *cfg, const sigset_t *caller_mask,
-		     pid_t *pid_out, skiff_error *err)
+		     int *console_out, pid_t *pid_out, skiff_error *err)
 {
 	const char *root = state_root(ctx);
 	create_job job = {
@@ -451,19 +578,23 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 		.sock = { -1, -1 },
 		.pid = -1,
 		.caller_mask = *caller_mask,
+		.console_out = console_out,
 	};
 	bool dir_made = false;
-	enum sync_type type;
-	skiff_error init_err;
 	int rc = -1;
 
 	job.ns.pid_join_fd = -1;
+	if (console_out)
+		*console_out = -1;
 	if (skiff_id_validate(ctx->id, err) < 0 || check_config(cfg, err) < 0 ||
+	    check_terminal(ctx, cfg->process, console_out != NULL, err) < 0 ||
 	    resolve_paths(&job, err) < 0 || ns_plan_make(cfg, &job.ns, err) < 0)
 		goto out;
 	if (state_dir_create(root, ctx->id, &job.statefd, err) < 0)
 		goto out;
 	dir_made = true;
+	if (save_config(&job, err) < 0)
+		goto out;
 	if (mkfifoat(job.statefd, EXEC_FIFO_NAME, 0600) < 0) {
 		skiff_fail(err, errno, "create the exec fifo");
 		goto out;
@@ -483,23 +614,14 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 		goto out;
 	if (job.ns.new_userns && ns_write_id_maps(job.pid, cfg, err) < 0)
 		goto out;
-	if (sync_send(job.sock[0], SYNC_GO, NULL) < 0) {
+	if (sync_send_full(job.sock[0], SYNC_GO, job.pid, -1, NULL) < 0) {
 		skiff_fail(err, errno, "start the container's init");
 		explain_init_death(job.pid, err);
 		job.pid = -1;
 		goto out;
 	}
-	if (sync_recv(job.sock[0], &type, &init_err, err) < 0) {
-		skiff_fail(err, 0, "the container's init exited during setup");
-		explain_init_death(job.pid, err);
-		job.pid = -1;
+	if (await_ready(&job, err) < 0)
 		goto out;
-	}
-	if (type != SYNC_READY) {
-		if (err)
-			*err = init_err;
-		goto out;
-	}
 	if (record_state(&job, true, err) < 0)
 		goto out;
 	if (ctx->pid_file && write_pid_file(ctx->pid_file, job.pid, err) < 0)
@@ -507,6 +629,10 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 	*pid_out = job.pid;
 	rc = 0;
 out:
+	if (rc < 0 && console_out && *console_out >= 0) {
+		close(*console_out);
+		*console_out = -1;
+	}
 	if (rc < 0 && job.pid > 0) {
 		kill(job.pid, SIGKILL);
 		waitpid(job.pid, NULL, 0);

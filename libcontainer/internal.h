@@ -73,14 +73,21 @@ int state_export(int dirfd, const container_record *rec, skiff_state **out, skif
 /* ---- sync.c: the parent <-> init handshake over a socketpair ---- */
 
 enum sync_type {
-	SYNC_GO = 1,       /* parent -> init: id maps and cgroups are in place */
-	SYNC_READY,        /* init -> parent: the container is set up, waiting for start */
-	SYNC_ERROR,        /* init -> parent: setup failed, a skiff_error follows */
+	SYNC_GO = 1,       /* parent -> child: id maps and cgroups are in place; value: host pid */
+	SYNC_HOOKS,        /* init -> parent: mounts done, run createRuntime hooks before pivot */
+	SYNC_HOOKS_DONE,   /* parent -> init: they ran */
+	SYNC_CONSOLE,      /* child -> parent: the pty master, as the passed fd */
+	SYNC_READY,        /* child -> parent: set up; the init now waits for start */
+	SYNC_ERROR,        /* child -> parent: setup failed, the skiff_error says why */
 };
 
-int sync_send(int fd, enum sync_type type, const skiff_error *payload);
-/* Wait for one message; EOF (the peer died) is an error naming who. */
-int sync_recv(int fd, enum sync_type *type, skiff_error *payload, skiff_error *err);
+int sync_send(int sock, enum sync_type type, const skiff_error *payload);
+int sync_send_full(int sock, enum sync_type type, long long value, int passfd,
+		   const skiff_error *payload);
+/* Wait for one message; EOF (the peer died) is an error. */
+int sync_recv(int sock, enum sync_type *type, skiff_error *payload, skiff_error *err);
+int sync_recv_full(int sock, enum sync_type *type, long long *value, int *fd_out,
+		   skiff_error *payload, skiff_error *err);
 
 /* ---- namespaces.c ---- */
 
@@ -114,6 +121,10 @@ typedef struct rootfs_opts {
 	bool no_pivot;
 	bool in_userns;
 	bool new_cgroupns;
+	/* Called once the mounts are made, before pivot_root: where the
+	 * createRuntime and createContainer hooks run. */
+	int (*before_pivot)(void *data, skiff_error *err);
+	void *before_pivot_data;
 } rootfs_opts;
 
 int rootfs_setup(const spec_config *cfg, const rootfs_opts *opts, skiff_error *err);
@@ -137,6 +148,13 @@ int process_apply_rlimits(const spec_process *p, skiff_error *err);
 int process_set_identity(const spec_process *p, bool in_userns, skiff_error *err);
 int capabilities_drop_bounding(const spec_capabilities *caps, skiff_error *err);
 int capabilities_apply(const spec_capabilities *caps, skiff_error *err);
+/* Everything between the container's setup and exec, in order: rlimits,
+ * bounding set, user, capabilities, no_new_privs, umask, cwd, and finding
+ * the program (*exe, malloc'd). */
+int process_prepare(const spec_process *p, bool in_userns, char **exe, skiff_error *err);
+/* NULL-terminated argv and envp for execve (HOME=/ added when unset, and
+ * LISTEN_FDS/LISTEN_PID when listen_fds > 0).  The strings stay the model's. */
+int process_exec_vectors(const spec_process *p, int listen_fds, char ***argv_out, char ***env_out);
 /* Resolve args[0] like execvp with the container's PATH; *path_out is malloc'd. */
 int process_find_executable(const spec_process *p, char **path_out, skiff_error *err);
 
@@ -145,9 +163,38 @@ int process_find_executable(const spec_process *p, char **path_out, skiff_error 
 #include <signal.h>
 /* Make the container and leave its init waiting for start; *pid_out is the
  * init's host pid, a child of the caller.  caller_mask is the signal mask
- * the user's program starts with. */
+ * the user's program starts with.  console_out is NULL when detached (a
+ * terminal then needs --console-socket); otherwise it receives the pty
+ * master of a terminal process (or -1). */
 int container_create(const skiff_context *ctx, const spec_config *cfg,
-		     const sigset_t *caller_mask, pid_t *pid_out, skiff_error *err);
+		     const sigset_t *caller_mask, int *console_out, pid_t *pid_out,
+		     skiff_error *err);
+
+/* ---- hooks.c ---- */
+
+/* Run hooks[0..n) in order; the first failure is the error.  kind names
+ * them in messages ("createRuntime"). */
+int hooks_run(const spec_hook *hooks, size_t n, const char *kind, const char *state_json,
+	      skiff_error *err);
+/* The state JSON hooks read on stdin; free() it. NULL when out of memory. */
+char *hooks_state_json(const spec_config *cfg, const char *id, pid_t pid, skiff_status status,
+		       const char *bundle);
+
+/* ---- terminal.c, wait.c ---- */
+
+#include <termios.h>
+/* In the container: a pty in its devpts becomes the controlling terminal
+ * and stdio; *master_out is the master. */
+int terminal_setup(const spec_process *p, int *master_out, skiff_error *err);
+/* Hand the pty master to the --console-socket listener (SCM_RIGHTS). */
+int terminal_send(const char *socket_path, int master, skiff_error *err);
+int terminal_raw(int fd, struct termios *saved);
+void terminal_copy_size(int from, int to);
+/* Wait for a foreground process, forwarding the signals of forward (which
+ * the caller has blocked, SIGCHLD among them) and proxying the pty master
+ * (or -1) to stdin/stdout.  *exit_status is the status, 128+N for signal N. */
+int wait_foreground(pid_t pid, const sigset_t *forward, int master, int *exit_status,
+		    skiff_error *err);
 
 /* ---- signals.c ---- */
 const char *signal_name(int signo);

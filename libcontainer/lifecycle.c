@@ -46,7 +46,7 @@ int skiff_container_create(const skiff_context *ctx, const skiff_config *cfg, sk
 		cfg = loaded;
 	}
 	sigprocmask(SIG_SETMASK, NULL, &mask);
-	rc = container_create(ctx, cfg, &mask, &pid, err);
+	rc = container_create(ctx, cfg, &mask, NULL, &pid, err);
 	skiff_config_free(loaded);
 	return rc;
 }
@@ -70,6 +70,55 @@ static int open_container(const skiff_context *ctx, bool lock, int *dirfd, conta
 	}
 	*status = state_status(*dirfd, rec);
 	return 0;
+}
+
+/* The config saved at create, or NULL. */
+static spec_config *saved_config(int dirfd)
+{
+	spec_config *cfg = NULL;
+	size_t len;
+	char *json;
+
+	if (read_file_at(dirfd, CONFIG_COPY_NAME, SPEC_MAX_SIZE, &json, &len, NULL) < 0)
+		return NULL;
+	if (spec_parse_config(json, len, CONFIG_COPY_NAME, &cfg, NULL) < 0)
+		cfg = NULL;
+	free(json);
+	return cfg;
+}
+
+static void warn(const skiff_context *ctx, const skiff_error *problem)
+{
+	if (ctx->warn)
+		ctx->warn(ctx->warn_data, problem);
+}
+
+/* poststart (status running) and poststop (stopped): failures are
+ * warnings, the spec says, and the remaining hooks still run. */
+static void run_late_hooks(const skiff_context *ctx, int dirfd, const container_record *rec,
+			   skiff_status status)
+{
+	spec_config *cfg = saved_config(dirfd);
+	const spec_hook *hooks;
+	size_t n;
+	char *state;
+
+	if (!cfg || !cfg->hooks) {
+		spec_config_free(cfg);
+		return;
+	}
+	hooks = status == SKIFF_STATUS_RUNNING ? cfg->hooks->poststart : cfg->hooks->poststop;
+	n = status == SKIFF_STATUS_RUNNING ? cfg->hooks->poststart_len : cfg->hooks->poststop_len;
+	state = n ? hooks_state_json(cfg, ctx->id, rec->pid, status, rec->bundle) : NULL;
+	for (size_t i = 0; state && i < n; i++) {
+		skiff_error problem;
+
+		if (hooks_run(&hooks[i], 1, status == SKIFF_STATUS_RUNNING ? "poststart" : "poststop",
+			      state, &problem) < 0)
+			warn(ctx, &problem);
+	}
+	free(state);
+	spec_config_free(cfg);
 }
 
 int skiff_container_state(const skiff_context *ctx, skiff_state **out, skiff_error *err)
@@ -123,6 +172,7 @@ int skiff_container_start(const skiff_context *ctx, skiff_error *err)
 	}
 	close(fifo);
 	unlinkat(dirfd, EXEC_FIFO_NAME, 0);
+	run_late_hooks(ctx, dirfd, &rec, SKIFF_STATUS_RUNNING);
 	rc = 0;
 out:
 	container_record_clear(&rec);
@@ -256,6 +306,8 @@ int skiff_container_delete(const skiff_context *ctx, bool force, skiff_error *er
 	}
 	if (status != SKIFF_STATUS_STOPPED && kill_and_wait(&rec, err) < 0)
 		goto out;
+	if (rec.id)
+		run_late_hooks(ctx, dirfd, &rec, SKIFF_STATUS_STOPPED);
 	if (state_dir_remove(state_root(ctx), ctx->id, err) < 0)
 		goto out;
 	rc = 0;
@@ -265,47 +317,13 @@ out:
 	return rc;
 }
 
-static int exit_code(int status)
-{
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
-}
-
-/* Wait for the init, forwarding the signals in *forward to it. */
-static int wait_forwarding(pid_t pid, const sigset_t *forward, int *exit_status, skiff_error *err)
-{
-	for (;;) {
-		siginfo_t info;
-		int status, sig = sigwaitinfo(forward, &info);
-
-		if (sig < 0) {
-			if (errno == EINTR)
-				continue;
-			return skiff_fail(err, errno, "wait for the container");
-		}
-		if (sig != SIGCHLD) {
-			kill(pid, sig);
-			continue;
-		}
-		pid_t r = waitpid(pid, &status, WNOHANG);
-
-		if (r == pid) {
-			*exit_status = exit_code(status);
-			return 0;
-		}
-		if (r < 0 && errno == ECHILD)
-			return skiff_fail(err, ECHILD, "wait for the container");
-	}
-}
-
 int skiff_container_run(const skiff_context *ctx, const skiff_config *cfg, bool detach,
 			int *exit_status, skiff_error *err)
 {
 	skiff_config *loaded = NULL;
 	sigset_t forward, old;
+	int master = -1, rc = -1;
 	pid_t pid;
-	int rc = -1;
 
 	if (!cfg) {
 		if (load_config_from_bundle(ctx, &loaded, err) < 0)
@@ -318,7 +336,7 @@ int skiff_container_run(const skiff_context *ctx, const skiff_config *cfg, bool 
 	for (size_t i = 0; !detach && i < sizeof(forwarded_signals) / sizeof(forwarded_signals[0]); i++)
 		sigaddset(&forward, forwarded_signals[i]);
 	sigprocmask(SIG_BLOCK, &forward, &old);
-	if (container_create(ctx, cfg, &old, &pid, err) < 0)
+	if (container_create(ctx, cfg, &old, detach ? NULL : &master, &pid, err) < 0)
 		goto out;
 	if (skiff_container_start(ctx, err) < 0) {
 		skiff_container_delete(ctx, true, NULL);
@@ -328,10 +346,12 @@ int skiff_container_run(const skiff_context *ctx, const skiff_config *cfg, bool 
 		rc = 0;
 		goto out;
 	}
-	rc = wait_forwarding(pid, &forward, exit_status, err);
+	rc = wait_foreground(pid, &forward, master, exit_status, err);
 	if (skiff_container_delete(ctx, true, rc < 0 ? NULL : err) < 0)
 		rc = -1;
 out:
+	if (master >= 0)
+		close(master);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	skiff_config_free(loaded);
 	return rc;

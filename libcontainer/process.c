@@ -125,3 +125,70 @@ int process_find_executable(const spec_process *p, char **path_out, skiff_error 
 	/* runc's wording, which engines match on; errno kept for callers. */
 	return skiff_fail_code(err, ENOENT, "exec: \"%s\": executable file not found in $PATH", name);
 }
+
+int process_prepare(const spec_process *p, bool in_userns, char **exe, skiff_error *err)
+{
+	/* Capabilities survive the switch to a non-root user only with KEEPCAPS. */
+	bool keep_caps = p->capabilities && p->user && p->user->uid != 0;
+
+	if (process_apply_rlimits(p, err) < 0)
+		return -1;
+	if (capabilities_drop_bounding(p->capabilities, err) < 0)
+		return -1;
+	if (keep_caps && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		return skiff_fail(err, errno, "prctl(PR_SET_KEEPCAPS)");
+	if (process_set_identity(p, in_userns, err) < 0)
+		return -1;
+	if (keep_caps && prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+		return skiff_fail(err, errno, "prctl(PR_SET_KEEPCAPS)");
+	if (capabilities_apply(p->capabilities, err) < 0)
+		return -1;
+	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return skiff_fail(err, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
+	umask(p->user && p->user->has_umask ? p->user->umask : 0022);
+	if (chdir(p->cwd) < 0)
+		return skiff_fail_at(err, errno, ".process.cwd", "chdir to cwd (\"%s\") set in config.json",
+				     p->cwd);
+	return process_find_executable(p, exe, err);
+}
+
+int process_exec_vectors(const spec_process *p, int listen_fds, char ***argv_out, char ***env_out)
+{
+	bool has_home = false;
+	size_t n = 0;
+	char **argv, **env;
+
+	for (size_t i = 0; i < p->env_len; i++)
+		has_home |= !strncmp(p->env[i], "HOME=", 5);
+	/* execve wants NULL-terminated arrays; the model's are counted. */
+	argv = calloc(p->args_len + 1, sizeof(*argv));
+	env = calloc(p->env_len + 4, sizeof(*env));
+	if (!argv || !env) {
+		free(argv);
+		free(env);
+		return -1;
+	}
+	memcpy(argv, p->args, p->args_len * sizeof(*argv));
+	for (size_t i = 0; i < p->env_len; i++) {
+		/* Socket activation is the runtime's to describe, not the config's. */
+		if (listen_fds > 0 && (!strncmp(p->env[i], "LISTEN_FDS=", 11) ||
+				       !strncmp(p->env[i], "LISTEN_PID=", 11)))
+			continue;
+		env[n++] = p->env[i];
+	}
+	if (!has_home)
+		env[n++] = "HOME=/";
+	if (listen_fds > 0) {
+		/* The init is pid 1 of its namespace, which is what LISTEN_PID names. */
+		if (asprintf(&env[n], "LISTEN_FDS=%d", listen_fds) < 0) {
+			free(argv);
+			free(env);
+			return -1;
+		}
+		n++;
+		env[n++] = "LISTEN_PID=1";
+	}
+	*argv_out = argv;
+	*env_out = env;
+	return 0;
+}

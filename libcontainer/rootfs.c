@@ -200,6 +200,8 @@ int rootfs_setup(const spec_config *cfg, const rootfs_opts *opts, skiff_error *e
 		goto out;
 	if (make_cwd(rootfd, cfg, err) < 0)
 		goto out;
+	if (opts->before_pivot && opts->before_pivot(opts->before_pivot_data, err) < 0)
+		goto out;
 	if ((opts->no_pivot ? move_into(opts->rootfs, err) : pivot_into(rootfd, err)) < 0)
 		goto out;
 	if (prop_text && prop_text[0] && mount(NULL, "/", NULL, prop, NULL) < 0) {

@@ -73,9 +73,15 @@ typedef struct skiff_context {
 	const char *console_socket; /* AF_UNIX socket to receive the pty master */
 	const char *pid_file;       /* written with the init's host pid */
 	int preserve_fds;           /* pass fds 3..3+N-1 into the container */
+	int listen_fds;             /* socket activation: N more fds after stdio, and
+				       LISTEN_FDS=N LISTEN_PID=1 in the init's env */
 	bool no_pivot;              /* move + chroot instead of pivot_root */
 	bool no_new_keyring;        /* keep the caller's session keyring */
 	bool systemd_cgroup;        /* cgroupsPath is slice:prefix:name */
+	/* Told about problems that do not fail the command (a failing
+	 * poststart or poststop hook); NULL to ignore them. */
+	void (*warn)(void *warn_data, const skiff_error *problem);
+	void *warn_data;
 } skiff_context;
 
 typedef enum skiff_status {

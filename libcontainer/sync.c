@@ -1,53 +1,109 @@
 /*
- * The handshake between the runtime and the container's init runs over a
- * SOCK_SEQPACKET socketpair: one message per send, so a message is never
- * split, and EOF tells either side that the other died.
+ * The handshake between the runtime and a process it starts in a container
+ * (the init, or a process of `exec`) runs over a SOCK_SEQPACKET socketpair:
+ * one message per send, so a message is never split, and EOF tells either
+ * side that the other died.  A message may carry one file descriptor (the
+ * pty master) and one number (the init's host pid).
  */
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "internal.h"
 
 struct sync_msg {
 	int type;
+	long long value;
 	skiff_error error;
 };
 
-int sync_send(int fd, enum sync_type type, const skiff_error *payload)
+int sync_send_full(int sock, enum sync_type type, long long value, int passfd,
+		   const skiff_error *payload)
 {
+	char control[CMSG_SPACE(sizeof(int))];
 	struct sync_msg msg;
+	struct iovec iov = { .iov_base = &msg, .iov_len = sizeof(msg) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 	ssize_t n;
 
 	memset(&msg, 0, sizeof(msg));
 	msg.type = type;
+	msg.value = value;
 	if (payload)
 		msg.error = *payload;
+	if (passfd >= 0) {
+		struct cmsghdr *cm;
+
+		memset(control, 0, sizeof(control));
+		mh.msg_control = control;
+		mh.msg_controllen = sizeof(control);
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &passfd, sizeof(int));
+	}
 	do
-		n = send(fd, &msg, sizeof(msg), MSG_NOSIGNAL);
+		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
 	return n == (ssize_t)sizeof(msg) ? 0 : -1;
 }
 
-int sync_recv(int fd, enum sync_type *type, skiff_error *payload, skiff_error *err)
+int sync_send(int sock, enum sync_type type, const skiff_error *payload)
 {
+	return sync_send_full(sock, type, 0, -1, payload);
+}
+
+int sync_recv_full(int sock, enum sync_type *type, long long *value, int *fd_out,
+		   skiff_error *payload, skiff_error *err)
+{
+	char control[CMSG_SPACE(sizeof(int))];
 	struct sync_msg msg;
+	struct iovec iov = { .iov_base = &msg, .iov_len = sizeof(msg) };
+	struct msghdr mh = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = control,
+		.msg_controllen = sizeof(control),
+	};
+	struct cmsghdr *cm;
 	ssize_t n;
 
+	if (fd_out)
+		*fd_out = -1;
 	do
-		n = recv(fd, &msg, sizeof(msg), 0);
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
-		return skiff_fail(err, errno, "read from the container's init");
+		return skiff_fail(err, errno, "read from the container process");
 	if (n == 0)
 		return skiff_fail(err, EPIPE, "the peer exited during setup");
+	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) {
+			int fd;
+
+			memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+			if (fd_out)
+				*fd_out = fd;
+			else
+				close(fd);
+		}
+	}
 	if (n != (ssize_t)sizeof(msg))
 		return skiff_fail(err, EPROTO, "short message during setup");
 	*type = (enum sync_type)msg.type;
+	if (value)
+		*value = msg.value;
 	if (payload) {
 		*payload = msg.error;
 		payload->message[sizeof(payload->message) - 1] = '\0';
 		payload->context[sizeof(payload->context) - 1] = '\0';
 	}
 	return 0;
+}
+
+int sync_recv(int sock, enum sync_type *type, skiff_error *payload, skiff_error *err)
+{
+	return sync_recv_full(sock, type, NULL, NULL, payload, err);
 }

@@ -29,10 +29,12 @@ update_config() {
 	mv "$BUNDLE/config.json.new" "$BUNDLE/config.json"
 }
 
-# Set process.args from the arguments.
+# Set process.args from the arguments (which may contain newlines).
 set_args() {
-	local args
-	args=$(printf '%s\n' "$@" | jq -R . | jq -cs .)
+	local args='[]' arg
+	for arg in "$@"; do
+		args=$(jq -cn --argjson a "$args" --arg x "$arg" '$a + [$x]')
+	done
 	update_config --argjson a "$args" '.process.args = $a'
 }
 

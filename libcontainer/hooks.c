@@ -1,0 +1,171 @@
+/*
+ * OCI hooks: each runs with the container's state JSON on stdin, its own
+ * args and env (nothing inherited), and an optional timeout.  Their output
+ * is collected so that a failing hook's error says what it printed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+static __attribute__((noreturn)) void hook_child(const spec_hook *h, int in, int out)
+{
+	char **argv, **envp;
+
+	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
+		_exit(126);
+	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+	argv = calloc(h->args_len + 2, sizeof(*argv));
+	envp = calloc(h->env_len + 1, sizeof(*envp));
+	if (!argv || !envp)
+		_exit(126);
+	if (h->args_len)
+		memcpy(argv, h->args, h->args_len * sizeof(*argv));
+	else
+		argv[0] = h->path;
+	memcpy(envp, h->env, h->env_len * sizeof(*envp));
+	execve(h->path, argv, envp);
+	dprintf(2, "exec %s: %s", h->path, strerror(errno));
+	_exit(127);
+}
+
+/* Keep the last bytes a hook printed, for its error message. */
+static void collect(int fd, char *buf, size_t size, size_t *used)
+{
+	char chunk[1024];
+	ssize_t n = read(fd, chunk, sizeof(chunk));
+
+	if (n <= 0)
+		return;
+	if ((size_t)n >= size - 1) {
+		memcpy(buf, chunk + (size_t)n - (size - 1), size - 1);
+		*used = size - 1;
+	} else {
+		if (*used + (size_t)n >= size) {
+			size_t drop = *used + (size_t)n - (size - 1);
+
+			memmove(buf, buf + drop, *used - drop);
+			*used -= drop;
+		}
+		memcpy(buf + *used, chunk, (size_t)n);
+		*used += (size_t)n;
+	}
+	buf[*used] = '\0';
+}
+
+static int run_one(const spec_hook *h, const char *kind, size_t index, const char *state_json,
+		   skiff_error *err)
+{
+	int in[2], out[2], pidfd, status = 0;
+	char output[512] = "";
+	size_t used = 0;
+	bool exited = false;
+	pid_t pid;
+	int timeout_ms = h->has_timeout ? h->timeout * 1000 : -1;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in) < 0)
+		return skiff_fail(err, errno, "%s hook %zu", kind, index);
+	if (pipe2(out, O_CLOEXEC) < 0) {
+		close(in[0]);
+		close(in[1]);
+		return skiff_fail(err, errno, "%s hook %zu", kind, index);
+	}
+	pid = fork();
+	if (pid == 0)
+		hook_child(h, in[1], out[1]);
+	close(in[1]);
+	close(out[1]);
+	if (pid < 0) {
+		close(in[0]);
+		close(out[0]);
+		return skiff_fail(err, errno, "%s hook %zu: fork", kind, index);
+	}
+	/* The hook may ignore stdin: never die of SIGPIPE over it. */
+	send(in[0], state_json, strlen(state_json), MSG_NOSIGNAL);
+	close(in[0]);
+
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	while (!exited) {
+		struct pollfd fds[2] = {
+			{ .fd = pidfd, .events = POLLIN },
+			{ .fd = out[0], .events = POLLIN },
+		};
+		int n = poll(fds, 2, timeout_ms);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			close(pidfd);
+			close(out[0]);
+			return skiff_fail(err, ETIMEDOUT, "%s hook %zu (%s): timed out after %d s", kind,
+					  index, h->path, h->timeout);
+		}
+		if (fds[1].revents & (POLLIN | POLLHUP))
+			collect(out[0], output, sizeof(output), &used);
+		if (fds[1].revents & POLLHUP)
+			fds[1].fd = -1;
+		if (fds[0].revents & POLLIN || pidfd < 0) {
+			waitpid(pid, &status, 0);
+			exited = true;
+		}
+	}
+	collect(out[0], output, sizeof(output), &used);
+	close(out[0]);
+	if (pidfd >= 0)
+		close(pidfd);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	while (used > 0 && (output[used - 1] == '\n' || output[used - 1] == ' '))
+		output[--used] = '\0';
+	if (WIFSIGNALED(status))
+		return skiff_fail(err, 0, "%s hook %zu (%s) killed by signal %d%s%s", kind, index,
+				  h->path, WTERMSIG(status), used ? ": " : "", output);
+	return skiff_fail(err, 0, "%s hook %zu (%s) exited with status %d%s%s", kind, index, h->path,
+			  WEXITSTATUS(status), used ? ": " : "", output);
+}
+
+int hooks_run(const spec_hook *hooks, size_t n, const char *kind, const char *state_json,
+	      skiff_error *err)
+{
+	for (size_t i = 0; i < n; i++)
+		if (run_one(&hooks[i], kind, i, state_json, err) < 0)
+			return -1;
+	return 0;
+}
+
+char *hooks_state_json(const spec_config *cfg, const char *id, pid_t pid, skiff_status status,
+		       const char *bundle)
+{
+	skiff_state st = {
+		.oci_version = SKIFF_OCI_VERSION,
+		.id = (char *)id,
+		.pid = pid,
+		.status = status,
+		.bundle = (char *)bundle,
+		.rootfs = "",
+		.created = "",
+		.owner = "",
+		.annotations = cfg->annotations,
+		.annotations_len = cfg->annotations_len,
+	};
+	char *json = NULL;
+
+	if (skiff_state_to_json(&st, false, &json, NULL) < 0)
+		return NULL;
+	return json;
+}

@@ -1,0 +1,95 @@
+/*
+ * Waiting for a foreground container process (run, exec): signals the
+ * caller receives are forwarded to it, and with a terminal the pty master
+ * is proxied to the caller's stdin and stdout, in raw mode, with the
+ * window size following the caller's.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+static int exit_code(int status)
+{
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+/* Copy what is readable on from to to; 0 at EOF (or EIO: the pty's last
+ * slave closed), -1 on another error, else the bytes moved. */
+static ssize_t pump(int from, int to)
+{
+	char buf[8192];
+	ssize_t n = read(from, buf, sizeof(buf));
+
+	if (n < 0)
+		return errno == EINTR || errno == EAGAIN ? 1 : (errno == EIO ? 0 : -1);
+	if (n > 0 && write_all(to, buf, (size_t)n) < 0)
+		return -1;
+	return n;
+}
+
+int wait_foreground(pid_t pid, const sigset_t *forward, int master, int *exit_status,
+		    skiff_error *err)
+{
+	struct termios saved;
+	bool raw = false, child_done = false;
+	int sfd, status = 0;
+	struct pollfd fds[3];
+
+	sfd = signalfd(-1, forward, SFD_CLOEXEC);
+	if (sfd < 0)
+		return skiff_fail(err, errno, "signalfd");
+	if (master >= 0) {
+		raw = terminal_raw(0, &saved) == 0;
+		terminal_copy_size(0, master);
+	}
+	fds[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+	fds[1] = (struct pollfd){ .fd = master >= 0 ? 0 : -1, .events = POLLIN };
+	fds[2] = (struct pollfd){ .fd = master, .events = POLLIN };
+	/* Done when the process is gone and its terminal output drained. */
+	while (!child_done || fds[2].fd >= 0) {
+		if (poll(fds, 3, child_done ? 100 : -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (child_done && !(fds[2].revents & (POLLIN | POLLHUP)))
+			break;
+		if (fds[0].revents & POLLIN) {
+			struct signalfd_siginfo si;
+
+			if (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+				if (si.ssi_signo == SIGCHLD) {
+					if (waitpid(pid, &status, WNOHANG) == pid)
+						child_done = true;
+				} else if (si.ssi_signo == SIGWINCH && master >= 0) {
+					terminal_copy_size(0, master);
+				} else {
+					kill(pid, (int)si.ssi_signo);
+				}
+			}
+		}
+		if (fds[1].revents & (POLLIN | POLLHUP) && pump(0, master) <= 0)
+			fds[1].fd = -1;
+		if (fds[2].revents & (POLLIN | POLLHUP) && pump(master, 1) <= 0)
+			fds[2].fd = -1;
+	}
+	if (!child_done && waitpid(pid, &status, 0) < 0) {
+		if (raw)
+			tcsetattr(0, TCSANOW, &saved);
+		close(sfd);
+		return skiff_fail(err, errno, "wait for the container's process");
+	}
+	if (raw)
+		tcsetattr(0, TCSANOW, &saved);
+	close(sfd);
+	*exit_status = exit_code(status);
+	return 0;
+}
