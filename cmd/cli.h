@@ -39,7 +39,7 @@ int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
 /* One command's flags: getopt_long with "+" (stop at the first argument). */
 void cli_context_init(skiff_context *ctx, const cli_globals *g);
 
-extern const cli_command cmd_create, cmd_start, cmd_run, cmd_state, cmd_kill, cmd_delete,
+extern const cli_command cmd_exec, cmd_create, cmd_start, cmd_run, cmd_state, cmd_kill, cmd_delete,
 	cmd_list, cmd_spec;
 
 #endif

@@ -12,7 +12,7 @@
 #include "config.h"
 
 static const cli_command *const commands[] = {
-	&cmd_create, &cmd_delete, &cmd_kill, &cmd_list, &cmd_run, &cmd_spec, &cmd_start, &cmd_state,
+	&cmd_create, &cmd_delete, &cmd_exec, &cmd_kill, &cmd_list, &cmd_run, &cmd_spec, &cmd_start, &cmd_state,
 };
 
 static void print_version(void)

@@ -158,6 +158,15 @@ int process_exec_vectors(const spec_process *p, int listen_fds, char ***argv_out
 /* Resolve args[0] like execvp with the container's PATH; *path_out is malloc'd. */
 int process_find_executable(const spec_process *p, char **path_out, skiff_error *err);
 
+/* ---- lifecycle.c ---- */
+
+/* Open an existing container (locked when lock), read its record and status.
+ * A directory whose record was never written reads as stopped, rec->id NULL. */
+int container_open(const skiff_context *ctx, bool lock, int *dirfd, container_record *rec,
+		   skiff_status *status, skiff_error *err);
+/* A pidfd of the container's init, or -1 when it is gone (or its pid reused). */
+int container_pidfd(const container_record *rec);
+
 /* ---- container.c: the start sequence ---- */
 
 #include <signal.h>

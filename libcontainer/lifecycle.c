@@ -52,7 +52,7 @@ int skiff_container_create(const skiff_context *ctx, const skiff_config *cfg, sk
 }
 
 /* Open an existing container, read its record, and compute its status. */
-static int open_container(const skiff_context *ctx, bool lock, int *dirfd, container_record *rec,
+int container_open(const skiff_context *ctx, bool lock, int *dirfd, container_record *rec,
 			  skiff_status *status, skiff_error *err)
 {
 	if (state_dir_open(state_root(ctx), ctx->id, dirfd, err) < 0)
@@ -127,7 +127,7 @@ int skiff_container_state(const skiff_context *ctx, skiff_state **out, skiff_err
 	skiff_status status;
 	int dirfd, rc;
 
-	if (open_container(ctx, false, &dirfd, &rec, &status, err) < 0)
+	if (container_open(ctx, false, &dirfd, &rec, &status, err) < 0)
 		return -1;
 	if (!rec.id)
 		rec.id = strdup(ctx->id);
@@ -143,7 +143,7 @@ int skiff_container_start(const skiff_context *ctx, skiff_error *err)
 	skiff_status status;
 	int dirfd, fifo, rc = -1;
 
-	if (open_container(ctx, true, &dirfd, &rec, &status, err) < 0)
+	if (container_open(ctx, true, &dirfd, &rec, &status, err) < 0)
 		return -1;
 	switch (status) {
 	case SKIFF_STATUS_CREATED:
@@ -180,7 +180,7 @@ out:
 	return rc;
 }
 
-static int pidfd_of(const container_record *rec)
+int container_pidfd(const container_record *rec)
 {
 	int fd;
 
@@ -235,13 +235,13 @@ int skiff_container_kill(const skiff_context *ctx, int signo, bool all, skiff_er
 	skiff_status status;
 	int dirfd, pidfd, rc = -1;
 
-	if (open_container(ctx, false, &dirfd, &rec, &status, err) < 0)
+	if (container_open(ctx, false, &dirfd, &rec, &status, err) < 0)
 		return -1;
 	if (status == SKIFF_STATUS_STOPPED) {
 		skiff_fail(err, 0, "container not running");
 		goto out;
 	}
-	pidfd = pidfd_of(&rec);
+	pidfd = container_pidfd(&rec);
 	if (pidfd < 0) {
 		skiff_fail(err, 0, "container not running");
 		goto out;
@@ -266,7 +266,7 @@ out:
 static int kill_and_wait(const container_record *rec, skiff_error *err)
 {
 	struct pollfd pfd;
-	int pidfd = pidfd_of(rec);
+	int pidfd = container_pidfd(rec);
 
 	if (pidfd < 0)
 		return 0;
@@ -289,7 +289,7 @@ int skiff_container_delete(const skiff_context *ctx, bool force, skiff_error *er
 	skiff_status status;
 	int dirfd, rc = -1;
 
-	if (open_container(ctx, true, &dirfd, &rec, &status, err) < 0) {
+	if (container_open(ctx, true, &dirfd, &rec, &status, err) < 0) {
 		/* Engines delete twice; the second must succeed. */
 		if (force && err && err->errnum == ENOENT) {
 			skiff_error_clear(err);

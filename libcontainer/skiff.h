@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "model.h"
@@ -156,6 +157,52 @@ int skiff_container_delete(const skiff_context *ctx, bool force, skiff_error *er
 int skiff_container_list(const char *root, skiff_state ***out, size_t *count,
 			 skiff_error *err);
 void skiff_state_list_free(skiff_state **states, size_t count);
+
+/*
+ * exec: run another process in a created or running container.  It joins
+ * every namespace of the container's init and gets the process's user,
+ * capabilities, rlimits and no_new_privs.  With detach, returns once the
+ * process runs (its pid in ctx->pid_file); otherwise waits for it,
+ * forwarding signals and proxying its terminal, and stores its status
+ * (128+N if killed by signal N) in *exit_status.  ctx->console_socket
+ * receives the pty master when process->terminal is set.  A paused
+ * container is refused unless ignore_paused.
+ */
+int skiff_container_exec(const skiff_context *ctx, const spec_process *process, bool detach,
+			 bool ignore_paused, int *exit_status, skiff_error *err);
+
+/* An OCI process object (exec --process FILE), parsed and validated; free
+ * it with skiff_process_free(). */
+int skiff_process_load_file(const char *path, spec_process **out, skiff_error *err);
+int skiff_process_load_data(const char *json, size_t len, const char *name, spec_process **out,
+			    skiff_error *err);
+void skiff_process_free(spec_process *process);
+
+/* What `skiff exec` may change of the container's own process.  Arrays
+ * are borrowed; unset fields keep the container's values. */
+typedef struct skiff_exec_overrides {
+	char *const *args;          /* the command: required */
+	size_t args_len;
+	char *const *env;           /* NAME=VALUE, replacing or adding */
+	size_t env_len;
+	const char *cwd;
+	bool set_user;              /* use uid and gid */
+	uint32_t uid, gid;
+	const uint32_t *additional_gids;
+	size_t additional_gids_len;
+	char *const *caps;          /* added to the bounding, effective, permitted sets */
+	size_t caps_len;
+	bool tty;
+	bool no_new_privs;
+	const char *apparmor;
+	const char *process_label;
+} skiff_exec_overrides;
+
+/* The process runc's `exec` would run: the container's process (from the
+ * config saved at create) with the overrides applied, validated.  Free it
+ * with skiff_process_free(). */
+int skiff_exec_process(const skiff_context *ctx, const skiff_exec_overrides *overrides,
+		       spec_process **out, skiff_error *err);
 
 /* "KILL", "SIGKILL", "kill" and "9" all give SIGKILL; also RTMIN+N. */
 int skiff_signal_parse(const char *text, int *signo, skiff_error *err);

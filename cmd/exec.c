@@ -1,0 +1,267 @@
+/* exec: run a new process inside a container. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+enum {
+	OPT_CONSOLE_SOCKET = 256,
+	OPT_PIDFD_SOCKET,
+	OPT_CWD,
+	OPT_PID_FILE,
+	OPT_PROCESS_LABEL,
+	OPT_APPARMOR,
+	OPT_NO_NEW_PRIVS,
+	OPT_PRESERVE_FDS,
+	OPT_CGROUP,
+	OPT_IGNORE_PAUSED,
+};
+
+static const struct option exec_options[] = {
+	{ "console-socket", required_argument, NULL, OPT_CONSOLE_SOCKET },
+	{ "pidfd-socket", required_argument, NULL, OPT_PIDFD_SOCKET },
+	{ "cwd", required_argument, NULL, OPT_CWD },
+	{ "env", required_argument, NULL, 'e' },
+	{ "tty", no_argument, NULL, 't' },
+	{ "user", required_argument, NULL, 'u' },
+	{ "additional-gids", required_argument, NULL, 'g' },
+	{ "process", required_argument, NULL, 'p' },
+	{ "detach", no_argument, NULL, 'd' },
+	{ "pid-file", required_argument, NULL, OPT_PID_FILE },
+	{ "process-label", required_argument, NULL, OPT_PROCESS_LABEL },
+	{ "apparmor", required_argument, NULL, OPT_APPARMOR },
+	{ "no-new-privs", no_argument, NULL, OPT_NO_NEW_PRIVS },
+	{ "cap", required_argument, NULL, 'c' },
+	{ "preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS },
+	{ "cgroup", required_argument, NULL, OPT_CGROUP },
+	{ "ignore-paused", no_argument, NULL, OPT_IGNORE_PAUSED },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int parse_u32(const char *text, uint32_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!text[0] || text[0] == '-')
+		return -1;
+	errno = 0;
+	v = strtoul(text, &end, 10);
+	if (errno || *end || v > UINT32_MAX)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/* -u uid[:gid], numbers only, as runc. */
+static int parse_user(const char *text, skiff_exec_overrides *o)
+{
+	char buf[64], *colon;
+
+	if (strlen(text) >= sizeof(buf))
+		return -1;
+	strcpy(buf, text);
+	colon = strchr(buf, ':');
+	if (colon)
+		*colon = '\0';
+	if (parse_u32(buf, &o->uid) < 0 || (colon && parse_u32(colon + 1, &o->gid) < 0))
+		return -1;
+	o->set_user = true;
+	return 0;
+}
+
+typedef struct list {
+	char **items;
+	size_t len;
+} list;
+
+static int list_add(list *l, char *item)
+{
+	char **grown = realloc(l->items, (l->len + 1) * sizeof(*grown));
+
+	if (!grown)
+		return -1;
+	grown[l->len++] = item;
+	l->items = grown;
+	return 0;
+}
+
+static int run_exec(const cli_globals *g, int argc, char **argv)
+{
+	skiff_exec_overrides o = { 0 };
+	list env = { 0 }, caps = { 0 };
+	uint32_t *gids = NULL;
+	size_t ngids = 0;
+	const char *process_file = NULL;
+	bool detach = false, ignore_paused = false;
+	spec_process *p = NULL;
+	skiff_context ctx;
+	skiff_error err;
+	int opt, status = 0, rc = 1;
+
+	cli_context_init(&ctx, g);
+	while ((opt = getopt_long(argc, argv, "+e:tu:g:p:dc:h", exec_options, NULL)) != -1) {
+		switch (opt) {
+		case OPT_CONSOLE_SOCKET:
+			ctx.console_socket = optarg;
+			break;
+		case OPT_PIDFD_SOCKET:
+			break; /* accepted for runc compatibility */
+		case OPT_CWD:
+			o.cwd = optarg;
+			break;
+		case 'e':
+			if (!strchr(optarg, '=') || optarg[0] == '=') {
+				rc = cli_usage_error(&cmd_exec, "invalid --env \"%s\": expected NAME=VALUE", optarg);
+				goto out;
+			}
+			if (list_add(&env, optarg) < 0)
+				goto oom;
+			break;
+		case 't':
+			o.tty = true;
+			break;
+		case 'u':
+			if (parse_user(optarg, &o) < 0) {
+				rc = cli_usage_error(&cmd_exec, "invalid --user \"%s\": expected uid[:gid]", optarg);
+				goto out;
+			}
+			break;
+		case 'g': {
+			uint32_t *grown = realloc(gids, (ngids + 1) * sizeof(*gids));
+
+			if (!grown)
+				goto oom;
+			gids = grown;
+			if (parse_u32(optarg, &gids[ngids]) < 0) {
+				rc = cli_usage_error(&cmd_exec, "invalid --additional-gids \"%s\"", optarg);
+				goto out;
+			}
+			ngids++;
+			break;
+		}
+		case 'p':
+			process_file = optarg;
+			break;
+		case 'd':
+			detach = true;
+			break;
+		case OPT_PID_FILE:
+			ctx.pid_file = optarg;
+			break;
+		case OPT_PROCESS_LABEL:
+			o.process_label = optarg;
+			break;
+		case OPT_APPARMOR:
+			o.apparmor = optarg;
+			break;
+		case OPT_NO_NEW_PRIVS:
+			o.no_new_privs = true;
+			break;
+		case 'c':
+			if (list_add(&caps, optarg) < 0)
+				goto oom;
+			break;
+		case OPT_PRESERVE_FDS: {
+			uint32_t n;
+
+			if (parse_u32(optarg, &n) < 0 || n > 65536) {
+				rc = cli_usage_error(&cmd_exec, "invalid --preserve-fds \"%s\"", optarg);
+				goto out;
+			}
+			ctx.preserve_fds = (int)n;
+			break;
+		}
+		case OPT_CGROUP:
+			rc = cli_fail_text("exec --cgroup: sub-cgroups are not supported by this build");
+			goto out;
+		case OPT_IGNORE_PAUSED:
+			ignore_paused = true;
+			break;
+		case 'h':
+			rc = cli_help(&cmd_exec);
+			goto out;
+		default:
+			rc = cli_usage_error(&cmd_exec, "unknown option \"%s\"", argv[optind - 1]);
+			goto out;
+		}
+	}
+	if (optind >= argc) {
+		rc = cli_usage_error(&cmd_exec, "requires the container id");
+		goto out;
+	}
+	ctx.id = argv[optind++];
+	if (process_file) {
+		if (optind < argc) {
+			rc = cli_usage_error(&cmd_exec, "--process and a command cannot go together");
+			goto out;
+		}
+		if (skiff_process_load_file(process_file, &p, &err) < 0) {
+			rc = cli_fail(&err);
+			goto out;
+		}
+	} else {
+		o.args = argv + optind;
+		o.args_len = (size_t)(argc - optind);
+		o.env = env.items;
+		o.env_len = env.len;
+		o.caps = caps.items;
+		o.caps_len = caps.len;
+		o.additional_gids = gids;
+		o.additional_gids_len = ngids;
+		if (!o.args_len) {
+			rc = cli_usage_error(&cmd_exec, "requires a command, or --process");
+			goto out;
+		}
+		if (skiff_exec_process(&ctx, &o, &p, &err) < 0) {
+			rc = cli_fail(&err);
+			goto out;
+		}
+	}
+	if (skiff_container_exec(&ctx, p, detach, ignore_paused, &status, &err) < 0) {
+		rc = cli_fail(&err);
+		goto out;
+	}
+	rc = detach ? 0 : status;
+	goto out;
+oom:
+	rc = cli_fail_text("exec: out of memory");
+out:
+	skiff_process_free(p);
+	free(env.items);
+	free(caps.items);
+	free(gids);
+	return rc;
+}
+
+const cli_command cmd_exec = {
+	"exec", "execute new process inside the container",
+	"[command options] <container-id> <command> [command options]  || -p process.json <container-id>",
+	"DESCRIPTION:\n"
+	"   The exec command runs a new process in a created or running container. The\n"
+	"   process joins every namespace of the container and gets its user, capabilities\n"
+	"   and limits unless the options below change them.\n\n"
+	"EXAMPLE:\n"
+	"   # skiff exec -t ubuntu01 sh\n\n"
+	"OPTIONS:\n"
+	"   --console-socket value        path to an AF_UNIX socket which will receive a file descriptor referencing the master end of the console's pseudoterminal\n"
+	"   --cwd value                   current working directory in the container\n"
+	"   --env value, -e value         set environment variables\n"
+	"   --tty, -t                     allocate a pseudo-TTY\n"
+	"   --user value, -u value        UID (format: <uid>[:<gid>])\n"
+	"   --additional-gids value, -g value  additional gids\n"
+	"   --process value, -p value     path to the process.json\n"
+	"   --detach, -d                  detach from the container's process\n"
+	"   --pid-file value              specify the file to write the process id to\n"
+	"   --process-label value         set the asm process label for the process commonly used with selinux\n"
+	"   --apparmor value              set the apparmor profile for the process\n"
+	"   --no-new-privs                set the no new privileges value for the process\n"
+	"   --cap value, -c value         add a capability to the bounding set for the process\n"
+	"   --preserve-fds value          Pass N additional file descriptors to the container (stdio + $LISTEN_FDS + N in total) (default: 0)\n"
+	"   --ignore-paused               allow exec in a paused container\n",
+	run_exec,
+};

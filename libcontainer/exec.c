@@ -1,0 +1,372 @@
+/*
+ * exec: a new process in a running container.
+ *
+ *   runtime                                  new process
+ *   -------                                  -----------
+ *   read the container's record, check it
+ *   open the init's namespaces that differ from ours
+ *   join its pid (and time) ns for children
+ *   clone3  -------------------------------> not dumpable: /proc/<pid>/exe (the
+ *                                            runtime binary) is out of the
+ *                                            container's reach until exec
+ *   send GO -------------------------------> join user, then the other ns
+ *                                            (mount last), setsid, pty,
+ *                                            limits, user, capabilities, cwd
+ *   pty to console socket or proxy <-------- CONSOLE, READY (or ERROR)
+ *   pid file; detach, or wait                exec the program
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/sched.h>
+
+#include "internal.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+/* Joined by the new process in this order: the user namespace first for
+ * the privileges over the others, the mount namespace last because it
+ * moves the root and cwd. */
+static const struct {
+	const char *name;
+	int flag;
+} join_order[] = {
+	{ "user", CLONE_NEWUSER }, { "ipc", CLONE_NEWIPC },       { "uts", CLONE_NEWUTS },
+	{ "net", CLONE_NEWNET },   { "cgroup", CLONE_NEWCGROUP }, { "mnt", CLONE_NEWNS },
+};
+
+typedef struct exec_job {
+	const skiff_context *ctx;
+	const spec_process *p;
+	int join_fds[6], join_types[6];
+	size_t join_count;
+	int pid_ns, time_ns; /* joined by the runtime for its child; -1 if shared */
+	bool in_userns;
+	int sock[2];
+	sigset_t caller_mask;
+} exec_job;
+
+/* An fd of the init's namespace `name` when it is not ours, else -1. */
+static int foreign_ns(pid_t init, const char *name, skiff_error *err)
+{
+	char path[64], own[64];
+	struct stat theirs, ours;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)init, name);
+	snprintf(own, sizeof(own), "/proc/self/ns/%s", name);
+	if (stat(path, &theirs) < 0) {
+		if (errno == ENOENT && strcmp(name, "time") == 0)
+			return -1; /* a kernel without time namespaces */
+		return skiff_fail(err, errno, "stat %s", path), -2;
+	}
+	if (stat(own, &ours) == 0 && ours.st_ino == theirs.st_ino && ours.st_dev == theirs.st_dev)
+		return -1;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return skiff_fail(err, errno, "open %s", path), -2;
+	return fd;
+}
+
+static void close_job(exec_job *job)
+{
+	for (size_t i = 0; i < job->join_count; i++)
+		close(job->join_fds[i]);
+	job->join_count = 0;
+	if (job->pid_ns >= 0)
+		close(job->pid_ns);
+	if (job->time_ns >= 0)
+		close(job->time_ns);
+	job->pid_ns = job->time_ns = -1;
+	for (int i = 0; i < 2; i++)
+		if (job->sock[i] >= 0)
+			close(job->sock[i]);
+}
+
+static int open_namespaces(exec_job *job, pid_t init, skiff_error *err)
+{
+	for (size_t i = 0; i < sizeof(join_order) / sizeof(join_order[0]); i++) {
+		int fd = foreign_ns(init, join_order[i].name, err);
+
+		if (fd == -2)
+			return -1;
+		if (fd < 0)
+			continue;
+		job->join_fds[job->join_count] = fd;
+		job->join_types[job->join_count++] = join_order[i].flag;
+		if (join_order[i].flag == CLONE_NEWUSER)
+			job->in_userns = true;
+	}
+	job->pid_ns = foreign_ns(init, "pid", err);
+	if (job->pid_ns == -2)
+		return -1;
+	job->time_ns = foreign_ns(init, "time", err);
+	return job->time_ns == -2 ? -1 : 0;
+}
+
+static int exec_setup(exec_job *job, char **exe, skiff_error *err)
+{
+	for (size_t i = 0; i < job->join_count; i++)
+		if (setns(job->join_fds[i], job->join_types[i]) < 0)
+			return skiff_fail(err, errno, "join the container's namespace (type 0x%x)",
+					  (unsigned)job->join_types[i]);
+	if (setsid() < 0)
+		return skiff_fail(err, errno, "setsid");
+	if (job->p->terminal) {
+		int master;
+
+		if (terminal_setup(job->p, &master, err) < 0)
+			return -1;
+		if (sync_send_full(job->sock[1], SYNC_CONSOLE, 0, master, NULL) < 0) {
+			close(master);
+			return skiff_fail(err, errno, "send the pty to the runtime");
+		}
+		close(master);
+	}
+	return process_prepare(job->p, job->in_userns, exe, err);
+}
+
+static __attribute__((noreturn)) void exec_child(exec_job *job)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	char *exe = NULL, **argv, **env;
+	enum sync_type type;
+	skiff_error err;
+
+	skiff_error_clear(&err);
+	close(job->sock[0]);
+	/* Until exec this process is the runtime binary; a container process
+	 * must not open it through /proc/<pid>/exe (CVE-2019-5736). */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		_exit(1);
+	if (sync_recv(job->sock[1], &type, NULL, &err) < 0 || type != SYNC_GO)
+		_exit(1);
+	if (exec_setup(job, &exe, &err) < 0 ||
+	    process_exec_vectors(job->p, 0, &argv, &env) < 0) {
+		if (!err.message[0])
+			skiff_fail(&err, ENOMEM, "prepare the process");
+		sync_send(job->sock[1], SYNC_ERROR, &err);
+		_exit(1);
+	}
+	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+	if (sync_send(job->sock[1], SYNC_READY, NULL) < 0)
+		_exit(1);
+	close(job->sock[1]);
+	for (int sig = 1; sig < NSIG; sig++)
+		sigaction(sig, &dfl, NULL);
+	sigprocmask(SIG_SETMASK, &job->caller_mask, NULL);
+	syscall(SYS_close_range, 3 + job->ctx->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
+	execve(exe, argv, env);
+	dprintf(2, "skiff: exec %s: %s\n", exe, strerror(errno));
+	_exit(127);
+}
+
+/* clone3 into the init's pid and time namespaces, which setns only gives
+ * to children; the runtime's own membership is put back after. */
+static pid_t spawn(exec_job *job, skiff_error *err)
+{
+	struct clone_args args = { .exit_signal = SIGCHLD };
+	int own_pid = -1, own_time = -1;
+	pid_t pid = -1;
+
+	if (job->pid_ns >= 0) {
+		own_pid = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+		if (own_pid < 0 || setns(job->pid_ns, CLONE_NEWPID) < 0) {
+			skiff_fail(err, errno, "join the container's pid namespace");
+			goto out;
+		}
+	}
+	if (job->time_ns >= 0) {
+		own_time = open("/proc/self/ns/time", O_RDONLY | O_CLOEXEC);
+		if (own_time < 0 || setns(job->time_ns, CLONE_NEWTIME) < 0) {
+			skiff_fail(err, errno, "join the container's time namespace");
+			goto out;
+		}
+	}
+	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (pid < 0 && errno == ENOSYS)
+		pid = fork();
+	if (pid == 0)
+		exec_child(job);
+	if (pid < 0)
+		skiff_fail(err, errno, "clone the new process");
+out:
+	if (own_pid >= 0) {
+		setns(own_pid, CLONE_NEWPID);
+		close(own_pid);
+	}
+	if (own_time >= 0) {
+		setns(own_time, CLONE_NEWTIME);
+		close(own_time);
+	}
+	return pid;
+}
+
+/* Serve the new process until it is ready; *master gets its pty. */
+static int await_ready(exec_job *job, pid_t pid, int *master, skiff_error *err)
+{
+	for (;;) {
+		enum sync_type type;
+		skiff_error child_err;
+		int fd;
+
+		if (sync_recv_full(job->sock[0], &type, NULL, &fd, &child_err, err) < 0) {
+			int status;
+
+			skiff_fail(err, 0, "the new process exited during setup");
+			if (waitpid(pid, &status, 0) == pid && WIFSIGNALED(status))
+				skiff_error_prefix(err, "killed by signal %d", WTERMSIG(status));
+			return -1;
+		}
+		if (type == SYNC_READY)
+			return 0;
+		if (type == SYNC_ERROR) {
+			if (err)
+				*err = child_err;
+			return -1;
+		}
+		if (type != SYNC_CONSOLE || fd < 0) {
+			if (fd >= 0)
+				close(fd);
+			return skiff_fail(err, EPROTO, "unexpected message from the new process");
+		}
+		if (job->ctx->console_socket) {
+			int rc = terminal_send(job->ctx->console_socket, fd, err);
+
+			close(fd);
+			if (rc < 0)
+				return -1;
+		} else {
+			*master = fd;
+		}
+	}
+}
+
+static int check_status(skiff_status status, bool ignore_paused, skiff_error *err)
+{
+	switch (status) {
+	case SKIFF_STATUS_RUNNING:
+	case SKIFF_STATUS_CREATED:
+		return 0;
+	case SKIFF_STATUS_PAUSED:
+		if (ignore_paused)
+			return 0;
+		return skiff_fail_code(err, EBUSY,
+				       "cannot exec in a paused container (use --ignore-paused to override)");
+	case SKIFF_STATUS_CREATING:
+		return skiff_fail_code(err, EBUSY, "cannot exec in a container that is being created");
+	default:
+		return skiff_fail_code(err, EINVAL, "cannot exec in a stopped container");
+	}
+}
+
+static int write_pid(const char *path, pid_t pid, skiff_error *err)
+{
+	char text[16], *tmp;
+	int fd, rc = 0;
+
+	/* Same rules as create's pid file: digits only, replaced atomically. */
+	if (asprintf(&tmp, "%s.skiff-tmp", path) < 0)
+		return skiff_fail(err, ENOMEM, "write pid file");
+	snprintf(text, sizeof(text), "%d", (int)pid);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0 || write_all(fd, text, strlen(text)) < 0 || close(fd) < 0 ||
+	    rename(tmp, path) < 0) {
+		rc = skiff_fail_at(err, errno, path, "write pid file %s", path);
+		unlink(tmp);
+	}
+	free(tmp);
+	return rc;
+}
+
+int skiff_container_exec(const skiff_context *ctx, const spec_process *p, bool detach,
+			 bool ignore_paused, int *exit_status, skiff_error *err)
+{
+	exec_job job = { .ctx = ctx, .p = p, .pid_ns = -1, .time_ns = -1, .sock = { -1, -1 } };
+	container_record rec;
+	skiff_status status;
+	sigset_t forward;
+	int dirfd = -1, pidfd = -1, master = -1, rc = -1;
+	pid_t pid = -1;
+
+	if (!p || !p->args_len || !p->args[0][0])
+		return skiff_fail_code(err, EINVAL, "exec: the process has no args");
+	if (!p->cwd || p->cwd[0] != '/')
+		return skiff_fail_code(err, EINVAL, "exec: the cwd must be an absolute path");
+	if (p->terminal && detach && !ctx->console_socket)
+		return skiff_fail_code(err, EINVAL,
+				       "cannot allocate tty if skiff will detach without setting console socket");
+	if (container_open(ctx, false, &dirfd, &rec, &status, err) < 0)
+		return -1;
+	if (check_status(status, ignore_paused, err) < 0)
+		goto out;
+	/* Holding a pidfd keeps the init's pid from being reused under us. */
+	pidfd = container_pidfd(&rec);
+	if (pidfd < 0) {
+		skiff_fail_code(err, ESRCH, "container not running");
+		goto out;
+	}
+	if (open_namespaces(&job, rec.pid, err) < 0)
+		goto out;
+	sigemptyset(&forward);
+	sigaddset(&forward, SIGCHLD);
+	if (!detach) {
+		static const int forwarded[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH };
+
+		for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+			sigaddset(&forward, forwarded[i]);
+	}
+	sigprocmask(SIG_BLOCK, &forward, &job.caller_mask);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, job.sock) < 0) {
+		skiff_fail(err, errno, "socketpair");
+		goto restore;
+	}
+	pid = spawn(&job, err);
+	if (pid < 0)
+		goto restore;
+	close(job.sock[1]);
+	job.sock[1] = -1;
+	if (sync_send(job.sock[0], SYNC_GO, NULL) < 0) {
+		skiff_fail(err, errno, "start the new process");
+		goto fail;
+	}
+	if (await_ready(&job, pid, &master, err) < 0)
+		goto fail;
+	if (ctx->pid_file && write_pid(ctx->pid_file, pid, err) < 0)
+		goto fail;
+	if (detach) {
+		rc = 0;
+		goto restore;
+	}
+	rc = wait_foreground(pid, &forward, master, exit_status, err);
+	goto restore;
+fail:
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+restore:
+	sigprocmask(SIG_SETMASK, &job.caller_mask, NULL);
+out:
+	if (master >= 0)
+		close(master);
+	if (pidfd >= 0)
+		close(pidfd);
+	close_job(&job);
+	container_record_clear(&rec);
+	close(dirfd);
+	return rc;
+}
