@@ -30,6 +30,8 @@ void cli_log_open(const cli_globals *g);
 int cli_fail(const skiff_error *err);
 int cli_fail_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_log_close(void);
+/* The library's warnings (failing poststart/poststop hooks). */
+void cli_warn(void *data, const skiff_error *problem);
 
 /* Print NAME's help, return 0; or a usage error for NAME, return 1. */
 int cli_help(const cli_command *cmd);

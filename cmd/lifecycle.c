@@ -106,6 +106,16 @@ static int parse_create(const cli_command *cmd, const cli_globals *g, int argc, 
 	if (optind != argc - 1)
 		return cli_usage_error(cmd, "requires exactly 1 argument, the container id");
 	out->ctx.id = argv[optind];
+	/* Socket activation, as runc: LISTEN_FDS sockets follow stdio. */
+	const char *listen = getenv("LISTEN_FDS");
+	if (listen && *listen) {
+		char *end;
+		long n = strtol(listen, &end, 10);
+
+		if (*end || n < 0 || n > 65536)
+			return cli_usage_error(cmd, "invalid LISTEN_FDS \"%s\" in the environment", listen);
+		out->ctx.listen_fds = (int)n;
+	}
 	return 0;
 }
 

@@ -93,6 +93,13 @@ int cli_fail_text(const char *fmt, ...)
 	return 1;
 }
 
+void cli_warn(void *data, const skiff_error *problem)
+{
+	(void)data;
+	fprintf(stderr, "skiff: warning: %s\n", problem->message);
+	log_line("warning", problem->message);
+}
+
 int cli_fail(const skiff_error *err)
 {
 	return cli_fail_text("%s", err->message[0] ? err->message : "unknown error");

@@ -77,6 +77,7 @@ void cli_context_init(skiff_context *ctx, const cli_globals *g)
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->root = g->root;
 	ctx->systemd_cgroup = g->systemd_cgroup;
+	ctx->warn = cli_warn;
 }
 
 static const cli_command *find_command(const char *name)

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <grp.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,6 +150,14 @@ int process_prepare(const spec_process *p, bool in_userns, char **exe, skiff_err
 	if (chdir(p->cwd) < 0)
 		return skiff_fail_at(err, errno, ".process.cwd", "chdir to cwd (\"%s\") set in config.json",
 				     p->cwd);
+	/* A cwd such as /proc/self/fd/N can lead through an fd the caller
+	 * leaked to a directory outside the container (CVE-2024-21626):
+	 * getcwd() fails for a directory the root cannot reach. */
+	char where[PATH_MAX];
+
+	if (!getcwd(where, sizeof(where)) || where[0] != '/')
+		return skiff_fail_at(err, EPERM, ".process.cwd",
+				     "cwd \"%s\" is outside the container", p->cwd);
 	return process_find_executable(p, exe, err);
 }
 

@@ -74,3 +74,18 @@ process_alive() {
 	state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
 	[ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
 }
+
+# Test helper programs (built by `make check`).
+TESTS_BUILDDIR=${TESTS_BUILDDIR:-$TESTS_SRCDIR}
+RECVTTY=$TESTS_BUILDDIR/helpers/recvtty
+
+# Wait (up to ~5 s) for a path to exist.
+wait_for_path() {
+	local i
+	for i in $(seq 50); do
+		[ -e "$1" ] && return 0
+		sleep 0.1
+	done
+	echo "$1 did not appear" >&2
+	return 1
+}

@@ -1,0 +1,116 @@
+#!/usr/bin/env bats
+# exec: new processes in a running container.
+
+load helpers
+
+setup() {
+	setup_bundle sleep 100
+	skiff run -d --pid-file "$BATS_TEST_TMPDIR/init.pid" ctr
+}
+
+@test "exec runs in every namespace of the container and returns its status" {
+	init=$(cat "$BATS_TEST_TMPDIR/init.pid")
+	run skiff exec ctr sh -c 'hostname; for ns in net mnt ipc uts pid; do readlink /proc/self/ns/$ns; done; ps -o pid,comm | grep sleep; exit 7'
+	assert_equal "$status" 7
+	assert_line --index 0 runc
+	for ns in net mnt ipc uts pid; do
+		assert_output --partial "$(readlink /proc/$init/ns/$ns)"
+	done
+	# it sees the container's own pid 1
+	assert_line --index 6 --regexp '^ +1 sleep$' 
+}
+
+@test "exec passes stdio through" {
+	run bash -c "echo data-in | '$SKIFF' --root '$ROOT' exec ctr sh -c 'cat; echo to-stderr >&2'"
+	assert_success
+	assert_output --partial data-in
+	assert_output --partial to-stderr
+}
+
+@test "exec takes the container's process settings and runc's overrides" {
+	update_config '.process.env += ["FROM_CONFIG=1"]'
+	run skiff exec ctr sh -c 'echo $FROM_CONFIG'
+	# the running container keeps the config it was created with
+	assert_output ""
+	run skiff exec -e FOO=bar -e PATH=/bin --cwd /tmp -u 65534:65534 -g 5 -g 7 ctr sh -c 'echo $FOO $PATH; pwd; id -u; id -g; grep Groups /proc/self/status'
+	assert_success
+	assert_line --index 0 "bar /bin"
+	assert_line --index 1 /tmp
+	assert_line --index 2 65534
+	assert_line --index 3 65534
+	assert_line --index 4 --regexp '^Groups:\s+5 7\s*$'
+}
+
+@test "exec gets the container's capabilities, and --cap adds one" {
+	run skiff exec ctr sh -c 'grep CapEff /proc/self/status'
+	assert_output --regexp 'CapEff:\s+0000000020000420'
+	run skiff exec --cap CAP_SYS_ADMIN ctr sh -c 'grep -E "CapEff|CapInh" /proc/self/status'
+	assert_line --index 0 --regexp 'CapInh:\s+0000000000000000'
+	assert_line --index 1 --regexp 'CapEff:\s+0000000020200420'
+}
+
+@test "exec --process runs an OCI process.json" {
+	cat > "$BATS_TEST_TMPDIR/process.json" <<JSON
+{"args": ["sh", "-c", "echo from-process-json \$X; id -u"], "env": ["X=y", "PATH=/bin"], "cwd": "/", "user": {"uid": 123, "gid": 456}}
+JSON
+	run skiff exec --process "$BATS_TEST_TMPDIR/process.json" ctr
+	assert_success
+	assert_line --index 0 "from-process-json y"
+	assert_line --index 1 123
+	echo '{"args": ["true"], "cwd": "relative"}' > "$BATS_TEST_TMPDIR/bad.json"
+	run skiff exec --process "$BATS_TEST_TMPDIR/bad.json" ctr
+	assert_failure
+	assert_output --partial ".cwd"
+}
+
+@test "exec -d writes the pid file and leaves the process running" {
+	skiff exec -d --pid-file "$BATS_TEST_TMPDIR/exec.pid" ctr sleep 50
+	run cat "$BATS_TEST_TMPDIR/exec.pid"
+	assert_output --regexp '^[0-9]+$'
+	pid=$(cat "$BATS_TEST_TMPDIR/exec.pid")
+	process_alive "$pid"
+	run readlink /proc/$pid/ns/pid
+	assert_output "$(readlink /proc/$(cat "$BATS_TEST_TMPDIR/init.pid")/ns/pid)"
+}
+
+@test "exec of a missing program, into a stopped or a missing container, fails clearly" {
+	run skiff exec ctr nosuchprog
+	assert_failure
+	assert_output 'skiff: exec: "nosuchprog": executable file not found in $PATH'
+	run skiff exec nosuch true
+	assert_failure
+	assert_output "skiff: container does not exist"
+	skiff kill ctr KILL
+	wait_for_status ctr stopped
+	run skiff exec ctr true
+	assert_failure
+	assert_output --partial "cannot exec in a stopped container"
+}
+
+@test "exec forwards SIGTERM to the process and returns 128+N for a signal" {
+	"$SKIFF" --root "$ROOT" exec ctr sh -c 'trap "exit 42" TERM; while true; do sleep 0.1; done' &
+	execpid=$!
+	sleep 0.5
+	kill -TERM "$execpid"
+	rc=0
+	wait "$execpid" || rc=$?
+	assert_equal "$rc" 42
+	run skiff exec ctr sh -c 'kill -9 $$'
+	assert_equal "$status" 137
+}
+
+@test "exec --cwd through a leaked fd cannot reach the host (CVE-2024-21626)" {
+	run bash -c "'$SKIFF' --root '$ROOT' exec --cwd /proc/self/fd/7 ctr pwd 7</"
+	assert_failure
+	assert_output --partial "is outside the container"
+}
+
+@test "exec keeps runtime fds out and cannot reach the host binary" {
+	exec 7</etc/hostname
+	run skiff exec ctr sh -c 'ls /proc/self/fd | sort -n | tr "\n" " "'
+	exec 7<&-
+	assert_output "0 1 2 3 "
+	# while exec sets up, the process is not dumpable; after exec it is the user's program
+	run skiff exec ctr readlink /proc/self/exe
+	assert_output /bin/busybox
+}

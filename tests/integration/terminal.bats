@@ -1,0 +1,84 @@
+#!/usr/bin/env bats
+# process.terminal: ptys in the container's devpts, console sockets, proxying.
+
+load helpers
+
+setup() {
+	setup_bundle
+	[ -x "$RECVTTY" ] || skip "tests/helpers/recvtty is not built (run make check)"
+	SOCK=$BATS_TEST_TMPDIR/console.sock
+}
+
+start_recvtty() {
+	"$RECVTTY" "$SOCK" "$1" > "$BATS_TEST_TMPDIR/tty.out" 2> "$BATS_TEST_TMPDIR/tty.err" &
+	RECVPID=$!
+	wait_for_path "$SOCK"
+}
+
+@test "create --console-socket sends the pty master; the shell talks through it" {
+	update_config '.process.terminal = true | .process.args = ["sh"]'
+	start_recvtty 'tty; echo answer-$((6*7)); exit\n'
+	skiff create --console-socket "$SOCK" ctr
+	skiff start ctr
+	wait "$RECVPID"
+	run cat "$BATS_TEST_TMPDIR/tty.out"
+	assert_output --partial /dev/pts/0
+	assert_output --partial answer-42
+	run cat "$BATS_TEST_TMPDIR/tty.err"
+	assert_output --partial "recvtty: data=/dev/ptmx"
+}
+
+@test "the pty is the controlling terminal and honours consoleSize" {
+	update_config '.process.terminal = true | .process.consoleSize = {"height": 33, "width": 111} | .process.args = ["sh", "-c", "stty size; ls -l /proc/self/fd/0; cat /proc/self/stat | cut -d\" \" -f7"]'
+	start_recvtty ''
+	skiff run -d --console-socket "$SOCK" ctr
+	wait "$RECVPID"
+	run cat "$BATS_TEST_TMPDIR/tty.out"
+	assert_output --partial "33 111"
+	assert_output --partial "/dev/pts/0"
+	# tty_nr of the process is not 0: it has a controlling terminal
+	refute_line --regexp '^0\s*$'
+}
+
+@test "terminal without a console socket is refused for a detached container" {
+	update_config '.process.terminal = true'
+	run skiff create ctr
+	assert_failure
+	assert_output --partial "cannot allocate tty if skiff will detach without setting console socket"
+	[ ! -d "$ROOT/ctr" ]
+	update_config '.process.terminal = false'
+	run skiff create --console-socket "$SOCK" ctr
+	assert_failure
+	assert_output --partial "cannot use console socket"
+}
+
+@test "foreground run with a terminal proxies it (under script)" {
+	command -v script >/dev/null || skip "script(1) is not installed"
+	update_config '.process.terminal = true | .process.args = ["sh", "-c", "tty; echo out-through-pty; exit 3"]'
+	run script -qec "'$SKIFF' --root '$ROOT' run ctr" /dev/null < /dev/null
+	assert_equal "$status" 3
+	assert_output --partial /dev/pts/0
+	assert_output --partial out-through-pty
+}
+
+@test "exec -t with a console socket" {
+	set_args sleep 100
+	skiff run -d ctr
+	start_recvtty 'tty; echo exec-tty-ok; exit\n'
+	skiff exec -t -d --console-socket "$SOCK" ctr sh
+	wait "$RECVPID"
+	run cat "$BATS_TEST_TMPDIR/tty.out"
+	assert_output --partial /dev/pts/
+	assert_output --partial exec-tty-ok
+}
+
+@test "without a terminal, stdio are the caller's own (pipes and /dev/null)" {
+	set_args sh -c 'readlink /proc/self/fd/0; readlink /proc/self/fd/1'
+	run bash -c "'$SKIFF' --root '$ROOT' run ctr < /dev/null | cat"
+	assert_line --index 0 /dev/null
+	assert_line --index 1 --regexp '^pipe:'
+	# run -d with stdio closed must neither block nor die of SIGPIPE
+	set_args true
+	run bash -c "'$SKIFF' --root '$ROOT' run -d ctr2 <&- >&- 2>&-; echo rc=\$?"
+	assert_output rc=0
+}
