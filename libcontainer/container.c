@@ -327,39 +327,17 @@ static pid_t clone_init(create_job *job, skiff_error *err)
 	return pid;
 }
 
-/* clone3 with the pid namespace and time namespace the init must be born in. */
+/* clone3 with the pid and time namespaces the init must be born in. */
 static pid_t spawn_init(create_job *job, skiff_error *err)
 {
-	int own_pid = -1, own_time = -1;
-	pid_t pid = -1;
+	ns_children saved;
+	pid_t pid;
 
-	if (job->ns.pid_join_fd >= 0) {
-		own_pid = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
-		if (own_pid < 0 || setns(job->ns.pid_join_fd, CLONE_NEWPID) < 0) {
-			skiff_fail(err, errno, "join the pid namespace");
-			goto out;
-		}
-	}
-	if (job->ns.time_offsets) {
-		own_time = open("/proc/self/ns/time", O_RDONLY | O_CLOEXEC);
-		if (own_time < 0) {
-			skiff_fail(err, errno, "open /proc/self/ns/time");
-			goto out;
-		}
-		if (ns_prepare_time(job->cfg, err) < 0)
-			goto out;
-	}
+	if (ns_children_enter(&saved, job->ns.pid_join_fd, -1,
+			      job->ns.time_offsets ? job->cfg : NULL, err) < 0)
+		return -1;
 	pid = clone_init(job, err);
-out:
-	/* Later children of the caller must not be born in those namespaces. */
-	if (own_pid >= 0) {
-		setns(own_pid, CLONE_NEWPID);
-		close(own_pid);
-	}
-	if (own_time >= 0) {
-		setns(own_time, CLONE_NEWTIME);
-		close(own_time);
-	}
+	ns_children_leave(&saved);
 	return pid;
 }
 

@@ -176,28 +176,15 @@ static __attribute__((noreturn)) void exec_child(exec_job *job)
 	_exit(127);
 }
 
-/* clone3 into the init's pid and time namespaces, which setns only gives
- * to children; the runtime's own membership is put back after. */
+/* clone3 into the init's pid and time namespaces. */
 static pid_t spawn(exec_job *job, skiff_error *err)
 {
 	struct clone_args args = { .exit_signal = SIGCHLD };
-	int own_pid = -1, own_time = -1;
-	pid_t pid = -1;
+	ns_children saved;
+	pid_t pid;
 
-	if (job->pid_ns >= 0) {
-		own_pid = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
-		if (own_pid < 0 || setns(job->pid_ns, CLONE_NEWPID) < 0) {
-			skiff_fail(err, errno, "join the container's pid namespace");
-			goto out;
-		}
-	}
-	if (job->time_ns >= 0) {
-		own_time = open("/proc/self/ns/time", O_RDONLY | O_CLOEXEC);
-		if (own_time < 0 || setns(job->time_ns, CLONE_NEWTIME) < 0) {
-			skiff_fail(err, errno, "join the container's time namespace");
-			goto out;
-		}
-	}
+	if (ns_children_enter(&saved, job->pid_ns, job->time_ns, NULL, err) < 0)
+		return -1;
 	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
 	if (pid < 0 && errno == ENOSYS)
 		pid = fork();
@@ -205,15 +192,7 @@ static pid_t spawn(exec_job *job, skiff_error *err)
 		exec_child(job);
 	if (pid < 0)
 		skiff_fail(err, errno, "clone the new process");
-out:
-	if (own_pid >= 0) {
-		setns(own_pid, CLONE_NEWPID);
-		close(own_pid);
-	}
-	if (own_time >= 0) {
-		setns(own_time, CLONE_NEWTIME);
-		close(own_time);
-	}
+	ns_children_leave(&saved);
 	return pid;
 }
 

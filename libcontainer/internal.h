@@ -38,6 +38,8 @@ bool process_matches(pid_t pid, uint64_t start_time);
 /* "2006-01-02T15:04:05.999999999Z" for the current time. */
 void rfc3339_now(char *buf, size_t size);
 char *path_join(const char *a, const char *b);
+/* sendmsg() of data with fd (if >= 0) as SCM_RIGHTS; no SIGPIPE. */
+ssize_t send_with_fd(int sock, const void *data, size_t len, int fd);
 
 /* ---- state.c: the state directory <root>/<id>/ ---- */
 
@@ -110,6 +112,16 @@ void ns_plan_close(ns_plan *plan);
 int ns_join(const ns_plan *plan, skiff_error *err);
 /* Parent, before clone: enter the time namespace that will hold the init, with offsets. */
 int ns_prepare_time(const spec_config *cfg, skiff_error *err);
+/* setns() gives pid and time namespaces only to children: the runtime
+ * enters them (the time one fresh with offsets_cfg's offsets, or time_fd)
+ * just before clone3, and leaves them right after so that its own later
+ * children are born at home. */
+typedef struct ns_children {
+	int pid, time; /* the runtime's own namespaces, to go back to */
+} ns_children;
+int ns_children_enter(ns_children *saved, int pid_fd, int time_fd, const spec_config *offsets_cfg,
+		      skiff_error *err);
+void ns_children_leave(ns_children *saved);
 /* Parent, after clone: write /proc/<pid>/{uid,gid}_map. */
 int ns_write_id_maps(pid_t pid, const spec_config *cfg, skiff_error *err);
 

@@ -181,3 +181,44 @@ int ns_write_id_maps(pid_t pid, const spec_config *cfg, skiff_error *err)
 		return skiff_error_prefix(err, "write user namespace id mappings");
 	return 0;
 }
+
+int ns_children_enter(ns_children *saved, int pid_fd, int time_fd, const spec_config *offsets_cfg,
+		      skiff_error *err)
+{
+	saved->pid = saved->time = -1;
+	if (pid_fd >= 0) {
+		saved->pid = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+		if (saved->pid < 0 || setns(pid_fd, CLONE_NEWPID) < 0) {
+			skiff_fail(err, errno, "join the container's pid namespace");
+			goto fail;
+		}
+	}
+	if (time_fd >= 0 || offsets_cfg) {
+		saved->time = open("/proc/self/ns/time", O_RDONLY | O_CLOEXEC);
+		if (saved->time < 0) {
+			skiff_fail(err, errno, "open /proc/self/ns/time");
+			goto fail;
+		}
+		if (offsets_cfg ? ns_prepare_time(offsets_cfg, err) < 0
+				: (setns(time_fd, CLONE_NEWTIME) < 0 &&
+				   skiff_fail(err, errno, "join the container's time namespace") < 0))
+			goto fail;
+	}
+	return 0;
+fail:
+	ns_children_leave(saved);
+	return -1;
+}
+
+void ns_children_leave(ns_children *saved)
+{
+	if (saved->pid >= 0) {
+		setns(saved->pid, CLONE_NEWPID);
+		close(saved->pid);
+	}
+	if (saved->time >= 0) {
+		setns(saved->time, CLONE_NEWTIME);
+		close(saved->time);
+	}
+	saved->pid = saved->time = -1;
+}

@@ -21,33 +21,14 @@ struct sync_msg {
 int sync_send_full(int sock, enum sync_type type, long long value, int passfd,
 		   const skiff_error *payload)
 {
-	char control[CMSG_SPACE(sizeof(int))];
 	struct sync_msg msg;
-	struct iovec iov = { .iov_base = &msg, .iov_len = sizeof(msg) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-	ssize_t n;
 
 	memset(&msg, 0, sizeof(msg));
 	msg.type = type;
 	msg.value = value;
 	if (payload)
 		msg.error = *payload;
-	if (passfd >= 0) {
-		struct cmsghdr *cm;
-
-		memset(control, 0, sizeof(control));
-		mh.msg_control = control;
-		mh.msg_controllen = sizeof(control);
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &passfd, sizeof(int));
-	}
-	do
-		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	return n == (ssize_t)sizeof(msg) ? 0 : -1;
+	return send_with_fd(sock, &msg, sizeof(msg), passfd) == (ssize_t)sizeof(msg) ? 0 : -1;
 }
 
 int sync_send(int sock, enum sync_type type, const skiff_error *payload)

@@ -69,16 +69,7 @@ int terminal_setup(const spec_process *p, int *master_out, skiff_error *err)
 int terminal_send(const char *socket_path, int master, skiff_error *err)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	char control[CMSG_SPACE(sizeof(int))];
-	char name[] = "/dev/ptmx";
-	struct iovec iov = { .iov_base = name, .iov_len = sizeof(name) - 1 };
-	struct msghdr mh = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = control,
-		.msg_controllen = sizeof(control),
-	};
-	struct cmsghdr *cm;
+	static const char name[] = "/dev/ptmx";
 	int sock;
 
 	if (strlen(socket_path) >= sizeof(addr.sun_path))
@@ -94,14 +85,8 @@ int terminal_send(const char *socket_path, int master, skiff_error *err)
 		return skiff_fail_at(err, saved, socket_path, "connect to console socket %s",
 				     socket_path);
 	}
-	memset(control, 0, sizeof(control));
-	cm = CMSG_FIRSTHDR(&mh);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &master, sizeof(int));
 	/* conmon wants at least one byte of data with the descriptor. */
-	if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0) {
+	if (send_with_fd(sock, name, sizeof(name) - 1, master) < 0) {
 		int saved = errno;
 
 		close(sock);
