@@ -32,7 +32,9 @@
 #include <string.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <net/if.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -101,6 +103,31 @@ static int set_oom_score_adj(const spec_process *p, skiff_error *err)
 		return 0;
 	snprintf(text, sizeof(text), "%d", (int)p->oom_score_adj);
 	return write_string_to("/proc/self/oom_score_adj", text, err);
+}
+
+/* A new network namespace starts with lo down; runc brings it up. */
+static int loopback_up(skiff_error *err)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (sock < 0)
+		return skiff_fail(err, errno, "bring up lo: socket");
+	if (ioctl(sock, SIOCGIFFLAGS, &ifr) < 0) {
+		int saved = errno;
+
+		close(sock);
+		return skiff_fail(err, saved, "bring up lo");
+	}
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(sock, SIOCSIFFLAGS, &ifr) < 0) {
+		int saved = errno;
+
+		close(sock);
+		return skiff_fail(err, saved, "bring up lo");
+	}
+	close(sock);
+	return 0;
 }
 
 static int set_names(const create_job *job, skiff_error *err)
@@ -176,6 +203,8 @@ static int init_setup(create_job *job, char **exe, int *fifo, skiff_error *err)
 	if (join_session_keyring(job, err) < 0 || set_names(job, err) < 0 ||
 	    set_oom_score_adj(p, err) < 0)
 		return -1;
+	if ((job->ns.clone_flags & CLONE_NEWNET) && loopback_up(err) < 0)
+		return -1;
 	/* Opened before pivot_root hides the state directory. */
 	*fifo = openat(job->statefd, EXEC_FIFO_NAME, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (*fifo < 0)
@@ -198,7 +227,10 @@ static int init_setup(create_job *job, char **exe, int *fifo, skiff_error *err)
 		if (rootfs_setup(cfg, &ro, err) < 0)
 			return -1;
 	}
+	/* Sysctls go through /proc/sys before readonlyPaths make it read-only. */
 	if (set_sysctls(cfg, err) < 0 || set_personality(cfg, err) < 0)
+		return -1;
+	if (job->ns.new_mountns && rootfs_finish(cfg, err) < 0)
 		return -1;
 	if (p->terminal) {
 		int master;

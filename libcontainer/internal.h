@@ -140,6 +140,8 @@ typedef struct rootfs_opts {
 } rootfs_opts;
 
 int rootfs_setup(const spec_config *cfg, const rootfs_opts *opts, skiff_error *err);
+/* After pivot_root and the sysctls: masked and read-only paths, read-only root. */
+int rootfs_finish(const spec_config *cfg, skiff_error *err);
 /* Open (O_PATH) dest inside the tree at rootfd, creating missing directories
  * and, when as_file, the last component as an empty file.  Symlinks resolve as
  * if rootfd were "/", so nothing can land outside it. */

@@ -6,7 +6,8 @@
  *   2. bind the rootfs onto itself, so it is a mount point pivot_root accepts;
  *   3. mounts[] in order, devices and /dev symlinks, the cwd;
  *   4. pivot_root (or, with --no-pivot, MS_MOVE + chroot) and detach the old root;
- *   5. maskedPaths, readonlyPaths, and root.readonly last.
+ *   5. after the init has written its sysctls (rootfs_finish): maskedPaths,
+ *      readonlyPaths, and root.readonly last.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -122,6 +123,15 @@ int remount_readonly(const char *path, skiff_error *err)
 	return 0;
 }
 
+int rootfs_finish(const spec_config *cfg, skiff_error *err)
+{
+	if (paths_mask_and_protect(cfg, err) < 0)
+		return -1;
+	if (cfg->root && cfg->root->readonly && remount_readonly("/", err) < 0)
+		return -1;
+	return 0;
+}
+
 int paths_mask_and_protect(const spec_config *cfg, skiff_error *err)
 {
 	const spec_linux *lx = cfg->linux_;
@@ -208,10 +218,6 @@ int rootfs_setup(const spec_config *cfg, const rootfs_opts *opts, skiff_error *e
 		skiff_fail(err, errno, "set the propagation of the container's /");
 		goto out;
 	}
-	if (paths_mask_and_protect(cfg, err) < 0)
-		goto out;
-	if (cfg->root && cfg->root->readonly && remount_readonly("/", err) < 0)
-		goto out;
 	rc = 0;
 out:
 	close(rootfd);
