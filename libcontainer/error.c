@@ -5,13 +5,18 @@
 
 #include "error.h"
 
+/* The errno text as runc (Go) spells it, "no such file or directory":
+ * engines match runc's messages, so skiff's read the same. */
 static void append_errno(skiff_error *err, int errnum)
 {
 	size_t used = strlen(err->message);
 
-	if (errnum && used < sizeof(err->message))
+	if (errnum && used + 2 < sizeof(err->message)) {
 		snprintf(err->message + used, sizeof(err->message) - used, ": %s",
 			 strerror(errnum));
+		if (err->message[used + 2] >= 'A' && err->message[used + 2] <= 'Z')
+			err->message[used + 2] = (char)(err->message[used + 2] - 'A' + 'a');
+	}
 	err->errnum = errnum;
 }
 

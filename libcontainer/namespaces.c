@@ -59,6 +59,10 @@ static int open_namespace(const char *path, const char *type, int flag, size_t i
 	if (fd < 0)
 		return skiff_fail_at(err, errno, ctx, "open %s namespace %s", type, path);
 	kind = ioctl(fd, NS_GET_NSTYPE);
+	if (kind < 0 && errno == ENOTTY) {
+		close(fd);
+		return skiff_fail_at(err, 0, ctx, "%s: %s is not a namespace file", ctx, path);
+	}
 	if (kind >= 0 && kind != flag) {
 		close(fd);
 		return skiff_fail_at(err, 0, ctx, "%s: %s is not a %s namespace", ctx, path, type);

@@ -533,7 +533,7 @@ static void test_load(void)
 
 	ok(skiff_config_load_file("/nonexistent-skiff/config.json", &c, &err) < 0 && c == NULL,
 	   "load of a missing file fails");
-	is_str(err.message, "open /nonexistent-skiff/config.json: No such file or directory",
+	is_str(err.message, "open /nonexistent-skiff/config.json: no such file or directory",
 	       "missing file message");
 	ok(err.errnum == ENOENT, "missing file errnum is ENOENT");
 	if (!mkdtemp(dir)) {
