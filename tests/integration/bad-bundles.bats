@@ -43,7 +43,7 @@ expect_bad_bundle() {
 
 @test "no config.json" {
 	rm config.json
-	expect_bad_bundle "config.json" "o such file or directory"
+	expect_bad_bundle "config.json" "no such file or directory"
 }
 
 @test "a --bundle that does not exist" {
@@ -206,7 +206,7 @@ expect_bad_bundle() {
 
 @test "a bind mount source that does not exist" {
 	update_config --arg s "$BATS_TEST_TMPDIR/nosuch" '.mounts += [{"destination": "/data", "type": "bind", "source": $s, "options": ["rbind"]}]'
-	expect_bad_bundle "$BATS_TEST_TMPDIR/nosuch" "o such file or directory"
+	expect_bad_bundle "$BATS_TEST_TMPDIR/nosuch" "no such file or directory"
 }
 
 @test "a mount that the kernel refuses" {

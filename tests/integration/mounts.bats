@@ -285,7 +285,7 @@ host_mounts_of_test() {
 	run skiff run ctr
 	assert_equal "$status" 1
 	assert_output --partial "$BATS_TEST_TMPDIR/no-such-source"
-	assert_output --partial "o such file or directory"
+	assert_output --partial "no such file or directory"
 	[ "${#lines[@]}" -eq 1 ]
 	[ ! -e "$ROOT/ctr" ]
 	[ -z "$(host_mounts_of_test)" ]

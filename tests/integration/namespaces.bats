@@ -310,7 +310,7 @@ pid_of() {
 	run skiff run ctr
 	assert_equal "$status" 1
 	assert_output --partial "/run/netns/skiff-no-such-ns"
-	assert_output --partial "o such file or directory"
+	assert_output --partial "no such file or directory"
 	[ "${#lines[@]}" -eq 1 ]
 	[ ! -e "$ROOT/ctr" ]
 	run skiff list -q
