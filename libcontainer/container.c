@@ -4,12 +4,19 @@
  *
  *   parent (the runtime)                  init (the container's pid 1)
  *   --------------------                  ----------------------------
- *   load + validate config, open ns paths
- *   state dir (exclusive, locked), fifo
- *   clone3(new namespaces)  ------------> born inside them, waits for GO
- *   state.json (creating), uid/gid maps
- *   cgroups (placement comes here)
- *   send GO  ---------------------------> join ns by path, hostname,
+ *   load + validate config, open ns paths,
+ *   resolve the cgroup directories
+ *   state dir (exclusive, locked), fifo,
+ *   state.json (creating, cgroup paths)
+ *   cgroups made, resources and device
+ *   rules applied
+ *   clone3(new namespaces, on cgroup v2
+ *     CLONE_INTO_CGROUP)  --------------> born inside them, waits for GO
+ *   state.json (creating, pid), init
+ *   moved into its (v1) cgroups,
+ *   uid/gid maps
+ *   send GO  ---------------------------> join ns by path, unshare the
+ *                                         cgroup ns, hostname,
  *                                         rootfs + pivot_root, sysctl,
  *                                         rlimits, user, capabilities,
  *                                         find the executable
@@ -18,8 +25,9 @@
  *   return: no runtime process remains    exec the user's program
  *
  * No re-exec of the runtime: the init is a clone of the caller and runs
- * this code directly.  Every failure after clone kills the init and
- * removes the state directory, so a bad bundle leaves nothing behind.
+ * this code directly.  The init is in its cgroups before it runs anything
+ * of the user's.  Every failure kills the init, removes its cgroups and the
+ * state directory, so a bad bundle leaves nothing behind.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -40,10 +48,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroups.h"
 #include "internal.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
 #endif
 #define KEYCTL_JOIN_SESSION_KEYRING 1
 
@@ -55,6 +67,8 @@ typedef struct create_job {
 	int statefd;   /* <root>/<id>, locked */
 	int sock[2];   /* [0] parent's end, [1] the init's */
 	ns_plan ns;
+	cgroup_set cgroups;
+	int cgroup_fd; /* the cgroup2 directory, for CLONE_INTO_CGROUP; or -1 */
 	sigset_t caller_mask; /* restored in the init before exec */
 	pid_t pid;            /* the init's pid in the host's namespace */
 	int *console_out;     /* foreground: where the pty master goes */
@@ -348,7 +362,18 @@ static pid_t clone_init(create_job *job, skiff_error *err)
 	};
 	pid_t pid;
 
+	/* Born in its cgroup2 directory: no moment outside it.  Kernels before
+	 * 5.7 refuse the flag; the init is then moved in after the clone. */
+	if (job->cgroup_fd >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t)job->cgroup_fd;
+	}
 	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (pid < 0 && (args.flags & CLONE_INTO_CGROUP) && (errno == E2BIG || errno == EINVAL)) {
+		args.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
+		args.cgroup = 0;
+		pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	}
 	if (pid < 0 && errno == ENOSYS && !(args.flags & CLONE_NEWTIME))
 		pid = (pid_t)syscall(SYS_clone, (unsigned long)args.flags | SIGCHLD, NULL, NULL,
 				     NULL, 0);
@@ -407,8 +432,8 @@ static int record_state(const create_job *job, bool created, skiff_error *err)
 	char created_at[64];
 	container_record rec = {
 		.id = (char *)job->ctx->id,
-		.pid = job->pid,
-		.pid_start_time = process_start_time(job->pid),
+		.pid = job->pid > 0 ? job->pid : 0,
+		.pid_start_time = job->pid > 0 ? process_start_time(job->pid) : 0,
 		.created = created,
 		.bundle = job->bundle,
 		.rootfs = job->rootfs,
@@ -416,6 +441,8 @@ static int record_state(const create_job *job, bool created, skiff_error *err)
 		.owner = "",
 		.annotations = cfg->annotations,
 		.annotations_len = cfg->annotations_len,
+		.cgroup_paths = job->cgroups.dirs,
+		.cgroup_paths_len = job->cgroups.n,
 	};
 
 	rfc3339_now(created_at, sizeof(created_at));
@@ -586,11 +613,12 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 		.cfg = cfg,
 		.statefd = -1,
 		.sock = { -1, -1 },
+		.cgroup_fd = -1,
 		.pid = -1,
 		.caller_mask = *caller_mask,
 		.console_out = console_out,
 	};
-	bool dir_made = false;
+	bool dir_made = false, cgroups_ours = false;
 	int rc = -1;
 
 	job.ns.pid_join_fd = -1;
@@ -598,12 +626,18 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 		*console_out = -1;
 	if (skiff_id_validate(ctx->id, err) < 0 || check_config(cfg, err) < 0 ||
 	    check_terminal(ctx, cfg->process, console_out != NULL, err) < 0 ||
-	    resolve_paths(&job, err) < 0 || ns_plan_make(cfg, &job.ns, err) < 0)
+	    resolve_paths(&job, err) < 0 || ns_plan_make(cfg, &job.ns, err) < 0 ||
+	    cgroup_plan(ctx, cfg, &job.cgroups, err) < 0)
 		goto out;
 	if (state_dir_create(root, ctx->id, &job.statefd, err) < 0)
 		goto out;
 	dir_made = true;
-	if (save_config(&job, err) < 0)
+	if (cgroup_check_unused(&job.cgroups, err) < 0)
+		goto out;
+	cgroups_ours = true;
+	/* The cgroup paths are on disk before the cgroups: if we die from
+	 * here on, `delete` still finds everything to remove. */
+	if (record_state(&job, false, err) < 0 || save_config(&job, err) < 0)
 		goto out;
 	if (mkfifoat(job.statefd, EXEC_FIFO_NAME, 0600) < 0) {
 		skiff_fail(err, errno, "create the exec fifo");
@@ -613,6 +647,9 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 		skiff_fail(err, errno, "socketpair");
 		goto out;
 	}
+	if (cgroup_create(&job.cgroups, cfg, err) < 0)
+		goto out;
+	job.cgroup_fd = cgroup_v2_dirfd(&job.cgroups);
 	job.pid = spawn_init(&job, err);
 	if (job.pid < 0)
 		goto out;
@@ -621,6 +658,9 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 
 	/* From here `delete --force` can find and kill a half-made container. */
 	if (record_state(&job, false, err) < 0)
+		goto out;
+	/* Before GO: the init runs nothing of the user's outside its cgroups. */
+	if (cgroup_enter(&job.cgroups, job.pid, err) < 0)
 		goto out;
 	if (job.ns.new_userns && ns_write_id_maps(job.pid, cfg, err) < 0)
 		goto out;
@@ -647,8 +687,14 @@ out:
 		kill(job.pid, SIGKILL);
 		waitpid(job.pid, NULL, 0);
 	}
+	/* Only cgroups that no other container uses: the processes left
+	 * in them are killed. */
+	if (rc < 0 && cgroups_ours)
+		cgroup_destroy(&job.cgroups, NULL);
 	if (rc < 0 && dir_made)
 		state_dir_remove(root, ctx->id, NULL);
+	if (job.cgroup_fd >= 0)
+		close(job.cgroup_fd);
 	if (job.sock[0] >= 0)
 		close(job.sock[0]);
 	if (job.sock[1] >= 0)
@@ -656,6 +702,7 @@ out:
 	if (job.statefd >= 0)
 		close(job.statefd);
 	ns_plan_close(&job.ns);
+	cgroup_set_free(&job.cgroups);
 	free(job.bundle);
 	free(job.rootfs);
 	return rc;

@@ -54,6 +54,10 @@ typedef struct container_record {
 	char *owner;
 	spec_kv *annotations;
 	size_t annotations_len;
+	/* The container's cgroup directory in each hierarchy (cgroups.h),
+	 * written before they are made, so delete finds them after a crash. */
+	spec_kv *cgroup_paths;
+	size_t cgroup_paths_len;
 } container_record;
 
 void container_record_clear(container_record *rec);
@@ -65,7 +69,8 @@ int state_dir_open(const char *root, const char *id, int *dirfd_out, skiff_error
 int flock_dir(int dirfd, const char *id, skiff_error *err);
 int state_write(int dirfd, const container_record *rec, skiff_error *err);
 int state_read(int dirfd, container_record *rec, skiff_error *err);
-/* The live status of a container read from its record. */
+/* The live status of a container read from its record (paused when its
+ * cgroup is frozen). */
 skiff_status state_status(int dirfd, const container_record *rec);
 int state_dir_remove(const char *root, const char *id, skiff_error *err);
 const char *state_root(const skiff_context *ctx);

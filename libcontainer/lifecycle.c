@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroups.h"
 #include "internal.h"
 
 /* The signals `run` forwards to the container instead of dying of them. */
@@ -198,7 +199,8 @@ int container_pidfd(const container_record *rec)
 	return fd;
 }
 
-/* Signal every process in the init's pid namespace (when it has its own). */
+/* Signal every process in the init's pid namespace (when it has its own):
+ * how a container without recorded cgroups is reached. */
 static int kill_namespace(pid_t init, int signo)
 {
 	char path[64];
@@ -229,6 +231,17 @@ static int kill_namespace(pid_t init, int signo)
 	return 0;
 }
 
+/* Every process of the container: through its cgroups when it has any
+ * (that also reaches those outside its pid namespace), else by namespace. */
+static void signal_all(const container_record *rec, int signo)
+{
+	cgroup_set set = cgroup_set_of(rec);
+
+	if (set.n && cgroup_exists(&set) && cgroup_signal_all(&set, signo, NULL) == 0)
+		return;
+	kill_namespace(rec->pid, signo);
+}
+
 int skiff_container_kill(const skiff_context *ctx, int signo, bool all, skiff_error *err)
 {
 	container_record rec;
@@ -247,7 +260,7 @@ int skiff_container_kill(const skiff_context *ctx, int signo, bool all, skiff_er
 		goto out;
 	}
 	if (all)
-		kill_namespace(rec.pid, signo);
+		signal_all(&rec, signo);
 	if (syscall(SYS_pidfd_send_signal, pidfd, signo, NULL, 0) < 0 && errno != ESRCH) {
 		skiff_fail(err, errno, "kill container %s with signal %d", ctx->id, signo);
 		close(pidfd);
@@ -270,7 +283,7 @@ static int kill_and_wait(const container_record *rec, skiff_error *err)
 
 	if (pidfd < 0)
 		return 0;
-	kill_namespace(rec->pid, SIGKILL);
+	signal_all(rec, SIGKILL);
 	syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
 	pfd.fd = pidfd;
 	pfd.events = POLLIN;
@@ -287,6 +300,7 @@ int skiff_container_delete(const skiff_context *ctx, bool force, skiff_error *er
 {
 	container_record rec;
 	skiff_status status;
+	cgroup_set set;
 	int dirfd, rc = -1;
 
 	if (container_open(ctx, true, &dirfd, &rec, &status, err) < 0) {
@@ -305,6 +319,12 @@ int skiff_container_delete(const skiff_context *ctx, bool force, skiff_error *er
 		goto out;
 	}
 	if (status != SKIFF_STATUS_STOPPED && kill_and_wait(&rec, err) < 0)
+		goto out;
+	/* Processes that outlived the init (no pid namespace) die here too.  If
+	 * a cgroup stays, so does the state: a later delete can retry.  Then
+	 * the poststop hooks, as runc orders them. */
+	set = cgroup_set_of(&rec);
+	if (cgroup_destroy(&set, err) < 0)
 		goto out;
 	if (rec.id)
 		run_late_hooks(ctx, dirfd, &rec, SKIFF_STATUS_STOPPED);

@@ -207,6 +207,143 @@ int skiff_exec_process(const skiff_context *ctx, const skiff_exec_overrides *ove
 /* "KILL", "SIGKILL", "kill" and "9" all give SIGKILL; also RTMIN+N. */
 int skiff_signal_parse(const char *text, int *signo, skiff_error *err);
 
+/*
+ * Resources and cgroups.  A container's cgroups are made by create, from
+ * linux.cgroupsPath as runc resolves it (absolute: under each hierarchy's
+ * root; relative: under the caller's own cgroup; absent: the id, relative),
+ * and removed by delete.  Their paths are kept in the state directory.
+ */
+
+/*
+ * Change the resources of a created, running or paused container: only the
+ * fields present in r are written (has_x flags, non-NULL strings, non-empty
+ * lists), as runc's update does; a pids limit of 0 leaves it unchanged, a
+ * negative one removes it.  linux.resources.devices cannot be updated and is
+ * ignored.  r is borrowed.  Errors name the field ("linux.resources.cpu.cpus:
+ * ...") and say "container not running" for a stopped container.
+ */
+int skiff_container_update(const skiff_context *ctx, const spec_resources *r,
+			   skiff_error *err);
+
+/* Freeze every process of a created or running container ("container not
+ * running" otherwise); skiff_container_state() then reports "paused". */
+int skiff_container_pause(const skiff_context *ctx, skiff_error *err);
+/* Thaw a paused container ("container not paused" otherwise). */
+int skiff_container_resume(const skiff_context *ctx, skiff_error *err);
+
+/* The host pids of every process in the container's cgroups, ascending.
+ * *pids is malloc'd (free() it; NULL when *n is 0). */
+int skiff_container_pids(const skiff_context *ctx, pid_t **pids, size_t *n, skiff_error *err);
+
+/* ---- statistics, as runc's `events --stats` reports them ---- */
+
+typedef struct skiff_cpu_stats {
+	uint64_t total_usage;      /* nanoseconds, user + kernel */
+	uint64_t *percpu_usage;    /* nanoseconds per cpu (v1 only) */
+	size_t percpu_usage_len;
+	uint64_t *percpu_kernel;
+	size_t percpu_kernel_len;
+	uint64_t *percpu_user;
+	size_t percpu_user_len;
+	uint64_t kernel_usage;     /* nanoseconds */
+	uint64_t user_usage;       /* nanoseconds */
+	uint64_t throttling_periods;
+	uint64_t throttled_periods;
+	uint64_t throttled_time;   /* nanoseconds */
+} skiff_cpu_stats;
+
+/* UINT64_MAX in limit means "no limit" (runc prints the kernel's value). */
+typedef struct skiff_memory_entry {
+	uint64_t limit;
+	uint64_t usage;
+	uint64_t max;      /* peak usage, when the kernel keeps it */
+	uint64_t failcnt;
+} skiff_memory_entry;
+
+typedef struct skiff_stat_value {
+	char *key;
+	uint64_t value;
+} skiff_stat_value;
+
+typedef struct skiff_memory_stats {
+	uint64_t cache;
+	skiff_memory_entry usage;
+	skiff_memory_entry swap;       /* memory + swap, as cgroup v1 counts it */
+	skiff_memory_entry kernel;
+	skiff_memory_entry kernel_tcp;
+	skiff_stat_value *raw;         /* memory.stat as the kernel lists it */
+	size_t raw_len;
+} skiff_memory_stats;
+
+typedef struct skiff_pids_stats {
+	uint64_t current;
+	uint64_t limit; /* 0: no limit */
+} skiff_pids_stats;
+
+typedef struct skiff_blkio_entry {
+	uint64_t major;
+	uint64_t minor;
+	char op[16];    /* "Read", "Write", "Sync", "Async", "Total" or "" */
+	uint64_t value;
+} skiff_blkio_entry;
+
+typedef struct skiff_blkio_list {
+	skiff_blkio_entry *entries;
+	size_t len;
+} skiff_blkio_list;
+
+typedef struct skiff_blkio_stats {
+	skiff_blkio_list io_service_bytes_recursive;
+	skiff_blkio_list io_serviced_recursive;
+	skiff_blkio_list io_queue_recursive;
+	skiff_blkio_list io_service_time_recursive;
+	skiff_blkio_list io_wait_time_recursive;
+	skiff_blkio_list io_merged_recursive;
+	skiff_blkio_list io_time_recursive;
+	skiff_blkio_list sectors_recursive;
+} skiff_blkio_stats;
+
+typedef struct skiff_hugetlb_stats {
+	char *page_size; /* "2MB", "1GB" */
+	uint64_t usage;
+	uint64_t max;
+	uint64_t failcnt;
+} skiff_hugetlb_stats;
+
+typedef struct skiff_stats {
+	skiff_cpu_stats cpu;
+	skiff_memory_stats memory;
+	skiff_pids_stats pids;
+	skiff_blkio_stats blkio;
+	skiff_hugetlb_stats *hugetlb;
+	size_t hugetlb_len;
+} skiff_stats;
+
+/* Read the statistics of a created, running or paused container.  *out is
+ * freed with skiff_stats_free(). */
+int skiff_container_stats(const skiff_context *ctx, skiff_stats **out, skiff_error *err);
+void skiff_stats_free(skiff_stats *stats);
+
+/* One event as runc's `events` prints it, on one line without a newline:
+ * {"type":"stats","id":ID,"data":{"cpu":...,"memory":...,"pids":...,
+ * "blkio":...,"hugetlb":...}} when stats is given, else {"type":TYPE,"id":ID}
+ * (type "oom").  Field names are runc's.  free() *json_out. */
+int skiff_event_to_json(const char *type, const char *id, const skiff_stats *stats,
+			char **json_out, skiff_error *err);
+
+/*
+ * OOM notifications.  The watch's fd becomes readable (poll POLLIN) when
+ * the kernel's OOM handling hits the container's memory cgroup; then
+ * skiff_oom_watch_read() says how many times (0 for a wake-up that was not
+ * an OOM) and whether the cgroup is gone, which ends the watch.
+ */
+typedef struct skiff_oom_watch skiff_oom_watch;
+
+int skiff_oom_watch_open(const skiff_context *ctx, skiff_oom_watch **out, skiff_error *err);
+int skiff_oom_watch_fd(const skiff_oom_watch *watch);
+int skiff_oom_watch_read(skiff_oom_watch *watch, unsigned *ooms, bool *gone, skiff_error *err);
+void skiff_oom_watch_close(skiff_oom_watch *watch);
+
 #ifdef __cplusplus
 }
 #endif

@@ -18,6 +18,7 @@
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
+#include "cgroups.h"
 #include "internal.h"
 
 #define STATE_MAX_SIZE (16u << 20)
@@ -79,6 +80,11 @@ void container_record_clear(container_record *rec)
 		free(rec->annotations[i].value);
 	}
 	free(rec->annotations);
+	for (size_t i = 0; i < rec->cgroup_paths_len; i++) {
+		free(rec->cgroup_paths[i].key);
+		free(rec->cgroup_paths[i].value);
+	}
+	free(rec->cgroup_paths);
 	memset(rec, 0, sizeof(*rec));
 }
 
@@ -177,9 +183,9 @@ static void gen_integer(yajl_gen g, const char *key, long long value)
 	yajl_gen_integer(g, value);
 }
 
-static void gen_annotations(yajl_gen g, const spec_kv *kv, size_t n)
+static void gen_string_map(yajl_gen g, const char *name, const spec_kv *kv, size_t n)
 {
-	yajl_gen_string(g, (const unsigned char *)"annotations", 11);
+	yajl_gen_string(g, (const unsigned char *)name, strlen(name));
 	yajl_gen_map_open(g);
 	for (size_t i = 0; i < n; i++)
 		gen_string(g, kv[i].key, kv[i].value);
@@ -227,7 +233,8 @@ int state_write(int dirfd, const container_record *rec, skiff_error *err)
 	gen_string(g, "rootfs", rec->rootfs);
 	gen_string(g, "created", rec->created_at);
 	gen_string(g, "owner", rec->owner);
-	gen_annotations(g, rec->annotations, rec->annotations_len);
+	gen_string_map(g, "annotations", rec->annotations, rec->annotations_len);
+	gen_string_map(g, "cgroupPaths", rec->cgroup_paths, rec->cgroup_paths_len);
 	yajl_gen_map_close(g);
 	if (gen_finish(g, &json, &len, err) < 0)
 		return -1;
@@ -253,12 +260,38 @@ static long long tree_integer(yajl_val root, const char *key)
 	return v && YAJL_IS_INTEGER(v) ? YAJL_GET_INTEGER(v) : 0;
 }
 
+/* A JSON object of strings into a spec_kv array; false without memory. */
+static bool tree_string_map(yajl_val root, const char *key, spec_kv **out, size_t *len)
+{
+	const char *path[] = { key, NULL };
+	yajl_val obj = yajl_tree_get(root, path, yajl_t_object);
+	size_t n = obj ? YAJL_GET_OBJECT(obj)->len : 0;
+
+	*out = NULL;
+	*len = 0;
+	if (n == 0)
+		return true;
+	*out = calloc(n, sizeof(**out));
+	if (!*out)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		yajl_val v = YAJL_GET_OBJECT(obj)->values[i];
+
+		(*out)[i].key = strdup(YAJL_GET_OBJECT(obj)->keys[i]);
+		(*out)[i].value = strdup(YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : "");
+		(*len)++;
+		if (!(*out)[i].key || !(*out)[i].value)
+			return false;
+	}
+	return true;
+}
+
 int state_read(int dirfd, container_record *rec, skiff_error *err)
 {
-	const char *ann_path[] = { "annotations", NULL };
 	char *text, errbuf[256];
-	yajl_val root, ann;
+	yajl_val root;
 	char *phase;
+	bool maps_ok;
 
 	memset(rec, 0, sizeof(*rec));
 	if (read_file_at(dirfd, STATE_FILE_NAME, STATE_MAX_SIZE, &text, NULL, err) < 0)
@@ -279,21 +312,10 @@ int state_read(int dirfd, container_record *rec, skiff_error *err)
 	rec->rootfs = tree_string(root, "rootfs");
 	rec->created_at = tree_string(root, "created");
 	rec->owner = tree_string(root, "owner");
-	ann = yajl_tree_get(root, ann_path, yajl_t_object);
-	if (ann && YAJL_GET_OBJECT(ann)->len > 0) {
-		size_t n = YAJL_GET_OBJECT(ann)->len;
-
-		rec->annotations = calloc(n, sizeof(*rec->annotations));
-		for (size_t i = 0; rec->annotations && i < n; i++) {
-			yajl_val v = YAJL_GET_OBJECT(ann)->values[i];
-
-			rec->annotations[i].key = strdup(YAJL_GET_OBJECT(ann)->keys[i]);
-			rec->annotations[i].value = strdup(YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : "");
-			rec->annotations_len++;
-		}
-	}
+	maps_ok = tree_string_map(root, "annotations", &rec->annotations, &rec->annotations_len) &&
+		  tree_string_map(root, "cgroupPaths", &rec->cgroup_paths, &rec->cgroup_paths_len);
 	yajl_tree_free(root);
-	if (!rec->id || !rec->bundle || !rec->rootfs || !rec->created_at || !rec->owner) {
+	if (!maps_ok || !rec->id || !rec->bundle || !rec->rootfs || !rec->created_at || !rec->owner) {
 		container_record_clear(rec);
 		return skiff_fail(err, ENOMEM, "read state");
 	}
@@ -302,12 +324,16 @@ int state_read(int dirfd, container_record *rec, skiff_error *err)
 
 skiff_status state_status(int dirfd, const container_record *rec)
 {
+	cgroup_set set;
 	struct stat st;
 
 	if (!process_matches(rec->pid, rec->pid_start_time))
 		return SKIFF_STATUS_STOPPED;
 	if (!rec->created)
 		return SKIFF_STATUS_CREATING;
+	set = cgroup_set_of(rec);
+	if (set.n && cgroup_frozen(&set))
+		return SKIFF_STATUS_PAUSED;
 	if (fstatat(dirfd, EXEC_FIFO_NAME, &st, AT_SYMLINK_NOFOLLOW) == 0)
 		return SKIFF_STATUS_CREATED;
 	return SKIFF_STATUS_RUNNING;
@@ -391,7 +417,7 @@ int skiff_state_to_json(const skiff_state *st, bool pretty, char **json_out, ski
 	gen_string(g, "rootfs", st->rootfs);
 	gen_string(g, "created", st->created);
 	gen_string(g, "owner", st->owner);
-	gen_annotations(g, st->annotations, st->annotations_len);
+	gen_string_map(g, "annotations", st->annotations, st->annotations_len);
 	yajl_gen_map_close(g);
 	return gen_finish(g, json_out, NULL, err);
 }

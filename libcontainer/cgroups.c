@@ -1,0 +1,673 @@
+/*
+ * The container's cgroups: where they go (layout, linux.cgroupsPath as runc
+ * resolves it) and their life (create, enter, freeze, signal, destroy).
+ * See cgroups.h for the layouts.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libmount/libmount.h>
+#include <limits.h>
+#include <linux/magic.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroups.h"
+
+/* The v1 controllers runc knows; hierarchies with none of them (other than
+ * name=systemd, which runc also joins) are left alone. */
+static const char *const known_controllers[] = {
+	"cpuset", "cpu", "cpuacct", "memory", "devices", "freezer", "net_cls", "net_prio",
+	"blkio", "perf_event", "hugetlb", "pids", "rdma", "misc", NULL,
+};
+
+static bool is_known(const char *name, size_t len)
+{
+	for (const char *const *c = known_controllers; *c; c++)
+		if (strlen(*c) == len && !strncmp(*c, name, len))
+			return true;
+	return false;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* ----------------------------------------------------- the set itself -- */
+
+void cgroup_set_free(cgroup_set *set)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		free(set->dirs[i].key);
+		free(set->dirs[i].value);
+	}
+	free(set->dirs);
+	set->dirs = NULL;
+	set->n = 0;
+}
+
+cgroup_set cgroup_set_of(const container_record *rec)
+{
+	cgroup_set set = { rec->cgroup_paths, rec->cgroup_paths_len };
+
+	return set;
+}
+
+/* Does the comma-separated hierarchy key name this controller? */
+static bool key_has(const char *key, const char *controller)
+{
+	size_t len = strlen(controller);
+
+	for (const char *p = key; *p;) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+
+		if (n == len && !strncmp(p, controller, len))
+			return true;
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	return false;
+}
+
+const char *cg_v1_dir(const cgroup_set *set, const char *controller)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (set->dirs[i].key[0] && key_has(set->dirs[i].key, controller))
+			return set->dirs[i].value;
+	return NULL;
+}
+
+const char *cg_v2_dir(const cgroup_set *set)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (!set->dirs[i].key[0])
+			return set->dirs[i].value;
+	return NULL;
+}
+
+bool cg_set_is_unified(const cgroup_set *set)
+{
+	return set->n == 1 && !set->dirs[0].key[0];
+}
+
+/* --------------------------------------------------- layout and paths -- */
+
+int cgroup_layout_detect(cg_layout *out, skiff_error *err)
+{
+	struct statfs sfs;
+
+	if (statfs("/sys/fs/cgroup", &sfs) < 0)
+		return skiff_fail(err, errno, "cgroups: statfs /sys/fs/cgroup");
+	if (sfs.f_type == CGROUP2_SUPER_MAGIC)
+		*out = CG_LAYOUT_UNIFIED;
+	else if (statfs("/sys/fs/cgroup/unified", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC)
+		*out = CG_LAYOUT_HYBRID;
+	else
+		*out = CG_LAYOUT_V1;
+	return 0;
+}
+
+char *cgroup_clean_path(const char *path)
+{
+	size_t len = strlen(path), used = 0;
+	bool absolute = path[0] == '/';
+	char *out = malloc(len + 2);
+
+	if (!out)
+		return NULL;
+	for (const char *p = path; *p;) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			/* Up one, but never above the root. */
+			while (used > 0 && out[used - 1] != '/')
+				used--;
+			if (used > 0)
+				used--;
+		} else if (n > 0 && !(n == 1 && p[0] == '.')) {
+			out[used++] = '/';
+			memcpy(out + used, p, n);
+			used += n;
+		}
+		p += n;
+		if (*p == '/')
+			p++;
+	}
+	out[used] = '\0';
+	if (absolute && used == 0)
+		return strcpy(out, "/");
+	if (!absolute && used > 0)
+		memmove(out, out + 1, used); /* drop the leading '/' again */
+	return out;
+}
+
+/* One line of /proc/self/cgroup: "ID:CONTROLLERS:PATH". */
+typedef struct own_cgroup {
+	char *key;
+	char *path;
+} own_cgroup;
+
+static int read_own_cgroups(own_cgroup **out, size_t *n, skiff_error *err)
+{
+	char *text, *line, *save = NULL;
+	own_cgroup *list = NULL;
+	size_t count = 0;
+
+	if (read_file_at(AT_FDCWD, "/proc/self/cgroup", 1u << 20, &text, NULL, err) < 0)
+		return -1;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *key = strchr(line, ':'), *path;
+		own_cgroup *grown;
+
+		if (!key || !(path = strchr(++key, ':')))
+			continue;
+		*path++ = '\0';
+		grown = realloc(list, (count + 1) * sizeof(*list));
+		if (!grown)
+			break;
+		list = grown;
+		list[count].key = strdup(key);
+		list[count].path = strdup(path);
+		if (!list[count].key || !list[count].path) {
+			free(list[count].key);
+			free(list[count].path);
+			break;
+		}
+		count++;
+	}
+	free(text);
+	if (line) {
+		for (size_t i = 0; i < count; i++) {
+			free(list[i].key);
+			free(list[i].path);
+		}
+		free(list);
+		return skiff_fail(err, ENOMEM, "cgroups: read /proc/self/cgroup");
+	}
+	*out = list;
+	*n = count;
+	return 0;
+}
+
+/* Is the v1 mount (its super options) the hierarchy named by key?  Both
+ * must list the same controllers and name=. */
+static bool mount_is_hierarchy(const char *options, const char *key)
+{
+	char *name, *value, *opts = (char *)options;
+	size_t namesz, valuesz, found = 0, wanted = 1;
+
+	for (const char *p = key; *p; p++)
+		wanted += *p == ',';
+	while (opts && mnt_optstr_next_option(&opts, &name, &namesz, &value, &valuesz) == 0) {
+		char token[256];
+
+		if (namesz == 4 && !strncmp(name, "name", 4) && value)
+			snprintf(token, sizeof(token), "name=%.*s", (int)valuesz, value);
+		else if (is_known(name, namesz))
+			snprintf(token, sizeof(token), "%.*s", (int)namesz, name);
+		else
+			continue;
+		if (!key_has(key, token))
+			return false;
+		found++;
+	}
+	return found == wanted;
+}
+
+/* Where the hierarchy for key is mounted, and the cgroup at its root. */
+static int find_mount(struct libmnt_table *tb, const char *key, cg_layout layout,
+		      const char **target, const char **root)
+{
+	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+	struct libmnt_fs *fs;
+	int rc = -1;
+
+	if (!it)
+		return -1;
+	while (mnt_table_next_fs(tb, it, &fs) == 0) {
+		const char *type = mnt_fs_get_fstype(fs), *mp = mnt_fs_get_target(fs);
+
+		if (!type || !mp)
+			continue;
+		if (!key[0]) {
+			const char *want = layout == CG_LAYOUT_UNIFIED ? "/sys/fs/cgroup"
+								       : "/sys/fs/cgroup/unified";
+
+			if (strcmp(type, "cgroup2") || strcmp(mp, want))
+				continue;
+		} else if (strcmp(type, "cgroup") || strncmp(mp, "/sys/fs/cgroup/", 15) ||
+			   !mount_is_hierarchy(mnt_fs_get_fs_options(fs), key)) {
+			continue;
+		}
+		*target = mp;
+		*root = mnt_fs_get_root(fs) ? mnt_fs_get_root(fs) : "/";
+		rc = 0;
+		break;
+	}
+	mnt_free_iter(it);
+	return rc;
+}
+
+/* The directory for inner (clean) in one hierarchy mounted at target. */
+static char *resolve_dir(const char *target, const char *mount_root, const char *own,
+			 const char *inner, bool parent_of_own, skiff_error *err)
+{
+	char *base = NULL, *joined = NULL, *clean;
+	size_t rootlen = strcmp(mount_root, "/") ? strlen(mount_root) : 0;
+
+	if (inner[0] != '/') {
+		/* Relative: below the runtime's own cgroup, as the mount shows it. */
+		if (strncmp(own, mount_root, rootlen) || (own[rootlen] && own[rootlen] != '/')) {
+			skiff_fail(err, 0, "cgroups: our own cgroup %s is not visible at %s", own, target);
+			return NULL;
+		}
+		base = strdup(own + rootlen);
+		if (base && parent_of_own) {
+			char *slash = strrchr(base, '/');
+
+			if (slash)
+				*slash = '\0';
+		}
+	} else {
+		base = strdup("");
+	}
+	if (!base || asprintf(&joined, "%s/%s/%s", target, base, inner) < 0) {
+		free(base);
+		skiff_fail(err, ENOMEM, "cgroups: resolve %s", inner);
+		return NULL;
+	}
+	free(base);
+	clean = cgroup_clean_path(joined);
+	free(joined);
+	if (!clean)
+		skiff_fail(err, ENOMEM, "cgroups: resolve %s", inner);
+	return clean;
+}
+
+static bool hierarchy_wanted(const char *key)
+{
+	if (!key[0] || !strcmp(key, "name=systemd"))
+		return true;
+	for (const char *p = key; *p;) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+
+		if (is_known(p, n))
+			return true;
+		p += n + (comma != NULL);
+	}
+	return false;
+}
+
+/* systemd's own test (sd_booted): it runs as init when this directory exists. */
+static bool systemd_running(void)
+{
+	struct stat st;
+
+	return lstat("/run/systemd/system", &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int add_dir(cgroup_set *set, const char *key, char *dir, skiff_error *err)
+{
+	spec_kv *grown = realloc(set->dirs, (set->n + 1) * sizeof(*set->dirs));
+
+	if (!grown || !(grown[set->n].key = strdup(key))) {
+		if (grown)
+			set->dirs = grown;
+		free(dir);
+		return skiff_fail(err, ENOMEM, "cgroups: plan");
+	}
+	set->dirs = grown;
+	set->dirs[set->n++].value = dir;
+	return 0;
+}
+
+int cgroup_plan(const skiff_context *ctx, const spec_config *cfg, cgroup_set *out,
+		skiff_error *err)
+{
+	const char *path = cfg->linux_ ? cfg->linux_->cgroups_path : NULL;
+	struct libmnt_table *tb = NULL;
+	own_cgroup *own = NULL;
+	size_t n_own = 0;
+	cg_layout layout;
+	char *inner;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (ctx->systemd_cgroup) {
+		if (!systemd_running())
+			return skiff_fail_code(err, ENOTSUP,
+					       "systemd cgroup driver requested but systemd is not running");
+		return skiff_fail_code(err, ENOTSUP,
+				       "the systemd cgroup driver is not available in this build: run without --systemd-cgroup");
+	}
+	/* Absent: the container's id, relative, as runc's cgroupfs driver does. */
+	inner = cgroup_clean_path(path && path[0] ? path : ctx->id);
+	if (!inner)
+		return skiff_fail(err, ENOMEM, "cgroups: plan");
+	if (!inner[0] || !strcmp(inner, "/")) {
+		/* It would be the runtime's own cgroup or a hierarchy's root, whose
+		 * processes delete would kill. */
+		skiff_fail_at(err, 0, ".linux.cgroupsPath",
+			      "linux.cgroupsPath: \"%s\" names no cgroup of the container's own", path);
+		goto out;
+	}
+	if (cgroup_layout_detect(&layout, err) < 0 || read_own_cgroups(&own, &n_own, err) < 0)
+		goto out;
+	tb = mnt_new_table_from_file("/proc/self/mountinfo");
+	if (!tb) {
+		skiff_fail(err, errno ? errno : ENOMEM, "cgroups: read /proc/self/mountinfo");
+		goto out;
+	}
+	for (size_t i = 0; i < n_own; i++) {
+		const char *target, *root;
+		char *dir;
+
+		if (!hierarchy_wanted(own[i].key) || cg_v1_dir(out, own[i].key) ||
+		    (!own[i].key[0] && cg_v2_dir(out)))
+			continue;
+		if (layout == CG_LAYOUT_V1 && !own[i].key[0])
+			continue;
+		if (layout == CG_LAYOUT_UNIFIED && own[i].key[0])
+			continue;
+		if (find_mount(tb, own[i].key, layout, &target, &root) < 0)
+			continue; /* not mounted: nothing to join, as with runc */
+		dir = resolve_dir(target, root, own[i].path, inner, layout == CG_LAYOUT_UNIFIED, err);
+		if (!dir || add_dir(out, own[i].key, dir, err) < 0)
+			goto out;
+	}
+	if (out->n == 0) {
+		skiff_fail(err, ENOENT, "cgroups: no cgroup hierarchy is mounted under /sys/fs/cgroup");
+		goto out;
+	}
+	rc = 0;
+out:
+	if (rc < 0)
+		cgroup_set_free(out);
+	for (size_t i = 0; i < n_own; i++) {
+		free(own[i].key);
+		free(own[i].path);
+	}
+	free(own);
+	mnt_unref_table(tb);
+	free(inner);
+	return rc;
+}
+
+/* ----------------------------------------------------------- lifecycle -- */
+
+static int procs_in(const char *dir, pid_t **pids, size_t *n, size_t *cap, int depth);
+
+int cgroup_check_unused(const cgroup_set *set, skiff_error *err)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		pid_t *pids = NULL;
+		size_t n = 0, cap = 0;
+
+		procs_in(set->dirs[i].value, &pids, &n, &cap, 0);
+		free(pids);
+		if (n)
+			return skiff_fail_at(err, EBUSY, ".linux.cgroupsPath",
+					     "linux.cgroupsPath: the container's cgroup %s is not empty: %zu process(es) found",
+					     set->dirs[i].value, n);
+	}
+	return 0;
+}
+
+int cgroup_create(const cgroup_set *set, const spec_config *cfg, skiff_error *err)
+{
+	static const spec_resources none;
+	const spec_resources *r = cfg->linux_ && cfg->linux_->resources ? cfg->linux_->resources
+									  : &none;
+
+	for (size_t i = 0; i < set->n; i++) {
+		const char *dir = set->dirs[i].value;
+
+		if (mkdir_parents(dir, 0755) < 0)
+			return skiff_fail_at(err, errno, dir, "cgroups: create %s", dir);
+		if (key_has(set->dirs[i].key, "cpuset") && cg1_cpuset_inherit(dir, err) < 0)
+			return -1;
+	}
+	/* As runc: every controller the hierarchy offers, all the way down. */
+	if (cg_set_is_unified(set) && cg2_enable(cg_v2_dir(set), NULL, err) < 0)
+		return -1;
+	if (cg_apply_resources(set, r, err) < 0 || cg_apply_devices(set, cfg, err) < 0)
+		return -1;
+	return 0;
+}
+
+int cgroup_v2_dirfd(const cgroup_set *set)
+{
+	const char *dir = cg_v2_dir(set);
+
+	return dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+}
+
+int cgroup_enter(const cgroup_set *set, pid_t pid, skiff_error *err)
+{
+	char text[16];
+
+	snprintf(text, sizeof(text), "%d", (int)pid);
+	for (size_t i = 0; i < set->n; i++) {
+		int rc = -1;
+
+		/* A task just born may still be TASK_NEW, which the kernel
+		 * refuses with EINVAL for a moment. */
+		for (int tries = 0; tries < 5 && rc < 0; tries++) {
+			rc = cg_write(set->dirs[i].value, "cgroup.procs", text, NULL, err);
+			if (rc < 0 && (!err || err->errnum != EINVAL))
+				break;
+			if (rc < 0)
+				sleep_ms(20);
+		}
+		if (rc < 0)
+			return skiff_error_prefix(err, "cgroups: move the init into %s",
+						  set->dirs[i].value);
+	}
+	return 0;
+}
+
+int cgroup_update(const cgroup_set *set, const spec_resources *r, skiff_error *err)
+{
+	return cg_apply_resources(set, r, err);
+}
+
+bool cgroup_exists(const cgroup_set *set)
+{
+	struct stat st;
+
+	for (size_t i = 0; i < set->n; i++)
+		if (stat(set->dirs[i].value, &st) == 0)
+			return true;
+	return false;
+}
+
+/* Append the pids of dir's cgroup.procs and of its sub-cgroups. */
+static int procs_in(const char *dir, pid_t **pids, size_t *n, size_t *cap, int depth)
+{
+	char *text, *line, *save = NULL;
+	struct dirent *de;
+	DIR *d;
+
+	if (depth > 64 || cg_read(dir, "cgroup.procs", &text, NULL) < 0)
+		return errno == ENOENT ? 0 : -1;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (*n == *cap) {
+			pid_t *grown = realloc(*pids, (*cap ? *cap * 2 : 64) * sizeof(**pids));
+
+			if (!grown) {
+				free(text);
+				return -1;
+			}
+			*pids = grown;
+			*cap = *cap ? *cap * 2 : 64;
+		}
+		(*pids)[(*n)++] = (pid_t)atoi(line);
+	}
+	free(text);
+	d = opendir(dir);
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		char *sub;
+
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		if (asprintf(&sub, "%s/%s", dir, de->d_name) < 0)
+			break;
+		procs_in(sub, pids, n, cap, depth + 1);
+		free(sub);
+	}
+	closedir(d);
+	return 0;
+}
+
+static int compare_pids(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Where the process list is read: the freezer's hierarchy when there is one
+ * (pause acts there), else the first. */
+static const char *procs_dir(const cgroup_set *set)
+{
+	const char *dir = cg_v1_dir(set, "freezer");
+
+	if (!dir)
+		dir = cg_v2_dir(set);
+	return dir ? dir : set->n ? set->dirs[0].value : NULL;
+}
+
+int cgroup_procs(const cgroup_set *set, pid_t **pids, size_t *n, skiff_error *err)
+{
+	const char *dir = procs_dir(set);
+	size_t cap = 0, out = 0;
+
+	*pids = NULL;
+	*n = 0;
+	if (!dir)
+		return 0;
+	if (procs_in(dir, pids, n, &cap, 0) < 0) {
+		free(*pids);
+		*pids = NULL;
+		*n = 0;
+		return skiff_fail(err, errno ? errno : ENOMEM, "cgroups: list the processes of %s", dir);
+	}
+	qsort(*pids, *n, sizeof(**pids), compare_pids);
+	for (size_t i = 0; i < *n; i++)
+		if (out == 0 || (*pids)[out - 1] != (*pids)[i])
+			(*pids)[out++] = (*pids)[i];
+	*n = out;
+	return 0;
+}
+
+int cgroup_freeze(const cgroup_set *set, bool frozen, skiff_error *err)
+{
+	const char *v1 = cg_v1_dir(set, "freezer"), *v2 = cg_v2_dir(set);
+
+	if (v1)
+		return cg1_freeze(v1, frozen, err);
+	if (v2)
+		return cg2_freeze(v2, frozen, err);
+	return skiff_fail_code(err, ENOTSUP, "the freezer controller is not available");
+}
+
+bool cgroup_frozen(const cgroup_set *set)
+{
+	const char *v1 = cg_v1_dir(set, "freezer"), *v2 = cg_v2_dir(set);
+
+	if (v1)
+		return cg1_frozen(v1);
+	return v2 ? cg2_frozen(v2) : false;
+}
+
+int cgroup_signal_all(const cgroup_set *set, int signo, skiff_error *err)
+{
+	const char *v2 = cg_v2_dir(set);
+	bool was_frozen = cgroup_frozen(set);
+	pid_t *pids;
+	size_t n;
+	int rc;
+
+	/* cgroup.kill (Linux 5.14) kills the whole tree at once, frozen or not. */
+	if (signo == SIGKILL && cg_set_is_unified(set) && cg_file_exists(v2, "cgroup.kill") &&
+	    cg_write(v2, "cgroup.kill", "1", NULL, NULL) == 0)
+		return 0;
+	if (!was_frozen)
+		cgroup_freeze(set, true, NULL);
+	rc = cgroup_procs(set, &pids, &n, err);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		kill(pids[i], signo);
+	if (rc == 0)
+		free(pids);
+	/* A frozen process does not die of SIGKILL until it is thawed; a paused
+	 * container stays paused for any other signal. */
+	if (!was_frozen || signo == SIGKILL)
+		cgroup_freeze(set, false, NULL);
+	return rc;
+}
+
+/* rmdir dir after the cgroups the container made below it. */
+static int remove_cgroup_tree(const char *dir, int depth)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (!d)
+		return errno == ENOENT ? 0 : -1;
+	while (depth < 64 && (de = readdir(d))) {
+		char *sub;
+
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		if (asprintf(&sub, "%s/%s", dir, de->d_name) < 0)
+			break;
+		remove_cgroup_tree(sub, depth + 1);
+		free(sub);
+	}
+	closedir(d);
+	return rmdir(dir) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+int cgroup_destroy(const cgroup_set *set, skiff_error *err)
+{
+	int failed_errno = 0;
+	const char *failed = NULL;
+
+	if (!cgroup_exists(set))
+		return 0;
+	/* Killed processes leave their cgroups as they exit: retry for ~5 s,
+	 * killing again now and then in case one forked meanwhile. */
+	for (int round = 0; round < 250; round++) {
+		if (round % 25 == 0)
+			cgroup_signal_all(set, SIGKILL, NULL);
+		failed = NULL;
+		for (size_t i = 0; i < set->n; i++) {
+			if (remove_cgroup_tree(set->dirs[i].value, 0) < 0) {
+				failed = set->dirs[i].value;
+				failed_errno = errno;
+			}
+		}
+		if (!failed)
+			return 0;
+		if (failed_errno != EBUSY)
+			break;
+		sleep_ms(20);
+	}
+	return skiff_fail_at(err, failed_errno, failed, "cgroups: remove %s", failed);
+}
