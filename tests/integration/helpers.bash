@@ -8,12 +8,16 @@ SKIFF=${SKIFF:-$(command -v skiff)}
 TESTS_SRCDIR=${TESTS_SRCDIR:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)}
 SHARED_DIR=$(cd "$TESTS_SRCDIR/../.." 2>/dev/null && pwd)/shared
 
-# Every test gets its own state root and bundle, so tests can run in parallel.
+# Every test gets its own state root, bundle and cgroup, so tests can run in
+# parallel: without a cgroupsPath the cgroup is named after the container id
+# (as with runc), and every test file uses "ctr".
 setup_bundle() {
 	[ "$(id -u)" = 0 ] || skip "needs root"
 	ROOT=$BATS_TEST_TMPDIR/state
 	BUNDLE=$BATS_TEST_TMPDIR/bundle
 	SKIFF="$SKIFF" "$TESTS_SRCDIR/make-bundle.sh" "$BUNDLE" "$@"
+	CGROUP_NAME=skiff-test-$(basename "$BATS_TEST_FILENAME" .bats)-$BATS_TEST_NUMBER-$$
+	update_config --arg p "$CGROUP_NAME" '.linux.cgroupsPath = $p'
 	cd "$BUNDLE"
 }
 

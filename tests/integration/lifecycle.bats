@@ -206,6 +206,8 @@ setup() {
 @test "list shows containers as a table, as JSON, and quietly" {
 	set_args sleep 100
 	skiff create a1
+	# its own cgroup: two containers never share one
+	update_config '.linux.cgroupsPath += "-b2"'
 	skiff run -d b2
 	run skiff list -q
 	assert_output "$(printf 'a1\nb2')"
