@@ -420,7 +420,7 @@ int cgroup_check_unused(const cgroup_set *set, skiff_error *err)
 		procs_in(set->dirs[i].value, &pids, &n, &cap, 0);
 		free(pids);
 		if (n)
-			return skiff_fail_at(err, EBUSY, ".linux.cgroupsPath",
+			return skiff_fail_code_at(err, EBUSY, ".linux.cgroupsPath",
 					     "linux.cgroupsPath: the container's cgroup %s is not empty: %zu process(es) found",
 					     set->dirs[i].value, n);
 	}

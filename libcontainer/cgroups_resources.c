@@ -167,14 +167,14 @@ int cg_apply_resources(const cgroup_set *set, const spec_resources *r, skiff_err
 		} else if (rc < 0) {
 			return -1;
 		} else if (field) {
-			return skiff_fail_at(err, ENOTSUP, field, "%s: the %s controller is not available",
+			return skiff_fail_code_at(err, ENOTSUP, field, "%s: the %s controller is not available",
 					     field, cg_set_is_unified(set) && k->v2 ? k->v2 : k->v1);
 		}
 	}
 	if (!r->unified_len)
 		return 0;
 	if (!v2)
-		return skiff_fail_at(err, ENOTSUP, ".linux.resources.unified",
+		return skiff_fail_code_at(err, ENOTSUP, ".linux.resources.unified",
 				     "linux.resources.unified: needs cgroup v2, and this host has only cgroup v1");
 	return cg2_set_unified(v2, r, err);
 }
@@ -188,7 +188,7 @@ int cg_apply_devices(const cgroup_set *set, const spec_config *cfg, skiff_error 
 
 	if (!v1 && !v2)
 		/* runc too refuses to run without a device cgroup. */
-		return skiff_fail_at(err, ENOTSUP, ".linux.resources.devices",
+		return skiff_fail_code_at(err, ENOTSUP, ".linux.resources.devices",
 				     "linux.resources.devices: the devices controller is not available");
 	if (cg_device_rules(cfg, &rules, &n, err) < 0)
 		return -1;

@@ -478,7 +478,9 @@ int skiff_oom_watch_read(skiff_oom_watch *w, unsigned *ooms, bool *gone, skiff_e
 			*gone = true;
 			return 0;
 		}
-		*ooms = (unsigned)count;
+		/* The counter adds up every pass of the OOM handler while its
+		 * victim dies: one event per wake-up, as runc reports it. */
+		*ooms = count > 0;
 		return 0;
 	}
 	while (read(w->fd, buf, sizeof(buf)) > 0)

@@ -49,7 +49,7 @@ static int set_limit(const char *dir, int64_t limit, skiff_error *err)
 	/* The kernel refuses a limit below what is in use: say so. */
 	cg_read_u64(dir, "memory.usage_in_bytes", &usage);
 	cg_read_u64(dir, "memory.max_usage_in_bytes", &peak);
-	return skiff_fail_at(err, EBUSY, ".linux.resources.memory.limit",
+	return skiff_fail_code_at(err, EBUSY, ".linux.resources.memory.limit",
 			     "linux.resources.memory.limit: unable to set memory limit to %" PRId64
 			     " (current usage: %" PRIu64 ", peak usage: %" PRIu64 ")",
 			     limit, usage, peak);
@@ -60,7 +60,7 @@ static int set_swap(const char *dir, int64_t swap, skiff_error *err)
 	if (swap == 0)
 		return 0;
 	if (!cg_file_exists(dir, MEMSW))
-		return skiff_fail_at(err, ENOTSUP, ".linux.resources.memory.swap",
+		return skiff_fail_code_at(err, ENOTSUP, ".linux.resources.memory.swap",
 				     "linux.resources.memory.swap: the kernel does not account swap (no %s)",
 				     MEMSW);
 	return write_i64(dir, MEMSW, swap, "linux.resources.memory.swap", err);
@@ -73,7 +73,7 @@ int cg_check_memory_usage(const char *dir, const char *usage_file, int64_t limit
 
 	if (limit <= 0 || cg_read_u64(dir, usage_file, &usage) < 0 || (uint64_t)limit >= usage)
 		return 0;
-	return skiff_fail_at(err, EBUSY, ".linux.resources.memory.limit",
+	return skiff_fail_code_at(err, EBUSY, ".linux.resources.memory.limit",
 			     "linux.resources.memory.limit: rejecting memory limit %" PRId64
 			     " below usage %" PRIu64 " (checkBeforeUpdate)",
 			     limit, usage);
@@ -121,7 +121,7 @@ rest:
 		return -1;
 	if (m->has_swappiness) {
 		if (m->swappiness > 100)
-			return skiff_fail_at(err, EINVAL, ".linux.resources.memory.swappiness",
+			return skiff_fail_code_at(err, EINVAL, ".linux.resources.memory.swappiness",
 					     "linux.resources.memory.swappiness: invalid value %" PRIu64
 					     ", the valid range is 0-100",
 					     m->swappiness);
@@ -146,7 +146,7 @@ static int set_shares(const char *dir, uint64_t shares, skiff_error *err)
 		return -1;
 	/* The kernel clamps silently; runc reads back to report it. */
 	if (cg_read_u64(dir, "cpu.shares", &got) == 0 && got != shares)
-		return skiff_fail_at(err, ERANGE, ".linux.resources.cpu.shares",
+		return skiff_fail_code_at(err, ERANGE, ".linux.resources.cpu.shares",
 				     "linux.resources.cpu.shares: the %s allowed cpu-shares is %" PRIu64,
 				     shares > got ? "maximum" : "minimum", got);
 	return 0;
@@ -343,7 +343,7 @@ int cg_hugetlb_file(const char *dir, const spec_resources *r, size_t i, const ch
 
 	snprintf(file, size, "hugetlb.%s.%s", ps, suffix);
 	if (strchr(ps, '/') || !cg_file_exists(dir, file))
-		return skiff_fail_at(err, EINVAL, ".linux.resources.hugepageLimits",
+		return skiff_fail_code_at(err, EINVAL, ".linux.resources.hugepageLimits",
 				     "linux.resources.hugepageLimits[%zu].pageSize: this host has no \"%s\" huge pages",
 				     i, ps);
 	return 0;

@@ -229,11 +229,11 @@ int cg2_set_memory(const char *dir, const spec_resources *r, skiff_error *err)
 		if (cg_read_u64(dir, "memory.max", &current) == 0)
 			limit = current == UINT64_MAX ? -1 : (int64_t)current;
 		if (cg2_swap_value(swap, limit, &swap_v2, &swap_set, &why) < 0)
-			return skiff_fail_at(err, EINVAL, ".linux.resources.memory.swap",
+			return skiff_fail_code_at(err, EINVAL, ".linux.resources.memory.swap",
 					     "linux.resources.memory.swap: %s", why);
 		limit = 0;
 	} else if (cg2_swap_value(swap, limit, &swap_v2, &swap_set, &why) < 0) {
-		return skiff_fail_at(err, EINVAL, ".linux.resources.memory.swap",
+		return skiff_fail_code_at(err, EINVAL, ".linux.resources.memory.swap",
 				     "linux.resources.memory.swap: %s", why);
 	}
 	if (swap_set) {
@@ -279,7 +279,7 @@ int cg2_set_cpu(const char *dir, const spec_resources *r, skiff_error *err)
 		return 0;
 	if ((c->has_realtime_runtime && c->realtime_runtime) ||
 	    (c->has_realtime_period && c->realtime_period))
-		return skiff_fail_at(err, ENOTSUP, ".linux.resources.cpu.realtimeRuntime",
+		return skiff_fail_code_at(err, ENOTSUP, ".linux.resources.cpu.realtimeRuntime",
 				     "linux.resources.cpu.realtimeRuntime: realtime limits do not exist in cgroup v2");
 	if (c->has_shares && c->shares) {
 		char text[32];
@@ -370,7 +370,7 @@ int cg2_set_io(const char *dir, const spec_resources *r, skiff_error *err)
 	if (!b)
 		return 0;
 	if (b->has_leaf_weight && b->leaf_weight)
-		return skiff_fail_at(err, ENOTSUP, ".linux.resources.blockIO.leafWeight",
+		return skiff_fail_code_at(err, ENOTSUP, ".linux.resources.blockIO.leafWeight",
 				     "linux.resources.blockIO.leafWeight: leaf weights do not exist in cgroup v2");
 	if (b->has_weight && b->weight) {
 		snprintf(text, sizeof(text), "%" PRIu64,
@@ -384,7 +384,7 @@ int cg2_set_io(const char *dir, const spec_resources *r, skiff_error *err)
 
 		snprintf(field, sizeof(field), "linux.resources.blockIO.weightDevice[%zu]", i);
 		if (w->has_leaf_weight && w->leaf_weight)
-			return skiff_fail_at(err, ENOTSUP, field,
+			return skiff_fail_code_at(err, ENOTSUP, field,
 					     "%s.leafWeight: leaf weights do not exist in cgroup v2",
 					     field);
 		if (!w->has_weight)
@@ -433,14 +433,14 @@ int cg2_set_unified(const char *dir, const spec_resources *r, skiff_error *err)
 		/* A file of this cgroup, not a path; and a resource, not a move. */
 		if (!dot || dot == key || strchr(key, '/') || !strcmp(key, "cgroup.procs") ||
 		    !strcmp(key, "cgroup.threads"))
-			return skiff_fail_at(err, EINVAL, field,
+			return skiff_fail_code_at(err, EINVAL, field,
 					     "%s: not a resource file of the container's cgroup", field);
 		if (cg_write(dir, key, r->unified[i].value, field, err) == 0)
 			continue;
 		snprintf(controller, sizeof(controller), "%.*s", (int)(dot - key), key);
 		if (err && (err->errnum == ENOENT || err->errnum == EPERM || err->errnum == EACCES) &&
 		    strcmp(controller, "cgroup") && !cg2_has_controller(dir, controller))
-			return skiff_fail_at(err, ENOTSUP, field, "%s: the %s controller is not available",
+			return skiff_fail_code_at(err, ENOTSUP, field, "%s: the %s controller is not available",
 					     field, controller);
 		return -1;
 	}

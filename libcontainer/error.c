@@ -62,6 +62,20 @@ int skiff_fail_at(skiff_error *err, int errnum, const char *context, const char 
 	return -1;
 }
 
+int skiff_fail_code_at(skiff_error *err, int errnum, const char *context, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return -1;
+	snprintf(err->context, sizeof(err->context), "%s", context ? context : "");
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+	err->errnum = errnum;
+	return -1;
+}
+
 int skiff_error_prefix(skiff_error *err, const char *fmt, ...)
 {
 	char old[sizeof(err->message)];

@@ -23,6 +23,10 @@ int skiff_fail_code(skiff_error *err, int errnum, const char *fmt, ...)
 int skiff_fail_at(skiff_error *err, int errnum, const char *context, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* skiff_fail_code() with a context: for validation errors worded in full. */
+int skiff_fail_code_at(skiff_error *err, int errnum, const char *context, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 /* Turn "why" into "<prefix>: why", keeping errnum and context.  Returns -1. */
 int skiff_error_prefix(skiff_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

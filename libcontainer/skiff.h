@@ -334,8 +334,9 @@ int skiff_event_to_json(const char *type, const char *id, const skiff_stats *sta
 /*
  * OOM notifications.  The watch's fd becomes readable (poll POLLIN) when
  * the kernel's OOM handling hits the container's memory cgroup; then
- * skiff_oom_watch_read() says how many times (0 for a wake-up that was not
- * an OOM) and whether the cgroup is gone, which ends the watch.
+ * skiff_oom_watch_read() says how many OOM events to report (cgroup v1: one
+ * per wake-up, as runc reports them; v2: the new OOM kills; 0 for a wake-up
+ * that was not an OOM) and whether the cgroup is gone, which ends the watch.
  */
 typedef struct skiff_oom_watch skiff_oom_watch;
 
