@@ -45,8 +45,11 @@ int units_parse_size(const char *text, int64_t *out, char *why, size_t why_size)
 	/* "1.2.3" passes the pattern; like Go, the number itself must parse. */
 	errno = 0;
 	value = strtod(text, &end);
-	if (errno || end != p)
-		goto invalid;
+	if (errno || end != p) {
+		snprintf(why, why_size, "strconv.ParseFloat: parsing \"%.*s\": invalid syntax",
+			 (int)(p - text), text);
+		return -1;
+	}
 	value *= multiplier;
 	if (value >= 9223372036854775807.0)
 		goto invalid;

@@ -140,7 +140,8 @@ static size_t rule_block(const cg_device_rule *rule, struct bpf_insn *out, bool 
 	/* Each "does not match" jumps past the rest of the block. */
 	for (size_t i = 0; i < n; i++) {
 		out[i] = cond[i];
-		if (BPF_OP(cond[i].code) == BPF_JNE)
+		/* (BPF_AND has BPF_JNE's op bits: the class tells them apart.) */
+		if (BPF_CLASS(cond[i].code) == BPF_JMP)
 			out[i].off = (int16_t)(n - i - 1 + 2);
 	}
 	out[n] = MOV64_IMM(0, rule->allow ? 1 : 0);

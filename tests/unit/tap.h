@@ -1,6 +1,7 @@
 /*
  * A tiny TAP producer for the C unit tests (automake's tap-driver.sh reads
- * it).  One test binary per file includes it, so the counters can live here.
+ * it).  One test binary per file includes it, so the counters can live here;
+ * a binary need not use every helper, hence the unused attributes.
  * Test names must not contain '#', which TAP reserves for directives.
  */
 #ifndef SKIFF_TAP_H
@@ -28,7 +29,7 @@ static void tap_vline(bool pass, const char *directive, const char *fmt, va_list
 }
 
 /* "# ..." lines: comments for whoever reads the log. */
-__attribute__((format(printf, 1, 2))) static void tap_diag(const char *fmt, ...)
+__attribute__((format(printf, 1, 2), unused)) static void tap_diag(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -51,7 +52,7 @@ __attribute__((format(printf, 2, 3))) static bool ok(bool pass, const char *fmt,
 }
 
 /* ok() comparing two strings, showing both when they differ. */
-__attribute__((format(printf, 3, 4))) static bool is_str(const char *got, const char *want,
+__attribute__((format(printf, 3, 4), unused)) static bool is_str(const char *got, const char *want,
 							  const char *fmt, ...)
 {
 	bool pass = got && want ? strcmp(got, want) == 0 : got == want;
@@ -67,7 +68,7 @@ __attribute__((format(printf, 3, 4))) static bool is_str(const char *got, const 
 	return pass;
 }
 
-__attribute__((format(printf, 2, 3))) static void tap_skip(const char *reason, const char *fmt,
+__attribute__((format(printf, 2, 3), unused)) static void tap_skip(const char *reason, const char *fmt,
 							 ...)
 {
 	char directive[256];

@@ -1,0 +1,261 @@
+/*
+ * Unit tests of the cgroup logic that needs no container: cgroupsPath
+ * cleaning, the v1 -> v2 conversions, huge page names, the device rule list,
+ * and the eBPF device filter, both as generated instructions and, where
+ * this host has a cgroup2 mount and lets us load BPF, as the kernel runs it
+ * on a child process that tries to open devices.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/bpf.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroups.h"
+#include "spec.h"
+#include "tap.h"
+
+static void test_clean_path(void)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "", "" },		{ "/", "/" },		 { "a/b", "a/b" },
+		{ "/a/../b", "/b" },	{ "../x", "x" },	 { "/../x", "/x" },
+		{ "a//b/./c/", "a/b/c" }, { "..", "" },	 { "/a/b/../../..", "/" },
+		{ "./", "" },		{ "x/../../y/z", "y/z" }, { "system.slice:skiff:1", "system.slice:skiff:1" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = cgroup_clean_path(cases[i].in);
+
+		is_str(got, cases[i].out, "clean cgroupsPath \"%s\"", cases[i].in);
+		free(got);
+	}
+}
+
+static void test_conversions(void)
+{
+	int64_t v;
+	bool set;
+	const char *why = NULL;
+
+	ok(cg2_cpu_weight(0) == 0, "cpu shares 0 stay unset");
+	ok(cg2_cpu_weight(2) == 1, "cpu shares 2 -> weight 1");
+	ok(cg2_cpu_weight(1024) == 39, "cpu shares 1024 -> weight 39 (runc's formula)");
+	ok(cg2_cpu_weight(262144) == 10000, "cpu shares 262144 -> weight 10000");
+	ok(cg2_cpu_weight(1) == 1 && cg2_cpu_weight(1000000) == 10000, "out-of-range shares are clamped");
+	ok(cg2_io_weight(0) == 0, "blkio weight 0 stays unset");
+	ok(cg2_io_weight(10) == 1, "blkio weight 10 -> io weight 1");
+	ok(cg2_io_weight(500) == 4950, "blkio weight 500 -> io weight 4950");
+	ok(cg2_io_weight(1000) == 10000, "blkio weight 1000 -> io weight 10000");
+
+	ok(cg2_swap_value(0, -1, &v, &set, &why) == 0 && set && v == -1,
+	   "unlimited memory, swap unset: swap unlimited too");
+	ok(cg2_swap_value(-1, 100, &v, &set, &why) == 0 && set && v == -1, "swap -1: max");
+	ok(cg2_swap_value(0, 100, &v, &set, &why) == 0 && !set, "swap unset: left alone");
+	ok(cg2_swap_value(300, 100, &v, &set, &why) == 0 && set && v == 200,
+	   "memory+swap 300, memory 100: swap.max 200");
+	ok(cg2_swap_value(100, 100, &v, &set, &why) == 0 && set && v == 0,
+	   "memory+swap equal to memory: swap.max 0");
+	ok(cg2_swap_value(300, -1, &v, &set, &why) == 0 && set && v == 300,
+	   "unlimited memory: swap as given");
+	ok(cg2_swap_value(50, 100, &v, &set, &why) < 0 &&
+		   !strcmp(why, "memory+swap limit should be >= memory limit"),
+	   "memory+swap below memory is refused");
+	ok(cg2_swap_value(300, 0, &v, &set, &why) < 0 &&
+		   !strcmp(why, "unable to set swap limit without memory limit"),
+	   "swap without a memory limit is refused");
+}
+
+static void test_hugepage_names(void)
+{
+	char name[32];
+
+	cg_hugepage_name(2097152, name, sizeof(name));
+	is_str(name, "2MB", "2 MiB pages are 2MB");
+	cg_hugepage_name(1073741824, name, sizeof(name));
+	is_str(name, "1GB", "1 GiB pages are 1GB");
+	cg_hugepage_name(65536, name, sizeof(name));
+	is_str(name, "64KB", "64 KiB pages are 64KB");
+}
+
+static spec_config *parse(const char *json)
+{
+	spec_config *cfg = NULL;
+	skiff_error err;
+
+	if (spec_parse_config(json, strlen(json), "config.json", &cfg, &err) < 0)
+		tap_diag("parse: %s", err.message);
+	return cfg;
+}
+
+static void test_device_rules(void)
+{
+	spec_config *cfg = parse(
+		"{\"ociVersion\": \"1.0.2\", \"linux\": {\"resources\": {\"devices\": ["
+		"  {\"allow\": false, \"access\": \"rwm\"},"
+		"  {\"allow\": true, \"type\": \"c\", \"major\": 10, \"minor\": 229, \"access\": \"rw\"}]},"
+		" \"devices\": [{\"path\": \"/dev/null\", \"type\": \"c\", \"major\": 1, \"minor\": 3}]}}");
+	cg_device_rule *rules = NULL;
+	skiff_error err;
+	size_t n = 0;
+	bool has_null = false;
+
+	if (!ok(cfg && cg_device_rules(cfg, &rules, &n, &err) == 0, "device rules of a config"))
+		return;
+	ok(n == 12, "the config's 2 rules and runc's 11 defaults but /dev/null's (%zu)", n);
+	ok(!rules[0].allow && rules[0].type == 'a' && rules[0].major == -1 &&
+		   !strcmp(rules[0].access, "rwm"),
+	   "first: deny all, as written");
+	ok(rules[1].allow && rules[1].type == 'c' && rules[1].major == 10 && rules[1].minor == 229 &&
+		   !strcmp(rules[1].access, "rw"),
+	   "second: the allow rule, as written");
+	ok(rules[2].allow && rules[2].type == 'c' && rules[2].major == -1 && !strcmp(rules[2].access, "m"),
+	   "then runc's defaults, in runc's order (c *:* m first)");
+	for (size_t i = 0; i < n; i++)
+		has_null |= rules[i].major == 1 && rules[i].minor == 3;
+	ok(!has_null, "a default whose path linux.devices lists is dropped, as runc does");
+	free(rules);
+	spec_config_free(cfg);
+
+	cfg = parse("{\"ociVersion\": \"1.0.2\", \"linux\": {\"resources\": {\"devices\": [{\"allow\": true, \"access\": \"rwx\"}]}}}");
+	ok(cfg && cg_device_rules(cfg, &rules, &n, &err) < 0 &&
+		   strstr(err.message, "linux.resources.devices[0].access: \"rwx\" is not a combination of r, w and m"),
+	   "a bad access string names the rule");
+	spec_config_free(cfg);
+}
+
+static void test_bpf_program(void)
+{
+	const cg_device_rule rules[] = {
+		{ false, 'a', -1, -1, "rwm" },
+		{ true, 'c', 1, 3, "rwm" },
+		{ true, 'c', 1, 5, "r" },
+	};
+	struct bpf_insn *p;
+	void *insns;
+	size_t count;
+	skiff_error err;
+
+	if (!ok(cg_bpf_device_program(rules, 3, &insns, &count, &err) == 0, "generate a device filter"))
+		return;
+	p = insns;
+	/* 6 loads; c 1:5 r: type, access (3), major, minor, verdict (2); c 1:3
+	 * rwm: type, major, minor, verdict (2); deny all matches everything:
+	 * verdict only, and nothing after it. */
+	ok(count == 6 + 8 + 5 + 2, "instruction count %zu", count);
+	ok(p[0].code == (BPF_LDX | BPF_MEM | BPF_W) && p[0].dst_reg == 2 && p[0].off == 0,
+	   "loads the access type first");
+	ok(p[6].code == (BPF_JMP | BPF_JNE | BPF_K) && p[6].imm == BPF_DEVCG_DEV_CHAR &&
+		   p[6].off == 7,
+	   "last rule first: a char device, else skip its block");
+	ok(p[8].code == (BPF_ALU | BPF_AND | BPF_K) && p[8].imm == (BPF_DEVCG_ACC_MKNOD | BPF_DEVCG_ACC_WRITE),
+	   "read-only rule: mknod or write asked means no match");
+	ok(p[12].imm == 1 && p[13].code == (BPF_JMP | BPF_EXIT), "an allow rule returns 1");
+	ok(p[count - 2].imm == 0 && p[count - 1].code == (BPF_JMP | BPF_EXIT),
+	   "deny all returns 0 and ends the program");
+	free(insns);
+}
+
+/* A child in the cgroup opens each device; its exit code has one bit per
+ * open that failed with EPERM. */
+static int child_opens(void)
+{
+	static const struct {
+		const char *path;
+		int flags;
+	} opens[] = {
+		{ "/dev/null", O_RDWR }, { "/dev/zero", O_RDONLY }, { "/dev/zero", O_WRONLY }, { "/dev/full", O_RDONLY },
+	};
+	int denied = 0;
+
+	for (size_t i = 0; i < sizeof(opens) / sizeof(opens[0]); i++) {
+		int fd = open(opens[i].path, opens[i].flags);
+
+		if (fd < 0 && errno == EPERM)
+			denied |= 1 << i;
+		if (fd >= 0)
+			close(fd);
+	}
+	return denied;
+}
+
+static void test_bpf_in_kernel(void)
+{
+	const cg_device_rule rules[] = {
+		{ false, 'a', -1, -1, "rwm" },
+		{ true, 'c', 1, 3, "rwm" },
+		{ true, 'c', 1, 5, "r" },
+	};
+	const char *mounts[] = { "/sys/fs/cgroup/unified", "/sys/fs/cgroup" };
+	char dir[256] = "", pid_text[16];
+	skiff_error err;
+	struct statfs sfs;
+	int status;
+	pid_t pid;
+
+	for (size_t i = 0; i < 2 && !dir[0]; i++)
+		if (statfs(mounts[i], &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC)
+			snprintf(dir, sizeof(dir), "%s/skiff-unit-bpf-%d", mounts[i], (int)getpid());
+	if (geteuid() != 0 || !dir[0] || mkdir(dir, 0755) < 0) {
+		tap_skip("needs root and a cgroup2 mount", "the kernel runs the device filter");
+		return;
+	}
+	if (cg_bpf_attach_devices(dir, rules, 3, &err) < 0) {
+		rmdir(dir);
+		/* No right to load BPF, or no BPF at all; a refused program
+		 * (EINVAL) is a bug here, not a reason to skip. */
+		if (err.errnum == EPERM || err.errnum == ENOSYS)
+			tap_skip(err.message, "the kernel runs the device filter");
+		else
+			ok(false, "attach the device filter: %s", err.message);
+		return;
+	}
+	ok(true, "the kernel loads and attaches the generated filter");
+	pid = fork();
+	if (pid == 0) {
+		/* In the cgroup first, then the opens. */
+		snprintf(pid_text, sizeof(pid_text), "%d", (int)getpid());
+		if (cg_write(dir, "cgroup.procs", pid_text, NULL, NULL) < 0)
+			_exit(255);
+		_exit(child_opens());
+	}
+	status = -1;
+	waitpid(pid, &status, 0);
+	ok(WIFEXITED(status) && WEXITSTATUS(status) != 255, "a child joins the filtered cgroup");
+	ok(WIFEXITED(status) && !(WEXITSTATUS(status) & 1), "allowed: /dev/null read-write");
+	ok(WIFEXITED(status) && !(WEXITSTATUS(status) & 2), "allowed: /dev/zero read-only");
+	ok(WIFEXITED(status) && (WEXITSTATUS(status) & 4), "denied: /dev/zero for writing (EPERM)");
+	ok(WIFEXITED(status) && (WEXITSTATUS(status) & 8), "denied: /dev/full, no rule allows it");
+	/* A second filter replaces the first instead of adding a vote. */
+	ok(cg_bpf_attach_devices(dir, rules + 1, 1, &err) == 0, "a new filter replaces the old one");
+	pid = fork();
+	if (pid == 0) {
+		snprintf(pid_text, sizeof(pid_text), "%d", (int)getpid());
+		if (cg_write(dir, "cgroup.procs", pid_text, NULL, NULL) < 0)
+			_exit(255);
+		_exit(child_opens());
+	}
+	waitpid(pid, &status, 0);
+	ok(WIFEXITED(status) && (WEXITSTATUS(status) & 2),
+	   "after the replacement only /dev/null is allowed: /dev/zero is denied");
+	rmdir(dir);
+}
+
+int main(void)
+{
+	test_clean_path();
+	test_conversions();
+	test_hugepage_names();
+	test_device_rules();
+	test_bpf_program();
+	test_bpf_in_kernel();
+	return tap_done();
+}
