@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "cgroups.h"
 
@@ -195,4 +196,20 @@ int cg_apply_devices(const cgroup_set *set, const spec_config *cfg, skiff_error 
 	rc = v1 ? cg1_set_devices(v1, rules, n, err) : cg_bpf_attach_devices(v2, rules, n, err);
 	free(rules);
 	return rc;
+}
+
+bool cgroup_optional(const spec_config *cfg, const skiff_error *err)
+{
+	const spec_linux *lx = cfg->linux_;
+	const spec_resources *r = lx ? lx->resources : NULL;
+
+	if (geteuid() == 0 || !err ||
+	    (err->errnum != EACCES && err->errnum != EPERM && err->errnum != EROFS))
+		return false;
+	if (lx && lx->cgroups_path && lx->cgroups_path[0])
+		return false;
+	for (size_t i = 0; r && i < sizeof(resource_kinds) / sizeof(resource_kinds[0]); i++)
+		if (resource_kinds[i].requested(r))
+			return false;
+	return !r || (!r->unified_len && !r->devices_len);
 }

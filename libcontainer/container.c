@@ -619,6 +619,7 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 		.console_out = console_out,
 	};
 	bool dir_made = false, cgroups_ours = false;
+	skiff_error cgroup_err;
 	int rc = -1;
 
 	job.ns.pid_join_fd = -1;
@@ -647,8 +648,19 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 		skiff_fail(err, errno, "socketpair");
 		goto out;
 	}
-	if (cgroup_create(&job.cgroups, cfg, err) < 0)
-		goto out;
+	if (cgroup_create(&job.cgroups, cfg, &cgroup_err) < 0) {
+		if (!cgroup_optional(cfg, &cgroup_err)) {
+			if (err)
+				*err = cgroup_err;
+			goto out;
+		}
+		/* Rootless, allowed no cgroups and asking for no limits: it runs
+		 * in the caller's cgroups, as with runc. */
+		cgroup_destroy(&job.cgroups, NULL);
+		cgroup_set_free(&job.cgroups);
+		if (record_state(&job, false, err) < 0)
+			goto out;
+	}
 	job.cgroup_fd = cgroup_v2_dirfd(&job.cgroups);
 	job.pid = spawn_init(&job, err);
 	if (job.pid < 0)
