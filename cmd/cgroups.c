@@ -514,17 +514,16 @@ static int print_event(const char *type, const char *id, const skiff_stats *st)
 	return 0;
 }
 
-static int print_stats(const skiff_context *ctx)
+static int print_stats(const skiff_context *ctx, skiff_error *err)
 {
 	skiff_stats *st;
-	skiff_error err;
 	int rc;
 
-	if (skiff_container_stats(ctx, &st, &err) < 0)
-		return cli_fail(&err);
+	if (skiff_container_stats(ctx, &st, err) < 0)
+		return -1;
 	rc = print_event("stats", ctx->id, st);
 	skiff_stats_free(st);
-	return rc;
+	return rc ? -1 : 0;
 }
 
 static int64_t now_ns(void)
@@ -603,7 +602,7 @@ static int run_events(const cli_globals *g, int argc, char **argv)
 	if (interval <= 0)
 		return cli_fail_text("duration interval must be greater than 0");
 	if (stats_once)
-		return print_stats(&ctx);
+		return print_stats(&ctx, &err) < 0 ? cli_fail(&err) : 0;
 	init_fd = open_init(&ctx, &err);
 	if (init_fd < 0)
 		return cli_fail(&err);
@@ -612,7 +611,9 @@ static int run_events(const cli_globals *g, int argc, char **argv)
 		close(init_fd);
 		return cli_fail(&err);
 	}
-	/* Stats every interval, OOMs as they come, until the container stops. */
+	/* Stats every interval, OOMs as they come, until the container stops.
+	 * What poll reports is handled before the next stats, so that an OOM
+	 * that ends the container is never lost to a failing stats read. */
 	for (next = now_ns();;) {
 		struct pollfd fds[2] = {
 			{ .fd = init_fd, .events = POLLIN },
@@ -620,13 +621,8 @@ static int run_events(const cli_globals *g, int argc, char **argv)
 		};
 		int64_t wait = next - now_ns();
 
-		if (wait <= 0) {
-			if (print_stats(&ctx))
-				break;
-			next += interval;
-			continue;
-		}
-		if (poll(fds, watch ? 2 : 1, (int)(wait / 1000000 + 1)) < 0 && errno != EINTR) {
+		if (poll(fds, watch ? 2 : 1, wait > 0 ? (int)(wait / 1000000 + 1) : 0) < 0 &&
+		    errno != EINTR) {
 			rc = cli_fail_text("events: poll: %s", strerror(errno));
 			break;
 		}
@@ -637,6 +633,19 @@ static int run_events(const cli_globals *g, int argc, char **argv)
 			report_ooms(watch, ctx.id);
 			break;
 		}
+		if (now_ns() < next)
+			continue;
+		if (print_stats(&ctx, &err) < 0) {
+			struct pollfd gone = { .fd = init_fd, .events = POLLIN };
+
+			/* The container stopping under us ends the stream; anything
+			 * else is an error. */
+			if (poll(&gone, 1, 0) != 1)
+				rc = cli_fail(&err);
+			report_ooms(watch, ctx.id);
+			break;
+		}
+		next += interval;
 	}
 	skiff_oom_watch_close(watch);
 	close(init_fd);

@@ -362,7 +362,8 @@ int cgroup_plan(const skiff_context *ctx, const spec_config *cfg, cgroup_set *ou
 		/* It would be the runtime's own cgroup or a hierarchy's root, whose
 		 * processes delete would kill. */
 		skiff_fail_at(err, 0, ".linux.cgroupsPath",
-			      "linux.cgroupsPath: \"%s\" names no cgroup of the container's own", path);
+			      "linux.cgroupsPath: \"%s\" names no cgroup of the container's own",
+			      path ? path : "");
 		goto out;
 	}
 	if (cgroup_layout_detect(&layout, err) < 0 || read_own_cgroups(&own, &n_own, err) < 0)
@@ -376,12 +377,10 @@ int cgroup_plan(const skiff_context *ctx, const spec_config *cfg, cgroup_set *ou
 		const char *target, *root;
 		char *dir;
 
-		if (!hierarchy_wanted(own[i].key) || cg_v1_dir(out, own[i].key) ||
-		    (!own[i].key[0] && cg_v2_dir(out)))
-			continue;
-		if (layout == CG_LAYOUT_V1 && !own[i].key[0])
-			continue;
-		if (layout == CG_LAYOUT_UNIFIED && own[i].key[0])
+		/* On v1 a cgroup2 line is some other mount's; on v2 the v1 lines
+		 * are leftovers of hierarchies without controllers. */
+		if (!hierarchy_wanted(own[i].key) || (layout == CG_LAYOUT_V1 && !own[i].key[0]) ||
+		    (layout == CG_LAYOUT_UNIFIED && own[i].key[0]))
 			continue;
 		if (find_mount(tb, own[i].key, layout, &target, &root) < 0)
 			continue; /* not mounted: nothing to join, as with runc */

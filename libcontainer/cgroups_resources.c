@@ -6,7 +6,9 @@
  * nowhere to go is an error naming the field.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cgroups.h"
@@ -168,15 +170,31 @@ int cg_apply_resources(const cgroup_set *set, const spec_resources *r, skiff_err
 		} else if (rc < 0) {
 			return -1;
 		} else if (field) {
-			return skiff_fail_code_at(err, ENOTSUP, field, "%s: the %s controller is not available",
-					     field, cg_set_is_unified(set) && k->v2 ? k->v2 : k->v1);
+			char context[80];
+
+			snprintf(context, sizeof(context), ".%s", field);
+			return skiff_fail_code_at(err, ENOTSUP, context,
+						  "%s: the %s controller is not available", field,
+						  cg_set_is_unified(set) && k->v2 ? k->v2 : k->v1);
 		}
 	}
 	if (!r->unified_len)
 		return 0;
 	if (!v2)
 		return skiff_fail_code_at(err, ENOTSUP, ".linux.resources.unified",
-				     "linux.resources.unified: needs cgroup v2, and this host has only cgroup v1");
+					  "linux.resources.unified: needs cgroup v2, and this host has only cgroup v1");
+	/* On a hybrid host the files of the controllers named need enabling. */
+	for (size_t i = 0; !cg_set_is_unified(set) && i < r->unified_len; i++) {
+		const char *key = r->unified[i].key, *dot = strchr(key, '.');
+		char controller[64];
+		int rc;
+
+		if (!dot || dot == key || (size_t)(dot - key) >= sizeof(controller))
+			continue;
+		snprintf(controller, sizeof(controller), "%.*s", (int)(dot - key), key);
+		if (strcmp(controller, "cgroup") && !v2_usable(set, controller, true, err, &rc) && rc < 0)
+			return -1;
+	}
 	return cg2_set_unified(v2, r, err);
 }
 

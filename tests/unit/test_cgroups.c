@@ -164,6 +164,36 @@ static void test_bpf_program(void)
 	free(insns);
 }
 
+/* Dispatch decisions that need no cgroup files: a set of v1 hierarchies
+ * with no cgroup2 directory, as on a v1-only host. */
+static void test_dispatch_errors(void)
+{
+	spec_kv dirs[] = { { "memory", "/nonexistent/memory/ctr" }, { "devices", "/nonexistent/devices/ctr" } };
+	cgroup_set v1_only = { dirs, 2 };
+	spec_resources *r = NULL;
+	skiff_error err;
+	const char *unified = "{\"unified\": {\"memory.high\": \"1000000\"}}";
+	const char *huge = "{\"hugepageLimits\": [{\"pageSize\": \"2MB\", \"limit\": 4194304}]}";
+	const char *default_huge = "{\"cpu\": {\"shares\": 0}, \"pids\": {\"limit\": 0}}";
+
+	ok(spec_parse_resources(unified, strlen(unified), "r", &r, &err) == 0 &&
+		   cg_apply_resources(&v1_only, r, &err) < 0 &&
+		   !strcmp(err.message, "linux.resources.unified: needs cgroup v2, and this host has only cgroup v1") &&
+		   err.errnum == ENOTSUP,
+	   "unified on a v1-only host is refused");
+	spec_resources_free(r);
+	ok(spec_parse_resources(huge, strlen(huge), "r", &r, &err) == 0 &&
+		   cg_apply_resources(&v1_only, r, &err) < 0 &&
+		   !strcmp(err.message, "linux.resources.hugepageLimits: the hugetlb controller is not available") &&
+		   !strcmp(err.context, ".linux.resources.hugepageLimits"),
+	   "hugepageLimits without a hugetlb controller: the error names the field");
+	spec_resources_free(r);
+	ok(spec_parse_resources(default_huge, strlen(default_huge), "r", &r, &err) == 0 &&
+		   cg_apply_resources(&v1_only, r, &err) == 0,
+	   "default values need no controller: no cpu or pids hierarchy, no error");
+	spec_resources_free(r);
+}
+
 /* A child in the cgroup opens each device; its exit code has one bit per
  * open that failed with EPERM. */
 static int child_opens(void)
@@ -256,6 +286,7 @@ int main(void)
 	test_hugepage_names();
 	test_device_rules();
 	test_bpf_program();
+	test_dispatch_errors();
 	test_bpf_in_kernel();
 	return tap_done();
 }
