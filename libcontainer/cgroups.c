@@ -473,7 +473,7 @@ int cgroup_enter(const cgroup_set *set, pid_t pid, skiff_error *err)
 				sleep_ms(20);
 		}
 		if (rc < 0)
-			return skiff_error_prefix(err, "cgroups: move the init into %s",
+			return skiff_error_prefix(err, "cgroups: move process %d into %s", (int)pid,
 						  set->dirs[i].value);
 	}
 	return 0;

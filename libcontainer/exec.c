@@ -9,6 +9,7 @@
  *   clone3  -------------------------------> not dumpable: /proc/<pid>/exe (the
  *                                            runtime binary) is out of the
  *                                            container's reach until exec
+ *   move it into the container's cgroups
  *   send GO -------------------------------> join user, then the other ns
  *                                            (mount last), setsid, pty,
  *                                            limits, user, capabilities, cwd
@@ -30,6 +31,7 @@
 #include <unistd.h>
 #include <linux/sched.h>
 
+#include "cgroups.h"
 #include "internal.h"
 
 #ifndef CLONE_NEWTIME
@@ -279,6 +281,7 @@ int skiff_container_exec(const skiff_context *ctx, const spec_process *p, bool d
 	exec_job job = { .ctx = ctx, .p = p, .pid_ns = -1, .time_ns = -1, .sock = { -1, -1 } };
 	container_record rec;
 	skiff_status status;
+	cgroup_set cgroups;
 	sigset_t forward;
 	int dirfd = -1, pidfd = -1, master = -1, rc = -1;
 	pid_t pid = -1;
@@ -320,6 +323,10 @@ int skiff_container_exec(const skiff_context *ctx, const spec_process *p, bool d
 		goto restore;
 	close(job.sock[1]);
 	job.sock[1] = -1;
+	/* Counted and limited with the container before it runs anything. */
+	cgroups = cgroup_set_of(&rec);
+	if (cgroups.n && cgroup_exists(&cgroups) && cgroup_enter(&cgroups, pid, err) < 0)
+		goto fail;
 	if (sync_send(job.sock[0], SYNC_GO, NULL) < 0) {
 		skiff_fail(err, errno, "start the new process");
 		goto fail;

@@ -78,7 +78,7 @@ cg() {
 
 @test "v2: pause freezes through cgroup.freeze and resume thaws" {
 	update_config '.root.readonly = false'
-	set_args sh -c 'i=0; while true; do i=$((i+1)); echo $i > /tmp/count; sleep 0.05; done'
+	set_args sh -c 'i=0; while true; do i=$((i+1)); echo $i > /tmp/count.new; mv /tmp/count.new /tmp/count; sleep 0.05; done'
 	skiff run -d ctr
 	for i in $(seq 100); do [ -s rootfs/tmp/count ] && break; sleep 0.1; done
 	skiff pause ctr

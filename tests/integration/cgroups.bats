@@ -93,6 +93,21 @@ cg() {
 	done
 }
 
+@test "exec: the new process is in the container's cgroups, so ps and limits count it" {
+	update_config '.linux.resources.pids = {"limit": 3}'
+	skiff run -d ctr
+	run skiff exec ctr cat /proc/self/cgroup
+	assert_success
+	assert_equal "$output" "$(cat "/proc/$(init_pid ctr)/cgroup")"
+	skiff exec -d --pid-file "$BATS_TEST_TMPDIR/exec.pid" ctr sleep 100
+	run skiff ps -f json ctr
+	echo "$output" | jq -e --argjson p "$(cat "$BATS_TEST_TMPDIR/exec.pid")" 'index($p) != null and length == 2'
+	# init + sleep + the shell: the third fork is one too many
+	run skiff exec ctr sh -c 'sleep 1 & sleep 1 & wait'
+	assert_failure
+	assert_output --partial "can't fork"
+}
+
 @test "cgroupsPath absolute and relative land where runc puts them" {
 	for path in "skiff-rel-$$-$BATS_TEST_NUMBER/x" "/skiff-abs-$$-$BATS_TEST_NUMBER"; do
 		update_config --arg p "$path" '.linux.cgroupsPath = $p'
@@ -358,7 +373,7 @@ block_device() {
 
 @test "pause stops the processes and state says paused; resume restarts them" {
 	update_config '.root.readonly = false'
-	set_args sh -c 'i=0; while true; do i=$((i+1)); echo $i > /tmp/count; sleep 0.02; done'
+	set_args sh -c 'i=0; while true; do i=$((i+1)); echo $i > /tmp/count.new; mv /tmp/count.new /tmp/count; sleep 0.02; done'
 	skiff run -d ctr
 	for i in $(seq 50); do [ -s rootfs/tmp/count ] && break; sleep 0.1; done
 	skiff pause ctr
