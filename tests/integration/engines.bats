@@ -22,6 +22,13 @@ teardown_file() {
 	pkill -f "containerd-shim-runc-v2 -namespace skifftest" 2>/dev/null || true
 	# whatever the engines left mounted under our temp dir
 	grep -o " $ENGINES[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+	# The parents of the engines' cgroupsPaths (/skifftest/ID, podman's
+	# /libpod_parent/...): skiff, like runc, removes only the container's
+	# own cgroup.  rmdir leaves any that are still in use.
+	local d
+	for d in /sys/fs/cgroup/*/skifftest /sys/fs/cgroup/*/libpod_parent/conmon /sys/fs/cgroup/*/libpod_parent; do
+		[ -d "$d" ] && rmdir "$d" 2>/dev/null || true
+	done
 }
 
 podman_setup() {
