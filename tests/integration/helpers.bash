@@ -93,3 +93,42 @@ wait_for_path() {
 	echo "$1 did not appear" >&2
 	return 1
 }
+
+# Making a bundle forks once per busybox applet; files with many tests make
+# one template in setup_file and copy it per test:
+#   setup_file() { make_bundle_template; }  setup() { setup_bundle_copy; }
+make_bundle_template() {
+	[ "$(id -u)" = 0 ] || return 0
+	SKIFF="$SKIFF" "$TESTS_SRCDIR/make-bundle.sh" "$BATS_FILE_TMPDIR/bundle-template" "$@"
+}
+
+setup_bundle_copy() {
+	[ "$(id -u)" = 0 ] || skip "needs root"
+	ROOT=$BATS_TEST_TMPDIR/state
+	BUNDLE=$BATS_TEST_TMPDIR/bundle
+	cp -a "$BATS_FILE_TMPDIR/bundle-template" "$BUNDLE"
+	cd "$BUNDLE"
+}
+
+# SIGKILL what is left of this test's containers (their inits are clones of
+# skiff and keep its command line, with this test's --root): a leftover
+# init holds bats's output open and would hang the run.
+kill_leftovers() {
+	[ -n "${ROOT:-}" ] || return 0
+	local pid
+	for pid in $(pgrep -f -- "--root $ROOT( |$)"); do
+		kill -9 "$pid" 2>/dev/null
+	done
+	return 0
+}
+
+# `run` for a command that may leave a container behind (create, run -d):
+# the container's init inherits its stdio, and would hold run's output pipe
+# open for ever.  Sets status, output and lines as run does.
+run_detached() {
+	local out=$BATS_TEST_TMPDIR/run_detached.out
+	status=0
+	"$@" > "$out" 2>&1 < /dev/null || status=$?
+	output=$(cat "$out")
+	mapfile -t lines < "$out"
+}
