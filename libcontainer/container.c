@@ -64,7 +64,10 @@ typedef struct create_job {
 	const spec_config *cfg;
 	char *bundle;  /* absolute */
 	char *rootfs;  /* absolute */
-	int statefd;   /* <root>/<id>, locked */
+	int statefd;   /* <root>/<id>, locked; never in the init */
+	int fifo;      /* exec.fifo opened for the init (read end) */
+	int rootfs_fd; /* O_PATH, opened by the runtime (see bind_rootfs) */
+	int *mount_sources; /* bind sources opened by the runtime, per mounts[] */
 	int sock[2];   /* [0] parent's end, [1] the init's */
 	ns_plan ns;
 	cgroup_set cgroups;
@@ -167,6 +170,43 @@ static int join_session_keyring(const create_job *job, skiff_error *err)
 	return 0;
 }
 
+/*
+ * Until it execs the user's program the init is a clone of the runtime, so
+ * /proc/<init>/exe is the runtime's binary on the host (CVE-2019-5736).  A
+ * process that can reach the init (one that shares its pid namespace) could
+ * open it and, once no skiff runs it any more, write through that fd.  A
+ * non-dumpable process can only be opened so by holders of CAP_SYS_PTRACE
+ * in the host's user namespace; execve makes the user's program dumpable
+ * again.
+ */
+static void hide_runtime_binary(void)
+{
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+/* What the init reaches on the host: the rootfs and the bind sources,
+ * opened while it still has the caller's credentials.  Root of a new user
+ * namespace may be refused the way there (a 0700 directory of the host's
+ * root), and fds opened by the runtime would belong to the host's mount
+ * namespace, which the kernel will not bind from. */
+static int open_host_paths(create_job *job, skiff_error *err)
+{
+	job->rootfs_fd = open(job->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (job->rootfs_fd < 0)
+		return skiff_fail_at(err, errno, ".root.path", "open the rootfs %s", job->rootfs);
+	return mounts_open_sources(job->cfg, job->bundle, &job->mount_sources, err);
+}
+
+/* The host's directories are no business of the container's process. */
+static void close_host_fds(create_job *job)
+{
+	mounts_close_sources(job->mount_sources, job->cfg->mounts_len);
+	job->mount_sources = NULL;
+	if (job->rootfs_fd >= 0)
+		close(job->rootfs_fd);
+	job->rootfs_fd = -1;
+}
+
 static bool has_runtime_hooks(const spec_config *cfg)
 {
 	return cfg->hooks && (cfg->hooks->prestart_len || cfg->hooks->create_runtime_len);
@@ -201,12 +241,18 @@ static int init_before_pivot(void *data, skiff_error *err)
 }
 
 /* Everything the init does before it reports ready.  On success *exe is the
- * program to run and *fifo the exec fifo it will wait on. */
-static int init_setup(create_job *job, char **exe, int *fifo, skiff_error *err)
+ * program to run. */
+static int init_setup(create_job *job, char **exe, skiff_error *err)
 {
 	const spec_config *cfg = job->cfg;
 	const spec_process *p = cfg->process;
 
+	/* With the caller's credentials still, which own /proc/self here. */
+	if (set_oom_score_adj(p, err) < 0 || (job->ns.new_mountns && open_host_paths(job, err) < 0))
+		return -1;
+	hide_runtime_binary();
+	if (job->ns.new_userns && userns_become_root(err) < 0)
+		return -1;
 	if (ns_join(&job->ns, err) < 0)
 		return -1;
 	/* After the parent placed us in our cgroups, so their root is ours. */
@@ -214,22 +260,15 @@ static int init_setup(create_job *job, char **exe, int *fifo, skiff_error *err)
 		return skiff_fail(err, errno, "unshare the cgroup namespace");
 	if (setsid() < 0)
 		return skiff_fail(err, errno, "setsid");
-	if (join_session_keyring(job, err) < 0 || set_names(job, err) < 0 ||
-	    set_oom_score_adj(p, err) < 0)
+	if (join_session_keyring(job, err) < 0 || set_names(job, err) < 0)
 		return -1;
 	if ((job->ns.clone_flags & CLONE_NEWNET) && loopback_up(err) < 0)
 		return -1;
-	/* Opened before pivot_root hides the state directory. */
-	*fifo = openat(job->statefd, EXEC_FIFO_NAME, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (*fifo < 0)
-		return skiff_fail(err, errno, "open the exec fifo");
-	/* Our copy shares the parent's flock: holding it would lock out every
-	 * later command on this container. */
-	close(job->statefd);
-	job->statefd = -1;
 	if (job->ns.new_mountns) {
 		rootfs_opts ro = {
 			.rootfs = job->rootfs,
+			.rootfs_fd = job->rootfs_fd,
+			.mount_sources = job->mount_sources,
 			.bundle = job->bundle,
 			.no_pivot = job->ctx->no_pivot,
 			.in_userns = job->ns.new_userns,
@@ -241,6 +280,7 @@ static int init_setup(create_job *job, char **exe, int *fifo, skiff_error *err)
 		if (rootfs_setup(cfg, &ro, err) < 0)
 			return -1;
 	}
+	close_host_fds(job);
 	/* Sysctls go through /proc/sys before readonlyPaths make it read-only. */
 	if (set_sysctls(cfg, err) < 0 || set_personality(cfg, err) < 0)
 		return -1;
@@ -295,10 +335,13 @@ static __attribute__((noreturn)) void init_main(create_job *job)
 	enum sync_type type;
 	skiff_error err;
 	char *exe = NULL, **env = NULL, **argv = NULL;
-	int fifo = -1;
 
 	skiff_error_clear(&err);
 	close(job->sock[0]);
+	/* The state directory stays the runtime's: no fd of it in the
+	 * container (and our copy would share the parent's flock). */
+	close(job->statefd);
+	job->statefd = -1;
 	/* Die with the runtime while setting up; cleared once ready, because
 	 * the runtime exits after create and the init must outlive it. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
@@ -310,7 +353,7 @@ static __attribute__((noreturn)) void init_main(create_job *job)
 	if (sync_recv_full(job->sock[1], &type, &host_pid, NULL, NULL, &err) < 0 || type != SYNC_GO)
 		_exit(1);
 	job->pid = (pid_t)host_pid;
-	if (init_setup(job, &exe, &fifo, &err) < 0) {
+	if (init_setup(job, &exe, &err) < 0) {
 		sync_send(job->sock[1], SYNC_ERROR, &err);
 		_exit(1);
 	}
@@ -324,9 +367,9 @@ static __attribute__((noreturn)) void init_main(create_job *job)
 		_exit(1);
 	close(job->sock[1]);
 
-	if (wait_for_start(fifo) < 0)
+	if (wait_for_start(job->fifo) < 0)
 		_exit(1);
-	close(fifo);
+	close(job->fifo);
 	if (job->cfg->hooks && job->cfg->hooks->start_container_len) {
 		char *state = hooks_state_json(job->cfg, job->ctx->id, job->pid, SKIFF_STATUS_CREATED,
 					       job->bundle);
@@ -384,6 +427,23 @@ static pid_t clone_init(create_job *job, skiff_error *err)
 	return pid;
 }
 
+/* A privileged runtime clones the init non-dumpable from its first
+ * instruction (see hide_runtime_binary).  An unprivileged one cannot: it
+ * writes the init's id maps itself, which needs the init dumpable until
+ * then, and the init hides itself once mapped. */
+static pid_t clone_init_hidden(create_job *job, skiff_error *err)
+{
+	int was = geteuid() == 0 ? prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) : -1;
+	pid_t pid;
+
+	if (was > 0)
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	pid = clone_init(job, err);
+	if (was > 0)
+		prctl(PR_SET_DUMPABLE, was, 0, 0, 0);
+	return pid;
+}
+
 /* clone3 with the pid and time namespaces the init must be born in. */
 static pid_t spawn_init(create_job *job, skiff_error *err)
 {
@@ -393,7 +453,7 @@ static pid_t spawn_init(create_job *job, skiff_error *err)
 	if (ns_children_enter(&saved, job->ns.pid_join_fd, -1,
 			      job->ns.time_offsets ? job->cfg : NULL, err) < 0)
 		return -1;
-	pid = clone_init(job, err);
+	pid = clone_init_hidden(job, err);
 	ns_children_leave(&saved);
 	return pid;
 }
@@ -612,6 +672,8 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 		.ctx = ctx,
 		.cfg = cfg,
 		.statefd = -1,
+		.fifo = -1,
+		.rootfs_fd = -1,
 		.sock = { -1, -1 },
 		.cgroup_fd = -1,
 		.pid = -1,
@@ -644,6 +706,14 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 		skiff_fail(err, errno, "create the exec fifo");
 		goto out;
 	}
+	/* The init's end, opened here: inside a user namespace the init could
+	 * not open a file of the state directory, and it never sees that
+	 * directory at all. */
+	job.fifo = openat(job.statefd, EXEC_FIFO_NAME, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (job.fifo < 0) {
+		skiff_fail(err, errno, "open the exec fifo");
+		goto out;
+	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, job.sock) < 0) {
 		skiff_fail(err, errno, "socketpair");
 		goto out;
@@ -667,6 +737,8 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 		goto out;
 	close(job.sock[1]);
 	job.sock[1] = -1;
+	close(job.fifo);
+	job.fifo = -1;
 
 	/* From here `delete --force` can find and kill a half-made container. */
 	if (record_state(&job, false, err) < 0)
@@ -674,7 +746,7 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 	/* Before GO: the init runs nothing of the user's outside its cgroups. */
 	if (cgroup_enter(&job.cgroups, job.pid, err) < 0)
 		goto out;
-	if (job.ns.new_userns && ns_write_id_maps(job.pid, cfg, err) < 0)
+	if (job.ns.new_userns && userns_write_id_maps(job.pid, cfg, err) < 0)
 		goto out;
 	if (sync_send_full(job.sock[0], SYNC_GO, job.pid, -1, NULL) < 0) {
 		skiff_fail(err, errno, "start the container's init");
@@ -713,6 +785,8 @@ out:
 		close(job.sock[1]);
 	if (job.statefd >= 0)
 		close(job.statefd);
+	if (job.fifo >= 0)
+		close(job.fifo);
 	ns_plan_close(&job.ns);
 	cgroup_set_free(&job.cgroups);
 	free(job.bundle);

@@ -127,13 +127,24 @@ typedef struct ns_children {
 int ns_children_enter(ns_children *saved, int pid_fd, int time_fd, const spec_config *offsets_cfg,
 		      skiff_error *err);
 void ns_children_leave(ns_children *saved);
-/* Parent, after clone: write /proc/<pid>/{uid,gid}_map. */
-int ns_write_id_maps(pid_t pid, const spec_config *cfg, skiff_error *err);
+
+/* ---- userns.c ---- */
+
+/* Parent, after clone: the init's uid and gid maps (newuidmap/newgidmap
+ * when an unprivileged caller maps more than its own ids). */
+int userns_write_id_maps(pid_t pid, const spec_config *cfg, skiff_error *err);
+/* In the init, once mapped: setresgid/setresuid to 0 inside. */
+int userns_become_root(skiff_error *err);
+/* Has /proc/self/setgroups been set to "deny" (unprivileged mappings)? */
+bool userns_setgroups_denied(void);
 
 /* ---- rootfs.c, mounts.c, pathsafe.c, devices.c ---- */
 
 typedef struct rootfs_opts {
-	const char *rootfs;  /* absolute host path of the container's root */
+	const char *rootfs;  /* absolute host path of the container's root, for messages */
+	int rootfs_fd;       /* the same, opened (O_PATH) by the runtime */
+	const int *mount_sources; /* per mounts[] entry: the bind source opened by
+				     the runtime, or -1 */
 	const char *bundle;  /* absolute; relative bind sources start here */
 	bool no_pivot;
 	bool in_userns;
@@ -152,7 +163,14 @@ int rootfs_finish(const spec_config *cfg, skiff_error *err);
  * if rootfd were "/", so nothing can land outside it. */
 int path_open_in_root(int rootfd, const char *dest, bool create, bool as_file,
 		      skiff_error *err);
-int mount_entry(int rootfd, const spec_mount *m, const rootfs_opts *opts, skiff_error *err);
+int mount_entry(int rootfd, const spec_mount *m, int source_fd, const rootfs_opts *opts,
+		skiff_error *err);
+/* In the runtime: O_PATH fds of the bind sources of mounts[] (-1 for other
+ * entries), so that the init need not reach them by path.  *fds_out has
+ * cfg->mounts_len entries; close them with mounts_close_sources(). */
+int mounts_open_sources(const spec_config *cfg, const char *bundle, int **fds_out,
+			skiff_error *err);
+void mounts_close_sources(int *fds, size_t n);
 int devices_create(int rootfd, const spec_config *cfg, bool default_devices, bool in_userns,
 		   skiff_error *err);
 int devices_link_ptmx(int rootfd, skiff_error *err);

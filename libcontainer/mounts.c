@@ -166,12 +166,67 @@ static int finish_mount(int rootfd, const spec_mount *m, const mount_plan *plan,
 	return 0;
 }
 
-static int mount_bind(int rootfd, const spec_mount *m, const mount_plan *plan,
+static bool plan_is_bind(const spec_mount *m)
+{
+	mount_plan plan;
+
+	if (plan_mount(m, &plan, NULL) < 0)
+		return false;
+	free(plan.data);
+	return plan.bind;
+}
+
+int mounts_open_sources(const spec_config *cfg, const char *bundle, int **fds_out,
+			skiff_error *err)
+{
+	int *fds = calloc(cfg->mounts_len ? cfg->mounts_len : 1, sizeof(*fds));
+
+	if (!fds)
+		return skiff_fail(err, ENOMEM, "open mount sources");
+	for (size_t i = 0; i < cfg->mounts_len; i++)
+		fds[i] = -1;
+	for (size_t i = 0; i < cfg->mounts_len; i++) {
+		const spec_mount *m = &cfg->mounts[i];
+		char *source;
+
+		if (!m->source || !plan_is_bind(m))
+			continue;
+		source = path_join(bundle, m->source);
+		if (!source) {
+			mounts_close_sources(fds, cfg->mounts_len);
+			return skiff_fail(err, ENOMEM, "open mount sources");
+		}
+		fds[i] = open(source, O_PATH | O_CLOEXEC);
+		if (fds[i] < 0) {
+			skiff_fail_at(err, errno, m->source, "mounts[%zu]: bind mount %s on %s: stat %s",
+				      i, source, m->destination, source);
+			free(source);
+			mounts_close_sources(fds, cfg->mounts_len);
+			return -1;
+		}
+		free(source);
+	}
+	*fds_out = fds;
+	return 0;
+}
+
+void mounts_close_sources(int *fds, size_t n)
+{
+	for (size_t i = 0; fds && i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	free(fds);
+}
+
+/* A bind mount's source comes as an fd the runtime opened on the host
+ * (source_fd), or else as a path resolved here. */
+static int mount_bind(int rootfd, const spec_mount *m, int source_fd, const mount_plan *plan,
 		      const rootfs_opts *opts, skiff_error *err)
 {
-	char target[64], *source;
+	char target[64], by_fd[64], *source;
+	const char *from;
 	struct stat st;
-	int fd;
+	int fd, rc;
 
 	if (!m->source)
 		return skiff_fail_at(err, 0, m->destination, "bind mount %s: no source",
@@ -179,7 +234,10 @@ static int mount_bind(int rootfd, const spec_mount *m, const mount_plan *plan,
 	source = path_join(opts->bundle, m->source);
 	if (!source)
 		return skiff_fail(err, ENOMEM, "bind mount %s", m->destination);
-	if (stat(source, &st) < 0) {
+	fd_path(by_fd, sizeof(by_fd), source_fd);
+	from = source_fd >= 0 ? by_fd : source;
+	rc = source_fd >= 0 ? fstat(source_fd, &st) : stat(source, &st);
+	if (rc < 0) {
 		int saved = errno;
 
 		skiff_fail_at(err, saved, m->source, "bind mount %s on %s: stat %s", source,
@@ -193,7 +251,7 @@ static int mount_bind(int rootfd, const spec_mount *m, const mount_plan *plan,
 		return -1;
 	}
 	fd_path(target, sizeof(target), fd);
-	if (mount(source, target, NULL, MS_BIND | (plan->recursive_bind ? MS_REC : 0), NULL) < 0) {
+	if (mount(from, target, NULL, MS_BIND | (plan->recursive_bind ? MS_REC : 0), NULL) < 0) {
 		int saved = errno;
 
 		close(fd);
@@ -264,7 +322,8 @@ static int mount_cgroup_fs(int rootfd, const char *dest, const char *fstype, con
 static int mount_cgroup(int rootfd, const spec_mount *m, const mount_plan *plan,
 			const rootfs_opts *opts, skiff_error *err);
 
-int mount_entry(int rootfd, const spec_mount *m, const rootfs_opts *opts, skiff_error *err)
+int mount_entry(int rootfd, const spec_mount *m, int source_fd, const rootfs_opts *opts,
+		skiff_error *err)
 {
 	char target[64];
 	mount_plan plan;
@@ -273,7 +332,7 @@ int mount_entry(int rootfd, const spec_mount *m, const rootfs_opts *opts, skiff_
 	if (plan_mount(m, &plan, err) < 0)
 		return -1;
 	if (plan.bind) {
-		rc = mount_bind(rootfd, m, &plan, opts, err);
+		rc = mount_bind(rootfd, m, source_fd, &plan, opts, err);
 		goto out;
 	}
 	if (m->type && !strcmp(m->type, "cgroup")) {

@@ -156,36 +156,6 @@ int ns_prepare_time(const spec_config *cfg, skiff_error *err)
 	return 0;
 }
 
-static int write_map(pid_t pid, const char *file, const spec_id_mapping *m, size_t n,
-		     skiff_error *err)
-{
-	char path[64], text[4096];
-	size_t used = 0;
-
-	if (n == 0)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		used += (size_t)snprintf(text + used, sizeof(text) - used, "%u %u %u\n",
-					 m[i].container_id, m[i].host_id, m[i].size);
-		if (used >= sizeof(text))
-			return skiff_fail(err, 0, "%s: too many id mappings", file);
-	}
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-	return write_string_to(path, text, err);
-}
-
-int ns_write_id_maps(pid_t pid, const spec_config *cfg, skiff_error *err)
-{
-	const spec_linux *lx = cfg->linux_;
-
-	if (!lx)
-		return 0;
-	if (write_map(pid, "uid_map", lx->uid_mappings, lx->uid_mappings_len, err) < 0 ||
-	    write_map(pid, "gid_map", lx->gid_mappings, lx->gid_mappings_len, err) < 0)
-		return skiff_error_prefix(err, "write user namespace id mappings");
-	return 0;
-}
-
 int ns_children_enter(ns_children *saved, int pid_fd, int time_fd, const spec_config *offsets_cfg,
 		      skiff_error *err)
 {

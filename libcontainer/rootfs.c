@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libmount/libmount.h>
+#include <linux/mount.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,11 +75,11 @@ static int pivot_into(int rootfd, skiff_error *err)
 	return 0;
 }
 
-static int move_into(const char *rootfs, skiff_error *err)
+static int move_into(int rootfd, const char *rootfs, skiff_error *err)
 {
-	if (chdir(rootfs) < 0)
+	if (fchdir(rootfd) < 0)
 		return skiff_fail(err, errno, "chdir %s", rootfs);
-	if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
+	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
 		return skiff_fail(err, errno, "move %s to /", rootfs);
 	if (chroot(".") < 0)
 		return skiff_fail(err, errno, "chroot");
@@ -179,6 +180,29 @@ static int make_cwd(int rootfd, const spec_config *cfg, skiff_error *err)
 	return 0;
 }
 
+/* The rootfs bound onto itself, a mount point pivot_root accepts; returns
+ * an O_PATH fd of the new mount's root.  It goes by the fd the runtime
+ * opened: inside a user namespace the container's root may not be allowed
+ * to search the directories that lead to the bundle. */
+static int bind_rootfs(const rootfs_opts *opts, skiff_error *err)
+{
+	int tree = (int)syscall(SYS_open_tree, opts->rootfs_fd, "",
+				AT_EMPTY_PATH | AT_RECURSIVE | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+
+	if (tree < 0)
+		return skiff_fail_at(err, errno, opts->rootfs, "bind mount the rootfs %s",
+				     opts->rootfs);
+	if (syscall(SYS_move_mount, tree, "", opts->rootfs_fd, "",
+		    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
+		int saved = errno;
+
+		close(tree);
+		return skiff_fail_at(err, saved, opts->rootfs, "bind mount the rootfs %s",
+				     opts->rootfs);
+	}
+	return tree;
+}
+
 int rootfs_setup(const spec_config *cfg, const rootfs_opts *opts, skiff_error *err)
 {
 	const char *prop_text = cfg->linux_ ? cfg->linux_->rootfs_propagation : NULL;
@@ -191,15 +215,14 @@ int rootfs_setup(const spec_config *cfg, const rootfs_opts *opts, skiff_error *e
 		return skiff_fail(err, errno, "set the propagation of /");
 	if ((prop & MS_SHARED) && make_parent_private(opts->rootfs, err) < 0)
 		return -1;
-	if (mount(opts->rootfs, opts->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
-		return skiff_fail_at(err, errno, opts->rootfs, "bind mount the rootfs %s",
-				     opts->rootfs);
-	rootfd = open(opts->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	rootfd = bind_rootfs(opts, err);
 	if (rootfd < 0)
-		return skiff_fail_at(err, errno, opts->rootfs, "open the rootfs %s", opts->rootfs);
+		return -1;
 
 	for (size_t i = 0; i < cfg->mounts_len; i++) {
-		if (mount_entry(rootfd, &cfg->mounts[i], opts, err) < 0) {
+		int source_fd = opts->mount_sources ? opts->mount_sources[i] : -1;
+
+		if (mount_entry(rootfd, &cfg->mounts[i], source_fd, opts, err) < 0) {
 			skiff_error_prefix(err, "mounts[%zu]", i);
 			goto out;
 		}
@@ -212,7 +235,7 @@ int rootfs_setup(const spec_config *cfg, const rootfs_opts *opts, skiff_error *e
 		goto out;
 	if (opts->before_pivot && opts->before_pivot(opts->before_pivot_data, err) < 0)
 		goto out;
-	if ((opts->no_pivot ? move_into(opts->rootfs, err) : pivot_into(rootfd, err)) < 0)
+	if ((opts->no_pivot ? move_into(rootfd, opts->rootfs, err) : pivot_into(rootfd, err)) < 0)
 		goto out;
 	if (prop_text && prop_text[0] && mount(NULL, "/", NULL, prop, NULL) < 0) {
 		skiff_fail(err, errno, "set the propagation of the container's /");
