@@ -15,6 +15,7 @@ typedef struct cli_globals {
 	bool log_json;
 	bool debug;
 	bool systemd_cgroup;
+	skiff_rootless rootless;
 } cli_globals;
 
 typedef struct cli_command {

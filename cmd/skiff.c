@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "config.h"
@@ -22,7 +23,40 @@ static void print_version(void)
 	       SKIFF_OCI_VERSION);
 }
 
-static void print_main_help(FILE *out)
+/* runc's default: /run/skiff for root, $XDG_RUNTIME_DIR/skiff for others. */
+static const char *default_root(char *buf, size_t size)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+
+	if (geteuid() != 0 && xdg && xdg[0] && (size_t)snprintf(buf, size, "%s/skiff", xdg) < size)
+		return buf;
+	return SKIFF_DEFAULT_ROOT;
+}
+
+/* runc takes "auto" and whatever Go's strconv.ParseBool does. */
+static int parse_rootless(const char *text, skiff_rootless *out)
+{
+	static const char *const yes[] = { "1", "t", "T", "true", "TRUE", "True" };
+	static const char *const no[] = { "0", "f", "F", "false", "FALSE", "False" };
+
+	if (!strcmp(text, "auto") || !text[0]) {
+		*out = SKIFF_ROOTLESS_AUTO;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (!strcmp(text, yes[i])) {
+			*out = SKIFF_ROOTLESS_TRUE;
+			return 0;
+		}
+		if (!strcmp(text, no[i])) {
+			*out = SKIFF_ROOTLESS_FALSE;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static void print_main_help(FILE *out, const char *root)
 {
 	fprintf(out,
 		"NAME:\n"
@@ -48,10 +82,12 @@ static void print_main_help(FILE *out)
 		"   --debug             enable debug logging\n"
 		"   --log value         set the log file to write skiff logs to (default is '/dev/stderr')\n"
 		"   --log-format value  set the log format ('text' (default), or 'json') (default: \"text\")\n"
-		"   --root value        root directory for storage of container state (this should be located in tmpfs) (default: \"" SKIFF_DEFAULT_ROOT "\")\n"
+		"   --root value        root directory for storage of container state (this should be located in tmpfs) (default: \"%s\")\n"
 		"   --systemd-cgroup    enable systemd cgroup support, expects cgroupsPath to be of form \"slice:prefix:name\" for e.g. \"system.slice:skiff:434234\"\n"
+		"   --rootless value    ignore cgroup permission errors ('true', 'false', or 'auto') (default: \"auto\")\n"
 		"   --help, -h          show help\n"
-		"   --version, -v       print the version\n");
+		"   --version, -v       print the version\n",
+		root);
 }
 
 int cli_help(const cli_command *cmd)
@@ -77,6 +113,7 @@ void cli_context_init(skiff_context *ctx, const cli_globals *g)
 {
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->root = g->root;
+	ctx->rootless = g->rootless;
 	ctx->systemd_cgroup = g->systemd_cgroup;
 	ctx->warn = cli_warn;
 }
@@ -105,7 +142,8 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
-	cli_globals g = { .root = SKIFF_DEFAULT_ROOT };
+	char root_buf[4096];
+	cli_globals g = { .root = default_root(root_buf, sizeof(root_buf)) };
 	const cli_command *cmd;
 	int opt, rc;
 
@@ -130,10 +168,14 @@ int main(int argc, char **argv)
 			g.systemd_cgroup = true;
 			break;
 		case OPT_ROOTLESS:
+			if (parse_rootless(optarg, &g.rootless) < 0)
+				return cli_fail_text("invalid --rootless value \"%s\": expected true, false or auto",
+						     optarg);
+			break;
 		case OPT_CRIU:
 			break; /* accepted for runc compatibility */
 		case 'h':
-			print_main_help(stdout);
+			print_main_help(stdout, g.root);
 			return 0;
 		case 'v':
 			print_version();
@@ -144,13 +186,13 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
-		print_main_help(stderr);
+		print_main_help(stderr, g.root);
 		return 1;
 	}
 	cli_log_open(&g);
 	if (!strcmp(argv[optind], "help")) {
 		cmd = optind + 1 < argc ? find_command(argv[optind + 1]) : NULL;
-		rc = cmd ? cli_help(cmd) : (print_main_help(stdout), 0);
+		rc = cmd ? cli_help(cmd) : (print_main_help(stdout, g.root), 0);
 	} else if ((cmd = find_command(argv[optind]))) {
 		int first = optind;
 

@@ -137,6 +137,9 @@ int userns_write_id_maps(pid_t pid, const spec_config *cfg, skiff_error *err);
 int userns_become_root(skiff_error *err);
 /* Has /proc/self/setgroups been set to "deny" (unprivileged mappings)? */
 bool userns_setgroups_denied(void);
+/* Rootless mode (ctx->rootless, AUTO resolved): cgroups are not the
+ * runtime's to manage, as with runc --rootless. */
+bool context_rootless(const skiff_context *ctx);
 
 /* ---- rootfs.c, mounts.c, pathsafe.c, devices.c ---- */
 
@@ -163,6 +166,12 @@ int rootfs_finish(const spec_config *cfg, skiff_error *err);
  * if rootfd were "/", so nothing can land outside it. */
 int path_open_in_root(int rootfd, const char *dest, bool create, bool as_file,
 		      skiff_error *err);
+/* lstat() of path inside the tree at rootfd (the last component is not followed). */
+struct stat;
+int path_lstat_in_root(int rootfd, const char *path, struct stat *st);
+/* The path, as the container will see it, of fd: something under rootfs.
+ * EXDEV when fd is outside it. */
+int path_in_root(int fd, const char *rootfs, char *out, size_t size);
 int mount_entry(int rootfd, const spec_mount *m, int source_fd, const rootfs_opts *opts,
 		skiff_error *err);
 /* In the runtime: O_PATH fds of the bind sources of mounts[] (-1 for other

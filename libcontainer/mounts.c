@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <libmount/libmount.h>
 #include <linux/magic.h>
 #include <linux/mount.h>
@@ -18,6 +19,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -127,6 +129,72 @@ static void fd_path(char *buf, size_t size, int fd)
 	snprintf(buf, size, "/proc/self/fd/%d", fd);
 }
 
+static bool has_prefix_dir(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
+}
+
+/*
+ * runc's rules against hiding procfs from the runtime (CVE-2019-16884):
+ * nothing but a procfs goes on /proc, and nothing at all inside it except
+ * the few files that lxcfs-like tools replace.  Checked on where the
+ * destination really is once symlinks are resolved, which is what fd is.
+ */
+static int check_proc_target(int fd, const spec_mount *m, const rootfs_opts *opts,
+			     skiff_error *err)
+{
+	static const char *const allowed[] = {
+		"/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo", "/proc/stat",
+		"/proc/swaps",   "/proc/uptime",    "/proc/loadavg", "/proc/slabinfo",
+		"/proc/net/dev", "/proc/sys/kernel/ns_last_pid",
+	};
+	char where[PATH_MAX];
+
+	if (path_in_root(fd, opts->rootfs, where, sizeof(where)) < 0)
+		return skiff_fail_at(err, errno, m->destination, "resolve %s", m->destination);
+	if (!has_prefix_dir(where, "/proc"))
+		return 0;
+	if (!strcmp(where, "/proc")) {
+		if (m->type && !strcmp(m->type, "proc"))
+			return 0;
+		return skiff_fail_at(err, EPERM, m->destination,
+				     "%s cannot be mounted because it is not of type proc",
+				     m->destination);
+	}
+	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
+		if (!strcmp(where, allowed[i]))
+			return 0;
+	return skiff_fail_at(err, EPERM, m->destination,
+			     "%s cannot be mounted because it is inside /proc", m->destination);
+}
+
+/* The destination of m inside the rootfs, made when missing (a file when
+ * as_file), and checked against the procfs rules. */
+static int open_target(int rootfd, const spec_mount *m, bool as_file, const rootfs_opts *opts,
+		       skiff_error *err)
+{
+	bool pseudo = m->type && (!strcmp(m->type, "proc") || !strcmp(m->type, "sysfs"));
+	struct stat st;
+	int fd;
+
+	/* Mounting through a symlink planted in the rootfs is how a volume
+	 * once replaced /proc: proc and sysfs want an ordinary directory. */
+	if (pseudo && path_lstat_in_root(rootfd, m->destination, &st) == 0 && !S_ISDIR(st.st_mode))
+		return skiff_fail_at(err, ENOTDIR, m->destination,
+				     "filesystem \"%s\" must be mounted on ordinary directory (%s is not one)",
+				     m->type, m->destination);
+	fd = path_open_in_root(rootfd, m->destination, true, as_file, err);
+	if (fd < 0)
+		return -1;
+	if (check_proc_target(fd, m, opts, err) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 /* The mount now on top of dest, for the steps that act on the new mount. */
 static int reopen_target(int rootfd, const char *dest, skiff_error *err)
 {
@@ -218,6 +286,27 @@ void mounts_close_sources(int *fds, size_t n)
 	free(fds);
 }
 
+/* Inside a user namespace a bind of a host mount keeps its nosuid, nodev,
+ * noexec and atime flags locked: a remount must repeat them or fail. */
+static unsigned long locked_flags(const char *target)
+{
+	static const struct {
+		unsigned long st, ms;
+	} keep[] = {
+		{ ST_NOSUID, MS_NOSUID },         { ST_NODEV, MS_NODEV },
+		{ ST_NOEXEC, MS_NOEXEC },         { ST_NOATIME, MS_NOATIME },
+		{ ST_NODIRATIME, MS_NODIRATIME }, { ST_RELATIME, MS_RELATIME },
+	};
+	unsigned long flags = 0;
+	struct statvfs sv;
+
+	if (statvfs(target, &sv) == 0)
+		for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+			if (sv.f_flag & keep[i].st)
+				flags |= keep[i].ms;
+	return flags;
+}
+
 /* A bind mount's source comes as an fd the runtime opened on the host
  * (source_fd), or else as a path resolved here. */
 static int mount_bind(int rootfd, const spec_mount *m, int source_fd, const mount_plan *plan,
@@ -245,7 +334,7 @@ static int mount_bind(int rootfd, const spec_mount *m, int source_fd, const moun
 		free(source);
 		return -1;
 	}
-	fd = path_open_in_root(rootfd, m->destination, true, !S_ISDIR(st.st_mode), err);
+	fd = open_target(rootfd, m, !S_ISDIR(st.st_mode), opts, err);
 	if (fd < 0) {
 		free(source);
 		return -1;
@@ -268,7 +357,8 @@ static int mount_bind(int rootfd, const spec_mount *m, int source_fd, const moun
 		if (fd < 0)
 			return -1;
 		fd_path(target, sizeof(target), fd);
-		if (mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | plan->flags, NULL) < 0) {
+		if (mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | plan->flags | locked_flags(target),
+			  NULL) < 0) {
 			int saved = errno;
 
 			close(fd);
@@ -322,6 +412,21 @@ static int mount_cgroup_fs(int rootfd, const char *dest, const char *fstype, con
 static int mount_cgroup(int rootfd, const spec_mount *m, const mount_plan *plan,
 			const rootfs_opts *opts, skiff_error *err);
 
+/* A user namespace may mount a sysfs only with a network namespace of its
+ * own; without one, like runc, the host's /sys is bound recursively with
+ * the flags asked for (ro, nosuid, ...). */
+static int mount_host_sysfs(int rootfd, const spec_mount *m, mount_plan *plan,
+			    const rootfs_opts *opts, skiff_error *err)
+{
+	spec_mount bind = *m;
+
+	bind.source = "/sys";
+	bind.type = "bind";
+	plan->bind = true;
+	plan->recursive_bind = true;
+	return mount_bind(rootfd, &bind, -1, plan, opts, err);
+}
+
 int mount_entry(int rootfd, const spec_mount *m, int source_fd, const rootfs_opts *opts,
 		skiff_error *err)
 {
@@ -339,11 +444,16 @@ int mount_entry(int rootfd, const spec_mount *m, int source_fd, const rootfs_opt
 		rc = mount_cgroup(rootfd, m, &plan, opts, err);
 		goto out;
 	}
-	fd = path_open_in_root(rootfd, m->destination, true, false, err);
+	fd = open_target(rootfd, m, false, opts, err);
 	if (fd < 0)
 		goto out;
 	fd_path(target, sizeof(target), fd);
 	if (mount(m->source ? m->source : "none", target, m->type, plan.flags, plan.data) < 0) {
+		if (m->type && !strcmp(m->type, "sysfs") && (errno == EPERM || errno == EBUSY)) {
+			close(fd);
+			rc = mount_host_sysfs(rootfd, m, &plan, opts, err);
+			goto out;
+		}
 		skiff_fail_at(err, errno, m->destination, "mount %s on %s (type %s)",
 			      m->source ? m->source : "none", m->destination,
 			      m->type ? m->type : "none");
@@ -405,7 +515,7 @@ static int mount_cgroup(int rootfd, const spec_mount *m, const mount_plan *plan,
 				     err);
 		return rc < 0 ? skiff_error_prefix(err, "mount %s", m->destination) : 0;
 	}
-	fd = path_open_in_root(rootfd, m->destination, true, false, err);
+	fd = open_target(rootfd, m, false, opts, err);
 	if (fd < 0)
 		return -1;
 	fd_path(target, sizeof(target), fd);

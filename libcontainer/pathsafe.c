@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,82 +30,184 @@ static int open_in_root(int rootfd, const char *path, int flags)
 	return (int)syscall(SYS_openat2, rootfd, path[0] ? path : ".", &how, sizeof(how));
 }
 
-int path_open_in_root(int rootfd, const char *dest, bool create, bool as_file,
-		      skiff_error *err)
+/* Pop the next component of *todo into name; false when none is left. */
+static bool next_component(char **todo, char *name, size_t size, bool *too_long)
 {
-	char *prefix;
-	size_t len, used = 0;
-	const char *p;
-	int fd;
+	char *p = *todo, *end;
+	size_t n;
 
-	fd = open_in_root(rootfd, dest, O_PATH);
-	if (fd >= 0 || errno != ENOENT || !create)
-		return fd >= 0 ? fd : skiff_fail_at(err, errno, dest, "open %s in the rootfs", dest);
-
-	len = strlen(dest);
-	prefix = malloc(len + 2);
-	if (!prefix)
-		return skiff_fail(err, ENOMEM, "open %s in the rootfs", dest);
-	prefix[0] = '\0';
-	for (p = dest; *p;) {
-		const char *end;
-		char name[256];
-		size_t n;
-		int parent, probe;
-		bool last;
-
-		while (*p == '/')
-			p++;
-		if (!*p)
-			break;
-		end = strchrnul(p, '/');
-		n = (size_t)(end - p);
-		if (n >= sizeof(name)) {
-			free(prefix);
-			return skiff_fail_at(err, ENAMETOOLONG, dest, "open %s in the rootfs", dest);
-		}
+	while (*p == '/')
+		p++;
+	if (!*p)
+		return false;
+	end = strchrnul(p, '/');
+	n = (size_t)(end - p);
+	*too_long = n >= size;
+	if (!*too_long) {
 		memcpy(name, p, n);
 		name[n] = '\0';
-		p = end;
-		while (*p == '/')
-			p++;
-		last = *p == '\0';
+	}
+	*todo = end;
+	return true;
+}
 
-		parent = open_in_root(rootfd, prefix, O_PATH | O_DIRECTORY);
-		if (parent < 0) {
-			int saved = errno;
+/* Is there nothing but slashes left? */
+static bool is_last(const char *todo)
+{
+	while (*todo == '/')
+		todo++;
+	return *todo == '\0';
+}
 
-			free(prefix);
-			return skiff_fail_at(err, saved, dest, "open %s in the rootfs", dest);
+/*
+ * Walk dest inside the root one component at a time, creating what is
+ * missing.  prefix only ever holds real directories: a symlink met on the
+ * way is replaced by its target in the path still to walk (an absolute
+ * target starts again at the root), so ".." can be taken lexically and
+ * a dangling link to "/host/dir" creates <rootfs>/host/dir, never the host's.
+ * Every step reopens prefix with RESOLVE_IN_ROOT, so a link swapped in
+ * meanwhile by a process sharing a volume still cannot lead outside.
+ */
+static int create_in_root(int rootfd, const char *dest, bool as_file, skiff_error *err)
+{
+	char prefix[PATH_MAX] = "", todo_buf[2 * PATH_MAX], link[PATH_MAX], name[NAME_MAX + 1];
+	char *todo = todo_buf;
+	int hops = 0, fd;
+	bool too_long;
+
+	if ((size_t)snprintf(todo_buf, sizeof(todo_buf), "%s", dest) >= sizeof(todo_buf))
+		return skiff_fail_at(err, ENAMETOOLONG, dest, "open %s in the rootfs", dest);
+	while (next_component(&todo, name, sizeof(name), &too_long)) {
+		bool last = is_last(todo), raced = false;
+		int parent, probe, saved;
+		ssize_t n;
+
+		if (too_long)
+			return skiff_fail_at(err, ENAMETOOLONG, dest, "open %s in the rootfs", dest);
+		if (!strcmp(name, "."))
+			continue;
+		if (!strcmp(name, "..")) {
+			char *slash = strrchr(prefix, '/');
+
+			if (slash)
+				*slash = '\0';
+			continue;
 		}
+		parent = open_in_root(rootfd, prefix, O_PATH | O_DIRECTORY);
+		if (parent < 0)
+			return skiff_fail_at(err, errno, dest, "open %s in the rootfs", dest);
 		probe = openat(parent, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		if (probe >= 0) {
-			close(probe);
-		} else if (last && as_file) {
-			int f = openat(parent, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+			struct stat st;
 
-			if (f < 0 && errno != EEXIST) {
-				int saved = errno;
-
+			if (fstat(probe, &st) == 0 && S_ISLNK(st.st_mode)) {
+				n = readlinkat(probe, "", link, sizeof(link) - 1);
+				saved = errno;
+				close(probe);
 				close(parent);
-				free(prefix);
-				return skiff_fail_at(err, saved, dest, "create %s in the rootfs", dest);
+				if (n < 0)
+					return skiff_fail_at(err, saved, dest, "readlink in %s", dest);
+				link[n] = '\0';
+				if (++hops > 40 ||
+				    strlen(link) + strlen(todo) + 2 > sizeof(todo_buf))
+					return skiff_fail_at(err, ELOOP, dest, "open %s in the rootfs",
+							     dest);
+				/* The rest of the path now follows the link's target. */
+				memmove(todo_buf + n + 1, todo, strlen(todo) + 1);
+				memcpy(todo_buf, link, (size_t)n);
+				todo_buf[n] = '/';
+				todo = todo_buf;
+				if (link[0] == '/')
+					prefix[0] = '\0';
+				continue;
 			}
+			close(probe);
+		} else if (errno != ENOENT) {
+			saved = errno;
+			close(parent);
+			return skiff_fail_at(err, saved, dest, "open %s in the rootfs", dest);
+		} else if (last && as_file) {
+			int f = openat(parent, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
+				       0644);
+
 			if (f >= 0)
 				close(f);
-		} else if (mkdirat(parent, name, 0755) < 0 && errno != EEXIST) {
-			int saved = errno;
-
-			close(parent);
-			free(prefix);
-			return skiff_fail_at(err, saved, dest, "mkdir %s in the rootfs", dest);
+			else if (errno == EEXIST)
+				raced = true;
+			else {
+				saved = errno;
+				close(parent);
+				return skiff_fail_at(err, saved, dest, "create %s in the rootfs", dest);
+			}
+		} else if (mkdirat(parent, name, 0755) < 0) {
+			saved = errno;
+			raced = saved == EEXIST;
+			if (!raced) {
+				close(parent);
+				return skiff_fail_at(err, saved, dest, "mkdir %s in the rootfs", dest);
+			}
 		}
 		close(parent);
-		used += (size_t)snprintf(prefix + used, len + 2 - used, "/%s", name);
+		if (raced) {
+			/* Someone made it meanwhile, maybe a symlink: look again
+			 * (todo still holds the name just taken from it). */
+			todo -= strlen(name);
+			if (++hops > 40)
+				return skiff_fail_at(err, ELOOP, dest, "open %s in the rootfs", dest);
+			continue;
+		}
+		if (strlen(prefix) + strlen(name) + 2 > sizeof(prefix))
+			return skiff_fail_at(err, ENAMETOOLONG, dest, "open %s in the rootfs", dest);
+		strcat(prefix, "/");
+		strcat(prefix, name);
 	}
-	free(prefix);
-	fd = open_in_root(rootfd, dest, O_PATH);
+	fd = open_in_root(rootfd, prefix, O_PATH);
 	if (fd < 0)
 		return skiff_fail_at(err, errno, dest, "open %s in the rootfs", dest);
 	return fd;
+}
+
+int path_open_in_root(int rootfd, const char *dest, bool create, bool as_file,
+		      skiff_error *err)
+{
+	int fd = open_in_root(rootfd, dest, O_PATH);
+
+	if (fd >= 0)
+		return fd;
+	if (errno != ENOENT || !create)
+		return skiff_fail_at(err, errno, dest, "open %s in the rootfs", dest);
+	return create_in_root(rootfd, dest, as_file, err);
+}
+
+int path_lstat_in_root(int rootfd, const char *path, struct stat *st)
+{
+	int fd = open_in_root(rootfd, path, O_PATH | O_NOFOLLOW), rc;
+
+	if (fd < 0)
+		return -1;
+	rc = fstat(fd, st);
+	close(fd);
+	return rc;
+}
+
+int path_in_root(int fd, const char *rootfs, char *out, size_t size)
+{
+	char link[64], resolved[PATH_MAX];
+	size_t n = strlen(rootfs);
+	ssize_t len;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	len = readlink(link, resolved, sizeof(resolved) - 1);
+	if (len < 0)
+		return -1;
+	resolved[len] = '\0';
+	if (strncmp(resolved, rootfs, n) || (resolved[n] != '/' && resolved[n] != '\0')) {
+		errno = EXDEV;
+		return -1;
+	}
+	if ((size_t)snprintf(out, size, "%s", resolved[n] ? resolved + n : "/") >= size) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
 }

@@ -59,8 +59,13 @@ int process_set_identity(const spec_process *p, bool in_userns, skiff_error *err
 	/* Drop the caller's supplementary groups: only the config's remain.
 	 * A user namespace may forbid setgroups; then there is nothing to drop. */
 	if (setgroups(ngroups, ngroups ? (const gid_t *)p->user->additional_gids : NULL) < 0 &&
-	    !(in_userns && errno == EPERM && ngroups == 0))
+	    !(in_userns && errno == EPERM && ngroups == 0)) {
+		/* An unprivileged mapping denied setgroups for good (userns.c). */
+		if (in_userns && errno == EPERM && userns_setgroups_denied())
+			return skiff_fail_code(err, EPERM,
+					       "cannot set any additional groups in a rootless container");
 		return skiff_fail(err, errno, "setgroups");
+	}
 	if (setresgid(gid, gid, gid) < 0)
 		return skiff_fail(err, errno, "setgid %u", (unsigned)gid);
 	if (setresuid(uid, uid, uid) < 0)

@@ -66,6 +66,15 @@ int skiff_config_to_json(const skiff_config *cfg, bool pretty, char **json_out,
  * adds a user namespace mapped to the caller's ids. */
 int skiff_config_default(bool rootless, skiff_config **out, skiff_error *err);
 
+/* Whether the runtime acts without privilege over cgroups, as runc's
+ * --rootless.  AUTO (the zero value) means: when not running as root, or
+ * as root of a user namespace that does not map the host's root. */
+typedef enum skiff_rootless {
+	SKIFF_ROOTLESS_AUTO = 0,
+	SKIFF_ROOTLESS_TRUE,
+	SKIFF_ROOTLESS_FALSE,
+} skiff_rootless;
+
 /* What one command acts on.  Unset pointers take the documented defaults. */
 typedef struct skiff_context {
 	const char *root;           /* state root; NULL: SKIFF_DEFAULT_ROOT */
@@ -79,6 +88,7 @@ typedef struct skiff_context {
 	bool no_pivot;              /* move + chroot instead of pivot_root */
 	bool no_new_keyring;        /* keep the caller's session keyring */
 	bool systemd_cgroup;        /* cgroupsPath is slice:prefix:name */
+	skiff_rootless rootless;    /* rootless mode: cgroups are left alone */
 	/* Told about problems that do not fail the command (a failing
 	 * poststart or poststop hook); NULL to ignore them. */
 	void (*warn)(void *warn_data, const skiff_error *problem);

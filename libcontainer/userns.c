@@ -167,3 +167,30 @@ bool userns_setgroups_denied(void)
 	free(text);
 	return denied;
 }
+
+/* The whole id space mapped to itself: the host's own user namespace. */
+static bool in_initial_userns(void)
+{
+	char *text = NULL;
+	unsigned long first, lower, count;
+	bool initial;
+
+	if (read_file_at(AT_FDCWD, "/proc/self/uid_map", 4096, &text, NULL, NULL) < 0)
+		return true;
+	initial = sscanf(text, "%lu %lu %lu", &first, &lower, &count) == 3 && first == 0 &&
+		  lower == 0 && count == 4294967295UL;
+	free(text);
+	return initial;
+}
+
+bool context_rootless(const skiff_context *ctx)
+{
+	switch (ctx->rootless) {
+	case SKIFF_ROOTLESS_TRUE:
+		return true;
+	case SKIFF_ROOTLESS_FALSE:
+		return false;
+	default:
+		return geteuid() != 0 || !in_initial_userns();
+	}
+}
