@@ -1,0 +1,161 @@
+#!/usr/bin/env bats
+# Rootless containers: a real unprivileged user runs skiff with the config
+# of `skiff spec --rootless` (a user namespace mapping root to itself), and
+# with newuidmap/newgidmap for wider mappings from /etc/subuid.
+
+load helpers
+
+RL_USER=skiff-rl-test
+RL_SUBID=400000
+
+setup_file() {
+	[ "$(id -u)" = 0 ] || skip "needs root to create the test user"
+	userdel "$RL_USER" >/dev/null 2>&1 || true
+	useradd --no-create-home --shell /bin/sh --user-group "$RL_USER"
+	usermod --add-subuids "$RL_SUBID-$((RL_SUBID + 65535))" \
+		--add-subgids "$RL_SUBID-$((RL_SUBID + 65535))" "$RL_USER"
+}
+
+teardown_file() {
+	userdel "$RL_USER" >/dev/null 2>&1 || true
+	sed -i "/^$RL_USER:/d" /etc/subuid /etc/subgid
+}
+
+setup() {
+	[ "$(id -u)" = 0 ] || skip "needs root to create the test user"
+	RL_UID=$(id -u "$RL_USER")
+	RL_GID=$(id -g "$RL_USER")
+	# Outside bats' 0700 temporary directory: the user must reach it.
+	RL_DIR=$(mktemp -d /tmp/skiff-rootless.XXXXXX)
+	chmod 755 "$RL_DIR"
+	BUNDLE=$RL_DIR/bundle
+	SKIFF="$SKIFF" "$TESTS_SRCDIR/make-bundle.sh" "$BUNDLE"
+	rm "$BUNDLE/config.json"
+	mkdir "$RL_DIR/run"
+	chown -R "$RL_USER:$RL_USER" "$RL_DIR"
+	as_user "$SKIFF" spec --rootless
+	update_config '.process.terminal = false | .root.readonly = false'
+}
+
+teardown() {
+	local id
+	for id in $(as_user "$SKIFF" list -q 2>/dev/null); do
+		as_user "$SKIFF" delete --force "$id" >/dev/null 2>&1
+	done
+	[ -n "${RL_DIR:-}" ] && rm -rf "$RL_DIR"
+	return 0
+}
+
+# Run a command as the test user in the bundle, with its own runtime dir.
+as_user() {
+	setpriv --reuid "$RL_USER" --regid "$RL_USER" --init-groups \
+		env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin XDG_RUNTIME_DIR="$RL_DIR/run" \
+		sh -c 'cd "$0" && exec "$@"' "$BUNDLE" "$@"
+}
+
+update_config() {
+	jq "$@" "$BUNDLE/config.json" > "$BUNDLE/config.json.new"
+	mv "$BUNDLE/config.json.new" "$BUNDLE/config.json"
+	chown "$RL_USER:$RL_USER" "$BUNDLE/config.json"
+}
+
+@test "rootless: spec --rootless maps root to the user, and the container runs" {
+	run jq -c '[.linux.uidMappings, .linux.gidMappings]' "$BUNDLE/config.json"
+	assert_output "[[{\"containerID\":0,\"hostID\":$RL_UID,\"size\":1}],[{\"containerID\":0,\"hostID\":$RL_GID,\"size\":1}]]"
+	set_args sh -c 'id -u; cat /proc/self/uid_map /proc/self/setgroups; touch /tmp/made-inside'
+	run as_user "$SKIFF" run ctr
+	assert_success
+	assert_line --index 0 0
+	assert_line --index 1 --regexp "^ +0 +$RL_UID +1$"
+	# an unprivileged gid mapping requires setgroups to be denied
+	assert_line --index 2 deny
+	# what root made inside belongs to the user outside
+	assert_equal "$(stat -c %u:%g "$BUNDLE/rootfs/tmp/made-inside")" "$RL_UID:$RL_GID"
+}
+
+@test "rootless: state lives under \$XDG_RUNTIME_DIR/skiff, and the whole lifecycle works" {
+	set_args sleep 100
+	as_user "$SKIFF" create ctr
+	[ -d "$RL_DIR/run/skiff/ctr" ]
+	assert_equal "$(stat -c %U "$RL_DIR/run/skiff/ctr")" "$RL_USER"
+	run as_user "$SKIFF" state ctr
+	assert_success
+	echo "$output" | jq -e '.status == "created"'
+	pid=$(echo "$output" | jq .pid)
+	# the init runs as the user on the host
+	assert_equal "$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")" "$RL_UID"
+	as_user "$SKIFF" start ctr
+	run as_user "$SKIFF" state ctr
+	echo "$output" | jq -e '.status == "running"'
+	as_user "$SKIFF" kill ctr KILL
+	for i in $(seq 50); do
+		[ "$(as_user "$SKIFF" state ctr | jq -r .status)" = stopped ] && break
+		sleep 0.1
+	done
+	as_user "$SKIFF" delete ctr
+	[ ! -e "$RL_DIR/run/skiff/ctr" ]
+}
+
+@test "rootless: the user's /etc/subuid range through newuidmap and newgidmap" {
+	command -v newuidmap >/dev/null || skip "newuidmap not installed (package uidmap)"
+	update_config --argjson u "$RL_UID" --argjson g "$RL_GID" --argjson s "$RL_SUBID" '
+		.linux.uidMappings = [{"containerID": 0, "hostID": $u, "size": 1},
+			{"containerID": 1, "hostID": $s, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": $g, "size": 1},
+			{"containerID": 1, "hostID": $s, "size": 65536}]
+		| .process.user = {"uid": 1000, "gid": 1000, "additionalGids": [5]}'
+	set_args sh -c 'id; cat /proc/self/setgroups; sleep 100'
+	as_user "$SKIFF" run -d --pid-file "$RL_DIR/pid" ctr > "$RL_DIR/out"
+	pid=$(cat "$RL_DIR/pid")
+	# uid 1000 inside is subuid + 999 outside
+	assert_equal "$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")" "$((RL_SUBID + 999))"
+	assert_equal "$(awk '/^Gid:/ {print $2}' "/proc/$pid/status")" "$((RL_SUBID + 999))"
+	for i in $(seq 50); do [ -s "$RL_DIR/out" ] && break; sleep 0.1; done
+	run cat "$RL_DIR/out"
+	# with newgidmap, supplementary groups stay possible
+	assert_line --index 0 --regexp '^uid=1000 gid=1000 groups=5'
+	assert_line --index 1 allow
+}
+
+@test "rootless: a mapping outside the user's subuid range is refused by newuidmap, nothing left" {
+	command -v newuidmap >/dev/null || skip "newuidmap not installed (package uidmap)"
+	update_config --argjson u "$RL_UID" '
+		.linux.uidMappings = [{"containerID": 0, "hostID": $u, "size": 1},
+			{"containerID": 1, "hostID": 900000, "size": 100}]'
+	set_args true
+	run as_user "$SKIFF" run ctr
+	assert_failure
+	assert_output --partial "newuidmap"
+	assert_output --partial "not allowed"
+	[ ! -e "$RL_DIR/run/skiff/ctr" ]
+	run pgrep -u "$RL_UID"
+	assert_failure
+}
+
+@test "rootless: additionalGids cannot be set with only the user's own gid mapped" {
+	update_config '.process.user = {"uid": 0, "gid": 0, "additionalGids": [5]}'
+	set_args true
+	run as_user "$SKIFF" run ctr
+	assert_failure
+	assert_output "skiff: cannot set any additional groups in a rootless container"
+	[ ! -e "$RL_DIR/run/skiff/ctr" ]
+}
+
+@test "rootless: a non-root user cannot map ids it does not own without newuidmap" {
+	update_config '.linux.uidMappings = [{"containerID": 0, "hostID": 0, "size": 1}]'
+	set_args true
+	run as_user "$SKIFF" run ctr
+	assert_failure
+	assert_output --partial "user namespace id mappings"
+	[ ! -e "$RL_DIR/run/skiff/ctr" ]
+}
+
+@test "rootless: --rootless takes auto, true and false, as runc" {
+	for v in auto true false; do
+		run as_user "$SKIFF" --rootless "$v" list -q
+		assert_success
+	done
+	run as_user "$SKIFF" --rootless maybe list
+	assert_failure
+	assert_output --partial 'invalid --rootless value "maybe"'
+}

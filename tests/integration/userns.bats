@@ -1,0 +1,103 @@
+#!/usr/bin/env bats
+# User namespaces created by root: the init becomes root inside, /proc and
+# /sys inside the namespace, devices, and host paths the container's root
+# could not reach by itself.
+
+load helpers
+
+setup() {
+	setup_bundle
+	chown -R 100000:100000 rootfs
+	update_config '.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+}
+
+# Drop the network namespace: sysfs then cannot be mounted afresh.
+without_netns() {
+	update_config '.linux.namespaces |= map(select(.type != "network"))'
+}
+
+@test "userns: the process is root inside and 100000 outside, with the caller's groups gone" {
+	set_args sh -c 'id; grep -E "^(Uid|Gid|Groups):" /proc/self/status; sleep 100'
+	run setpriv --groups 4,6 -- "$SKIFF" --root "$ROOT" run -d --pid-file "$BATS_TEST_TMPDIR/pid" ctr
+	assert_success
+	pid=$(cat "$BATS_TEST_TMPDIR/pid")
+	run awk '/^(Uid|Gid):/ {print $2}' "/proc/$pid/status"
+	assert_output "$(printf '100000\n100000')"
+	# the caller's supplementary groups do not follow it in
+	run awk '/^Groups:/ {print $2}' "/proc/$pid/status"
+	assert_output ""
+}
+
+@test "userns: /proc and a fresh sysfs inside a new network namespace" {
+	set_args sh -c 'grep -E " /(proc|sys) " /proc/mounts | cut -d" " -f1-3; ls /sys/class/net'
+	run skiff run ctr
+	assert_success
+	assert_line "proc /proc proc"
+	assert_line "sysfs /sys sysfs"
+	# the new network namespace's own devices: only lo
+	assert_line lo
+	refute_line --regexp '^eth|^ens'
+}
+
+@test "userns: without a network namespace /sys is the host's, bound recursively and read-only" {
+	without_netns
+	host_ifaces=$(ls /sys/class/net | tr '\n' ' ')
+	set_args sh -c 'ls /sys/class/net | tr "\n" " "; echo; grep " /sys " /proc/mounts | cut -d" " -f4; touch /sys/x 2>/dev/null || echo ro'
+	run skiff run ctr
+	assert_success
+	assert_line --index 0 "$host_ifaces"
+	assert_line --index 1 --regexp '^ro,nosuid,nodev,noexec'
+	assert_line --index 2 ro
+}
+
+@test "userns: device nodes are bind mounts of the host's, and usable" {
+	set_args sh -c 'echo x > /dev/null && head -c 4 /dev/zero | od -An -tx1 && grep -c " /dev/null " /proc/mounts'
+	run skiff run ctr
+	assert_success
+	assert_line --index 0 --regexp '^ *00 00 00 00$'
+	assert_line --index 1 1
+}
+
+@test "userns: a bundle and a bind source under directories only the host's root can search" {
+	chmod 700 "$BATS_TEST_TMPDIR"
+	# readable once there, but the path leads through a 0700 directory of root
+	mkdir -m 755 "$BATS_TEST_TMPDIR/private"
+	echo secret-data > "$BATS_TEST_TMPDIR/private/file"
+	update_config --arg s "$BATS_TEST_TMPDIR/private" \
+		'.mounts += [{"destination": "/data", "type": "bind", "source": $s, "options": ["rbind", "ro"]}]'
+	set_args cat /data/file
+	run skiff run ctr
+	assert_success
+	assert_output secret-data
+}
+
+@test "userns: files made by the container's root belong to the mapped host id" {
+	update_config '.root.readonly = false'
+	set_args sh -c 'touch /tmp/made && mkdir /tmp/dir'
+	run skiff run ctr
+	assert_success
+	assert_equal "$(stat -c %u:%g rootfs/tmp/made)" 100000:100000
+	assert_equal "$(stat -c %u:%g rootfs/tmp/dir)" 100000:100000
+}
+
+@test "userns: a mapping without uid 0 is a clear error and leaves nothing" {
+	update_config '.linux.uidMappings = [{"containerID": 1000, "hostID": 101000, "size": 10}]'
+	set_args true
+	run skiff run ctr
+	assert_failure
+	assert_output --partial "become root in the user namespace"
+	assert_output --partial "linux.uidMappings"
+	[ ! -e "$ROOT/ctr" ]
+}
+
+@test "userns: masked and read-only paths hold inside the namespace" {
+	[ -s /proc/timer_list ] || skip "no /proc/timer_list on this kernel"
+	set_args sh -c 'wc -c < /proc/timer_list; echo 1 > /proc/sys/kernel/domainname 2>/dev/null || echo sys-ro; ls /proc/acpi | wc -l'
+	run skiff run ctr
+	assert_success
+	assert_line --index 0 0
+	assert_line --index 1 sys-ro
+	assert_line --index 2 0
+}
