@@ -94,7 +94,7 @@ without_netns() {
 
 @test "userns: masked and read-only paths hold inside the namespace" {
 	[ "$(wc -c < /proc/timer_list 2>/dev/null || echo 0)" -gt 0 ] || skip "no /proc/timer_list on this kernel"
-	set_args sh -c 'wc -c < /proc/timer_list; echo 1 > /proc/sys/kernel/domainname 2>/dev/null || echo sys-ro; ls /proc/acpi | wc -l'
+	set_args sh -c 'wc -c < /proc/timer_list; (echo 1 > /proc/sys/kernel/domainname) 2>/dev/null || echo sys-ro; ls /proc/acpi | wc -l'
 	run skiff run ctr
 	assert_success
 	assert_line --index 0 0
