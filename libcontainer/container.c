@@ -68,6 +68,7 @@ typedef struct create_job {
 	int fifo;      /* exec.fifo opened for the init (read end) */
 	int rootfs_fd; /* O_PATH, opened by the runtime (see bind_rootfs) */
 	int *mount_sources; /* bind sources opened by the runtime, per mounts[] */
+	seccomp_plan *seccomp; /* compiled by the runtime, loaded by the init */
 	int sock[2];   /* [0] parent's end, [1] the init's */
 	ns_plan ns;
 	cgroup_set cgroups;
@@ -240,6 +241,29 @@ static int init_before_pivot(void *data, skiff_error *err)
 	return rc;
 }
 
+/* The seccomp filter goes in at its stage (seccomp.c).  A notify listener
+ * goes at once to the runtime, which hands it to the agent: every syscall
+ * from here on may wait for that agent. */
+static int init_load_seccomp(void *data, enum seccomp_stage stage, skiff_error *err)
+{
+	create_job *job = data;
+	enum sync_type type;
+	skiff_error peer;
+	int listener, rc;
+
+	if (seccomp_load_at(job->seccomp, stage, &listener, err) < 0)
+		return -1;
+	if (listener < 0)
+		return 0;
+	rc = sync_send_full(job->sock[1], SYNC_SECCOMP, 0, listener, NULL);
+	close(listener);
+	if (rc < 0)
+		return skiff_fail(err, errno, "send the seccomp listener to the runtime");
+	if (sync_recv(job->sock[1], &type, &peer, err) < 0 || type != SYNC_SECCOMP_DONE)
+		return skiff_fail(err, EPROTO, "the runtime did not take the seccomp listener");
+	return 0;
+}
+
 /* Everything the init does before it reports ready.  On success *exe is the
  * program to run. */
 static int init_setup(create_job *job, char **exe, skiff_error *err)
@@ -297,7 +321,9 @@ static int init_setup(create_job *job, char **exe, skiff_error *err)
 		}
 		close(master);
 	}
-	return process_prepare(p, job->ns.new_userns, exe, err);
+	process_hook hook = { .run = init_load_seccomp, .data = job };
+
+	return process_prepare(p, job->ns.new_userns, &hook, exe, err);
 }
 
 /* Block until `start` writes to the exec fifo.  poll() on a fifo nobody has
@@ -388,6 +414,11 @@ static __attribute__((noreturn)) void init_main(create_job *job)
 	 * the program: only stdio and --preserve-fds survive exec. */
 	syscall(SYS_close_range, 3 + job->ctx->listen_fds + job->ctx->preserve_fds, ~0U,
 		CLOSE_RANGE_CLOEXEC);
+	/* The last step: no syscall of ours needs the profile's permission. */
+	if (init_load_seccomp(job, SECCOMP_BEFORE_EXEC, &err) < 0) {
+		dprintf(2, "skiff: %s\n", err.message);
+		_exit(127);
+	}
 	execve(exe, argv, env);
 	/* Too late to tell `create`: the container's own stderr is all there is. */
 	dprintf(2, "skiff: exec %s: %s\n", exe, strerror(errno));
@@ -595,6 +626,24 @@ static int take_console(const create_job *job, int master, skiff_error *err)
 	return rc;
 }
 
+static int hand_to_seccomp_agent(const create_job *job, int listener, skiff_error *err)
+{
+	seccomp_agent_info info = {
+		.cfg = job->cfg,
+		.id = job->ctx->id,
+		.pid = job->pid,
+		.bundle = job->bundle,
+	};
+	int rc = seccomp_agent_send(&info, listener, err);
+
+	close(listener);
+	if (rc < 0)
+		return -1;
+	if (sync_send(job->sock[0], SYNC_SECCOMP_DONE, NULL) < 0)
+		return skiff_fail(err, errno, "resume the container's init");
+	return 0;
+}
+
 /* Serve the init until it is ready: hooks, the pty, or its error. */
 static int await_ready(create_job *job, skiff_error *err)
 {
@@ -617,6 +666,12 @@ static int await_ready(create_job *job, skiff_error *err)
 				return -1;
 			if (sync_send(job->sock[0], SYNC_HOOKS_DONE, NULL) < 0)
 				return skiff_fail(err, errno, "resume the container's init");
+			break;
+		case SYNC_SECCOMP:
+			if (fd < 0)
+				return skiff_fail(err, EPROTO, "no seccomp listener came from the container");
+			if (hand_to_seccomp_agent(job, fd, err) < 0)
+				return -1;
 			break;
 		case SYNC_CONSOLE:
 			if (fd < 0)
@@ -689,6 +744,7 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 		*console_out = -1;
 	if (skiff_id_validate(ctx->id, err) < 0 || check_config(cfg, err) < 0 ||
 	    check_terminal(ctx, cfg->process, console_out != NULL, err) < 0 ||
+	    seccomp_prepare(cfg, &job.seccomp, err) < 0 ||
 	    resolve_paths(&job, err) < 0 || ns_plan_make(cfg, &job.ns, err) < 0 ||
 	    cgroup_plan(ctx, cfg, &job.cgroups, err) < 0)
 		goto out;
@@ -789,6 +845,7 @@ out:
 		close(job.fifo);
 	ns_plan_close(&job.ns);
 	cgroup_set_free(&job.cgroups);
+	seccomp_plan_free(job.seccomp);
 	free(job.bundle);
 	free(job.rootfs);
 	return rc;

@@ -140,7 +140,7 @@ static int exec_setup(exec_job *job, char **exe, skiff_error *err)
 		}
 		close(master);
 	}
-	return process_prepare(job->p, job->in_userns, exe, err);
+	return process_prepare(job->p, job->in_userns, NULL, exe, err);
 }
 
 static __attribute__((noreturn)) void exec_child(exec_job *job)

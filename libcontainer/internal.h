@@ -84,6 +84,8 @@ enum sync_type {
 	SYNC_HOOKS,        /* init -> parent: mounts done, run createRuntime hooks before pivot */
 	SYNC_HOOKS_DONE,   /* parent -> init: they ran */
 	SYNC_CONSOLE,      /* child -> parent: the pty master, as the passed fd */
+	SYNC_SECCOMP,      /* child -> parent: the seccomp notify listener, as the passed fd */
+	SYNC_SECCOMP_DONE, /* parent -> child: the agent has it */
 	SYNC_READY,        /* child -> parent: set up; the init now waits for start */
 	SYNC_ERROR,        /* child -> parent: setup failed, the skiff_error says why */
 };
@@ -187,6 +189,32 @@ int devices_link_ptmx(int rootfd, skiff_error *err);
 int paths_mask_and_protect(const spec_config *cfg, skiff_error *err);
 int remount_readonly(const char *path, skiff_error *err);
 
+/* ---- seccomp.c, seccomp_agent.c ---- */
+
+/* When the filter is loaded (see seccomp.c for why). */
+enum seccomp_stage {
+	SECCOMP_BEFORE_IDENTITY, /* noNewPrivileges false: while still privileged */
+	SECCOMP_BEFORE_READY,    /* a notify listener must reach the agent during create */
+	SECCOMP_BEFORE_EXEC,     /* otherwise: right before execve */
+};
+typedef struct seccomp_plan seccomp_plan;
+/* Compile linux.seccomp (*out NULL when there is none); nothing is loaded. */
+int seccomp_prepare(const spec_config *cfg, seccomp_plan **out, skiff_error *err);
+/* Load the filter if stage is its stage; *listener_fd is then its notify
+ * listener (to close), or -1. */
+int seccomp_load_at(seccomp_plan *plan, enum seccomp_stage stage, int *listener_fd,
+		    skiff_error *err);
+void seccomp_plan_free(seccomp_plan *plan);
+
+typedef struct seccomp_agent_info {
+	const spec_config *cfg;
+	const char *id;
+	pid_t pid;          /* the init, in the runtime's pid namespace */
+	const char *bundle;
+} seccomp_agent_info;
+/* Hand the listener to the agent at linux.seccomp.listenerPath. */
+int seccomp_agent_send(const seccomp_agent_info *info, int listener, skiff_error *err);
+
 /* ---- process.c, capabilities.c ---- */
 
 /* The last steps in the init before exec: identity, capabilities, limits. */
@@ -194,10 +222,18 @@ int process_apply_rlimits(const spec_process *p, skiff_error *err);
 int process_set_identity(const spec_process *p, bool in_userns, skiff_error *err);
 int capabilities_drop_bounding(const spec_capabilities *caps, skiff_error *err);
 int capabilities_apply(const spec_capabilities *caps, skiff_error *err);
+/* Called by process_prepare just before the switch to the container's user
+ * (SECCOMP_BEFORE_IDENTITY) and just after no_new_privs
+ * (SECCOMP_BEFORE_READY): where a seccomp filter may have to be loaded. */
+typedef struct process_hook {
+	int (*run)(void *data, enum seccomp_stage stage, skiff_error *err);
+	void *data;
+} process_hook;
 /* Everything between the container's setup and exec, in order: rlimits,
  * bounding set, user, capabilities, no_new_privs, umask, cwd, and finding
- * the program (*exe, malloc'd). */
-int process_prepare(const spec_process *p, bool in_userns, char **exe, skiff_error *err);
+ * the program (*exe, malloc'd).  hook may be NULL. */
+int process_prepare(const spec_process *p, bool in_userns, const process_hook *hook, char **exe,
+		    skiff_error *err);
 /* NULL-terminated argv and envp for execve (HOME=/ added when unset, and
  * LISTEN_FDS/LISTEN_PID when listen_fds > 0).  The strings stay the model's. */
 int process_exec_vectors(const spec_process *p, int listen_fds, char ***argv_out, char ***env_out);

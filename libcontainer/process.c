@@ -4,6 +4,7 @@
  * that mistakes surface as errors of `create`, not as a dead container.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
 #include <stdio.h>
@@ -132,12 +133,34 @@ int process_find_executable(const spec_process *p, char **path_out, skiff_error 
 	return skiff_fail_code(err, ENOENT, "exec: \"%s\": executable file not found in $PATH", name);
 }
 
-int process_prepare(const spec_process *p, bool in_userns, char **exe, skiff_error *err)
+/* chdir to cwd resolved inside the container's root, without magic links:
+ * "/proc/self/fd/N" naming an fd of the host must not become the cwd of
+ * the container's process (CVE-2024-21626). */
+static int enter_cwd(const char *cwd, skiff_error *err)
+{
+	int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), fd, rc = 0;
+
+	if (root < 0)
+		return skiff_fail(err, errno, "open /");
+	fd = path_open_in_root(root, cwd, false, false, NULL);
+	if (fd < 0 || fchdir(fd) < 0)
+		rc = skiff_fail_at(err, errno, ".process.cwd",
+				   "chdir to cwd (\"%s\") set in config.json", cwd);
+	if (fd >= 0)
+		close(fd);
+	close(root);
+	return rc;
+}
+
+int process_prepare(const spec_process *p, bool in_userns, const process_hook *hook, char **exe,
+		    skiff_error *err)
 {
 	/* Capabilities survive the switch to a non-root user only with KEEPCAPS. */
 	bool keep_caps = p->capabilities && p->user && p->user->uid != 0;
 
 	if (process_apply_rlimits(p, err) < 0)
+		return -1;
+	if (hook && hook->run(hook->data, SECCOMP_BEFORE_IDENTITY, err) < 0)
 		return -1;
 	if (capabilities_drop_bounding(p->capabilities, err) < 0)
 		return -1;
@@ -152,18 +175,22 @@ int process_prepare(const spec_process *p, bool in_userns, char **exe, skiff_err
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return skiff_fail(err, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
 	umask(p->user && p->user->has_umask ? p->user->umask : 0022);
-	if (chdir(p->cwd) < 0)
-		return skiff_fail_at(err, errno, ".process.cwd", "chdir to cwd (\"%s\") set in config.json",
-				     p->cwd);
-	/* A cwd such as /proc/self/fd/N can lead through an fd the caller
-	 * leaked to a directory outside the container (CVE-2024-21626):
-	 * getcwd() fails for a directory the root cannot reach. */
+	if (enter_cwd(p->cwd, err) < 0)
+		return -1;
+	/* Belt and braces: a cwd the root cannot reach has no path. */
 	char where[PATH_MAX];
 
 	if (!getcwd(where, sizeof(where)) || where[0] != '/')
 		return skiff_fail_at(err, EPERM, ".process.cwd",
 				     "cwd \"%s\" is outside the container", p->cwd);
-	return process_find_executable(p, exe, err);
+	if (process_find_executable(p, exe, err) < 0)
+		return -1;
+	if (hook && hook->run(hook->data, SECCOMP_BEFORE_READY, err) < 0) {
+		free(*exe);
+		*exe = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 int process_exec_vectors(const spec_process *p, int listen_fds, char ***argv_out, char ***env_out)

@@ -1,0 +1,331 @@
+/*
+ * linux.seccomp through libseccomp.
+ *
+ * The filter is compiled by the init before it reports ready, so a bad
+ * profile is an error of `create`, and loaded as late as runc 1.1 allows:
+ *   - noNewPrivileges false: loading a filter then needs CAP_SYS_ADMIN, so
+ *     it goes in before the switch to the container's user and capabilities;
+ *   - an SCMP_ACT_NOTIFY rule: the listener fd must reach the agent while
+ *     `create` still runs, so after capabilities and no_new_privs but
+ *     before the init reports ready;
+ *   - otherwise: the very last step before execve, once `start` came, so
+ *     that no syscall of the runtime needs the profile's permission.
+ * Choices follow runc: SCMP_ACT_KILL is KILL_THREAD, errno defaults to
+ * EPERM, rules with the default action are dropped, syscall names this
+ * libseccomp does not know are skipped, several conditions are ANDed in one
+ * rule unless two of them test the same argument, in which case each
+ * becomes a rule of its own (so they are ORed), NOTIFY can be neither the
+ * default action nor the action of the syscall that hands the listener
+ * over (here sendmsg, runc's write).
+ */
+#include <errno.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+struct seccomp_plan {
+	scmp_filter_ctx ctx;
+	enum seccomp_stage stage;
+	bool notify;
+};
+
+#define SECCOMP_PATH ".linux.seccomp"
+
+static const struct {
+	const char *name;
+	uint32_t action; /* errno/trace data goes in the low 16 bits */
+	bool takes_errno;
+} actions[] = {
+	{ "SCMP_ACT_KILL", SCMP_ACT_KILL_THREAD, false },
+	{ "SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD, false },
+	{ "SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS, false },
+	{ "SCMP_ACT_TRAP", SCMP_ACT_TRAP, false },
+	{ "SCMP_ACT_ERRNO", SCMP_ACT_ERRNO(0), true },
+	{ "SCMP_ACT_TRACE", SCMP_ACT_TRACE(0), true },
+	{ "SCMP_ACT_ALLOW", SCMP_ACT_ALLOW, false },
+	{ "SCMP_ACT_LOG", SCMP_ACT_LOG, false },
+	{ "SCMP_ACT_NOTIFY", SCMP_ACT_NOTIFY, false },
+};
+
+static const struct {
+	const char *name;
+	enum scmp_compare op;
+} operators[] = {
+	{ "SCMP_CMP_NE", SCMP_CMP_NE },
+	{ "SCMP_CMP_LT", SCMP_CMP_LT },
+	{ "SCMP_CMP_LE", SCMP_CMP_LE },
+	{ "SCMP_CMP_EQ", SCMP_CMP_EQ },
+	{ "SCMP_CMP_GE", SCMP_CMP_GE },
+	{ "SCMP_CMP_GT", SCMP_CMP_GT },
+	{ "SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ },
+};
+
+/* The action for name, with errno_ret (EPERM when not given) where the
+ * action carries one.  ctx names the JSON path for errors. */
+static int resolve_action(const char *name, bool has_errno, uint32_t errno_ret,
+			  const char *ctx, uint32_t *out, skiff_error *err)
+{
+	for (size_t i = 0; name && i < sizeof(actions) / sizeof(actions[0]); i++) {
+		if (strcmp(name, actions[i].name))
+			continue;
+		if (has_errno && !actions[i].takes_errno)
+			return skiff_fail_at(err, EINVAL, ctx,
+					     "config.json: %s: an errno return is only valid with SCMP_ACT_ERRNO and SCMP_ACT_TRACE, not %s",
+					     ctx, name);
+		if (has_errno && errno_ret > 0xffff)
+			return skiff_fail_at(err, EINVAL, ctx, "config.json: %s: errno %u is out of range",
+					     ctx, errno_ret);
+		*out = actions[i].action;
+		if (actions[i].takes_errno)
+			*out |= (has_errno ? errno_ret : EPERM) & 0xffff;
+		return 0;
+	}
+	return skiff_fail_at(err, EINVAL, ctx, "config.json: %s: unknown seccomp action \"%s\"", ctx,
+			     name ? name : "");
+}
+
+/* "SCMP_ARCH_X86_64" is libseccomp's "x86_64". */
+static int add_architecture(scmp_filter_ctx ctx, const char *name, size_t index,
+			    skiff_error *err)
+{
+	char lower[32];
+	uint32_t arch;
+	size_t i;
+	int rc;
+
+	if (strncmp(name, "SCMP_ARCH_", 10) || strlen(name + 10) >= sizeof(lower))
+		goto unknown;
+	for (i = 0; name[10 + i]; i++)
+		lower[i] = (char)(name[10 + i] >= 'A' && name[10 + i] <= 'Z' ? name[10 + i] + 32
+									   : name[10 + i]);
+	lower[i] = '\0';
+	arch = seccomp_arch_resolve_name(lower);
+	if (!arch)
+		goto unknown;
+	rc = seccomp_arch_add(ctx, arch);
+	if (rc < 0 && rc != -EEXIST)
+		return skiff_fail_at(err, -rc, SECCOMP_PATH ".architectures",
+				     "add seccomp architecture %s", name);
+	return 0;
+unknown:
+	return skiff_fail_at(err, EINVAL, SECCOMP_PATH ".architectures",
+			     "config.json: .linux.seccomp.architectures[%zu]: architecture %s is not known to libseccomp %u.%u",
+			     index, name, seccomp_version()->major, seccomp_version()->minor);
+}
+
+/* Each flag, if this libseccomp and this kernel can set it (the API level
+ * says what the kernel supports). */
+static int set_flag(scmp_filter_ctx ctx, const char *flag, size_t index, skiff_error *err)
+{
+	const unsigned api = seccomp_api_get();
+	enum scmp_filter_attr attr;
+	unsigned need;
+	int rc;
+
+	if (!strcmp(flag, "SECCOMP_FILTER_FLAG_TSYNC")) {
+		attr = SCMP_FLTATR_CTL_TSYNC;
+		need = 2;
+	} else if (!strcmp(flag, "SECCOMP_FILTER_FLAG_LOG")) {
+		attr = SCMP_FLTATR_CTL_LOG;
+		need = 3;
+	} else if (!strcmp(flag, "SECCOMP_FILTER_FLAG_SPEC_ALLOW")) {
+		attr = SCMP_FLTATR_CTL_SSB;
+		need = 4;
+	} else if (!strcmp(flag, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV")) {
+#if SCMP_VER_MAJOR > 2 || (SCMP_VER_MAJOR == 2 && SCMP_VER_MINOR >= 6)
+		attr = SCMP_FLTATR_CTL_WAITKILL;
+		need = 7;
+#else
+		return skiff_fail_at(err, ENOTSUP, SECCOMP_PATH ".flags",
+				     "config.json: .linux.seccomp.flags[%zu]: %s needs libseccomp 2.6 or later (skiff was built with %d.%d)",
+				     index, flag, SCMP_VER_MAJOR, SCMP_VER_MINOR);
+#endif
+	} else {
+		return skiff_fail_at(err, EINVAL, SECCOMP_PATH ".flags",
+				     "config.json: .linux.seccomp.flags[%zu]: unknown seccomp flag \"%s\"",
+				     index, flag);
+	}
+	if (api < need)
+		return skiff_fail_at(err, ENOTSUP, SECCOMP_PATH ".flags",
+				     "config.json: .linux.seccomp.flags[%zu]: %s is not supported by this kernel and libseccomp (API level %u, %u needed)",
+				     index, flag, api, need);
+	rc = seccomp_attr_set(ctx, attr, 1);
+	if (rc < 0)
+		return skiff_fail_at(err, -rc, SECCOMP_PATH ".flags", "set seccomp flag %s", flag);
+	return 0;
+}
+
+static int find_operator(const char *name, enum scmp_compare *op)
+{
+	for (size_t i = 0; name && i < sizeof(operators) / sizeof(operators[0]); i++) {
+		if (!strcmp(name, operators[i].name)) {
+			*op = operators[i].op;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* The conditions of syscalls[index], and whether two test the same argument. */
+static int make_conditions(const spec_syscall *sc, size_t index, struct scmp_arg_cmp *conds,
+			   bool *same_arg, skiff_error *err)
+{
+	unsigned seen[6] = { 0 };
+
+	*same_arg = false;
+	for (size_t i = 0; i < sc->args_len; i++) {
+		const spec_seccomp_arg *a = &sc->args[i];
+		enum scmp_compare op;
+
+		if (a->index > 5)
+			return skiff_fail_at(err, EINVAL, SECCOMP_PATH ".syscalls",
+					     "config.json: .linux.seccomp.syscalls[%zu].args[%zu].index: a syscall has 6 arguments, got index %u",
+					     index, i, a->index);
+		if (find_operator(a->op, &op) < 0)
+			return skiff_fail_at(err, EINVAL, SECCOMP_PATH ".syscalls",
+					     "config.json: .linux.seccomp.syscalls[%zu].args[%zu].op: unknown operator \"%s\"",
+					     index, i, a->op ? a->op : "");
+		*same_arg |= seen[a->index]++ > 0;
+		/* MASKED_EQ: value is the mask, valueTwo what the masked argument must equal. */
+		conds[i] = (struct scmp_arg_cmp){ .arg = a->index, .op = op, .datum_a = a->value,
+						  .datum_b = a->value_two };
+	}
+	return 0;
+}
+
+static int add_syscall_rules(scmp_filter_ctx ctx, const spec_syscall *sc, size_t index,
+			     uint32_t default_action, bool *notify, skiff_error *err)
+{
+	struct scmp_arg_cmp conds[64];
+	char path[96];
+	uint32_t action;
+	bool same_arg;
+
+	snprintf(path, sizeof(path), SECCOMP_PATH ".syscalls[%zu].action", index);
+	if (resolve_action(sc->action, sc->has_errno_ret, sc->errno_ret, path, &action, err) < 0)
+		return -1;
+	if (sc->args_len > sizeof(conds) / sizeof(conds[0]))
+		return skiff_fail_at(err, E2BIG, SECCOMP_PATH ".syscalls",
+				     "config.json: .linux.seccomp.syscalls[%zu].args: too many conditions",
+				     index);
+	if (make_conditions(sc, index, conds, &same_arg, err) < 0)
+		return -1;
+	if (action == default_action)
+		return 0; /* redundant, and libseccomp would refuse it */
+	for (size_t n = 0; n < sc->names_len; n++) {
+		const char *name = sc->names[n];
+		int nr = seccomp_syscall_resolve_name(name), rc = 0;
+
+		if (action == SCMP_ACT_NOTIFY) {
+			*notify = true;
+			if (!strcmp(name, "sendmsg"))
+				return skiff_fail_at(err, EINVAL, SECCOMP_PATH ".syscalls",
+						     "config.json: .linux.seccomp.syscalls[%zu]: SCMP_ACT_NOTIFY cannot be used for sendmsg, which hands the listener to the runtime",
+						     index);
+		}
+		/* A syscall this libseccomp (or architecture) does not know. */
+		if (nr == __NR_SCMP_ERROR)
+			continue;
+		if (!same_arg) {
+			rc = seccomp_rule_add_array(ctx, action, nr, (unsigned)sc->args_len, conds);
+		} else {
+			for (size_t i = 0; i < sc->args_len && rc == 0; i++)
+				rc = seccomp_rule_add_array(ctx, action, nr, 1, &conds[i]);
+		}
+		if (rc < 0)
+			return skiff_fail_at(err, -rc, SECCOMP_PATH ".syscalls",
+					     "add the seccomp rule of syscalls[%zu] for %s", index, name);
+	}
+	return 0;
+}
+
+int seccomp_prepare(const spec_config *cfg, seccomp_plan **out, skiff_error *err)
+{
+	const spec_seccomp *sp = cfg->linux_ ? cfg->linux_->seccomp : NULL;
+	const spec_process *p = cfg->process;
+	seccomp_plan *plan;
+	uint32_t default_action;
+	int rc;
+
+	*out = NULL;
+	if (!sp)
+		return 0;
+	if (resolve_action(sp->default_action, sp->has_default_errno_ret, sp->default_errno_ret,
+			   SECCOMP_PATH ".defaultAction", &default_action, err) < 0)
+		return -1;
+	if (default_action == SCMP_ACT_NOTIFY)
+		return skiff_fail_at(err, EINVAL, SECCOMP_PATH ".defaultAction",
+				     "config.json: .linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action");
+	plan = calloc(1, sizeof(*plan));
+	if (!plan)
+		return skiff_fail(err, ENOMEM, "seccomp");
+	plan->ctx = seccomp_init(default_action);
+	if (!plan->ctx) {
+		free(plan);
+		return skiff_fail(err, ENOMEM, "initialise the seccomp filter");
+	}
+	/* no_new_privs is process.noNewPrivileges' business, not libseccomp's. */
+	rc = seccomp_attr_set(plan->ctx, SCMP_FLTATR_CTL_NNP, 0);
+	if (rc < 0) {
+		skiff_fail(err, -rc, "seccomp: no_new_privs attribute");
+		goto fail;
+	}
+	for (size_t i = 0; i < sp->architectures_len; i++)
+		if (add_architecture(plan->ctx, sp->architectures[i], i, err) < 0)
+			goto fail;
+	for (size_t i = 0; i < sp->flags_len; i++)
+		if (set_flag(plan->ctx, sp->flags[i], i, err) < 0)
+			goto fail;
+	for (size_t i = 0; i < sp->syscalls_len; i++)
+		if (add_syscall_rules(plan->ctx, &sp->syscalls[i], i, default_action, &plan->notify,
+				      err) < 0)
+			goto fail;
+	if (plan->notify && seccomp_api_get() < 6) {
+		skiff_fail_at(err, ENOTSUP, SECCOMP_PATH ".syscalls",
+			      "seccomp notify needs libseccomp >= 2.5 and Linux >= 5.7 (API level %u, 6 needed)",
+			      seccomp_api_get());
+		goto fail;
+	}
+	if (!p || !p->no_new_privileges)
+		plan->stage = SECCOMP_BEFORE_IDENTITY;
+	else if (plan->notify)
+		plan->stage = SECCOMP_BEFORE_READY;
+	else
+		plan->stage = SECCOMP_BEFORE_EXEC;
+	*out = plan;
+	return 0;
+fail:
+	seccomp_plan_free(plan);
+	return -1;
+}
+
+int seccomp_load_at(seccomp_plan *plan, enum seccomp_stage stage, int *listener_fd,
+		    skiff_error *err)
+{
+	int rc;
+
+	*listener_fd = -1;
+	if (!plan || plan->stage != stage)
+		return 0;
+	rc = seccomp_load(plan->ctx);
+	if (rc < 0)
+		return skiff_fail(err, -rc, "load the seccomp filter");
+	if (plan->notify) {
+		*listener_fd = seccomp_notify_fd(plan->ctx);
+		if (*listener_fd < 0)
+			return skiff_fail(err, -*listener_fd, "get the seccomp listener");
+	}
+	return 0;
+}
+
+void seccomp_plan_free(seccomp_plan *plan)
+{
+	if (!plan)
+		return;
+	seccomp_release(plan->ctx);
+	free(plan);
+}

@@ -1,0 +1,20 @@
+/* Print the name of every syscall libseccomp knows for this architecture,
+ * one a line: the tests build allow-lists from it.
+ *   usage: syscall-names */
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+int main(void)
+{
+	uint32_t arch = seccomp_arch_native();
+
+	for (int nr = 0; nr < 1024; nr++) {
+		char *name = seccomp_syscall_resolve_num_arch(arch, nr);
+
+		if (name)
+			printf("%s\n", name);
+		free(name);
+	}
+	return 0;
+}
