@@ -1,4 +1,4 @@
-/* Print the name of every syscall libseccomp knows for this architecture,
+/* Print "NR NAME" for every syscall libseccomp knows on this architecture,
  * one a line: the tests build allow-lists from it.
  *   usage: syscall-names */
 #include <seccomp.h>
@@ -13,7 +13,7 @@ int main(void)
 		char *name = seccomp_syscall_resolve_num_arch(arch, nr);
 
 		if (name)
-			printf("%s\n", name);
+			printf("%d %s\n", nr, name);
 		free(name);
 	}
 	return 0;

@@ -132,3 +132,14 @@ run_detached() {
 	output=$(cat "$out")
 	mapfile -t lines < "$out"
 }
+
+# Programs from tests/helpers/, built by `make check`.
+HELPERS=$TESTS_BUILDDIR/helpers
+
+# Skip unless the named helper programs are built.
+need_helpers() {
+	local h
+	for h in "$@"; do
+		[ -x "$HELPERS/$h" ] || skip "test helper $h is not built (run make check)"
+	done
+}
