@@ -3,12 +3,19 @@
  * the init still has CAP_SETPCAP; the other sets are installed after the
  * switch to the container's user.  Names the running kernel does not know
  * are skipped (the config was validated against libcap's names already).
+ *
+ * Every set is written whole, never adjusted: the caller's inheritable and
+ * ambient capabilities must not reach the container (CVE-2022-29162, where
+ * a leaked inheritable set let a program with inheritable file capabilities
+ * gain them).  No capabilities object means no capabilities, as in runc.
  */
 #include <errno.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
 
 #include "internal.h"
+
+static const spec_capabilities no_capabilities;
 
 static bool listed(char *const *names, size_t n, cap_value_t cap)
 {
@@ -26,7 +33,7 @@ int capabilities_drop_bounding(const spec_capabilities *caps, skiff_error *err)
 	unsigned max = cap_max_bits();
 
 	if (!caps)
-		return 0;
+		caps = &no_capabilities;
 	for (unsigned c = 0; c < max; c++) {
 		if (listed(caps->bounding, caps->bounding_len, (cap_value_t)c))
 			continue;
@@ -58,7 +65,7 @@ int capabilities_apply(const spec_capabilities *caps, skiff_error *err)
 	cap_t state;
 
 	if (!caps)
-		return 0;
+		caps = &no_capabilities;
 	state = cap_init();
 	if (!state)
 		return skiff_fail(err, errno, "allocate capabilities");
