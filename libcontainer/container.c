@@ -247,21 +247,8 @@ static int init_before_pivot(void *data, skiff_error *err)
 static int init_load_seccomp(void *data, enum seccomp_stage stage, skiff_error *err)
 {
 	create_job *job = data;
-	enum sync_type type;
-	skiff_error peer;
-	int listener, rc;
 
-	if (seccomp_load_at(job->seccomp, stage, &listener, err) < 0)
-		return -1;
-	if (listener < 0)
-		return 0;
-	rc = sync_send_full(job->sock[1], SYNC_SECCOMP, 0, listener, NULL);
-	close(listener);
-	if (rc < 0)
-		return skiff_fail(err, errno, "send the seccomp listener to the runtime");
-	if (sync_recv(job->sock[1], &type, &peer, err) < 0 || type != SYNC_SECCOMP_DONE)
-		return skiff_fail(err, EPROTO, "the runtime did not take the seccomp listener");
-	return 0;
+	return seccomp_load_and_hand_over(job->seccomp, stage, job->sock[1], err);
 }
 
 /* Everything the init does before it reports ready.  On success *exe is the
@@ -633,15 +620,10 @@ static int hand_to_seccomp_agent(const create_job *job, int listener, skiff_erro
 		.id = job->ctx->id,
 		.pid = job->pid,
 		.bundle = job->bundle,
+		.status = SKIFF_STATUS_CREATING,
 	};
-	int rc = seccomp_agent_send(&info, listener, err);
 
-	close(listener);
-	if (rc < 0)
-		return -1;
-	if (sync_send(job->sock[0], SYNC_SECCOMP_DONE, NULL) < 0)
-		return skiff_fail(err, errno, "resume the container's init");
-	return 0;
+	return seccomp_take_listener(&info, job->sock[0], listener, err);
 }
 
 /* Serve the init until it is ready: hooks, the pty, or its error. */
@@ -668,8 +650,6 @@ static int await_ready(create_job *job, skiff_error *err)
 				return skiff_fail(err, errno, "resume the container's init");
 			break;
 		case SYNC_SECCOMP:
-			if (fd < 0)
-				return skiff_fail(err, EPROTO, "no seccomp listener came from the container");
 			if (hand_to_seccomp_agent(job, fd, err) < 0)
 				return -1;
 			break;

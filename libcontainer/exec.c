@@ -61,6 +61,9 @@ typedef struct exec_job {
 	bool in_userns;
 	int sock[2];
 	sigset_t caller_mask;
+	spec_config *cfg;      /* the container's, from its state directory */
+	seccomp_plan *seccomp; /* its linux.seccomp, for this process too (as runc) */
+	seccomp_agent_info agent;
 } exec_job;
 
 /* An fd of the init's namespace `name` when it is not ours, else -1. */
@@ -98,6 +101,38 @@ static void close_job(exec_job *job)
 	for (int i = 0; i < 2; i++)
 		if (job->sock[i] >= 0)
 			close(job->sock[i]);
+	seccomp_plan_free(job->seccomp);
+	job->seccomp = NULL;
+	spec_config_free(job->cfg);
+	job->cfg = NULL;
+}
+
+/* The container's seccomp profile confines what exec runs as well; whether
+ * it loads before the identity switch depends on this process's
+ * noNewPrivileges. */
+static int prepare_seccomp(exec_job *job, int dirfd, skiff_error *err)
+{
+	spec_config with_process;
+	size_t len;
+	char *json;
+	int rc;
+
+	if (read_file_at(dirfd, CONFIG_COPY_NAME, SPEC_MAX_SIZE, &json, &len, err) < 0)
+		return -1;
+	rc = spec_parse_config(json, len, CONFIG_COPY_NAME, &job->cfg, err);
+	free(json);
+	if (rc < 0)
+		return -1;
+	with_process = *job->cfg;
+	with_process.process = (spec_process *)job->p;
+	return seccomp_prepare(&with_process, &job->seccomp, err);
+}
+
+static int exec_load_seccomp(void *data, enum seccomp_stage stage, skiff_error *err)
+{
+	exec_job *job = data;
+
+	return seccomp_load_and_hand_over(job->seccomp, stage, job->sock[1], err);
 }
 
 static int open_namespaces(exec_job *job, pid_t init, skiff_error *err)
@@ -140,7 +175,9 @@ static int exec_setup(exec_job *job, char **exe, skiff_error *err)
 		}
 		close(master);
 	}
-	return process_prepare(job->p, job->in_userns, NULL, exe, err);
+	process_hook hook = { .run = exec_load_seccomp, .data = job };
+
+	return process_prepare(job->p, job->in_userns, &hook, exe, err);
 }
 
 static __attribute__((noreturn)) void exec_child(exec_job *job)
@@ -173,6 +210,11 @@ static __attribute__((noreturn)) void exec_child(exec_job *job)
 		sigaction(sig, &dfl, NULL);
 	sigprocmask(SIG_SETMASK, &job->caller_mask, NULL);
 	syscall(SYS_close_range, 3 + job->ctx->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
+	/* Last, so that no syscall of ours needs the profile's permission. */
+	if (exec_load_seccomp(job, SECCOMP_BEFORE_EXEC, &err) < 0) {
+		dprintf(2, "skiff: %s\n", err.message);
+		_exit(127);
+	}
 	execve(exe, argv, env);
 	dprintf(2, "skiff: exec %s: %s\n", exe, strerror(errno));
 	_exit(127);
@@ -201,6 +243,7 @@ static pid_t spawn(exec_job *job, skiff_error *err)
 /* Serve the new process until it is ready; *master gets its pty. */
 static int await_ready(exec_job *job, pid_t pid, int *master, skiff_error *err)
 {
+	job->agent.pid = pid;
 	for (;;) {
 		enum sync_type type;
 		skiff_error child_err;
@@ -220,6 +263,11 @@ static int await_ready(exec_job *job, pid_t pid, int *master, skiff_error *err)
 			if (err)
 				*err = child_err;
 			return -1;
+		}
+		if (type == SYNC_SECCOMP) {
+			if (seccomp_take_listener(&job->agent, job->sock[0], fd, err) < 0)
+				return -1;
+			continue;
 		}
 		if (type != SYNC_CONSOLE || fd < 0) {
 			if (fd >= 0)
@@ -295,8 +343,11 @@ int skiff_container_exec(const skiff_context *ctx, const spec_process *p, bool d
 				       "cannot allocate tty if skiff will detach without setting console socket");
 	if (container_open(ctx, false, &dirfd, &rec, &status, err) < 0)
 		return -1;
-	if (check_status(status, ignore_paused, err) < 0)
+	if (check_status(status, ignore_paused, err) < 0 || prepare_seccomp(&job, dirfd, err) < 0)
 		goto out;
+	job.agent = (seccomp_agent_info){
+		.cfg = job.cfg, .id = ctx->id, .bundle = rec.bundle, .status = status,
+	};
 	/* Holding a pidfd keeps the init's pid from being reused under us. */
 	pidfd = container_pidfd(&rec);
 	if (pidfd < 0) {

@@ -204,6 +204,11 @@ int seccomp_prepare(const spec_config *cfg, seccomp_plan **out, skiff_error *err
  * listener (to close), or -1. */
 int seccomp_load_at(seccomp_plan *plan, enum seccomp_stage stage, int *listener_fd,
 		    skiff_error *err);
+/* In the process being set up: seccomp_load_at(), and a notify listener
+ * sent over sock (SYNC_SECCOMP) at once; returns when the runtime has
+ * handed it to the agent. */
+int seccomp_load_and_hand_over(seccomp_plan *plan, enum seccomp_stage stage, int sock,
+			       skiff_error *err);
 void seccomp_plan_free(seccomp_plan *plan);
 
 typedef struct seccomp_agent_info {
@@ -211,9 +216,14 @@ typedef struct seccomp_agent_info {
 	const char *id;
 	pid_t pid;          /* the init, in the runtime's pid namespace */
 	const char *bundle;
+	skiff_status status; /* of the container, as the state tells the agent */
 } seccomp_agent_info;
 /* Hand the listener to the agent at linux.seccomp.listenerPath. */
 int seccomp_agent_send(const seccomp_agent_info *info, int listener, skiff_error *err);
+/* In the runtime, on SYNC_SECCOMP: hand the listener (closed here) to the
+ * agent, then tell the process over sock (SYNC_SECCOMP_DONE). */
+int seccomp_take_listener(const seccomp_agent_info *info, int sock, int listener,
+			  skiff_error *err);
 
 /* ---- process.c, capabilities.c ---- */
 

@@ -322,6 +322,28 @@ int seccomp_load_at(seccomp_plan *plan, enum seccomp_stage stage, int *listener_
 	return 0;
 }
 
+int seccomp_load_and_hand_over(seccomp_plan *plan, enum seccomp_stage stage, int sock,
+			       skiff_error *err)
+{
+	enum sync_type type;
+	skiff_error peer;
+	int listener, rc;
+
+	if (seccomp_load_at(plan, stage, &listener, err) < 0)
+		return -1;
+	if (listener < 0)
+		return 0;
+	/* sendmsg may not be SCMP_ACT_NOTIFY (see add_syscall_rules): the
+	 * agent has nothing yet to answer with.  Every later syscall may be. */
+	rc = sync_send_full(sock, SYNC_SECCOMP, 0, listener, NULL);
+	close(listener);
+	if (rc < 0)
+		return skiff_fail(err, errno, "send the seccomp listener to the runtime");
+	if (sync_recv(sock, &type, &peer, err) < 0 || type != SYNC_SECCOMP_DONE)
+		return skiff_fail(err, EPROTO, "the runtime did not take the seccomp listener");
+	return 0;
+}
+
 void seccomp_plan_free(seccomp_plan *plan)
 {
 	if (!plan)

@@ -7,8 +7,10 @@
  *
  *   {"ociVersion": "...", "fds": ["seccompFd"], "pid": <init>,
  *    "metadata": "<listenerMetadata>",
- *    "state": {"ociVersion", "id", "status": "creating", "pid", "bundle",
- *              "annotations"}}
+ *    "state": {"ociVersion", "id", "status", "pid", "bundle", "annotations"}}
+ *
+ * The status is "creating" for the init, "running" (or "created") for a
+ * process of `exec`, whose own listener the agent gets the same way.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -57,7 +59,7 @@ static int process_state_json(const seccomp_agent_info *info, char **json, size_
 	yajl_gen_map_open(g);
 	put_string(g, "ociVersion", SKIFF_OCI_VERSION);
 	put_string(g, "id", info->id);
-	put_string(g, "status", "creating");
+	put_string(g, "status", skiff_status_name(info->status));
 	put_key(g, "pid");
 	yajl_gen_integer(g, info->pid);
 	put_string(g, "bundle", info->bundle);
@@ -143,4 +145,20 @@ out:
 		close(sock);
 	free(json);
 	return rc;
+}
+
+int seccomp_take_listener(const seccomp_agent_info *info, int sock, int listener,
+			  skiff_error *err)
+{
+	int rc;
+
+	if (listener < 0)
+		return skiff_fail(err, EPROTO, "no seccomp listener came from the container");
+	rc = seccomp_agent_send(info, listener, err);
+	close(listener);
+	if (rc < 0)
+		return -1;
+	if (sync_send(sock, SYNC_SECCOMP_DONE, NULL) < 0)
+		return skiff_fail(err, errno, "resume the container's process");
+	return 0;
 }

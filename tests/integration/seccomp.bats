@@ -358,3 +358,25 @@ notify_mkdir() {
 	run pgrep -f "$BUNDLE"
 	assert_failure
 }
+
+@test "seccomp: a process started by exec is confined by the container's profile too" {
+	block_mkdir SCMP_ACT_ERRNO 95
+	update_config '.process.noNewPrivileges = false'
+	set_args sleep 100
+	skiff run -d ctr
+	run skiff exec ctr sh -c 'grep -E "^Seccomp:" /proc/self/status; mkdir /tmp/by-exec'
+	assert_failure
+	assert_line --regexp '^Seccomp:\s+2$'
+	assert_line --partial "Operation not supported"
+	# without no_new_privs, as a non-root user: loaded before the switch
+	run skiff exec --user 1000:1000 ctr sh -c 'grep -E "^(Seccomp|NoNewPrivs):" /proc/self/status; mkdir /tmp/by-exec'
+	assert_failure
+	assert_line --regexp '^NoNewPrivs:\s+0$'
+	assert_line --regexp '^Seccomp:\s+2$'
+	assert_line --partial "Operation not supported"
+	# and with it
+	run skiff exec --no-new-privs --user 1000:1000 ctr sh -c 'grep -E "^(Seccomp|NoNewPrivs):" /proc/self/status; mkdir /tmp/by-exec'
+	assert_line --regexp '^NoNewPrivs:\s+1$'
+	assert_line --regexp '^Seccomp:\s+2$'
+	[ ! -e rootfs/tmp/by-exec ]
+}
