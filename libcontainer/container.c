@@ -275,6 +275,10 @@ static int init_setup(create_job *job, char **exe, skiff_error *err)
 		return -1;
 	if ((job->ns.clone_flags & CLONE_NEWNET) && loopback_up(err) < 0)
 		return -1;
+	/* Through the host's procfs, while we still see it: nothing the
+	 * container's image or mounts put on /proc can take the write. */
+	if (lsm_apply_exec_labels(p, err) < 0)
+		return -1;
 	if (job->ns.new_mountns) {
 		rootfs_opts ro = {
 			.rootfs = job->rootfs,
@@ -284,6 +288,7 @@ static int init_setup(create_job *job, char **exe, skiff_error *err)
 			.no_pivot = job->ctx->no_pivot,
 			.in_userns = job->ns.new_userns,
 			.new_cgroupns = job->ns.new_cgroupns,
+			.mount_label = cfg->linux_ ? cfg->linux_->mount_label : NULL,
 			.before_pivot = init_before_pivot,
 			.before_pivot_data = job,
 		};
@@ -724,7 +729,7 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 		*console_out = -1;
 	if (skiff_id_validate(ctx->id, err) < 0 || check_config(cfg, err) < 0 ||
 	    check_terminal(ctx, cfg->process, console_out != NULL, err) < 0 ||
-	    seccomp_prepare(cfg, &job.seccomp, err) < 0 ||
+	    lsm_check(cfg, err) < 0 || seccomp_prepare(cfg, &job.seccomp, err) < 0 ||
 	    resolve_paths(&job, err) < 0 || ns_plan_make(cfg, &job.ns, err) < 0 ||
 	    cgroup_plan(ctx, cfg, &job.cgroups, err) < 0)
 		goto out;

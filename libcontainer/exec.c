@@ -158,6 +158,9 @@ static int open_namespaces(exec_job *job, pid_t init, skiff_error *err)
 
 static int exec_setup(exec_job *job, char **exe, skiff_error *err)
 {
+	/* Before joining the mount namespace: the host's procfs takes it. */
+	if (lsm_apply_exec_labels(job->p, err) < 0)
+		return -1;
 	for (size_t i = 0; i < job->join_count; i++)
 		if (setns(job->join_fds[i], job->join_types[i]) < 0)
 			return skiff_fail(err, errno, "join the container's namespace (type 0x%x)",
@@ -327,6 +330,7 @@ int skiff_container_exec(const skiff_context *ctx, const spec_process *p, bool d
 			 bool ignore_paused, int *exit_status, skiff_error *err)
 {
 	exec_job job = { .ctx = ctx, .p = p, .pid_ns = -1, .time_ns = -1, .sock = { -1, -1 } };
+	spec_config with_process;
 	container_record rec;
 	skiff_status status;
 	cgroup_set cgroups;
@@ -344,6 +348,10 @@ int skiff_container_exec(const skiff_context *ctx, const spec_process *p, bool d
 	if (container_open(ctx, false, &dirfd, &rec, &status, err) < 0)
 		return -1;
 	if (check_status(status, ignore_paused, err) < 0 || prepare_seccomp(&job, dirfd, err) < 0)
+		goto out;
+	with_process = *job.cfg;
+	with_process.process = (spec_process *)p;
+	if (lsm_check(&with_process, err) < 0)
 		goto out;
 	job.agent = (seccomp_agent_info){
 		.cfg = job.cfg, .id = ctx->id, .bundle = rec.bundle, .status = status,

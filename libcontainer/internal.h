@@ -156,6 +156,7 @@ typedef struct rootfs_opts {
 	bool new_cgroupns;
 	/* Called once the mounts are made, before pivot_root: where the
 	 * createRuntime and createContainer hooks run. */
+	const char *mount_label; /* linux.mountLabel, or NULL */
 	int (*before_pivot)(void *data, skiff_error *err);
 	void *before_pivot_data;
 } rootfs_opts;
@@ -224,6 +225,28 @@ int seccomp_agent_send(const seccomp_agent_info *info, int listener, skiff_error
  * agent, then tell the process over sock (SYNC_SECCOMP_DONE). */
 int seccomp_take_listener(const seccomp_agent_info *info, int sock, int listener,
 			  skiff_error *err);
+
+/* ---- lsm.c: AppArmor and SELinux ---- */
+
+/* In the runtime: refuse labels of an LSM this host does not run. */
+int lsm_check(const spec_config *cfg, skiff_error *err);
+/* Set p's AppArmor profile and SELinux label for the next exec, through
+ * the host's /proc. */
+int lsm_apply_exec_labels(const spec_process *p, skiff_error *err);
+/* The same through the tree at proc, whose files must be on a filesystem
+ * of type fs_magic (a stand-in tree in the unit tests). */
+int lsm_apply_exec_labels_at(const spec_process *p, const char *proc, long fs_magic,
+			     skiff_error *err);
+/* Write value to path, which must be on a filesystem of type fs_magic
+ * (PROC_SUPER_MAGIC but in tests). */
+int lsm_write_attr(const char *path, const char *value, long fs_magic, skiff_error *err);
+/* Where AppArmor's exec attribute is under proc: the per-LSM file when the
+ * kernel has it, else attr/exec.  -1 when it does not fit buf. */
+int lsm_apparmor_attr_path(const char *proc, char *buf, size_t size);
+/* Does a filesystem of this type take linux.mountLabel (context=)? */
+bool lsm_mount_takes_label(const char *fstype);
+/* data (may be NULL) with context="label" added; *out is malloc'd. */
+int lsm_mount_data(const char *data, const char *label, char **out);
 
 /* ---- process.c, capabilities.c ---- */
 

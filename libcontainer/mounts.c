@@ -448,6 +448,17 @@ int mount_entry(int rootfd, const spec_mount *m, int source_fd, const rootfs_opt
 	if (fd < 0)
 		goto out;
 	fd_path(target, sizeof(target), fd);
+	if (opts->mount_label && lsm_mount_takes_label(m->type)) {
+		char *labelled;
+
+		if (lsm_mount_data(plan.data, opts->mount_label, &labelled) < 0) {
+			close(fd);
+			skiff_fail(err, ENOMEM, "mount label");
+			goto out;
+		}
+		free(plan.data);
+		plan.data = labelled;
+	}
 	if (mount(m->source ? m->source : "none", target, m->type, plan.flags, plan.data) < 0) {
 		if (m->type && !strcmp(m->type, "sysfs") && (errno == EPERM || errno == EBUSY)) {
 			close(fd);

@@ -1,0 +1,189 @@
+/*
+ * AppArmor and SELinux labels: process.apparmorProfile,
+ * process.selinuxLabel and linux.mountLabel.
+ *
+ * The process labels are "on exec" attributes of the init's own task,
+ * written through /proc like libapparmor's aa_change_onexec() and
+ * libselinux's setexeccon() do:
+ *   AppArmor  "exec <profile>" to /proc/thread-self/attr/apparmor/exec
+ *             (attr/exec on kernels without the per-LSM directory);
+ *   SELinux   the label to /proc/thread-self/attr/exec.
+ * A write that lands anywhere but on a procfs would silently drop the
+ * confinement (CVE-2019-16884, a volume mounted over /proc), so the file
+ * written must be on one.  The mount label goes into the context= option
+ * of the filesystems a container mounts afresh.
+ *
+ * Asking for a label of an LSM the host does not run is an error of
+ * create, checked by the runtime before anything is made.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libmount/libmount.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+static bool file_starts_with(const char *path, const char *prefix)
+{
+	char *text = NULL;
+	bool yes;
+
+	if (read_file_at(AT_FDCWD, path, 4096, &text, NULL, NULL) < 0)
+		return false;
+	yes = !strncmp(text, prefix, strlen(prefix));
+	free(text);
+	return yes;
+}
+
+/* As libapparmor: the module is loaded and switched on. */
+static bool apparmor_enabled(void)
+{
+	return access("/sys/kernel/security/apparmor", F_OK) == 0 &&
+	       file_starts_with("/sys/module/apparmor/parameters/enabled", "Y");
+}
+
+/* As libselinux: selinuxfs is there. */
+static bool selinux_enabled(void)
+{
+	return access("/sys/fs/selinux/enforce", F_OK) == 0 ||
+	       access("/selinux/enforce", F_OK) == 0;
+}
+
+int lsm_check(const spec_config *cfg, skiff_error *err)
+{
+	const spec_process *p = cfg->process;
+	const char *mount_label = cfg->linux_ ? cfg->linux_->mount_label : NULL;
+
+	if (p && p->apparmor_profile && p->apparmor_profile[0] && !apparmor_enabled())
+		return skiff_fail_code_at(err, EOPNOTSUPP, ".process.apparmorProfile",
+				     "config.json: .process.apparmorProfile: AppArmor profile \"%s\" requested, but AppArmor is not enabled on this host",
+				     p->apparmor_profile);
+	if (p && p->selinux_label && p->selinux_label[0] && !selinux_enabled())
+		return skiff_fail_code_at(err, EOPNOTSUPP, ".process.selinuxLabel",
+				     "config.json: .process.selinuxLabel: SELinux label \"%s\" requested, but SELinux is not enabled on this host",
+				     p->selinux_label);
+	if (mount_label && mount_label[0] && !selinux_enabled())
+		return skiff_fail_code_at(err, EOPNOTSUPP, ".linux.mountLabel",
+				     "config.json: .linux.mountLabel: SELinux mount label \"%s\" requested, but SELinux is not enabled on this host",
+				     mount_label);
+	return 0;
+}
+
+int lsm_write_attr(const char *path, const char *value, long fs_magic, skiff_error *err)
+{
+	struct statfs sfs;
+	size_t len = strlen(value);
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return skiff_fail_at(err, errno, path, "open %s", path);
+	/* Checked on the file opened, not on its path, so nothing can be
+	 * swapped in between. */
+	if (fstatfs(fd, &sfs) < 0) {
+		int saved = errno;
+
+		close(fd);
+		return skiff_fail_at(err, saved, path, "statfs %s", path);
+	}
+	if ((long)sfs.f_type != fs_magic) {
+		close(fd);
+		return skiff_fail_code_at(err, EXDEV, path,
+					  "%s is not on procfs: refusing to write a security label there",
+					  path);
+	}
+	do
+		n = write(fd, value, len);
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)len) {
+		int saved = n < 0 ? errno : EIO;
+
+		close(fd);
+		return skiff_fail_at(err, saved, path, "write %s", path);
+	}
+	if (close(fd) < 0)
+		return skiff_fail_at(err, errno, path, "write %s", path);
+	return 0;
+}
+
+int lsm_apparmor_attr_path(const char *proc, char *buf, size_t size)
+{
+	struct stat st;
+
+	/* Since Linux 5.8 each LSM has its own directory; attr/exec is
+	 * whichever module came first. */
+	if ((size_t)snprintf(buf, size, "%s/thread-self/attr/apparmor/exec", proc) >= size)
+		return -1;
+	if (stat(buf, &st) == 0)
+		return 0;
+	return (size_t)snprintf(buf, size, "%s/thread-self/attr/exec", proc) >= size ? -1 : 0;
+}
+
+int lsm_apply_exec_labels(const spec_process *p, skiff_error *err)
+{
+	return lsm_apply_exec_labels_at(p, "/proc", PROC_SUPER_MAGIC, err);
+}
+
+int lsm_apply_exec_labels_at(const spec_process *p, const char *proc, long fs_magic,
+			     skiff_error *err)
+{
+	char path[256], *value;
+	int rc;
+
+	if (p->apparmor_profile && p->apparmor_profile[0]) {
+		if (lsm_apparmor_attr_path(proc, path, sizeof(path)) < 0)
+			return skiff_fail(err, ENAMETOOLONG, "apparmor attribute path");
+		if (asprintf(&value, "exec %s", p->apparmor_profile) < 0)
+			return skiff_fail(err, ENOMEM, "apparmor profile");
+		rc = lsm_write_attr(path, value, fs_magic, err);
+		free(value);
+		if (rc < 0)
+			return skiff_error_prefix(err, "apply AppArmor profile \"%s\"", p->apparmor_profile);
+	}
+	if (p->selinux_label && p->selinux_label[0]) {
+		if ((size_t)snprintf(path, sizeof(path), "%s/thread-self/attr/exec", proc) >= sizeof(path))
+			return skiff_fail(err, ENAMETOOLONG, "selinux attribute path");
+		if (lsm_write_attr(path, p->selinux_label, fs_magic, err) < 0)
+			return skiff_error_prefix(err, "apply SELinux label \"%s\"", p->selinux_label);
+	}
+	return 0;
+}
+
+bool lsm_mount_takes_label(const char *fstype)
+{
+	static const char *const labelled[] = { "tmpfs", "devpts", "mqueue", "ramfs" };
+
+	for (size_t i = 0; fstype && i < sizeof(labelled) / sizeof(labelled[0]); i++)
+		if (!strcmp(fstype, labelled[i]))
+			return true;
+	return false;
+}
+
+int lsm_mount_data(const char *data, const char *label, char **out)
+{
+	char *optstr = data && data[0] ? strdup(data) : NULL, *quoted;
+
+	if (data && data[0] && !optstr)
+		return -1;
+	/* The label has colons and maybe commas: libmount quotes nothing,
+	 * the kernel wants context="...". */
+	if (asprintf(&quoted, "\"%s\"", label) < 0) {
+		free(optstr);
+		return -1;
+	}
+	if (mnt_optstr_append_option(&optstr, "context", quoted) != 0) {
+		free(quoted);
+		free(optstr);
+		return -1;
+	}
+	free(quoted);
+	*out = optstr;
+	return 0;
+}
