@@ -241,6 +241,20 @@ static int init_before_pivot(void *data, skiff_error *err)
 	return rc;
 }
 
+/* Keep stdio, the fds passed on purpose (LISTEN_FDS, --preserve-fds) and
+ * our own: the socket, the exec fifo and the namespaces to join. */
+static void close_foreign_fds(create_job *job)
+{
+	int keep[2 + 8];
+	size_t n = 0;
+
+	keep[n++] = job->sock[1];
+	keep[n++] = job->fifo;
+	for (size_t i = 0; i < job->ns.join_count; i++)
+		keep[n++] = job->ns.join_fds[i];
+	fds_close_all_but(3 + job->ctx->listen_fds + job->ctx->preserve_fds, keep, n);
+}
+
 /* The seccomp filter goes in at its stage (seccomp.c).  A notify listener
  * goes at once to the runtime, which hands it to the agent: every syscall
  * from here on may wait for that agent. */
@@ -360,6 +374,7 @@ static __attribute__((noreturn)) void init_main(create_job *job)
 	 * container (and our copy would share the parent's flock). */
 	close(job->statefd);
 	job->statefd = -1;
+	close_foreign_fds(job);
 	/* Die with the runtime while setting up; cleared once ready, because
 	 * the runtime exits after create and the init must outlive it. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)

@@ -183,6 +183,20 @@ static int exec_setup(exec_job *job, char **exe, skiff_error *err)
 	return process_prepare(job->p, job->in_userns, &hook, exe, err);
 }
 
+/* Only stdio, --preserve-fds, the socket and the namespaces to join stay:
+ * nothing the caller or the runtime had open may be reached through
+ * /proc/self/fd before exec (fds.c). */
+static void close_foreign_fds(exec_job *job)
+{
+	int keep[1 + 6];
+	size_t n = 0;
+
+	keep[n++] = job->sock[1];
+	for (size_t i = 0; i < job->join_count; i++)
+		keep[n++] = job->join_fds[i];
+	fds_close_all_but(3 + job->ctx->preserve_fds, keep, n);
+}
+
 static __attribute__((noreturn)) void exec_child(exec_job *job)
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
@@ -192,6 +206,7 @@ static __attribute__((noreturn)) void exec_child(exec_job *job)
 
 	skiff_error_clear(&err);
 	close(job->sock[0]);
+	close_foreign_fds(job);
 	/* Until exec this process is the runtime binary; a container process
 	 * must not open it through /proc/<pid>/exe (CVE-2019-5736). */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)

@@ -190,6 +190,11 @@ int devices_link_ptmx(int rootfd, skiff_error *err);
 int paths_mask_and_protect(const spec_config *cfg, skiff_error *err);
 int remount_readonly(const char *path, skiff_error *err);
 
+/* ---- fds.c ---- */
+
+/* Close every fd from first on except those in keep[0..n) (sorted here). */
+void fds_close_all_but(int first, int *keep, size_t n);
+
 /* ---- seccomp.c, seccomp_agent.c ---- */
 
 /* When the filter is loaded (see seccomp.c for why). */

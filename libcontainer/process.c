@@ -145,8 +145,9 @@ static int enter_cwd(const char *cwd, skiff_error *err)
 	fd = path_open_in_root(root, cwd, false, false, NULL);
 	if (fd < 0 && errno == ELOOP)
 		/* A magic link (or a loop): nothing the container may have as cwd. */
-		rc = skiff_fail_at(err, ELOOP, ".process.cwd",
-				   "cwd \"%s\" is outside the container (magic links are not followed)", cwd);
+		rc = skiff_fail_code_at(err, ELOOP, ".process.cwd",
+					"cwd \"%s\" is outside the container (magic links are not followed)",
+					cwd);
 	else if (fd < 0 || fchdir(fd) < 0)
 		rc = skiff_fail_at(err, errno, ".process.cwd",
 				   "chdir to cwd (\"%s\") set in config.json", cwd);

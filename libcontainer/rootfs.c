@@ -209,6 +209,10 @@ static int make_cwd(int rootfd, const spec_config *cfg, skiff_error *err)
 	if (!cfg->process || !cfg->process->cwd)
 		return 0;
 	fd = path_open_in_root(rootfd, cfg->process->cwd, true, false, err);
+	if (fd < 0 && err && err->errnum == ELOOP)
+		return skiff_fail_code_at(err, ELOOP, ".process.cwd",
+					  "cwd \"%s\" is outside the container (magic links are not followed)",
+					  cfg->process->cwd);
 	if (fd < 0)
 		return skiff_error_prefix(err, "process.cwd");
 	close(fd);
