@@ -102,7 +102,9 @@ JSON
 @test "exec --cwd through a leaked fd cannot reach the host (CVE-2024-21626)" {
 	run bash -c "'$SKIFF' --root '$ROOT' exec --cwd /proc/self/fd/7 ctr pwd 7</"
 	assert_failure
-	assert_output --partial "is outside the container"
+	# the leaked fd is closed before the cwd is looked up (or, passed on
+	# purpose, not followed): either way the process never starts
+	assert_output --regexp '/proc/self/fd/7.*(is outside the container|no such file or directory)'
 }
 
 @test "exec keeps runtime fds out and cannot reach the host binary" {
