@@ -68,6 +68,7 @@ typedef struct create_job {
 	int fifo;      /* exec.fifo opened for the init (read end) */
 	int rootfs_fd; /* O_PATH, opened by the runtime (see bind_rootfs) */
 	int *mount_sources; /* bind sources opened by the runtime, per mounts[] */
+	int *idmapped;      /* detached idmapped trees made by the runtime, per mounts[] */
 	seccomp_plan *seccomp; /* compiled by the runtime, loaded by the init */
 	int sock[2];   /* [0] parent's end, [1] the init's */
 	ns_plan ns;
@@ -203,6 +204,8 @@ static void close_host_fds(create_job *job)
 {
 	mounts_close_sources(job->mount_sources, job->cfg->mounts_len);
 	job->mount_sources = NULL;
+	mounts_close_sources(job->idmapped, job->cfg->mounts_len);
+	job->idmapped = NULL;
 	if (job->rootfs_fd >= 0)
 		close(job->rootfs_fd);
 	job->rootfs_fd = -1;
@@ -245,14 +248,21 @@ static int init_before_pivot(void *data, skiff_error *err)
  * our own: the socket, the exec fifo and the namespaces to join. */
 static void close_foreign_fds(create_job *job)
 {
-	int keep[2 + 8];
-	size_t n = 0;
+	size_t mounts = job->idmapped ? job->cfg->mounts_len : 0, n = 0;
+	int *keep = malloc((2 + 8 + mounts) * sizeof(*keep));
 
+	/* Out of memory: they still close at exec. */
+	if (!keep)
+		return;
 	keep[n++] = job->sock[1];
 	keep[n++] = job->fifo;
 	for (size_t i = 0; i < job->ns.join_count; i++)
 		keep[n++] = job->ns.join_fds[i];
+	for (size_t i = 0; i < mounts; i++)
+		if (job->idmapped[i] >= 0)
+			keep[n++] = job->idmapped[i];
 	fds_close_all_but(3 + job->ctx->listen_fds + job->ctx->preserve_fds, keep, n);
+	free(keep);
 }
 
 /* The seccomp filter goes in at its stage (seccomp.c).  A notify listener
@@ -298,6 +308,7 @@ static int init_setup(create_job *job, char **exe, skiff_error *err)
 			.rootfs = job->rootfs,
 			.rootfs_fd = job->rootfs_fd,
 			.mount_sources = job->mount_sources,
+			.idmapped = job->idmapped,
 			.bundle = job->bundle,
 			.no_pivot = job->ctx->no_pivot,
 			.in_userns = job->ns.new_userns,
@@ -746,7 +757,8 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 	    check_terminal(ctx, cfg->process, console_out != NULL, err) < 0 ||
 	    lsm_check(cfg, err) < 0 || seccomp_prepare(cfg, &job.seccomp, err) < 0 ||
 	    resolve_paths(&job, err) < 0 || ns_plan_make(cfg, &job.ns, err) < 0 ||
-	    cgroup_plan(ctx, cfg, &job.cgroups, err) < 0)
+	    cgroup_plan(ctx, cfg, &job.cgroups, err) < 0 ||
+	    idmap_prepare_mounts(cfg, job.bundle, &job.idmapped, err) < 0)
 		goto out;
 	if (state_dir_create(root, ctx->id, &job.statefd, err) < 0)
 		goto out;
@@ -795,6 +807,8 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 	job.sock[1] = -1;
 	close(job.fifo);
 	job.fifo = -1;
+	mounts_close_sources(job.idmapped, cfg->mounts_len);
+	job.idmapped = NULL;
 
 	/* From here `delete --force` can find and kill a half-made container. */
 	if (record_state(&job, false, err) < 0)
@@ -843,6 +857,7 @@ out:
 		close(job.statefd);
 	if (job.fifo >= 0)
 		close(job.fifo);
+	mounts_close_sources(job.idmapped, cfg->mounts_len);
 	ns_plan_close(&job.ns);
 	cgroup_set_free(&job.cgroups);
 	seccomp_plan_free(job.seccomp);

@@ -135,6 +135,9 @@ void ns_children_leave(ns_children *saved);
 /* Parent, after clone: the init's uid and gid maps (newuidmap/newgidmap
  * when an unprivileged caller maps more than its own ids). */
 int userns_write_id_maps(pid_t pid, const spec_config *cfg, skiff_error *err);
+/* The same for any mappings (an idmapped mount's). */
+int userns_write_maps(pid_t pid, const spec_id_mapping *uids, size_t nuids,
+		      const spec_id_mapping *gids, size_t ngids, skiff_error *err);
 /* In the init, once mapped: setresgid/setresuid to 0 inside. */
 int userns_become_root(skiff_error *err);
 /* Has /proc/self/setgroups been set to "deny" (unprivileged mappings)? */
@@ -150,6 +153,8 @@ typedef struct rootfs_opts {
 	int rootfs_fd;       /* the same, opened (O_PATH) by the runtime */
 	const int *mount_sources; /* per mounts[] entry: the bind source opened by
 				     the runtime, or -1 */
+	const int *idmapped;      /* per mounts[] entry: a detached idmapped tree
+				     (idmap.c), or -1; NULL when there is none */
 	const char *bundle;  /* absolute; relative bind sources start here */
 	bool no_pivot;
 	bool in_userns;
@@ -175,7 +180,8 @@ int path_lstat_in_root(int rootfd, const char *path, struct stat *st);
 /* The path, as the container will see it, of fd: something under rootfs.
  * EXDEV when fd is outside it. */
 int path_in_root(int fd, const char *rootfs, char *out, size_t size);
-int mount_entry(int rootfd, const spec_mount *m, int source_fd, const rootfs_opts *opts,
+/* mounts[index] of cfg, inside the tree at rootfd. */
+int mount_entry(int rootfd, const spec_mount *m, size_t index, const rootfs_opts *opts,
 		skiff_error *err);
 /* In the runtime: O_PATH fds of the bind sources of mounts[] (-1 for other
  * entries), so that the init need not reach them by path.  *fds_out has
@@ -189,6 +195,18 @@ int devices_link_ptmx(int rootfd, skiff_error *err);
 /* After pivot_root: maskedPaths and readonlyPaths. */
 int paths_mask_and_protect(const spec_config *cfg, skiff_error *err);
 int remount_readonly(const char *path, skiff_error *err);
+
+/* ---- idmap.c ---- */
+
+/* Does this mount ask to be idmapped (mappings, "idmap" or "ridmap")? */
+bool mount_is_idmapped(const spec_mount *m);
+/* In the runtime: a detached idmapped copy of each such bind source, per
+ * mounts[] entry (-1 for others); *trees_out is NULL when there is none.
+ * Close with mounts_close_sources(). */
+int idmap_prepare_mounts(const spec_config *cfg, const char *bundle, int **trees_out,
+			 skiff_error *err);
+/* In the init: put the tree on the destination opened as target_fd. */
+int idmap_attach(int tree, int target_fd, const char *dest, skiff_error *err);
 
 /* ---- fds.c ---- */
 

@@ -257,7 +257,8 @@ int mounts_open_sources(const spec_config *cfg, const char *bundle, int **fds_ou
 		const spec_mount *m = &cfg->mounts[i];
 		char *source;
 
-		if (!m->source || !plan_is_bind(m))
+		/* Idmapped ones come ready from the runtime (idmap.c). */
+		if (!m->source || !plan_is_bind(m) || mount_is_idmapped(m))
 			continue;
 		source = path_join(bundle, m->source);
 		if (!source) {
@@ -369,6 +370,42 @@ static int mount_bind(int rootfd, const spec_mount *m, int source_fd, const moun
 	return finish_mount(rootfd, m, plan, err);
 }
 
+/* The detached idmapped tree the runtime made, moved onto the destination,
+ * then given the per-mount flags and attributes asked for like a bind. */
+static int mount_idmapped(int rootfd, const spec_mount *m, int tree, const mount_plan *plan,
+			  const rootfs_opts *opts, skiff_error *err)
+{
+	char target[64];
+	struct stat st;
+	int fd;
+
+	if (fstat(tree, &st) < 0)
+		return skiff_fail_at(err, errno, m->destination, "idmapped mount on %s", m->destination);
+	fd = open_target(rootfd, m, !S_ISDIR(st.st_mode), opts, err);
+	if (fd < 0)
+		return -1;
+	if (idmap_attach(tree, fd, m->destination, err) < 0) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	if (plan->flags & ~(unsigned long)MS_REC) {
+		fd = reopen_target(rootfd, m->destination, err);
+		if (fd < 0)
+			return -1;
+		fd_path(target, sizeof(target), fd);
+		if (mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | plan->flags | locked_flags(target),
+			  NULL) < 0) {
+			int saved = errno;
+
+			close(fd);
+			return skiff_fail_at(err, saved, m->destination, "remount %s", m->destination);
+		}
+		close(fd);
+	}
+	return finish_mount(rootfd, m, plan, err);
+}
+
 /* The cgroup filesystem as the container sees it, at dest.  With a cgroup
  * namespace the kernel shows the namespace's root; without one, the host's
  * hierarchy at the init's own cgroup is bound instead. */
@@ -427,9 +464,12 @@ static int mount_host_sysfs(int rootfd, const spec_mount *m, mount_plan *plan,
 	return mount_bind(rootfd, &bind, -1, plan, opts, err);
 }
 
-int mount_entry(int rootfd, const spec_mount *m, int source_fd, const rootfs_opts *opts,
+int mount_entry(int rootfd, const spec_mount *m, size_t index, const rootfs_opts *opts,
 		skiff_error *err)
 {
+	int source_fd = opts->mount_sources ? opts->mount_sources[index] : -1;
+	int tree = opts->idmapped ? opts->idmapped[index] : -1;
+
 	char target[64];
 	mount_plan plan;
 	int fd, rc = -1;
@@ -437,7 +477,8 @@ int mount_entry(int rootfd, const spec_mount *m, int source_fd, const rootfs_opt
 	if (plan_mount(m, &plan, err) < 0)
 		return -1;
 	if (plan.bind) {
-		rc = mount_bind(rootfd, m, source_fd, &plan, opts, err);
+		rc = tree >= 0 ? mount_idmapped(rootfd, m, tree, &plan, opts, err)
+			       : mount_bind(rootfd, m, source_fd, &plan, opts, err);
 		goto out;
 	}
 	if (m->type && !strcmp(m->type, "cgroup")) {

@@ -259,9 +259,7 @@ int rootfs_setup(const spec_config *cfg, const rootfs_opts *opts, skiff_error *e
 		return -1;
 
 	for (size_t i = 0; i < cfg->mounts_len; i++) {
-		int source_fd = opts->mount_sources ? opts->mount_sources[i] : -1;
-
-		if (mount_entry(rootfd, &cfg->mounts[i], source_fd, opts, err) < 0) {
+		if (mount_entry(rootfd, &cfg->mounts[i], i, opts, err) < 0) {
 			skiff_error_prefix(err, "mounts[%zu]", i);
 			goto out;
 		}

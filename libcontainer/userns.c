@@ -122,25 +122,31 @@ static int set_map(pid_t pid, bool uid, const spec_id_mapping *m, size_t n, skif
 	return run_id_helper(uid ? "newuidmap" : "newgidmap", pid, m, n, err);
 }
 
-int userns_write_id_maps(pid_t pid, const spec_config *cfg, skiff_error *err)
+int userns_write_maps(pid_t pid, const spec_id_mapping *uids, size_t nuids,
+		      const spec_id_mapping *gids, size_t ngids, skiff_error *err)
 {
-	const spec_linux *lx = cfg->linux_;
 	char path[64];
 
-	if (!lx)
-		return 0;
 	/* Without privilege and without newgidmap, the kernel takes a gid map
 	 * only from a process that can never call setgroups() again. */
-	if (geteuid() != 0 && lx->gid_mappings_len &&
-	    only_own_id(lx->gid_mappings, lx->gid_mappings_len, (unsigned)getegid())) {
+	if (geteuid() != 0 && ngids && only_own_id(gids, ngids, (unsigned)getegid())) {
 		snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
 		if (write_string_to(path, "deny", err) < 0)
 			return skiff_error_prefix(err, "write user namespace id mappings");
 	}
-	if (set_map(pid, true, lx->uid_mappings, lx->uid_mappings_len, err) < 0 ||
-	    set_map(pid, false, lx->gid_mappings, lx->gid_mappings_len, err) < 0)
+	if (set_map(pid, true, uids, nuids, err) < 0 || set_map(pid, false, gids, ngids, err) < 0)
 		return skiff_error_prefix(err, "write user namespace id mappings");
 	return 0;
+}
+
+int userns_write_id_maps(pid_t pid, const spec_config *cfg, skiff_error *err)
+{
+	const spec_linux *lx = cfg->linux_;
+
+	if (!lx)
+		return 0;
+	return userns_write_maps(pid, lx->uid_mappings, lx->uid_mappings_len, lx->gid_mappings,
+				 lx->gid_mappings_len, err);
 }
 
 int userns_become_root(skiff_error *err)

@@ -101,3 +101,92 @@ without_netns() {
 	assert_line --index 1 sys-ro
 	assert_line --index 2 0
 }
+
+# A host directory with files of root and of uid 1000, and a tmpfs
+# submount holding a file of root, for the idmapped mount tests.
+make_idmap_source() {
+	IDMAP_SRC=$BATS_TEST_TMPDIR/idmap-src
+	mkdir -p "$IDMAP_SRC/sub"
+	echo root-data > "$IDMAP_SRC/root-file"
+	echo user-data > "$IDMAP_SRC/user-file"
+	chown 1000:1000 "$IDMAP_SRC/user-file"
+	mount -t tmpfs tmpfs "$IDMAP_SRC/sub"
+	echo sub-data > "$IDMAP_SRC/sub/file"
+}
+
+teardown() {
+	teardown_containers
+	[ -n "${IDMAP_SRC:-}" ] && umount "$IDMAP_SRC/sub" 2>/dev/null
+	return 0
+}
+
+# Append a bind of $IDMAP_SRC on /data with the given options (JSON array)
+# and, when given, mount mappings (JSON).
+add_idmap_mount() {
+	update_config --arg s "$IDMAP_SRC" --argjson o "$1" --argjson m "${2:-null}" \
+		'.mounts += [{"destination": "/data", "type": "bind", "source": $s, "options": $o}
+			+ (if $m then {"uidMappings": $m, "gidMappings": $m} else {} end)]'
+}
+
+@test "idmapped mount: mounts[].uidMappings/gidMappings shift the owners seen through it" {
+	make_idmap_source
+	# a container without a user namespace sees the shifted ids as they are
+	update_config '.linux.namespaces |= map(select(.type != "user")) | del(.linux.uidMappings, .linux.gidMappings)'
+	add_idmap_mount '["rbind"]' '[{"containerID": 0, "hostID": 2000, "size": 3000}]'
+	set_args sh -c 'stat -c "%n %u:%g" /data/root-file /data/user-file'
+	run skiff run ctr
+	assert_success
+	assert_line "/data/root-file 2000:2000"
+	assert_line "/data/user-file 3000:3000"
+	# on the host nothing changed
+	assert_equal "$(stat -c %u:%g "$IDMAP_SRC/root-file")" 0:0
+}
+
+@test "idmapped mount: \"idmap\" uses the container's mappings, so host root's files are the container root's" {
+	make_idmap_source
+	add_idmap_mount '["rbind", "idmap"]'
+	set_args sh -c 'stat -c "%n %u:%g" /data/root-file /data/user-file; echo more >> /data/root-file && echo wrote'
+	run skiff run ctr
+	assert_success
+	assert_line "/data/root-file 0:0"
+	assert_line "/data/user-file 1000:1000"
+	assert_line wrote
+	# written through the mount as root inside: as root on the host
+	assert_equal "$(stat -c %u:%g "$IDMAP_SRC/root-file")" 0:0
+	assert_equal "$(tail -1 "$IDMAP_SRC/root-file")" more
+	# without the option the same files belong to nobody inside
+	update_config '.mounts[-1].options = ["rbind"]'
+	set_args sh -c 'stat -c "%u" /data/root-file; echo more >> /data/root-file || echo refused'
+	run skiff run ctr
+	assert_line 65534
+	assert_line refused
+}
+
+@test "idmapped mount: \"ridmap\" maps the submounts too, \"idmap\" only the top" {
+	make_idmap_source
+	add_idmap_mount '["rbind", "idmap"]'
+	set_args sh -c 'stat -c "%u" /data/root-file /data/sub/file'
+	run skiff run ctr
+	assert_success
+	assert_output "$(printf '0\n65534')"
+	update_config '.mounts[-1].options = ["rbind", "ridmap"]'
+	run skiff run ctr
+	assert_success
+	assert_output "$(printf '0\n0')"
+}
+
+@test "idmapped mount: not a bind, or no mappings to use, is an error of create" {
+	make_idmap_source
+	update_config '.mounts += [{"destination": "/data", "type": "tmpfs", "source": "tmpfs", "options": ["idmap"]}]'
+	set_args true
+	run skiff run ctr
+	assert_equal "$status" 1
+	assert_output --partial "only bind mounts can be idmapped"
+	[ ! -e "$ROOT/ctr" ]
+	update_config 'del(.mounts[-1]) | .linux.namespaces |= map(select(.type != "user")) | del(.linux.uidMappings, .linux.gidMappings)'
+	add_idmap_mount '["rbind", "idmap"]'
+	run skiff run ctr
+	assert_equal "$status" 1
+	assert_output --partial "an idmapped mount needs uidMappings and gidMappings"
+	[ ! -e "$ROOT/ctr" ]
+}
