@@ -76,10 +76,11 @@ int cgroup_check_unused(const cgroup_set *set, skiff_error *err);
 /* Make the directories, then apply cfg's linux.resources and device
  * rules.  On failure the caller undoes with cgroup_destroy(). */
 int cgroup_create(const cgroup_set *set, const spec_config *cfg, skiff_error *err);
-/* runc's rule for rootless containers: when a caller who is not root may
- * not make cgroups (err from cgroup_create) and asked for no cgroupsPath and
- * no limits, the container runs in the caller's cgroups. */
-bool cgroup_optional(const spec_config *cfg, const skiff_error *err);
+/* runc's rule for rootless containers: when a rootless runtime (--rootless,
+ * by default: not root) may not make cgroups (err from cgroup_create) and
+ * asked for no cgroupsPath and no limits, the container runs in the
+ * caller's cgroups. */
+bool cgroup_optional(const spec_config *cfg, bool rootless, const skiff_error *err);
 /* An fd of the cgroup2 directory for clone3(CLONE_INTO_CGROUP), or -1. */
 int cgroup_v2_dirfd(const cgroup_set *set);
 /* Move pid into every directory of the set. */

@@ -216,12 +216,12 @@ int cg_apply_devices(const cgroup_set *set, const spec_config *cfg, skiff_error 
 	return rc;
 }
 
-bool cgroup_optional(const spec_config *cfg, const skiff_error *err)
+bool cgroup_optional(const spec_config *cfg, bool rootless, const skiff_error *err)
 {
 	const spec_linux *lx = cfg->linux_;
 	const spec_resources *r = lx ? lx->resources : NULL;
 
-	if (geteuid() == 0 || !err ||
+	if (!rootless || !err ||
 	    (err->errnum != EACCES && err->errnum != EPERM && err->errnum != EROFS))
 		return false;
 	if (lx && lx->cgroups_path && lx->cgroups_path[0])

@@ -787,7 +787,7 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 		goto out;
 	}
 	if (cgroup_create(&job.cgroups, cfg, &cgroup_err) < 0) {
-		if (!cgroup_optional(cfg, &cgroup_err)) {
+		if (!cgroup_optional(cfg, context_rootless(ctx), &cgroup_err)) {
 			if (err)
 				*err = cgroup_err;
 			goto out;

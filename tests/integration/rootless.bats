@@ -150,11 +150,22 @@ update_config() {
 	[ ! -e "$RL_DIR/run/skiff/ctr" ]
 }
 
-@test "rootless: --rootless takes auto, true and false, as runc" {
-	for v in auto true false; do
-		run as_user "$SKIFF" --rootless "$v" list -q
-		assert_success
+@test "rootless: --rootless says whether cgroups the user may not make are skipped, as runc" {
+	set_args true
+	# auto, for a non-root user, and true: run in the caller's cgroups
+	for v in auto true; do
+		run as_user "$SKIFF" --rootless "$v" run ctr
+		[ "$status" -eq 0 ] || fail "--rootless $v: $output"
 	done
+	# false: the cgroups are the runtime's to make, and it may not
+	run as_user "$SKIFF" --rootless false run ctr
+	assert_failure
+	assert_output --regexp 'cgroup.*(ermission denied|ead-only file system|not permitted)'
+	[ ! -e "$RL_DIR/run/skiff/ctr" ]
+	# and even rootless, limits the user cannot have are an error
+	update_config '.linux.resources = {"pids": {"limit": 10}}'
+	run as_user "$SKIFF" --rootless true run ctr
+	assert_failure
 	run as_user "$SKIFF" --rootless maybe list
 	assert_failure
 	assert_output --partial 'invalid --rootless value "maybe"'
