@@ -66,9 +66,7 @@ typedef struct create_job {
 	char *rootfs;  /* absolute */
 	int statefd;   /* <root>/<id>, locked; never in the init */
 	int fifo;      /* exec.fifo opened for the init (read end) */
-	int rootfs_fd; /* O_PATH, opened by the runtime (see bind_rootfs) */
-	int *mount_sources; /* bind sources opened by the runtime, per mounts[] */
-	int *idmapped;      /* detached idmapped trees made by the runtime, per mounts[] */
+	host_fds host;   /* the rootfs, bind sources and idmapped trees (hostfds.c) */
 	seccomp_plan *seccomp; /* compiled by the runtime, loaded by the init */
 	int sock[2];   /* [0] parent's end, [1] the init's */
 	ns_plan ns;
@@ -172,45 +170,6 @@ static int join_session_keyring(const create_job *job, skiff_error *err)
 	return 0;
 }
 
-/*
- * Until it execs the user's program the init is a clone of the runtime, so
- * /proc/<init>/exe is the runtime's binary on the host (CVE-2019-5736).  A
- * process that can reach the init (one that shares its pid namespace) could
- * open it and, once no skiff runs it any more, write through that fd.  A
- * non-dumpable process can only be opened so by holders of CAP_SYS_PTRACE
- * in the host's user namespace; execve makes the user's program dumpable
- * again.
- */
-static void hide_runtime_binary(void)
-{
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-}
-
-/* What the init reaches on the host: the rootfs and the bind sources,
- * opened while it still has the caller's credentials.  Root of a new user
- * namespace may be refused the way there (a 0700 directory of the host's
- * root), and fds opened by the runtime would belong to the host's mount
- * namespace, which the kernel will not bind from. */
-static int open_host_paths(create_job *job, skiff_error *err)
-{
-	job->rootfs_fd = open(job->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (job->rootfs_fd < 0)
-		return skiff_fail_at(err, errno, ".root.path", "open the rootfs %s", job->rootfs);
-	return mounts_open_sources(job->cfg, job->bundle, &job->mount_sources, err);
-}
-
-/* The host's directories are no business of the container's process. */
-static void close_host_fds(create_job *job)
-{
-	mounts_close_sources(job->mount_sources, job->cfg->mounts_len);
-	job->mount_sources = NULL;
-	mounts_close_sources(job->idmapped, job->cfg->mounts_len);
-	job->idmapped = NULL;
-	if (job->rootfs_fd >= 0)
-		close(job->rootfs_fd);
-	job->rootfs_fd = -1;
-}
-
 static bool has_runtime_hooks(const spec_config *cfg)
 {
 	return cfg->hooks && (cfg->hooks->prestart_len || cfg->hooks->create_runtime_len);
@@ -248,21 +207,14 @@ static int init_before_pivot(void *data, skiff_error *err)
  * our own: the socket, the exec fifo and the namespaces to join. */
 static void close_foreign_fds(create_job *job)
 {
-	size_t mounts = job->idmapped ? job->cfg->mounts_len : 0, n = 0;
-	int *keep = malloc((2 + 8 + mounts) * sizeof(*keep));
+	int own[2 + 8];
+	size_t n = 0;
 
-	/* Out of memory: they still close at exec. */
-	if (!keep)
-		return;
-	keep[n++] = job->sock[1];
-	keep[n++] = job->fifo;
+	own[n++] = job->sock[1];
+	own[n++] = job->fifo;
 	for (size_t i = 0; i < job->ns.join_count; i++)
-		keep[n++] = job->ns.join_fds[i];
-	for (size_t i = 0; i < mounts; i++)
-		if (job->idmapped[i] >= 0)
-			keep[n++] = job->idmapped[i];
-	fds_close_all_but(3 + job->ctx->listen_fds + job->ctx->preserve_fds, keep, n);
-	free(keep);
+		own[n++] = job->ns.join_fds[i];
+	fds_keep_only(3 + job->ctx->listen_fds + job->ctx->preserve_fds, own, n, &job->host);
 }
 
 /* The seccomp filter goes in at its stage (seccomp.c).  A notify listener
@@ -283,9 +235,10 @@ static int init_setup(create_job *job, char **exe, skiff_error *err)
 	const spec_process *p = cfg->process;
 
 	/* With the caller's credentials still, which own /proc/self here. */
-	if (set_oom_score_adj(p, err) < 0 || (job->ns.new_mountns && open_host_paths(job, err) < 0))
+	if (set_oom_score_adj(p, err) < 0 ||
+	    (job->ns.new_mountns && host_fds_open(&job->host, cfg, job->rootfs, job->bundle, err) < 0))
 		return -1;
-	hide_runtime_binary();
+	exposure_hide_binary();
 	if (job->ns.new_userns && userns_become_root(err) < 0)
 		return -1;
 	if (ns_join(&job->ns, err) < 0)
@@ -306,9 +259,9 @@ static int init_setup(create_job *job, char **exe, skiff_error *err)
 	if (job->ns.new_mountns) {
 		rootfs_opts ro = {
 			.rootfs = job->rootfs,
-			.rootfs_fd = job->rootfs_fd,
-			.mount_sources = job->mount_sources,
-			.idmapped = job->idmapped,
+			.rootfs_fd = job->host.rootfs,
+			.mount_sources = job->host.mount_sources,
+			.idmapped = job->host.idmapped,
 			.bundle = job->bundle,
 			.no_pivot = job->ctx->no_pivot,
 			.in_userns = job->ns.new_userns,
@@ -321,7 +274,7 @@ static int init_setup(create_job *job, char **exe, skiff_error *err)
 		if (rootfs_setup(cfg, &ro, err) < 0)
 			return -1;
 	}
-	close_host_fds(job);
+	host_fds_close(&job->host);
 	/* Sysctls go through /proc/sys before readonlyPaths make it read-only. */
 	if (set_sysctls(cfg, err) < 0 || set_personality(cfg, err) < 0)
 		return -1;
@@ -445,8 +398,9 @@ static __attribute__((noreturn)) void init_main(create_job *job)
 
 /* -------------------------------------------------------------- parent -- */
 
-static pid_t clone_init(create_job *job, skiff_error *err)
+static pid_t clone_init(void *data, skiff_error *err)
 {
+	create_job *job = data;
 	struct clone_args args = {
 		/* The cgroup namespace is unshared by the init once it is in its cgroups. */
 		.flags = (uint64_t)(job->ns.clone_flags & ~CLONE_NEWCGROUP),
@@ -476,23 +430,6 @@ static pid_t clone_init(create_job *job, skiff_error *err)
 	return pid;
 }
 
-/* A privileged runtime clones the init non-dumpable from its first
- * instruction (see hide_runtime_binary).  An unprivileged one cannot: it
- * writes the init's id maps itself, which needs the init dumpable until
- * then, and the init hides itself once mapped. */
-static pid_t clone_init_hidden(create_job *job, skiff_error *err)
-{
-	int was = geteuid() == 0 ? prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) : -1;
-	pid_t pid;
-
-	if (was > 0)
-		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	pid = clone_init(job, err);
-	if (was > 0)
-		prctl(PR_SET_DUMPABLE, was, 0, 0, 0);
-	return pid;
-}
-
 /* clone3 with the pid and time namespaces the init must be born in. */
 static pid_t spawn_init(create_job *job, skiff_error *err)
 {
@@ -502,7 +439,7 @@ static pid_t spawn_init(create_job *job, skiff_error *err)
 	if (ns_children_enter(&saved, job->ns.pid_join_fd, -1,
 			      job->ns.time_offsets ? job->cfg : NULL, err) < 0)
 		return -1;
-	pid = clone_init_hidden(job, err);
+	pid = exposure_clone_hidden(clone_init, job, err);
 	ns_children_leave(&saved);
 	return pid;
 }
@@ -739,7 +676,7 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 		.cfg = cfg,
 		.statefd = -1,
 		.fifo = -1,
-		.rootfs_fd = -1,
+		.host = { .rootfs = -1 },
 		.sock = { -1, -1 },
 		.cgroup_fd = -1,
 		.pid = -1,
@@ -758,7 +695,7 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 	    lsm_check(cfg, err) < 0 || seccomp_prepare(cfg, &job.seccomp, err) < 0 ||
 	    resolve_paths(&job, err) < 0 || ns_plan_make(cfg, &job.ns, err) < 0 ||
 	    cgroup_plan(ctx, cfg, &job.cgroups, err) < 0 ||
-	    idmap_prepare_mounts(cfg, job.bundle, &job.idmapped, err) < 0)
+	    host_fds_prepare(&job.host, cfg, job.bundle, err) < 0)
 		goto out;
 	if (state_dir_create(root, ctx->id, &job.statefd, err) < 0)
 		goto out;
@@ -807,8 +744,7 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 	job.sock[1] = -1;
 	close(job.fifo);
 	job.fifo = -1;
-	mounts_close_sources(job.idmapped, cfg->mounts_len);
-	job.idmapped = NULL;
+	host_fds_close(&job.host);
 
 	/* From here `delete --force` can find and kill a half-made container. */
 	if (record_state(&job, false, err) < 0)
@@ -857,7 +793,7 @@ out:
 		close(job.statefd);
 	if (job.fifo >= 0)
 		close(job.fifo);
-	mounts_close_sources(job.idmapped, cfg->mounts_len);
+	host_fds_close(&job.host);
 	ns_plan_close(&job.ns);
 	cgroup_set_free(&job.cgroups);
 	seccomp_plan_free(job.seccomp);

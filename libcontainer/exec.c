@@ -188,13 +188,13 @@ static int exec_setup(exec_job *job, char **exe, skiff_error *err)
  * /proc/self/fd before exec (fds.c). */
 static void close_foreign_fds(exec_job *job)
 {
-	int keep[1 + 6];
+	int own[1 + 6];
 	size_t n = 0;
 
-	keep[n++] = job->sock[1];
+	own[n++] = job->sock[1];
 	for (size_t i = 0; i < job->join_count; i++)
-		keep[n++] = job->join_fds[i];
-	fds_close_all_but(3 + job->ctx->preserve_fds, keep, n);
+		own[n++] = job->join_fds[i];
+	fds_keep_only(3 + job->ctx->preserve_fds, own, n, NULL);
 }
 
 static __attribute__((noreturn)) void exec_child(exec_job *job)

@@ -208,10 +208,39 @@ int idmap_prepare_mounts(const spec_config *cfg, const char *bundle, int **trees
 /* In the init: put the tree on the destination opened as target_fd. */
 int idmap_attach(int tree, int target_fd, const char *dest, skiff_error *err);
 
-/* ---- fds.c ---- */
+/* ---- exposure.c: what a container could reach of a process being set up ---- */
 
 /* Close every fd from first on except those in keep[0..n) (sorted here). */
 void fds_close_all_but(int first, int *keep, size_t n);
+/* The same, keeping own[0..n_own) and the fds of host (may be NULL). */
+typedef struct host_fds host_fds;
+void fds_keep_only(int first, const int *own, size_t n_own, const host_fds *host);
+/* Make the calling process non-dumpable until it execs. */
+void exposure_hide_binary(void);
+/* clone_fn(data, err), with the child non-dumpable from its first
+ * instruction when the runtime is root (else the child hides itself once
+ * its id maps are written). */
+pid_t exposure_clone_hidden(pid_t (*clone_fn)(void *data, skiff_error *err), void *data,
+			    skiff_error *err);
+
+/* ---- hostfds.c: the host paths the init uses to build the rootfs ---- */
+
+struct host_fds {
+	int rootfs;          /* O_PATH of the rootfs, or -1 */
+	int *mount_sources;  /* per mounts[]: an O_PATH bind source, or -1 */
+	int *idmapped;       /* per mounts[]: a detached idmapped tree, or -1 */
+	size_t mounts;       /* cfg->mounts_len */
+};
+
+/* In the runtime, before clone: the idmapped trees (idmap.c). */
+int host_fds_prepare(host_fds *h, const spec_config *cfg, const char *bundle, skiff_error *err);
+/* In the init, with the caller's credentials still: the rootfs and the
+ * bind sources. */
+int host_fds_open(host_fds *h, const spec_config *cfg, const char *rootfs, const char *bundle,
+		  skiff_error *err);
+/* Append the fds the init must keep until it builds its root to keep. */
+size_t host_fds_list(const host_fds *h, int *keep);
+void host_fds_close(host_fds *h);
 
 /* ---- seccomp.c, seccomp_agent.c ---- */
 
