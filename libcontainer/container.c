@@ -5,24 +5,33 @@
  *   parent (the runtime)                  init (the container's pid 1)
  *   --------------------                  ----------------------------
  *   load + validate config, open ns paths,
- *   resolve the cgroup directories
+ *   resolve the cgroup directories, check
+ *   LSM labels, compile seccomp, idmap
+ *   the idmapped mounts' sources
  *   state dir (exclusive, locked), fifo,
  *   state.json (creating, cgroup paths)
  *   cgroups made, resources and device
  *   rules applied
  *   clone3(new namespaces, on cgroup v2
- *     CLONE_INTO_CGROUP)  --------------> born inside them, waits for GO
+ *     CLONE_INTO_CGROUP)  --------------> born inside them, not dumpable,
+ *                                         closes fds it did not ask for,
+ *                                         waits for GO
  *   state.json (creating, pid), init
  *   moved into its (v1) cgroups,
  *   uid/gid maps
- *   send GO  ---------------------------> join ns by path, unshare the
- *                                         cgroup ns, hostname,
- *                                         rootfs + pivot_root, sysctl,
- *                                         rlimits, user, capabilities,
- *                                         find the executable
+ *   send GO  ---------------------------> open rootfs + bind sources,
+ *                                         become root of a new userns,
+ *                                         join ns by path, unshare the
+ *                                         cgroup ns, hostname, LSM
+ *                                         labels, rootfs + pivot_root,
+ *                                         sysctl, masked paths, rlimits,
+ *                                         user, capabilities, find the
+ *                                         executable (seccomp loads in
+ *   hand a notify listener to the  <----- there when it must, seccomp.c)
+ *   seccomp agent
  *   wait for READY or ERROR  <----------- send READY
  *   state.json (created), pid file        block on exec.fifo until `start`
- *   return: no runtime process remains    exec the user's program
+ *   return: no runtime process remains    load seccomp, exec the program
  *
  * No re-exec of the runtime: the init is a clone of the caller and runs
  * this code directly.  The init is in its cgroups before it runs anything
