@@ -14,6 +14,7 @@ setup_file() {
 	useradd --no-create-home --shell /bin/sh --user-group "$RL_USER"
 	usermod --add-subuids "$RL_SUBID-$((RL_SUBID + 65535))" \
 		--add-subgids "$RL_SUBID-$((RL_SUBID + 65535))" "$RL_USER"
+	make_bundle_template
 }
 
 teardown_file() {
@@ -29,7 +30,7 @@ setup() {
 	RL_DIR=$(mktemp -d /tmp/skiff-rootless.XXXXXX)
 	chmod 755 "$RL_DIR"
 	BUNDLE=$RL_DIR/bundle
-	SKIFF="$SKIFF" "$TESTS_SRCDIR/make-bundle.sh" "$BUNDLE"
+	cp -a "$BATS_FILE_TMPDIR/bundle-template" "$BUNDLE"
 	rm "$BUNDLE/config.json"
 	mkdir "$RL_DIR/run"
 	chown -R "$RL_USER:$RL_USER" "$RL_DIR"

@@ -4,8 +4,12 @@
 
 load helpers
 
+setup_file() {
+	make_bundle_template
+}
+
 setup() {
-	setup_bundle
+	setup_bundle_copy
 	update_config '.root.readonly = false'
 	AGENT_PID=
 }

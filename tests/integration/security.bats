@@ -9,8 +9,12 @@
 
 load helpers
 
+setup_file() {
+	make_bundle_template
+}
+
 setup() {
-	setup_bundle
+	setup_bundle_copy
 	HOST_PATHS=()
 	KILL_PIDS=()
 }

@@ -5,8 +5,12 @@
 
 load helpers
 
+setup_file() {
+	make_bundle_template
+}
+
 setup() {
-	setup_bundle
+	setup_bundle_copy
 	chown -R 100000:100000 rootfs
 	update_config '.linux.namespaces += [{"type": "user"}]
 		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
