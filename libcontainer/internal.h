@@ -69,6 +69,8 @@ int state_dir_open(const char *root, const char *id, int *dirfd_out, skiff_error
 int flock_dir(int dirfd, const char *id, skiff_error *err);
 int state_write(int dirfd, const container_record *rec, skiff_error *err);
 int state_read(int dirfd, container_record *rec, skiff_error *err);
+/* The record in a state.json text (NUL-terminated); pure, for tests and fuzzing. */
+int state_parse(const char *text, container_record *rec, skiff_error *err);
 /* The live status of a container read from its record (paused when its
  * cgroup is frozen). */
 skiff_status state_status(int dirfd, const container_record *rec);

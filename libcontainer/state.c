@@ -288,16 +288,26 @@ static bool tree_string_map(yajl_val root, const char *key, spec_kv **out, size_
 
 int state_read(int dirfd, container_record *rec, skiff_error *err)
 {
-	char *text, errbuf[256];
+	char *text;
+	int rc;
+
+	memset(rec, 0, sizeof(*rec));
+	if (read_file_at(dirfd, STATE_FILE_NAME, STATE_MAX_SIZE, &text, NULL, err) < 0)
+		return -1;
+	rc = state_parse(text, rec, err);
+	free(text);
+	return rc;
+}
+
+int state_parse(const char *text, container_record *rec, skiff_error *err)
+{
+	char errbuf[256];
 	yajl_val root;
 	char *phase;
 	bool maps_ok;
 
 	memset(rec, 0, sizeof(*rec));
-	if (read_file_at(dirfd, STATE_FILE_NAME, STATE_MAX_SIZE, &text, NULL, err) < 0)
-		return -1;
 	root = yajl_tree_parse(text, errbuf, sizeof(errbuf));
-	free(text);
 	if (!root || !YAJL_IS_OBJECT(root)) {
 		yajl_tree_free(root);
 		return skiff_fail_code(err, EINVAL, "state.json is corrupt");
