@@ -48,6 +48,7 @@ typedef struct container_record {
 	pid_t pid;
 	uint64_t pid_start_time;
 	bool created; /* the init reported ready; false while creating */
+	bool recorded; /* read from a state.json; false: its create never wrote one */
 	char *bundle;
 	char *rootfs;
 	char *created_at;
@@ -225,6 +226,13 @@ void terminal_copy_size(int from, int to);
  * (or -1) to stdin/stdout.  *exit_status is the status, 128+N for signal N. */
 int wait_foreground(pid_t pid, const sigset_t *forward, int master, int *exit_status,
 		    skiff_error *err);
+
+/* ---- debug_stop.c: fault injection for tests ---- */
+
+/* Refuse an unknown ctx->debug_stop_at, so a misspelt step fails loudly. */
+int debug_stop_check(const skiff_context *ctx, skiff_error *err);
+/* When ctx->debug_stop_at is step, die here with SIGKILL. */
+void debug_stop(const skiff_context *ctx, const char *step);
 
 /* ---- signals.c ---- */
 const char *signal_name(int signo);

@@ -79,6 +79,12 @@ typedef struct skiff_context {
 	bool no_pivot;              /* move + chroot instead of pivot_root */
 	bool no_new_keyring;        /* keep the caller's session keyring */
 	bool systemd_cgroup;        /* cgroupsPath is slice:prefix:name */
+	/* FOR TESTS ONLY: the name of a step of create, run or exec (listed in
+	 * libcontainer/debug_stop.c) where the process reaching it kills itself
+	 * with SIGKILL, to test recovery from a crash there.  The skiff CLI sets
+	 * it from $SKIFF_DEBUG_STOP_AT.  NULL (the default) in production; an
+	 * unknown name fails the command with EINVAL. */
+	const char *debug_stop_at;
 	/* Told about problems that do not fail the command (a failing
 	 * poststart or poststop hook); NULL to ignore them. */
 	void (*warn)(void *warn_data, const skiff_error *problem);

@@ -312,6 +312,7 @@ int state_parse(const char *text, container_record *rec, skiff_error *err)
 		yajl_tree_free(root);
 		return skiff_fail_code(err, EINVAL, "state.json is corrupt");
 	}
+	rec->recorded = true;
 	rec->id = tree_string(root, "id");
 	rec->pid = (pid_t)tree_integer(root, "pid");
 	rec->pid_start_time = (uint64_t)tree_integer(root, "pidStartTime");
@@ -332,11 +333,29 @@ int state_parse(const char *text, container_record *rec, skiff_error *err)
 	return 0;
 }
 
+/* Does a create hold this directory's lock?  Probed through a new open file
+ * description, so a lock the caller itself holds also counts. */
+static bool state_dir_busy(int dirfd)
+{
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	bool busy;
+
+	if (fd < 0)
+		return false;
+	busy = flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+	close(fd);
+	return busy;
+}
+
 skiff_status state_status(int dirfd, const container_record *rec)
 {
 	cgroup_set set;
 	struct stat st;
 
+	/* No state.json: a create between mkdir and its first record holds
+	 * the lock; without one, that create died (its init dies with it). */
+	if (!rec->recorded)
+		return state_dir_busy(dirfd) ? SKIFF_STATUS_CREATING : SKIFF_STATUS_STOPPED;
 	if (!process_matches(rec->pid, rec->pid_start_time))
 		return SKIFF_STATUS_STOPPED;
 	if (!rec->created)
