@@ -342,7 +342,7 @@ int skiff_container_exec(const skiff_context *ctx, const spec_process *p, bool d
 		rc = 0;
 		goto restore;
 	}
-	rc = wait_foreground(pid, &forward, master, exit_status, err);
+	rc = wait_foreground(pid, &forward, master, false, exit_status, err);
 	goto restore;
 fail:
 	kill(pid, SIGKILL);

@@ -369,7 +369,7 @@ int skiff_container_run(const skiff_context *ctx, const skiff_config *cfg, bool 
 		rc = 0;
 		goto out;
 	}
-	rc = wait_foreground(pid, &forward, master, exit_status, err);
+	rc = wait_foreground(pid, &forward, master, ctx->subreaper, exit_status, err);
 	if (skiff_container_delete(ctx, true, rc < 0 ? NULL : err) < 0)
 		rc = -1;
 out:

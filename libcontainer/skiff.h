@@ -79,6 +79,12 @@ typedef struct skiff_context {
 	bool no_pivot;              /* move + chroot instead of pivot_root */
 	bool no_new_keyring;        /* keep the caller's session keyring */
 	bool systemd_cgroup;        /* cgroupsPath is slice:prefix:name */
+	/* skiff_container_run() in the foreground: the caller made itself a
+	 * child subreaper (prctl PR_SET_CHILD_SUBREAPER) and has no children
+	 * of its own, so processes the container abandons become its
+	 * children; reap every child while waiting and before returning, so
+	 * none stays a zombie (as `runc run` does; --no-subreaper: false). */
+	bool subreaper;
 	/* FOR TESTS ONLY: the name of a step of create, run or exec (listed in
 	 * libcontainer/debug_stop.c) where the process reaching it kills itself
 	 * with SIGKILL, to test recovery from a crash there.  The skiff CLI sets
