@@ -307,6 +307,10 @@ int state_parse(const char *text, container_record *rec, skiff_error *err)
 	bool maps_ok;
 
 	memset(rec, 0, sizeof(*rec));
+	/* A damaged or hostile file nested deep enough would overflow the
+	 * stack in yajl's recursive tree code (found by fuzz_state). */
+	if (spec_json_prescan(text, strlen(text), STATE_FILE_NAME, NULL) < 0)
+		return skiff_fail_code(err, EINVAL, "state.json is corrupt");
 	root = yajl_tree_parse(text, errbuf, sizeof(errbuf));
 	if (!root || !YAJL_IS_OBJECT(root)) {
 		yajl_tree_free(root);
