@@ -33,7 +33,7 @@ assert_honest() {
 	if [ "$status" -ne 0 ]; then
 		assert_output "skiff: container does not exist"
 		run skiff list -q
-		refute_line "$id"
+		[ -z "$(grep -Fx -- "$id" <<<"$output")" ]
 		return 0
 	fi
 	json=$output
