@@ -17,22 +17,28 @@
 
 #define PROPAGATION_FLAGS (MS_SHARED | MS_SLAVE | MS_PRIVATE | MS_UNBINDABLE)
 
+/* atime: one of the atime modes, which share a field of mount_attr (and
+ * MOUNT_ATTR_RELATIME is 0, so the flag alone cannot tell). */
 static const struct {
 	const char *name;
-	bool clear;
+	bool clear, atime;
 	uint64_t attr;
 } recursive_attrs[] = {
-	{ "rro", false, MOUNT_ATTR_RDONLY },        { "rrw", true, MOUNT_ATTR_RDONLY },
-	{ "rnosuid", false, MOUNT_ATTR_NOSUID },    { "rsuid", true, MOUNT_ATTR_NOSUID },
-	{ "rnodev", false, MOUNT_ATTR_NODEV },      { "rdev", true, MOUNT_ATTR_NODEV },
-	{ "rnoexec", false, MOUNT_ATTR_NOEXEC },    { "rexec", true, MOUNT_ATTR_NOEXEC },
-	{ "rnodiratime", false, MOUNT_ATTR_NODIRATIME },
-	{ "rdiratime", true, MOUNT_ATTR_NODIRATIME },
-	{ "rnosymfollow", false, MOUNT_ATTR_NOSYMFOLLOW },
-	{ "rsymfollow", true, MOUNT_ATTR_NOSYMFOLLOW },
-	{ "rrelatime", false, MOUNT_ATTR_RELATIME },
-	{ "rnoatime", false, MOUNT_ATTR_NOATIME },
-	{ "rstrictatime", false, MOUNT_ATTR_STRICTATIME },
+	{ "rro", false, false, MOUNT_ATTR_RDONLY },
+	{ "rrw", true, false, MOUNT_ATTR_RDONLY },
+	{ "rnosuid", false, false, MOUNT_ATTR_NOSUID },
+	{ "rsuid", true, false, MOUNT_ATTR_NOSUID },
+	{ "rnodev", false, false, MOUNT_ATTR_NODEV },
+	{ "rdev", true, false, MOUNT_ATTR_NODEV },
+	{ "rnoexec", false, false, MOUNT_ATTR_NOEXEC },
+	{ "rexec", true, false, MOUNT_ATTR_NOEXEC },
+	{ "rnodiratime", false, false, MOUNT_ATTR_NODIRATIME },
+	{ "rdiratime", true, false, MOUNT_ATTR_NODIRATIME },
+	{ "rnosymfollow", false, false, MOUNT_ATTR_NOSYMFOLLOW },
+	{ "rsymfollow", true, false, MOUNT_ATTR_NOSYMFOLLOW },
+	{ "rrelatime", false, true, MOUNT_ATTR_RELATIME },
+	{ "rnoatime", false, true, MOUNT_ATTR_NOATIME },
+	{ "rstrictatime", false, true, MOUNT_ATTR_STRICTATIME },
 };
 
 static bool take_recursive_attr(mount_plan *plan, const char *opt)
@@ -40,8 +46,7 @@ static bool take_recursive_attr(mount_plan *plan, const char *opt)
 	for (size_t i = 0; i < sizeof(recursive_attrs) / sizeof(recursive_attrs[0]); i++) {
 		if (strcmp(opt, recursive_attrs[i].name))
 			continue;
-		if (recursive_attrs[i].attr & (MOUNT_ATTR_RELATIME | MOUNT_ATTR_NOATIME |
-					       MOUNT_ATTR_STRICTATIME)) {
+		if (recursive_attrs[i].atime) {
 			/* The atime modes are one field: clear it, then set one. */
 			plan->attr.attr_clr |= MOUNT_ATTR__ATIME;
 			plan->attr.attr_set &= ~(uint64_t)MOUNT_ATTR__ATIME;
