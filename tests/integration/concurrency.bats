@@ -113,7 +113,7 @@ reader() {
 	for i in 1 2 3; do
 		run skiff create "new$i"
 		assert_failure
-		assert_output --regexp '^skiff: .*: No space left on device$'
+		assert_output --regexp '^skiff: .*: no space left on device$'
 		assert_equal "${#lines[@]}" 1
 		[ ! -e "$ROOT/new$i" ]
 		run skiff run -d "new$i"

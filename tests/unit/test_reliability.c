@@ -135,7 +135,7 @@ static void test_error_prefix(void)
 
 	skiff_fail(&err, ENOENT, "open %s", "x");
 	skiff_error_prefix(&err, "load %d", 1);
-	is_str(err.message, "load 1: open x: No such file or directory", "prefix keeps the cause");
+	is_str(err.message, "load 1: open x: no such file or directory", "prefix keeps the cause");
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	skiff_fail(&err, 0, "cause");
