@@ -9,9 +9,16 @@ load helpers
 setup() {
 	setup_bundle
 	SMALL=
+	READER=
 }
 
 teardown() {
+	# the reader loops until told to stop, even when the test failed early
+	if [ -n "$READER" ]; then
+		touch "$LOGS/stop"
+		kill "$READER" 2>/dev/null
+		wait "$READER" 2>/dev/null
+	fi
 	teardown_containers
 	if [ -n "$SMALL" ]; then
 		umount "$SMALL" 2>/dev/null || umount -l "$SMALL"
@@ -38,7 +45,8 @@ worker() {
 # Read every state.json again and again while the workers run.
 reader() {
 	local f
-	while [ ! -e "$LOGS/stop" ]; do
+	local deadline=$((SECONDS + 120))
+	while [ ! -e "$LOGS/stop" ] && [ "$SECONDS" -lt "$deadline" ]; do
 		for f in "$ROOT"/*/state.json; do
 			[ -e "$f" ] || continue
 			# a file may vanish (delete) between the glob and the read
@@ -54,7 +62,7 @@ reader() {
 	LOGS=$BATS_TEST_TMPDIR/logs
 	mkdir -p "$LOGS" "$ROOT"
 	reader 3>&- &
-	readpid=$!
+	READER=$!
 	# three workers fight over one id, three more have one id each
 	pids=()
 	for w in 1 2 3; do
@@ -67,7 +75,8 @@ reader() {
 	done
 	for p in "${pids[@]}"; do wait "$p"; done
 	touch "$LOGS/stop"
-	wait "$readpid"
+	wait "$READER"
+	READER=
 	total=$(cat "$LOGS"/*.status | wc -l)
 	echo "# $total commands" >&3
 	[ "$total" -eq 240 ]
