@@ -78,7 +78,10 @@ reader() {
 	wait "$READER"
 	READER=
 	total=$(cat "$LOGS"/*.status | wc -l)
-	echo "# $total commands" >&3
+	echo "# $total commands; the errors they met:" >&3
+	cat "$LOGS"/*.err | sed -E 's/[0-9]+/N/g' | sort | uniq -c | sed 's/^/#   /' >&3
+	# on failure, what each id went through
+	for f in "$LOGS"/*.status; do echo "$f:"; paste -sd' ' "$f"; done
 	[ "$total" -eq 240 ]
 	# no command hung
 	run grep -h '^124 ' $LOGS/*.status
