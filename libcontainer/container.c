@@ -65,6 +65,7 @@ typedef struct create_job {
 	char *bundle;  /* absolute */
 	char *rootfs;  /* absolute */
 	int statefd;   /* <root>/<id>, locked */
+	int fifo;      /* the exec fifo's read end, for the init */
 	int sock[2];   /* [0] parent's end, [1] the init's */
 	ns_plan ns;
 	cgroup_set cgroups;
@@ -202,8 +203,8 @@ static int init_before_pivot(void *data, skiff_error *err)
 }
 
 /* Everything the init does before it reports ready.  On success *exe is the
- * program to run and *fifo the exec fifo it will wait on. */
-static int init_setup(create_job *job, char **exe, int *fifo, skiff_error *err)
+ * program to run. */
+static int init_setup(create_job *job, char **exe, skiff_error *err)
 {
 	const spec_config *cfg = job->cfg;
 	const spec_process *p = cfg->process;
@@ -220,14 +221,6 @@ static int init_setup(create_job *job, char **exe, int *fifo, skiff_error *err)
 		return -1;
 	if ((job->ns.clone_flags & CLONE_NEWNET) && loopback_up(err) < 0)
 		return -1;
-	/* Opened before pivot_root hides the state directory. */
-	*fifo = openat(job->statefd, EXEC_FIFO_NAME, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (*fifo < 0)
-		return skiff_fail(err, errno, "open the exec fifo");
-	/* Our copy shares the parent's flock: holding it would lock out every
-	 * later command on this container. */
-	close(job->statefd);
-	job->statefd = -1;
 	if (job->ns.new_mountns) {
 		rootfs_opts ro = {
 			.rootfs = job->rootfs,
@@ -297,10 +290,15 @@ static __attribute__((noreturn)) void init_main(create_job *job)
 	enum sync_type type;
 	skiff_error err;
 	char *exe = NULL, **env = NULL, **argv = NULL;
-	int fifo = -1;
 
 	skiff_error_clear(&err);
 	close(job->sock[0]);
+	/* Our copy of the state directory's fd shares the runtime's flock:
+	 * held here, it would keep the lock after a killed runtime (a
+	 * half-made container would read "creating" and delete would wait)
+	 * and lock out every later command on the container. */
+	close(job->statefd);
+	job->statefd = -1;
 	/* Die with the runtime while setting up; cleared once ready, because
 	 * the runtime exits after create and the init must outlive it. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
@@ -313,7 +311,7 @@ static __attribute__((noreturn)) void init_main(create_job *job)
 		_exit(1);
 	job->pid = (pid_t)host_pid;
 	debug_stop(job->ctx, "init-after-go");
-	if (init_setup(job, &exe, &fifo, &err) < 0) {
+	if (init_setup(job, &exe, &err) < 0) {
 		sync_send(job->sock[1], SYNC_ERROR, &err);
 		_exit(1);
 	}
@@ -329,9 +327,9 @@ static __attribute__((noreturn)) void init_main(create_job *job)
 	close(job->sock[1]);
 	debug_stop(job->ctx, "init-after-ready");
 
-	if (wait_for_start(fifo) < 0)
+	if (wait_for_start(job->fifo) < 0)
 		_exit(1);
-	close(fifo);
+	close(job->fifo);
 	if (job->cfg->hooks && job->cfg->hooks->start_container_len) {
 		char *state = hooks_state_json(job->cfg, job->ctx->id, job->pid, SKIFF_STATUS_CREATED,
 					       job->bundle);
@@ -617,6 +615,7 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 		.ctx = ctx,
 		.cfg = cfg,
 		.statefd = -1,
+		.fifo = -1,
 		.sock = { -1, -1 },
 		.cgroup_fd = -1,
 		.pid = -1,
@@ -647,7 +646,11 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 	 * here on, `delete` still finds everything to remove. */
 	if (record_state(&job, false, err) < 0 || save_config(&job, err) < 0)
 		goto out;
-	if (mkfifoat(job.statefd, EXEC_FIFO_NAME, 0600) < 0) {
+	/* Opened here for the init, which closes the state directory first
+	 * thing (and must open this before pivot_root hides it anyway). */
+	if (mkfifoat(job.statefd, EXEC_FIFO_NAME, 0600) < 0 ||
+	    (job.fifo = openat(job.statefd, EXEC_FIFO_NAME,
+			       O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
 		skiff_fail(err, errno, "create the exec fifo");
 		goto out;
 	}
@@ -674,6 +677,8 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 		goto out;
 	close(job.sock[1]);
 	job.sock[1] = -1;
+	close(job.fifo);
+	job.fifo = -1;
 	debug_stop(ctx, "create-after-clone");
 
 	/* From here `delete --force` can find and kill a half-made container. */
@@ -727,6 +732,8 @@ out:
 		close(job.sock[1]);
 	if (job.statefd >= 0)
 		close(job.statefd);
+	if (job.fifo >= 0)
+		close(job.fifo);
 	ns_plan_close(&job.ns);
 	cgroup_set_free(&job.cgroups);
 	free(job.bundle);

@@ -40,6 +40,20 @@ assert_honest() {
 	st=$(jq -r .status <<<"$json")
 	pid=$(jq -r .pid <<<"$json")
 	listed=$(skiff list --format json | jq -r --arg id "$id" '.[] | select(.id == $id) | .status')
+	# "creating" with no pid: a create holds the lock before its first
+	# record.  Ours was killed, so that can only be a passing moment.
+	if [ "$st" = creating ] && [ "$pid" = 0 ]; then
+		local i
+		for i in $(seq 20); do
+			[ "$(container_status "$id")" = stopped ] && break
+			sleep 0.05
+		done
+		st=$(container_status "$id")
+		[ "$st" = stopped ] || { echo "$id stays creating with pid 0" >&2; return 1; }
+		json=$(skiff state "$id")
+		pid=$(jq -r .pid <<<"$json")
+		listed=stopped
+	fi
 	case $st in
 	creating | created | running)
 		[ "$pid" -gt 0 ] || { echo "$id is $st with pid $pid" >&2; return 1; }
