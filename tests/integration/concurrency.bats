@@ -10,6 +10,9 @@ setup() {
 	setup_bundle
 	SMALL=
 	READER=
+	# Several containers per test: each gets a cgroup named after its id,
+	# and ids carry $$ so that parallel runs never share one.
+	update_config 'del(.linux.cgroupsPath)'
 }
 
 teardown() {
@@ -66,11 +69,11 @@ reader() {
 	# three workers fight over one id, three more have one id each
 	pids=()
 	for w in 1 2 3; do
-		worker shared 5 3>&- &
+		worker "shared-$$" 5 3>&- &
 		pids+=($!)
 	done
 	for w in 1 2 3; do
-		worker "own$w" 5 3>&- &
+		worker "own$w-$$" 5 3>&- &
 		pids+=($!)
 	done
 	for p in "${pids[@]}"; do wait "$p"; done
@@ -97,12 +100,12 @@ reader() {
 	done
 	# the separate ids never met an error in the sequence's first steps
 	for w in 1 2 3; do
-		run grep -c '^0 create' "$LOGS/own$w.status"
+		run grep -c '^0 create' "$LOGS/own$w-$$.status"
 		assert_output 5
 	done
 	[ ! -e "$LOGS/corrupt" ] || { cat "$LOGS/corrupt"; false; }
 	# what is left is consistent, and delete --force clears it
-	for id in shared own1 own2 own3; do
+	for id in "shared-$$" "own1-$$" "own2-$$" "own3-$$"; do
 		skiff delete --force "$id"
 	done
 	run skiff list -q
@@ -117,38 +120,38 @@ reader() {
 	mkdir -p "$SMALL"
 	mount -t tmpfs -o size=64k tmpfs "$SMALL"
 	ROOT=$SMALL/root
-	skiff create before
-	skiff run -d running
+	skiff create "before-$$"
+	skiff run -d "running-$$"
 	# fill it up
 	dd if=/dev/zero of="$SMALL/filler" bs=4k 2>/dev/null || true
 	[ "$(df --output=avail "$SMALL" | tail -1)" -eq 0 ]
 	for i in 1 2 3; do
-		run skiff create "new$i"
+		run skiff create "new$i-$$"
 		assert_failure
 		assert_output --regexp '^skiff: .*: no space left on device$'
 		assert_equal "${#lines[@]}" 1
-		[ ! -e "$ROOT/new$i" ]
-		run skiff run -d "new$i"
+		[ ! -e "$ROOT/new$i-$$" ]
+		run skiff run -d "new$i-$$"
 		assert_failure
-		[ ! -e "$ROOT/new$i" ]
+		[ ! -e "$ROOT/new$i-$$" ]
 	done
 	run pgrep -f -- "--root $ROOT (create|run -d) new"
 	assert_output ""
 	# the others are intact and still work
-	assert_equal "$(container_status before)" created
-	assert_equal "$(container_status running)" running
+	assert_equal "$(container_status "before-$$")" created
+	assert_equal "$(container_status "running-$$")" running
 	skiff list --format json | jq -e 'length == 2'
-	skiff start before
-	wait_for_status before running
-	skiff kill running KILL
-	wait_for_status running stopped
-	skiff delete running
-	skiff delete --force before
+	skiff start "before-$$"
+	wait_for_status "before-$$" running
+	skiff kill "running-$$" KILL
+	wait_for_status "running-$$" stopped
+	skiff delete "running-$$"
+	skiff delete --force "before-$$"
 	# no temporary file left behind by the failed writes
 	run find "$ROOT" -name '.*tmp*'
 	assert_output ""
 	rm -f "$SMALL/filler"
-	skiff run -d after
-	assert_equal "$(container_status after)" running
-	skiff delete --force after
+	skiff run -d "after-$$"
+	assert_equal "$(container_status "after-$$")" running
+	skiff delete --force "after-$$"
 }

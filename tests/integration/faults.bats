@@ -18,6 +18,14 @@ setup() {
 		| .linux.uidMappings = [{"containerID": 0, "hostID": 0, "size": 65536}]
 		| .linux.gidMappings = [{"containerID": 0, "hostID": 0, "size": 65536}]'
 	ID=fault-$BATS_TEST_NUMBER-$$
+	# The cgroups are then named after this unique id, which assert_gone
+	# looks for.
+	update_config 'del(.linux.cgroupsPath)'
+}
+
+# The container's cgroup directories (one per hierarchy).
+cgroup_dirs() {
+	find /sys/fs/cgroup -maxdepth 5 -type d -name "$1" 2>/dev/null || true
 }
 
 # Processes of this test, other than bats itself: runtime, init, container.
@@ -101,7 +109,7 @@ assert_gone() {
 	run grep -F -- "$BUNDLE" /proc/self/mountinfo
 	assert_output ""
 	[ ! -e "$ROOT/$id" ] || { echo "state directory $ROOT/$id left" >&2; ls -la "$ROOT/$id" >&2; return 1; }
-	run find /sys/fs/cgroup -maxdepth 5 -type d -name "*$id*"
+	run cgroup_dirs "$id"
 	assert_output ""
 	run skiff state "$id"
 	assert_output "skiff: container does not exist"
@@ -170,6 +178,9 @@ stop_at() {
 	assert_equal "$status" 137
 	assert_equal "$(container_status "$ID")" running
 	assert_honest "$ID"
+	# what assert_gone must not find any more
+	[ -n "$(cgroup_dirs "$ID")" ]
+	grep -q -- "$MARK" /proc/"$(skiff state "$ID" | jq .pid)"/cmdline
 	skiff delete --force "$ID"
 	assert_gone "$ID"
 }
