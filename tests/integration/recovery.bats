@@ -158,9 +158,7 @@ bundle_mounts() {
 	[ ! -e "$ROOT/broken" ]
 }
 
-@test "delete of a paused container" {
-	run "$SKIFF" pause --help
-	[ "$status" -eq 0 ] || skip "pause is not implemented yet (cgroups freezer)"
+@test "delete of a paused container: refused, then --force kills and removes it" {
 	set_args sleep 100
 	skiff run -d --pid-file "$BATS_TEST_TMPDIR/pid" ctr
 	pid=$(cat "$BATS_TEST_TMPDIR/pid")
