@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "cli.h"
 
@@ -48,6 +49,7 @@ static const struct option create_options[] = {
 typedef struct create_args {
 	skiff_context ctx;
 	bool detach;
+	bool no_subreaper;
 } create_args;
 
 static int parse_create(const cli_command *cmd, const cli_globals *g, int argc, char **argv,
@@ -90,8 +92,12 @@ static int parse_create(const cli_command *cmd, const cli_globals *g, int argc, 
 				return cli_usage_error(cmd, "unknown option --detach");
 			out->detach = true;
 			break;
-		case OPT_KEEP:
 		case OPT_NO_SUBREAPER:
+			if (!allow_detach)
+				return cli_usage_error(cmd, "unknown option \"%s\"", argv[optind - 1]);
+			out->no_subreaper = true;
+			break;
+		case OPT_KEEP:
 		case OPT_PIDFD_SOCKET:
 			if (!allow_detach && opt != OPT_PIDFD_SOCKET)
 				return cli_usage_error(cmd, "unknown option \"%s\"", argv[optind - 1]);
@@ -140,6 +146,12 @@ static int run_run(const cli_globals *g, int argc, char **argv)
 
 	if (rc)
 		return rc < 0 ? 0 : rc;
+	if (!a.detach) {
+		/* As runc: processes the container abandons come to us to be
+		 * reaped, instead of to whatever reaper is above. */
+		if (!a.no_subreaper && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0)
+			a.ctx.subreaper = true;
+	}
 	if (skiff_container_run(&a.ctx, NULL, a.detach, &status, &err) < 0)
 		return cli_fail(&err);
 	return a.detach ? 0 : status;
@@ -251,7 +263,8 @@ const cli_command cmd_run = {
 	"   deletes the container, and exits with the process's status (128+N when killed\n"
 	"   by signal N).\n\n"
 	"OPTIONS:\n"
-	"   --detach, -d              detach from the container's process\n" CREATE_FLAGS_HELP,
+	"   --detach, -d              detach from the container's process\n" CREATE_FLAGS_HELP
+	"   --no-subreaper            disable the use of the subreaper used to reap reparented processes\n",
 	run_run,
 };
 

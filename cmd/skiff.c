@@ -111,11 +111,15 @@ int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
 
 void cli_context_init(skiff_context *ctx, const cli_globals *g)
 {
+	/* Fault injection for the reliability tests (tests/integration/faults.bats). */
+	const char *stop = getenv("SKIFF_DEBUG_STOP_AT");
+
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->root = g->root;
 	ctx->rootless = g->rootless;
 	ctx->systemd_cgroup = g->systemd_cgroup;
 	ctx->warn = cli_warn;
+	ctx->debug_stop_at = stop && *stop ? stop : NULL;
 }
 
 static const cli_command *find_command(const char *name)

@@ -567,7 +567,10 @@ int cgroup_procs(const cgroup_set *set, pid_t **pids, size_t *n, skiff_error *er
 		*n = 0;
 		return skiff_fail(err, errno ? errno : ENOMEM, "cgroups: list the processes of %s", dir);
 	}
-	qsort(*pids, *n, sizeof(**pids), compare_pids);
+	/* An empty cgroup leaves *pids NULL: qsort(NULL, 0) is undefined
+	 * (UBSan says so). */
+	if (*n > 1)
+		qsort(*pids, *n, sizeof(**pids), compare_pids);
 	for (size_t i = 0; i < *n; i++)
 		if (out == 0 || (*pids)[out - 1] != (*pids)[i])
 			(*pids)[out++] = (*pids)[i];

@@ -194,6 +194,7 @@ static int init_before_pivot(void *data, skiff_error *err)
 	char *state;
 	int rc;
 
+	debug_stop(job->ctx, "init-after-mounts");
 	/* prestart and createRuntime run in the runtime's namespaces: the
 	 * parent runs them while we wait. */
 	if (has_runtime_hooks(job->cfg)) {
@@ -282,6 +283,7 @@ static int init_setup(create_job *job, char **exe, skiff_error *err)
 
 		if (rootfs_setup(cfg, &ro, err) < 0)
 			return -1;
+		debug_stop(job->ctx, "init-after-pivot");
 	}
 	host_fds_close(&job->host);
 	/* Sysctls go through /proc/sys before readonlyPaths make it read-only. */
@@ -359,6 +361,7 @@ static __attribute__((noreturn)) void init_main(create_job *job)
 	if (sync_recv_full(job->sock[1], &type, &host_pid, NULL, NULL, &err) < 0 || type != SYNC_GO)
 		_exit(1);
 	job->pid = (pid_t)host_pid;
+	debug_stop(job->ctx, "init-after-go");
 	if (init_setup(job, &exe, &err) < 0) {
 		sync_send(job->sock[1], SYNC_ERROR, &err);
 		_exit(1);
@@ -368,10 +371,12 @@ static __attribute__((noreturn)) void init_main(create_job *job)
 		sync_send(job->sock[1], SYNC_ERROR, &err);
 		_exit(1);
 	}
+	debug_stop(job->ctx, "init-before-ready");
 	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	if (sync_send(job->sock[1], SYNC_READY, NULL) < 0)
 		_exit(1);
 	close(job->sock[1]);
+	debug_stop(job->ctx, "init-after-ready");
 
 	if (wait_for_start(job->fifo) < 0)
 		_exit(1);
@@ -699,7 +704,8 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 	job.ns.pid_join_fd = -1;
 	if (console_out)
 		*console_out = -1;
-	if (skiff_id_validate(ctx->id, err) < 0 || check_config(cfg, err) < 0 ||
+	if (debug_stop_check(ctx, err) < 0 || skiff_id_validate(ctx->id, err) < 0 ||
+	    check_config(cfg, err) < 0 ||
 	    check_terminal(ctx, cfg->process, console_out != NULL, err) < 0 ||
 	    lsm_check(cfg, err) < 0 || seccomp_prepare(cfg, &job.seccomp, err) < 0 ||
 	    resolve_paths(&job, err) < 0 || ns_plan_make(cfg, &job.ns, err) < 0 ||
@@ -709,6 +715,7 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 	if (state_dir_create(root, ctx->id, &job.statefd, err) < 0)
 		goto out;
 	dir_made = true;
+	debug_stop(ctx, "create-after-state-dir");
 	if (cgroup_check_unused(&job.cgroups, err) < 0)
 		goto out;
 	cgroups_ours = true;
@@ -716,7 +723,11 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 	 * here on, `delete` still finds everything to remove. */
 	if (record_state(&job, false, err) < 0 || save_config(&job, err) < 0)
 		goto out;
-	if (mkfifoat(job.statefd, EXEC_FIFO_NAME, 0600) < 0) {
+	/* Opened here for the init, which closes the state directory first
+	 * thing (and must open this before pivot_root hides it anyway). */
+	if (mkfifoat(job.statefd, EXEC_FIFO_NAME, 0600) < 0 ||
+	    (job.fifo = openat(job.statefd, EXEC_FIFO_NAME,
+			       O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
 		skiff_fail(err, errno, "create the exec fifo");
 		goto out;
 	}
@@ -754,25 +765,32 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 	close(job.fifo);
 	job.fifo = -1;
 	host_fds_close(&job.host);
+	debug_stop(ctx, "create-after-clone");
 
 	/* From here `delete --force` can find and kill a half-made container. */
 	if (record_state(&job, false, err) < 0)
 		goto out;
+	debug_stop(ctx, "create-after-pid-record");
 	/* Before GO: the init runs nothing of the user's outside its cgroups. */
 	if (cgroup_enter(&job.cgroups, job.pid, err) < 0)
 		goto out;
+	debug_stop(ctx, "create-after-cgroups");
 	if (job.ns.new_userns && userns_write_id_maps(job.pid, cfg, err) < 0)
 		goto out;
+	debug_stop(ctx, "create-after-id-maps");
 	if (sync_send_full(job.sock[0], SYNC_GO, job.pid, -1, NULL) < 0) {
 		skiff_fail(err, errno, "start the container's init");
 		explain_init_death(job.pid, err);
 		job.pid = -1;
 		goto out;
 	}
+	debug_stop(ctx, "create-after-go");
 	if (await_ready(&job, err) < 0)
 		goto out;
+	debug_stop(ctx, "create-after-ready");
 	if (record_state(&job, true, err) < 0)
 		goto out;
+	debug_stop(ctx, "create-after-created-record");
 	if (ctx->pid_file && write_pid_file(ctx->pid_file, job.pid, err) < 0)
 		goto out;
 	*pid_out = job.pid;

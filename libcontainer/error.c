@@ -90,10 +90,13 @@ int skiff_error_prefix(skiff_error *err, const char *fmt, ...)
 	va_end(ap);
 	used = strlen(err->message);
 	if (used + 2 < sizeof(err->message)) {
-		memcpy(err->message + used, ": ", 3);
-		used += 2;
-		/* Truncation keeps the start of the old text, which says the most. */
-		strncat(err->message + used, old, sizeof(err->message) - used - 1);
+		/* Truncation keeps the start of the old text, which says the most.
+		 * (memcpy, not strncat: gcc's -fsanitize builds warn on that one.) */
+		size_t n = strnlen(old, sizeof(err->message) - used - 3);
+
+		memcpy(err->message + used, ": ", 2);
+		memcpy(err->message + used + 2, old, n);
+		err->message[used + 2 + n] = '\0';
 	}
 	return -1;
 }

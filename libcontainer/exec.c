@@ -220,6 +220,7 @@ static __attribute__((noreturn)) void exec_child(exec_job *job)
 		sync_send(job->sock[1], SYNC_ERROR, &err);
 		_exit(1);
 	}
+	debug_stop(job->ctx, "exec-child-before-ready");
 	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	if (sync_send(job->sock[1], SYNC_READY, NULL) < 0)
 		_exit(1);
@@ -360,7 +361,7 @@ int skiff_container_exec(const skiff_context *ctx, const spec_process *p, bool d
 	if (p->terminal && detach && !ctx->console_socket)
 		return skiff_fail_code(err, EINVAL,
 				       "cannot allocate tty if skiff will detach without setting console socket");
-	if (container_open(ctx, false, &dirfd, &rec, &status, err) < 0)
+	if (debug_stop_check(ctx, err) < 0 || container_open(ctx, false, &dirfd, &rec, &status, err) < 0)
 		return -1;
 	if (check_status(status, ignore_paused, err) < 0 || prepare_seccomp(&job, dirfd, err) < 0)
 		goto out;
@@ -397,6 +398,7 @@ int skiff_container_exec(const skiff_context *ctx, const spec_process *p, bool d
 		goto restore;
 	close(job.sock[1]);
 	job.sock[1] = -1;
+	debug_stop(ctx, "exec-after-clone");
 	/* Counted and limited with the container before it runs anything. */
 	cgroups = cgroup_set_of(&rec);
 	if (cgroups.n && cgroup_exists(&cgroups) && cgroup_enter(&cgroups, pid, err) < 0)
@@ -405,6 +407,7 @@ int skiff_container_exec(const skiff_context *ctx, const spec_process *p, bool d
 		skiff_fail(err, errno, "start the new process");
 		goto fail;
 	}
+	debug_stop(ctx, "exec-after-go");
 	if (await_ready(&job, pid, &master, err) < 0)
 		goto fail;
 	if (ctx->pid_file && write_pid(ctx->pid_file, pid, err) < 0)
@@ -413,7 +416,7 @@ int skiff_container_exec(const skiff_context *ctx, const spec_process *p, bool d
 		rc = 0;
 		goto restore;
 	}
-	rc = wait_foreground(pid, &forward, master, exit_status, err);
+	rc = wait_foreground(pid, &forward, master, false, exit_status, err);
 	goto restore;
 fail:
 	kill(pid, SIGKILL);

@@ -36,7 +36,10 @@ static __attribute__((noreturn)) void hook_child(const spec_hook *h, int in, int
 		memcpy(argv, h->args, h->args_len * sizeof(*argv));
 	else
 		argv[0] = h->path;
-	memcpy(envp, h->env, h->env_len * sizeof(*envp));
+	/* h->env is NULL when there is none: memcpy from NULL is undefined
+	 * even for 0 bytes (UBSan says so). */
+	if (h->env_len)
+		memcpy(envp, h->env, h->env_len * sizeof(*envp));
 	execve(h->path, argv, envp);
 	dprintf(2, "exec %s: %s", h->path, strerror(errno));
 	_exit(127);

@@ -33,7 +33,8 @@ int mkdir_parents(const char *path, mode_t mode);
 int remove_tree_at(int dirfd, const char *name);
 /* The start time of a process (field 22 of /proc/<pid>/stat), 0 if gone. */
 uint64_t process_start_time(pid_t pid);
-/* Is pid alive and the same process that had start_time? */
+/* Is pid alive and the same process that had start_time?  False when
+ * start_time is 0 (unknown). */
 bool process_matches(pid_t pid, uint64_t start_time);
 /* "2006-01-02T15:04:05.999999999Z" for the current time. */
 void rfc3339_now(char *buf, size_t size);
@@ -48,6 +49,7 @@ typedef struct container_record {
 	pid_t pid;
 	uint64_t pid_start_time;
 	bool created; /* the init reported ready; false while creating */
+	bool recorded; /* read from a state.json; false: its create never wrote one */
 	char *bundle;
 	char *rootfs;
 	char *created_at;
@@ -69,6 +71,8 @@ int state_dir_open(const char *root, const char *id, int *dirfd_out, skiff_error
 int flock_dir(int dirfd, const char *id, skiff_error *err);
 int state_write(int dirfd, const container_record *rec, skiff_error *err);
 int state_read(int dirfd, container_record *rec, skiff_error *err);
+/* The record in a state.json text (NUL-terminated); pure, for tests and fuzzing. */
+int state_parse(const char *text, container_record *rec, skiff_error *err);
 /* The live status of a container read from its record (paused when its
  * cgroup is frozen). */
 skiff_status state_status(int dirfd, const container_record *rec);
@@ -368,9 +372,18 @@ int terminal_raw(int fd, struct termios *saved);
 void terminal_copy_size(int from, int to);
 /* Wait for a foreground process, forwarding the signals of forward (which
  * the caller has blocked, SIGCHLD among them) and proxying the pty master
- * (or -1) to stdin/stdout.  *exit_status is the status, 128+N for signal N. */
-int wait_foreground(pid_t pid, const sigset_t *forward, int master, int *exit_status,
-		    skiff_error *err);
+ * (or -1) to stdin/stdout.  *exit_status is the status, 128+N for signal N.
+ * With reap_all, every child is reaped (the caller is a subreaper whose
+ * only children are the container's), up to the last before returning. */
+int wait_foreground(pid_t pid, const sigset_t *forward, int master, bool reap_all,
+		    int *exit_status, skiff_error *err);
+
+/* ---- debug_stop.c: fault injection for tests ---- */
+
+/* Refuse an unknown ctx->debug_stop_at, so a misspelt step fails loudly. */
+int debug_stop_check(const skiff_context *ctx, skiff_error *err);
+/* When ctx->debug_stop_at is step, die here with SIGKILL. */
+void debug_stop(const skiff_context *ctx, const char *step);
 
 /* ---- signals.c ---- */
 const char *signal_name(int signo);

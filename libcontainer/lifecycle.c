@@ -64,9 +64,10 @@ int container_open(const skiff_context *ctx, bool lock, int *dirfd, container_re
 	}
 	if (state_read(*dirfd, rec, NULL) < 0) {
 		/* The directory exists but its first record was never written:
-		 * a create in progress, or one killed before it got that far. */
+		 * a create in progress, or one killed before it got that far
+		 * (which we know when we hold the lock). */
 		memset(rec, 0, sizeof(*rec));
-		*status = SKIFF_STATUS_STOPPED;
+		*status = lock ? SKIFF_STATUS_STOPPED : state_status(*dirfd, rec);
 		return 0;
 	}
 	*status = state_status(*dirfd, rec);
@@ -358,15 +359,17 @@ int skiff_container_run(const skiff_context *ctx, const skiff_config *cfg, bool 
 	sigprocmask(SIG_BLOCK, &forward, &old);
 	if (container_create(ctx, cfg, &old, detach ? NULL : &master, &pid, err) < 0)
 		goto out;
+	debug_stop(ctx, "run-after-create");
 	if (skiff_container_start(ctx, err) < 0) {
 		skiff_container_delete(ctx, true, NULL);
 		goto out;
 	}
+	debug_stop(ctx, "run-after-start");
 	if (detach) {
 		rc = 0;
 		goto out;
 	}
-	rc = wait_foreground(pid, &forward, master, exit_status, err);
+	rc = wait_foreground(pid, &forward, master, ctx->subreaper, exit_status, err);
 	if (skiff_container_delete(ctx, true, rc < 0 ? NULL : err) < 0)
 		rc = -1;
 out:

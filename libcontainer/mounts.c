@@ -1,11 +1,8 @@
 /*
- * One entry of config.json's mounts[], mounted inside the rootfs.
- *
- * Options are classified one by one: libmount's Linux option map gives the
- * MS_* flags of each; propagation options are applied by separate mount(2)
- * calls as the kernel requires; runc's recursive attributes (rro, rnosuid,
- * ...) go through mount_setattr(AT_RECURSIVE); whatever libmount does not
- * know as a VFS option is filesystem data (mode=755, size=..., gid=5).
+ * One entry of config.json's mounts[], mounted inside the rootfs, with
+ * the plan mount_options.c makes of its options: mount(2) flags and data,
+ * propagation changes applied one by one, and recursive attributes applied
+ * with mount_setattr(AT_RECURSIVE).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,105 +21,7 @@
 #include <unistd.h>
 
 #include "internal.h"
-
-#define PROPAGATION_FLAGS (MS_SHARED | MS_SLAVE | MS_PRIVATE | MS_UNBINDABLE)
-
-typedef struct mount_plan {
-	unsigned long flags;          /* for mount(2): MS_RDONLY, MS_NOSUID, ... */
-	bool bind, recursive_bind;
-	unsigned long propagation[4]; /* each applied on its own */
-	size_t propagation_len;
-	struct mount_attr attr;       /* recursive attributes */
-	bool has_attr;
-	char *data;                   /* filesystem-specific options */
-} mount_plan;
-
-static const struct {
-	const char *name;
-	bool clear;
-	uint64_t attr;
-} recursive_attrs[] = {
-	{ "rro", false, MOUNT_ATTR_RDONLY },        { "rrw", true, MOUNT_ATTR_RDONLY },
-	{ "rnosuid", false, MOUNT_ATTR_NOSUID },    { "rsuid", true, MOUNT_ATTR_NOSUID },
-	{ "rnodev", false, MOUNT_ATTR_NODEV },      { "rdev", true, MOUNT_ATTR_NODEV },
-	{ "rnoexec", false, MOUNT_ATTR_NOEXEC },    { "rexec", true, MOUNT_ATTR_NOEXEC },
-	{ "rnodiratime", false, MOUNT_ATTR_NODIRATIME },
-	{ "rdiratime", true, MOUNT_ATTR_NODIRATIME },
-	{ "rnosymfollow", false, MOUNT_ATTR_NOSYMFOLLOW },
-	{ "rsymfollow", true, MOUNT_ATTR_NOSYMFOLLOW },
-	{ "rrelatime", false, MOUNT_ATTR_RELATIME },
-	{ "rnoatime", false, MOUNT_ATTR_NOATIME },
-	{ "rstrictatime", false, MOUNT_ATTR_STRICTATIME },
-};
-
-static bool take_recursive_attr(mount_plan *plan, const char *opt)
-{
-	for (size_t i = 0; i < sizeof(recursive_attrs) / sizeof(recursive_attrs[0]); i++) {
-		if (strcmp(opt, recursive_attrs[i].name))
-			continue;
-		if (recursive_attrs[i].attr & (MOUNT_ATTR_RELATIME | MOUNT_ATTR_NOATIME |
-					       MOUNT_ATTR_STRICTATIME)) {
-			/* The atime modes are one field: clear it, then set one. */
-			plan->attr.attr_clr |= MOUNT_ATTR__ATIME;
-			plan->attr.attr_set &= ~(uint64_t)MOUNT_ATTR__ATIME;
-		}
-		if (recursive_attrs[i].clear)
-			plan->attr.attr_clr |= recursive_attrs[i].attr;
-		else
-			plan->attr.attr_set |= recursive_attrs[i].attr;
-		plan->has_attr = true;
-		return true;
-	}
-	return false;
-}
-
-static int append_option(char **optstr, const char *opt)
-{
-	return mnt_optstr_append_option(optstr, opt, NULL) == 0 ? 0 : -1;
-}
-
-static int plan_mount(const spec_mount *m, mount_plan *plan, skiff_error *err)
-{
-	const struct libmnt_optmap *map = mnt_get_builtin_optmap(MNT_LINUX_MAP);
-	char *rest = NULL;
-
-	memset(plan, 0, sizeof(*plan));
-	for (size_t i = 0; i < m->options_len; i++) {
-		const char *opt = m->options[i];
-		unsigned long f = 0;
-
-		if (take_recursive_attr(plan, opt))
-			continue;
-		if (!strcmp(opt, "tmpcopyup") || !strcmp(opt, "idmap") || !strcmp(opt, "ridmap"))
-			continue;
-		mnt_optstr_get_flags(opt, &f, map);
-		if (f & PROPAGATION_FLAGS) {
-			if (plan->propagation_len == 4)
-				continue;
-			plan->propagation[plan->propagation_len++] = f & (PROPAGATION_FLAGS | MS_REC);
-		} else if (f & MS_BIND) {
-			plan->bind = true;
-			plan->recursive_bind |= (f & MS_REC) != 0;
-		} else if (append_option(&rest, opt) < 0) {
-			free(rest);
-			return skiff_fail(err, ENOMEM, "parse mount options");
-		}
-	}
-	if (m->type && !strcmp(m->type, "bind"))
-		plan->bind = true;
-	if (rest) {
-		char *fs = NULL;
-
-		mnt_optstr_get_flags(rest, &plan->flags, map);
-		if (mnt_split_optstr(rest, NULL, NULL, &fs, 0, 0) != 0) {
-			free(rest);
-			return skiff_fail_code(err, EINVAL, "parse mount options");
-		}
-		plan->data = fs;
-		free(rest);
-	}
-	return 0;
-}
+#include "mount_options.h"
 
 static void fd_path(char *buf, size_t size, int fd)
 {
@@ -238,10 +137,13 @@ static bool plan_is_bind(const spec_mount *m)
 {
 	mount_plan plan;
 
-	if (plan_mount(m, &plan, NULL) < 0)
+	bool bind;
+
+	if (mount_plan_make(m->options, m->options_len, m->type, &plan, NULL) < 0)
 		return false;
-	free(plan.data);
-	return plan.bind;
+	bind = plan.bind;
+	mount_plan_clear(&plan);
+	return bind;
 }
 
 int mounts_open_sources(const spec_config *cfg, const char *bundle, int **fds_out,
@@ -474,7 +376,7 @@ int mount_entry(int rootfd, const spec_mount *m, size_t index, const rootfs_opts
 	mount_plan plan;
 	int fd, rc = -1;
 
-	if (plan_mount(m, &plan, err) < 0)
+	if (mount_plan_make(m->options, m->options_len, m->type, &plan, err) < 0)
 		return -1;
 	if (plan.bind) {
 		rc = tree >= 0 ? mount_idmapped(rootfd, m, tree, &plan, opts, err)
@@ -515,7 +417,7 @@ int mount_entry(int rootfd, const spec_mount *m, size_t index, const rootfs_opts
 	close(fd);
 	rc = finish_mount(rootfd, m, &plan, err);
 out:
-	free(plan.data);
+	mount_plan_clear(&plan);
 	return rc;
 }
 

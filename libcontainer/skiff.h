@@ -89,6 +89,18 @@ typedef struct skiff_context {
 	bool no_new_keyring;        /* keep the caller's session keyring */
 	bool systemd_cgroup;        /* cgroupsPath is slice:prefix:name */
 	skiff_rootless rootless;    /* rootless mode: cgroups are left alone */
+	/* skiff_container_run() in the foreground: the caller made itself a
+	 * child subreaper (prctl PR_SET_CHILD_SUBREAPER) and has no children
+	 * of its own, so processes the container abandons become its
+	 * children; reap every child while waiting and before returning, so
+	 * none stays a zombie (as `runc run` does; --no-subreaper: false). */
+	bool subreaper;
+	/* FOR TESTS ONLY: the name of a step of create, run or exec (listed in
+	 * libcontainer/debug_stop.c) where the process reaching it kills itself
+	 * with SIGKILL, to test recovery from a crash there.  The skiff CLI sets
+	 * it from $SKIFF_DEBUG_STOP_AT.  NULL (the default) in production; an
+	 * unknown name fails the command with EINVAL. */
+	const char *debug_stop_at;
 	/* Told about problems that do not fail the command (a failing
 	 * poststart or poststop hook); NULL to ignore them. */
 	void (*warn)(void *warn_data, const skiff_error *problem);

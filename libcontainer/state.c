@@ -288,20 +288,35 @@ static bool tree_string_map(yajl_val root, const char *key, spec_kv **out, size_
 
 int state_read(int dirfd, container_record *rec, skiff_error *err)
 {
-	char *text, errbuf[256];
+	char *text;
+	int rc;
+
+	memset(rec, 0, sizeof(*rec));
+	if (read_file_at(dirfd, STATE_FILE_NAME, STATE_MAX_SIZE, &text, NULL, err) < 0)
+		return -1;
+	rc = state_parse(text, rec, err);
+	free(text);
+	return rc;
+}
+
+int state_parse(const char *text, container_record *rec, skiff_error *err)
+{
+	char errbuf[256];
 	yajl_val root;
 	char *phase;
 	bool maps_ok;
 
 	memset(rec, 0, sizeof(*rec));
-	if (read_file_at(dirfd, STATE_FILE_NAME, STATE_MAX_SIZE, &text, NULL, err) < 0)
-		return -1;
+	/* A damaged or hostile file nested deep enough would overflow the
+	 * stack in yajl's recursive tree code (found by fuzz_state). */
+	if (spec_json_prescan(text, strlen(text), STATE_FILE_NAME, NULL) < 0)
+		return skiff_fail_code(err, EINVAL, "state.json is corrupt");
 	root = yajl_tree_parse(text, errbuf, sizeof(errbuf));
-	free(text);
 	if (!root || !YAJL_IS_OBJECT(root)) {
 		yajl_tree_free(root);
 		return skiff_fail_code(err, EINVAL, "state.json is corrupt");
 	}
+	rec->recorded = true;
 	rec->id = tree_string(root, "id");
 	rec->pid = (pid_t)tree_integer(root, "pid");
 	rec->pid_start_time = (uint64_t)tree_integer(root, "pidStartTime");
@@ -322,11 +337,29 @@ int state_read(int dirfd, container_record *rec, skiff_error *err)
 	return 0;
 }
 
+/* Does a create hold this directory's lock?  Probed through a new open file
+ * description, so a lock the caller itself holds also counts. */
+static bool state_dir_busy(int dirfd)
+{
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	bool busy;
+
+	if (fd < 0)
+		return false;
+	busy = flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+	close(fd);
+	return busy;
+}
+
 skiff_status state_status(int dirfd, const container_record *rec)
 {
 	cgroup_set set;
 	struct stat st;
 
+	/* No state.json: a create between mkdir and its first record holds
+	 * the lock; without one, that create died (its init dies with it). */
+	if (!rec->recorded)
+		return state_dir_busy(dirfd) ? SKIFF_STATUS_CREATING : SKIFF_STATUS_STOPPED;
 	if (!process_matches(rec->pid, rec->pid_start_time))
 		return SKIFF_STATUS_STOPPED;
 	if (!rec->created)

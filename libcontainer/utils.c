@@ -223,10 +223,13 @@ bool process_matches(pid_t pid, uint64_t start_time)
 {
 	uint64_t now;
 
-	if (pid <= 0)
+	/* Without a start time (a record that lost it, or an init that was
+	 * gone when it was taken) nothing proves the pid is still ours: a
+	 * rebooted host or a recycled pid must never be signalled. */
+	if (pid <= 0 || start_time == 0)
 		return false;
 	now = process_start_time(pid);
-	return now != 0 && (start_time == 0 || now == start_time);
+	return now == start_time;
 }
 
 void rfc3339_now(char *buf, size_t size)

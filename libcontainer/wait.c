@@ -35,8 +35,27 @@ static ssize_t pump(int from, int to)
 	return n;
 }
 
-int wait_foreground(pid_t pid, const sigset_t *forward, int master, int *exit_status,
-		    skiff_error *err)
+/* Reap what has exited: pid (then *done and *status are set) and, with
+ * all, every other child too. */
+static void reap(pid_t pid, bool all, bool *done, int *status)
+{
+	for (;;) {
+		int st;
+		pid_t got = waitpid(all ? -1 : pid, &st, WNOHANG);
+
+		if (got <= 0)
+			return;
+		if (got == pid) {
+			*status = st;
+			*done = true;
+		}
+		if (!all)
+			return;
+	}
+}
+
+int wait_foreground(pid_t pid, const sigset_t *forward, int master, bool reap_all,
+		    int *exit_status, skiff_error *err)
 {
 	struct termios saved;
 	bool raw = false, child_done = false;
@@ -67,8 +86,7 @@ int wait_foreground(pid_t pid, const sigset_t *forward, int master, int *exit_st
 
 			if (read(sfd, &si, sizeof(si)) == sizeof(si)) {
 				if (si.ssi_signo == SIGCHLD) {
-					if (waitpid(pid, &status, WNOHANG) == pid)
-						child_done = true;
+					reap(pid, reap_all, &child_done, &status);
 				} else if (si.ssi_signo == SIGWINCH && master >= 0) {
 					terminal_copy_size(0, master);
 				} else {
@@ -87,6 +105,9 @@ int wait_foreground(pid_t pid, const sigset_t *forward, int master, int *exit_st
 		close(sfd);
 		return skiff_fail(err, errno, "wait for the container's process");
 	}
+	/* Orphans that died with the process, reparented to us. */
+	if (reap_all)
+		reap(pid, true, &child_done, &status);
 	if (raw)
 		tcsetattr(0, TCSANOW, &saved);
 	close(sfd);

@@ -423,7 +423,7 @@ static int parse_fields(struct pctx *c, const struct spec_type *type, yajl_val o
  * and nesting deeper than SPEC_MAX_DEPTH (yajl_tree_free recurses, so a deep
  * document could blow the stack).  Linear, skipping string contents.
  */
-static int prescan(const char *json, size_t len, const char *name, skiff_error *err)
+int spec_json_prescan(const char *json, size_t len, const char *name, skiff_error *err)
 {
 	size_t i, depth = 0;
 	bool in_string = false, any = false;
@@ -512,7 +512,7 @@ int spec_schema_parse(const struct spec_type *type, const char *json, size_t len
 				     name, len, SPEC_MAX_SIZE);
 	if (!json)
 		len = 0;
-	if (prescan(json, len, name, err) < 0)
+	if (spec_json_prescan(json, len, name, err) < 0)
 		return -1;
 	/* yajl_tree_parse() wants a C string. */
 	copy = malloc(len + 1);

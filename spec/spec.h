@@ -30,6 +30,12 @@ int spec_parse_process(const char *json, size_t len, const char *name,
 int spec_parse_resources(const char *json, size_t len, const char *name,
 			 spec_resources **out, skiff_error *err);
 
+/* The checks every JSON document gets before yajl sees it: no NUL bytes,
+ * no "\u0000", nesting at most SPEC_MAX_DEPTH (yajl's tree functions
+ * recurse: a deeper document would overflow the stack), not empty.  Errors
+ * read "<name>: invalid JSON: ...". */
+int spec_json_prescan(const char *json, size_t len, const char *name, skiff_error *err);
+
 void spec_config_free(spec_config *cfg);
 void spec_process_free(spec_process *process);
 void spec_resources_free(spec_resources *resources);

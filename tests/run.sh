@@ -1,21 +1,40 @@
 #!/bin/sh
-# Build skiff (if needed) and run the whole test suite: C unit tests and the
-# bats integration tests, which run real containers and so need root.
-# Ends with one line: "N passed, N failed, N skipped".
-# With CI=true the build treats warnings as errors.
+# Build skiff (if needed) and run the whole test suite: C unit tests, the
+# fuzz corpora replayed, and the bats integration tests, which run real
+# containers and so need root.  Ends with one line:
+# "N passed, N failed, N skipped".
+#
+# Where it builds: in the source tree when that is configured in place
+# (./configure was run there), else in $BUILDDIR (default: build/), out of
+# tree, so several builds (gcc, clang, sanitizers) can live side by side.
+#   CI=true                 warnings are errors (--enable-werror)
+#   BUILDDIR=DIR            the build directory
+#   CONFIGURE_FLAGS="..."   more ./configure flags, e.g. --enable-asan-ubsan
 set -u
 cd "$(dirname "$0")/.."
+src=$(pwd)
 if [ "$(id -u)" != 0 ]; then
 	echo "tests/run.sh: the integration tests run containers: run as root" >&2
 	exit 1
 fi
-werror=
-[ "${CI:-}" = true ] && werror=--enable-werror
+flags=${CONFIGURE_FLAGS:-}
+[ "${CI:-}" = true ] && flags="--enable-werror $flags"
 if [ ! -x configure ]; then
 	./autogen.sh >/dev/null || exit 1
 fi
-if [ ! -f Makefile ] || { [ -n "$werror" ] && ! grep -q -- '-Werror' Makefile; }; then
-	./configure $werror >/dev/null || exit 1
+if [ -n "${BUILDDIR:-}" ]; then
+	build=$BUILDDIR
+elif [ -f config.status ]; then
+	build=.
+else
+	build=build
+fi
+mkdir -p "$build" && cd "$build" || exit 1
+# Configure again when the flags differ from the last run's.
+if [ ! -f Makefile ] || [ "$(cat .run-flags 2>/dev/null)" != "$flags" ]; then
+	# shellcheck disable=SC2086
+	"$src/configure" $flags >/dev/null || exit 1
+	echo "$flags" > .run-flags
 fi
 make -j"$(nproc)" >/dev/null || exit 1
 
