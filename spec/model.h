@@ -82,7 +82,7 @@ typedef struct spec_rlimit {
 } spec_rlimit;
 
 typedef struct spec_io_priority {
-	char *class;
+	char *class_; /* "class" is a C++ keyword */
 	int32_t priority;
 } spec_io_priority;
 

@@ -152,7 +152,7 @@ static const struct spec_field rlimit_fields[] = {
 TYPE(t_rlimit, spec_rlimit, rlimit_fields);
 
 static const struct spec_field io_priority_fields[] = {
-	ENUM(spec_io_priority, "class", class, R, io_priority_classes),
+	ENUM(spec_io_priority, "class", class_, R, io_priority_classes),
 	I32(spec_io_priority, "priority", priority, R),
 };
 TYPE(t_io_priority, spec_io_priority, io_priority_fields);
