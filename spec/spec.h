@@ -30,6 +30,22 @@ int spec_parse_process(const char *json, size_t len, const char *name,
 int spec_parse_resources(const char *json, size_t len, const char *name,
 			 spec_resources **out, skiff_error *err);
 
+/*
+ * Told about one problem of a document: path is the JSON path at fault
+ * (".process.cwd"; "" for the document as a whole), problem what is wrong
+ * with it ("must be an absolute path, got \"tmp\"").  Both are borrowed.
+ */
+typedef void (*spec_problem_fn)(void *data, const char *path, const char *problem);
+
+/* spec_parse_config() that does not stop at the first problem: each goes
+ * to fn, in the order of the model's fields (runc's order, not the
+ * document's), and parsing goes on with the next field.
+ * Returns how many there were.  *out is the config as far as it could be
+ * parsed (fields at fault left unset), to free with spec_config_free(); it
+ * is NULL when the text is not a JSON object at all (or memory ran out). */
+size_t spec_parse_config_all(const char *json, size_t len, const char *name, spec_problem_fn fn,
+			     void *data, spec_config **out);
+
 void spec_config_free(spec_config *cfg);
 void spec_process_free(spec_process *process);
 void spec_resources_free(spec_resources *resources);
@@ -38,6 +54,17 @@ void spec_resources_free(spec_resources *resources);
  * namespace types unique, id mappings need a user namespace, capability
  * names known, ...).  Errors name the JSON path like the parser's. */
 int spec_validate(const spec_config *cfg, const char *name, skiff_error *err);
+/* Every validation problem, each told to fn; returns how many.  Safe on a
+ * config spec_parse_config_all() left incomplete. */
+size_t spec_validate_all(const spec_config *cfg, const char *name, spec_problem_fn fn, void *data);
+
+/* Both of the above on one document, as `skiff check` needs: every parse
+ * problem, then every validation problem except those at a path the parser
+ * already complained about (a field it left unset would read "required
+ * field is missing" again).  Returns how many went to fn; *out as for
+ * spec_parse_config_all(). */
+size_t spec_config_problems(const char *json, size_t len, const char *name, spec_problem_fn fn,
+			    void *data, spec_config **out);
 
 int spec_config_serialize(const spec_config *cfg, bool pretty, char **out,
 			  size_t *len_out, skiff_error *err);
