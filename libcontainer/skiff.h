@@ -345,6 +345,31 @@ int skiff_oom_watch_fd(const skiff_oom_watch *watch);
 int skiff_oom_watch_read(skiff_oom_watch *watch, unsigned *ooms, bool *gone, skiff_error *err);
 void skiff_oom_watch_close(skiff_oom_watch *watch);
 
+/* ---- checking a bundle without running it (skiff check) ---- */
+
+typedef enum skiff_severity {
+	SKIFF_SEVERITY_ERROR,   /* the container cannot be created from this bundle */
+	SKIFF_SEVERITY_WARNING, /* it can, but this host will not honour a field */
+} skiff_severity;
+
+typedef struct skiff_diagnostic {
+	skiff_severity severity;
+	char *path;    /* the JSON path at fault (".process.cwd"); "" for the whole file */
+	char *message; /* what is wrong, without the path */
+} skiff_diagnostic;
+
+typedef struct skiff_diagnostics {
+	skiff_diagnostic *items; /* errors first, then warnings */
+	size_t len;
+	size_t errors;   /* how many items are errors */
+	size_t warnings; /* how many are warnings */
+} skiff_diagnostics;
+
+int skiff_bundle_check(const char *bundle, skiff_diagnostics **out, skiff_error *err);
+int skiff_diagnostics_to_json(const skiff_diagnostics *diags, bool pretty, char **json_out,
+			      skiff_error *err);
+void skiff_diagnostics_free(skiff_diagnostics *diags);
+
 #ifdef __cplusplus
 }
 #endif

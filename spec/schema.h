@@ -73,35 +73,6 @@ void spec_schema_free(const struct spec_type *type, void *base);
 /* Deep equality of two structs of `type` (order of arrays and maps counts). */
 bool spec_schema_equal(const struct spec_type *type, const void *a, const void *b);
 
-/*
- * Where the problems the parser and the validator find go.  Without a
- * callback (first-problem mode, what loading a config uses) the walk stops
- * at the first problem, which lands in `first`.  With one (spec_*_all()),
- * every problem is told to it in document order and the walk goes on past
- * it, leaving the field at fault unset.  Either way `first` gets the first
- * problem as "<name>: <path>: <problem>" with the path as its context.
- */
-struct spec_sink {
-	const char *name;   /* "config.json" */
-	skiff_error *first; /* may be NULL */
-	spec_problem_fn fn; /* may be NULL */
-	void *data;
-	size_t count; /* problems so far */
-	bool fatal;   /* not JSON, or out of memory: nothing more to look at */
-};
-
-void spec_sink_init(struct spec_sink *s, const char *name, skiff_error *first, spec_problem_fn fn,
-		    void *data);
-/* Record a problem at path ("" for the whole document).  Returns -1. */
-int spec_report(struct spec_sink *s, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-/* A problem after which nothing else can be checked; errnum (0 if none) is
- * spelled out after the message.  Returns -1. */
-int spec_report_fatal(struct spec_sink *s, int errnum, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-/* After a problem: does the walk go on with the next field or element? */
-bool spec_sink_goes_on(const struct spec_sink *s);
-
 /* Parse one document whose top level is an object of `type` (parse.c). */
 int spec_schema_parse(const struct spec_type *type, const char *json, size_t len,
 		      const char *name, void **out, skiff_error *err);
