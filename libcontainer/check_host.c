@@ -323,7 +323,7 @@ static bool is_bind(const spec_mount *m)
 
 static void check_bind_sources(check_report *r, const spec_config *cfg, const char *bundle)
 {
-	char path[64];
+	char path[64], why[128];
 
 	for (size_t i = 0; i < cfg->mounts_len; i++) {
 		const spec_mount *m = &cfg->mounts[i];
@@ -339,15 +339,16 @@ static void check_bind_sources(check_report *r, const spec_config *cfg, const ch
 		}
 		source = path_join(bundle, m->source);
 		if (source && stat(source, &st) < 0)
-			check_warn(r, path, "bind mount source %s: %s", source, strerror(errno));
+			check_warn(r, path, "bind mount source %s: %s", source,
+				   strerror_r(errno, why, sizeof(why)));
 		free(source);
 	}
 }
 
 static void check_rootfs(check_report *r, const spec_config *cfg, const char *bundle)
 {
+	char why[128], *rootfs;
 	struct stat st;
-	char *rootfs;
 
 	if (!cfg->root || !cfg->root->path)
 		return; /* an error already */
@@ -355,7 +356,8 @@ static void check_rootfs(check_report *r, const spec_config *cfg, const char *bu
 	if (!rootfs)
 		return;
 	if (stat(rootfs, &st) < 0)
-		check_warn(r, ".root.path", "rootfs %s: %s", rootfs, strerror(errno));
+		check_warn(r, ".root.path", "rootfs %s: %s", rootfs,
+			   strerror_r(errno, why, sizeof(why)));
 	else if (!S_ISDIR(st.st_mode))
 		check_warn(r, ".root.path", "rootfs %s is not a directory", rootfs);
 	free(rootfs);

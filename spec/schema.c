@@ -764,9 +764,9 @@ static void sink_record(struct spec_sink *s, int errnum, const char *path, const
 			spec_fail_path(s->first, s->name, path, "%s", problem);
 	}
 	if (s->fn && errnum) {
-		char full[1024];
+		char full[1024], why[128];
 
-		snprintf(full, sizeof(full), "%s: %s", problem, strerror(errnum));
+		snprintf(full, sizeof(full), "%s: %s", problem, strerror_r(errnum, why, sizeof(why)));
 		s->fn(s->data, path, full);
 	} else if (s->fn) {
 		s->fn(s->data, path, problem);
