@@ -230,7 +230,11 @@ static void test_lifecycle(void)
 
 	/* exec with the container's process settings and a command */
 	{
-		char *const args[] = { "sh", "-c", "test \"$(cat /proc/1/comm)\" = sleep && exit 7" };
+		/* Its pid 1 is the container's: sleep, once the init has
+		 * exec'd it (start does not wait for that). */
+		char *const args[] = { "sh", "-c",
+				       "for i in $(seq 50); do test \"$(cat /proc/1/comm)\" = sleep && exit 7; "
+				       "sleep 0.1; done; exit 1" };
 		skiff_exec_overrides o = { .args = args, .args_len = 3 };
 		spec_process *p = NULL;
 		int status = -1;
@@ -315,7 +319,7 @@ static void test_run(void)
 	rc = skiff_container_run(&ctx, cfg, false, &status, &err);
 	if (!ok(rc == 0 && status == 128 + SIGKILL, "a process killed by SIGKILL: 137 (%d)", status))
 		tap_diag("%s", err.message);
-	set_shell(cfg, "sleep 100");
+	set_shell(cfg, "sleep 600");
 	ok(skiff_container_run(&ctx, cfg, true, NULL, &err) == 0 && status_is("api-run", SKIFF_STATUS_RUNNING),
 	   "run detached: running");
 	ok(skiff_container_delete(&ctx, true, &err) == 0 && dir_empty(root), "delete --force");
@@ -346,7 +350,7 @@ static void test_warnings(void)
 		tap_skip("valgrind 3.19 has no openat2() for the init", "create from a config in memory");
 		return;
 	}
-	if (!cfg || !set_shell(cfg, "sleep 100") || !(cfg->hooks = calloc(1, sizeof(*cfg->hooks))) ||
+	if (!cfg || !set_shell(cfg, "sleep 600") || !(cfg->hooks = calloc(1, sizeof(*cfg->hooks))) ||
 	    !(cfg->hooks->poststart = calloc(1, sizeof(spec_hook))) ||
 	    !(cfg->hooks->poststart[0].path = strdup("/bin/false"))) {
 		ok(false, "a config with a hook");
@@ -485,7 +489,7 @@ int main(void)
 	snprintf(bundle, sizeof(bundle), "%s/bundle", tmp);
 	snprintf(bad_bundle, sizeof(bad_bundle), "%s/bad", tmp);
 	snprintf(pid_file, sizeof(pid_file), "%s/pid", tmp);
-	if (!make_bundle(bundle, "sleep 100") || !make_bundle(bad_bundle, "true")) {
+	if (!make_bundle(bundle, "sleep 600") || !make_bundle(bad_bundle, "true")) {
 		printf("Bail out! tests/make-bundle.sh failed\n");
 		return 1;
 	}

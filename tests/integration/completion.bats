@@ -78,7 +78,7 @@ help_flags() {
 }
 
 @test "container ids from skiff list -q under the command line's --root" {
-	setup_bundle sleep 100
+	setup_bundle sleep 600
 	skiff create alpha
 	skiff create alps
 	skiff create beta
