@@ -654,99 +654,101 @@ static int run_events(const cli_globals *g, int argc, char **argv)
 
 /* --------------------------------------------------------------- help -- */
 
+/* runc 1.1's --kernel-memory and --kernel-memory-tcp are accepted and not
+ * listed, as runc lists them no more; --cpu-burst is runc 1.2's. */
+static const cli_option update_help[] = {
+	{ "--resources value, -r value",
+	  "path to the file containing the resources to update or '-' to read from the standard input\n"
+	  "\n"
+	  "The accepted format is as follow (unchanged values can be omitted):\n"
+	  "\n"
+	  "{\n"
+	  "  \"memory\": {\n"
+	  "    \"limit\": 0,\n"
+	  "    \"reservation\": 0,\n"
+	  "    \"swap\": 0\n"
+	  "  },\n"
+	  "  \"cpu\": {\n"
+	  "    \"shares\": 0,\n"
+	  "    \"quota\": 0,\n"
+	  "    \"period\": 0,\n"
+	  "    \"realtimeRuntime\": 0,\n"
+	  "    \"realtimePeriod\": 0,\n"
+	  "    \"cpus\": \"\",\n"
+	  "    \"mems\": \"\"\n"
+	  "  },\n"
+	  "  \"blockIO\": {\n"
+	  "    \"weight\": 0\n"
+	  "  }\n"
+	  "}\n"
+	  "\n"
+	  "Note: if data is to be read from a file or the standard input, all\n"
+	  "other options are ignored." },
+	{ "--blkio-weight value", "Specifies per cgroup weight, range is from 10 to 1000 (default: 0)" },
+	{ "--cpu-period value", "CPU CFS period to be used for hardcapping (in usecs). 0 to use system default" },
+	{ "--cpu-quota value", "CPU CFS hardcap limit (in usecs). Allowed cpu time in a given period" },
+	{ "--cpu-burst value",
+	  "CPU CFS hardcap burst limit (in usecs). Allowed accumulated cpu time additionally for burst a given period" },
+	{ "--cpu-share value", "CPU shares (relative weight vs. other containers)" },
+	{ "--cpu-rt-period value", "CPU realtime period to be used for hardcapping (in usecs). 0 to use system default" },
+	{ "--cpu-rt-runtime value", "CPU realtime hardcap limit (in usecs). Allowed cpu time in a given period" },
+	{ "--cpuset-cpus value", "CPU(s) to use" },
+	{ "--cpuset-mems value", "Memory node(s) to use" },
+	{ "--memory value", "Memory limit (in bytes)" },
+	{ "--memory-reservation value", "Memory reservation or soft_limit (in bytes)" },
+	{ "--memory-swap value", "Total memory usage (memory + swap); set '-1' to enable unlimited swap" },
+	{ "--pids-limit value", "Maximum number of pids allowed in the container (default: 0)" },
+	{ "--l3-cache-schema value", "The string of Intel RDT/CAT L3 cache schema" },
+	{ "--mem-bw-schema value", "The string of Intel RDT/MBA memory bandwidth schema" },
+	{ NULL, NULL },
+};
+
 const cli_command cmd_update = {
-	"update", "update container resource constraints", "[command options] <container-id>",
-	"OPTIONS:\n"
-	"   --resources value, -r value  path to the file containing the resources to update or '-' to read from the standard input\n"
-	"\n"
-	"The accepted format is as follow (unchanged values can be omitted):\n"
-	"\n"
-	"{\n"
-	"  \"memory\": {\n"
-	"    \"limit\": 0,\n"
-	"    \"reservation\": 0,\n"
-	"    \"swap\": 0\n"
-	"  },\n"
-	"  \"cpu\": {\n"
-	"    \"shares\": 0,\n"
-	"    \"quota\": 0,\n"
-	"    \"period\": 0,\n"
-	"    \"realtimeRuntime\": 0,\n"
-	"    \"realtimePeriod\": 0,\n"
-	"    \"cpus\": \"\",\n"
-	"    \"mems\": \"\"\n"
-	"  },\n"
-	"  \"blockIO\": {\n"
-	"    \"weight\": 0\n"
-	"  }\n"
-	"}\n"
-	"\n"
-	"Note: if data is to be read from a file or the standard input, all\n"
-	"other options are ignored.\n"
-	"   --blkio-weight value        Specifies per cgroup weight, range is from 10 to 1000 (default: 0)\n"
-	"   --cpu-period value          CPU CFS period to be used for hardcapping (in usecs). 0 to use system default\n"
-	"   --cpu-quota value           CPU CFS hardcap limit (in usecs). Allowed cpu time in a given period\n"
-	"   --cpu-burst value           CPU CFS hardcap burst limit (in usecs). Allowed accumulated cpu time additionally for burst a given period\n"
-	"   --cpu-share value           CPU shares (relative weight vs. other containers)\n"
-	"   --cpu-rt-period value       CPU realtime period to be used for hardcapping (in usecs). 0 to use system default\n"
-	"   --cpu-rt-runtime value      CPU realtime hardcap limit (in usecs). Allowed cpu time in a given period\n"
-	"   --cpuset-cpus value         CPU(s) to use\n"
-	"   --cpuset-mems value         Memory node(s) to use\n"
-	"   --kernel-memory value       (obsoleted; do not use)\n"
-	"   --kernel-memory-tcp value   (obsoleted; do not use)\n"
-	"   --memory value              Memory limit (in bytes)\n"
-	"   --memory-reservation value  Memory reservation or soft_limit (in bytes)\n"
-	"   --memory-swap value         Total memory usage (memory + swap); set '-1' to enable unlimited swap\n"
-	"   --pids-limit value          Maximum number of pids allowed in the container (default: 0)\n"
-	"   --l3-cache-schema value     The string of Intel RDT/CAT L3 cache schema\n"
-	"   --mem-bw-schema value       The string of Intel RDT/MBA memory bandwidth schema\n",
-	run_update,
+	"update", "update container resource constraints", "<container-id>", NULL, NULL,
+	update_help, run_update,
 };
 
 const cli_command cmd_pause = {
 	"pause", "pause suspends all processes inside the container", "<container-id>",
 	"Where \"<container-id>\" is the name for the instance of the container to be\n"
-	"paused. \n"
+	"paused. ",
+	"The pause command suspends all processes in the instance of the container.\n"
 	"\n"
-	"DESCRIPTION:\n"
-	"   The pause command suspends all processes in the instance of the container.\n"
-	"\n"
-	"Use skiff list to identify instances of containers and their current status.\n",
-	run_pause,
+	"Use skiff list to identify instances of containers and their current status.",
+	NULL, run_pause,
 };
 
 const cli_command cmd_resume = {
 	"resume", "resumes all processes that have been previously paused", "<container-id>",
 	"Where \"<container-id>\" is the name for the instance of the container to be\n"
-	"resumed.\n"
+	"resumed.",
+	"The resume command resumes all processes in the instance of the container.\n"
 	"\n"
-	"DESCRIPTION:\n"
-	"   The resume command resumes all processes in the instance of the container.\n"
-	"\n"
-	"Use skiff list to identify instances of containers and their current status.\n",
-	run_resume,
+	"Use skiff list to identify instances of containers and their current status.",
+	NULL, run_resume,
+};
+
+static const cli_option ps_help[] = {
+	{ "--format value, -f value", "select one of: table or json (default: \"table\")" },
+	{ NULL, NULL },
 };
 
 const cli_command cmd_ps = {
-	"ps", "ps displays the processes running inside a container",
-	"[command options] <container-id> [ps options]",
-	"OPTIONS:\n"
-	"   --format value, -f value  select one of: table or json (default: \"table\")\n",
-	run_ps,
+	"ps", "ps displays the processes running inside a container", "<container-id> [ps options]",
+	NULL, NULL, ps_help, run_ps,
+};
+
+static const cli_option events_help[] = {
+	{ "--interval value", "set the stats collection interval (default: 5s)" },
+	{ "--stats", "display the container's stats then exit" },
+	{ NULL, NULL },
 };
 
 const cli_command cmd_events = {
 	"events",
 	"display container events such as OOM notifications, cpu, memory, and IO usage statistics",
-	"[command options] <container-id>",
-	"Where \"<container-id>\" is the name for the instance of the container.\n"
-	"\n"
-	"DESCRIPTION:\n"
-	"   The events command displays information about the container. By default the\n"
-	"information is displayed once every 5 seconds.\n"
-	"\n"
-	"OPTIONS:\n"
-	"   --interval value  set the stats collection interval (default: 5s)\n"
-	"   --stats           display the container's stats then exit\n",
-	run_events,
+	"<container-id>", "Where \"<container-id>\" is the name for the instance of the container.",
+	"The events command displays information about the container. By default the\n"
+	"information is displayed once every 5 seconds.",
+	events_help, run_events,
 };

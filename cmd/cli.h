@@ -18,11 +18,38 @@ typedef struct cli_globals {
 	skiff_rootless rootless;
 } cli_globals;
 
+/* One line of OPTIONS in --help: the flags as runc spells them
+ * ("--bundle value, -b value") and what they do. */
+typedef struct cli_option {
+	const char *flags;
+	const char *usage;
+} cli_option;
+
+/*
+ * A command and its --help, laid out as runc's (urfave/cli):
+ *   NAME:
+ *      skiff <name> - <summary>
+ *
+ *   USAGE:
+ *      skiff <name> [command options] <args>     ("[command options]" when
+ *                                                 there are options)
+ *   <args_help>                                   (runc's "Where ..." and
+ *                                                 examples, verbatim)
+ *   DESCRIPTION:
+ *      <description>                              (only its first line is
+ *                                                 indented, as runc's)
+ *   OPTIONS:
+ *      <flags>  <usage>                           (one column, aligned)
+ * The man page man/skiff-<name>.8.scd documents the same flags; a test
+ * checks they agree.
+ */
 typedef struct cli_command {
 	const char *name;
 	const char *summary;
-	const char *usage;  /* after "skiff NAME " */
-	const char *help;   /* the description and options, runc's layout */
+	const char *args;        /* after the options in USAGE: "<container-id>" */
+	const char *args_help;   /* NULL when none */
+	const char *description; /* NULL when none */
+	const cli_option *options; /* ends with { NULL, NULL }; NULL when none */
 	int (*run)(const cli_globals *g, int argc, char **argv);
 } cli_command;
 
@@ -42,7 +69,13 @@ int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
 /* One command's flags: getopt_long with "+" (stop at the first argument). */
 void cli_context_init(skiff_context *ctx, const cli_globals *g);
 
-extern const cli_command cmd_exec, cmd_create, cmd_start, cmd_run, cmd_state, cmd_kill, cmd_delete,
-	cmd_list, cmd_spec, cmd_update, cmd_pause, cmd_resume, cmd_ps, cmd_events;
+extern const cli_command cmd_check, cmd_exec, cmd_create, cmd_start, cmd_run, cmd_state, cmd_kill,
+	cmd_delete, cmd_list, cmd_spec, cmd_update, cmd_pause, cmd_resume, cmd_ps, cmd_events;
+
+/* runc's paragraph after USAGE for commands taking a new container's id. */
+#define CLI_NEW_ID_HELP \
+	"Where \"<container-id>\" is your name for the instance of the container that you\n" \
+	"are starting. The name you provide for the container instance must be unique on\n" \
+	"your host."
 
 #endif

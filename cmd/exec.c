@@ -238,30 +238,38 @@ out:
 	return rc;
 }
 
+/* runc's --cgroup and --pidfd-socket are accepted and not listed: the
+ * first is refused (no sub-cgroups yet), the second ignored. */
+static const cli_option exec_help[] = {
+	{ "--console-socket value",
+	  "path to an AF_UNIX socket which will receive a file descriptor referencing the master end of the console's pseudoterminal" },
+	{ "--cwd value", "current working directory in the container" },
+	{ "--env value, -e value", "set environment variables" },
+	{ "--tty, -t", "allocate a pseudo-TTY" },
+	{ "--user value, -u value", "UID (format: <uid>[:<gid>])" },
+	{ "--additional-gids value, -g value", "additional gids" },
+	{ "--process value, -p value", "path to the process.json" },
+	{ "--detach, -d", "detach from the container's process" },
+	{ "--pid-file value", "specify the file to write the process id to" },
+	{ "--process-label value", "set the asm process label for the process commonly used with selinux" },
+	{ "--apparmor value", "set the apparmor profile for the process" },
+	{ "--no-new-privs", "set the no new privileges value for the process" },
+	{ "--cap value, -c value", "add a capability to the bounding set for the process" },
+	{ "--preserve-fds value",
+	  "Pass N additional file descriptors to the container (stdio + $LISTEN_FDS + N in total) (default: 0)" },
+	{ "--ignore-paused", "allow exec in a paused container" },
+	{ NULL, NULL },
+};
+
 const cli_command cmd_exec = {
 	"exec", "execute new process inside the container",
-	"[command options] <container-id> <command> [command options]  || -p process.json <container-id>",
-	"DESCRIPTION:\n"
-	"   The exec command runs a new process in a created or running container. The\n"
-	"   process joins every namespace of the container and gets its user, capabilities\n"
-	"   and limits unless the options below change them.\n\n"
+	"<container-id> <command> [command options]  || -p process.json <container-id>",
+	"Where \"<container-id>\" is the name for the instance of the container and\n"
+	"\"<command>\" is the command to be executed in the container.\n"
+	"\"<command>\" can't be empty unless a \"-p\" flag provided.\n\n"
 	"EXAMPLE:\n"
-	"   # skiff exec -t ubuntu01 sh\n\n"
-	"OPTIONS:\n"
-	"   --console-socket value        path to an AF_UNIX socket which will receive a file descriptor referencing the master end of the console's pseudoterminal\n"
-	"   --cwd value                   current working directory in the container\n"
-	"   --env value, -e value         set environment variables\n"
-	"   --tty, -t                     allocate a pseudo-TTY\n"
-	"   --user value, -u value        UID (format: <uid>[:<gid>])\n"
-	"   --additional-gids value, -g value  additional gids\n"
-	"   --process value, -p value     path to the process.json\n"
-	"   --detach, -d                  detach from the container's process\n"
-	"   --pid-file value              specify the file to write the process id to\n"
-	"   --process-label value         set the asm process label for the process commonly used with selinux\n"
-	"   --apparmor value              set the apparmor profile for the process\n"
-	"   --no-new-privs                set the no new privileges value for the process\n"
-	"   --cap value, -c value         add a capability to the bounding set for the process\n"
-	"   --preserve-fds value          Pass N additional file descriptors to the container (stdio + $LISTEN_FDS + N in total) (default: 0)\n"
-	"   --ignore-paused               allow exec in a paused container\n",
-	run_exec,
+	"For example, if the container is configured to run the linux ps command the\n"
+	"following will output a list of processes running in the container:\n\n"
+	"       # skiff exec <container-id> ps",
+	NULL, exec_help, run_exec,
 };

@@ -189,30 +189,71 @@ static int run_spec(const cli_globals *g, int argc, char **argv)
 
 const cli_command cmd_state = {
 	"state", "output the state of a container", "<container-id>",
-	"DESCRIPTION:\n"
-	"   The state command outputs current state information for the instance of a\n"
-	"   container (JSON: ociVersion, id, pid, status, bundle, rootfs, created, owner,\n"
-	"   annotations).\n",
-	run_state,
+	"Where \"<container-id>\" is your name for the instance of the container.",
+	"The state command outputs current state information for the\n"
+	"instance of a container.",
+	NULL, run_state,
+};
+
+static const cli_option list_help[] = {
+	{ "--format value, -f value", "select one of: table or json (default: \"table\")" },
+	{ "--quiet, -q", "display only container IDs" },
+	{ NULL, NULL },
 };
 
 const cli_command cmd_list = {
-	"list", "lists containers started by skiff with the given root", "[command options]",
-	"EXAMPLE:\n"
-	"   # skiff list\n\n"
-	"OPTIONS:\n"
-	"   --format value, -f value  select one of: table or json (default: \"table\")\n"
-	"   --quiet, -q               display only container IDs\n",
-	run_list,
+	"list", "lists containers started by skiff with the given root", "",
+	"Where the given root is specified via the global option \"--root\"\n"
+	"(default: \"" SKIFF_DEFAULT_ROOT "\").\n\n"
+	"EXAMPLE 1:\n"
+	"To list containers created via the default \"--root\":\n"
+	"       # skiff list\n\n"
+	"EXAMPLE 2:\n"
+	"To list containers created using a non-default value for \"--root\":\n"
+	"       # skiff --root value list",
+	NULL, list_help, run_list,
+};
+
+static const cli_option spec_help[] = {
+	{ "--bundle value, -b value", "path to the root of the bundle directory" },
+	{ "--rootless", "generate a configuration for a rootless container" },
+	{ NULL, NULL },
 };
 
 const cli_command cmd_spec = {
-	"spec", "create a new specification file", "[command options]",
-	"DESCRIPTION:\n"
-	"   The spec command creates the new specification file named \"config.json\" for\n"
-	"   the bundle, the same default as runc's. It never overwrites an existing one.\n\n"
-	"OPTIONS:\n"
-	"   --bundle value, -b value  path to the root of the bundle directory\n"
-	"   --rootless                generate a configuration for a rootless container\n",
-	run_spec,
+	"spec", "create a new specification file", "[arguments...]", NULL,
+	"The spec command creates the new specification file named \"config.json\" for\n"
+	"the bundle.\n\n"
+	"The spec generated is just a starter file. Editing of the spec is required to\n"
+	"achieve desired results. For example, the newly generated spec includes an args\n"
+	"parameter that is initially set to call the \"sh\" command when the container is\n"
+	"started. Calling \"sh\" may work for an ubuntu container or busybox, but will not\n"
+	"work for containers that do not include the \"sh\" program.\n\n"
+	"EXAMPLE:\n"
+	"  To run docker's hello-world container one needs to set the args parameter\n"
+	"in the spec to call hello. This can be done using the sed command or a text\n"
+	"editor. The following commands create a bundle for hello-world, change the\n"
+	"default args parameter in the spec from \"sh\" to \"/hello\", then run the hello\n"
+	"command in a new hello-world container named container1:\n\n"
+	"    mkdir hello\n"
+	"    cd hello\n"
+	"    docker pull hello-world\n"
+	"    docker export $(docker create hello-world) > hello-world.tar\n"
+	"    mkdir rootfs\n"
+	"    tar -C rootfs -xf hello-world.tar\n"
+	"    skiff spec\n"
+	"    sed -i 's;\"sh\";\"/hello\";' config.json\n"
+	"    skiff run container1\n\n"
+	"In the run command above, \"container1\" is the name for the instance of the\n"
+	"container that you are starting. The name you provide for the container instance\n"
+	"must be unique on your host.\n\n"
+	"An existing \"config.json\" is never overwritten. \"skiff check\" reports what is\n"
+	"wrong with a spec after editing it.\n\n"
+	"When starting a container through skiff, skiff needs root privilege. If not\n"
+	"already running as root, you can use sudo to give skiff root privilege. For\n"
+	"example: \"sudo skiff start container1\" will give skiff root privilege to start the\n"
+	"container on your host.\n\n"
+	"You can pass the parameter --rootless to this command to generate a spec file\n"
+	"whose user namespace maps the caller's own uid and gid.\n",
+	spec_help, run_spec,
 };

@@ -38,13 +38,23 @@ static const struct option create_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-#define CREATE_FLAGS_HELP \
-	"   --bundle value, -b value  path to the root of the bundle directory, defaults to the current directory\n" \
-	"   --console-socket value    path to an AF_UNIX socket which will receive a file descriptor referencing the master end of the console's pseudoterminal\n" \
-	"   --pid-file value          specify the file to write the process id to\n" \
-	"   --no-pivot                do not use pivot root to jail process inside rootfs.  This should be used whenever the rootfs is on top of a ramdisk\n" \
-	"   --no-new-keyring          do not create a new session keyring for the container.  This will cause the container to inherit the calling processes session key\n" \
-	"   --preserve-fds value      Pass N additional file descriptors to the container (stdio + $LISTEN_FDS + N in total) (default: 0)\n"
+/* runc's texts for the flags create and run share. */
+#define OPT_TEXT_BUNDLE \
+	{ "--bundle value, -b value", \
+	  "path to the root of the bundle directory, defaults to the current directory" }
+#define OPT_TEXT_CONSOLE_SOCKET \
+	{ "--console-socket value", \
+	  "path to an AF_UNIX socket which will receive a file descriptor referencing the master end of the console's pseudoterminal" }
+#define OPT_TEXT_PID_FILE { "--pid-file value", "specify the file to write the process id to" }
+#define OPT_TEXT_NO_PIVOT \
+	{ "--no-pivot", \
+	  "do not use pivot root to jail process inside rootfs.  This should be used whenever the rootfs is on top of a ramdisk" }
+#define OPT_TEXT_NO_NEW_KEYRING \
+	{ "--no-new-keyring", \
+	  "do not create a new session keyring for the container.  This will cause the container to inherit the calling processes session key" }
+#define OPT_TEXT_PRESERVE_FDS \
+	{ "--preserve-fds value", \
+	  "Pass N additional file descriptors to the container (stdio + $LISTEN_FDS + N in total) (default: 0)" }
 
 typedef struct create_args {
 	skiff_context ctx;
@@ -244,58 +254,82 @@ static int run_delete(const cli_globals *g, int argc, char **argv)
 	return 0;
 }
 
+/* runc's description of create and run. */
+#define CREATE_DESCRIPTION(verb) \
+	"The " verb " command creates an instance of a container for a bundle. The bundle\n" \
+	"is a directory with a specification file named \"config.json\" and a root\n" \
+	"filesystem.\n\n" \
+	"The specification file includes an args parameter. The args parameter is used\n" \
+	"to specify command(s) that get run when the container is started. To change the\n" \
+	"command(s) that get executed on start, edit the args parameter of the spec. See\n" \
+	"\"skiff spec --help\" for more explanation."
+
+static const cli_option create_help[] = {
+	OPT_TEXT_BUNDLE, OPT_TEXT_CONSOLE_SOCKET, OPT_TEXT_PID_FILE, OPT_TEXT_NO_PIVOT,
+	OPT_TEXT_NO_NEW_KEYRING, OPT_TEXT_PRESERVE_FDS, { NULL, NULL },
+};
+
+/* runc's --keep and --no-subreaper are accepted and not listed: skiff
+ * neither keeps a stopped container nor needs a subreaper. */
+static const cli_option run_help[] = {
+	OPT_TEXT_BUNDLE,
+	OPT_TEXT_CONSOLE_SOCKET,
+	{ "--detach, -d", "detach from the container's process" },
+	OPT_TEXT_PID_FILE,
+	OPT_TEXT_NO_PIVOT,
+	OPT_TEXT_NO_NEW_KEYRING,
+	OPT_TEXT_PRESERVE_FDS,
+	{ "--no-subreaper", "disable the use of the subreaper used to reap reparented processes" },
+	{ NULL, NULL },
+};
+
 const cli_command cmd_create = {
-	"create", "create a container", "[command options] <container-id>",
-	"DESCRIPTION:\n"
-	"   The create command creates an instance of a container for a bundle. The bundle\n"
-	"   is a directory with a specification file named \"config.json\" and a root\n"
-	"   filesystem. The container's init waits until 'skiff start' lets it run the\n"
-	"   process of the config.\n\n"
-	"OPTIONS:\n" CREATE_FLAGS_HELP,
-	run_create,
+	"create", "create a container", "<container-id>", CLI_NEW_ID_HELP,
+	CREATE_DESCRIPTION("create"), create_help, run_create,
 };
 
 const cli_command cmd_run = {
-	"run", "create and run a container", "[command options] <container-id>",
-	"DESCRIPTION:\n"
-	"   The run command creates an instance of a container for a bundle and starts it.\n"
-	"   Without --detach it waits for the container's process, forwards signals to it,\n"
-	"   deletes the container, and exits with the process's status (128+N when killed\n"
-	"   by signal N).\n\n"
-	"OPTIONS:\n"
-	"   --detach, -d              detach from the container's process\n" CREATE_FLAGS_HELP
-	"   --no-subreaper            disable the use of the subreaper used to reap reparented processes\n",
-	run_run,
+	"run", "create and run a container", "<container-id>", CLI_NEW_ID_HELP,
+	CREATE_DESCRIPTION("run"), run_help, run_run,
 };
 
 const cli_command cmd_start = {
 	"start", "executes the user defined process in a created container", "<container-id>",
-	"DESCRIPTION:\n"
-	"   The start command executes the user defined process in a created container.\n",
-	run_start,
+	CLI_NEW_ID_HELP,
+	"The start command executes the user defined process in a created container.",
+	NULL, run_start,
+};
+
+static const cli_option kill_help[] = {
+	{ "--all, -a", "send the specified signal to all processes inside the container" },
+	{ NULL, NULL },
 };
 
 const cli_command cmd_kill = {
 	"kill", "kill sends the specified signal (default: SIGTERM) to the container's init process",
-	"[command options] <container-id> [signal]",
-	"DESCRIPTION:\n"
-	"   The signal is a name (KILL, SIGKILL) or a number (9).\n\n"
+	"<container-id> [signal]",
+	"Where \"<container-id>\" is the name for the instance of the container and\n"
+	"\"[signal]\" is the signal to be sent to the init process.\n\n"
 	"EXAMPLE:\n"
-	"   # skiff kill ubuntu01 KILL\n\n"
-	"OPTIONS:\n"
-	"   --all, -a  send the specified signal to all processes inside the container\n",
-	run_kill,
+	"For example, if the container id is \"ubuntu01\" the following will send a \"KILL\"\n"
+	"signal to the init process of the \"ubuntu01\" container:\n\n"
+	"       # skiff kill ubuntu01 KILL",
+	NULL, kill_help, run_kill,
+};
+
+static const cli_option delete_help[] = {
+	{ "--force, -f", "Forcibly deletes the container if it is still running (uses SIGKILL)" },
+	{ NULL, NULL },
 };
 
 const cli_command cmd_delete = {
 	"delete", "delete any resources held by the container often used with detached container",
-	"[command options] <container-id>",
-	"DESCRIPTION:\n"
-	"   The delete command deletes any resources held by the container.\n\n"
+	"<container-id>",
+	"Where \"<container-id>\" is the name for the instance of the container.\n\n"
 	"EXAMPLE:\n"
-	"   # skiff delete ubuntu01\n\n"
-	"OPTIONS:\n"
-	"   --force, -f  Forcibly deletes the container if it is still running (uses SIGKILL)\n",
-	run_delete,
+	"For example, if the container id is \"ubuntu01\" and skiff list currently shows the\n"
+	"status of \"ubuntu01\" as \"stopped\" the following will delete resources held for\n"
+	"\"ubuntu01\" removing \"ubuntu01\" from the skiff list of containers:\n\n"
+	"       # skiff delete ubuntu01",
+	NULL, delete_help, run_delete,
 };
-

@@ -13,8 +13,24 @@
 #include "config.h"
 
 static const cli_command *const commands[] = {
-	&cmd_create, &cmd_delete, &cmd_events, &cmd_exec,  &cmd_kill,  &cmd_list,   &cmd_pause,
-	&cmd_ps,     &cmd_resume, &cmd_run,    &cmd_spec,  &cmd_start, &cmd_state,  &cmd_update,
+	&cmd_check,  &cmd_create, &cmd_delete, &cmd_events, &cmd_exec,  &cmd_kill,   &cmd_list,
+	&cmd_pause,  &cmd_ps,     &cmd_resume, &cmd_run,    &cmd_spec,  &cmd_start,  &cmd_state,
+	&cmd_update,
+};
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const cli_option global_options[] = {
+	{ "--debug", "enable debug logging" },
+	{ "--log value", "set the log file to write skiff logs to (default is '/dev/stderr')" },
+	{ "--log-format value", "set the log format ('text' (default), or 'json') (default: \"text\")" },
+	{ "--root value",
+	  "root directory for storage of container state (this should be located in tmpfs) (default: \"" SKIFF_DEFAULT_ROOT "\")" },
+	{ "--systemd-cgroup",
+	  "enable systemd cgroup support, expects cgroupsPath to be of form \"slice:prefix:name\" for e.g. \"system.slice:skiff:434234\"" },
+	{ "--rootless value", "ignore cgroup permission errors ('true', 'false', or 'auto') (default: \"auto\")" },
+	{ "--help, -h", "show help" },
+	{ "--version, -v", "print the version" },
+	{ NULL, NULL },
 };
 
 static void print_version(void)
@@ -56,16 +72,53 @@ static int parse_rootless(const char *text, skiff_rootless *out)
 	return -1;
 }
 
-static void print_main_help(FILE *out, const char *root)
+/* Aligned columns, as urfave/cli's tabwriter makes them: the longest flags
+ * + 2.  A usage of several lines ends a column block (the lines after its
+ * first have no cell), so the options after it are aligned on their own. */
+static void print_options(FILE *out, const cli_option *opts)
 {
+	const cli_option *block = opts;
+
+	while (block->flags) {
+		const cli_option *end = block, *o;
+		int width = 0;
+
+		while (end->flags && !strchr(end->usage, '\n'))
+			end++;
+		if (end->flags)
+			end++; /* the multi-line one closes its block */
+		for (o = block; o < end; o++)
+			if ((int)strlen(o->flags) > width)
+				width = (int)strlen(o->flags);
+		for (o = block; o < end; o++)
+			fprintf(out, "   %-*s%s\n", width + 2, o->flags, o->usage);
+		block = end;
+	}
+}
+
+static void print_main_help(FILE *out)
+{
+	int width = (int)strlen("help, h");
+
 	fprintf(out,
 		"NAME:\n"
 		"   skiff - Open Container Initiative runtime\n\n"
 		"skiff is a command line client for running applications packaged according to\n"
 		"the Open Container Initiative (OCI) format and is a compliant implementation of the\n"
 		"Open Container Initiative specification.\n\n"
+		"skiff integrates well with existing process supervisors to provide a production\n"
+		"container runtime environment for applications. It can be used with your\n"
+		"existing process monitoring tools and the container will be spawned as a\n"
+		"direct child of the process supervisor.\n\n"
 		"Containers are configured using bundles. A bundle for a container is a directory\n"
-		"that includes a specification file named \"config.json\" and a root filesystem.\n\n"
+		"that includes a specification file named \"config.json\" and a root filesystem.\n"
+		"The root filesystem contains the contents of the container.\n\n"
+		"To start a new instance of a container:\n\n"
+		"    # skiff run [ -b bundle ] <container-id>\n\n"
+		"Where \"<container-id>\" is your name for the instance of the container that you\n"
+		"are starting. The name you provide for the container instance must be unique on\n"
+		"your host. Providing the bundle directory using \"-b\" is optional. The default\n"
+		"value for \"bundle\" is the current directory.\n\n"
 		"USAGE:\n"
 		"   skiff [global options] command [command options] [arguments...]\n\n"
 		"VERSION:\n"
@@ -74,26 +127,29 @@ static void print_main_help(FILE *out, const char *root)
 		"spec: %s\n\n"
 		"COMMANDS:\n",
 		PACKAGE_VERSION, SKIFF_GIT_COMMIT, SKIFF_OCI_VERSION);
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "   %-9s %s\n", commands[i]->name, commands[i]->summary);
-	fprintf(out,
-		"   help      Shows a list of commands or help for one command\n\n"
-		"GLOBAL OPTIONS:\n"
-		"   --debug             enable debug logging\n"
-		"   --log value         set the log file to write skiff logs to (default is '/dev/stderr')\n"
-		"   --log-format value  set the log format ('text' (default), or 'json') (default: \"text\")\n"
-		"   --root value        root directory for storage of container state (this should be located in tmpfs) (default: \"%s\")\n"
-		"   --systemd-cgroup    enable systemd cgroup support, expects cgroupsPath to be of form \"slice:prefix:name\" for e.g. \"system.slice:skiff:434234\"\n"
-		"   --rootless value    ignore cgroup permission errors ('true', 'false', or 'auto') (default: \"auto\")\n"
-		"   --help, -h          show help\n"
-		"   --version, -v       print the version\n",
-		root);
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if ((int)strlen(commands[i]->name) > width)
+			width = (int)strlen(commands[i]->name);
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(out, "   %-*s%s\n", width + 2, commands[i]->name, commands[i]->summary);
+	fprintf(out, "   %-*s%s\n\nGLOBAL OPTIONS:\n", width + 2, "help, h",
+		"Shows a list of commands or help for one command");
+	print_options(out, global_options);
 }
 
 int cli_help(const cli_command *cmd)
 {
-	printf("NAME:\n   skiff %s - %s\n\nUSAGE:\n   skiff %s %s\n\n%s", cmd->name, cmd->summary,
-	       cmd->name, cmd->usage, cmd->help);
+	printf("NAME:\n   skiff %s - %s\n\nUSAGE:\n   skiff %s%s %s\n", cmd->name, cmd->summary,
+	       cmd->name, cmd->options ? " [command options]" : "", cmd->args);
+	if (cmd->args_help)
+		printf("\n%s\n", cmd->args_help);
+	if (cmd->description)
+		printf("\nDESCRIPTION:\n   %s\n", cmd->description);
+	if (cmd->options) {
+		printf("\nOPTIONS:\n");
+		print_options(stdout, cmd->options);
+		printf("   \n");
+	}
 	return 0;
 }
 
@@ -124,7 +180,7 @@ void cli_context_init(skiff_context *ctx, const cli_globals *g)
 
 static const cli_command *find_command(const char *name)
 {
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < N_COMMANDS; i++)
 		if (!strcmp(commands[i]->name, name))
 			return commands[i];
 	return NULL;
@@ -179,7 +235,7 @@ int main(int argc, char **argv)
 		case OPT_CRIU:
 			break; /* accepted for runc compatibility */
 		case 'h':
-			print_main_help(stdout, g.root);
+			print_main_help(stdout);
 			return 0;
 		case 'v':
 			print_version();
@@ -190,13 +246,17 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
-		print_main_help(stderr, g.root);
+		print_main_help(stderr);
 		return 1;
 	}
 	cli_log_open(&g);
-	if (!strcmp(argv[optind], "help")) {
-		cmd = optind + 1 < argc ? find_command(argv[optind + 1]) : NULL;
-		rc = cmd ? cli_help(cmd) : (print_main_help(stdout, g.root), 0);
+	if (!strcmp(argv[optind], "help") || !strcmp(argv[optind], "h")) {
+		if (optind + 1 >= argc)
+			rc = (print_main_help(stdout), 0);
+		else if ((cmd = find_command(argv[optind + 1])))
+			rc = cli_help(cmd);
+		else
+			rc = cli_fail_text("No help topic for '%s'", argv[optind + 1]);
 	} else if ((cmd = find_command(argv[optind]))) {
 		int first = optind;
 

@@ -526,16 +526,11 @@ static void explain_init_death(pid_t pid, skiff_error *err)
 
 static int check_config(const spec_config *cfg, skiff_error *err)
 {
-	if (!cfg->process)
-		return skiff_fail_at(err, 0, ".process",
-				     "config.json: .process: required to create a container");
-	if (!cfg->process->args_len)
-		return skiff_fail_at(err, 0, ".process.args",
-				     "config.json: .process.args: must name the program to run");
-	if (!cfg->root || !cfg->root->path)
-		return skiff_fail_at(err, 0, ".root.path",
-				     "config.json: .root.path: required to create a container");
-	return 0;
+	struct spec_sink sink;
+
+	/* The same rules `skiff check` reports, stopping at the first. */
+	spec_sink_init(&sink, "config.json", err, NULL, NULL);
+	return create_requirements(cfg, &sink);
 }
 
 static int resolve_paths(create_job *job, skiff_error *err)

@@ -6,14 +6,17 @@
 #include "error.h"
 
 /* The errno text as runc (Go) spells it, "no such file or directory":
- * engines match runc's messages, so skiff's read the same. */
+ * engines match runc's messages, so skiff's read the same.  strerror_r
+ * (GNU's, which returns the text): strerror may share a buffer between
+ * threads. */
 static void append_errno(skiff_error *err, int errnum)
 {
 	size_t used = strlen(err->message);
+	char buf[128];
 
 	if (errnum && used + 2 < sizeof(err->message)) {
 		snprintf(err->message + used, sizeof(err->message) - used, ": %s",
-			 strerror(errnum));
+			 strerror_r(errnum, buf, sizeof(buf)));
 		if (err->message[used + 2] >= 'A' && err->message[used + 2] <= 'Z')
 			err->message[used + 2] = (char)(err->message[used + 2] - 'A' + 'a');
 	}

@@ -326,6 +326,8 @@ int process_prepare(const spec_process *p, bool in_userns, const process_hook *h
 /* NULL-terminated argv and envp for execve (HOME=/ added when unset, and
  * LISTEN_FDS/LISTEN_PID when listen_fds > 0).  The strings stay the model's. */
 int process_exec_vectors(const spec_process *p, int listen_fds, char ***argv_out, char ***env_out);
+/* The RLIMIT_* number of an OCI rlimit type ("RLIMIT_NOFILE"), -1 if unknown. */
+int process_rlimit_resource(const char *type);
 /* Resolve args[0] like execvp with the container's PATH; *path_out is malloc'd. */
 int process_find_executable(const spec_process *p, char **path_out, skiff_error *err);
 
@@ -384,6 +386,30 @@ int wait_foreground(pid_t pid, const sigset_t *forward, int master, bool reap_al
 int debug_stop_check(const skiff_context *ctx, skiff_error *err);
 /* When ctx->debug_stop_at is step, die here with SIGKILL. */
 void debug_stop(const skiff_context *ctx, const char *step);
+
+/* ---- check.c, check_host.c: skiff_bundle_check() ---- */
+
+/* The diagnostics found so far; an allocation failure sets out_of_memory. */
+typedef struct check_report {
+	skiff_diagnostic *errors;
+	size_t errors_len;
+	skiff_diagnostic *warnings;
+	size_t warnings_len;
+	bool out_of_memory;
+} check_report;
+
+/* Add a diagnostic at a JSON path ("" for the whole bundle).  A second
+ * error at the same path is dropped: one field, one error. */
+void check_error(check_report *r, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void check_warn(check_report *r, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* What create needs beyond a valid config (a process with args, a root),
+ * reported to sink; -1 when something is missing.  create uses it in
+ * first-problem mode, check collecting. */
+int create_requirements(const spec_config *cfg, struct spec_sink *sink);
+/* The warnings: fields this host cannot honour (check_host.c). */
+void check_host(const spec_config *cfg, const char *bundle, check_report *r);
 
 /* ---- signals.c ---- */
 const char *signal_name(int signo);

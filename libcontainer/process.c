@@ -31,19 +31,24 @@ static const struct {
 	{ "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING }, { "RLIMIT_STACK", RLIMIT_STACK },
 };
 
+int process_rlimit_resource(const char *type)
+{
+	for (size_t k = 0; k < sizeof(rlimit_names) / sizeof(rlimit_names[0]); k++)
+		if (!strcmp(type, rlimit_names[k].name))
+			return rlimit_names[k].resource;
+	return -1;
+}
+
 int process_apply_rlimits(const spec_process *p, skiff_error *err)
 {
 	for (size_t i = 0; i < p->rlimits_len; i++) {
 		const spec_rlimit *r = &p->rlimits[i];
 		struct rlimit lim = { .rlim_cur = r->soft, .rlim_max = r->hard };
-		size_t k;
+		int resource = process_rlimit_resource(r->type);
 
-		for (k = 0; k < sizeof(rlimit_names) / sizeof(rlimit_names[0]); k++)
-			if (!strcmp(r->type, rlimit_names[k].name))
-				break;
-		if (k == sizeof(rlimit_names) / sizeof(rlimit_names[0]))
+		if (resource < 0)
 			return skiff_fail_at(err, 0, ".process.rlimits", "unknown rlimit %s", r->type);
-		if (setrlimit(rlimit_names[k].resource, &lim) < 0)
+		if (setrlimit(resource, &lim) < 0)
 			return skiff_fail_at(err, errno, ".process.rlimits",
 					     "set %s to soft %llu, hard %llu", r->type,
 					     (unsigned long long)r->soft, (unsigned long long)r->hard);

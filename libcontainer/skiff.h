@@ -1,18 +1,40 @@
 /*
- * libskiff: run OCI containers from C.
+ * libskiff: run OCI containers from C.  This header (installed as
+ * <skiff/skiff.h>, with the config model <skiff/model.h>) is the whole
+ * public API; `pkg-config --cflags --libs skiff` gives the flags.  The
+ * library exports nothing else (libskiff.sym lists the symbols).
  *
- * This is the whole public API.  The rules it keeps:
- *   - Every function that can fail returns 0 on success and -1 on failure, and
- *     fills the caller's skiff_error (which may be NULL).  Nothing here prints,
- *     calls exit(), or keeps global mutable state.
- *   - Strings passed in are borrowed for the duration of the call only.
- *     Objects handed out (configs, states, JSON text) belong to the caller,
- *     who frees them with the matching *_free() function (free() for text).
- *   - Functions are safe to call from several threads on different containers;
- *     commands on one container id are serialised through a lock file in the
- *     state directory, so separate processes may also act on it concurrently.
- *   - skiff_container_create() and _run() fork; call them from a process that
- *     can have children (they reap only the children they make).
+ * Errors.  Every function that can fail returns 0 on success and -1 on
+ * failure, and fills the caller's skiff_error, which may be NULL when the
+ * caller does not care.  Nothing here prints, calls exit(), or keeps global
+ * mutable state.  Messages follow runc's wording where engines match it
+ * ("container does not exist", "container not running").
+ *
+ * Memory.  Strings and structs passed in are borrowed for the duration of
+ * the call only.  Objects handed out (configs, processes, states,
+ * diagnostics, JSON text) belong to the caller, who frees them with the
+ * matching *_free() function (free() for text).  On failure nothing is
+ * handed out: there is nothing to free.  Every *_free() accepts NULL.
+ *
+ * Threads.  Functions may be called from several threads at once on
+ * different objects and different containers; commands on one container id
+ * are serialised by a lock file in its state directory, so that separate
+ * processes may also act on it concurrently.  skiff_container_create(),
+ * _run() and _exec() clone the calling process, and the child runs
+ * library code (malloc included) until it execs the container's program:
+ * call them only while no other thread of the process can hold a lock
+ * that code needs, in practice from a single-threaded process.  _run() and
+ * _exec() in the foreground change the calling thread's signal mask while
+ * they wait (see there); they wait only for the children they make.
+ *
+ * Privileges.  Creating containers needs root (or the capabilities runc
+ * needs: CAP_SYS_ADMIN and friends).  Parsing, validating and checking do
+ * not.
+ *
+ * Versioning.  The SONAME (libskiff.so.N) changes whenever a function or a
+ * public struct changes incompatibly, which includes a field added to a
+ * struct of this header or of model.h; functions added compatibly get a new
+ * symbol version node.  README.md ("Versioning") has the rules.
  */
 #ifndef SKIFF_H
 #define SKIFF_H
@@ -34,11 +56,15 @@ extern "C" {
 #define SKIFF_DEFAULT_ROOT "/run/skiff"
 
 /*
- * One error type for the whole library.
- * message: the full human-readable text, "what failed: why".
+ * One error type for the whole library, filled by the function that fails
+ * (fixed-size: no allocation, nothing to free).
+ * message: the full human-readable text, "what failed: why", NUL-terminated
+ *          and cut to fit.
  * context: what it concerns, for programs: a JSON path (".process.cwd"),
  *          a file, or a syscall; empty when there is none.
- * errnum:  the errno behind the failure, 0 when it is not a system error.
+ * errnum:  the errno behind the failure (ENOENT for a container that does
+ *          not exist, EEXIST for an id in use, EINVAL for bad input, ENOMEM
+ *          when memory ran out), 0 when it is not a system error.
  */
 typedef struct skiff_error {
 	int errnum;
@@ -46,24 +72,42 @@ typedef struct skiff_error {
 	char message[1024];
 } skiff_error;
 
-/* The config model (model.h) under its public name. */
+/* ---- configs ---- */
+
+/* The config model (model.h: plain structs, one per OCI object, which the
+ * caller may read and change) under its public name. */
 typedef struct spec_config skiff_config;
 
-/* Parse and validate a config.json.  `name` is used in error messages
- * ("config.json: .process.cwd: ..."); errors name the JSON path at fault.
- * On success *out owns a config to free with skiff_config_free(). */
+/*
+ * Parse and validate a config.json, stopping at the first problem: a JSON
+ * syntax error, a wrong type, a value out of range or not allowed, a
+ * missing required field, or a rule across fields (absolute paths, unique
+ * namespaces, known capabilities, ...).  The message names the file and
+ * the JSON path at fault, which is also err->context:
+ *   config.json: .linux.resources.memory.limit: expected a 64-bit integer, got "1g"
+ * Unknown fields are ignored.  _file() uses the file's base name in
+ * messages; _data() uses `name` (NULL: "config.json") and reads `len`
+ * bytes of `json` (no NUL needed; NUL bytes inside are refused).
+ * Documents larger than 64 MiB or nested deeper than 64 levels are
+ * refused.  On success *out is a config to free with skiff_config_free().
+ * skiff_bundle_check() reports every problem instead of the first.
+ */
 int skiff_config_load_file(const char *path, skiff_config **out, skiff_error *err);
 int skiff_config_load_data(const char *json, size_t len, const char *name,
 			   skiff_config **out, skiff_error *err);
+/* Free a config and everything it points to.  NULL is fine. */
 void skiff_config_free(skiff_config *cfg);
 
-/* Serialize a config back to JSON (indented when pretty).  *json_out is
- * NUL-terminated and freed with free(). */
+/* Serialize a config back to JSON, with runc's field order, indented when
+ * pretty.  *json_out is NUL-terminated, *len_out (may be NULL) its length
+ * without the NUL; free() it.  Fails on a string that is not valid
+ * UTF-8, naming its JSON path. */
 int skiff_config_to_json(const skiff_config *cfg, bool pretty, char **json_out,
 			 size_t *len_out, skiff_error *err);
 
-/* The default config `skiff spec` writes (the same as runc's); rootless
- * adds a user namespace mapped to the caller's ids. */
+/* The default config `skiff spec` writes, the same as `runc spec`'s;
+ * rootless adds a user namespace mapping the caller's euid and egid and
+ * drops what needs root on the host.  Free it with skiff_config_free(). */
 int skiff_config_default(bool rootless, skiff_config **out, skiff_error *err);
 
 /* Whether the runtime acts without privilege over cgroups, as runc's
@@ -75,7 +119,11 @@ typedef enum skiff_rootless {
 	SKIFF_ROOTLESS_FALSE,
 } skiff_rootless;
 
-/* What one command acts on.  Unset pointers take the documented defaults. */
+/* ---- containers ---- */
+
+/* What one command acts on: the caller fills it (zeroed first) and keeps
+ * it, and the strings it points to, alive during the call.  Unset pointers
+ * take the documented defaults. */
 typedef struct skiff_context {
 	const char *root;           /* state root; NULL: SKIFF_DEFAULT_ROOT */
 	const char *id;             /* container id (validated) */
@@ -102,7 +150,8 @@ typedef struct skiff_context {
 	 * unknown name fails the command with EINVAL. */
 	const char *debug_stop_at;
 	/* Told about problems that do not fail the command (a failing
-	 * poststart or poststop hook); NULL to ignore them. */
+	 * poststart or poststop hook); NULL to ignore them.  Called in the
+	 * calling thread, during the call; `problem` is borrowed. */
 	void (*warn)(void *warn_data, const skiff_error *problem);
 	void *warn_data;
 } skiff_context;
@@ -115,11 +164,13 @@ typedef enum skiff_status {
 	SKIFF_STATUS_STOPPED,
 } skiff_status;
 
-/* "creating", "created", "running", "paused", "stopped". */
+/* "creating", "created", "running", "paused", "stopped" ("unknown" for a
+ * value outside the enum): a static string, not to be freed. */
 const char *skiff_status_name(skiff_status status);
 
 /* The state of a container as the runtime-spec defines it (plus runc's
- * rootfs, created and owner fields). */
+ * rootfs, created and owner fields).  Every string is allocated and owned
+ * by the struct; free it with skiff_state_free(). */
 typedef struct skiff_state {
 	char *oci_version;
 	char *id;
@@ -133,75 +184,117 @@ typedef struct skiff_state {
 	size_t annotations_len;
 } skiff_state;
 
+/* Free a state and its strings.  NULL is fine. */
 void skiff_state_free(skiff_state *state);
 
-/* runc's state JSON (indented when pretty); free() the result. */
+/* runc's state JSON (what `skiff state` prints), indented when pretty;
+ * *json_out is NUL-terminated, free() it. */
 int skiff_state_to_json(const skiff_state *state, bool pretty, char **json_out,
 			skiff_error *err);
 
 /* Is `id` a valid container id?  Letters, digits, '_', '-', '.', '+', not
- * starting with '.', at most 1024 bytes. */
+ * starting with '.', at most 1024 bytes.  0 if so, else -1 with EINVAL and
+ * the reason.  Every command checks the id it is given the same way. */
 int skiff_id_validate(const char *id, skiff_error *err);
 
 /*
- * Create the container: namespaces, mounts, pivot_root, then the init waits
- * in the container for skiff_container_start().  cfg may be NULL to load
- * <bundle>/config.json.  On return the init is running and blocked, its
- * pid is in the pid file and the state directory, and no process made by
- * this call remains its parent.  On failure nothing is left behind.
+ * Create the container ctx->id from ctx->bundle: namespaces, mounts,
+ * pivot_root, devices, rlimits, user, capabilities; the createRuntime and
+ * createContainer hooks; then the init waits in the container for
+ * skiff_container_start().  cfg may be NULL to load <bundle>/config.json;
+ * a given cfg is borrowed (the bundle still gives the rootfs's base).
+ * On return the init is running and blocked, its pid (in the host's pid
+ * namespace) is in ctx->pid_file and the state directory, and no process
+ * made by this call remains its parent: the caller's subreaper, or init,
+ * reaps it.  With process.terminal set, ctx->console_socket receives the
+ * pty master.  Errors: EEXIST when the id is in use, EINVAL for a bad id
+ * or config, the errno of the step that failed otherwise (the message
+ * says which; a config field at fault is named by its JSON path).  On
+ * failure nothing is left behind: no state directory, process or mount.
  */
 int skiff_container_create(const skiff_context *ctx, const skiff_config *cfg,
 			   skiff_error *err);
 
-/* Let a created container's init exec the user's program. */
+/* Let a created container's init exec the user's program, then run the
+ * poststart hooks (their failures go to ctx->warn).  Once it returns the
+ * container is running (or already stopped), never "created".  Starting a
+ * container that is not "created" fails with EINVAL ("cannot start an
+ * already running container", ... "that has stopped"); one that does not
+ * exist with ENOENT ("container does not exist"). */
 int skiff_container_start(const skiff_context *ctx, skiff_error *err);
 
 /*
- * create + start.  With detach, returns once started.  Otherwise waits for
- * the init to exit and stores its status in *exit_status (128+N if killed
- * by signal N), forwarding the signals a shell sends (HUP, INT, QUIT, TERM,
- * USR1, USR2, WINCH) to the init; the container is then deleted.
+ * create + start.  With detach, returns once started (exit_status is not
+ * touched and may be NULL).  Otherwise waits for the init to exit and
+ * stores its status in *exit_status (128+N if killed by signal N),
+ * forwarding the signals a shell sends (HUP, INT, QUIT, TERM, USR1, USR2,
+ * WINCH) to the init and proxying its terminal to stdin/stdout when
+ * process.terminal is set and there is no ctx->console_socket; the
+ * container is then deleted.  While it waits, those signals and SIGCHLD
+ * are blocked in the calling thread (its old mask is restored on return),
+ * and it reaps only the init.  Errors as skiff_container_create(); a
+ * container that started and exited is a success, whatever its status.
  */
 int skiff_container_run(const skiff_context *ctx, const skiff_config *cfg, bool detach,
 			int *exit_status, skiff_error *err);
 
-/* Read a container's state; a container whose init died reads "stopped". */
+/* Read a container's state; a container whose init died reads "stopped".
+ * Takes no lock: it may run while another command acts on the container.
+ * ENOENT ("container does not exist") when there is none.  Free *out with
+ * skiff_state_free(). */
 int skiff_container_state(const skiff_context *ctx, skiff_state **out, skiff_error *err);
 
-/* Send a signal to the init, or with all to every process of the container. */
+/* Send signal signo to the init, or with all to every process of the
+ * container (those in its pid namespace, when it has its own).  The init
+ * is reached through a pidfd: a recycled pid is never signalled.  A stopped
+ * container fails with "container not running". */
 int skiff_container_kill(const skiff_context *ctx, int signo, bool all, skiff_error *err);
 
-/* Remove a stopped container.  force kills a live one first and succeeds
- * when the container does not exist. */
+/* Remove a stopped, or created but never started, container: its init is
+ * killed, the poststop hooks run (failures go to ctx->warn) and the state
+ * directory goes.  A running container fails with EBUSY unless force,
+ * which SIGKILLs it first and also succeeds when the container does not
+ * exist (engines delete twice). */
 int skiff_container_delete(const skiff_context *ctx, bool force, skiff_error *err);
 
-/* Every container under root (NULL: the default), sorted by id. */
+/* Every container under root (NULL: SKIFF_DEFAULT_ROOT), sorted by id; a
+ * root that does not exist has none.  *out is an array of *count states
+ * (NULL when there are none) to free with skiff_state_list_free(). */
 int skiff_container_list(const char *root, skiff_state ***out, size_t *count,
 			 skiff_error *err);
+/* Free what skiff_container_list() gave.  NULL is fine. */
 void skiff_state_list_free(skiff_state **states, size_t count);
 
+/* ---- exec ---- */
+
 /*
- * exec: run another process in a created or running container.  It joins
- * every namespace of the container's init and gets the process's user,
- * capabilities, rlimits and no_new_privs.  With detach, returns once the
- * process runs (its pid in ctx->pid_file); otherwise waits for it,
- * forwarding signals and proxying its terminal, and stores its status
- * (128+N if killed by signal N) in *exit_status.  ctx->console_socket
- * receives the pty master when process->terminal is set.  A paused
- * container is refused unless ignore_paused.
+ * exec: run another process in a created or running container ctx->id.
+ * It joins every namespace of the container's init and gets `process`'s
+ * user, capabilities, rlimits and no_new_privs (build one with
+ * skiff_exec_process() or skiff_process_load_*(); it is borrowed).  With
+ * detach, returns once the process runs (its pid in ctx->pid_file; no
+ * process made by this call remains its parent); otherwise waits for it as
+ * skiff_container_run() waits (same signals blocked in the calling thread,
+ * same forwarding and terminal proxy) and stores its status (128+N if
+ * killed by signal N) in *exit_status.  ctx->console_socket receives the
+ * pty master when process->terminal is set, and is required then with
+ * detach.  A stopped container fails with "container not running", a
+ * paused one unless ignore_paused.
  */
 int skiff_container_exec(const skiff_context *ctx, const spec_process *process, bool detach,
 			 bool ignore_paused, int *exit_status, skiff_error *err);
 
-/* An OCI process object (exec --process FILE), parsed and validated; free
- * it with skiff_process_free(). */
+/* An OCI process object (exec --process FILE), parsed and validated like
+ * a config's process, errors naming the JSON path; free it with
+ * skiff_process_free(). */
 int skiff_process_load_file(const char *path, spec_process **out, skiff_error *err);
 int skiff_process_load_data(const char *json, size_t len, const char *name, spec_process **out,
 			    skiff_error *err);
+/* Free a process and everything it points to.  NULL is fine. */
 void skiff_process_free(spec_process *process);
 
 /* What `skiff exec` may change of the container's own process.  Arrays
- * are borrowed; unset fields keep the container's values. */
+ * are borrowed; unset (NULL, 0, false) fields keep the container's values. */
 typedef struct skiff_exec_overrides {
 	char *const *args;          /* the command: required */
 	size_t args_len;
@@ -222,11 +315,14 @@ typedef struct skiff_exec_overrides {
 
 /* The process runc's `exec` would run: the container's process (from the
  * config saved at create) with the overrides applied, validated.  Free it
- * with skiff_process_free(). */
+ * with skiff_process_free().  EINVAL when overrides->args is empty;
+ * ENOENT when the container does not exist. */
 int skiff_exec_process(const skiff_context *ctx, const skiff_exec_overrides *overrides,
 		       spec_process **out, skiff_error *err);
 
-/* "KILL", "SIGKILL", "kill" and "9" all give SIGKILL; also RTMIN+N. */
+/* A signal as `kill` takes it: a name with or without "SIG", in any case
+ * ("KILL", "SIGKILL" and "kill" all give SIGKILL), a number ("9"),
+ * "RTMIN+N" or "RTMAX-N".  EINVAL for anything else. */
 int skiff_signal_parse(const char *text, int *signo, skiff_error *err);
 
 /*
@@ -366,6 +462,54 @@ int skiff_oom_watch_open(const skiff_context *ctx, skiff_oom_watch **out, skiff_
 int skiff_oom_watch_fd(const skiff_oom_watch *watch);
 int skiff_oom_watch_read(skiff_oom_watch *watch, unsigned *ooms, bool *gone, skiff_error *err);
 void skiff_oom_watch_close(skiff_oom_watch *watch);
+
+/* ---- checking a bundle without running it (skiff check) ---- */
+
+typedef enum skiff_severity {
+	SKIFF_SEVERITY_ERROR,   /* the container cannot be created from this bundle */
+	SKIFF_SEVERITY_WARNING, /* it can, but this host will not honour a field */
+} skiff_severity;
+
+/* One finding; its strings are owned by the skiff_diagnostics holding it. */
+typedef struct skiff_diagnostic {
+	skiff_severity severity;
+	char *path;    /* the JSON path at fault (".process.cwd"); "" for the whole file */
+	char *message; /* what is wrong, without the path */
+} skiff_diagnostic;
+
+typedef struct skiff_diagnostics {
+	skiff_diagnostic *items; /* errors first, then warnings */
+	size_t len;
+	size_t errors;   /* how many items are errors */
+	size_t warnings; /* how many are warnings */
+} skiff_diagnostics;
+
+/*
+ * Everything wrong with the bundle at `bundle` (NULL: the current
+ * directory), found without running anything or changing the bundle.
+ * Errors are what would make skiff_container_create() fail on the config:
+ * every parse and validation problem (not only the first), in the order of
+ * runc's fields, at most one per JSON path, and what create needs beyond a
+ * valid config (a process with args, a root); a config.json that cannot be
+ * read or is not JSON is one error with path "".  Warnings are fields this
+ * host, or this process, cannot honour: a resource whose cgroup controller
+ * is not mounted, an AppArmor profile or SELinux label with that LSM
+ * absent, a capability outside the caller's bounding set, a seccomp
+ * architecture or flag libseccomp or the kernel cannot handle, a bind mount
+ * source that does not exist, an rlimit above the caller's hard limit
+ * without CAP_SYS_RESOURCE, a missing rootfs.  A bundle with problems is
+ * still a success: returns 0 and *out (free it with
+ * skiff_diagnostics_free()); -1 only when the check itself could not run
+ * (ENOMEM).  Needs no privilege.
+ */
+int skiff_bundle_check(const char *bundle, skiff_diagnostics **out, skiff_error *err);
+/* {"errors": [{"path": ..., "message": ...}, ...], "warnings": [...]},
+ * indented when pretty: what `skiff check --format json` prints.
+ * *json_out is NUL-terminated; free() it. */
+int skiff_diagnostics_to_json(const skiff_diagnostics *diags, bool pretty, char **json_out,
+			      skiff_error *err);
+/* Free diagnostics and their strings.  NULL is fine. */
+void skiff_diagnostics_free(skiff_diagnostics *diags);
 
 #ifdef __cplusplus
 }

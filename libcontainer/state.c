@@ -428,6 +428,8 @@ void skiff_state_free(skiff_state *st)
 
 void skiff_state_list_free(skiff_state **states, size_t count)
 {
+	if (!states)
+		return;
 	for (size_t i = 0; i < count; i++)
 		skiff_state_free(states[i]);
 	free(states);

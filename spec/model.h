@@ -10,7 +10,11 @@
  *     `char *key` (string maps use spec_kv);
  *   - an optional scalar whose absence differs from zero has a `bool has_x`
  *     beside it.
- * Everything is owned by the spec_config and freed by spec_config_free().
+ * Everything is owned by the spec_config and freed by spec_config_free()
+ * (skiff_config_free() in the public API) with free(): a program that
+ * changes a config allocates what it puts in with malloc(), calloc() or
+ * strdup(), and frees what it takes out.  Installed as <skiff/model.h>;
+ * adding a field changes the library's ABI (README.md, "Versioning").
  */
 #ifndef SKIFF_SPEC_MODEL_H
 #define SKIFF_SPEC_MODEL_H
@@ -82,7 +86,7 @@ typedef struct spec_rlimit {
 } spec_rlimit;
 
 typedef struct spec_io_priority {
-	char *class;
+	char *class_; /* "class" is a C++ keyword */
 	int32_t priority;
 } spec_io_priority;
 

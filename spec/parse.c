@@ -1,7 +1,9 @@
 /*
  * JSON text -> model structs.  yajl builds a tree; one walker driven by the
- * descriptors in schema.c fills the structs and reports the first problem
- * with its JSON path.  On any error everything built so far is freed.
+ * descriptors in schema.c fills the structs and reports problems with their
+ * JSON paths to a sink (schema.h): the first one only, after which
+ * everything built so far is freed, or every one, going on past each with
+ * the next field or element (spec_parse_config_all(), for `skiff check`).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -15,9 +17,8 @@
 #include "schema.h"
 
 struct pctx {
-	const char *name; /* "config.json", prefixes every message */
 	struct spec_path path;
-	skiff_error *err;
+	struct spec_sink *sink;
 };
 
 #define SLOT(base, off, type) ((type *)((char *)(base) + (off)))
@@ -56,8 +57,8 @@ static int type_error(struct pctx *c, yajl_val v, const char *expected)
 {
 	char got[SPEC_QUOTE_MAX * 6 + 16];
 
-	return spec_fail_path(c->err, c->name, c->path.buf, "expected %s, got %s", expected,
-			      describe(v, got, sizeof(got)));
+	return spec_report(c->sink, c->path.buf, "expected %s, got %s", expected,
+			   describe(v, got, sizeof(got)));
 }
 
 static void join(char *buf, size_t size, const char *const *values)
@@ -85,8 +86,8 @@ static int enum_error(struct pctx *c, yajl_val v, const char *const *values)
 
 static int oom(struct pctx *c)
 {
-	return skiff_fail_at(c->err, ENOMEM, c->path.buf, "%s: %s", c->name,
-			     c->path.len ? c->path.buf : "parse");
+	return spec_report_fatal(c->sink, ENOMEM, c->path.buf, "%s",
+				 c->path.len ? c->path.buf : "parse");
 }
 
 static bool in_list(const char *const *values, const char *s)
@@ -251,10 +252,10 @@ static int parse_map(struct pctx *c, const struct spec_field *f, yajl_val v, voi
 		free(keep);
 		return oom(c);
 	}
-	/* Owned by the struct from here on, so a failure below frees it. */
+	/* Owned by the struct from here on, so a failure below frees it.  The
+	 * length counts the entries used so far: a refused key takes none. */
 	*SLOT(base, f->offset, void *) = arr;
-	*SLOT(base, f->aux_offset, size_t) = count;
-	for (i = 0; i < n && rc == 0; i++) {
+	for (i = 0; i < n; i++) {
 		const char *key = v->u.object.keys[i];
 		yajl_val val = v->u.object.values[i];
 		char *elem = arr + j * elem_size;
@@ -262,27 +263,30 @@ static int parse_map(struct pctx *c, const struct spec_field *f, yajl_val v, voi
 
 		if (!keep[i])
 			continue;
-		j++;
 		mark = spec_path_push_key(&c->path, key);
 		if (f->values && !in_list(f->values, key)) {
 			char list[256];
 
 			join(list, sizeof(list), f->values);
-			rc = spec_fail_path(c->err, c->name, c->path.buf,
-					    "unknown key, expected one of %s", list);
+			rc = spec_report(c->sink, c->path.buf, "unknown key, expected one of %s", list);
 		} else if (!(*(char **)elem = strdup(key))) {
 			rc = oom(c);
-		} else if (f->kind == SPEC_STRING_MAP) {
-			rc = parse_string(c, val, NULL, &((spec_kv *)elem)->value);
-		} else if (!YAJL_IS_OBJECT(val)) {
-			rc = type_error(c, val, "an object");
 		} else {
-			rc = parse_fields(c, f->type, val, elem);
+			*SLOT(base, f->aux_offset, size_t) = ++j;
+			if (f->kind == SPEC_STRING_MAP)
+				rc = parse_string(c, val, NULL, &((spec_kv *)elem)->value);
+			else if (!YAJL_IS_OBJECT(val))
+				rc = type_error(c, val, "an object");
+			else
+				rc = parse_fields(c, f->type, val, elem);
 		}
 		spec_path_pop(&c->path, mark);
+		if (rc < 0 && !spec_sink_goes_on(c->sink))
+			break;
+		rc = 0;
 	}
 	free(keep);
-	return rc;
+	return i < n ? -1 : 0;
 }
 
 static int parse_array(struct pctx *c, const struct spec_field *f, yajl_val v, void *base)
@@ -312,7 +316,8 @@ static int parse_array(struct pctx *c, const struct spec_field *f, yajl_val v, v
 		return oom(c);
 	*SLOT(base, f->offset, void *) = arr;
 	*SLOT(base, f->aux_offset, size_t) = n;
-	for (i = 0; i < n && rc == 0; i++) {
+	/* An element at fault stays zero (a NULL string, an empty object). */
+	for (i = 0; i < n; i++) {
 		yajl_val item = v->u.array.values[i];
 		char *elem = arr + i * elem_size;
 		size_t mark = spec_path_push_index(&c->path, i);
@@ -326,8 +331,10 @@ static int parse_array(struct pctx *c, const struct spec_field *f, yajl_val v, v
 		else
 			rc = parse_fields(c, f->type, item, elem);
 		spec_path_pop(&c->path, mark);
+		if (rc < 0 && !spec_sink_goes_on(c->sink))
+			return -1;
 	}
-	return rc;
+	return 0;
 }
 
 /* ---- the walker ---- */
@@ -404,12 +411,11 @@ static int parse_fields(struct pctx *c, const struct spec_type *type, yajl_val o
 			continue;
 		mark = spec_path_push_field(&c->path, f->name);
 		if (!v)
-			rc = spec_fail_path(c->err, c->name, c->path.buf,
-					    "required field is missing");
+			rc = spec_report(c->sink, c->path.buf, "required field is missing");
 		else
 			rc = parse_field(c, f, v, base);
 		spec_path_pop(&c->path, mark);
-		if (rc < 0)
+		if (rc < 0 && !spec_sink_goes_on(c->sink))
 			return -1;
 	}
 	return 0;
@@ -423,7 +429,7 @@ static int parse_fields(struct pctx *c, const struct spec_type *type, yajl_val o
  * and nesting deeper than SPEC_MAX_DEPTH (yajl_tree_free recurses, so a deep
  * document could blow the stack).  Linear, skipping string contents.
  */
-int spec_json_prescan(const char *json, size_t len, const char *name, skiff_error *err)
+static int prescan(const char *json, size_t len, struct spec_sink *sink)
 {
 	size_t i, depth = 0;
 	bool in_string = false, any = false;
@@ -432,18 +438,16 @@ int spec_json_prescan(const char *json, size_t len, const char *name, skiff_erro
 		char ch = json[i];
 
 		if (ch == '\0')
-			return skiff_fail_at(err, 0, "", "%s: invalid JSON: NUL byte at offset %zu",
-					     name, i);
+			return spec_report_fatal(sink, 0, "", "invalid JSON: NUL byte at offset %zu", i);
 		if (in_string) {
 			if (ch == '"') {
 				in_string = false;
 			} else if (ch == '\\' && i + 1 < len) {
 				if (json[i + 1] == 'u' && len - i >= 6 &&
 				    memcmp(json + i + 2, "0000", 4) == 0)
-					return skiff_fail_at(
-						err, 0, "",
-						"%s: invalid JSON: \\u0000 in a string at offset %zu",
-						name, i);
+					return spec_report_fatal(
+						sink, 0, "",
+						"invalid JSON: \\u0000 in a string at offset %zu", i);
 				if (json[i + 1] != '\0')
 					i++; /* skip the escaped character */
 			}
@@ -457,10 +461,9 @@ int spec_json_prescan(const char *json, size_t len, const char *name, skiff_erro
 		case '[':
 		case '{':
 			if (++depth > SPEC_MAX_DEPTH)
-				return skiff_fail_at(
-					err, 0, "",
-					"%s: invalid JSON: nested deeper than %d levels at offset %zu",
-					name, SPEC_MAX_DEPTH, i);
+				return spec_report_fatal(
+					sink, 0, "", "invalid JSON: nested deeper than %d levels at offset %zu",
+					SPEC_MAX_DEPTH, i);
 			any = true;
 			break;
 		case ']':
@@ -480,26 +483,34 @@ int spec_json_prescan(const char *json, size_t len, const char *name, skiff_erro
 		}
 	}
 	if (!any)
-		return skiff_fail_at(err, 0, "", "%s: invalid JSON: empty document", name);
+		return spec_report_fatal(sink, 0, "", "invalid JSON: empty document");
 	return 0;
 }
 
+int spec_json_prescan(const char *json, size_t len, const char *name, skiff_error *err)
+{
+	struct spec_sink sink;
+
+	spec_sink_init(&sink, name, err, NULL, NULL);
+	return prescan(json, len, &sink);
+}
+
 /* yajl's message spans lines (with a picture of the spot); keep the first. */
-static int syntax_error(skiff_error *err, const char *name, const char *msg)
+static int syntax_error(struct spec_sink *sink, const char *msg)
 {
 	size_t n = strcspn(msg, "\r\n");
 
 	while (n > 0 && (msg[n - 1] == ' ' || msg[n - 1] == '.'))
 		n--;
 	if (n == 0)
-		return skiff_fail_at(err, 0, "", "%s: invalid JSON", name);
-	return skiff_fail_at(err, 0, "", "%s: invalid JSON: %.*s", name, (int)n, msg);
+		return spec_report_fatal(sink, 0, "", "invalid JSON");
+	return spec_report_fatal(sink, 0, "", "invalid JSON: %.*s", (int)n, msg);
 }
 
-int spec_schema_parse(const struct spec_type *type, const char *json, size_t len,
-		      const char *name, void **out, skiff_error *err)
+int spec_schema_parse_sink(const struct spec_type *type, const char *json, size_t len,
+			   struct spec_sink *sink, void **out)
 {
-	struct pctx c = { .name = name, .err = err };
+	struct pctx c = { .sink = sink };
 	char errbuf[1024] = "";
 	yajl_val tree;
 	char *copy;
@@ -508,25 +519,26 @@ int spec_schema_parse(const struct spec_type *type, const char *json, size_t len
 	*out = NULL;
 	spec_path_init(&c.path);
 	if (len > SPEC_MAX_SIZE)
-		return skiff_fail_at(err, 0, "", "%s: too large: %zu bytes, the limit is %u",
-				     name, len, SPEC_MAX_SIZE);
+		return spec_report_fatal(sink, 0, "", "too large: %zu bytes, the limit is %u", len,
+					 SPEC_MAX_SIZE);
 	if (!json)
 		len = 0;
-	if (spec_json_prescan(json, len, name, err) < 0)
+	if (prescan(json, len, sink) < 0)
 		return -1;
 	/* yajl_tree_parse() wants a C string. */
 	copy = malloc(len + 1);
 	if (!copy)
-		return skiff_fail_at(err, ENOMEM, "", "%s", name);
+		return spec_report_fatal(sink, ENOMEM, "", "parse");
 	if (len)
 		memcpy(copy, json, len);
 	copy[len] = '\0';
 	tree = yajl_tree_parse(copy, errbuf, sizeof(errbuf));
 	free(copy);
 	if (!tree)
-		return syntax_error(err, name, errbuf);
+		return syntax_error(sink, errbuf);
 	if (!YAJL_IS_OBJECT(tree)) {
 		type_error(&c, tree, "an object");
+		sink->fatal = true;
 		yajl_tree_free(tree);
 		return -1;
 	}
@@ -535,15 +547,25 @@ int spec_schema_parse(const struct spec_type *type, const char *json, size_t len
 		yajl_tree_free(tree);
 		return oom(&c);
 	}
-	if (parse_fields(&c, type, tree, obj) < 0) {
-		yajl_tree_free(tree);
+	parse_fields(&c, type, tree, obj);
+	yajl_tree_free(tree);
+	/* Collecting, a config with problems is still worth validating. */
+	if (sink->count && !spec_sink_goes_on(sink)) {
 		spec_schema_free(type, obj);
 		free(obj);
 		return -1;
 	}
-	yajl_tree_free(tree);
 	*out = obj;
-	return 0;
+	return sink->count ? -1 : 0;
+}
+
+int spec_schema_parse(const struct spec_type *type, const char *json, size_t len,
+		      const char *name, void **out, skiff_error *err)
+{
+	struct spec_sink sink;
+
+	spec_sink_init(&sink, name, err, NULL, NULL);
+	return spec_schema_parse_sink(type, json, len, &sink, out);
 }
 
 int spec_parse_config(const char *json, size_t len, const char *name, spec_config **out,
@@ -555,6 +577,18 @@ int spec_parse_config(const char *json, size_t len, const char *name, spec_confi
 
 	*out = obj;
 	return rc;
+}
+
+size_t spec_parse_config_all(const char *json, size_t len, const char *name, spec_problem_fn fn,
+			     void *data, spec_config **out)
+{
+	struct spec_sink sink;
+	void *obj;
+
+	spec_sink_init(&sink, name ? name : "config.json", NULL, fn, data);
+	spec_schema_parse_sink(&spec_type_config, json, len, &sink, &obj);
+	*out = obj;
+	return sink.count;
 }
 
 int spec_parse_process(const char *json, size_t len, const char *name, spec_process **out,

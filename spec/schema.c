@@ -152,7 +152,7 @@ static const struct spec_field rlimit_fields[] = {
 TYPE(t_rlimit, spec_rlimit, rlimit_fields);
 
 static const struct spec_field io_priority_fields[] = {
-	ENUM(spec_io_priority, "class", class, R, io_priority_classes),
+	ENUM(spec_io_priority, "class", class_, R, io_priority_classes),
 	I32(spec_io_priority, "priority", priority, R),
 };
 TYPE(t_io_priority, spec_io_priority, io_priority_fields);
@@ -739,4 +739,66 @@ int spec_fail_path(skiff_error *err, const char *name, const char *path, const c
 	if (path && *path)
 		return skiff_fail_at(err, 0, path, "%s: %s: %s", name, path, problem);
 	return skiff_fail_at(err, 0, "", "%s: %s", name, problem);
+}
+
+/* ---- problem sinks ---- */
+
+void spec_sink_init(struct spec_sink *s, const char *name, skiff_error *first, spec_problem_fn fn,
+		    void *data)
+{
+	memset(s, 0, sizeof(*s));
+	s->name = name;
+	s->first = first;
+	s->fn = fn;
+	s->data = data;
+}
+
+/* The first problem goes to s->first, every one to s->fn.  errnum (0 if
+ * none) is kept in s->first and spelled out after the problem. */
+static void sink_record(struct spec_sink *s, int errnum, const char *path, const char *problem)
+{
+	if (s->count++ == 0 && s->first) {
+		if (errnum)
+			skiff_fail_at(s->first, errnum, path, "%s: %s", s->name, problem);
+		else
+			spec_fail_path(s->first, s->name, path, "%s", problem);
+	}
+	if (s->fn && errnum) {
+		char full[1024], why[128];
+
+		snprintf(full, sizeof(full), "%s: %s", problem, strerror_r(errnum, why, sizeof(why)));
+		s->fn(s->data, path, full);
+	} else if (s->fn) {
+		s->fn(s->data, path, problem);
+	}
+}
+
+int spec_report(struct spec_sink *s, const char *path, const char *fmt, ...)
+{
+	char problem[768];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(problem, sizeof(problem), fmt, ap);
+	va_end(ap);
+	sink_record(s, 0, path ? path : "", problem);
+	return -1;
+}
+
+int spec_report_fatal(struct spec_sink *s, int errnum, const char *path, const char *fmt, ...)
+{
+	char problem[768];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(problem, sizeof(problem), fmt, ap);
+	va_end(ap);
+	s->fatal = true;
+	sink_record(s, errnum, path ? path : "", problem);
+	return -1;
+}
+
+bool spec_sink_goes_on(const struct spec_sink *s)
+{
+	return s->fn && !s->fatal;
 }

@@ -76,6 +76,12 @@ bool spec_schema_equal(const struct spec_type *type, const void *a, const void *
 /* Parse one document whose top level is an object of `type` (parse.c). */
 int spec_schema_parse(const struct spec_type *type, const char *json, size_t len,
 		      const char *name, void **out, skiff_error *err);
+/* The same, telling problems to a sink.  Returns 0 when there was none.
+ * Otherwise -1, and *out is NULL in first-problem mode; when collecting,
+ * *out is what could be parsed (NULL after a fatal problem), for the
+ * validator to look at. */
+int spec_schema_parse_sink(const struct spec_type *type, const char *json, size_t len,
+			   struct spec_sink *sink, void **out);
 /* Serialize one struct of `type` (serialize.c). */
 int spec_schema_serialize(const struct spec_type *type, const void *base, bool pretty,
 			  char **out, size_t *len_out, skiff_error *err);

@@ -36,6 +36,52 @@ int spec_parse_resources(const char *json, size_t len, const char *name,
  * read "<name>: invalid JSON: ...". */
 int spec_json_prescan(const char *json, size_t len, const char *name, skiff_error *err);
 
+/*
+ * Told about one problem of a document: path is the JSON path at fault
+ * (".process.cwd"; "" for the document as a whole), problem what is wrong
+ * with it ("must be an absolute path, got \"tmp\"").  Both are borrowed.
+ */
+typedef void (*spec_problem_fn)(void *data, const char *path, const char *problem);
+
+/*
+ * Where the problems found in a config go (the parser, the validator, and
+ * the runtime's own requirements report through one).  Without a
+ * callback (first-problem mode, what loading a config uses) the walk stops
+ * at the first problem, which lands in `first`.  With one (spec_*_all()),
+ * every problem is told to it, in order, and the walk goes on past
+ * it, leaving the field at fault unset.  Either way `first` gets the first
+ * problem as "<name>: <path>: <problem>" with the path as its context.
+ */
+struct spec_sink {
+	const char *name;   /* "config.json" */
+	skiff_error *first; /* may be NULL */
+	spec_problem_fn fn; /* may be NULL */
+	void *data;
+	size_t count; /* problems so far */
+	bool fatal;   /* not JSON, or out of memory: nothing more to look at */
+};
+
+void spec_sink_init(struct spec_sink *s, const char *name, skiff_error *first, spec_problem_fn fn,
+		    void *data);
+/* Record a problem at path ("" for the whole document).  Returns -1. */
+int spec_report(struct spec_sink *s, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* A problem after which nothing else can be checked; errnum (0 if none) is
+ * spelled out after the message.  Returns -1. */
+int spec_report_fatal(struct spec_sink *s, int errnum, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* After a problem: does the walk go on with the next field or element? */
+bool spec_sink_goes_on(const struct spec_sink *s);
+
+/* spec_parse_config() that does not stop at the first problem: each goes
+ * to fn, in the order of the model's fields (runc's order, not the
+ * document's), and parsing goes on with the next field.
+ * Returns how many there were.  *out is the config as far as it could be
+ * parsed (fields at fault left unset), to free with spec_config_free(); it
+ * is NULL when the text is not a JSON object at all (or memory ran out). */
+size_t spec_parse_config_all(const char *json, size_t len, const char *name, spec_problem_fn fn,
+			     void *data, spec_config **out);
+
 void spec_config_free(spec_config *cfg);
 void spec_process_free(spec_process *process);
 void spec_resources_free(spec_resources *resources);
@@ -44,6 +90,17 @@ void spec_resources_free(spec_resources *resources);
  * namespace types unique, id mappings need a user namespace, capability
  * names known, ...).  Errors name the JSON path like the parser's. */
 int spec_validate(const spec_config *cfg, const char *name, skiff_error *err);
+/* Every validation problem, each told to fn; returns how many.  Safe on a
+ * config spec_parse_config_all() left incomplete. */
+size_t spec_validate_all(const spec_config *cfg, const char *name, spec_problem_fn fn, void *data);
+
+/* Both of the above on one document, as `skiff check` needs: every parse
+ * problem, then every validation problem except those at a path the parser
+ * already complained about (a field it left unset would read "required
+ * field is missing" again).  Returns how many went to fn; *out as for
+ * spec_parse_config_all(). */
+size_t spec_config_problems(const char *json, size_t len, const char *name, spec_problem_fn fn,
+			    void *data, spec_config **out);
 
 int spec_config_serialize(const spec_config *cfg, bool pretty, char **out,
 			  size_t *len_out, skiff_error *err);

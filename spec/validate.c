@@ -2,11 +2,17 @@
  * Checks across fields that the parser's types cannot express.  Every
  * message names the JSON path at fault, like the parser's:
  *   config.json: .process.capabilities.bounding[3]: unknown capability "CAP_FOO"
+ * Problems go to a sink (schema.h): spec_validate() stops at the first,
+ * spec_validate_all() hears them all.  fail() says which: it returns -1 to
+ * stop, 0 to go on with the next check, so each check reads
+ * `if (fail(...) < 0) return -1;` and then carries on.  A config that
+ * spec_parse_config_all() left incomplete may have NULL anywhere.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sys/capability.h>
@@ -15,12 +21,11 @@
 #include "schema.h"
 
 struct vctx {
-	const char *name;
 	const spec_config *cfg;
-	skiff_error *err;
+	struct spec_sink *sink;
 };
 
-/* "<name>: <path>: <problem>" where the path is itself a format. */
+/* Report a problem at a path that is itself a format: -1 to stop, 0 to go on. */
 static int fail(struct vctx *v, const char *problem, const char *path_fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -32,7 +37,8 @@ static int fail(struct vctx *v, const char *problem, const char *path_fmt, ...)
 	va_start(ap, path_fmt);
 	vsnprintf(path, sizeof(path), path_fmt, ap);
 	va_end(ap);
-	return spec_fail_path(v->err, v->name, path, "%s", problem);
+	spec_report(v->sink, path, "%s", problem);
+	return spec_sink_goes_on(v->sink) ? 0 : -1;
 }
 
 static const char *quote(char *buf, size_t size, const char *s)
@@ -108,7 +114,8 @@ static int check_cap_set(struct vctx *v, const char *set, char *const *names, si
 		if (capability_known(names[i]))
 			continue;
 		snprintf(msg, sizeof(msg), "unknown capability %s", quote(q, sizeof(q), names[i]));
-		return fail(v, msg, ".process.capabilities.%s[%zu]", set, i);
+		if (fail(v, msg, ".process.capabilities.%s[%zu]", set, i) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -136,20 +143,24 @@ static int check_rlimits(struct vctx *v, const spec_process *p)
 
 		if (!r->type || !in_list(rlimit_names, r->type)) {
 			snprintf(msg, sizeof(msg), "unknown rlimit %s", quote(q, sizeof(q), r->type));
-			return fail(v, msg, ".process.rlimits[%zu].type", i);
+			if (fail(v, msg, ".process.rlimits[%zu].type", i) < 0)
+				return -1;
 		}
-		for (j = 0; j < i; j++) {
-			if (strcmp(p->rlimits[j].type, r->type) == 0) {
+		for (j = 0; r->type && j < i; j++) {
+			if (p->rlimits[j].type && strcmp(p->rlimits[j].type, r->type) == 0) {
 				snprintf(msg, sizeof(msg), "duplicate rlimit %s (also at [%zu])",
 					 quote(q, sizeof(q), r->type), j);
-				return fail(v, msg, ".process.rlimits[%zu].type", i);
+				if (fail(v, msg, ".process.rlimits[%zu].type", i) < 0)
+					return -1;
+				break;
 			}
 		}
 		if (r->soft > r->hard) {
 			snprintf(msg, sizeof(msg),
 				 "soft limit %" PRIu64 " is greater than hard limit %" PRIu64,
 				 r->soft, r->hard);
-			return fail(v, msg, ".process.rlimits[%zu]", i);
+			if (fail(v, msg, ".process.rlimits[%zu]", i) < 0)
+				return -1;
 		}
 	}
 	return 0;
@@ -159,24 +170,28 @@ static int check_process(struct vctx *v, const spec_process *p)
 {
 	char msg[QBUF + 64], q[QBUF];
 
-	if (!p->cwd)
-		return fail(v, "required field is missing", ".process.cwd");
-	if (!is_absolute(p->cwd)) {
+	if (!p->cwd) {
+		if (fail(v, "required field is missing", ".process.cwd") < 0)
+			return -1;
+	} else if (!is_absolute(p->cwd)) {
 		snprintf(msg, sizeof(msg), "must be an absolute path, got %s",
 			 quote(q, sizeof(q), p->cwd));
-		return fail(v, msg, ".process.cwd");
+		if (fail(v, msg, ".process.cwd") < 0)
+			return -1;
 	}
-	if (p->args_len == 0)
-		return fail(v, "must contain at least one entry", ".process.args");
+	if (p->args_len == 0 && fail(v, "must contain at least one entry", ".process.args") < 0)
+		return -1;
 	if (p->has_oom_score_adj && (p->oom_score_adj < -1000 || p->oom_score_adj > 1000)) {
 		snprintf(msg, sizeof(msg), "must be between -1000 and 1000, got %d",
 			 (int)p->oom_score_adj);
-		return fail(v, msg, ".process.oomScoreAdj");
+		if (fail(v, msg, ".process.oomScoreAdj") < 0)
+			return -1;
 	}
 	if (p->io_priority && (p->io_priority->priority < 0 || p->io_priority->priority > 7)) {
 		snprintf(msg, sizeof(msg), "must be between 0 and 7, got %d",
 			 (int)p->io_priority->priority);
-		return fail(v, msg, ".process.ioPriority.priority");
+		if (fail(v, msg, ".process.ioPriority.priority") < 0)
+			return -1;
 	}
 	if (check_rlimits(v, p) < 0)
 		return -1;
@@ -196,11 +211,13 @@ static int check_mounts(struct vctx *v, const spec_config *cfg)
 		if (!is_absolute(m->destination)) {
 			snprintf(msg, sizeof(msg), "must be an absolute path, got %s",
 				 quote(q, sizeof(q), m->destination));
-			return fail(v, msg, ".mounts[%zu].destination", i);
+			if (fail(v, msg, ".mounts[%zu].destination", i) < 0)
+				return -1;
 		}
-		if ((m->uid_mappings_len == 0) != (m->gid_mappings_len == 0))
-			return fail(v, "uidMappings and gidMappings must be given together",
-				    ".mounts[%zu]", i);
+		if ((m->uid_mappings_len == 0) != (m->gid_mappings_len == 0) &&
+		    fail(v, "uidMappings and gidMappings must be given together", ".mounts[%zu]",
+			 i) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -214,12 +231,14 @@ static int check_hook_list(struct vctx *v, const char *kind, const spec_hook *ho
 		if (!is_absolute(hooks[i].path)) {
 			snprintf(msg, sizeof(msg), "must be an absolute path, got %s",
 				 quote(q, sizeof(q), hooks[i].path));
-			return fail(v, msg, ".hooks.%s[%zu].path", kind, i);
+			if (fail(v, msg, ".hooks.%s[%zu].path", kind, i) < 0)
+				return -1;
 		}
 		if (hooks[i].has_timeout && hooks[i].timeout <= 0) {
 			snprintf(msg, sizeof(msg), "must be greater than zero, got %d",
 				 (int)hooks[i].timeout);
-			return fail(v, msg, ".hooks.%s[%zu].timeout", kind, i);
+			if (fail(v, msg, ".hooks.%s[%zu].timeout", kind, i) < 0)
+				return -1;
 		}
 	}
 	return 0;
@@ -251,20 +270,24 @@ static int check_namespaces(struct vctx *v, const spec_linux *l)
 	for (i = 0; i < l->namespaces_len; i++) {
 		const spec_namespace *ns = &l->namespaces[i];
 
-		if (!ns->type)
-			return fail(v, "required field is missing", ".linux.namespaces[%zu].type", i);
-		for (j = 0; j < i; j++) {
-			if (strcmp(l->namespaces[j].type, ns->type) == 0) {
+		if (!ns->type && fail(v, "required field is missing", ".linux.namespaces[%zu].type",
+				      i) < 0)
+			return -1;
+		for (j = 0; ns->type && j < i; j++) {
+			if (l->namespaces[j].type && strcmp(l->namespaces[j].type, ns->type) == 0) {
 				snprintf(msg, sizeof(msg),
 					 "duplicate namespace type %s (also at [%zu])",
 					 quote(q, sizeof(q), ns->type), j);
-				return fail(v, msg, ".linux.namespaces[%zu].type", i);
+				if (fail(v, msg, ".linux.namespaces[%zu].type", i) < 0)
+					return -1;
+				break;
 			}
 		}
 		if (ns->path && ns->path[0] && !is_absolute(ns->path)) {
 			snprintf(msg, sizeof(msg), "must be an absolute path, got %s",
 				 quote(q, sizeof(q), ns->path));
-			return fail(v, msg, ".linux.namespaces[%zu].path", i);
+			if (fail(v, msg, ".linux.namespaces[%zu].path", i) < 0)
+				return -1;
 		}
 	}
 	return 0;
@@ -299,7 +322,8 @@ static int check_string_list(struct vctx *v, const char *what, const char *const
 		if (items[i] && in_list(known, items[i]))
 			continue;
 		snprintf(msg, sizeof(msg), "unknown %s %s", what, quote(q, sizeof(q), items[i]));
-		return fail(v, msg, ".linux.seccomp.%s[%zu]", field, i);
+		if (fail(v, msg, ".linux.seccomp.%s[%zu]", field, i) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -316,9 +340,10 @@ static int check_seccomp(struct vctx *v, const spec_seccomp *s)
 			      "flags") < 0)
 		return -1;
 	for (i = 0; i < s->syscalls_len; i++)
-		if (s->syscalls[i].names_len == 0)
-			return fail(v, "must contain at least one entry",
-				    ".linux.seccomp.syscalls[%zu].names", i);
+		if (s->syscalls[i].names_len == 0 &&
+		    fail(v, "must contain at least one entry", ".linux.seccomp.syscalls[%zu].names",
+			 i) < 0)
+			return -1;
 	if (s->listener_metadata && !s->listener_path)
 		return fail(v, "requires listenerPath", ".linux.seccomp.listenerMetadata");
 	return 0;
@@ -334,7 +359,8 @@ static int check_path_list(struct vctx *v, const char *field, char *const *paths
 			continue;
 		snprintf(msg, sizeof(msg), "must be an absolute path, got %s",
 			 quote(q, sizeof(q), paths[i]));
-		return fail(v, msg, ".linux.%s[%zu]", field, i);
+		if (fail(v, msg, ".linux.%s[%zu]", field, i) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -346,53 +372,128 @@ static int check_linux(struct vctx *v, const spec_linux *l)
 
 	if (check_namespaces(v, l) < 0)
 		return -1;
-	if (l->uid_mappings_len && !has_namespace(v->cfg, "user"))
-		return fail(v, "uid mappings need a user namespace in .linux.namespaces",
-			    ".linux.uidMappings");
-	if (l->gid_mappings_len && !has_namespace(v->cfg, "user"))
-		return fail(v, "gid mappings need a user namespace in .linux.namespaces",
-			    ".linux.gidMappings");
-	if (l->time_offsets_len && !has_namespace(v->cfg, "time"))
-		return fail(v, "time offsets need a time namespace in .linux.namespaces",
-			    ".linux.timeOffsets");
+	if (l->uid_mappings_len && !has_namespace(v->cfg, "user") &&
+	    fail(v, "uid mappings need a user namespace in .linux.namespaces",
+		 ".linux.uidMappings") < 0)
+		return -1;
+	if (l->gid_mappings_len && !has_namespace(v->cfg, "user") &&
+	    fail(v, "gid mappings need a user namespace in .linux.namespaces",
+		 ".linux.gidMappings") < 0)
+		return -1;
+	if (l->time_offsets_len && !has_namespace(v->cfg, "time") &&
+	    fail(v, "time offsets need a time namespace in .linux.namespaces",
+		 ".linux.timeOffsets") < 0)
+		return -1;
 	for (i = 0; i < l->devices_len; i++) {
 		if (device_path_ok(l->devices[i].path))
 			continue;
 		snprintf(msg, sizeof(msg), "must be an absolute path under /dev, got %s",
 			 quote(q, sizeof(q), l->devices[i].path));
-		return fail(v, msg, ".linux.devices[%zu].path", i);
+		if (fail(v, msg, ".linux.devices[%zu].path", i) < 0)
+			return -1;
 	}
 	for (i = 0; i < l->sysctl_len; i++)
-		if (!l->sysctl[i].key || !l->sysctl[i].key[0])
-			return fail(v, "empty key", ".linux.sysctl[\"\"]");
+		if ((!l->sysctl[i].key || !l->sysctl[i].key[0]) &&
+		    fail(v, "empty key", ".linux.sysctl[\"\"]") < 0)
+			return -1;
 	if (check_path_list(v, "maskedPaths", l->masked_paths, l->masked_paths_len) < 0 ||
 	    check_path_list(v, "readonlyPaths", l->readonly_paths, l->readonly_paths_len) < 0)
 		return -1;
 	return check_seccomp(v, l->seccomp);
 }
 
-int spec_validate(const spec_config *cfg, const char *name, skiff_error *err)
+/* Every check, in document order; stops early only in first-problem mode. */
+static int validate(struct vctx *v)
 {
-	struct vctx v = { .name = name ? name : "config.json", .cfg = cfg, .err = err };
+	const spec_config *cfg = v->cfg;
 
-	if (!cfg)
-		return skiff_fail(err, EINVAL, "%s: no config to validate", v.name);
-	if (!cfg->oci_version)
-		return fail(&v, "required field is missing", ".ociVersion");
-	if (check_mounts(&v, cfg) < 0)
+	if (!cfg->oci_version && fail(v, "required field is missing", ".ociVersion") < 0)
 		return -1;
-	if (cfg->process && check_process(&v, cfg->process) < 0)
+	if (check_mounts(v, cfg) < 0)
 		return -1;
-	if (check_hooks(&v, cfg->hooks) < 0)
+	if (cfg->process && check_process(v, cfg->process) < 0)
 		return -1;
-	if (cfg->linux_ && check_linux(&v, cfg->linux_) < 0)
+	if (check_hooks(v, cfg->hooks) < 0)
+		return -1;
+	if (cfg->linux_ && check_linux(v, cfg->linux_) < 0)
 		return -1;
 	/* As runc: setting the name of the host's UTS namespace is not ours. */
-	if (cfg->hostname && cfg->hostname[0] && !has_namespace(cfg, "uts"))
-		return fail(&v, "unable to set hostname without a private UTS namespace",
-			    ".hostname");
+	if (cfg->hostname && cfg->hostname[0] && !has_namespace(cfg, "uts") &&
+	    fail(v, "unable to set hostname without a private UTS namespace", ".hostname") < 0)
+		return -1;
 	if (cfg->domainname && cfg->domainname[0] && !has_namespace(cfg, "uts"))
-		return fail(&v, "unable to set domainname without a private UTS namespace",
+		return fail(v, "unable to set domainname without a private UTS namespace",
 			    ".domainname");
 	return 0;
+}
+
+int spec_validate(const spec_config *cfg, const char *name, skiff_error *err)
+{
+	struct spec_sink sink;
+	struct vctx v = { .cfg = cfg, .sink = &sink };
+
+	spec_sink_init(&sink, name ? name : "config.json", err, NULL, NULL);
+	if (!cfg)
+		return skiff_fail(err, EINVAL, "%s: no config to validate", sink.name);
+	validate(&v);
+	return sink.count ? -1 : 0;
+}
+
+size_t spec_validate_all(const spec_config *cfg, const char *name, spec_problem_fn fn, void *data)
+{
+	struct spec_sink sink;
+	struct vctx v = { .cfg = cfg, .sink = &sink };
+
+	spec_sink_init(&sink, name ? name : "config.json", NULL, fn, data);
+	if (cfg)
+		validate(&v);
+	return sink.count;
+}
+
+/* The paths the parser complained about, and where the rest goes. */
+struct seen_paths {
+	char **paths;
+	size_t len;
+	spec_problem_fn fn;
+	void *data;
+	size_t told;
+};
+
+static void parse_problem(void *data, const char *path, const char *problem)
+{
+	struct seen_paths *seen = data;
+	char **grown = realloc(seen->paths, (seen->len + 1) * sizeof(*grown));
+
+	/* Out of memory only costs a repeated message, never a lost one. */
+	if (grown) {
+		seen->paths = grown;
+		if ((grown[seen->len] = strdup(path)))
+			seen->len++;
+	}
+	seen->told++;
+	seen->fn(seen->data, path, problem);
+}
+
+static void validation_problem(void *data, const char *path, const char *problem)
+{
+	struct seen_paths *seen = data;
+
+	for (size_t i = 0; i < seen->len; i++)
+		if (strcmp(seen->paths[i], path) == 0)
+			return;
+	seen->told++;
+	seen->fn(seen->data, path, problem);
+}
+
+size_t spec_config_problems(const char *json, size_t len, const char *name, spec_problem_fn fn,
+			    void *data, spec_config **out)
+{
+	struct seen_paths seen = { .fn = fn, .data = data };
+
+	spec_parse_config_all(json, len, name, parse_problem, &seen, out);
+	spec_validate_all(*out, name, validation_problem, &seen);
+	for (size_t i = 0; i < seen.len; i++)
+		free(seen.paths[i]);
+	free(seen.paths);
+	return seen.told;
 }

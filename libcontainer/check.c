@@ -1,0 +1,249 @@
+/*
+ * skiff_bundle_check(): everything wrong with a bundle, found without
+ * running it.
+ *   errors    every parse and validation problem of config.json (spec/
+ *             collects them all, not only the first), and what create
+ *             itself needs (a process, a root);
+ *   warnings  fields this host cannot honour (check_host.c).
+ * An error whose path already has one is dropped: one field, one error.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yajl/yajl_gen.h>
+
+#include "internal.h"
+
+static int diag_push(skiff_diagnostic **items, size_t *len, skiff_severity severity,
+		     const char *path, const char *message)
+{
+	skiff_diagnostic *grown = realloc(*items, (*len + 1) * sizeof(*grown));
+	skiff_diagnostic *d;
+
+	if (!grown)
+		return -1;
+	*items = grown;
+	d = &grown[*len];
+	d->severity = severity;
+	d->path = strdup(path ? path : "");
+	d->message = strdup(message);
+	if (!d->path || !d->message) {
+		free(d->path);
+		free(d->message);
+		return -1;
+	}
+	(*len)++;
+	return 0;
+}
+
+static void diag_clear(skiff_diagnostic *items, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		free(items[i].path);
+		free(items[i].message);
+	}
+	free(items);
+}
+
+static bool has_error_at(const check_report *r, const char *path)
+{
+	for (size_t i = 0; i < r->errors_len; i++)
+		if (strcmp(r->errors[i].path, path) == 0)
+			return true;
+	return false;
+}
+
+static void report(check_report *r, skiff_severity severity, const char *path, const char *fmt,
+		   va_list ap)
+{
+	char message[1024];
+	int rc;
+
+	if (!path)
+		path = "";
+	if (severity == SKIFF_SEVERITY_ERROR && has_error_at(r, path))
+		return;
+	vsnprintf(message, sizeof(message), fmt, ap);
+	if (severity == SKIFF_SEVERITY_ERROR)
+		rc = diag_push(&r->errors, &r->errors_len, severity, path, message);
+	else
+		rc = diag_push(&r->warnings, &r->warnings_len, severity, path, message);
+	if (rc < 0)
+		r->out_of_memory = true;
+}
+
+void check_error(check_report *r, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report(r, SKIFF_SEVERITY_ERROR, path, fmt, ap);
+	va_end(ap);
+}
+
+void check_warn(check_report *r, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report(r, SKIFF_SEVERITY_WARNING, path, fmt, ap);
+	va_end(ap);
+}
+
+static void config_problem(void *data, const char *path, const char *problem)
+{
+	check_error(data, path, "%s", problem);
+}
+
+int create_requirements(const spec_config *cfg, struct spec_sink *sink)
+{
+	bool stop = false;
+
+	if (!cfg->process) {
+		spec_report(sink, ".process", "required to create a container");
+		stop = !spec_sink_goes_on(sink);
+	} else if (!cfg->process->args_len) {
+		spec_report(sink, ".process.args", "must name the program to run");
+		stop = !spec_sink_goes_on(sink);
+	}
+	if (!stop && (!cfg->root || !cfg->root->path))
+		spec_report(sink, ".root.path", "required to create a container");
+	return sink->count ? -1 : 0;
+}
+
+/* The config's problems, as errors.  A config.json that cannot be read is
+ * one error about the whole file. */
+static spec_config *check_config(const char *bundle, check_report *r)
+{
+	char *path = path_join(bundle, "config.json"), *json = NULL;
+	spec_config *cfg = NULL;
+	struct spec_sink sink;
+	skiff_error problem;
+	size_t len = 0;
+
+	if (!path) {
+		r->out_of_memory = true;
+		return NULL;
+	}
+	if (read_file_at(AT_FDCWD, path, SPEC_MAX_SIZE, &json, &len, &problem) < 0) {
+		if (problem.errnum == ENOMEM)
+			r->out_of_memory = true;
+		check_error(r, "", "%s", problem.message);
+		free(path);
+		return NULL;
+	}
+	free(path);
+	spec_config_problems(json, len, "config.json", config_problem, r, &cfg);
+	free(json);
+	if (cfg) {
+		spec_sink_init(&sink, "config.json", NULL, config_problem, r);
+		create_requirements(cfg, &sink);
+	}
+	return cfg;
+}
+
+int skiff_bundle_check(const char *bundle, skiff_diagnostics **out, skiff_error *err)
+{
+	check_report r = { 0 };
+	skiff_diagnostics *d;
+	spec_config *cfg;
+
+	*out = NULL;
+	if (!bundle)
+		bundle = ".";
+	cfg = check_config(bundle, &r);
+	if (cfg)
+		check_host(cfg, bundle, &r);
+	spec_config_free(cfg);
+	d = calloc(1, sizeof(*d));
+	if (r.out_of_memory || !d) {
+		free(d);
+		diag_clear(r.errors, r.errors_len);
+		diag_clear(r.warnings, r.warnings_len);
+		return skiff_fail(err, ENOMEM, "check bundle %s", bundle);
+	}
+	/* Errors first, then warnings, in one array. */
+	d->errors = r.errors_len;
+	d->warnings = r.warnings_len;
+	d->len = r.errors_len + r.warnings_len;
+	d->items = r.errors;
+	if (r.warnings_len) {
+		skiff_diagnostic *all = realloc(r.errors, d->len * sizeof(*all));
+
+		if (!all) {
+			diag_clear(r.errors, r.errors_len);
+			diag_clear(r.warnings, r.warnings_len);
+			free(d);
+			return skiff_fail(err, ENOMEM, "check bundle %s", bundle);
+		}
+		memcpy(all + r.errors_len, r.warnings, r.warnings_len * sizeof(*all));
+		free(r.warnings);
+		d->items = all;
+	}
+	*out = d;
+	return 0;
+}
+
+void skiff_diagnostics_free(skiff_diagnostics *diags)
+{
+	if (!diags)
+		return;
+	diag_clear(diags->items, diags->len);
+	free(diags);
+}
+
+static void gen_str(yajl_gen g, const char *s)
+{
+	yajl_gen_string(g, (const unsigned char *)s, strlen(s));
+}
+
+static void gen_list(yajl_gen g, const char *key, const skiff_diagnostics *d,
+		     skiff_severity severity)
+{
+	gen_str(g, key);
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < d->len; i++) {
+		if (d->items[i].severity != severity)
+			continue;
+		yajl_gen_map_open(g);
+		gen_str(g, "path");
+		gen_str(g, d->items[i].path);
+		gen_str(g, "message");
+		gen_str(g, d->items[i].message);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+}
+
+int skiff_diagnostics_to_json(const skiff_diagnostics *diags, bool pretty, char **json_out,
+			      skiff_error *err)
+{
+	const unsigned char *buf;
+	size_t len;
+	yajl_gen g;
+
+	*json_out = NULL;
+	if (!diags)
+		return skiff_fail(err, EINVAL, "diagnostics to JSON: no diagnostics");
+	g = yajl_gen_alloc(NULL);
+	if (!g)
+		return skiff_fail(err, ENOMEM, "diagnostics to JSON");
+	yajl_gen_config(g, yajl_gen_beautify, pretty ? 1 : 0);
+	yajl_gen_config(g, yajl_gen_indent_string, "  ");
+	yajl_gen_map_open(g);
+	gen_list(g, "errors", diags, SKIFF_SEVERITY_ERROR);
+	gen_list(g, "warnings", diags, SKIFF_SEVERITY_WARNING);
+	yajl_gen_map_close(g);
+	if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok) {
+		yajl_gen_free(g);
+		return skiff_fail(err, 0, "diagnostics to JSON: yajl_gen failed");
+	}
+	*json_out = strndup((const char *)buf, len);
+	yajl_gen_free(g);
+	if (!*json_out)
+		return skiff_fail(err, ENOMEM, "diagnostics to JSON");
+	return 0;
+}

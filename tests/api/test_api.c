@@ -1,0 +1,518 @@
+/*
+ * The public API (skiff.h) driven the way an embedding program drives it:
+ * real containers from a busybox bundle (tests/make-bundle.sh), through the
+ * library only, linked against the shared libskiff that exports nothing
+ * else.  Needs root; `make check-valgrind` runs it under valgrind too.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "skiff.h"
+#include "tap.h"
+
+static char tmp[] = "/tmp/skiff-api-XXXXXX";
+static char root[256], bundle[256], bad_bundle[256], pid_file[256];
+
+/*
+ * Under valgrind (make check-valgrind) a container's init is a clone of
+ * this process and so runs on valgrind's CPU too, and valgrind 3.19 knows
+ * neither openat2() (the init cannot build a rootfs) nor pidfd_open() (the
+ * library reaches inits through pidfds).  Then containers are created, and
+ * live ones killed and deleted, by the skiff binary, and everything else
+ * goes through the library here: start, state, list, exec, and every error.
+ */
+static bool under_valgrind;
+
+static bool running_on_valgrind(void)
+{
+	char line[512];
+	bool found = false;
+	FILE *maps = fopen("/proc/self/maps", "r");
+
+	while (maps && !found && fgets(line, sizeof(line), maps))
+		found = strstr(line, "/vgpreload_") != NULL;
+	if (maps)
+		fclose(maps);
+	return found;
+}
+
+/* ---- helpers ---- */
+
+static const char *env_or(const char *name, const char *fallback)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : fallback;
+}
+
+/* tests/make-bundle.sh DIR ARGS...: a busybox rootfs and `skiff spec`. */
+static bool make_bundle(const char *dir, const char *args)
+{
+	char cmd[1024];
+
+	snprintf(cmd, sizeof(cmd), "SKIFF='%s' '%s/make-bundle.sh' '%s' %s >/dev/null",
+		 env_or("SKIFF", SKIFF_BIN_DEFAULT), env_or("TESTS_SRCDIR", TESTS_SRCDIR_DEFAULT), dir,
+		 args);
+	return system(cmd) == 0;
+}
+
+/* `skiff --root ROOT ARGS ID [AFTER]` (the binary, not the library); 0 on success. */
+static int cli(const char *args, const skiff_context *ctx, const char *after, skiff_error *err)
+{
+	char cmd[2048];
+
+	snprintf(cmd, sizeof(cmd), "'%s' --root '%s' %s '%s' %s", env_or("SKIFF", SKIFF_BIN_DEFAULT),
+		 ctx->root, args, ctx->id, after);
+	if (system(cmd) == 0)
+		return 0;
+	snprintf(err->message, sizeof(err->message), "skiff %.900s failed", args);
+	return -1;
+}
+
+/* skiff_container_create(), or under valgrind the same by the skiff binary. */
+static int create(const skiff_context *ctx, skiff_error *err)
+{
+	char args[1024];
+
+	if (!under_valgrind)
+		return skiff_container_create(ctx, NULL, err);
+	snprintf(args, sizeof(args), "create --bundle '%s' %s%s%s", ctx->bundle,
+		 ctx->pid_file ? "--pid-file '" : "", ctx->pid_file ? ctx->pid_file : "",
+		 ctx->pid_file ? "'" : "");
+	return cli(args, ctx, "", err);
+}
+
+/* Signal or delete a live container: the library, or under valgrind the binary. */
+static int kill_live(const skiff_context *ctx, int signo, skiff_error *err)
+{
+	char sig[16];
+
+	if (!under_valgrind)
+		return skiff_container_kill(ctx, signo, false, err);
+	snprintf(sig, sizeof(sig), "%d", signo);
+	return cli("kill", ctx, sig, err);
+}
+
+static int delete_live(const skiff_context *ctx, bool force, skiff_error *err)
+{
+	if (!under_valgrind)
+		return skiff_container_delete(ctx, force, err);
+	return cli(force ? "delete --force" : "delete", ctx, "", err);
+}
+
+static skiff_context context(const char *id)
+{
+	skiff_context ctx;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.root = root;
+	ctx.id = id;
+	ctx.bundle = bundle;
+	return ctx;
+}
+
+static bool status_is(const char *id, skiff_status want)
+{
+	skiff_context ctx = context(id);
+	skiff_state *st = NULL;
+	skiff_error err;
+	bool same;
+
+	if (skiff_container_state(&ctx, &st, &err) < 0)
+		return false;
+	same = st->status == want;
+	skiff_state_free(st);
+	return same;
+}
+
+/* Poll up to ~5 s for a container to reach a status. */
+static bool wait_status(const char *id, skiff_status want)
+{
+	for (int i = 0; i < 100; i++) {
+		struct timespec ts = { 0, 50 * 1000 * 1000 };
+
+		if (status_is(id, want))
+			return true;
+		nanosleep(&ts, NULL);
+	}
+	return false;
+}
+
+static bool dir_empty(const char *path)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "test -z \"$(ls -A '%s' 2>/dev/null)\"", path);
+	return system(cmd) == 0;
+}
+
+/* Replace args of a config with a shell command. */
+static bool set_shell(skiff_config *cfg, const char *script)
+{
+	char **args = calloc(3, sizeof(*args));
+
+	if (!args)
+		return false;
+	args[0] = strdup("sh");
+	args[1] = strdup("-c");
+	args[2] = strdup(script);
+	for (size_t i = 0; i < cfg->process->args_len; i++)
+		free(cfg->process->args[i]);
+	free(cfg->process->args);
+	cfg->process->args = args;
+	cfg->process->args_len = 3;
+	return args[0] && args[1] && args[2];
+}
+
+static skiff_config *bundle_config(void)
+{
+	char path[300];
+	skiff_config *cfg = NULL;
+	skiff_error err;
+
+	snprintf(path, sizeof(path), "%s/config.json", bundle);
+	if (skiff_config_load_file(path, &cfg, &err) < 0)
+		tap_diag("load %s: %s", path, err.message);
+	return cfg;
+}
+
+/* ---- the lifecycle ---- */
+
+static void test_lifecycle(void)
+{
+	skiff_context ctx = context("api-life");
+	skiff_state *st = NULL, **all = NULL;
+	skiff_error err = { 0 };
+	char buf[32] = "";
+	size_t n = 0;
+	int fd;
+
+	ctx.pid_file = pid_file;
+	if (!ok(create(&ctx, &err) == 0, "create from the bundle's config.json%s",
+		under_valgrind ? " (by the skiff binary: valgrind)" : ""))
+		tap_diag("%s", err.message);
+	ok(skiff_container_state(&ctx, &st, &err) == 0 && st->status == SKIFF_STATUS_CREATED &&
+		   st->pid > 0 && !strcmp(st->id, "api-life") && !strcmp(st->oci_version, SKIFF_OCI_VERSION),
+	   "state: created, with the init's pid");
+	fd = open(pid_file, O_RDONLY);
+	if (fd >= 0) {
+		ssize_t got = read(fd, buf, sizeof(buf) - 1);
+
+		buf[got > 0 ? got : 0] = '\0';
+		close(fd);
+	}
+	ok(st && atoi(buf) == st->pid && !strchr(buf, '\n'), "the pid file holds that pid, digits only");
+	{
+		char *json = NULL;
+
+		ok(st && skiff_state_to_json(st, false, &json, &err) == 0 && strstr(json, "\"status\":\"created\""),
+		   "skiff_state_to_json");
+		free(json);
+	}
+	skiff_state_free(st);
+	ok(skiff_container_list(root, &all, &n, &err) == 0 && n == 1 && !strcmp(all[0]->id, "api-life"),
+	   "list: the one container");
+	skiff_state_list_free(all, n);
+
+	ok(skiff_container_start(&ctx, &err) == 0 && status_is("api-life", SKIFF_STATUS_RUNNING),
+	   "start: running");
+	ok(skiff_container_start(&ctx, &err) < 0 && strstr(err.message, "already running"),
+	   "start twice: \"%s\"", err.message);
+	ok(skiff_container_delete(&ctx, false, &err) < 0 && err.errnum == EBUSY,
+	   "delete a running container without force: EBUSY");
+
+	/* exec with the container's process settings and a command */
+	{
+		/* Its pid 1 is the container's: sleep, once the init has
+		 * exec'd it (start does not wait for that). */
+		char *const args[] = { "sh", "-c",
+				       "for i in $(seq 50); do test \"$(cat /proc/1/comm)\" = sleep && exit 7; "
+				       "sleep 0.1; done; exit 1" };
+		skiff_exec_overrides o = { .args = args, .args_len = 3 };
+		spec_process *p = NULL;
+		int status = -1;
+
+		int rc;
+
+		ok(skiff_exec_process(&ctx, &o, &p, &err) == 0 && !strcmp(p->cwd, "/"),
+		   "skiff_exec_process: the container's process with the command");
+		if (under_valgrind) {
+			tap_skip("valgrind 3.19 has no pidfd_open()", "exec");
+		} else {
+			rc = p ? skiff_container_exec(&ctx, p, false, false, &status, &err) : -1;
+			if (!ok(rc == 0 && status == 7,
+				"exec in the container's pid namespace, its status back (%d)", status))
+				tap_diag("%s", err.message);
+		}
+		skiff_process_free(p);
+	}
+	{
+		static const char json[] = "{\"args\":[\"sh\",\"-c\",\"exit 5\"],\"cwd\":\"/tmp\"}";
+		spec_process *p = NULL;
+		int status = -1;
+
+		ok(skiff_process_load_data(json, strlen(json), "process.json", &p, &err) == 0,
+		   "skiff_process_load_data");
+		if (under_valgrind)
+			tap_skip("valgrind 3.19 has no pidfd_open()", "exec a process object");
+		else
+			ok(p && skiff_container_exec(&ctx, p, false, false, &status, &err) == 0 && status == 5,
+			   "exec a process object");
+		skiff_process_free(p);
+	}
+
+	ok(kill_live(&ctx, SIGKILL, &err) == 0 && wait_status("api-life", SKIFF_STATUS_STOPPED),
+	   "kill: stopped");
+	ok(skiff_container_kill(&ctx, SIGKILL, false, &err) < 0 &&
+		   !strcmp(err.message, "container not running"),
+	   "kill a stopped container: \"%s\"", err.message);
+	ok(skiff_container_delete(&ctx, false, &err) == 0, "delete");
+	st = NULL;
+	ok(skiff_container_state(&ctx, &st, &err) < 0 && err.errnum == ENOENT &&
+		   strstr(err.message, "container does not exist"),
+	   "state after delete: \"%s\"", err.message);
+	skiff_state_free(st);
+	ok(skiff_container_list(root, &all, &n, &err) == 0 && n == 0, "list: none");
+	skiff_state_list_free(all, n);
+	ok(dir_empty(root), "nothing left under the state root");
+}
+
+static void test_run(void)
+{
+	skiff_config *cfg = bundle_config();
+	skiff_context ctx = context("api-run");
+	skiff_error err = { 0 };
+	int status = -1, rc;
+
+	if (under_valgrind) {
+		skiff_config_free(cfg);
+		tap_skip("valgrind 3.19 has no openat2() for the init", "skiff_container_run");
+		return;
+	}
+	if (!cfg || !set_shell(cfg, "echo from the container >/dev/null; exit 3")) {
+		ok(false, "a config to run");
+		skiff_config_free(cfg);
+		return;
+	}
+	rc = skiff_container_run(&ctx, cfg, false, &status, &err);
+	ok(rc == 0 && status == 3, "run a config built in memory: its exit status (%d)", status);
+	ok(dir_empty(root), "  and the container is deleted");
+	/* A pid namespace's init ignores its own SIGKILL: share the host's. */
+	for (size_t i = 0; i < cfg->linux_->namespaces_len; i++) {
+		if (strcmp(cfg->linux_->namespaces[i].type, "pid") == 0) {
+			spec_namespace gone = cfg->linux_->namespaces[i];
+
+			cfg->linux_->namespaces[i] = cfg->linux_->namespaces[--cfg->linux_->namespaces_len];
+			free(gone.type);
+			free(gone.path);
+			break;
+		}
+	}
+	set_shell(cfg, "kill -9 $$");
+	rc = skiff_container_run(&ctx, cfg, false, &status, &err);
+	if (!ok(rc == 0 && status == 128 + SIGKILL, "a process killed by SIGKILL: 137 (%d)", status))
+		tap_diag("%s", err.message);
+	set_shell(cfg, "sleep 600");
+	ok(skiff_container_run(&ctx, cfg, true, NULL, &err) == 0 && status_is("api-run", SKIFF_STATUS_RUNNING),
+	   "run detached: running");
+	ok(skiff_container_delete(&ctx, true, &err) == 0 && dir_empty(root), "delete --force");
+	ok(skiff_container_delete(&ctx, true, &err) == 0, "delete --force again: fine, as engines expect");
+	skiff_config_free(cfg);
+}
+
+/* A poststart hook that fails is a warning, told to ctx->warn. */
+static int warnings;
+static char last_warning[1024];
+
+static void on_warning(void *data, const skiff_error *problem)
+{
+	(void)data;
+	warnings++;
+	snprintf(last_warning, sizeof(last_warning), "%s", problem->message);
+}
+
+static void test_warnings(void)
+{
+	skiff_config *cfg = bundle_config();
+	skiff_context ctx = context("api-warn");
+	skiff_error err = { 0 };
+
+	ctx.warn = on_warning;
+	if (under_valgrind) {
+		skiff_config_free(cfg);
+		tap_skip("valgrind 3.19 has no openat2() for the init", "create from a config in memory");
+		return;
+	}
+	if (!cfg || !set_shell(cfg, "sleep 600") || !(cfg->hooks = calloc(1, sizeof(*cfg->hooks))) ||
+	    !(cfg->hooks->poststart = calloc(1, sizeof(spec_hook))) ||
+	    !(cfg->hooks->poststart[0].path = strdup("/bin/false"))) {
+		ok(false, "a config with a hook");
+		skiff_config_free(cfg);
+		return;
+	}
+	cfg->hooks->poststart_len = 1;
+	ok(skiff_container_create(&ctx, cfg, &err) == 0 && skiff_container_start(&ctx, &err) == 0,
+	   "a failing poststart hook does not fail start");
+	ok(warnings == 1 && strstr(last_warning, "poststart"), "it goes to ctx->warn: \"%s\"", last_warning);
+	skiff_container_delete(&ctx, true, NULL);
+	skiff_config_free(cfg);
+}
+
+/* ---- errors ---- */
+
+static void test_errors(void)
+{
+	skiff_context ctx = context("api-err");
+	skiff_state *st = NULL;
+	skiff_error err = { 0 };
+	skiff_config *cfg = NULL;
+	int status = 0;
+
+	ctx.id = "../escape";
+	ok(skiff_container_create(&ctx, NULL, &err) < 0 && err.errnum == EINVAL &&
+		   strstr(err.message, "invalid container id"),
+	   "create with a bad id: \"%s\"", err.message);
+	ok(skiff_id_validate("ok-id_1.2+3", &err) == 0 && skiff_id_validate(".hidden", &err) < 0 &&
+		   skiff_id_validate("", &err) < 0,
+	   "skiff_id_validate");
+	ctx.id = "nosuch";
+	ok(skiff_container_state(&ctx, &st, &err) < 0 && err.errnum == ENOENT, "state: no such container");
+	skiff_state_free(st);
+	ok(skiff_container_start(&ctx, &err) < 0 && strstr(err.message, "container does not exist"),
+	   "start: \"%s\"", err.message);
+	ok(skiff_container_kill(&ctx, SIGTERM, false, &err) < 0 && err.errnum == ENOENT, "kill: ENOENT");
+	ok(skiff_container_delete(&ctx, false, &err) < 0 && err.errnum == ENOENT, "delete: ENOENT");
+
+	/* a bad config, in memory and in a bundle */
+	{
+		static const char bad[] = "{\"ociVersion\":\"1.2.0\",\"process\":{\"cwd\":\"rel\",\"args\":[\"sh\"]}}";
+
+		ok(skiff_config_load_data(bad, strlen(bad), NULL, &cfg, &err) < 0 && cfg == NULL &&
+			   !strcmp(err.context, ".process.cwd") &&
+			   !strcmp(err.message, "config.json: .process.cwd: must be an absolute path, got \"rel\""),
+		   "a bad config names the JSON path: \"%s\"", err.message);
+	}
+	ctx.bundle = bad_bundle;
+	ctx.id = "api-bad";
+	ok(skiff_container_create(&ctx, NULL, &err) < 0 && strstr(err.message, ".linux.namespaces") &&
+		   dir_empty(root),
+	   "create from a bad bundle fails and leaves nothing: \"%s\"", err.message);
+	ok(skiff_container_run(&ctx, NULL, false, &status, &err) < 0 && dir_empty(root), "run too");
+
+	/* the same id twice */
+	ctx.bundle = bundle;
+	ctx.id = "api-twice";
+	ok(create(&ctx, &err) == 0, "create");
+	ok(skiff_container_create(&ctx, NULL, &err) < 0 && err.errnum == EEXIST &&
+		   strstr(err.message, "container with id exists"),
+	   "create the same id again: \"%s\"", err.message);
+	ok(status_is("api-twice", SKIFF_STATUS_CREATED), "  the first one is untouched");
+	ok(delete_live(&ctx, false, &err) == 0 && dir_empty(root), "delete a created, never started container");
+}
+
+static void test_small(void)
+{
+	skiff_error err = { 0 };
+	int sig = 0;
+
+	ok(skiff_signal_parse("KILL", &sig, &err) == 0 && sig == SIGKILL &&
+		   skiff_signal_parse("sigterm", &sig, &err) == 0 && sig == SIGTERM &&
+		   skiff_signal_parse("9", &sig, &err) == 0 && sig == 9 &&
+		   skiff_signal_parse("RTMIN+2", &sig, &err) == 0 && sig == SIGRTMIN + 2,
+	   "skiff_signal_parse: names, numbers, RTMIN+N");
+	ok(skiff_signal_parse("NOPE", &sig, &err) < 0 && err.errnum == EINVAL, "  and refuses others");
+	is_str(skiff_status_name(SKIFF_STATUS_PAUSED), "paused", "skiff_status_name");
+	{
+		skiff_config *cfg = NULL;
+		char *json = NULL;
+		size_t len = 0;
+
+		ok(skiff_config_default(false, &cfg, &err) == 0 &&
+			   skiff_config_to_json(cfg, true, &json, &len, &err) == 0 && len == strlen(json) &&
+			   strstr(json, "\"ociVersion\""),
+		   "skiff_config_default and skiff_config_to_json");
+		free(json);
+		skiff_config_free(cfg);
+	}
+	/* Every free accepts NULL. */
+	skiff_config_free(NULL);
+	skiff_state_free(NULL);
+	skiff_state_list_free(NULL, 0);
+	skiff_process_free(NULL);
+	skiff_diagnostics_free(NULL);
+	ok(true, "the *_free() functions accept NULL");
+}
+
+static void test_check(void)
+{
+	skiff_diagnostics *d = NULL;
+	skiff_error err = { 0 };
+	char *json = NULL;
+
+	ok(skiff_bundle_check(bundle, &d, &err) == 0 && d->errors == 0, "check a good bundle: no error");
+	skiff_diagnostics_free(d);
+	ok(skiff_bundle_check(bad_bundle, &d, &err) == 0 && d->errors == 2 && d->len >= 2 &&
+		   d->items[0].severity == SKIFF_SEVERITY_ERROR,
+	   "check the bad bundle: both errors");
+	if (d && d->len >= 2) {
+		is_str(d->items[0].path, ".linux.namespaces[0].type", "  the first by its path");
+		is_str(d->items[1].path, ".hostname", "  the second too");
+	}
+	ok(d && skiff_diagnostics_to_json(d, false, &json, &err) == 0 &&
+		   strstr(json, "{\"errors\":[{\"path\":\".linux.namespaces[0].type\",\"message\":"),
+	   "skiff_diagnostics_to_json");
+	free(json);
+	skiff_diagnostics_free(d);
+}
+
+int main(void)
+{
+	char cmd[2048];
+
+	if (geteuid() != 0) {
+		printf("1..0 # SKIP the API tests run containers: they need root\n");
+		return 0;
+	}
+	under_valgrind = running_on_valgrind();
+	if (!mkdtemp(tmp)) {
+		printf("Bail out! mkdtemp: %s\n", strerror(errno));
+		return 1;
+	}
+	snprintf(root, sizeof(root), "%s/state", tmp);
+	snprintf(bundle, sizeof(bundle), "%s/bundle", tmp);
+	snprintf(bad_bundle, sizeof(bad_bundle), "%s/bad", tmp);
+	snprintf(pid_file, sizeof(pid_file), "%s/pid", tmp);
+	if (!make_bundle(bundle, "sleep 600") || !make_bundle(bad_bundle, "true")) {
+		printf("Bail out! tests/make-bundle.sh failed\n");
+		return 1;
+	}
+	/* Two mistakes in the bad bundle: an unknown namespace, and a hostname
+	 * without a UTS namespace once that one is gone. */
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && jq '.linux.namespaces = [{\"type\": \"bogus\"}] | .hostname = \"h\"' config.json > c && mv c config.json",
+		 bad_bundle);
+	if (system(cmd) != 0) {
+		printf("Bail out! jq failed\n");
+		return 1;
+	}
+	test_small();
+	test_lifecycle();
+	test_run();
+	test_warnings();
+	test_errors();
+	test_check();
+	/* Whatever failed above, leave nothing behind. */
+	snprintf(cmd, sizeof(cmd),
+		 "for id in $('%s' --root '%s' list -q 2>/dev/null); do '%s' --root '%s' delete --force \"$id\"; done; rm -rf '%s'",
+		 env_or("SKIFF", SKIFF_BIN_DEFAULT), root, env_or("SKIFF", SKIFF_BIN_DEFAULT), root, tmp);
+	if (system(cmd) != 0)
+		tap_diag("cleaning up %s failed", tmp);
+	return tap_done();
+}
