@@ -17,7 +17,6 @@
 #include <yajl/yajl_gen.h>
 
 #include "cli.h"
-#include "spec.h"
 #include "units.h"
 
 extern char **environ;
@@ -86,7 +85,7 @@ static int read_resources(const char *path, spec_resources **out, skiff_error *e
 		size_t n;
 
 		if (cap - len < 4096) {
-			char *grown = cap > SPEC_MAX_SIZE ? NULL : realloc(text, cap + 65536);
+			char *grown = cap > (64u << 20) ? NULL : realloc(text, cap + 65536);
 
 			if (!grown) {
 				free(text);
@@ -105,7 +104,7 @@ static int read_resources(const char *path, spec_resources **out, skiff_error *e
 	}
 	if (f != stdin)
 		fclose(f);
-	rc = spec_parse_resources(text, len, strcmp(path, "-") ? path : "stdin", out, err);
+	rc = skiff_resources_load_data(text, len, strcmp(path, "-") ? path : "stdin", out, err);
 	free(text);
 	return rc;
 }
@@ -267,8 +266,8 @@ static int run_update(const cli_globals *g, int argc, char **argv)
 	}
 	rc = 0;
 out:
-	spec_resources_free(from_file);
-	spec_resources_free(u.r);
+	skiff_resources_free(from_file);
+	skiff_resources_free(u.r);
 	return rc;
 }
 

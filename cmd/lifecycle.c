@@ -279,7 +279,6 @@ static const cli_option run_help[] = {
 	OPT_TEXT_NO_PIVOT,
 	OPT_TEXT_NO_NEW_KEYRING,
 	OPT_TEXT_PRESERVE_FDS,
-	{ "--no-subreaper", "disable the use of the subreaper used to reap reparented processes" },
 	{ NULL, NULL },
 };
 

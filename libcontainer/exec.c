@@ -221,6 +221,13 @@ static __attribute__((noreturn)) void exec_child(exec_job *job)
 		_exit(1);
 	}
 	debug_stop(job->ctx, "exec-child-before-ready");
+	/* The runtime answers READY once the pid file is written: a runtime
+	 * killed before that must not leave the program running unknown to
+	 * anyone, so the death signal stays armed until the answer. */
+	if (sync_send(job->sock[1], SYNC_READY, NULL) < 0 ||
+	    sync_recv(job->sock[1], &type, NULL, &err) < 0 || type != SYNC_GO)
+		_exit(1);
+	/* Disarmed, then said so: the runtime may exit only after this. */
 	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	if (sync_send(job->sock[1], SYNC_READY, NULL) < 0)
 		_exit(1);
@@ -412,6 +419,10 @@ int skiff_container_exec(const skiff_context *ctx, const spec_process *p, bool d
 		goto fail;
 	if (ctx->pid_file && write_pid(ctx->pid_file, pid, err) < 0)
 		goto fail;
+	if (sync_send(job.sock[0], SYNC_GO, NULL) < 0 || await_ready(&job, pid, &master, err) < 0) {
+		skiff_fail(err, errno, "start the new process");
+		goto fail;
+	}
 	if (detach) {
 		rc = 0;
 		goto restore;

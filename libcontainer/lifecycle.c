@@ -97,18 +97,15 @@ static void warn(const skiff_context *ctx, const skiff_error *problem)
 
 /* poststart (status running) and poststop (stopped): failures are
  * warnings, the spec says, and the remaining hooks still run. */
-static void run_late_hooks(const skiff_context *ctx, int dirfd, const container_record *rec,
-			   skiff_status status)
+static void run_late_hooks(const skiff_context *ctx, const spec_config *cfg,
+			   const container_record *rec, skiff_status status)
 {
-	spec_config *cfg = saved_config(dirfd);
 	const spec_hook *hooks;
 	size_t n;
 	char *state;
 
-	if (!cfg || !cfg->hooks) {
-		spec_config_free(cfg);
+	if (!cfg || !cfg->hooks)
 		return;
-	}
 	hooks = status == SKIFF_STATUS_RUNNING ? cfg->hooks->poststart : cfg->hooks->poststop;
 	n = status == SKIFF_STATUS_RUNNING ? cfg->hooks->poststart_len : cfg->hooks->poststop_len;
 	state = n ? hooks_state_json(cfg, ctx->id, rec->pid, status, rec->bundle) : NULL;
@@ -120,7 +117,18 @@ static void run_late_hooks(const skiff_context *ctx, int dirfd, const container_
 			warn(ctx, &problem);
 	}
 	free(state);
-	spec_config_free(cfg);
+}
+
+/* Block until the init has exec'd the user's program (or died): its read
+ * end of the exec fifo is close-on-exec, and a fifo's writer sees POLLERR
+ * once no reader is left.  poststart hooks run after that, as the spec
+ * orders them. */
+static void wait_for_exec(int fifo)
+{
+	struct pollfd pfd = { .fd = fifo, .events = 0 };
+
+	while (poll(&pfd, 1, -1) < 0 && errno == EINTR)
+		;
 }
 
 int skiff_container_state(const skiff_context *ctx, skiff_state **out, skiff_error *err)
@@ -141,6 +149,7 @@ int skiff_container_state(const skiff_context *ctx, skiff_state **out, skiff_err
 
 int skiff_container_start(const skiff_context *ctx, skiff_error *err)
 {
+	spec_config *cfg = NULL;
 	container_record rec;
 	skiff_status status;
 	int dirfd, fifo, rc = -1;
@@ -172,11 +181,16 @@ int skiff_container_start(const skiff_context *ctx, skiff_error *err)
 		close(fifo);
 		goto out;
 	}
-	close(fifo);
+	/* Gone from the directory at once: from here state says running. */
 	unlinkat(dirfd, EXEC_FIFO_NAME, 0);
-	run_late_hooks(ctx, dirfd, &rec, SKIFF_STATUS_RUNNING);
+	cfg = saved_config(dirfd);
+	if (cfg && cfg->hooks && cfg->hooks->poststart_len)
+		wait_for_exec(fifo);
+	close(fifo);
+	run_late_hooks(ctx, cfg, &rec, SKIFF_STATUS_RUNNING);
 	rc = 0;
 out:
+	spec_config_free(cfg);
 	container_record_clear(&rec);
 	close(dirfd);
 	return rc;
@@ -299,6 +313,7 @@ static int kill_and_wait(const container_record *rec, skiff_error *err)
 
 int skiff_container_delete(const skiff_context *ctx, bool force, skiff_error *err)
 {
+	spec_config *cfg = NULL;
 	container_record rec;
 	skiff_status status;
 	cgroup_set set;
@@ -327,12 +342,14 @@ int skiff_container_delete(const skiff_context *ctx, bool force, skiff_error *er
 	set = cgroup_set_of(&rec);
 	if (cgroup_destroy(&set, err) < 0)
 		goto out;
-	if (rec.id)
-		run_late_hooks(ctx, dirfd, &rec, SKIFF_STATUS_STOPPED);
+	/* poststop runs once the container is gone, state directory and all. */
+	cfg = rec.id ? saved_config(dirfd) : NULL;
 	if (state_dir_remove(state_root(ctx), ctx->id, err) < 0)
 		goto out;
+	run_late_hooks(ctx, cfg, &rec, SKIFF_STATUS_STOPPED);
 	rc = 0;
 out:
+	spec_config_free(cfg);
 	container_record_clear(&rec);
 	close(dirfd);
 	return rc;

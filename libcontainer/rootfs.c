@@ -250,9 +250,15 @@ int rootfs_setup(const spec_config *cfg, const rootfs_opts *opts, skiff_error *e
 
 	if (prop_text && prop_text[0] && parse_propagation(prop_text, &prop, err) < 0)
 		return -1;
-	if (mount(NULL, "/", NULL, prop, NULL) < 0)
+	/* The whole copied tree first: a value for "/" alone would leave the
+	 * bundle's mount shared with the host (pivot_root refuses that), and
+	 * an unbindable tree could not be bound.  The value itself is applied
+	 * to the container's "/" after pivot_root. */
+	unsigned long initial = (prop & MS_REC) && !(prop & MS_UNBINDABLE) ? prop : MS_REC | MS_SLAVE;
+
+	if (mount(NULL, "/", NULL, initial, NULL) < 0)
 		return skiff_fail(err, errno, "set the propagation of /");
-	if ((prop & MS_SHARED) && make_parent_private(opts->rootfs, err) < 0)
+	if ((initial & MS_SHARED) && make_parent_private(opts->rootfs, err) < 0)
 		return -1;
 	rootfd = bind_rootfs(opts, err);
 	if (rootfd < 0)

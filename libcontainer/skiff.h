@@ -340,6 +340,12 @@ int skiff_signal_parse(const char *text, int *signo, skiff_error *err);
  * ignored.  r is borrowed.  Errors name the field ("linux.resources.cpu.cpus:
  * ...") and say "container not running" for a stopped container.
  */
+/* A linux.resources object alone (update --resources), parsed; errors name
+ * the JSON path under `name`.  Free it with skiff_resources_free(). */
+int skiff_resources_load_data(const char *json, size_t len, const char *name,
+			      spec_resources **out, skiff_error *err);
+void skiff_resources_free(spec_resources *resources);
+
 int skiff_container_update(const skiff_context *ctx, const spec_resources *r,
 			   skiff_error *err);
 

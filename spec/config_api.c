@@ -157,3 +157,14 @@ const spec_namespace *spec_namespace_find(const spec_config *cfg, const char *ty
 			return &cfg->linux_->namespaces[i];
 	return NULL;
 }
+
+int skiff_resources_load_data(const char *json, size_t len, const char *name,
+			      spec_resources **out, skiff_error *err)
+{
+	return spec_parse_resources(json, len, name, out, err);
+}
+
+void skiff_resources_free(spec_resources *resources)
+{
+	spec_resources_free(resources);
+}

@@ -399,6 +399,10 @@ static int check_linux(struct vctx *v, const spec_linux *l)
 	if (check_path_list(v, "maskedPaths", l->masked_paths, l->masked_paths_len) < 0 ||
 	    check_path_list(v, "readonlyPaths", l->readonly_paths, l->readonly_paths_len) < 0)
 		return -1;
+	/* The spec defines no personality flag yet: one given cannot be honoured. */
+	if (l->personality && l->personality->flags_len &&
+	    fail(v, "no personality flags are supported", ".linux.personality.flags") < 0)
+		return -1;
 	return check_seccomp(v, l->seccomp);
 }
 
@@ -415,6 +419,10 @@ static int validate(struct vctx *v)
 		return -1;
 	if (check_hooks(v, cfg->hooks) < 0)
 		return -1;
+	for (size_t i = 0; i < cfg->annotations_len; i++)
+		if ((!cfg->annotations[i].key || !cfg->annotations[i].key[0]) &&
+		    fail(v, "keys must not be empty", ".annotations[\"\"]") < 0)
+			return -1;
 	if (cfg->linux_ && check_linux(v, cfg->linux_) < 0)
 		return -1;
 	/* As runc: setting the name of the host's UTS namespace is not ours. */

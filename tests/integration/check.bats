@@ -130,7 +130,7 @@ own_bounding_has() {
 	rm config.json
 	run "$SKIFF" check
 	assert_failure 1
-	assert_line --index 0 "error: open ./config.json: No such file or directory"
+	assert_line --index 0 "error: open ./config.json: no such file or directory"
 	echo '{"ociVersion": ' > config.json
 	check_json
 	assert_failure 1

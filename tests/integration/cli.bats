@@ -262,13 +262,13 @@ command_flags() {
 }
 
 # Make a bundle from an engine's config: the busybox rootfs, a program we
-# choose, no terminal, no hooks or cgroup path of the engine's machine, bind
+# choose, no terminal, no hooks, this test's own cgroup path (not the engine's), bind
 # sources that exist, and rlimits no higher than ours.
 engine_bundle() {
 	local src=$1 i n dest
 	setup_bundle
 	cp "$src" config.json
-	update_config '.root.path = "rootfs" | .process.terminal = false | del(.hooks) | del(.linux.cgroupsPath)'
+	update_config --arg p "$CGROUP_NAME" '.root.path = "rootfs" | .process.terminal = false | del(.hooks) | .linux.cgroupsPath = $p'
 	update_config '.process.args = ["sh", "-c", "echo engine-ok"]'
 	n=$(jq '.mounts | length' config.json)
 	for i in $(seq 0 $((n - 1))); do

@@ -79,9 +79,11 @@ help_flags() {
 
 @test "container ids from skiff list -q under the command line's --root" {
 	setup_bundle sleep 600
-	skiff create alpha
-	skiff create alps
-	skiff create beta
+	# one cgroup each: a cgroup that holds a container is not shared
+	for id in alpha alps beta; do
+		update_config --arg p "$CGROUP_NAME-$id" '.linux.cgroupsPath = $p'
+		skiff create "$id"
+	done
 	run complete_words "$SKIFF" --root "$ROOT" start ""
 	assert_equal "$(echo $output)" "alpha alps beta"
 	run complete_words "$SKIFF" --root="$ROOT" delete --force al

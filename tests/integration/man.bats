@@ -26,7 +26,7 @@ render() {
 		[[ "$output" == *NAME* && "$output" == *DESCRIPTION* ]] || fail "$(basename "$page") is empty"
 		n=$((n + 1))
 	done
-	[ "$n" -eq 12 ] || fail "$n pages, not 12"
+	[ "$n" -eq 17 ] || fail "$n pages, not 17"
 }
 
 @test "every command has its page, with the sections of the others" {
