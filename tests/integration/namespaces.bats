@@ -281,6 +281,7 @@ pid_of() {
 	pid1=$(cat "$BATS_TEST_TMPDIR/pid1")
 	join_namespace pid "/proc/$pid1/ns/pid"
 	set_args sh -c 'readlink /proc/self/ns/pid; ps -o pid,args'
+	update_config --arg p "$CGROUP_NAME-second" '.linux.cgroupsPath = $p'
 	run skiff run second
 	assert_success
 	assert_line --index 0 "$(readlink /proc/$pid1/ns/pid)"
@@ -298,6 +299,7 @@ pid_of() {
 	join_namespace uts "/proc/$pid1/ns/uts"
 	join_namespace ipc "/proc/$pid1/ns/ipc"
 	set_args sh -c 'hostname; readlink /proc/self/ns/ipc'
+	update_config --arg p "$CGROUP_NAME-second" '.linux.cgroupsPath = $p'
 	run skiff run second
 	assert_success
 	assert_line --index 0 first-host
