@@ -232,9 +232,10 @@ static void test_lifecycle(void)
 	{
 		/* Its pid 1 is the container's: sleep, once the init has
 		 * exec'd it (start does not wait for that). */
-		char *const args[] = { "sh", "-c",
-				       "for i in $(seq 50); do test \"$(cat /proc/1/comm)\" = sleep && exit 7; "
-				       "sleep 0.1; done; exit 1" };
+		static const char script[] =
+			"for i in $(seq 50); do test \"$(cat /proc/1/comm)\" = sleep && exit 7; "
+			"sleep 0.1; done; exit 1";
+		char *const args[] = { "sh", "-c", (char *)script };
 		skiff_exec_overrides o = { .args = args, .args_len = 3 };
 		spec_process *p = NULL;
 		int status = -1;
