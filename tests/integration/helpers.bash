@@ -107,6 +107,9 @@ setup_bundle_copy() {
 	ROOT=$BATS_TEST_TMPDIR/state
 	BUNDLE=$BATS_TEST_TMPDIR/bundle
 	cp -a "$BATS_FILE_TMPDIR/bundle-template" "$BUNDLE"
+	# as setup_bundle: a cgroup of its own, or parallel tests collide
+	CGROUP_NAME=skiff-test-$(basename "$BATS_TEST_FILENAME" .bats)-$BATS_TEST_NUMBER-$$
+	update_config --arg p "$CGROUP_NAME" '.linux.cgroupsPath = $p'
 	cd "$BUNDLE"
 }
 

@@ -26,6 +26,9 @@ setup() {
 	[ "$(id -u)" = 0 ] || skip "needs root to create the test user"
 	RL_UID=$(id -u "$RL_USER")
 	RL_GID=$(id -g "$RL_USER")
+	# without a cgroupsPath the cgroup is named after the id: one no
+	# other test uses
+	RL_ID=skiff-rl-$BATS_TEST_NUMBER-$$
 	# Outside bats' 0700 temporary directory: the user must reach it.
 	RL_DIR=$(mktemp -d /tmp/skiff-rootless.XXXXXX)
 	chmod 755 "$RL_DIR"
@@ -64,7 +67,7 @@ update_config() {
 	run jq -c '[.linux.uidMappings, .linux.gidMappings]' "$BUNDLE/config.json"
 	assert_output "[[{\"containerID\":0,\"hostID\":$RL_UID,\"size\":1}],[{\"containerID\":0,\"hostID\":$RL_GID,\"size\":1}]]"
 	set_args sh -c 'id -u; cat /proc/self/uid_map /proc/self/setgroups; touch /tmp/made-inside'
-	run as_user "$SKIFF" run ctr
+	run as_user "$SKIFF" run "$RL_ID"
 	assert_success
 	assert_line --index 0 0
 	assert_line --index 1 --regexp "^ +0 +$RL_UID +1$"
@@ -76,25 +79,25 @@ update_config() {
 
 @test "rootless: state lives under \$XDG_RUNTIME_DIR/skiff, and the whole lifecycle works" {
 	set_args sleep 100
-	as_user "$SKIFF" create ctr
-	[ -d "$RL_DIR/run/skiff/ctr" ]
-	assert_equal "$(stat -c %U "$RL_DIR/run/skiff/ctr")" "$RL_USER"
-	run as_user "$SKIFF" state ctr
+	as_user "$SKIFF" create "$RL_ID"
+	[ -d "$RL_DIR/run/skiff/$RL_ID" ]
+	assert_equal "$(stat -c %U "$RL_DIR/run/skiff/$RL_ID")" "$RL_USER"
+	run as_user "$SKIFF" state "$RL_ID"
 	assert_success
 	echo "$output" | jq -e '.status == "created"'
 	pid=$(echo "$output" | jq .pid)
 	# the init runs as the user on the host
 	assert_equal "$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")" "$RL_UID"
-	as_user "$SKIFF" start ctr
-	run as_user "$SKIFF" state ctr
+	as_user "$SKIFF" start "$RL_ID"
+	run as_user "$SKIFF" state "$RL_ID"
 	echo "$output" | jq -e '.status == "running"'
-	as_user "$SKIFF" kill ctr KILL
+	as_user "$SKIFF" kill "$RL_ID" KILL
 	for i in $(seq 50); do
-		[ "$(as_user "$SKIFF" state ctr | jq -r .status)" = stopped ] && break
+		[ "$(as_user "$SKIFF" state "$RL_ID" | jq -r .status)" = stopped ] && break
 		sleep 0.1
 	done
-	as_user "$SKIFF" delete ctr
-	[ ! -e "$RL_DIR/run/skiff/ctr" ]
+	as_user "$SKIFF" delete "$RL_ID"
+	[ ! -e "$RL_DIR/run/skiff/$RL_ID" ]
 }
 
 @test "rootless: the user's /etc/subuid range through newuidmap and newgidmap" {
@@ -106,7 +109,7 @@ update_config() {
 			{"containerID": 1, "hostID": $s, "size": 65536}]
 		| .process.user = {"uid": 1000, "gid": 1000, "additionalGids": [5]}'
 	set_args sh -c 'id; cat /proc/self/setgroups; sleep 100'
-	as_user "$SKIFF" run -d --pid-file "$RL_DIR/pid" ctr > "$RL_DIR/out"
+	as_user "$SKIFF" run -d --pid-file "$RL_DIR/pid" "$RL_ID" > "$RL_DIR/out"
 	pid=$(cat "$RL_DIR/pid")
 	# uid 1000 inside is subuid + 999 outside
 	assert_equal "$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")" "$((RL_SUBID + 999))"
@@ -124,11 +127,11 @@ update_config() {
 		.linux.uidMappings = [{"containerID": 0, "hostID": $u, "size": 1},
 			{"containerID": 1, "hostID": 900000, "size": 100}]'
 	set_args true
-	run as_user "$SKIFF" run ctr
+	run as_user "$SKIFF" run "$RL_ID"
 	assert_failure
 	assert_output --partial "newuidmap"
 	assert_output --partial "not allowed"
-	[ ! -e "$RL_DIR/run/skiff/ctr" ]
+	[ ! -e "$RL_DIR/run/skiff/$RL_ID" ]
 	# no live process of the user (zombies of earlier tests wait for a slow reaper)
 	for p in $(pgrep -u "$RL_UID"); do
 		process_alive "$p" && fail "process $p of $RL_USER is still there"
@@ -139,36 +142,36 @@ update_config() {
 @test "rootless: additionalGids cannot be set with only the user's own gid mapped" {
 	update_config '.process.user = {"uid": 0, "gid": 0, "additionalGids": [5]}'
 	set_args true
-	run as_user "$SKIFF" run ctr
+	run as_user "$SKIFF" run "$RL_ID"
 	assert_failure
 	assert_output "skiff: cannot set any additional groups in a rootless container"
-	[ ! -e "$RL_DIR/run/skiff/ctr" ]
+	[ ! -e "$RL_DIR/run/skiff/$RL_ID" ]
 }
 
 @test "rootless: a non-root user cannot map ids it does not own without newuidmap" {
 	update_config '.linux.uidMappings = [{"containerID": 0, "hostID": 0, "size": 1}]'
 	set_args true
-	run as_user "$SKIFF" run ctr
+	run as_user "$SKIFF" run "$RL_ID"
 	assert_failure
 	assert_output --partial "user namespace id mappings"
-	[ ! -e "$RL_DIR/run/skiff/ctr" ]
+	[ ! -e "$RL_DIR/run/skiff/$RL_ID" ]
 }
 
 @test "rootless: --rootless says whether cgroups the user may not make are skipped, as runc" {
 	set_args true
 	# auto, for a non-root user, and true: run in the caller's cgroups
 	for v in auto true; do
-		run as_user "$SKIFF" --rootless "$v" run ctr
+		run as_user "$SKIFF" --rootless "$v" run "$RL_ID"
 		[ "$status" -eq 0 ] || fail "--rootless $v: $output"
 	done
 	# false: the cgroups are the runtime's to make, and it may not
-	run as_user "$SKIFF" --rootless false run ctr
+	run as_user "$SKIFF" --rootless false run "$RL_ID"
 	assert_failure
 	assert_output --regexp 'cgroup.*(ermission denied|ead-only file system|not permitted)'
-	[ ! -e "$RL_DIR/run/skiff/ctr" ]
+	[ ! -e "$RL_DIR/run/skiff/$RL_ID" ]
 	# and even rootless, limits the user cannot have are an error
 	update_config '.linux.resources = {"pids": {"limit": 10}}'
-	run as_user "$SKIFF" --rootless true run ctr
+	run as_user "$SKIFF" --rootless true run "$RL_ID"
 	assert_failure
 	run as_user "$SKIFF" --rootless maybe list
 	assert_failure
