@@ -27,6 +27,7 @@ static const cli_option global_options[] = {
 	  "root directory for storage of container state (this should be located in tmpfs) (default: \"" SKIFF_DEFAULT_ROOT "\")" },
 	{ "--systemd-cgroup",
 	  "enable systemd cgroup support, expects cgroupsPath to be of form \"slice:prefix:name\" for e.g. \"system.slice:skiff:434234\"" },
+	{ "--rootless value", "ignore cgroup permission errors ('true', 'false', or 'auto') (default: \"auto\")" },
 	{ "--help, -h", "show help" },
 	{ "--version, -v", "print the version" },
 	{ NULL, NULL },

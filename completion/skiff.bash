@@ -6,7 +6,7 @@
 
 _skiff_commands="check create delete exec help kill list run spec start state"
 
-_skiff_global_flags="--debug --log --log-format --root --systemd-cgroup --help --version"
+_skiff_global_flags="--debug --log --log-format --root --systemd-cgroup --rootless --help --version"
 # Global flags that take a value (runc's --criu and --rootless too).
 _skiff_global_valued="--log --log-format --root --criu --rootless"
 

@@ -41,7 +41,7 @@ help_flags() {
 	run complete_words "$SKIFF" st
 	assert_equal "$(echo $output)" "start state"
 	run complete_words "$SKIFF" --
-	assert_equal "$(echo $output)" "--debug --help --log --log-format --root --systemd-cgroup --version"
+	assert_equal "$(echo $output)" "--debug --help --log --log-format --root --rootless --systemd-cgroup --version"
 	# after global flags and their values, still the command
 	run complete_words "$SKIFF" --root /tmp --log-format json --debug ch
 	assert_equal "$output" check
