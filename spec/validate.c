@@ -399,10 +399,6 @@ static int check_linux(struct vctx *v, const spec_linux *l)
 	if (check_path_list(v, "maskedPaths", l->masked_paths, l->masked_paths_len) < 0 ||
 	    check_path_list(v, "readonlyPaths", l->readonly_paths, l->readonly_paths_len) < 0)
 		return -1;
-	/* The spec defines no personality flag yet: one given cannot be honoured. */
-	if (l->personality && l->personality->flags_len &&
-	    fail(v, "no personality flags are supported", ".linux.personality.flags") < 0)
-		return -1;
 	return check_seccomp(v, l->seccomp);
 }
 
