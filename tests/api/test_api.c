@@ -361,6 +361,8 @@ static void test_warnings(void)
 	cfg->hooks->poststart_len = 1;
 	ok(skiff_container_create(&ctx, cfg, &err) == 0 && skiff_container_start(&ctx, &err) == 0,
 	   "a failing poststart hook does not fail start");
+	if (err.message[0])
+		printf("# %s\n", err.message);
 	ok(warnings == 1 && strstr(last_warning, "poststart"), "it goes to ctx->warn: \"%s\"", last_warning);
 	skiff_container_delete(&ctx, true, NULL);
 	skiff_config_free(cfg);
