@@ -123,7 +123,7 @@ static void run_late_hooks(const skiff_context *ctx, const spec_config *cfg,
  * end of the exec fifo is close-on-exec, and a fifo's writer sees POLLERR
  * once no reader is left.  poststart hooks run after that, as the spec
  * orders them. */
-static void wait_for_exec(int fifo)
+static __attribute__((unused)) void wait_for_exec(int fifo)
 {
 	struct pollfd pfd = { .fd = fifo, .events = 0 };
 
@@ -184,8 +184,6 @@ int skiff_container_start(const skiff_context *ctx, skiff_error *err)
 	/* Gone from the directory at once: from here state says running. */
 	unlinkat(dirfd, EXEC_FIFO_NAME, 0);
 	cfg = saved_config(dirfd);
-	if (cfg && cfg->hooks && cfg->hooks->poststart_len)
-		wait_for_exec(fifo);
 	close(fifo);
 	run_late_hooks(ctx, cfg, &rec, SKIFF_STATUS_RUNNING);
 	rc = 0;
