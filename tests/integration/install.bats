@@ -126,13 +126,13 @@ header_functions() {
 }
 
 @test "the CLI uses only the public API" {
-	# what cmd/ includes of the project: cli.h, skiff.h, config.h
+	# what cmd/ includes of the project: its own headers, skiff.h, config.h
 	run grep -hoE '^#include "[^"]+"' "$SRCDIR"/cmd/*.c "$SRCDIR"/cmd/*.h
 	local inc
 	for inc in $(echo "$output" | sed 's/#include //; s/"//g' | sort -u); do
 		case $inc in
-		cli.h | skiff.h | config.h) ;;
-		*) fail "cmd/ includes $inc" ;;
+		skiff.h | config.h) ;;
+		*) [ -f "$SRCDIR/cmd/$inc" ] || fail "cmd/ includes $inc" ;;
 		esac
 	done
 	# and every library symbol its objects reach is a public one
