@@ -72,12 +72,14 @@ hook() {
 
 @test "a failing createRuntime hook fails create, with its output, and leaves nothing" {
 	update_config '.hooks.createRuntime = [{path: "/bin/sh", args: ["sh", "-c", "echo hook-says-no >&2; exit 3"]}]'
+	# (a sleep no other test or process on the host runs)
+	local nap=100$$
+	set_args sleep "$nap"
 	run skiff create ctr
 	assert_failure
 	assert_output --partial "createRuntime hook 0 (/bin/sh) exited with status 3: hook-says-no"
 	[ ! -d "$ROOT/ctr" ]
-	run pgrep -f "sleep 100"
-	[ -z "$(pgrep -f "^sleep 100$" || true)" ]
+	[ -z "$(pgrep -f "^sleep $nap$" || true)" ]
 }
 
 @test "a hook that runs past its timeout is killed and fails the step" {
