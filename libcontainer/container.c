@@ -727,9 +727,7 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 		goto out;
 	/* Opened here for the init, which closes the state directory first
 	 * thing (and must open this before pivot_root hides it anyway). */
-	if (mkfifoat(job.statefd, EXEC_FIFO_NAME, 0600) < 0 ||
-	    (job.fifo = openat(job.statefd, EXEC_FIFO_NAME,
-			       O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
+	if (mkfifoat(job.statefd, EXEC_FIFO_NAME, 0600) < 0) {
 		skiff_fail(err, errno, "create the exec fifo");
 		goto out;
 	}
