@@ -191,11 +191,13 @@ int cgroup_plan_systemd(const skiff_context *ctx, const spec_config *cfg, cgroup
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
-	if (!cgsd_systemd_running())
-		return skiff_fail_code(err, ENOTSUP,
-				       "systemd cgroup driver requested but systemd is not running");
+	/* The config first, as runc: its error does not depend on the host. */
 	if (cgsd_parse_path(path, ctx->id, rootless, &p, err) < 0)
 		return -1;
+	if (!cgsd_systemd_running()) {
+		skiff_fail_code(err, ENOTSUP, "systemd cgroup driver requested but systemd is not running");
+		goto out;
+	}
 	if (cgroup_layout_detect(&layout, err) < 0)
 		goto out;
 	if (rootless && layout != CG_LAYOUT_UNIFIED) {
