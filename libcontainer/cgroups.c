@@ -52,13 +52,20 @@ void cgroup_set_free(cgroup_set *set)
 		free(set->dirs[i].value);
 	}
 	free(set->dirs);
-	set->dirs = NULL;
-	set->n = 0;
+	free(set->unit);
+	free(set->slice);
+	free(set->unit_cgroup);
+	memset(set, 0, sizeof(*set));
 }
 
 cgroup_set cgroup_set_of(const container_record *rec)
 {
-	cgroup_set set = { rec->cgroup_paths, rec->cgroup_paths_len };
+	cgroup_set set = {
+		.dirs = rec->cgroup_paths,
+		.n = rec->cgroup_paths_len,
+		.unit = rec->systemd_unit && rec->systemd_unit[0] ? rec->systemd_unit : NULL,
+		.user_manager = rec->systemd_user,
+	};
 
 	return set;
 }
@@ -312,14 +319,6 @@ static bool hierarchy_wanted(const char *key)
 	return false;
 }
 
-/* systemd's own test (sd_booted): it runs as init when this directory exists. */
-static bool systemd_running(void)
-{
-	struct stat st;
-
-	return lstat("/run/systemd/system", &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 static int add_dir(cgroup_set *set, const char *key, char *dir, skiff_error *err)
 {
 	spec_kv *grown = realloc(set->dirs, (set->n + 1) * sizeof(*set->dirs));
@@ -335,37 +334,14 @@ static int add_dir(cgroup_set *set, const char *key, char *dir, skiff_error *err
 	return 0;
 }
 
-int cgroup_plan(const skiff_context *ctx, const spec_config *cfg, cgroup_set *out,
-		skiff_error *err)
+int cgroup_plan_dirs(const char *inner, cgroup_set *out, skiff_error *err)
 {
-	const char *path = cfg->linux_ ? cfg->linux_->cgroups_path : NULL;
 	struct libmnt_table *tb = NULL;
 	own_cgroup *own = NULL;
 	size_t n_own = 0;
 	cg_layout layout;
-	char *inner;
 	int rc = -1;
 
-	memset(out, 0, sizeof(*out));
-	if (ctx->systemd_cgroup) {
-		if (!systemd_running())
-			return skiff_fail_code(err, ENOTSUP,
-					       "systemd cgroup driver requested but systemd is not running");
-		return skiff_fail_code(err, ENOTSUP,
-				       "the systemd cgroup driver is not available in this build: run without --systemd-cgroup");
-	}
-	/* Absent: the container's id, relative, as runc's cgroupfs driver does. */
-	inner = cgroup_clean_path(path && path[0] ? path : ctx->id);
-	if (!inner)
-		return skiff_fail(err, ENOMEM, "cgroups: plan");
-	if (!inner[0] || !strcmp(inner, "/")) {
-		/* It would be the runtime's own cgroup or a hierarchy's root, whose
-		 * processes delete would kill. */
-		skiff_fail_at(err, 0, ".linux.cgroupsPath",
-			      "linux.cgroupsPath: \"%s\" names no cgroup of the container's own",
-			      path ? path : "");
-		goto out;
-	}
 	if (cgroup_layout_detect(&layout, err) < 0 || read_own_cgroups(&own, &n_own, err) < 0)
 		goto out;
 	tb = mnt_new_table_from_file("/proc/self/mountinfo");
@@ -394,14 +370,41 @@ int cgroup_plan(const skiff_context *ctx, const spec_config *cfg, cgroup_set *ou
 	}
 	rc = 0;
 out:
-	if (rc < 0)
-		cgroup_set_free(out);
 	for (size_t i = 0; i < n_own; i++) {
 		free(own[i].key);
 		free(own[i].path);
 	}
 	free(own);
 	mnt_unref_table(tb);
+	return rc;
+}
+
+int cgroup_plan(const skiff_context *ctx, const spec_config *cfg, cgroup_set *out,
+		skiff_error *err)
+{
+	const char *path = cfg->linux_ ? cfg->linux_->cgroups_path : NULL;
+	char *inner;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (ctx->systemd_cgroup)
+		return cgroup_plan_systemd(ctx, cfg, out, err);
+	/* Absent: the container's id, relative, as runc's cgroupfs driver does. */
+	inner = cgroup_clean_path(path && path[0] ? path : ctx->id);
+	if (!inner)
+		return skiff_fail(err, ENOMEM, "cgroups: plan");
+	if (!inner[0] || !strcmp(inner, "/")) {
+		/* It would be the runtime's own cgroup or a hierarchy's root, whose
+		 * processes delete would kill. */
+		skiff_fail_at(err, 0, ".linux.cgroupsPath",
+			      "linux.cgroupsPath: \"%s\" names no cgroup of the container's own",
+			      path ? path : "");
+		goto out;
+	}
+	rc = cgroup_plan_dirs(inner, out, err);
+out:
+	if (rc < 0)
+		cgroup_set_free(out);
 	free(inner);
 	return rc;
 }
@@ -504,6 +507,8 @@ int cgroup_enter(const cgroup_set *set, pid_t pid, skiff_error *err)
 
 int cgroup_update(const cgroup_set *set, const spec_resources *r, skiff_error *err)
 {
+	if (set->unit)
+		return cgroup_systemd_update(set, r, err);
 	return cg_apply_resources(set, r, err);
 }
 
@@ -673,12 +678,24 @@ int cgroup_destroy(const cgroup_set *set, skiff_error *err)
 {
 	int failed_errno = 0;
 	const char *failed = NULL;
+	skiff_error stop_err;
+	bool stop_failed = false;
 
-	if (!cgroup_exists(set))
-		return 0;
+	if (set->unit) {
+		/* Killed first: stopping a scope would send SIGTERM and wait
+		 * its stop timeout (90 s) for anything still running.  Then
+		 * stopped even when its cgroup is gone: a unit that failed
+		 * (an OOM kill fails a scope) stays loaded until reset.  When
+		 * systemd cannot be reached at all, removing the directories
+		 * is all that can be done (it drops a unit whose cgroup went). */
+		if (cgroup_exists(set))
+			cgroup_signal_all(set, SIGKILL, NULL);
+		stop_failed = cgroup_systemd_stop(set, &stop_err) < 0 &&
+			      stop_err.errnum != ENOTCONN && stop_err.errnum != ENOTSUP;
+	}
 	/* Killed processes leave their cgroups as they exit: retry for ~5 s,
 	 * killing again now and then in case one forked meanwhile. */
-	for (int round = 0; round < 250; round++) {
+	for (int round = 0; cgroup_exists(set) && round < 250; round++) {
 		if (round % 25 == 0)
 			cgroup_signal_all(set, SIGKILL, NULL);
 		failed = NULL;
@@ -688,11 +705,17 @@ int cgroup_destroy(const cgroup_set *set, skiff_error *err)
 				failed_errno = errno;
 			}
 		}
-		if (!failed)
-			return 0;
-		if (failed_errno != EBUSY)
+		if (!failed || failed_errno != EBUSY)
 			break;
 		sleep_ms(20);
 	}
-	return skiff_fail_at(err, failed_errno, failed, "cgroups: remove %s", failed);
+	if (failed)
+		return skiff_fail_at(err, failed_errno, failed, "cgroups: remove %s", failed);
+	if (stop_failed) {
+		/* The state stays, so that a later delete stops it. */
+		if (err)
+			*err = stop_err;
+		return -1;
+	}
+	return 0;
 }

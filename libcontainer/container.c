@@ -510,6 +510,8 @@ static int record_state(const create_job *job, bool created, skiff_error *err)
 		.annotations_len = cfg->annotations_len,
 		.cgroup_paths = job->cgroups.dirs,
 		.cgroup_paths_len = job->cgroups.n,
+		.systemd_unit = job->cgroups.unit,
+		.systemd_user = job->cgroups.user_manager,
 	};
 
 	rfc3339_now(created_at, sizeof(created_at));
@@ -743,7 +745,8 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 		skiff_fail(err, errno, "socketpair");
 		goto out;
 	}
-	if (cgroup_create(&job.cgroups, cfg, &cgroup_err) < 0) {
+	/* systemd makes the unit's cgroups once the init exists, to hold it. */
+	if (!job.cgroups.unit && cgroup_create(&job.cgroups, cfg, &cgroup_err) < 0) {
 		if (!cgroup_optional(cfg, context_rootless(ctx), &cgroup_err)) {
 			if (err)
 				*err = cgroup_err;
@@ -756,7 +759,7 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 		if (record_state(&job, false, err) < 0)
 			goto out;
 	}
-	job.cgroup_fd = cgroup_v2_dirfd(&job.cgroups);
+	job.cgroup_fd = job.cgroups.unit ? -1 : cgroup_v2_dirfd(&job.cgroups);
 	job.pid = spawn_init(&job, err);
 	if (job.pid < 0)
 		goto out;
@@ -771,7 +774,12 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 	if (record_state(&job, false, err) < 0)
 		goto out;
 	debug_stop(ctx, "create-after-pid-record");
-	/* Before GO: the init runs nothing of the user's outside its cgroups. */
+	/* Before GO: the init runs nothing of the user's outside its cgroups.
+	 * With systemd, its unit takes the init and the files get the rest. */
+	if (job.cgroups.unit &&
+	    cgroup_systemd_start(&job.cgroups, cfg, ctx->id, job.pid, err) < 0)
+		goto out;
+	debug_stop(ctx, "create-after-systemd-unit");
 	if (cgroup_enter(&job.cgroups, job.pid, err) < 0)
 		goto out;
 	debug_stop(ctx, "create-after-cgroups");

@@ -60,6 +60,11 @@ typedef struct container_record {
 	 * written before they are made, so delete finds them after a crash. */
 	spec_kv *cgroup_paths;
 	size_t cgroup_paths_len;
+	/* The systemd driver's unit owning them ("" or NULL with cgroupfs),
+	 * and whether the user's manager has it: later commands need not be
+	 * given --systemd-cgroup again. */
+	char *systemd_unit;
+	bool systemd_user;
 } container_record;
 
 void container_record_clear(container_record *rec);

@@ -135,7 +135,11 @@ typedef struct skiff_context {
 				       LISTEN_FDS=N LISTEN_PID=1 in the init's env */
 	bool no_pivot;              /* move + chroot instead of pivot_root */
 	bool no_new_keyring;        /* keep the caller's session keyring */
-	bool systemd_cgroup;        /* cgroupsPath is slice:prefix:name */
+	/* create: the systemd cgroup driver, cgroupsPath is slice:prefix:name
+	 * (skiff(8), --systemd-cgroup); ENOTSUP where systemd is not the init
+	 * or the library was built without libsystemd.  Later calls find the
+	 * unit in the container's state, whatever this says. */
+	bool systemd_cgroup;
 	skiff_rootless rootless;    /* rootless mode: cgroups are left alone */
 	/* skiff_container_run() in the foreground: the caller made itself a
 	 * child subreaper (prctl PR_SET_CHILD_SUBREAPER) and has no children

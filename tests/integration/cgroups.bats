@@ -571,12 +571,3 @@ block_device() {
 		[ ! -e "$d" ] || fail "$d is still there"
 	done
 }
-
-@test "--systemd-cgroup without systemd running is a clear error" {
-	[ ! -d /run/systemd/system ] || skip "systemd runs here"
-	run "$SKIFF" --root "$ROOT" --systemd-cgroup create ctr
-	assert_failure
-	assert_output "skiff: systemd cgroup driver requested but systemd is not running"
-	run skiff list -q
-	assert_output ""
-}
