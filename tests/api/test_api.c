@@ -145,6 +145,30 @@ static bool wait_status(const char *id, skiff_status want)
 	return false;
 }
 
+/* The comm of the process whose pid is in the pid file path. */
+static bool comm_of(const char *path, char *out, size_t size)
+{
+	char proc[64];
+	FILE *f = fopen(path, "r");
+	int pid = 0;
+	bool got;
+
+	if (!f)
+		return false;
+	got = fscanf(f, "%d", &pid) == 1;
+	fclose(f);
+	if (!got)
+		return false;
+	snprintf(proc, sizeof(proc), "/proc/%d/comm", pid);
+	f = fopen(proc, "r");
+	if (!f)
+		return false;
+	got = fgets(out, (int)size, f) != NULL;
+	fclose(f);
+	out[strcspn(out, "\n")] = '\0';
+	return got;
+}
+
 static bool dir_empty(const char *path)
 {
 	char cmd[512];
@@ -223,6 +247,8 @@ static void test_lifecycle(void)
 
 	ok(skiff_container_start(&ctx, &err) == 0 && status_is("api-life", SKIFF_STATUS_RUNNING),
 	   "start: running");
+	ok(comm_of(pid_file, buf, sizeof(buf)) && strcmp(buf, "sleep") == 0,
+	   "start returns once the init has exec'd its program (comm \"%s\")", buf);
 	ok(skiff_container_start(&ctx, &err) < 0 && strstr(err.message, "already running"),
 	   "start twice: \"%s\"", err.message);
 	ok(skiff_container_delete(&ctx, false, &err) < 0 && err.errnum == EBUSY,
@@ -230,8 +256,8 @@ static void test_lifecycle(void)
 
 	/* exec with the container's process settings and a command */
 	{
-		/* Its pid 1 is the container's: sleep, once the init has
-		 * exec'd it (start does not wait for that). */
+		/* Its pid 1 is the container's: sleep, which the init has
+		 * exec'd before start returned. */
 		static const char script[] =
 			"for i in $(seq 50); do test \"$(cat /proc/1/comm)\" = sleep && exit 7; "
 			"sleep 0.1; done; exit 1";
