@@ -82,3 +82,29 @@ start_recvtty() {
 	run bash -c "'$SKIFF' --root '$ROOT' run -d ctr2 <&- >&- 2>&-; echo rc=\$?"
 	assert_output rc=0
 }
+
+@test "the pty is the container's /dev/console too (bound over it, as runc and crun)" {
+	update_config '.process.terminal = true | .process.args = ["sh", "-c", "readlink /proc/self/fd/0; stat -c \"console %t:%T\" /dev/console; stat -L -c \"stdin %t:%T\" /proc/self/fd/0; grep -c \" /dev/console \" /proc/self/mountinfo; echo hi > /dev/console"]'
+	start_recvtty ''
+	skiff run -d --console-socket "$SOCK" ctr
+	wait "$RECVPID"
+	run cat "$BATS_TEST_TMPDIR/tty.out"
+	assert_line --partial /dev/pts/0
+	# the same character device as stdin: the pty slave (major 136)
+	stdin=$(grep -o 'stdin [0-9a-f]*:[0-9a-f]*' "$BATS_TEST_TMPDIR/tty.out")
+	assert_line --partial "console ${stdin#stdin }"
+	assert_line --partial "console 88:0"
+	# one mount on it, and what is written there comes through the pty
+	assert_line --regexp '^1\s*$'
+	assert_line --regexp '^hi\s*$'
+}
+
+@test "without a terminal /dev/console is not bound, and exec -t does not bind it" {
+	set_args sh -c 'grep -c " /dev/console " /proc/self/mountinfo; sleep 100'
+	run_detached skiff run -d ctr
+	start_recvtty 'grep -c " /dev/console " /proc/self/mountinfo; exit\n'
+	skiff exec -t -d --console-socket "$SOCK" ctr sh
+	wait "$RECVPID"
+	run cat "$BATS_TEST_TMPDIR/tty.out"
+	assert_line --regexp '^0\s*$'
+}
