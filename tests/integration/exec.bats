@@ -116,3 +116,32 @@ JSON
 	run skiff exec ctr readlink /proc/self/exe
 	assert_output /bin/busybox
 }
+
+@test "exec into a paused container is a clear error; --ignore-paused runs it once resumed" {
+	skiff pause ctr
+	assert_equal "$(container_status ctr)" paused
+	run skiff exec ctr true
+	assert_failure
+	assert_output "skiff: cannot exec in a paused container (use --ignore-paused to override)"
+	# with --ignore-paused the process joins the frozen cgroup, and is
+	# frozen with the rest until resume
+	"$SKIFF" --root "$ROOT" exec --ignore-paused ctr sh -c 'echo ran; exit 5' > "$BATS_TEST_TMPDIR/out" &
+	execpid=$!
+	sleep 0.5
+	[ ! -s "$BATS_TEST_TMPDIR/out" ]
+	process_alive "$execpid"
+	skiff resume ctr
+	rc=0
+	wait "$execpid" || rc=$?
+	assert_equal "$rc" 5
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/out")" ran
+}
+
+@test "exec into a created (not started) container runs beside the waiting init" {
+	skiff delete --force ctr
+	skiff create ctr2
+	run skiff exec ctr2 sh -c 'cat /proc/1/comm'
+	assert_success
+	assert_output skiff
+	assert_equal "$(container_status ctr2)" created
+}
