@@ -145,3 +145,43 @@ JSON
 	assert_output skiff
 	assert_equal "$(container_status ctr2)" created
 }
+
+@test "exec --cgroup runs the process in an existing sub-cgroup, as runc" {
+	run skiff exec --cgroup sub ctr true
+	assert_failure
+	assert_output --regexp '^skiff: exec --cgroup sub: no cgroup /sys/fs/cgroup/.*/sub$'
+	# one in every hierarchy (a new cpuset takes its parent's cpus and mems)
+	for d in $(jq -r '.cgroupPaths[]' "$ROOT/ctr/state.json"); do
+		mkdir "$d/sub"
+		if [ -f "$d/cpuset.cpus" ]; then
+			cat "$d/cpuset.cpus" > "$d/sub/cpuset.cpus"
+			cat "$d/cpuset.mems" > "$d/sub/cpuset.mems"
+		fi
+	done
+	plain=$(skiff exec ctr cat /proc/self/cgroup)
+	run skiff exec --cgroup sub ctr cat /proc/self/cgroup
+	assert_success
+	for line in "${lines[@]}"; do
+		[[ $line == */sub ]] || fail "not in the sub-cgroup: $line"
+	done
+	# with controllers: only their hierarchies
+	run skiff exec --cgroup memory,pids:sub ctr cat /proc/self/cgroup
+	assert_success
+	assert_line --regexp '^[0-9]+:memory:.*/sub$'
+	assert_line --regexp '^[0-9]+:pids:.*/sub$'
+	refute_line --regexp '^[0-9]+:freezer:.*/sub$'
+	# a controller entry and a default one together
+	run skiff exec --cgroup memory:sub --cgroup / ctr cat /proc/self/cgroup
+	assert_line --regexp '^[0-9]+:memory:.*/sub$'
+	refute_line --regexp '^[0-9]+:freezer:.*/sub$'
+	# ".." never leads above the container's cgroup
+	run skiff exec --cgroup ../../.. ctr cat /proc/self/cgroup
+	assert_success
+	assert_output "$plain"
+	run skiff exec --cgroup nosuch:sub ctr true
+	assert_failure
+	assert_output "skiff: exec --cgroup nosuch:sub: the container has no cgroup of such a controller"
+	run skiff exec --cgroup memory: ctr true
+	assert_failure
+	assert_output --partial 'invalid --cgroup "memory:"'
+}
