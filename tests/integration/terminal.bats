@@ -108,3 +108,26 @@ start_recvtty() {
 	run cat "$BATS_TEST_TMPDIR/tty.out"
 	assert_line --regexp '^0\s*$'
 }
+
+@test "foreground run under tmux: window size at start and on SIGWINCH, the terminal restored after" {
+	command -v tmux >/dev/null || skip "tmux is not installed"
+	update_config '.process.terminal = true | .process.args = ["sh", "-c", "stty size; read x; stty size; exit 0"]'
+	sock=$BATS_TEST_TMPDIR/tmux.sock
+	tmux -S "$sock" new-session -d -x 120 -y 40 \
+		"'$SKIFF' --root '$ROOT' run ctr; stty -a > '$BATS_TEST_TMPDIR/stty-after'; sleep 30"
+	pane() { tmux -S "$sock" capture-pane -p; }
+	for i in $(seq 50); do pane | grep -q '^40 120' && break; sleep 0.1; done
+	run pane
+	assert_line --regexp '^40 120'
+	tmux -S "$sock" resize-window -x 90 -y 25
+	sleep 0.3
+	tmux -S "$sock" send-keys Enter
+	for i in $(seq 50); do [ -s "$BATS_TEST_TMPDIR/stty-after" ] && break; sleep 0.1; done
+	run pane
+	tmux -S "$sock" kill-server
+	assert_line --regexp '^25 90'
+	# skiff put the caller's terminal back in cooked mode
+	run cat "$BATS_TEST_TMPDIR/stty-after"
+	assert_output --regexp '(^| )icanon( |$)'
+	assert_output --regexp '(^| )echo( |$)'
+}
