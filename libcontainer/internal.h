@@ -376,9 +376,11 @@ int start_wait_go(int go);
 /* In the init: the startContainer hooks ran ("H"), or why it cannot go on. */
 void start_report_hooks_done(int reply);
 void start_report(int reply, const char *why);
-/* In `start`: wake the init, then wait until its program runs (or it
- * failed, the error).  hooks_ms bounds the startContainer hooks (-1: one
- * has no timeout); *late is set when the exec did not come in time. */
+/* In `start`: wake the init, then wait until its program runs.  -1 when
+ * the init could not be woken (it is gone: nothing changed), -2 when it
+ * failed after (a startContainer hook, seccomp, execve: the error says
+ * which).  hooks_ms bounds the startContainer hooks (-1: one has no
+ * timeout); *late is set when the exec did not come in time. */
 int start_release(int dirfd, int pidfd, int hooks_ms, bool *late, skiff_error *err);
 
 /* ---- hooks.c ---- */

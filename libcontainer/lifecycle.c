@@ -137,17 +137,24 @@ int skiff_container_start(const skiff_context *ctx, skiff_error *err)
 	pidfd = container_pidfd(&rec);
 	hooks_ms = cfg && cfg->hooks ? hooks_timeout_ms(cfg->hooks->start_container,
 						       cfg->hooks->start_container_len) : 0;
-	if (start_release(dirfd, pidfd, (int)(hooks_ms > INT_MAX / 2 ? -1 : hooks_ms), &late,
-			  err) < 0) {
+	switch (start_release(dirfd, pidfd, (int)(hooks_ms > INT_MAX / 2 ? -1 : hooks_ms), &late,
+			      err)) {
+	case 0:
+		break;
+	case -2:
 		/* A startContainer hook (or the exec) failed: the spec has the
 		 * container stopped and destroyed, then its poststop hooks. */
 		destroy(ctx, &rec, cfg, NULL);
+		goto out;
+	default:
 		goto out;
 	}
 	if (late && ctx->warn) {
 		skiff_error problem;
 
-		skiff_fail(&problem, 0, "the container's process had not started its program after %d ms; running poststart hooks all the same",
+		skiff_fail(&problem, 0,
+			   "the container's process had not started its program after %d ms; "
+			   "running poststart hooks all the same",
 			   START_EXEC_TIMEOUT_MS);
 		ctx->warn(ctx->warn_data, &problem);
 	}

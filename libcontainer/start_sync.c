@@ -172,15 +172,17 @@ int start_release(int dirfd, int pidfd, int hooks_ms, bool *late, skiff_error *e
 		}
 		if (fds[1].revents & POLLIN) {
 			rc = read_reply(reply, err);
-			if (rc < 0)
+			if (rc < 0) {
+				rc = -2;
 				break;
+			}
 			if (rc > 0) /* the hooks are done: the exec is next */
 				deadline = now_ms() + START_EXEC_TIMEOUT_MS;
 			rc = 0;
 		}
 		if (fds[0].revents & (POLLERR | POLLHUP) || fds[2].revents & POLLIN) {
 			/* A failure is written before the init lets go of the fifo. */
-			rc = read_reply(reply, err) < 0 ? -1 : 0;
+			rc = read_reply(reply, err) < 0 ? -2 : 0;
 			break;
 		}
 	}
