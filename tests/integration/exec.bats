@@ -185,3 +185,25 @@ JSON
 	assert_failure
 	assert_output --partial 'invalid --cgroup "memory:"'
 }
+
+@test "exec joins the user, cgroup and time namespaces too" {
+	[ -e /proc/self/ns/time ] || skip "the kernel has no time namespaces"
+	update_config '.linux.namespaces = ([.linux.namespaces[] | select(.type != "user" and .type != "cgroup" and .type != "time")]
+			+ [{type: "user"}, {type: "cgroup"}, {type: "time"}])
+		| .linux.uidMappings = [{containerID: 0, hostID: 0, size: 65536}]
+		| .linux.gidMappings = [{containerID: 0, hostID: 0, size: 65536}]
+		| .linux.timeOffsets = {boottime: {secs: 864000, nanosecs: 0}}
+		| .linux.cgroupsPath += "-2"'
+	skiff run -d --pid-file "$BATS_TEST_TMPDIR/init2.pid" ctr2
+	init=$(cat "$BATS_TEST_TMPDIR/init2.pid")
+	run skiff exec ctr2 sh -c 'for ns in user cgroup time; do readlink /proc/self/ns/$ns; done; cut -d. -f1 /proc/uptime'
+	assert_success
+	i=0
+	for ns in user cgroup time; do
+		[ "$(readlink /proc/$init/ns/$ns)" != "$(readlink /proc/self/ns/$ns)" ] || fail "the container shares our $ns namespace"
+		assert_line --index $i "$(readlink /proc/$init/ns/$ns)"
+		i=$((i + 1))
+	done
+	# the time namespace's offset: ten more days of uptime
+	[ "${lines[3]}" -ge 864000 ]
+}
