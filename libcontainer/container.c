@@ -483,8 +483,11 @@ static int take_console(const create_job *job, int master, skiff_error *err)
 
 	if (job->ctx->console_socket)
 		rc = terminal_send(job->ctx->console_socket, master, err);
-	else if (job->console_out && *job->console_out < 0)
+	else if (job->console_out && *job->console_out < 0) {
+		/* The caller's size now: the program may run before the proxy. */
+		terminal_copy_size(0, master);
 		*job->console_out = master;
+	}
 	else
 		rc = skiff_fail(err, EINVAL, "unexpected pty from the container");
 	if (rc < 0 || !job->console_out || *job->console_out != master)

@@ -307,6 +307,8 @@ static int await_ready(exec_job *job, pid_t pid, int *master, skiff_error *err)
 			if (rc < 0)
 				return -1;
 		} else {
+			/* The caller's size before the program runs, not after. */
+			terminal_copy_size(0, fd);
 			*master = fd;
 		}
 	}

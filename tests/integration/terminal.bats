@@ -131,3 +131,20 @@ start_recvtty() {
 	assert_output --regexp '(^| )icanon( |$)'
 	assert_output --regexp '(^| )echo( |$)'
 }
+
+@test "foreground exec -t under tmux: the caller's window size, and the terminal restored after" {
+	command -v tmux >/dev/null || skip "tmux is not installed"
+	set_args sleep 100
+	skiff run -d ctr < /dev/null > /dev/null 2>&1
+	sock=$BATS_TEST_TMPDIR/tmux.sock
+	tmux -S "$sock" new-session -d -x 100 -y 30 \
+		"'$SKIFF' --root '$ROOT' exec -t ctr sh -c 'stty size; tty; exit 6'; echo rc=\$? > '$BATS_TEST_TMPDIR/rc'; stty -a > '$BATS_TEST_TMPDIR/stty-after'; sleep 30"
+	for i in $(seq 50); do [ -s "$BATS_TEST_TMPDIR/stty-after" ] && break; sleep 0.1; done
+	run tmux -S "$sock" capture-pane -p
+	tmux -S "$sock" kill-server
+	assert_line --regexp '^30 100'
+	assert_line --regexp '^/dev/pts/[0-9]+'
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/rc")" rc=6
+	run cat "$BATS_TEST_TMPDIR/stty-after"
+	assert_output --regexp '(^| )icanon( |$)'
+}
