@@ -511,6 +511,24 @@ int cgroup_check_unused(const cgroup_set *set, skiff_error *err)
 	return 0;
 }
 
+/* Frozen by its own setting or a parent's: v1's freezer.state and v2's
+ * cgroup.events say so for both. */
+static bool frozen_here_or_above(const cgroup_set *set)
+{
+	const char *v1 = cg_v1_dir(set, "freezer"), *v2 = cg_v2_dir(set);
+	uint64_t frozen = 0;
+	char *state;
+	bool thawed = true;
+
+	if (v1 && cg_read(v1, "freezer.state", &state, NULL) == 0) {
+		thawed = !strncmp(state, "THAWED", 6);
+		free(state);
+	}
+	if (v2 && cg_read_keyed(v2, "cgroup.events", "frozen", &frozen) == 0 && frozen)
+		thawed = false;
+	return !thawed || (v2 && cg2_frozen(v2));
+}
+
 int cgroup_create(const cgroup_set *set, const spec_config *cfg, skiff_error *err)
 {
 	static const spec_resources none;
@@ -530,6 +548,11 @@ int cgroup_create(const cgroup_set *set, const spec_config *cfg, skiff_error *er
 		return -1;
 	if (cg_apply_resources(set, r, err) < 0 || cg_apply_devices(set, cfg, err) < 0)
 		return -1;
+	/* An init placed there would stop before it reports back, and create
+	 * would wait for it forever. */
+	if (frozen_here_or_above(set))
+		return skiff_fail_code_at(err, EBUSY, ".linux.cgroupsPath",
+					  "linux.cgroupsPath: the container's cgroup is frozen (paused), or one above it is: thaw it first");
 	return 0;
 }
 

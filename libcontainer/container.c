@@ -346,17 +346,24 @@ static pid_t clone_init(void *data, skiff_error *err)
 	return pid;
 }
 
-/* clone3 with the pid and time namespaces the init must be born in. */
+/* clone3 with the namespaces the init must be born in that it could not
+ * join itself (pid, time, and with a new user namespace the joined ones). */
 static pid_t spawn_init(create_job *job, skiff_error *err)
 {
 	ns_children saved;
+	ns_saved joined;
 	pid_t pid;
 
-	if (ns_children_enter(&saved, job->ns.pid_join_fd, -1,
-			      job->ns.time_offsets ? job->cfg : NULL, err) < 0)
+	if (ns_parent_enter(&job->ns, &joined, err) < 0)
 		return -1;
+	if (ns_children_enter(&saved, job->ns.pid_join_fd, -1,
+			      job->ns.time_offsets ? job->cfg : NULL, err) < 0) {
+		ns_parent_leave(&joined);
+		return -1;
+	}
 	pid = exposure_clone_hidden(clone_init, job, err);
 	ns_children_leave(&saved);
+	ns_parent_leave(&joined);
 	return pid;
 }
 

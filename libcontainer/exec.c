@@ -43,7 +43,9 @@
 
 /* Joined by the new process in this order: the user namespace first for
  * the privileges over the others, the mount namespace last because it
- * moves the root and cwd. */
+ * moves the root and cwd.  Namespaces the container's user namespace does
+ * not own (joined by path at create) go before it: inside, nothing could
+ * join them. */
 static const struct {
 	const char *name;
 	int flag;
@@ -135,6 +137,31 @@ static int exec_load_seccomp(void *data, enum seccomp_stage stage, skiff_error *
 	return seccomp_load_and_hand_over(job->seccomp, stage, job->sock[1], err);
 }
 
+/* Move the namespaces the user namespace (join_fds[0]) does not own in
+ * front of it, keeping the order otherwise. */
+static void join_unowned_first(exec_job *job)
+{
+	int fds[6], types[6];
+	size_t n = 0;
+
+	for (size_t i = 1; i < job->join_count; i++) {
+		if (!ns_owned_by(job->join_fds[i], job->join_fds[0])) {
+			fds[n] = job->join_fds[i];
+			types[n++] = job->join_types[i];
+		}
+	}
+	fds[n] = job->join_fds[0];
+	types[n++] = job->join_types[0];
+	for (size_t i = 1; i < job->join_count; i++) {
+		if (ns_owned_by(job->join_fds[i], job->join_fds[0])) {
+			fds[n] = job->join_fds[i];
+			types[n++] = job->join_types[i];
+		}
+	}
+	memcpy(job->join_fds, fds, sizeof(fds));
+	memcpy(job->join_types, types, sizeof(types));
+}
+
 static int open_namespaces(exec_job *job, pid_t init, skiff_error *err)
 {
 	for (size_t i = 0; i < sizeof(join_order) / sizeof(join_order[0]); i++) {
@@ -149,6 +176,8 @@ static int open_namespaces(exec_job *job, pid_t init, skiff_error *err)
 		if (join_order[i].flag == CLONE_NEWUSER)
 			job->in_userns = true;
 	}
+	if (job->in_userns)
+		join_unowned_first(job);
 	job->pid_ns = foreign_ns(init, "pid", err);
 	if (job->pid_ns == -2)
 		return -1;

@@ -116,12 +116,24 @@ typedef struct ns_plan {
 	bool new_utsns;
 	bool new_cgroupns;   /* unshared by the init after cgroup placement */
 	bool time_offsets;     /* the parent unshares the time namespace to set offsets */
+	bool parent_joins;     /* a new user namespace: the parent joins join_fds around clone */
 } ns_plan;
 
 int ns_plan_make(const spec_config *cfg, ns_plan *plan, skiff_error *err);
 void ns_plan_close(ns_plan *plan);
-/* In the init: join every namespace given by path. */
+/* In the init: join every namespace given by path (unless parent_joins). */
 int ns_join(const ns_plan *plan, skiff_error *err);
+/* Parent, around clone3 when plan->parent_joins: enter the namespaces
+ * given by path, then go back to the runtime's own. */
+typedef struct ns_saved {
+	int fds[8], types[8];
+	size_t count;
+} ns_saved;
+int ns_parent_enter(const ns_plan *plan, ns_saved *saved, skiff_error *err);
+/* Is the namespace ns_fd owned by the user namespace userns_fd?  (True
+ * when the kernel will not say.) */
+bool ns_owned_by(int ns_fd, int userns_fd);
+void ns_parent_leave(ns_saved *saved);
 /* Parent, before clone: enter the time namespace that will hold the init, with offsets. */
 int ns_prepare_time(const spec_config *cfg, skiff_error *err);
 /* setns() gives pid and time namespaces only to children: the runtime
