@@ -161,6 +161,91 @@ char *cgroup_clean_path(const char *path)
 	return out;
 }
 
+/* The index of the entry of subs ("[controllers:]path", exec --cgroup)
+ * for the hierarchy key: the one naming one of its controllers, else the
+ * one without controllers, else -1.  matched[i] records the entries used. */
+static long sub_for(const char *key, const char *const *subs, size_t n, bool *matched)
+{
+	long any = -1;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *colon = strchr(subs[i], ':');
+
+		if (!colon) {
+			any = (long)i;
+			continue;
+		}
+		for (const char *p = subs[i]; p < colon;) {
+			size_t len = strcspn(p, ",:");
+			char ctrl[64];
+
+			if (len > 0 && len < sizeof(ctrl) && key[0]) {
+				memcpy(ctrl, p, len);
+				ctrl[len] = '\0';
+				if (key_has(key, ctrl)) {
+					matched[i] = true;
+					return (long)i;
+				}
+			}
+			p += len + (p[len] == ',');
+		}
+	}
+	if (any >= 0)
+		matched[any] = true;
+	return any;
+}
+
+int cgroup_sub_set(const cgroup_set *set, const char *const *subs, size_t n, cgroup_set *out,
+		   skiff_error *err)
+{
+	bool *matched = calloc(n ? n : 1, sizeof(*matched));
+
+	out->dirs = calloc(set->n ? set->n : 1, sizeof(*out->dirs));
+	out->n = 0;
+	if (!matched || !out->dirs) {
+		free(matched);
+		return skiff_fail(err, ENOMEM, "exec --cgroup");
+	}
+	for (size_t i = 0; i < set->n; i++) {
+		long k = sub_for(set->dirs[i].key, subs, n, matched);
+		const char *sub = k < 0 ? NULL : strchr(subs[k], ':') ? strchr(subs[k], ':') + 1 : subs[k];
+		char *clean = sub ? cgroup_clean_path(sub) : NULL;
+		struct stat st;
+
+		out->dirs[i].key = strdup(set->dirs[i].key);
+		if (clean && clean[0] == '/') /* below the container's cgroup, always */
+			memmove(clean, clean + 1, strlen(clean));
+		out->dirs[i].value = clean && clean[0] ? path_join(set->dirs[i].value, clean)
+						       : strdup(set->dirs[i].value);
+		out->n++;
+		if ((sub && !clean) || !out->dirs[i].key || !out->dirs[i].value) {
+			free(clean);
+			free(matched);
+			return skiff_fail(err, ENOMEM, "exec --cgroup");
+		}
+		/* runc's rule: the sub-cgroup is one that exists. */
+		if (clean && clean[0] && (stat(out->dirs[i].value, &st) < 0 || !S_ISDIR(st.st_mode))) {
+			skiff_fail_code(err, ENOENT, "exec --cgroup %s: no cgroup %s", subs[k],
+					out->dirs[i].value);
+			free(clean);
+			free(matched);
+			return -1;
+		}
+		free(clean);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!matched[i] && strchr(subs[i], ':')) {
+			skiff_fail_code(err, EINVAL,
+					"exec --cgroup %s: the container has no cgroup of such a controller",
+					subs[i]);
+			free(matched);
+			return -1;
+		}
+	}
+	free(matched);
+	return 0;
+}
+
 /* One line of /proc/self/cgroup: "ID:CONTROLLERS:PATH". */
 typedef struct own_cgroup {
 	char *key;

@@ -101,6 +101,12 @@ int cgroup_create(const cgroup_set *set, const spec_config *cfg, skiff_error *er
 bool cgroup_optional(const spec_config *cfg, bool rootless, const skiff_error *err);
 /* An fd of the cgroup2 directory for clone3(CLONE_INTO_CGROUP), or -1. */
 int cgroup_v2_dirfd(const cgroup_set *set);
+/* The set with exec --cgroup's sub-cgroups ("[controllers:]path", runc's
+ * syntax) under its directories: an entry naming controllers goes to their
+ * hierarchies, one without to the others; each must exist.  The caller
+ * frees *out with cgroup_set_free(), also on failure. */
+int cgroup_sub_set(const cgroup_set *set, const char *const *subs, size_t n, cgroup_set *out,
+		   skiff_error *err);
 /* Move pid into every directory of the set. */
 int cgroup_enter(const cgroup_set *set, pid_t pid, skiff_error *err);
 /* Apply the fields given in r to a live container (devices excepted). */

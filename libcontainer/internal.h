@@ -14,6 +14,7 @@
 #include "spec.h"
 
 #define EXEC_FIFO_NAME "exec.fifo"
+#define EXEC_REPLY_NAME "exec.reply"
 #define STATE_FILE_NAME "state.json"
 #define CONFIG_COPY_NAME "config.json"
 
@@ -369,12 +370,48 @@ int container_create(const skiff_context *ctx, const spec_config *cfg,
 		     const sigset_t *caller_mask, int *console_out, pid_t *pid_out,
 		     skiff_error *err);
 
+/* ---- init_env.c: the init's settings besides the root and the process ---- */
+
+int init_set_sysctls(const spec_config *cfg, skiff_error *err);
+int init_set_personality(const spec_config *cfg, skiff_error *err);
+int init_set_oom_score_adj(const spec_process *p, skiff_error *err);
+/* A new network namespace starts with lo down; runc brings it up. */
+int init_loopback_up(skiff_error *err);
+int init_set_names(const spec_config *cfg, skiff_error *err);
+/* A fresh session keyring, so containers do not share the caller's keys. */
+int init_join_session_keyring(const skiff_context *ctx, skiff_error *err);
+
+/* ---- start_sync.c: `start` and the waiting init ---- */
+
+/* How long `start` waits for the program's exec once the startContainer
+ * hooks are done, before it returns all the same. */
+#define START_EXEC_TIMEOUT_MS 5000
+/* In create: exec.fifo and exec.reply, and the init's ends of them. */
+int start_fifos_make(int statefd, int *go, int *reply, skiff_error *err);
+/* In the init: block until `start` writes to the exec fifo. */
+int start_wait_go(int go);
+/* In the init: the startContainer hooks ran ("H"), or why it cannot go on. */
+void start_report_hooks_done(int reply);
+void start_report(int reply, const char *why);
+/* In `start`: wake the init, then wait until its program runs.  -1 when
+ * the init could not be woken (it is gone: nothing changed), -2 when it
+ * failed after (a startContainer hook, seccomp, execve: the error says
+ * which).  hooks_ms bounds the startContainer hooks (-1: one has no
+ * timeout); *late is set when the exec did not come in time. */
+int start_release(int dirfd, int pidfd, int hooks_ms, bool *late, skiff_error *err);
+
 /* ---- hooks.c ---- */
 
 /* Run hooks[0..n) in order; the first failure is the error.  kind names
  * them in messages ("createRuntime"). */
 int hooks_run(const spec_hook *hooks, size_t n, const char *kind, const char *state_json,
 	      skiff_error *err);
+/* The sum of the hooks' timeouts in ms; -1 when one has none. */
+long long hooks_timeout_ms(const spec_hook *hooks, size_t n);
+/* poststart (status running) or poststop (stopped): every hook runs, and
+ * failures are warnings to ctx->warn, as the spec has them. */
+void hooks_run_late(const skiff_context *ctx, const spec_config *cfg, pid_t pid,
+		    skiff_status status, const char *bundle);
 /* The state JSON hooks read on stdin; free() it. NULL when out of memory. */
 char *hooks_state_json(const spec_config *cfg, const char *id, pid_t pid, skiff_status status,
 		       const char *bundle);
@@ -384,7 +421,7 @@ char *hooks_state_json(const spec_config *cfg, const char *id, pid_t pid, skiff_
 #include <termios.h>
 /* In the container: a pty in its devpts becomes the controlling terminal
  * and stdio; *master_out is the master. */
-int terminal_setup(const spec_process *p, int *master_out, skiff_error *err);
+int terminal_setup(const spec_process *p, bool console, int *master_out, skiff_error *err);
 /* Hand the pty master to the --console-socket listener (SCM_RIGHTS). */
 int terminal_send(const char *socket_path, int master, skiff_error *err);
 int terminal_raw(int fd, struct termios *saved);
