@@ -208,8 +208,11 @@ static int check_mounts(struct vctx *v, const spec_config *cfg)
 	for (i = 0; i < cfg->mounts_len; i++) {
 		const spec_mount *m = &cfg->mounts[i];
 
-		if (!is_absolute(m->destination)) {
-			snprintf(msg, sizeof(msg), "must be an absolute path, got %s",
+		/* config.md#mounts: on Linux a relative destination is deprecated
+		 * but allowed, and means relative to "/" (the mount code resolves
+		 * it inside the rootfs either way); only an empty one is refused. */
+		if (!m->destination || !m->destination[0]) {
+			snprintf(msg, sizeof(msg), "must be a path, got %s",
 				 quote(q, sizeof(q), m->destination));
 			if (fail(v, msg, ".mounts[%zu].destination", i) < 0)
 				return -1;

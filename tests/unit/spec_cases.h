@@ -196,8 +196,8 @@ static const struct error_case parse_errors[] = {
 #define VL(x) J("\"linux\":{" x "}")
 
 static const struct error_case validation_errors[] = {
-	{ J("\"mounts\":[{\"destination\":\"proc\"}]"),
-	  E ".mounts[0].destination: must be an absolute path, got \"proc\"" },
+	{ J("\"mounts\":[{\"destination\":\"\"}]"),
+	  E ".mounts[0].destination: must be a path, got \"\"" },
 	{ J("\"mounts\":[{\"destination\":\"/a\",\"uidMappings\":[{\"containerID\":0,\"hostID\":1,"
 	    "\"size\":1}]}]"),
 	  E ".mounts[0]: uidMappings and gidMappings must be given together" },
@@ -273,6 +273,8 @@ static const char *const validation_ok[] = {
 	VL("\"timeOffsets\":{\"monotonic\":{}},\"namespaces\":[{\"type\":\"time\"}]"),
 	VL("\"devices\":[{\"path\":\"/dev/net/tun\",\"type\":\"c\",\"major\":10,\"minor\":200}]"),
 	J("\"hostname\":\"\""),
+	/* config.md#mounts: deprecated, relative to "/" */
+	J("\"mounts\":[{\"destination\":\"proc\",\"type\":\"proc\"}]"),
 };
 
 #endif
