@@ -223,37 +223,9 @@ static void check_lsms(check_report *r, const host_view *h, const spec_config *c
 
 /* ---- capabilities ---- */
 
-static void check_cap_set(check_report *r, const char *set, char *const *names, size_t n)
+static void cap_warn(void *data, const char *path, const char *message)
 {
-	char path[128];
-
-	for (size_t i = 0; i < n; i++) {
-		cap_value_t v;
-		int bound;
-
-		/* Unknown names are the validator's errors. */
-		if (!names[i] || cap_from_name(names[i], &v) < 0)
-			continue;
-		snprintf(path, sizeof(path), ".process.capabilities.%s[%zu]", set, i);
-		bound = cap_get_bound(v);
-		if (bound < 0)
-			check_warn(r, path, "%s is not known to this kernel: it is ignored", names[i]);
-		else if (bound == 0)
-			check_warn(r, path,
-				   "%s is not in skiff's own bounding set, so the container cannot have it",
-				   names[i]);
-	}
-}
-
-static void check_capabilities(check_report *r, const spec_capabilities *caps)
-{
-	if (!caps)
-		return;
-	check_cap_set(r, "bounding", caps->bounding, caps->bounding_len);
-	check_cap_set(r, "effective", caps->effective, caps->effective_len);
-	check_cap_set(r, "inheritable", caps->inheritable, caps->inheritable_len);
-	check_cap_set(r, "permitted", caps->permitted, caps->permitted_len);
-	check_cap_set(r, "ambient", caps->ambient, caps->ambient_len);
+	check_warn(data, path, "%s", message);
 }
 
 /* ---- seccomp ---- */
@@ -406,7 +378,7 @@ void check_host(const spec_config *cfg, const char *bundle, check_report *r)
 	check_rootfs(r, cfg, bundle);
 	check_bind_sources(r, cfg, bundle);
 	if (cfg->process) {
-		check_capabilities(r, cfg->process->capabilities);
+		capabilities_problems(cfg->process->capabilities, cap_warn, r);
 		check_rlimits(r, cfg->process);
 	}
 	check_lsms(r, &h, cfg);

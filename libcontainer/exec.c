@@ -376,6 +376,7 @@ int skiff_container_exec(const skiff_context *ctx, const spec_process *p, bool d
 	with_process.process = (spec_process *)p;
 	if (lsm_check(&with_process, err) < 0)
 		goto out;
+	capabilities_warn(ctx, p->capabilities);
 	job.agent = (seccomp_agent_info){
 		.cfg = job.cfg, .id = ctx->id, .bundle = rec.bundle, .status = status,
 	};

@@ -311,6 +311,13 @@ int process_apply_rlimits(const spec_process *p, skiff_error *err);
 int process_set_identity(const spec_process *p, bool in_userns, skiff_error *err);
 int capabilities_drop_bounding(const spec_capabilities *caps, skiff_error *err);
 int capabilities_apply(const spec_capabilities *caps, skiff_error *err);
+/* Each capability of caps the init will leave out, with its JSON path and
+ * why (unknown, not in this kernel, outside the runtime's bounding set):
+ * warnings of create, exec and `skiff check`. */
+typedef void (*cap_problem_fn)(void *data, const char *path, const char *message);
+void capabilities_problems(const spec_capabilities *caps, cap_problem_fn fn, void *data);
+/* The same, told to ctx->warn as "config.json: PATH: MESSAGE". */
+void capabilities_warn(const skiff_context *ctx, const spec_capabilities *caps);
 /* Called by process_prepare just before the switch to the container's user
  * (SECCOMP_BEFORE_IDENTITY) and just after no_new_privs
  * (SECCOMP_BEFORE_READY): where a seccomp filter may have to be loaded. */

@@ -82,7 +82,9 @@ typedef struct spec_config skiff_config;
  * Parse and validate a config.json, stopping at the first problem: a JSON
  * syntax error, a wrong type, a value out of range or not allowed, a
  * missing required field, or a rule across fields (absolute paths, unique
- * namespaces, known capabilities, ...).  The message names the file and
+ * namespaces, ...).  A capability that cannot be mapped or granted is no
+ * error: create and exec tell ctx->warn and leave it out, as the
+ * runtime-spec asks.  The message names the file and
  * the JSON path at fault, which is also err->context:
  *   config.json: .linux.resources.memory.limit: expected a 64-bit integer, got "1g"
  * Unknown fields are ignored.  _file() uses the file's base name in

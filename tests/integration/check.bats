@@ -84,8 +84,9 @@ own_bounding_has() {
 	local n
 	n=$(jq '.process.capabilities.bounding | length' "$BUNDLE/config.json")
 	expect_diag errors .process.cwd 'must be an absolute path, got "rel"'
-	expect_diag errors ".process.capabilities.bounding[$((n - 2))]" 'unknown capability "CAP_NOPE"'
-	expect_diag errors ".process.capabilities.bounding[$((n - 1))]" 'unknown capability "cap_kill"'
+	# config.md#linux-process: warnings, not errors
+	expect_diag warnings ".process.capabilities.bounding[$((n - 2))]" 'unknown capability "CAP_NOPE": it is ignored'
+	expect_diag warnings ".process.capabilities.bounding[$((n - 1))]" 'unknown capability "cap_kill": it is ignored'
 	expect_diag errors '.mounts[0].destination' 'must be a path, got ""'
 	expect_diag errors '.hooks.prestart[0].path' 'must be an absolute path, got "relative"'
 	n=$(jq '.linux.maskedPaths | length' "$BUNDLE/config.json")
@@ -93,7 +94,7 @@ own_bounding_has() {
 	n=$(jq '.linux.namespaces | length' "$BUNDLE/config.json")
 	expect_diag errors ".linux.namespaces[$((n - 1))].type" 'duplicate namespace type "pid"'
 	expect_diag errors .hostname 'unable to set hostname without a private UTS namespace'
-	assert_equal "$(echo "$CHECK_JSON" | jq '.errors | length')" 8
+	assert_equal "$(echo "$CHECK_JSON" | jq '.errors | length')" 6
 }
 
 @test "parse and validation errors together; one error per path" {

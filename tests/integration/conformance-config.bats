@@ -457,6 +457,18 @@ start_recvtty() {
 	assert_line "CapBnd:	$(cap_mask 5)"
 }
 
+@test "config.md#linux-process: a capability that cannot be granted (outside the runtime's bounding set) is a warning, not a failure" {
+	# CAP_SYS_RESOURCE is bit 24, which this sandbox's bounding set lacks
+	(( 0x$(awk '/^CapBnd/ {print $2}' /proc/self/status) & (1 << 24) )) && skip "CAP_SYS_RESOURCE is in our bounding set"
+	set_args grep ^CapEff /proc/self/status
+	update_config '.process.capabilities = {bounding: ["CAP_KILL", "CAP_SYS_RESOURCE"],
+		permitted: ["CAP_KILL", "CAP_SYS_RESOURCE"], effective: ["CAP_KILL", "CAP_SYS_RESOURCE"]}'
+	run skiff run ctr
+	assert_success
+	assert_output --partial "warning: config.json: .process.capabilities.bounding[1]: CAP_SYS_RESOURCE"
+	assert_line "CapEff:	$(cap_mask 5)"
+}
+
 @test "config.md#linux-process: noNewPrivileges true sets no_new_privs; false leaves it unset" {
 	set_args grep ^NoNewPrivs /proc/self/status
 	update_config '.process.noNewPrivileges = true'

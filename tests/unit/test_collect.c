@@ -181,9 +181,6 @@ static void test_many_validation_problems(void)
 		".process.args: must contain at least one entry",
 		".process.rlimits[0]: soft limit 2 is greater than hard limit 1",
 		".process.rlimits[1].type: duplicate rlimit \"RLIMIT_NOFILE\" (also at [0])",
-		".process.capabilities.bounding[0]: unknown capability \"CAP_X\"",
-		".process.capabilities.bounding[2]: unknown capability \"CAP_Y\"",
-		".process.capabilities.ambient[0]: unknown capability \"CAP_Z\"",
 		".linux.namespaces[1].type: duplicate namespace type \"pid\" (also at [0])",
 		".linux.maskedPaths[0]: must be an absolute path, got \"x\"",
 		".linux.maskedPaths[2]: must be an absolute path, got \"z\"",
@@ -193,7 +190,7 @@ static void test_many_validation_problems(void)
 
 	for (size_t i = 0; in_order && i < COUNT(want); i++)
 		in_order = strcmp(h.text[i], want[i]) == 0;
-	ok(in_order, "13 validation problems, all of them, in order");
+	ok(in_order, "10 validation problems, all of them, in order (unknown capabilities are no error)");
 	if (!in_order)
 		show(&h);
 }
