@@ -360,6 +360,17 @@ static int check_linux(struct vctx *v, const spec_linux *l)
 	if (check_path_list(v, "maskedPaths", l->masked_paths, l->masked_paths_len) < 0 ||
 	    check_path_list(v, "readonlyPaths", l->readonly_paths, l->readonly_paths_len) < 0)
 		return -1;
+	/* config-linux.md#personality: "Currently no flag values are
+	 * supported", and config.md#valid-values wants an error for a value
+	 * that is not supported. */
+	for (size_t i = 0; l->personality && i < l->personality->flags_len; i++) {
+		char msg[QBUF + 64], q[QBUF];
+
+		snprintf(msg, sizeof(msg), "unsupported personality flag %s: the runtime-spec defines none",
+			 quote(q, sizeof(q), l->personality->flags[i]));
+		if (fail(v, msg, ".linux.personality.flags[%zu]", i) < 0)
+			return -1;
+	}
 	return check_seccomp(v, l->seccomp);
 }
 

@@ -257,6 +257,8 @@ static const struct error_case validation_errors[] = {
 	  E ".linux.maskedPaths[0]: must be an absolute path, got \"proc/kcore\"" },
 	{ VL("\"readonlyPaths\":[\"/proc/sys\",\"sys\"]"),
 	  E ".linux.readonlyPaths[1]: must be an absolute path, got \"sys\"" },
+	{ VL("\"personality\":{\"domain\":\"LINUX\",\"flags\":[\"ADDR_NO_RANDOMIZE\"]}"),
+	  E ".linux.personality.flags[0]: unsupported personality flag \"ADDR_NO_RANDOMIZE\": the runtime-spec defines none" },
 };
 
 static const char *const validation_ok[] = {
