@@ -65,27 +65,30 @@ static const struct {
 };
 
 /* The action for name, with errno_ret (EPERM when not given) where the
- * action carries one.  ctx names the JSON path for errors. */
+ * action carries one.  ctx names the action's JSON path for errors,
+ * errno_ctx the errno's (config-linux.md#seccomp: an errno for an action
+ * that takes none "MUST print and error and fail"). */
 static int resolve_action(const char *name, bool has_errno, uint32_t errno_ret,
-			  const char *ctx, uint32_t *out, skiff_error *err)
+			  const char *ctx, const char *errno_ctx, uint32_t *out, skiff_error *err)
 {
 	for (size_t i = 0; name && i < sizeof(actions) / sizeof(actions[0]); i++) {
 		if (strcmp(name, actions[i].name))
 			continue;
 		if (has_errno && !actions[i].takes_errno)
-			return skiff_fail_at(err, EINVAL, ctx,
-					     "config.json: %s: an errno return is only valid with SCMP_ACT_ERRNO and SCMP_ACT_TRACE, not %s",
-					     ctx, name);
+			return skiff_fail_code_at(err, EINVAL, errno_ctx,
+						  "config.json: %s: an errno return is only valid with SCMP_ACT_ERRNO and SCMP_ACT_TRACE, not %s",
+						  errno_ctx, name);
 		if (has_errno && errno_ret > 0xffff)
-			return skiff_fail_at(err, EINVAL, ctx, "config.json: %s: errno %u is out of range",
-					     ctx, errno_ret);
+			return skiff_fail_code_at(err, EINVAL, errno_ctx,
+						  "config.json: %s: errno %u is out of range", errno_ctx,
+						  errno_ret);
 		*out = actions[i].action;
 		if (actions[i].takes_errno)
 			*out |= (has_errno ? errno_ret : EPERM) & 0xffff;
 		return 0;
 	}
-	return skiff_fail_at(err, EINVAL, ctx, "config.json: %s: unknown seccomp action \"%s\"", ctx,
-			     name ? name : "");
+	return skiff_fail_code_at(err, EINVAL, ctx, "config.json: %s: unknown seccomp action \"%s\"",
+				  ctx, name ? name : "");
 }
 
 /* "SCMP_ARCH_X86_64" is libseccomp's "x86_64". */
@@ -201,12 +204,14 @@ static int add_syscall_rules(scmp_filter_ctx ctx, const spec_syscall *sc, size_t
 			     uint32_t default_action, bool *notify, skiff_error *err)
 {
 	struct scmp_arg_cmp conds[64];
-	char path[96];
+	char path[96], errno_path[96];
 	uint32_t action;
 	bool same_arg;
 
 	snprintf(path, sizeof(path), SECCOMP_PATH ".syscalls[%zu].action", index);
-	if (resolve_action(sc->action, sc->has_errno_ret, sc->errno_ret, path, &action, err) < 0)
+	snprintf(errno_path, sizeof(errno_path), SECCOMP_PATH ".syscalls[%zu].errnoRet", index);
+	if (resolve_action(sc->action, sc->has_errno_ret, sc->errno_ret, path, errno_path, &action,
+			   err) < 0)
 		return -1;
 	if (sc->args_len > sizeof(conds) / sizeof(conds[0]))
 		return skiff_fail_at(err, E2BIG, SECCOMP_PATH ".syscalls",
@@ -255,7 +260,8 @@ int seccomp_prepare(const spec_config *cfg, seccomp_plan **out, skiff_error *err
 	if (!sp)
 		return 0;
 	if (resolve_action(sp->default_action, sp->has_default_errno_ret, sp->default_errno_ret,
-			   SECCOMP_PATH ".defaultAction", &default_action, err) < 0)
+			   SECCOMP_PATH ".defaultAction", SECCOMP_PATH ".defaultErrnoRet", &default_action,
+			   err) < 0)
 		return -1;
 	if (default_action == SCMP_ACT_NOTIFY)
 		return skiff_fail_at(err, EINVAL, SECCOMP_PATH ".defaultAction",
