@@ -613,5 +613,14 @@ root_propagation() {
 	! grep -q ' resctrl ' /proc/self/mounts || skip "resctrl is mounted on this host"
 	set_args true
 	update_config '.linux.intelRdt = {closID: "skiff-conformance"}'
-	expect_create_error
+	expect_create_error .linux.intelRdt "no resctrl filesystem is mounted"
+}
+
+@test "config-linux.md#intelrdt: skiff does not implement Intel RDT, so intelRdt is refused whatever the host (config.md#valid-values)" {
+	set_args true
+	update_config '.linux.intelRdt = {l3CacheSchema: "L3:0=7f0"}'
+	expect_create_error .linux.intelRdt "Intel RDT"
+	run "$SKIFF" check --format json --bundle "$BUNDLE"
+	assert_failure
+	echo "$output" | jq -e '.errors | any(.path == ".linux.intelRdt")'
 }
