@@ -294,7 +294,7 @@ static int init_setup(create_job *job, char **exe, skiff_error *err)
 	if (p->terminal) {
 		int master;
 
-		if (terminal_setup(p, &master, err) < 0)
+		if (terminal_setup(p, job->ns.new_mountns, &master, err) < 0)
 			return -1;
 		if (sync_send_full(job->sock[1], SYNC_CONSOLE, 0, master, NULL) < 0) {
 			close(master);

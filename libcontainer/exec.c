@@ -170,7 +170,7 @@ static int exec_setup(exec_job *job, char **exe, skiff_error *err)
 	if (job->p->terminal) {
 		int master;
 
-		if (terminal_setup(job->p, &master, err) < 0)
+		if (terminal_setup(job->p, false, &master, err) < 0)
 			return -1;
 		if (sync_send_full(job->sock[1], SYNC_CONSOLE, 0, master, NULL) < 0) {
 			close(master);

@@ -373,8 +373,9 @@ char *hooks_state_json(const spec_config *cfg, const char *id, pid_t pid, skiff_
 
 #include <termios.h>
 /* In the container: a pty in its devpts becomes the controlling terminal
- * and stdio; *master_out is the master. */
-int terminal_setup(const spec_process *p, int *master_out, skiff_error *err);
+ * and stdio (with console, the init's, also bound on /dev/console);
+ * *master_out is the master. */
+int terminal_setup(const spec_process *p, bool console, int *master_out, skiff_error *err);
 /* Hand the pty master to the --console-socket listener (SCM_RIGHTS). */
 int terminal_send(const char *socket_path, int master, skiff_error *err);
 int terminal_raw(int fd, struct termios *saved);

@@ -13,12 +13,37 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/mount.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include "internal.h"
 
-int terminal_setup(const spec_process *p, int *master_out, skiff_error *err)
+/* config-linux.md#default-devices: with a terminal, /dev/console is "set
+ * up ... by bind mounting the pseudoterminal pty to /dev/console".  The
+ * target is found inside the root without following links the image may
+ * have planted; the source is the slave itself, through its fd. */
+static int bind_console(int slave, skiff_error *err)
+{
+	char from[64], to[64];
+	int root, target, rc = 0;
+
+	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return skiff_fail(err, errno, "open /");
+	target = path_open_in_root(root, "/dev/console", true, true, err);
+	close(root);
+	if (target < 0)
+		return skiff_error_prefix(err, "/dev/console");
+	snprintf(from, sizeof(from), "/proc/self/fd/%d", slave);
+	snprintf(to, sizeof(to), "/proc/self/fd/%d", target);
+	if (mount(from, to, NULL, MS_BIND, NULL) < 0)
+		rc = skiff_fail(err, errno, "bind mount the pty on /dev/console");
+	close(target);
+	return rc;
+}
+
+int terminal_setup(const spec_process *p, bool console, int *master_out, skiff_error *err)
 {
 	int master, slave;
 
@@ -51,6 +76,11 @@ int terminal_setup(const spec_process *p, int *master_out, skiff_error *err)
 		};
 
 		ioctl(master, TIOCSWINSZ, &ws);
+	}
+	if (console && bind_console(slave, err) < 0) {
+		close(slave);
+		close(master);
+		return -1;
 	}
 	if (ioctl(slave, TIOCSCTTY, 0) < 0 || dup2(slave, 0) < 0 || dup2(slave, 1) < 0 ||
 	    dup2(slave, 2) < 0) {
