@@ -204,7 +204,9 @@ static int init_before_pivot(void *data, skiff_error *err)
 	}
 	if (!hooks || !hooks->create_container_len)
 		return 0;
-	state = hooks_state_json(job->cfg, job->ctx->id, job->pid, SKIFF_STATUS_CREATING, job->bundle);
+	/* runtime.md#state: hooks run in the container namespace get the pid
+	 * as the container sees it (1 with a pid namespace of its own). */
+	state = hooks_state_json(job->cfg, job->ctx->id, getpid(), SKIFF_STATUS_CREATING, job->bundle);
 	if (!state)
 		return skiff_fail(err, ENOMEM, "createContainer hooks");
 	rc = hooks_run(hooks->create_container, hooks->create_container_len, "createContainer", state,
@@ -382,7 +384,7 @@ static __attribute__((noreturn)) void init_main(create_job *job)
 		_exit(1);
 	close(job->fifo);
 	if (job->cfg->hooks && job->cfg->hooks->start_container_len) {
-		char *state = hooks_state_json(job->cfg, job->ctx->id, job->pid, SKIFF_STATUS_CREATED,
+		char *state = hooks_state_json(job->cfg, job->ctx->id, getpid(), SKIFF_STATUS_CREATED,
 					       job->bundle);
 
 		if (!state || hooks_run(job->cfg->hooks->start_container,

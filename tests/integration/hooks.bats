@@ -35,9 +35,12 @@ hook() {
 	skiff delete --force ctr
 	run cat "$OUT/order"
 	assert_output "$(printf 'prestart\ncreateRuntime\ncreateContainer\npoststart\npoststop')"
-	for h in prestart createRuntime createContainer poststart; do
+	# the pid as seen where the hook runs: the host's for the runtime's
+	# hooks, the container's (1, its own pid namespace) for createContainer
+	for h in prestart createRuntime poststart; do
 		jq -e --arg pid "$pid" --arg b "$BUNDLE" '.id == "ctr" and (.pid | tostring) == $pid and .bundle == $b and .ociVersion' "$OUT/$h.json"
 	done
+	jq -e --arg b "$BUNDLE" '.id == "ctr" and .pid == 1 and .bundle == $b and .ociVersion' "$OUT/createContainer.json"
 	jq -e '.status == "creating"' "$OUT/createRuntime.json"
 	jq -e '.status == "running"' "$OUT/poststart.json"
 	jq -e '.status == "stopped"' "$OUT/poststop.json"
