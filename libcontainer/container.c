@@ -650,6 +650,19 @@ static int await_ready(create_job *job, skiff_error *err)
 	}
 }
 
+static void run_poststop_after_failure(const create_job *job)
+{
+	const spec_hooks *hooks = job->cfg->hooks;
+	char *state;
+
+	if (!hooks || !hooks->poststop_len)
+		return;
+	state = hooks_state_json(job->cfg, job->ctx->id, 0, SKIFF_STATUS_STOPPED, job->bundle);
+	if (state)
+		hooks_run_warning(job->ctx, hooks->poststop, hooks->poststop_len, "poststop", state);
+	free(state);
+}
+
 /* Terminal and console socket go together, as runc insists. */
 static int check_terminal(const skiff_context *ctx, const spec_process *p, bool foreground,
 			  skiff_error *err)
@@ -695,9 +708,11 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 		.console_out = console_out,
 	};
 	bool dir_made = false, cgroups_ours = false;
-	skiff_error cgroup_err;
+	skiff_error cgroup_err, own_err;
 	int rc = -1;
 
+	if (!err)
+		err = &own_err; /* read below: did a hook fail? */
 	job.ns.pid_join_fd = -1;
 	if (console_out)
 		*console_out = -1;
@@ -808,6 +823,11 @@ out:
 		cgroup_destroy(&job.cgroups, NULL);
 	if (rc < 0 && dir_made)
 		state_dir_remove(root, ctx->id, NULL);
+	/* runtime.md#lifecycle steps 3-5: a failing prestart, createRuntime or
+	 * createContainer hook stops the container and the lifecycle goes on
+	 * at step 12 (destroyed, just done) and 13: the poststop hooks. */
+	if (rc < 0 && hooks_error_is_hook(err))
+		run_poststop_after_failure(&job);
 	if (job.cgroup_fd >= 0)
 		close(job.cgroup_fd);
 	if (job.sock[0] >= 0)

@@ -145,10 +145,33 @@ static int run_one(const spec_hook *h, const char *kind, size_t index, const cha
 int hooks_run(const spec_hook *hooks, size_t n, const char *kind, const char *state_json,
 	      skiff_error *err)
 {
-	for (size_t i = 0; i < n; i++)
-		if (run_one(&hooks[i], kind, i, state_json, err) < 0)
+	for (size_t i = 0; i < n; i++) {
+		if (run_one(&hooks[i], kind, i, state_json, err) < 0) {
+			/* So that create can tell a hook failed (runtime.md#lifecycle
+			 * then goes on to step 12 and the poststop hooks). */
+			if (err)
+				snprintf(err->context, sizeof(err->context), ".hooks.%s[%zu]", kind, i);
 			return -1;
+		}
+	}
 	return 0;
+}
+
+bool hooks_error_is_hook(const skiff_error *err)
+{
+	return err && strncmp(err->context, ".hooks.", 7) == 0;
+}
+
+void hooks_run_warning(const skiff_context *ctx, const spec_hook *hooks, size_t n,
+		       const char *kind, const char *state_json)
+{
+	for (size_t i = 0; i < n; i++) {
+		skiff_error problem;
+
+		skiff_error_clear(&problem);
+		if (run_one(&hooks[i], kind, i, state_json, &problem) < 0 && ctx->warn)
+			ctx->warn(ctx->warn_data, &problem);
+	}
 }
 
 char *hooks_state_json(const spec_config *cfg, const char *id, pid_t pid, skiff_status status,

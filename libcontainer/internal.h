@@ -366,6 +366,12 @@ int container_create(const skiff_context *ctx, const spec_config *cfg,
 int hooks_run(const spec_hook *hooks, size_t n, const char *kind, const char *state_json,
 	      skiff_error *err);
 /* The state JSON hooks read on stdin; free() it. NULL when out of memory. */
+/* Did err come from a failing hook (its context is ".hooks.KIND[N]")? */
+bool hooks_error_is_hook(const skiff_error *err);
+/* Run hooks whose failures are warnings (poststart, poststop): each
+ * failure goes to ctx->warn and the next hook still runs. */
+void hooks_run_warning(const skiff_context *ctx, const spec_hook *hooks, size_t n,
+		       const char *kind, const char *state_json);
 char *hooks_state_json(const spec_config *cfg, const char *id, pid_t pid, skiff_status status,
 		       const char *bundle);
 

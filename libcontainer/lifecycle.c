@@ -89,33 +89,22 @@ static spec_config *saved_config(int dirfd)
 	return cfg;
 }
 
-static void warn(const skiff_context *ctx, const skiff_error *problem)
-{
-	if (ctx->warn)
-		ctx->warn(ctx->warn_data, problem);
-}
-
 /* poststart (status running) and poststop (stopped): failures are
  * warnings, the spec says, and the remaining hooks still run. */
 static void run_late_hooks(const skiff_context *ctx, const spec_config *cfg,
 			   const container_record *rec, skiff_status status)
 {
-	const spec_hook *hooks;
+	bool post_start = status == SKIFF_STATUS_RUNNING;
 	size_t n;
 	char *state;
 
 	if (!cfg || !cfg->hooks)
 		return;
-	hooks = status == SKIFF_STATUS_RUNNING ? cfg->hooks->poststart : cfg->hooks->poststop;
-	n = status == SKIFF_STATUS_RUNNING ? cfg->hooks->poststart_len : cfg->hooks->poststop_len;
+	n = post_start ? cfg->hooks->poststart_len : cfg->hooks->poststop_len;
 	state = n ? hooks_state_json(cfg, ctx->id, rec->pid, status, rec->bundle) : NULL;
-	for (size_t i = 0; state && i < n; i++) {
-		skiff_error problem;
-
-		if (hooks_run(&hooks[i], 1, status == SKIFF_STATUS_RUNNING ? "poststart" : "poststop",
-			      state, &problem) < 0)
-			warn(ctx, &problem);
-	}
+	if (state)
+		hooks_run_warning(ctx, post_start ? cfg->hooks->poststart : cfg->hooks->poststop, n,
+				  post_start ? "poststart" : "poststop", state);
 	free(state);
 }
 
