@@ -74,13 +74,15 @@ hook() {
 }
 
 @test "a failing createRuntime hook fails create, with its output, and leaves nothing" {
+	# an argument no other test (or agent) on the machine uses
+	set_args sleep 86421
 	update_config '.hooks.createRuntime = [{path: "/bin/sh", args: ["sh", "-c", "echo hook-says-no >&2; exit 3"]}]'
 	run skiff create ctr
 	assert_failure
 	assert_output --partial "createRuntime hook 0 (/bin/sh) exited with status 3: hook-says-no"
 	[ ! -d "$ROOT/ctr" ]
-	run pgrep -f "sleep 100"
-	[ -z "$(pgrep -f "^sleep 100$" || true)" ]
+	[ -z "$(pgrep -f "^sleep 86421$" || true)" ]
+	[ -z "$(pgrep -f -- "--root $ROOT( |$)" || true)" ]
 }
 
 @test "a hook that runs past its timeout is killed and fails the step" {
