@@ -75,6 +75,7 @@ typedef struct create_job {
 	char *rootfs;  /* absolute */
 	int statefd;   /* <root>/<id>, locked; never in the init */
 	int fifo;      /* exec.fifo opened for the init (read end) */
+	int result;    /* exec.result opened for the init (its writer) */
 	host_fds host;   /* the rootfs, bind sources and idmapped trees (hostfds.c) */
 	seccomp_plan *seccomp; /* compiled by the runtime, loaded by the init */
 	int sock[2];   /* [0] parent's end, [1] the init's */
@@ -219,11 +220,12 @@ static int init_before_pivot(void *data, skiff_error *err)
  * our own: the socket, the exec fifo and the namespaces to join. */
 static void close_foreign_fds(create_job *job)
 {
-	int own[2 + 8];
+	int own[3 + 8];
 	size_t n = 0;
 
 	own[n++] = job->sock[1];
 	own[n++] = job->fifo;
+	own[n++] = job->result;
 	for (size_t i = 0; i < job->ns.join_count; i++)
 		own[n++] = job->ns.join_fds[i];
 	fds_keep_only(3 + job->ctx->listen_fds + job->ctx->preserve_fds, own, n, &job->host);
@@ -338,6 +340,25 @@ static void reset_signals(const sigset_t *mask)
 	sigprocmask(SIG_SETMASK, mask, NULL);
 }
 
+/* Tell `start` (exec.result) what became of the program: ready to exec,
+ * or why not.  An error also goes to the container's stderr when start
+ * does not wait to hear it (a notify filter: lifecycle.c). */
+static void tell_start(const create_job *job, char kind, const char *message)
+{
+	char buf[1 + sizeof(((skiff_error *)0)->message)];
+	size_t n = 1;
+
+	buf[0] = kind;
+	if (message) {
+		n += strlen(message) < sizeof(buf) - 1 ? strlen(message) : sizeof(buf) - 1;
+		memcpy(buf + 1, message, n - 1);
+		if (seccomp_config_notifies(job->cfg))
+			dprintf(2, "skiff: %s\n", message);
+	}
+	if (write(job->result, buf, n) < 0)
+		return; /* nobody to tell */
+}
+
 static __attribute__((noreturn)) void init_main(create_job *job)
 {
 	const spec_process *p = job->cfg->process;
@@ -390,8 +411,10 @@ static __attribute__((noreturn)) void init_main(create_job *job)
 		if (!state || hooks_run(job->cfg->hooks->start_container,
 					job->cfg->hooks->start_container_len, "startContainer", state,
 					&err) < 0) {
-			/* `start` has returned: the container's stderr is all there is. */
-			dprintf(2, "skiff: %s\n", state ? err.message : "startContainer hooks: out of memory");
+			/* runtime.md#lifecycle step 7: `start` reports it, and the
+			 * container stops (this init exits). */
+			tell_start(job, EXEC_RESULT_ERROR,
+				   state ? err.message : "startContainer hooks: out of memory");
 			_exit(1);
 		}
 		free(state);
@@ -401,14 +424,16 @@ static __attribute__((noreturn)) void init_main(create_job *job)
 	 * the program: only stdio and --preserve-fds survive exec. */
 	syscall(SYS_close_range, 3 + job->ctx->listen_fds + job->ctx->preserve_fds, ~0U,
 		CLOSE_RANGE_CLOEXEC);
+	/* Before the filter, which may forbid write(2) or hand it to an agent. */
+	tell_start(job, EXEC_RESULT_READY, NULL);
 	/* The last step: no syscall of ours needs the profile's permission. */
 	if (init_load_seccomp(job, SECCOMP_BEFORE_EXEC, &err) < 0) {
-		dprintf(2, "skiff: %s\n", err.message);
+		tell_start(job, EXEC_RESULT_ERROR, err.message);
 		_exit(127);
 	}
 	execve(exe, argv, env);
-	/* Too late to tell `create`: the container's own stderr is all there is. */
-	dprintf(2, "skiff: exec %s: %s\n", exe, strerror(errno));
+	snprintf(err.message, sizeof(err.message), "exec %s: %s", exe, strerror(errno));
+	tell_start(job, EXEC_RESULT_ERROR, err.message);
 	_exit(127);
 }
 
@@ -700,6 +725,7 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 		.cfg = cfg,
 		.statefd = -1,
 		.fifo = -1,
+		.result = -1,
 		.host = { .rootfs = -1 },
 		.sock = { -1, -1 },
 		.cgroup_fd = -1,
@@ -737,19 +763,19 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 	if (record_state(&job, false, err) < 0 || save_config(&job, err) < 0)
 		goto out;
 	/* Opened here for the init, which closes the state directory first
-	 * thing (and must open this before pivot_root hides it anyway). */
+	 * thing (and must open this before pivot_root hides it anyway; inside
+	 * a user namespace it could not open a file of the directory at all). */
 	if (mkfifoat(job.statefd, EXEC_FIFO_NAME, 0600) < 0 ||
 	    (job.fifo = openat(job.statefd, EXEC_FIFO_NAME,
 			       O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
 		skiff_fail(err, errno, "create the exec fifo");
 		goto out;
 	}
-	/* The init's end, opened here: inside a user namespace the init could
-	 * not open a file of the state directory, and it never sees that
-	 * directory at all. */
-	job.fifo = openat(job.statefd, EXEC_FIFO_NAME, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (job.fifo < 0) {
-		skiff_fail(err, errno, "open the exec fifo");
+	/* The init's writer, opened read-write so that it needs no reader yet
+	 * (start opens the read end when it comes). */
+	if (mkfifoat(job.statefd, EXEC_RESULT_NAME, 0600) < 0 ||
+	    (job.result = openat(job.statefd, EXEC_RESULT_NAME, O_RDWR | O_CLOEXEC)) < 0) {
+		skiff_fail(err, errno, "create the exec result fifo");
 		goto out;
 	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, job.sock) < 0) {
@@ -777,6 +803,8 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 	job.sock[1] = -1;
 	close(job.fifo);
 	job.fifo = -1;
+	close(job.result);
+	job.result = -1;
 	host_fds_close(&job.host);
 	debug_stop(ctx, "create-after-clone");
 
@@ -838,6 +866,8 @@ out:
 		close(job.statefd);
 	if (job.fifo >= 0)
 		close(job.fifo);
+	if (job.result >= 0)
+		close(job.result);
 	host_fds_close(&job.host);
 	ns_plan_close(&job.ns);
 	cgroup_set_free(&job.cgroups);

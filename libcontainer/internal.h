@@ -14,6 +14,14 @@
 #include "spec.h"
 
 #define EXEC_FIFO_NAME "exec.fifo"
+/* A second fifo, from the init to `start`: what became of the program.
+ * The init writes EXEC_RESULT_READY just before execve, or
+ * EXEC_RESULT_ERROR and a message when a startContainer hook, the seccomp
+ * filter or execve failed; its end is close-on-exec, so `start` reads EOF
+ * once the program runs (or the init died). */
+#define EXEC_RESULT_NAME "exec.result"
+#define EXEC_RESULT_READY 'X'
+#define EXEC_RESULT_ERROR 'E'
 #define STATE_FILE_NAME "state.json"
 #define CONFIG_COPY_NAME "config.json"
 
@@ -267,6 +275,10 @@ int seccomp_load_at(seccomp_plan *plan, enum seccomp_stage stage, int *listener_
 int seccomp_load_and_hand_over(seccomp_plan *plan, enum seccomp_stage stage, int sock,
 			       skiff_error *err);
 void seccomp_plan_free(seccomp_plan *plan);
+/* Does cfg's profile have an SCMP_ACT_NOTIFY rule?  Its init then may wait
+ * for an agent from before it reports ready, and `start` does not wait for
+ * the program's exec (the agent may be start's own caller). */
+bool seccomp_config_notifies(const spec_config *cfg);
 
 typedef struct seccomp_agent_info {
 	const spec_config *cfg;

@@ -108,16 +108,48 @@ static void run_late_hooks(const skiff_context *ctx, const spec_config *cfg,
 	free(state);
 }
 
-/* Block until the init has exec'd the user's program (or died): its read
- * end of the exec fifo is close-on-exec, and a fifo's writer sees POLLERR
- * once no reader is left.  poststart hooks run after that, as the spec
- * orders them. */
-static __attribute__((unused)) void wait_for_exec(int fifo)
+/*
+ * What became of the program (exec.result, written by the init): read until
+ * EOF, which comes when the init's end closes at exec or at its death.  0 when
+ * the program runs; -1 with the init's message when a startContainer hook,
+ * the seccomp filter or execve failed (the init has exited: the container
+ * is stopped), or when the init died without a word.
+ */
+static int await_exec(int result, skiff_error *err)
 {
-	struct pollfd pfd = { .fd = fifo, .events = 0 };
+	char buf[1 + sizeof(err->message)], chunk[512];
+	size_t used = 0;
+	bool ready = false;
 
-	while (poll(&pfd, 1, -1) < 0 && errno == EINTR)
-		;
+	for (;;) {
+		struct pollfd pfd = { .fd = result, .events = POLLIN };
+		ssize_t n;
+
+		if (poll(&pfd, 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return skiff_fail(err, errno, "wait for the container's program");
+		}
+		n = read(result, chunk, sizeof(chunk));
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			break;
+		for (ssize_t i = 0; i < n; i++) {
+			if (!ready && chunk[i] == EXEC_RESULT_READY) {
+				ready = true;
+				continue;
+			}
+			if (used < sizeof(buf) - 1)
+				buf[used++] = chunk[i];
+		}
+	}
+	buf[used] = '\0';
+	if (used && buf[0] == EXEC_RESULT_ERROR)
+		return skiff_fail(err, 0, "%s", buf + 1);
+	if (!ready)
+		return skiff_fail(err, 0, "the container's init died before running the program");
+	return 0;
 }
 
 int skiff_container_state(const skiff_context *ctx, skiff_state **out, skiff_error *err)
@@ -141,7 +173,7 @@ int skiff_container_start(const skiff_context *ctx, skiff_error *err)
 	spec_config *cfg = NULL;
 	container_record rec;
 	skiff_status status;
-	int dirfd, fifo, rc = -1;
+	int dirfd, fifo, result = -1, rc = -1;
 
 	if (container_open(ctx, true, &dirfd, &rec, &status, err) < 0)
 		return -1;
@@ -165,6 +197,8 @@ int skiff_container_start(const skiff_context *ctx, skiff_error *err)
 		skiff_fail(err, errno == ENXIO ? 0 : errno, "cannot start a container that has stopped");
 		goto out;
 	}
+	/* Missing for a container made by an older skiff: then no waiting. */
+	result = openat(dirfd, EXEC_RESULT_NAME, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (write(fifo, "0", 1) != 1) {
 		skiff_fail(err, errno, "start the container");
 		close(fifo);
@@ -172,11 +206,20 @@ int skiff_container_start(const skiff_context *ctx, skiff_error *err)
 	}
 	/* Gone from the directory at once: from here state says running. */
 	unlinkat(dirfd, EXEC_FIFO_NAME, 0);
-	cfg = saved_config(dirfd);
 	close(fifo);
+	cfg = saved_config(dirfd);
+	/* runtime.md#lifecycle: a failing startContainer hook is an error of
+	 * start (step 7), and poststart hooks run once the program was
+	 * executed (step 9).  Not with a notify filter, whose agent may be our
+	 * own caller: then, as runc, start returns at once, and a failure of
+	 * the init is only on the container's stderr. */
+	if (result >= 0 && !seccomp_config_notifies(cfg) && await_exec(result, err) < 0)
+		goto out;
 	run_late_hooks(ctx, cfg, &rec, SKIFF_STATUS_RUNNING);
 	rc = 0;
 out:
+	if (result >= 0)
+		close(result);
 	spec_config_free(cfg);
 	container_record_clear(&rec);
 	close(dirfd);

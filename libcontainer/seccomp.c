@@ -357,3 +357,13 @@ void seccomp_plan_free(seccomp_plan *plan)
 	seccomp_release(plan->ctx);
 	free(plan);
 }
+
+bool seccomp_config_notifies(const spec_config *cfg)
+{
+	const spec_seccomp *sc = cfg && cfg->linux_ ? cfg->linux_->seccomp : NULL;
+
+	for (size_t i = 0; sc && i < sc->syscalls_len; i++)
+		if (sc->syscalls[i].action && !strcmp(sc->syscalls[i].action, "SCMP_ACT_NOTIFY"))
+			return true;
+	return false;
+}

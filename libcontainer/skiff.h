@@ -217,8 +217,13 @@ int skiff_id_validate(const char *id, skiff_error *err);
 int skiff_container_create(const skiff_context *ctx, const skiff_config *cfg,
 			   skiff_error *err);
 
-/* Let a created container's init exec the user's program, then run the
- * poststart hooks (their failures go to ctx->warn).  Once it returns the
+/* Let a created container's init run the startContainer hooks and exec
+ * the user's program, wait until it did, then run the poststart hooks
+ * (their failures go to ctx->warn).  A failing startContainer hook, seccomp
+ * filter or execve fails the call with the init's message, and the
+ * container is then stopped.  With an SCMP_ACT_NOTIFY rule in the profile
+ * there is no waiting (the seccomp agent may be this very caller), and
+ * such a failure only reaches the container's stderr.  Once it returns the
  * container is running (or already stopped), never "created".  Starting a
  * container that is not "created" fails with EINVAL ("cannot start an
  * already running container", ... "that has stopped"); one that does not

@@ -497,6 +497,19 @@ create_hook_fails() {
 	assert_equal "$(wc -l < "$OUT/count")" 1
 }
 
+@test "runtime.md#start: MUST run the user-specified program; one that cannot be executed any more is an error of start" {
+	printf '#!/bin/sh\nexec sleep 100\n' > rootfs/bin/conf-prog
+	chmod 755 rootfs/bin/conf-prog
+	set_args /bin/conf-prog
+	skiff create ctr
+	# create checked it; it is gone before start
+	rm rootfs/bin/conf-prog
+	run skiff start ctr
+	assert_failure
+	assert_output --partial "exec /bin/conf-prog"
+	wait_for_status ctr stopped
+}
+
 @test "runtime.md#start: MUST generate an error if process was not set" {
 	update_config 'del(.process)'
 	run_detached skiff create ctr

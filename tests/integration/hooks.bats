@@ -108,9 +108,11 @@ hook() {
 	[ ! -d "$ROOT/ctr" ]
 }
 
-@test "a failing startContainer hook stops the container" {
+@test "a failing startContainer hook fails start and stops the container" {
 	update_config '.hooks.startContainer = [{path: "/bin/false"}]'
 	skiff create ctr
-	skiff start ctr
+	run skiff start ctr
+	assert_failure
+	assert_output "skiff: startContainer hook 0 (/bin/false) exited with status 1"
 	wait_for_status ctr stopped
 }
