@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sched.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -315,6 +316,16 @@ int lsm_apparmor_attr_path(const char *proc, char *buf, size_t size);
 bool lsm_mount_takes_label(const char *fstype);
 /* data (may be NULL) with context="label" added; *out is malloc'd. */
 int lsm_mount_data(const char *data, const char *label, char **out);
+
+/* ---- sched.c ---- */
+
+/* process.scheduler and process.ioPriority, for the calling process. */
+int sched_apply(const spec_process *p, skiff_error *err);
+/* "0-3,7" as a CPU set; -1 if it is not such a list. */
+int sched_cpu_list_parse(const char *list, cpu_set_t *set);
+/* The calling thread's CPU affinity from such a list; path names the
+ * field in errors. */
+int sched_set_affinity(const char *list, const char *path, skiff_error *err);
 
 /* ---- process.c, capabilities.c ---- */
 

@@ -123,6 +123,37 @@ static int check_rlimits(struct vctx *v, const spec_process *p)
 	return 0;
 }
 
+/* "0-3,7": numbers and ranges, comma-separated; absent or empty is fine
+ * (config.md#linux-process: execCPUAffinity). */
+static bool cpu_list_ok(const char *list)
+{
+	const char *p = list;
+
+	if (!list || !*list)
+		return true;
+	while (*p) {
+		unsigned long first, last;
+		char *end;
+
+		if (*p < '0' || *p > '9')
+			return false;
+		first = last = strtoul(p, &end, 10);
+		if (*end == '-') {
+			if (end[1] < '0' || end[1] > '9')
+				return false;
+			last = strtoul(end + 1, &end, 10);
+		}
+		if (last < first)
+			return false;
+		if (*end == ',' && end[1])
+			end++;
+		else if (*end)
+			return false;
+		p = end;
+	}
+	return true;
+}
+
 static int check_process(struct vctx *v, const spec_process *p)
 {
 	char msg[QBUF + 64], q[QBUF];
@@ -148,6 +179,36 @@ static int check_process(struct vctx *v, const spec_process *p)
 		snprintf(msg, sizeof(msg), "must be between 0 and 7, got %d",
 			 (int)p->io_priority->priority);
 		if (fail(v, msg, ".process.ioPriority.priority") < 0)
+			return -1;
+	}
+	if (p->scheduler) {
+		static const char *const flags[] = {
+			"SCHED_FLAG_RESET_ON_FORK", "SCHED_FLAG_RECLAIM", "SCHED_FLAG_DL_OVERRUN",
+			"SCHED_FLAG_KEEP_POLICY", "SCHED_FLAG_KEEP_PARAMS", "SCHED_FLAG_UTIL_CLAMP_MIN",
+			"SCHED_FLAG_UTIL_CLAMP_MAX",
+		};
+
+		for (size_t i = 0; i < p->scheduler->flags_len; i++) {
+			bool known = false;
+
+			for (size_t k = 0; k < sizeof(flags) / sizeof(flags[0]); k++)
+				known |= !strcmp(p->scheduler->flags[i], flags[k]);
+			if (known)
+				continue;
+			snprintf(msg, sizeof(msg), "unknown scheduling flag %s",
+				 quote(q, sizeof(q), p->scheduler->flags[i]));
+			if (fail(v, msg, ".process.scheduler.flags[%zu]", i) < 0)
+				return -1;
+		}
+	}
+	if (p->exec_cpu_affinity && (!cpu_list_ok(p->exec_cpu_affinity->initial) ||
+				     !cpu_list_ok(p->exec_cpu_affinity->final))) {
+		bool first = !cpu_list_ok(p->exec_cpu_affinity->initial);
+		const char *bad = first ? p->exec_cpu_affinity->initial : p->exec_cpu_affinity->final;
+
+		snprintf(msg, sizeof(msg), "not a list of CPUs such as \"0-3,7\": %s",
+			 quote(q, sizeof(q), bad));
+		if (fail(v, msg, ".process.execCPUAffinity.%s", first ? "initial" : "final") < 0)
 			return -1;
 	}
 	/* No check of capability names: config.md#linux-process wants one

@@ -257,6 +257,12 @@ static const struct error_case validation_errors[] = {
 	  E ".linux.maskedPaths[0]: must be an absolute path, got \"proc/kcore\"" },
 	{ VL("\"readonlyPaths\":[\"/proc/sys\",\"sys\"]"),
 	  E ".linux.readonlyPaths[1]: must be an absolute path, got \"sys\"" },
+	{ VP("\"scheduler\":{\"policy\":\"SCHED_OTHER\",\"flags\":[\"SCHED_FLAG_RECLAIM\",\"SCHED_FLAG_NOPE\"]}"),
+	  E ".process.scheduler.flags[1]: unknown scheduling flag \"SCHED_FLAG_NOPE\"" },
+	{ VP("\"execCPUAffinity\":{\"initial\":\"0-3,7\",\"final\":\"3-1\"}"),
+	  E ".process.execCPUAffinity.final: not a list of CPUs such as \"0-3,7\": \"3-1\"" },
+	{ VP("\"execCPUAffinity\":{\"initial\":\"0,\"}"),
+	  E ".process.execCPUAffinity.initial: not a list of CPUs such as \"0-3,7\": \"0,\"" },
 	{ VL("\"personality\":{\"domain\":\"LINUX\",\"flags\":[\"ADDR_NO_RANDOMIZE\"]}"),
 	  E ".linux.personality.flags[0]: unsupported personality flag \"ADDR_NO_RANDOMIZE\": the runtime-spec defines none" },
 };
