@@ -218,6 +218,9 @@ expect_new_namespace() {
 }
 
 @test "config-linux.md#user-namespace-mappings: the runtime SHOULD NOT modify the ownership of referenced filesystems" {
+	# the mount point exists: the container's root (host uid 100000) could
+	# not make it in a rootfs the host's root owns
+	mkdir rootfs/out
 	before=$(find rootfs "$OUT" -xdev -printf '%u:%g %p\n' | sort)
 	update_config --arg s "$OUT" '.linux.namespaces += [{type: "user"}]
 		| .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
