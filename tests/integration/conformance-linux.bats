@@ -209,6 +209,12 @@ expect_new_namespace() {
 	run_detached skiff run -d --pid-file "$BATS_TEST_TMPDIR/pid" ctr
 	assert_success
 	pid=$(cat "$BATS_TEST_TMPDIR/pid")
+	# the program writes after run -d returned
+	for i in $(seq 50); do
+		[ "$(wc -l < "$BATS_TEST_TMPDIR/run_detached.out")" -ge 4 ] && break
+		sleep 0.1
+	done
+	mapfile -t lines < "$BATS_TEST_TMPDIR/run_detached.out"
 	assert_line --index 0 --regexp '^ +0 +100000 +65536$'
 	assert_line --index 1 --regexp '^ +0 +200000 +65536$'
 	assert_line --index 2 0
