@@ -435,12 +435,80 @@ static int check_linux(struct vctx *v, const spec_linux *l)
 	return check_seccomp(v, l->seccomp);
 }
 
+/* A dot-separated identifier list of semver's pre-release or build part;
+ * numeric ones without leading zeros when numeric_rule. */
+static const char *semver_idents(const char *p, bool numeric_rule)
+{
+	for (;;) {
+		const char *start = p;
+		bool digits = true;
+
+		while ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
+		       (*p >= 'A' && *p <= 'Z') || *p == '-') {
+			digits &= *p >= '0' && *p <= '9';
+			p++;
+		}
+		if (p == start || (numeric_rule && digits && *start == '0' && p - start > 1))
+			return NULL;
+		if (*p != '.')
+			return p;
+		p++;
+	}
+}
+
+/* MAJOR.MINOR.PATCH[-pre][+build] as SemVer 2.0.0 has it; *major out. */
+static bool semver_ok(const char *v, unsigned long *major)
+{
+	const char *p = v;
+
+	for (int part = 0; part < 3; part++) {
+		const char *start = p;
+		unsigned long n = 0;
+
+		while (*p >= '0' && *p <= '9' && n < 100000000)
+			n = n * 10 + (unsigned long)(*p++ - '0');
+		if (p == start || (*start == '0' && p - start > 1))
+			return false;
+		if (part == 0)
+			*major = n;
+		if (part < 2 && *p++ != '.')
+			return false;
+	}
+	if (*p == '-' && !(p = semver_idents(p + 1, true)))
+		return false;
+	if (*p == '+' && !(p = semver_idents(p + 1, false)))
+		return false;
+	return *p == '\0';
+}
+
+/* config.md#specification-version: REQUIRED, SemVer 2.0.0, and only
+ * compatible within its major version: skiff implements 1.x. */
+static int check_oci_version(struct vctx *v, const char *version)
+{
+	char msg[QBUF + 64], q[QBUF];
+	unsigned long major = 0;
+
+	if (!version)
+		return fail(v, "required field is missing", ".ociVersion");
+	if (!semver_ok(version, &major)) {
+		snprintf(msg, sizeof(msg), "must be a semantic version (SemVer 2.0.0), got %s",
+			 quote(q, sizeof(q), version));
+		return fail(v, msg, ".ociVersion");
+	}
+	if (major != 1) {
+		snprintf(msg, sizeof(msg), "skiff implements runtime-spec 1.x, got %s",
+			 quote(q, sizeof(q), version));
+		return fail(v, msg, ".ociVersion");
+	}
+	return 0;
+}
+
 /* Every check, in document order; stops early only in first-problem mode. */
 static int validate(struct vctx *v)
 {
 	const spec_config *cfg = v->cfg;
 
-	if (!cfg->oci_version && fail(v, "required field is missing", ".ociVersion") < 0)
+	if (check_oci_version(v, cfg->oci_version) < 0)
 		return -1;
 	if (check_mounts(v, cfg) < 0)
 		return -1;

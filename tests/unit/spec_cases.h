@@ -196,6 +196,14 @@ static const struct error_case parse_errors[] = {
 #define VL(x) J("\"linux\":{" x "}")
 
 static const struct error_case validation_errors[] = {
+	{ "{\"ociVersion\":\"1.0\"}", E ".ociVersion: must be a semantic version (SemVer 2.0.0), got \"1.0\"" },
+	{ "{\"ociVersion\":\"01.0.0\"}",
+	  E ".ociVersion: must be a semantic version (SemVer 2.0.0), got \"01.0.0\"" },
+	{ "{\"ociVersion\":\"1.0.2-\"}",
+	  E ".ociVersion: must be a semantic version (SemVer 2.0.0), got \"1.0.2-\"" },
+	{ "{\"ociVersion\":\"2.0.0\"}", E ".ociVersion: skiff implements runtime-spec 1.x, got \"2.0.0\"" },
+	{ "{\"ociVersion\":\"0.5.0-dev\"}",
+	  E ".ociVersion: skiff implements runtime-spec 1.x, got \"0.5.0-dev\"" },
 	{ J("\"mounts\":[{\"destination\":\"\"}]"),
 	  E ".mounts[0].destination: must be a path, got \"\"" },
 	{ J("\"mounts\":[{\"destination\":\"/a\",\"uidMappings\":[{\"containerID\":0,\"hostID\":1,"
@@ -275,6 +283,9 @@ static const char *const validation_ok[] = {
 	VL("\"timeOffsets\":{\"monotonic\":{}},\"namespaces\":[{\"type\":\"time\"}]"),
 	VL("\"devices\":[{\"path\":\"/dev/net/tun\",\"type\":\"c\",\"major\":10,\"minor\":200}]"),
 	J("\"hostname\":\"\""),
+	"{\"ociVersion\":\"1.0.2-dev\"}",
+	"{\"ociVersion\":\"1.1.0-rc.2+dev.3\"}",
+	"{\"ociVersion\":\"1.3.0\"}",
 	/* config.md#linux-process: capabilities that cannot be mapped are
 	 * warnings of create and check, not errors */
 	VP("\"capabilities\":{\"bounding\":[\"CAP_CHOWN\",\"CAP_FOO\"],\"ambient\":[\"cap_chown\"],"
