@@ -560,6 +560,18 @@ create_hook_fails() {
 	assert_equal "$(container_status ctr)" running
 }
 
+@test "runtime.md#errors: kill with a signal that does not exist MUST generate an error and leave the container as it was" {
+	set_args sleep 100
+	skiff create --pid-file "$BATS_TEST_TMPDIR/pid" ctr
+	skiff start ctr
+	for sig in SIGSKIFF 0x9 -1 65; do
+		run skiff kill ctr "$sig"
+		assert_failure
+	done
+	assert_equal "$(container_status ctr)" running
+	process_alive "$(cat "$BATS_TEST_TMPDIR/pid")"
+}
+
 @test "runtime.md#kill: a created container can be signalled, and stops" {
 	out_mount
 	set_args sh -c 'echo ran > /out/marker; exec sleep 100'
