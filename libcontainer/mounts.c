@@ -387,6 +387,20 @@ int mount_entry(int rootfd, const spec_mount *m, size_t index, const rootfs_opts
 		rc = mount_cgroup(rootfd, m, &plan, opts, err);
 		goto out;
 	}
+	/* "remount" (config.md#linux-mount-options: MUST), with mount(8)'s
+	 * meaning: new flags for what an earlier entry mounted there. */
+	if (plan.flags & MS_REMOUNT) {
+		fd = reopen_target(rootfd, m->destination, err);
+		if (fd < 0)
+			goto out;
+		fd_path(target, sizeof(target), fd);
+		if (mount(NULL, target, NULL, plan.flags, plan.data) < 0)
+			skiff_fail_at(err, errno, m->destination, "remount %s", m->destination);
+		else
+			rc = finish_mount(rootfd, m, &plan, err);
+		close(fd);
+		goto out;
+	}
 	fd = open_target(rootfd, m, false, opts, err);
 	if (fd < 0)
 		goto out;

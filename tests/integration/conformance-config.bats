@@ -282,6 +282,20 @@ host_tmpfs() {
 	[[ ",${lines[1]}," == *",sync,"* && ",${lines[1]}," != *",lazytime,"* ]] || fail "/t2: ${lines[1]}"
 }
 
+@test "config.md#linux-mount-options: remount (MUST) changes the flags of what an earlier entry mounted there" {
+	mkdir -p "$BATS_TEST_TMPDIR/src"
+	set_args sh -c 'for d in /t /b; do grep " $d " /proc/self/mounts | cut -d" " -f4; done; touch /t/x 2>/dev/null || echo t-ro'
+	update_config --arg s "$BATS_TEST_TMPDIR/src" '.mounts += [
+		{destination: "/t", type: "tmpfs", source: "tmpfs"},
+		{destination: "/t", type: "tmpfs", source: "tmpfs", options: ["remount", "ro", "nodev"]},
+		{destination: "/b", type: "bind", source: $s, options: ["rbind", "remount", "ro"]}]'
+	run skiff run ctr
+	assert_success
+	[[ "${lines[0]}" == ro,* && ",${lines[0]}," == *",nodev,"* ]] || fail "/t: ${lines[0]}"
+	[[ "${lines[1]}" == ro,* ]] || fail "/b: ${lines[1]}"
+	assert_line t-ro
+}
+
 @test "config.md#linux-mount-options: nosymfollow (SHOULD) and the recursive rnosymfollow, rnoatime (SHOULD) are applied" {
 	mkdir -p "$BATS_TEST_TMPDIR/src"
 	host_tmpfs "$BATS_TEST_TMPDIR/src/sub"
