@@ -317,6 +317,12 @@ bool lsm_mount_takes_label(const char *fstype);
 /* data (may be NULL) with context="label" added; *out is malloc'd. */
 int lsm_mount_data(const char *data, const char *label, char **out);
 
+/* ---- tmpcopyup.c ---- */
+
+/* Copy the tree of directory from_dir into directory to_dir (a fresh
+ * tmpfs), following nothing; owners, modes and times kept where allowed. */
+int tmpfs_copy_up(int from_dir, int to_dir, skiff_error *err);
+
 /* ---- sched.c ---- */
 
 /* process.scheduler and process.ioPriority, for the calling process. */

@@ -79,7 +79,11 @@ int mount_plan_make(char *const *options, size_t n, const char *fstype, mount_pl
 
 		if (take_recursive_attr(plan, opt))
 			continue;
-		if (!strcmp(opt, "tmpcopyup") || !strcmp(opt, "idmap") || !strcmp(opt, "ridmap"))
+		if (!strcmp(opt, "tmpcopyup")) {
+			plan->tmpcopyup = true;
+			continue;
+		}
+		if (!strcmp(opt, "idmap") || !strcmp(opt, "ridmap"))
 			continue;
 		mnt_optstr_get_flags(opt, &f, map);
 		if (f & PROPAGATION_FLAGS) {

@@ -23,6 +23,7 @@ typedef struct mount_plan {
 	struct mount_attr attr;       /* recursive attributes (mount_setattr) */
 	bool has_attr;
 	char *data;                   /* filesystem-specific options, malloc'd or NULL */
+	bool tmpcopyup;               /* a tmpfs starts with a copy of what it hides */
 } mount_plan;
 
 /* Classify options[0..n) of a mount of fstype (may be NULL; "bind" makes a

@@ -296,6 +296,25 @@ host_tmpfs() {
 	assert_line t-ro
 }
 
+@test "config.md#linux-mount-options: tmpcopyup (MAY) fills the tmpfs with what it hides; the image is not changed" {
+	mkdir -p rootfs/data/sub
+	echo one > rootfs/data/file
+	chmod 606 rootfs/data/file
+	chown 1000:1001 rootfs/data/file
+	echo two > rootfs/data/sub/deep
+	ln -s ../etc/passwd rootfs/data/link
+	set_args sh -c 'grep " /data " /proc/self/mounts | cut -d" " -f1,3; cat /data/file /data/sub/deep; readlink /data/link
+		stat -c "%a %u:%g" /data/file; echo new > /data/file; cat /data/file; grep " /ro " /proc/self/mounts | cut -d" " -f4 | cut -d, -f1; cat /ro/file'
+	update_config '.mounts += [{destination: "/data", type: "tmpfs", source: "tmpfs", options: ["tmpcopyup"]},
+		{destination: "/ro", type: "tmpfs", source: "tmpfs", options: ["tmpcopyup", "ro"]}]'
+	mkdir -p rootfs/ro
+	echo in-ro > rootfs/ro/file
+	run skiff run ctr
+	assert_success
+	assert_output "$(printf 'tmpfs tmpfs\none\ntwo\n../etc/passwd\n606 1000:1001\nnew\nro\nin-ro')"
+	assert_equal "$(cat rootfs/data/file)" one
+}
+
 @test "config.md#linux-mount-options: nosymfollow (SHOULD) and the recursive rnosymfollow, rnoatime (SHOULD) are applied" {
 	mkdir -p "$BATS_TEST_TMPDIR/src"
 	host_tmpfs "$BATS_TEST_TMPDIR/src/sub"
