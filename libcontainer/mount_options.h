@@ -31,5 +31,8 @@ typedef struct mount_plan {
 int mount_plan_make(char *const *options, size_t n, const char *fstype, mount_plan *plan,
 		    skiff_error *err);
 void mount_plan_clear(mount_plan *plan);
+/* Every option name mount_plan_make() knows as such (not as filesystem
+ * data), at most max of them, for the features document. */
+size_t mount_option_names(const char **out, size_t max);
 
 #endif
