@@ -70,7 +70,8 @@ int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
 void cli_context_init(skiff_context *ctx, const cli_globals *g);
 
 extern const cli_command cmd_check, cmd_exec, cmd_create, cmd_start, cmd_run, cmd_state, cmd_kill,
-	cmd_delete, cmd_list, cmd_spec, cmd_update, cmd_pause, cmd_resume, cmd_ps, cmd_events;
+	cmd_delete, cmd_list, cmd_spec, cmd_update, cmd_pause, cmd_resume, cmd_ps, cmd_events,
+	cmd_features;
 
 /* runc's paragraph after USAGE for commands taking a new container's id. */
 #define CLI_NEW_ID_HELP \

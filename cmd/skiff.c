@@ -13,9 +13,9 @@
 #include "config.h"
 
 static const cli_command *const commands[] = {
-	&cmd_check,  &cmd_create, &cmd_delete, &cmd_events, &cmd_exec,  &cmd_kill,   &cmd_list,
-	&cmd_pause,  &cmd_ps,     &cmd_resume, &cmd_run,    &cmd_spec,  &cmd_start,  &cmd_state,
-	&cmd_update,
+	&cmd_check,  &cmd_create, &cmd_delete, &cmd_events, &cmd_exec,  &cmd_features, &cmd_kill,
+	&cmd_list,   &cmd_pause,  &cmd_ps,     &cmd_resume, &cmd_run,   &cmd_spec,     &cmd_start,
+	&cmd_state,  &cmd_update,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

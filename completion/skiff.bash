@@ -4,7 +4,7 @@
 # The flag lists follow `skiff COMMAND --help` (tests/completion.bats
 # checks that they agree).
 
-_skiff_commands="check create delete exec help kill list run spec start state"
+_skiff_commands="check create delete events exec features help kill list pause ps resume run spec start state update"
 
 _skiff_global_flags="--debug --log --log-format --root --systemd-cgroup --rootless --help --version"
 # Global flags that take a value (runc's --criu and --rootless too).
@@ -24,7 +24,12 @@ _skiff_flags() {
 	run) echo "--bundle -b --console-socket --detach -d --pid-file --no-pivot --no-new-keyring" \
 		"--preserve-fds --help" ;;
 	spec) echo "--bundle -b --rootless --help" ;;
-	start | state) echo "--help" ;;
+	start | state | pause | resume | features) echo "--help" ;;
+	ps) echo "--format -f --help" ;;
+	events) echo "--interval --stats --help" ;;
+	update) echo "--resources -r --blkio-weight --cpu-period --cpu-quota --cpu-burst --cpu-share" \
+		"--cpu-rt-period --cpu-rt-runtime --cpuset-cpus --cpuset-mems --memory" \
+		"--memory-reservation --memory-swap --pids-limit --l3-cache-schema --mem-bw-schema --help" ;;
 	esac
 }
 
@@ -34,8 +39,12 @@ _skiff_valued_flags() {
 	create | run) echo "--bundle -b --console-socket --pid-file --preserve-fds" ;;
 	exec) echo "--console-socket --cwd --env -e --user -u --additional-gids -g --process -p" \
 		"--pid-file --process-label --apparmor --cap -c --preserve-fds" ;;
-	list) echo "--format -f" ;;
+	list | ps) echo "--format -f" ;;
 	spec) echo "--bundle -b" ;;
+	events) echo "--interval" ;;
+	update) echo "--resources -r --blkio-weight --cpu-period --cpu-quota --cpu-burst --cpu-share" \
+		"--cpu-rt-period --cpu-rt-runtime --cpuset-cpus --cpuset-mems --memory" \
+		"--memory-reservation --memory-swap --pids-limit --l3-cache-schema --mem-bw-schema" ;;
 	esac
 }
 
@@ -94,7 +103,8 @@ _skiff() {
 				COMPREPLY=($(compgen -W "table json" -- "$cur"))
 			fi
 			;;
-		--console-socket | --pid-file | --process | -p) COMPREPLY=($(compgen -f -- "$cur")) ;;
+		--console-socket | --pid-file | --process | -p | --resources | -r)
+			COMPREPLY=($(compgen -f -- "$cur")) ;;
 		--cap | -c)
 			COMPREPLY=($(compgen -W "$(_skiff_capabilities)" -- "$cur")) ;;
 		esac
@@ -121,7 +131,7 @@ _skiff() {
 	case $cmd in
 	help | h)
 		[ "$n" -eq 0 ] && COMPREPLY=($(compgen -W "$_skiff_commands" -- "$cur")) ;;
-	start | state | delete | exec | kill)
+	start | state | delete | exec | kill | pause | resume | ps | events | update)
 		if [ "$n" -eq 0 ]; then
 			COMPREPLY=($(compgen -W "$(_skiff_ids "$root")" -- "$cur"))
 		elif [ "$cmd" = kill ] && [ "$n" -eq 1 ]; then

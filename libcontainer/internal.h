@@ -276,6 +276,17 @@ int seccomp_load_at(seccomp_plan *plan, enum seccomp_stage stage, int *listener_
 int seccomp_load_and_hand_over(seccomp_plan *plan, enum seccomp_stage stage, int sock,
 			       skiff_error *err);
 void seccomp_plan_free(seccomp_plan *plan);
+/* What skiff knows of seccomp, for the features document: the i-th action,
+ * operator or filter flag name (NULL past the last). */
+const char *seccomp_action_name(size_t i);
+const char *seccomp_operator_name(size_t i);
+const char *seccomp_flag_name(size_t i);
+/* The API level a filter flag needs, and whether this libseccomp can set
+ * it at all (*built); -1 for a flag skiff does not know. */
+int seccomp_flag_api(const char *name, bool *built);
+/* Can the flag be set here: libseccomp, its API level and the kernel
+ * (probed) all have it. */
+bool seccomp_flag_supported(const char *name);
 /* Does cfg's profile have an SCMP_ACT_NOTIFY rule?  Its init then may wait
  * for an agent from before it reports ready, and `start` does not wait for
  * the program's exec (the agent may be start's own caller). */
@@ -312,6 +323,9 @@ int lsm_write_attr(const char *path, const char *value, long fs_magic, skiff_err
 /* Where AppArmor's exec attribute is under proc: the per-LSM file when the
  * kernel has it, else attr/exec.  -1 when it does not fit buf. */
 int lsm_apparmor_attr_path(const char *proc, char *buf, size_t size);
+/* Does this host run AppArmor (module loaded and on), SELinux (selinuxfs)? */
+bool lsm_apparmor_enabled(void);
+bool lsm_selinux_enabled(void);
 /* Does a filesystem of this type take linux.mountLabel (context=)? */
 bool lsm_mount_takes_label(const char *fstype);
 /* data (may be NULL) with context="label" added; *out is malloc'd. */

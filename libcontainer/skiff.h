@@ -524,6 +524,24 @@ int skiff_diagnostics_to_json(const skiff_diagnostics *diags, bool pretty, char 
 /* Free diagnostics and their strings.  NULL is fine. */
 void skiff_diagnostics_free(skiff_diagnostics *diags);
 
+/* ---- what this runtime can do ---- */
+
+/*
+ * The runtime-spec features document of this build (features.md,
+ * features-linux.md), as `skiff features` prints it and engines read it:
+ * ociVersionMin and ociVersionMax, the hooks, mount options, namespaces,
+ * capabilities, seccomp actions, operators, architectures and flags skiff
+ * recognizes, whether it implements cgroup v1, v2, the systemd drivers and
+ * rdma, AppArmor, SELinux, Intel RDT and idmapped mounts.  As the spec
+ * asks, those describe the runtime, not the host, except
+ * seccomp.supportedFlags (probed: what this kernel and libseccomp can set);
+ * annotations add the libseccomp and skiff versions and, under
+ * "org.skiff.host.", whether this host runs AppArmor and SELinux and its
+ * cgroup layout.  Indented when pretty.  *json_out is NUL-terminated;
+ * free() it.  Needs no privilege.
+ */
+int skiff_features_json(bool pretty, char **json_out, skiff_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -475,6 +475,32 @@ static void test_check(void)
 	skiff_diagnostics_free(d);
 }
 
+/* The features document: JSON with the spec's fields, the version this
+ * build implements as its maximum, and as much when compact. */
+static void test_features(void)
+{
+	char *pretty = NULL, *compact = NULL, cmd[256];
+	skiff_error err = { 0 };
+	FILE *jq;
+	int rc;
+
+	ok(skiff_features_json(true, &pretty, &err) == 0 && pretty &&
+		   strstr(pretty, "\"ociVersionMax\": \"" SKIFF_OCI_VERSION "\"") != NULL,
+	   "skiff_features_json: ociVersionMax is SKIFF_OCI_VERSION");
+	ok(skiff_features_json(false, &compact, NULL) == 0 && compact && !strchr(compact, '\n') &&
+		   strlen(compact) < strlen(pretty ? pretty : ""),
+	   "  compact without newlines, and err may be NULL");
+	/* jq parses it, and finds the Linux part where engines look for it */
+	snprintf(cmd, sizeof(cmd), "jq -e '.linux.seccomp.enabled == true and (.hooks | length) == 6' >/dev/null");
+	jq = popen(cmd, "w");
+	if (jq && compact)
+		fputs(compact, jq);
+	rc = jq ? pclose(jq) : -1;
+	ok(rc == 0, "  valid JSON with the spec's fields (jq)");
+	free(pretty);
+	free(compact);
+}
+
 int main(void)
 {
 	char cmd[2048];
@@ -511,6 +537,7 @@ int main(void)
 	test_warnings();
 	test_errors();
 	test_check();
+	test_features();
 	/* Whatever failed above, leave nothing behind. */
 	snprintf(cmd, sizeof(cmd),
 		 "for id in $('%s' --root '%s' list -q 2>/dev/null); do '%s' --root '%s' delete --force \"$id\"; done; rm -rf '%s'",
