@@ -501,6 +501,25 @@ static void test_features(void)
 	free(compact);
 }
 
+/* checkpoint and restore: their errors before criu is needed (criu
+ * itself may not run on the test host: checkpoint.bats). */
+static void test_checkpoint_errors(void)
+{
+	skiff_checkpoint_opts opts = { .image_path = tmp, .status_fd = -1 };
+	skiff_context ctx = context("api-ckpt-none");
+	skiff_error err = { 0 };
+	int status = 0;
+
+	ok(skiff_container_checkpoint(&ctx, &opts, &err) < 0 && err.errnum == ENOENT &&
+		   strstr(err.message, "does not exist") != NULL,
+	   "checkpoint of a container that does not exist: ENOENT (%s)", err.message);
+	opts.image_path = NULL;
+	ctx.bundle = bundle;
+	ok(skiff_container_restore(&ctx, NULL, &opts, true, &status, &err) < 0 && err.errnum == EINVAL &&
+		   dir_empty(root),
+	   "restore without an image path: EINVAL, nothing made (%s)", err.message);
+}
+
 int main(void)
 {
 	char cmd[2048];
@@ -538,6 +557,7 @@ int main(void)
 	test_errors();
 	test_check();
 	test_features();
+	test_checkpoint_errors();
 	/* Whatever failed above, leave nothing behind. */
 	snprintf(cmd, sizeof(cmd),
 		 "for id in $('%s' --root '%s' list -q 2>/dev/null); do '%s' --root '%s' delete --force \"$id\"; done; rm -rf '%s'",

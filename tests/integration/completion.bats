@@ -40,21 +40,21 @@ help_flags() {
 	# every command of skiff --help, and h
 	assert_equal "$(echo $output)" "$(echo $( ("$SKIFF" --help | sed -n '/^COMMANDS:$/,/^$/p' | sed '1d;$d' |
 		sed -E 's/^   //; s/ .*//; s/,$//'; echo h) | sort))"
-	assert_equal "$(echo $output)" "check create delete events exec features h help kill list pause ps resume run spec start state update"
+	assert_equal "$(echo $output)" "check checkpoint create delete events exec features h help kill list pause ps restore resume run spec start state update"
 	run complete_words "$SKIFF" st
 	assert_equal "$(echo $output)" "start state"
 	run complete_words "$SKIFF" --
-	assert_equal "$(echo $output)" "--debug --help --log --log-format --root --rootless --systemd-cgroup --version"
+	assert_equal "$(echo $output)" "--criu --debug --help --log --log-format --root --rootless --systemd-cgroup --version"
 	# after global flags and their values, still the command
 	run complete_words "$SKIFF" --root /tmp --log-format json --debug ch
-	assert_equal "$output" check
-	run complete_words "$SKIFF" --log-format ""
+	assert_equal "$(echo $output)" "check checkpoint"
+	run complete_words "$SKIFF" --criu /usr/sbin/criu --log-format ""
 	assert_equal "$(echo $output)" "json text"
 }
 
 @test "each command's flags are exactly those of its --help" {
 	local cmd
-	for cmd in check create delete events exec features kill list pause ps resume run spec start state update; do
+	for cmd in check checkpoint create delete events exec features kill list pause ps restore resume run spec start state update; do
 		run complete_words "$SKIFF" "$cmd" -
 		assert_success
 		assert_equal "$(echo "$output" | sort -u)" "$(help_flags "$cmd")"
@@ -80,6 +80,8 @@ help_flags() {
 	assert_equal "$output" kill
 	run complete_words "$SKIFF" ps -f ""
 	assert_equal "$(echo $output)" "json table"
+	run complete_words "$SKIFF" checkpoint --manage-cgroups-mode ""
+	assert_equal "$(echo $output)" "full ignore soft strict"
 }
 
 @test "container ids from skiff list -q under the command line's --root" {
@@ -100,7 +102,7 @@ help_flags() {
 	assert_equal "$output" KILL
 	run complete_words "$SKIFF" --root "$ROOT" kill --all beta RTMIN+1
 	assert_line RTMIN+1
-	for cmd in pause resume ps events update; do
+	for cmd in pause resume ps events update checkpoint; do
 		run complete_words "$SKIFF" --root "$ROOT" "$cmd" al
 		assert_equal "$(echo $output)" "alpha alps"
 	done

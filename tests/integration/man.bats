@@ -26,7 +26,7 @@ render() {
 		[[ "$output" == *NAME* && "$output" == *DESCRIPTION* ]] || fail "$(basename "$page") is empty"
 		n=$((n + 1))
 	done
-	[ "$n" -eq 18 ] || fail "$n pages, not 18"
+	[ "$n" -eq 20 ] || fail "$n pages, not 20"
 }
 
 @test "every command has its page, with the sections of the others" {
