@@ -83,7 +83,7 @@ init_pid() {
 	assert_output "0 1 2 3 "
 }
 
-@test "CVE-2024-21626: the waiting init holds no fd of a directory, only stdio and the exec fifo" {
+@test "CVE-2024-21626: the waiting init holds no fd of a directory, only stdio and the exec fifos" {
 	set_args true
 	exec 6</
 	skiff create ctr
@@ -93,7 +93,12 @@ init_pid() {
 		n=${fd##*/}
 		target=$(readlink "$fd")
 		[ "$n" -le 2 ] && continue
-		[ "$target" = "$ROOT/ctr/exec.fifo" ] || fail "the init holds fd $n: $target"
+		# exec.fifo (start's go) and exec.result (its answer), both
+		# close-on-exec
+		[ "$target" = "$ROOT/ctr/exec.fifo" ] || [ "$target" = "$ROOT/ctr/exec.result" ] ||
+			fail "the init holds fd $n: $target"
+		flags=$(awk '/^flags:/ {print $2}' "/proc/$pid/fdinfo/$n")
+		(( 0$flags & 02000000 )) || fail "fd $n ($target) is not close-on-exec: flags $flags"
 		[ ! -d "$fd" ] || fail "fd $n is a directory"
 	done
 }
