@@ -47,11 +47,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/personality.h>
 #include <sys/prctl.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <net/if.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -88,74 +85,6 @@ typedef struct create_job {
 } create_job;
 
 /* ---------------------------------------------------------------- init -- */
-
-static int set_sysctls(const spec_config *cfg, skiff_error *err)
-{
-	const spec_linux *lx = cfg->linux_;
-
-	for (size_t i = 0; lx && i < lx->sysctl_len; i++) {
-		char path[512];
-		size_t n;
-
-		n = (size_t)snprintf(path, sizeof(path), "/proc/sys/%s", lx->sysctl[i].key);
-		if (n >= sizeof(path) || strstr(lx->sysctl[i].key, "..") ||
-		    strchr(lx->sysctl[i].key, '/'))
-			return skiff_fail_at(err, 0, ".linux.sysctl", "invalid sysctl \"%s\"",
-					     lx->sysctl[i].key);
-		for (char *p = path + 10; *p; p++)
-			if (*p == '.')
-				*p = '/';
-		if (write_string_to(path, lx->sysctl[i].value, err) < 0)
-			return skiff_error_prefix(err, "set sysctl %s", lx->sysctl[i].key);
-	}
-	return 0;
-}
-
-static int set_personality(const spec_config *cfg, skiff_error *err)
-{
-	const spec_personality *p = cfg->linux_ ? cfg->linux_->personality : NULL;
-
-	if (!p)
-		return 0;
-	if (personality(!strcmp(p->domain, "LINUX32") ? PER_LINUX32 : PER_LINUX) < 0)
-		return skiff_fail(err, errno, "set personality %s", p->domain);
-	return 0;
-}
-
-static int set_oom_score_adj(const spec_process *p, skiff_error *err)
-{
-	char text[16];
-
-	if (!p->has_oom_score_adj)
-		return 0;
-	snprintf(text, sizeof(text), "%d", (int)p->oom_score_adj);
-	return write_string_to("/proc/self/oom_score_adj", text, err);
-}
-
-/* A new network namespace starts with lo down; runc brings it up. */
-static int loopback_up(skiff_error *err)
-{
-	struct ifreq ifr = { .ifr_name = "lo" };
-	int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-	if (sock < 0)
-		return skiff_fail(err, errno, "bring up lo: socket");
-	if (ioctl(sock, SIOCGIFFLAGS, &ifr) < 0) {
-		int saved = errno;
-
-		close(sock);
-		return skiff_fail(err, saved, "bring up lo");
-	}
-	ifr.ifr_flags |= IFF_UP;
-	if (ioctl(sock, SIOCSIFFLAGS, &ifr) < 0) {
-		int saved = errno;
-
-		close(sock);
-		return skiff_fail(err, saved, "bring up lo");
-	}
-	close(sock);
-	return 0;
-}
 
 static int set_names(const create_job *job, skiff_error *err)
 {
@@ -249,7 +178,7 @@ static int init_setup(create_job *job, char **exe, skiff_error *err)
 	const spec_process *p = cfg->process;
 
 	/* With the caller's credentials still, which own /proc/self here. */
-	if (set_oom_score_adj(p, err) < 0 ||
+	if (init_set_oom_score_adj(p, err) < 0 ||
 	    (job->ns.new_mountns && host_fds_open(&job->host, cfg, job->rootfs, job->bundle, err) < 0))
 		return -1;
 	exposure_hide_binary();
@@ -264,7 +193,7 @@ static int init_setup(create_job *job, char **exe, skiff_error *err)
 		return skiff_fail(err, errno, "setsid");
 	if (join_session_keyring(job, err) < 0 || set_names(job, err) < 0)
 		return -1;
-	if ((job->ns.clone_flags & CLONE_NEWNET) && loopback_up(err) < 0)
+	if ((job->ns.clone_flags & CLONE_NEWNET) && init_loopback_up(err) < 0)
 		return -1;
 	/* Through the host's procfs, while we still see it: nothing the
 	 * container's image or mounts put on /proc can take the write. */
@@ -291,7 +220,7 @@ static int init_setup(create_job *job, char **exe, skiff_error *err)
 	}
 	host_fds_close(&job->host);
 	/* Sysctls go through /proc/sys before readonlyPaths make it read-only. */
-	if (set_sysctls(cfg, err) < 0 || set_personality(cfg, err) < 0)
+	if (init_set_sysctls(cfg, err) < 0 || init_set_personality(cfg, err) < 0)
 		return -1;
 	if (job->ns.new_mountns && rootfs_finish(cfg, err) < 0)
 		return -1;
@@ -675,19 +604,6 @@ static int await_ready(create_job *job, skiff_error *err)
 	}
 }
 
-static void run_poststop_after_failure(const create_job *job)
-{
-	const spec_hooks *hooks = job->cfg->hooks;
-	char *state;
-
-	if (!hooks || !hooks->poststop_len)
-		return;
-	state = hooks_state_json(job->cfg, job->ctx->id, 0, SKIFF_STATUS_STOPPED, job->bundle);
-	if (state)
-		hooks_run_warning(job->ctx, hooks->poststop, hooks->poststop_len, "poststop", state);
-	free(state);
-}
-
 /* Terminal and console socket go together, as runc insists. */
 static int check_terminal(const skiff_context *ctx, const spec_process *p, bool foreground,
 			  skiff_error *err)
@@ -855,7 +771,7 @@ out:
 	 * createContainer hook stops the container and the lifecycle goes on
 	 * at step 12 (destroyed, just done) and 13: the poststop hooks. */
 	if (rc < 0 && hooks_error_is_hook(err))
-		run_poststop_after_failure(&job);
+		hooks_run_poststop(ctx, cfg, job.bundle);
 	if (job.cgroup_fd >= 0)
 		close(job.cgroup_fd);
 	if (job.sock[0] >= 0)

@@ -195,3 +195,15 @@ char *hooks_state_json(const spec_config *cfg, const char *id, pid_t pid, skiff_
 		return NULL;
 	return json;
 }
+
+void hooks_run_poststop(const skiff_context *ctx, const spec_config *cfg, const char *bundle)
+{
+	char *state;
+
+	if (!cfg->hooks || !cfg->hooks->poststop_len)
+		return;
+	state = hooks_state_json(cfg, ctx->id, 0, SKIFF_STATUS_STOPPED, bundle);
+	if (state)
+		hooks_run_warning(ctx, cfg->hooks->poststop, cfg->hooks->poststop_len, "poststop", state);
+	free(state);
+}

@@ -331,6 +331,15 @@ bool lsm_mount_takes_label(const char *fstype);
 /* data (may be NULL) with context="label" added; *out is malloc'd. */
 int lsm_mount_data(const char *data, const char *label, char **out);
 
+/* ---- init_settings.c: in the container's init, during create ---- */
+
+int init_set_sysctls(const spec_config *cfg, skiff_error *err);
+int init_set_personality(const spec_config *cfg, skiff_error *err);
+/* oomScoreAdj, when set (config.md: MUST NOT change it otherwise). */
+int init_set_oom_score_adj(const spec_process *p, skiff_error *err);
+/* A new network namespace starts with lo down; runc brings it up. */
+int init_loopback_up(skiff_error *err);
+
 /* ---- tmpcopyup.c ---- */
 
 /* Copy the tree of directory from_dir into directory to_dir (a fresh
@@ -415,6 +424,9 @@ bool hooks_error_is_hook(const skiff_error *err);
  * failure goes to ctx->warn and the next hook still runs. */
 void hooks_run_warning(const skiff_context *ctx, const spec_hook *hooks, size_t n,
 		       const char *kind, const char *state_json);
+/* The poststop hooks, as warnings, with the state of a stopped container
+ * (pid 0): after a failed create, runtime.md#lifecycle's step 13. */
+void hooks_run_poststop(const skiff_context *ctx, const spec_config *cfg, const char *bundle);
 char *hooks_state_json(const spec_config *cfg, const char *id, pid_t pid, skiff_status status,
 		       const char *bundle);
 
