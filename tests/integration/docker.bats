@@ -3,7 +3,8 @@
 # shim) with skiff registered as a runtime (--add-runtime skiff=...) and
 # chosen per container (docker run --runtime skiff).  The daemon is our own:
 # private data, exec and containerd roots and socket under a temp dir, no
-# bridge, no iptables, cgroupfs driver under a cgroup parent of its own; it
+# bridge, no iptables, no IP forwarding (dockerd would switch the host's on),
+# cgroupfs driver under a cgroup parent of its own; it
 # is stopped by pid, and what it leaves mounted is unmounted.
 
 load helpers
@@ -21,6 +22,15 @@ setup_file() {
 		DOCKER_MISSING="docker.io is not installed (apt-get install docker.io)"
 	fi
 	[ -z "$DOCKER_MISSING" ] || return 0
+	export IP_FORWARD_BEFORE
+	IP_FORWARD_BEFORE=$(cat /proc/sys/net/ipv4/ip_forward)
+	# dockerd 20.10 makes these whatever its flags say; removed afterwards
+	# unless they were there before
+	export DOCKER_HOST_PATHS=
+	local p
+	for p in /etc/docker/key.json /etc/docker /run/docker/plugins /run/docker; do
+		[ -e "$p" ] || DOCKER_HOST_PATHS="$DOCKER_HOST_PATHS $p"
+	done
 	export D=$BATS_FILE_TMPDIR/docker
 	mkdir -p "$D/data" "$D/exec"
 	export DOCKER_CGROUP_PARENT=/skiff-docker-test-$$
@@ -28,6 +38,7 @@ setup_file() {
 	# no --add-runtime with a relative path: dockerd hands it to the shim
 	"$DOCKERD_BIN" --config-file "$D/daemon.json" --data-root "$D/data" --exec-root "$D/exec" \
 		--pidfile "$D/dockerd.pid" -H "unix://$D/docker.sock" --bridge none --iptables=false \
+		--ip-forward=false \
 		--ip-masq=false --userland-proxy=false --storage-driver vfs \
 		--exec-opt native.cgroupdriver=cgroupfs --cgroup-parent "$DOCKER_CGROUP_PARENT" \
 		--add-runtime "skiff=$SKIFF" --log-level warn > "$D/dockerd.log" 2>&1 &
@@ -66,6 +77,10 @@ teardown_file() {
 	done
 	for d in /sys/fs/cgroup/*"$DOCKER_CGROUP_PARENT"; do
 		[ -d "$d" ] && rmdir "$d" 2>/dev/null
+	done
+	# (in the order listed: the key, then the directories, if empty)
+	for p in $DOCKER_HOST_PATHS; do
+		if [ -d "$p" ]; then rmdir "$p" 2>/dev/null; else rm -f "$p"; fi
 	done
 	return 0
 }
@@ -116,6 +131,10 @@ docker() {
 	# and skiff's state is gone with it
 	run find "$D/exec" -path "*$id*" -name state.json
 	assert_output ""
+}
+
+@test "the daemon left the host's IPv4 forwarding as it found it" {
+	assert_equal "$(cat /proc/sys/net/ipv4/ip_forward)" "$IP_FORWARD_BEFORE"
 }
 
 @test "docker pause, unpause and kill of a skiff container" {
