@@ -305,6 +305,20 @@ expect_new_namespace() {
 	[ ! -e rootfs/opt/conf-null ]
 }
 
+@test "config-linux.md#devices: a device node neither listed nor a default one cannot be used, even made with mknod" {
+	cgroups_or_skip
+	# 1:1 is /dev/mem: made in the container (CAP_MKNOD), opening it is refused
+	set_args sh -c 'mknod /tmp/conf-mem c 1 1 && echo made; head -c 1 /tmp/conf-mem > /dev/null 2>&1 || echo refused; head -c 1 /dev/zero | od -An -tx1'
+	update_config --arg cg "$CG" '.linux.cgroupsPath = $cg | .root.readonly = false
+		| .process.capabilities.bounding += ["CAP_MKNOD"] | .process.capabilities.effective += ["CAP_MKNOD"]
+		| .process.capabilities.permitted += ["CAP_MKNOD"]'
+	run skiff run ctr
+	assert_success
+	assert_line made
+	assert_line refused
+	assert_line --regexp '^ *00$'
+}
+
 @test "config-linux.md#default-devices: /dev/null, zero, full, random, urandom and tty MUST be supplied" {
 	set_args sh -c '
 		for d in null zero full random urandom tty; do stat -c "%n %F %t:%T" /dev/$d; done
