@@ -16,6 +16,7 @@ typedef struct cli_globals {
 	bool debug;
 	bool systemd_cgroup;
 	skiff_rootless rootless;
+	const char *criu; /* --criu: the criu binary for checkpoint and restore */
 } cli_globals;
 
 /* One line of OPTIONS in --help: the flags as runc spells them
@@ -70,7 +71,8 @@ int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
 void cli_context_init(skiff_context *ctx, const cli_globals *g);
 
 extern const cli_command cmd_check, cmd_exec, cmd_create, cmd_start, cmd_run, cmd_state, cmd_kill,
-	cmd_delete, cmd_list, cmd_spec, cmd_update, cmd_pause, cmd_resume, cmd_ps, cmd_events;
+	cmd_delete, cmd_list, cmd_spec, cmd_update, cmd_pause, cmd_resume, cmd_ps, cmd_events,
+	cmd_features, cmd_checkpoint, cmd_restore;
 
 /* runc's paragraph after USAGE for commands taking a new container's id. */
 #define CLI_NEW_ID_HELP \

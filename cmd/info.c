@@ -1,4 +1,4 @@
-/* state, list, spec: commands that read or write descriptions. */
+/* state, list, spec, features: commands that read or write descriptions. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -186,6 +186,37 @@ static int run_spec(const cli_globals *g, int argc, char **argv)
 	free(path);
 	return 0;
 }
+
+static int run_features(const cli_globals *g, int argc, char **argv)
+{
+	static const struct option flags[] = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
+	skiff_error err;
+	char *json;
+	int opt;
+
+	(void)g;
+	while ((opt = getopt_long_only(argc, argv, "+h", flags, NULL)) != -1) {
+		if (opt == 'h')
+			return cli_help(&cmd_features);
+		return cli_usage_error(&cmd_features, "unknown option \"%s\"", argv[optind - 1]);
+	}
+	if (optind != argc)
+		return cli_usage_error(&cmd_features, "takes no arguments");
+	if (skiff_features_json(true, &json, &err) < 0)
+		return cli_fail(&err);
+	printf("%s\n", json);
+	free(json);
+	return 0;
+}
+
+const cli_command cmd_features = {
+	"features", "show the enabled features", "", NULL,
+	"Show the enabled features.\n"
+	"   The result is the runtime-spec features document (features.md), parsable as JSON:\n"
+	"   what this build of skiff implements; seccomp.supportedFlags is what this kernel and\n"
+	"   libseccomp can set, and annotations under \"org.skiff.host.\" describe this host.",
+	NULL, run_features,
+};
 
 const cli_command cmd_state = {
 	"state", "output the state of a container", "<container-id>",

@@ -13,9 +13,9 @@
 #include "config.h"
 
 static const cli_command *const commands[] = {
-	&cmd_check,  &cmd_create, &cmd_delete, &cmd_events, &cmd_exec,  &cmd_kill,   &cmd_list,
-	&cmd_pause,  &cmd_ps,     &cmd_resume, &cmd_run,    &cmd_spec,  &cmd_start,  &cmd_state,
-	&cmd_update,
+	&cmd_check,  &cmd_checkpoint, &cmd_create, &cmd_delete, &cmd_events, &cmd_exec,
+	&cmd_features, &cmd_kill,     &cmd_list,   &cmd_pause,  &cmd_ps,     &cmd_restore,
+	&cmd_resume, &cmd_run,        &cmd_spec,   &cmd_start,  &cmd_state,  &cmd_update,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -25,6 +25,7 @@ static const cli_option global_options[] = {
 	{ "--log-format value", "set the log format ('text' (default), or 'json') (default: \"text\")" },
 	{ "--root value",
 	  "root directory for storage of container state (this should be located in tmpfs) (default: \"" SKIFF_DEFAULT_ROOT "\")" },
+	{ "--criu value", "path to the criu binary used for checkpoint and restore (default: \"criu\")" },
 	{ "--systemd-cgroup",
 	  "enable systemd cgroup support, expects cgroupsPath to be of form \"slice:prefix:name\" for e.g. \"system.slice:skiff:434234\"" },
 	{ "--rootless value", "ignore cgroup permission errors ('true', 'false', or 'auto') (default: \"auto\")" },
@@ -233,7 +234,8 @@ int main(int argc, char **argv)
 						     optarg);
 			break;
 		case OPT_CRIU:
-			break; /* accepted for runc compatibility */
+			g.criu = optarg;
+			break;
 		case 'h':
 			print_main_help(stdout);
 			return 0;

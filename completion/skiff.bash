@@ -4,10 +4,10 @@
 # The flag lists follow `skiff COMMAND --help` (tests/completion.bats
 # checks that they agree).
 
-_skiff_commands="check create delete exec help kill list run spec start state"
+_skiff_commands="check checkpoint create delete events exec features help kill list pause ps restore resume run spec start state update"
 
-_skiff_global_flags="--debug --log --log-format --root --systemd-cgroup --rootless --help --version"
-# Global flags that take a value (runc's --criu and --rootless too).
+_skiff_global_flags="--debug --log --log-format --root --criu --systemd-cgroup --rootless --help --version"
+# Global flags that take a value.
 _skiff_global_valued="--log --log-format --root --criu --rootless"
 
 # Flags of each command: all of them, then those that take a value.
@@ -24,7 +24,18 @@ _skiff_flags() {
 	run) echo "--bundle -b --console-socket --detach -d --pid-file --no-pivot --no-new-keyring" \
 		"--preserve-fds --help" ;;
 	spec) echo "--bundle -b --rootless --help" ;;
-	start | state) echo "--help" ;;
+	start | state | pause | resume | features) echo "--help" ;;
+	checkpoint) echo "--image-path --work-path --parent-path --leave-running --tcp-established" \
+		"--ext-unix-sk --shell-job --lazy-pages --status-fd --page-server --file-locks --pre-dump" \
+		"--manage-cgroups-mode --empty-ns --auto-dedup --help" ;;
+	restore) echo "--console-socket --image-path --work-path --tcp-established --ext-unix-sk --shell-job" \
+		"--file-locks --manage-cgroups-mode --bundle -b --detach -d --pid-file --no-subreaper --no-pivot" \
+		"--empty-ns --auto-dedup --lazy-pages --lsm-profile --lsm-mount-context --help" ;;
+	ps) echo "--format -f --help" ;;
+	events) echo "--interval --stats --help" ;;
+	update) echo "--resources -r --blkio-weight --cpu-period --cpu-quota --cpu-burst --cpu-share" \
+		"--cpu-rt-period --cpu-rt-runtime --cpuset-cpus --cpuset-mems --memory" \
+		"--memory-reservation --memory-swap --pids-limit --l3-cache-schema --mem-bw-schema --help" ;;
 	esac
 }
 
@@ -34,8 +45,16 @@ _skiff_valued_flags() {
 	create | run) echo "--bundle -b --console-socket --pid-file --preserve-fds" ;;
 	exec) echo "--console-socket --cwd --env -e --user -u --additional-gids -g --process -p" \
 		"--pid-file --process-label --apparmor --cap -c --preserve-fds" ;;
-	list) echo "--format -f" ;;
+	list | ps) echo "--format -f" ;;
 	spec) echo "--bundle -b" ;;
+	events) echo "--interval" ;;
+	checkpoint) echo "--image-path --work-path --parent-path --status-fd --page-server" \
+		"--manage-cgroups-mode --empty-ns" ;;
+	restore) echo "--console-socket --image-path --work-path --manage-cgroups-mode --bundle -b" \
+		"--pid-file --empty-ns --lsm-profile --lsm-mount-context" ;;
+	update) echo "--resources -r --blkio-weight --cpu-period --cpu-quota --cpu-burst --cpu-share" \
+		"--cpu-rt-period --cpu-rt-runtime --cpuset-cpus --cpuset-mems --memory" \
+		"--memory-reservation --memory-swap --pids-limit --l3-cache-schema --mem-bw-schema" ;;
 	esac
 }
 
@@ -71,7 +90,8 @@ _skiff() {
 		--log) COMPREPLY=($(compgen -f -- "$cur")) ;;
 		--root) COMPREPLY=($(compgen -d -- "$cur")) ;;
 		--log-format) COMPREPLY=($(compgen -W "text json" -- "$cur")) ;;
-		--criu | --rootless) ;;
+		--criu) COMPREPLY=($(compgen -f -- "$cur")) ;;
+		--rootless) COMPREPLY=($(compgen -W "true false auto" -- "$cur")) ;;
 		*)
 			if [[ $cur == -* ]]; then
 				COMPREPLY=($(compgen -W "$_skiff_global_flags" -- "$cur"))
@@ -86,7 +106,10 @@ _skiff() {
 	# A flag's value.
 	if [ "$COMP_CWORD" -gt $((cmd_at + 1)) ] && _skiff_in "$prev" "$(_skiff_valued_flags "$cmd")"; then
 		case $prev in
-		--bundle | -b | --cwd) COMPREPLY=($(compgen -d -- "$cur")) ;;
+		--bundle | -b | --cwd | --image-path | --work-path | --parent-path)
+			COMPREPLY=($(compgen -d -- "$cur")) ;;
+		--manage-cgroups-mode) COMPREPLY=($(compgen -W "soft full strict ignore" -- "$cur")) ;;
+		--empty-ns) COMPREPLY=($(compgen -W "network" -- "$cur")) ;;
 		--format | -f)
 			if [ "$cmd" = check ]; then
 				COMPREPLY=($(compgen -W "text json" -- "$cur"))
@@ -94,7 +117,8 @@ _skiff() {
 				COMPREPLY=($(compgen -W "table json" -- "$cur"))
 			fi
 			;;
-		--console-socket | --pid-file | --process | -p) COMPREPLY=($(compgen -f -- "$cur")) ;;
+		--console-socket | --pid-file | --process | -p | --resources | -r)
+			COMPREPLY=($(compgen -f -- "$cur")) ;;
 		--cap | -c)
 			COMPREPLY=($(compgen -W "$(_skiff_capabilities)" -- "$cur")) ;;
 		esac
@@ -121,7 +145,7 @@ _skiff() {
 	case $cmd in
 	help | h)
 		[ "$n" -eq 0 ] && COMPREPLY=($(compgen -W "$_skiff_commands" -- "$cur")) ;;
-	start | state | delete | exec | kill)
+	start | state | delete | exec | kill | pause | resume | ps | events | update | checkpoint)
 		if [ "$n" -eq 0 ]; then
 			COMPREPLY=($(compgen -W "$(_skiff_ids "$root")" -- "$cur"))
 		elif [ "$cmd" = kill ] && [ "$n" -eq 1 ]; then

@@ -1,8 +1,10 @@
 /*
  * process.capabilities through libcap.  The bounding set is trimmed while
  * the init still has CAP_SETPCAP; the other sets are installed after the
- * switch to the container's user.  Names the running kernel does not know
- * are skipped (the config was validated against libcap's names already).
+ * switch to the container's user.  An unknown name is refused by
+ * validation (spec/validate.c); a known one that cannot be had here (the
+ * running kernel lacks it, or it is outside the runtime's own bounding set)
+ * is a warning of create and exec, and left out (capabilities_problems()).
  *
  * Every set is written whole, never adjusted: the caller's inheritable and
  * ambient capabilities must not reach the container (CVE-2022-29162, where
@@ -10,6 +12,8 @@
  * gain them).  No capabilities object means no capabilities, as in runc.
  */
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
 
@@ -17,12 +21,76 @@
 
 static const spec_capabilities no_capabilities;
 
+/* A capability name as the runtime-spec spells it: CAP_UPPER_CASE, as
+ * capabilities(7) lists them (libcap also takes "cap_chown" and "12"). */
+static bool spelled_as_spec(const char *name)
+{
+	const char *p;
+
+	if (!name || strncmp(name, "CAP_", 4) != 0 || !name[4])
+		return false;
+	for (p = name + 4; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_'))
+			return false;
+	return true;
+}
+
+/* The kernel's number for a capability name, or -1 for a name that is not
+ * one, or one newer than the running kernel. */
+static int cap_value(const char *name, cap_value_t *out)
+{
+	if (!spelled_as_spec(name) || cap_from_name(name, out) < 0 ||
+	    *out < 0 || (unsigned)*out >= (unsigned)cap_max_bits())
+		return -1;
+	return 0;
+}
+
+/* config.md#linux-process: a capability that cannot be mapped to the
+ * kernel, or cannot be granted, "MUST be logged as a warning"; runtimes
+ * "SHOULD NOT fail".  Each such entry is reported (with its JSON path) and
+ * then left out by the init, which would otherwise fail in capset(). */
+static void set_problems(const char *set, char *const *names, size_t n, cap_problem_fn fn,
+			 void *data)
+{
+	char path[96], msg[256];
+
+	for (size_t i = 0; i < n; i++) {
+		cap_value_t v;
+
+		snprintf(path, sizeof(path), ".process.capabilities.%s[%zu]", set, i);
+		if (!spelled_as_spec(names[i]) || cap_from_name(names[i], &v) < 0)
+			snprintf(msg, sizeof(msg), "unknown capability \"%.64s\": it is ignored",
+				 names[i] ? names[i] : "");
+		else if (v < 0 || (unsigned)v >= (unsigned)cap_max_bits())
+			snprintf(msg, sizeof(msg), "%s is not known to this kernel: it is ignored",
+				 names[i]);
+		else if (cap_get_bound(v) != 1)
+			snprintf(msg, sizeof(msg),
+				 "%s is not in skiff's own bounding set, so the container cannot have it: it is ignored",
+				 names[i]);
+		else
+			continue;
+		fn(data, path, msg);
+	}
+}
+
+void capabilities_problems(const spec_capabilities *caps, cap_problem_fn fn, void *data)
+{
+	if (!caps)
+		return;
+	set_problems("bounding", caps->bounding, caps->bounding_len, fn, data);
+	set_problems("effective", caps->effective, caps->effective_len, fn, data);
+	set_problems("inheritable", caps->inheritable, caps->inheritable_len, fn, data);
+	set_problems("permitted", caps->permitted, caps->permitted_len, fn, data);
+	set_problems("ambient", caps->ambient, caps->ambient_len, fn, data);
+}
+
 static bool listed(char *const *names, size_t n, cap_value_t cap)
 {
 	for (size_t i = 0; i < n; i++) {
 		cap_value_t v;
 
-		if (cap_from_name(names[i], &v) == 0 && v == cap)
+		if (cap_value(names[i], &v) == 0 && v == cap)
 			return true;
 	}
 	return false;
@@ -44,14 +112,16 @@ int capabilities_drop_bounding(const spec_capabilities *caps, skiff_error *err)
 	return 0;
 }
 
-static int add_set(cap_t state, cap_flag_t flag, char *const *names, size_t n)
+/* Set flag for the names that can be had: allowed is what capset() lets
+ * this process take (the kernel refuses the whole call otherwise). */
+static int add_set(cap_t state, cap_flag_t flag, char *const *names, size_t n,
+		   bool (*allowed)(cap_t now, cap_value_t v, const spec_capabilities *caps),
+		   cap_t now, const spec_capabilities *caps)
 {
-	unsigned max = cap_max_bits();
-
 	for (size_t i = 0; i < n; i++) {
 		cap_value_t v;
 
-		if (cap_from_name(names[i], &v) < 0 || (unsigned)v >= max)
+		if (cap_value(names[i], &v) < 0 || !allowed(now, v, caps))
 			continue;
 		if (cap_set_flag(state, flag, 1, &v, CAP_SET) < 0)
 			return -1;
@@ -59,32 +129,70 @@ static int add_set(cap_t state, cap_flag_t flag, char *const *names, size_t n)
 	return 0;
 }
 
+static bool has(cap_t now, cap_flag_t flag, cap_value_t v)
+{
+	cap_flag_value_t set = CAP_CLEAR;
+
+	return cap_get_flag(now, v, flag, &set) == 0 && set == CAP_SET;
+}
+
+/* A process only keeps or lowers its permitted set. */
+static bool may_permit(cap_t now, cap_value_t v, const spec_capabilities *caps)
+{
+	(void)caps;
+	return has(now, CAP_PERMITTED, v);
+}
+
+/* Effective must be within the new permitted set. */
+static bool may_make_effective(cap_t now, cap_value_t v, const spec_capabilities *caps)
+{
+	return has(now, CAP_PERMITTED, v) && listed(caps->permitted, caps->permitted_len, v);
+}
+
+/* Inheritable within the old inheritable and permitted sets (the rule
+ * without CAP_SETPCAP, which is the stricter one). */
+static bool may_inherit(cap_t now, cap_value_t v, const spec_capabilities *caps)
+{
+	(void)caps;
+	return has(now, CAP_PERMITTED, v) || has(now, CAP_INHERITABLE, v);
+}
+
 int capabilities_apply(const spec_capabilities *caps, skiff_error *err)
 {
-	unsigned max = cap_max_bits();
-	cap_t state;
+	cap_t state, now;
 
 	if (!caps)
 		caps = &no_capabilities;
 	state = cap_init();
-	if (!state)
-		return skiff_fail(err, errno, "allocate capabilities");
-	if (add_set(state, CAP_EFFECTIVE, caps->effective, caps->effective_len) < 0 ||
-	    add_set(state, CAP_PERMITTED, caps->permitted, caps->permitted_len) < 0 ||
-	    add_set(state, CAP_INHERITABLE, caps->inheritable, caps->inheritable_len) < 0 ||
+	now = cap_get_proc();
+	if (!state || !now) {
+		int saved = errno;
+
+		cap_free(state);
+		cap_free(now);
+		return skiff_fail(err, saved, "allocate capabilities");
+	}
+	if (add_set(state, CAP_EFFECTIVE, caps->effective, caps->effective_len, may_make_effective,
+		    now, caps) < 0 ||
+	    add_set(state, CAP_PERMITTED, caps->permitted, caps->permitted_len, may_permit, now,
+		    caps) < 0 ||
+	    add_set(state, CAP_INHERITABLE, caps->inheritable, caps->inheritable_len, may_inherit,
+		    now, caps) < 0 ||
 	    cap_set_proc(state) < 0) {
 		int saved = errno;
 
 		cap_free(state);
+		cap_free(now);
 		return skiff_fail(err, saved, "set capabilities");
 	}
 	cap_free(state);
+	cap_free(now);
 	if (cap_reset_ambient() < 0 && errno != EINVAL)
 		return skiff_fail(err, errno, "clear ambient capabilities");
 	for (size_t i = 0; i < caps->ambient_len; i++) {
 		cap_value_t v;
 
-		if (cap_from_name(caps->ambient[i], &v) < 0 || (unsigned)v >= max)
+		if (cap_value(caps->ambient[i], &v) < 0)
 			continue;
 		/* The kernel only raises an ambient capability that is also
 		 * permitted and inheritable; like runc, others are skipped. */
@@ -92,4 +200,20 @@ int capabilities_apply(const spec_capabilities *caps, skiff_error *err)
 			return skiff_fail(err, errno, "raise ambient %s", caps->ambient[i]);
 	}
 	return 0;
+}
+
+static void warn_one(void *data, const char *path, const char *message)
+{
+	const skiff_context *ctx = data;
+	skiff_error problem;
+
+	skiff_error_clear(&problem);
+	skiff_fail_at(&problem, 0, path, "config.json: %s: %s", path, message);
+	ctx->warn(ctx->warn_data, &problem);
+}
+
+void capabilities_warn(const skiff_context *ctx, const spec_capabilities *caps)
+{
+	if (ctx->warn)
+		capabilities_problems(caps, warn_one, (void *)ctx);
 }

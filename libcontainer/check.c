@@ -98,9 +98,38 @@ static void config_problem(void *data, const char *path, const char *problem)
 	check_error(data, path, "%s", problem);
 }
 
+/* Is a resctrl filesystem mounted where we can see it? */
+static bool resctrl_mounted(void)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096];
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, " - resctrl ") != NULL;
+	fclose(f);
+	return found;
+}
+
 int create_requirements(const spec_config *cfg, struct spec_sink *sink)
 {
 	bool stop = false;
+
+	/* config-linux.md#intelrdt: with intelRdt set the runtime MUST put the
+	 * container in a resctrl group, and MUST fail when no resctrl is
+	 * mounted.  skiff has no resctrl support (its features document says
+	 * intelRdt.enabled false), so the field is always refused, saying
+	 * whether the host could have had it. */
+	if (cfg->linux_ && cfg->linux_->intel_rdt) {
+		spec_report(sink, ".linux.intelRdt", "%s",
+			    resctrl_mounted()
+				    ? "Intel RDT is not supported by skiff"
+				    : "no resctrl filesystem is mounted, so Intel RDT cannot be applied (nor does skiff support it)");
+		if (!spec_sink_goes_on(sink))
+			return -1;
+	}
 
 	if (!cfg->process) {
 		spec_report(sink, ".process", "required to create a container");

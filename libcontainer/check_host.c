@@ -108,21 +108,6 @@ static void host_view_read(host_view *h)
 		h->controllers |= 1u << controller_bit("devices");
 }
 
-static bool apparmor_enabled(void)
-{
-	char *text = NULL;
-	size_t len;
-	bool on;
-
-	/* What runc and the kernel's own tools look at. */
-	if (read_file_at(AT_FDCWD, "/sys/module/apparmor/parameters/enabled", 16, &text, &len,
-			 NULL) < 0)
-		return false;
-	on = text[0] == 'Y';
-	free(text);
-	return on;
-}
-
 /* ---- cgroups ---- */
 
 static void need_controller(check_report *r, const host_view *h, const char *path,
@@ -208,7 +193,7 @@ static void check_cgroups(check_report *r, const host_view *h, const spec_resour
 static void check_lsms(check_report *r, const host_view *h, const spec_config *cfg)
 {
 	const spec_process *p = cfg->process;
-	bool apparmor = apparmor_enabled();
+	bool apparmor = lsm_apparmor_enabled();
 
 	if (p && p->apparmor_profile && p->apparmor_profile[0] && !apparmor)
 		check_warn(r, ".process.apparmorProfile",
@@ -223,51 +208,12 @@ static void check_lsms(check_report *r, const host_view *h, const spec_config *c
 
 /* ---- capabilities ---- */
 
-static void check_cap_set(check_report *r, const char *set, char *const *names, size_t n)
+static void cap_warn(void *data, const char *path, const char *message)
 {
-	char path[128];
-
-	for (size_t i = 0; i < n; i++) {
-		cap_value_t v;
-		int bound;
-
-		/* Unknown names are the validator's errors. */
-		if (!names[i] || cap_from_name(names[i], &v) < 0)
-			continue;
-		snprintf(path, sizeof(path), ".process.capabilities.%s[%zu]", set, i);
-		bound = cap_get_bound(v);
-		if (bound < 0)
-			check_warn(r, path, "%s is not known to this kernel: it is ignored", names[i]);
-		else if (bound == 0)
-			check_warn(r, path,
-				   "%s is not in skiff's own bounding set, so the container cannot have it",
-				   names[i]);
-	}
-}
-
-static void check_capabilities(check_report *r, const spec_capabilities *caps)
-{
-	if (!caps)
-		return;
-	check_cap_set(r, "bounding", caps->bounding, caps->bounding_len);
-	check_cap_set(r, "effective", caps->effective, caps->effective_len);
-	check_cap_set(r, "inheritable", caps->inheritable, caps->inheritable_len);
-	check_cap_set(r, "permitted", caps->permitted, caps->permitted_len);
-	check_cap_set(r, "ambient", caps->ambient, caps->ambient_len);
+	check_warn(data, path, "%s", message);
 }
 
 /* ---- seccomp ---- */
-
-/* The libseccomp API level each filter flag needs (seccomp_api_get(3)). */
-static const struct {
-	const char *name;
-	unsigned api;
-} seccomp_flag_levels[] = {
-	{ "SECCOMP_FILTER_FLAG_TSYNC", 2 },
-	{ "SECCOMP_FILTER_FLAG_LOG", 3 },
-	{ "SECCOMP_FILTER_FLAG_SPEC_ALLOW", 4 },
-	{ "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", 7 },
-};
 
 static void check_seccomp(check_report *r, const spec_seccomp *s)
 {
@@ -296,16 +242,17 @@ static void check_seccomp(check_report *r, const spec_seccomp *s)
 	}
 	api = seccomp_api_get();
 	for (size_t i = 0; i < s->flags_len; i++) {
-		for (size_t k = 0; s->flags[i] && k < sizeof(seccomp_flag_levels) / sizeof(seccomp_flag_levels[0]); k++) {
-			if (strcmp(s->flags[i], seccomp_flag_levels[k].name) != 0 ||
-			    api >= seccomp_flag_levels[k].api)
-				continue;
-			snprintf(path, sizeof(path), ".linux.seccomp.flags[%zu]", i);
-			check_warn(r, path,
-				   "%s needs libseccomp API level %u; this kernel and libseccomp %u.%u.%u give %u",
-				   s->flags[i], seccomp_flag_levels[k].api, version ? version->major : 0,
-				   version ? version->minor : 0, version ? version->micro : 0, api);
-		}
+		bool built = false;
+		int need = seccomp_flag_api(s->flags[i], &built);
+
+		if (need < 0 || (built && api >= (unsigned)need))
+			continue;
+		snprintf(path, sizeof(path), ".linux.seccomp.flags[%zu]", i);
+		check_warn(r, path,
+			   "%s needs libseccomp API level %d; this kernel and libseccomp %u.%u.%u give %u",
+			   s->flags[i], need, version ? version->major : 0,
+			   version ? version->minor : 0, version ? version->micro : 0,
+			   built ? api : 0);
 	}
 }
 
@@ -406,7 +353,7 @@ void check_host(const spec_config *cfg, const char *bundle, check_report *r)
 	check_rootfs(r, cfg, bundle);
 	check_bind_sources(r, cfg, bundle);
 	if (cfg->process) {
-		check_capabilities(r, cfg->process->capabilities);
+		capabilities_problems(cfg->process->capabilities, cap_warn, r);
 		check_rlimits(r, cfg->process);
 	}
 	check_lsms(r, &h, cfg);

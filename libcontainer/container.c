@@ -623,6 +623,7 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 	    cgroup_plan(ctx, cfg, &job.cgroups, err) < 0 ||
 	    host_fds_prepare(&job.host, cfg, job.bundle, err) < 0)
 		goto out;
+	capabilities_warn(ctx, cfg->process->capabilities);
 	if (state_dir_create(root, ctx->id, &job.statefd, err) < 0)
 		goto out;
 	dir_made = true;

@@ -69,21 +69,50 @@ static int bind_host_device(int rootfd, const char *path, skiff_error *err)
 	return 0;
 }
 
+/* config-linux.md#devices: "If a file already exists at path that does not
+ * match the requested device, the runtime MUST generate an error."  A
+ * match (same type, and same numbers for a device) is kept: 1 when there
+ * is one, 0 when nothing is there, -1 for a mismatch. */
+static int existing_node(int rootfd, const char *path, mode_t type, unsigned major,
+			 unsigned minor, skiff_error *err)
+{
+	struct stat st;
+
+	if (path_lstat_in_root(rootfd, path, &st) < 0)
+		return errno == ENOENT ? 0 : skiff_fail_at(err, errno, path, "inspect %s", path);
+	if ((st.st_mode & S_IFMT) == type &&
+	    (type == S_IFIFO || st.st_rdev == makedev(major, minor)))
+		return 1;
+	if (type == S_IFIFO)
+		return skiff_fail_code_at(err, EEXIST, path,
+					  "%s already exists and is not the requested fifo", path);
+	return skiff_fail_code_at(err, EEXIST, path,
+				  "%s already exists and is not the requested device (%c %u:%u)", path,
+				  type == S_IFBLK ? 'b' : 'c', major, minor);
+}
+
+/* A node at path; a default device (replace) takes the place of whatever
+ * the rootfs had there, a configured one must match what is there. */
 static int make_node(int rootfd, const char *path, mode_t type, unsigned major, unsigned minor,
-		     mode_t mode, uid_t uid, gid_t gid, bool in_userns, skiff_error *err)
+		     mode_t mode, uid_t uid, gid_t gid, bool in_userns, bool replace,
+		     skiff_error *err)
 {
 	const char *base;
-	int dirfd;
+	int dirfd, found = 0;
 
+	if (!replace && (found = existing_node(rootfd, path, type, major, minor, err)) < 0)
+		return -1;
 	if (in_userns)
-		return bind_host_device(rootfd, path, err);
+		return found ? 0 : bind_host_device(rootfd, path, err);
 	dirfd = open_parent(rootfd, path, &base, err);
 	if (dirfd < 0)
 		return -1;
+	if (found)
+		goto created;
 	if (mknodat(dirfd, base, type | (mode & 07777), makedev(major, minor)) < 0) {
 		int saved = errno;
 
-		if (saved == EEXIST && unlinkat(dirfd, base, 0) == 0 &&
+		if (saved == EEXIST && replace && unlinkat(dirfd, base, 0) == 0 &&
 		    mknodat(dirfd, base, type | (mode & 07777), makedev(major, minor)) == 0)
 			goto created;
 		close(dirfd);
@@ -125,7 +154,7 @@ int devices_create(int rootfd, const spec_config *cfg, bool default_devices_want
 	if (default_devices_wanted) {
 		for (size_t i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++) {
 			if (make_node(rootfd, default_devices[i].path, S_IFCHR, default_devices[i].major,
-				      default_devices[i].minor, 0666, 0, 0, in_userns, err) < 0)
+				      default_devices[i].minor, 0666, 0, 0, in_userns, true, err) < 0)
 				return -1;
 		}
 	}
@@ -134,7 +163,8 @@ int devices_create(int rootfd, const spec_config *cfg, bool default_devices_want
 
 		if (make_node(rootfd, d->path, device_type(d->type), (unsigned)d->major,
 			      (unsigned)d->minor, d->has_file_mode ? d->file_mode : 0666,
-			      d->has_uid ? d->uid : 0, d->has_gid ? d->gid : 0, in_userns, err) < 0)
+			      d->has_uid ? d->uid : 0, d->has_gid ? d->gid : 0, in_userns, false,
+			      err) < 0)
 			return skiff_error_prefix(err, "linux.devices[%zu]", i);
 	}
 

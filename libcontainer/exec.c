@@ -187,6 +187,13 @@ static int open_namespaces(exec_job *job, pid_t init, skiff_error *err)
 
 static int exec_setup(exec_job *job, char **exe, skiff_error *err)
 {
+	const spec_cpu_affinity *aff = job->p->exec_cpu_affinity;
+
+	/* config.md#linux-process: execCPUAffinity.final is the affinity once
+	 * in the container's cgroups, where the runtime put us before GO. */
+	if (aff && aff->final && aff->final[0] &&
+	    sched_set_affinity(aff->final, ".process.execCPUAffinity.final", err) < 0)
+		return -1;
 	/* Before joining the mount namespace: the host's procfs takes it. */
 	if (lsm_apply_exec_labels(job->p, err) < 0)
 		return -1;
@@ -275,15 +282,26 @@ static __attribute__((noreturn)) void exec_child(exec_job *job)
 	_exit(127);
 }
 
-/* clone3 into the init's pid and time namespaces. */
+/* clone3 into the init's pid and time namespaces.  With
+ * execCPUAffinity.initial the new process starts on those CPUs (it
+ * inherits our affinity, which is ours again right after the clone). */
 static pid_t spawn(exec_job *job, skiff_error *err)
 {
+	const spec_cpu_affinity *aff = job->p->exec_cpu_affinity;
 	struct clone_args args = { .exit_signal = SIGCHLD };
+	bool initial = aff && aff->initial && aff->initial[0];
 	ns_children saved;
+	cpu_set_t ours;
 	pid_t pid;
 
+	if (initial && sched_getaffinity(0, sizeof(ours), &ours) < 0)
+		return skiff_fail(err, errno, "read the CPU affinity");
 	if (ns_children_enter(&saved, job->pid_ns, job->time_ns, NULL, err) < 0)
 		return -1;
+	if (initial && sched_set_affinity(aff->initial, ".process.execCPUAffinity.initial", err) < 0) {
+		ns_children_leave(&saved);
+		return -1;
+	}
 	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
 	if (pid < 0 && errno == ENOSYS)
 		pid = fork();
@@ -291,6 +309,8 @@ static pid_t spawn(exec_job *job, skiff_error *err)
 		exec_child(job);
 	if (pid < 0)
 		skiff_fail(err, errno, "clone the new process");
+	if (initial)
+		sched_setaffinity(0, sizeof(ours), &ours);
 	ns_children_leave(&saved);
 	return pid;
 }
@@ -433,6 +453,7 @@ int skiff_container_exec_cgroups(const skiff_context *ctx, const spec_process *p
 	if (lsm_check(&with_process, err) < 0 ||
 	    target_cgroups(&rec, sub_cgroups, n_sub_cgroups, &cgroups, err) < 0)
 		goto out;
+	capabilities_warn(ctx, p->capabilities);
 	job.agent = (seccomp_agent_info){
 		.cfg = job.cfg, .id = ctx->id, .bundle = rec.bundle, .status = status,
 	};

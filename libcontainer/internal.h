@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sched.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -285,6 +286,21 @@ int seccomp_load_at(seccomp_plan *plan, enum seccomp_stage stage, int *listener_
 int seccomp_load_and_hand_over(seccomp_plan *plan, enum seccomp_stage stage, int sock,
 			       skiff_error *err);
 void seccomp_plan_free(seccomp_plan *plan);
+/* What skiff knows of seccomp, for the features document: the i-th action,
+ * operator or filter flag name (NULL past the last). */
+const char *seccomp_action_name(size_t i);
+const char *seccomp_operator_name(size_t i);
+const char *seccomp_flag_name(size_t i);
+/* The API level a filter flag needs, and whether this libseccomp can set
+ * it at all (*built); -1 for a flag skiff does not know. */
+int seccomp_flag_api(const char *name, bool *built);
+/* Can the flag be set here: libseccomp, its API level and the kernel
+ * (probed) all have it. */
+bool seccomp_flag_supported(const char *name);
+/* Does cfg's profile have an SCMP_ACT_NOTIFY rule?  Its init then may wait
+ * for an agent from before it reports ready, and `start` does not wait for
+ * the program's exec (the agent may be start's own caller). */
+bool seccomp_config_notifies(const spec_config *cfg);
 
 typedef struct seccomp_agent_info {
 	const spec_config *cfg;
@@ -317,10 +333,29 @@ int lsm_write_attr(const char *path, const char *value, long fs_magic, skiff_err
 /* Where AppArmor's exec attribute is under proc: the per-LSM file when the
  * kernel has it, else attr/exec.  -1 when it does not fit buf. */
 int lsm_apparmor_attr_path(const char *proc, char *buf, size_t size);
+/* Does this host run AppArmor (module loaded and on), SELinux (selinuxfs)? */
+bool lsm_apparmor_enabled(void);
+bool lsm_selinux_enabled(void);
 /* Does a filesystem of this type take linux.mountLabel (context=)? */
 bool lsm_mount_takes_label(const char *fstype);
 /* data (may be NULL) with context="label" added; *out is malloc'd. */
 int lsm_mount_data(const char *data, const char *label, char **out);
+
+/* ---- tmpcopyup.c ---- */
+
+/* Copy the tree of directory from_dir into directory to_dir (a fresh
+ * tmpfs), following nothing; owners, modes and times kept where allowed. */
+int tmpfs_copy_up(int from_dir, int to_dir, skiff_error *err);
+
+/* ---- sched.c ---- */
+
+/* process.scheduler and process.ioPriority, for the calling process. */
+int sched_apply(const spec_process *p, skiff_error *err);
+/* "0-3,7" as a CPU set; -1 if it is not such a list. */
+int sched_cpu_list_parse(const char *list, cpu_set_t *set);
+/* The calling thread's CPU affinity from such a list; path names the
+ * field in errors. */
+int sched_set_affinity(const char *list, const char *path, skiff_error *err);
 
 /* ---- process.c, capabilities.c ---- */
 
@@ -329,6 +364,13 @@ int process_apply_rlimits(const spec_process *p, skiff_error *err);
 int process_set_identity(const spec_process *p, bool in_userns, skiff_error *err);
 int capabilities_drop_bounding(const spec_capabilities *caps, skiff_error *err);
 int capabilities_apply(const spec_capabilities *caps, skiff_error *err);
+/* Each capability of caps the init will leave out, with its JSON path and
+ * why (unknown, not in this kernel, outside the runtime's bounding set):
+ * warnings of create, exec and `skiff check`. */
+typedef void (*cap_problem_fn)(void *data, const char *path, const char *message);
+void capabilities_problems(const spec_capabilities *caps, cap_problem_fn fn, void *data);
+/* The same, told to ctx->warn as "config.json: PATH: MESSAGE". */
+void capabilities_warn(const skiff_context *ctx, const spec_capabilities *caps);
 /* Called by process_prepare just before the switch to the container's user
  * (SECCOMP_BEFORE_IDENTITY) and just after no_new_privs
  * (SECCOMP_BEFORE_READY): where a seccomp filter may have to be loaded. */
@@ -374,6 +416,7 @@ int container_create(const skiff_context *ctx, const spec_config *cfg,
 
 int init_set_sysctls(const spec_config *cfg, skiff_error *err);
 int init_set_personality(const spec_config *cfg, skiff_error *err);
+/* oomScoreAdj, when set (config.md: MUST NOT change it otherwise). */
 int init_set_oom_score_adj(const spec_process *p, skiff_error *err);
 /* A new network namespace starts with lo down; runc brings it up. */
 int init_loopback_up(skiff_error *err);

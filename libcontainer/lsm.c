@@ -42,14 +42,14 @@ static bool file_starts_with(const char *path, const char *prefix)
 }
 
 /* As libapparmor: the module is loaded and switched on. */
-static bool apparmor_enabled(void)
+bool lsm_apparmor_enabled(void)
 {
 	return access("/sys/kernel/security/apparmor", F_OK) == 0 &&
 	       file_starts_with("/sys/module/apparmor/parameters/enabled", "Y");
 }
 
 /* As libselinux: selinuxfs is there. */
-static bool selinux_enabled(void)
+bool lsm_selinux_enabled(void)
 {
 	return access("/sys/fs/selinux/enforce", F_OK) == 0 ||
 	       access("/selinux/enforce", F_OK) == 0;
@@ -60,15 +60,15 @@ int lsm_check(const spec_config *cfg, skiff_error *err)
 	const spec_process *p = cfg->process;
 	const char *mount_label = cfg->linux_ ? cfg->linux_->mount_label : NULL;
 
-	if (p && p->apparmor_profile && p->apparmor_profile[0] && !apparmor_enabled())
+	if (p && p->apparmor_profile && p->apparmor_profile[0] && !lsm_apparmor_enabled())
 		return skiff_fail_code_at(err, EOPNOTSUPP, ".process.apparmorProfile",
 				     "config.json: .process.apparmorProfile: AppArmor profile \"%s\" requested, but AppArmor is not enabled on this host",
 				     p->apparmor_profile);
-	if (p && p->selinux_label && p->selinux_label[0] && !selinux_enabled())
+	if (p && p->selinux_label && p->selinux_label[0] && !lsm_selinux_enabled())
 		return skiff_fail_code_at(err, EOPNOTSUPP, ".process.selinuxLabel",
 				     "config.json: .process.selinuxLabel: SELinux label \"%s\" requested, but SELinux is not enabled on this host",
 				     p->selinux_label);
-	if (mount_label && mount_label[0] && !selinux_enabled())
+	if (mount_label && mount_label[0] && !lsm_selinux_enabled())
 		return skiff_fail_code_at(err, EOPNOTSUPP, ".linux.mountLabel",
 				     "config.json: .linux.mountLabel: SELinux mount label \"%s\" requested, but SELinux is not enabled on this host",
 				     mount_label);

@@ -39,6 +39,10 @@ static const struct {
 	{ "rrelatime", false, true, MOUNT_ATTR_RELATIME },
 	{ "rnoatime", false, true, MOUNT_ATTR_NOATIME },
 	{ "rstrictatime", false, true, MOUNT_ATTR_STRICTATIME },
+	/* undoing one mode leaves the kernel's default, relatime */
+	{ "ratime", true, true, MOUNT_ATTR_NOATIME },
+	{ "rnorelatime", true, true, MOUNT_ATTR_RELATIME },
+	{ "rnostrictatime", true, true, MOUNT_ATTR_STRICTATIME },
 };
 
 static bool take_recursive_attr(mount_plan *plan, const char *opt)
@@ -79,7 +83,11 @@ int mount_plan_make(char *const *options, size_t n, const char *fstype, mount_pl
 
 		if (take_recursive_attr(plan, opt))
 			continue;
-		if (!strcmp(opt, "tmpcopyup") || !strcmp(opt, "idmap") || !strcmp(opt, "ridmap"))
+		if (!strcmp(opt, "tmpcopyup")) {
+			plan->tmpcopyup = true;
+			continue;
+		}
+		if (!strcmp(opt, "idmap") || !strcmp(opt, "ridmap"))
 			continue;
 		mnt_optstr_get_flags(opt, &f, map);
 		if (f & PROPAGATION_FLAGS) {
@@ -114,4 +122,21 @@ void mount_plan_clear(mount_plan *plan)
 {
 	free(plan->data);
 	plan->data = NULL;
+}
+
+size_t mount_option_names(const char **out, size_t max)
+{
+	static const char *const own[] = { "defaults", "tmpcopyup", "idmap", "ridmap" };
+	const struct libmnt_optmap *map = mnt_get_builtin_optmap(MNT_LINUX_MAP);
+	size_t n = 0;
+
+	/* libmount's VFS options (not its "name=" patterns, which are data) */
+	for (; map && map->name; map++)
+		if (!strchr(map->name, '=') && n < max)
+			out[n++] = map->name;
+	for (size_t i = 0; i < sizeof(recursive_attrs) / sizeof(recursive_attrs[0]) && n < max; i++)
+		out[n++] = recursive_attrs[i].name;
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]) && n < max; i++)
+		out[n++] = own[i];
+	return n;
 }

@@ -23,6 +23,7 @@ typedef struct mount_plan {
 	struct mount_attr attr;       /* recursive attributes (mount_setattr) */
 	bool has_attr;
 	char *data;                   /* filesystem-specific options, malloc'd or NULL */
+	bool tmpcopyup;               /* a tmpfs starts with a copy of what it hides */
 } mount_plan;
 
 /* Classify options[0..n) of a mount of fstype (may be NULL; "bind" makes a
@@ -30,5 +31,8 @@ typedef struct mount_plan {
 int mount_plan_make(char *const *options, size_t n, const char *fstype, mount_plan *plan,
 		    skiff_error *err);
 void mount_plan_clear(mount_plan *plan);
+/* Every option name mount_plan_make() knows as such (not as filesystem
+ * data), at most max of them, for the features document. */
+size_t mount_option_names(const char **out, size_t max);
 
 #endif

@@ -345,6 +345,33 @@ static int mount_cgroup_fs(int rootfd, const char *dest, const char *fstype, con
 static int mount_cgroup(int rootfd, const spec_mount *m, const mount_plan *plan,
 			const rootfs_opts *opts, skiff_error *err);
 
+/* tmpcopyup: fill the new tmpfs from the directory it hides (from), then
+ * make it read-only if it was meant to be. */
+static int copy_up(int rootfd, const spec_mount *m, int from, const mount_plan *plan,
+		   skiff_error *err)
+{
+	char target[64];
+	int fd = reopen_target(rootfd, m->destination, err), to, rc;
+
+	if (fd < 0)
+		return -1;
+	to = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (to < 0) {
+		close(fd);
+		return skiff_fail_at(err, errno, m->destination, "tmpcopyup: open %s", m->destination);
+	}
+	rc = tmpfs_copy_up(from, to, err);
+	close(to);
+	if (rc == 0 && (plan->flags & MS_RDONLY)) {
+		fd_path(target, sizeof(target), fd);
+		if (mount(NULL, target, NULL, MS_REMOUNT | plan->flags, plan->data) < 0)
+			rc = skiff_fail_at(err, errno, m->destination, "remount %s read-only",
+					   m->destination);
+	}
+	close(fd);
+	return rc < 0 ? skiff_error_prefix(err, "%s", m->destination) : 0;
+}
+
 /* A user namespace may mount a sysfs only with a network namespace of its
  * own; without one, like runc, the host's /sys is bound recursively with
  * the flags asked for (ro, nosuid, ...). */
@@ -368,7 +395,7 @@ int mount_entry(int rootfd, const spec_mount *m, size_t index, const rootfs_opts
 
 	char target[64];
 	mount_plan plan;
-	int fd, rc = -1;
+	int fd, copy_from = -1, rc = -1;
 
 	if (mount_plan_make(m->options, m->options_len, m->type, &plan, err) < 0)
 		return -1;
@@ -379,6 +406,20 @@ int mount_entry(int rootfd, const spec_mount *m, size_t index, const rootfs_opts
 	}
 	if (m->type && !strcmp(m->type, "cgroup")) {
 		rc = mount_cgroup(rootfd, m, &plan, opts, err);
+		goto out;
+	}
+	/* "remount" (config.md#linux-mount-options: MUST), with mount(8)'s
+	 * meaning: new flags for what an earlier entry mounted there. */
+	if (plan.flags & MS_REMOUNT) {
+		fd = reopen_target(rootfd, m->destination, err);
+		if (fd < 0)
+			goto out;
+		fd_path(target, sizeof(target), fd);
+		if (mount(NULL, target, NULL, plan.flags, plan.data) < 0)
+			skiff_fail_at(err, errno, m->destination, "remount %s", m->destination);
+		else
+			rc = finish_mount(rootfd, m, &plan, err);
+		close(fd);
 		goto out;
 	}
 	fd = open_target(rootfd, m, false, opts, err);
@@ -396,7 +437,19 @@ int mount_entry(int rootfd, const spec_mount *m, size_t index, const rootfs_opts
 		free(plan.data);
 		plan.data = labelled;
 	}
-	if (mount(m->source ? m->source : "none", target, m->type, plan.flags, plan.data) < 0) {
+	copy_from = -1;
+	if (plan.tmpcopyup && m->type && !strcmp(m->type, "tmpfs")) {
+		/* What the tmpfs will hide, opened while we can still see it. */
+		copy_from = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (copy_from < 0) {
+			skiff_fail_at(err, errno, m->destination, "tmpcopyup: open %s", m->destination);
+			close(fd);
+			goto out;
+		}
+	}
+	/* A read-only tmpfs is filled first, then made read-only. */
+	if (mount(m->source ? m->source : "none", target, m->type,
+		  plan.flags & ~(copy_from >= 0 ? (unsigned long)MS_RDONLY : 0UL), plan.data) < 0) {
 		if (m->type && !strcmp(m->type, "sysfs") && (errno == EPERM || errno == EBUSY)) {
 			close(fd);
 			rc = mount_host_sysfs(rootfd, m, &plan, opts, err);
@@ -409,8 +462,12 @@ int mount_entry(int rootfd, const spec_mount *m, size_t index, const rootfs_opts
 		goto out;
 	}
 	close(fd);
+	if (copy_from >= 0 && copy_up(rootfd, m, copy_from, &plan, err) < 0)
+		goto out;
 	rc = finish_mount(rootfd, m, &plan, err);
 out:
+	if (copy_from >= 0)
+		close(copy_from);
 	mount_plan_clear(&plan);
 	return rc;
 }

@@ -170,6 +170,10 @@ int process_prepare(const spec_process *p, bool in_userns, const process_hook *h
 
 	if (process_apply_rlimits(p, err) < 0)
 		return -1;
+	/* While the capabilities a real-time policy or I/O class need are
+	 * still ours. */
+	if (sched_apply(p, err) < 0)
+		return -1;
 	if (hook && hook->run(hook->data, SECCOMP_BEFORE_IDENTITY, err) < 0)
 		return -1;
 	if (capabilities_drop_bounding(p->capabilities, err) < 0)

@@ -88,6 +88,25 @@ static int move_into(int rootfd, const char *rootfs, skiff_error *err)
 	return 0;
 }
 
+/* Whether two mount destinations name the same place: a relative one is
+ * relative to "/" (config.md#mounts), and repeated slashes are one. */
+static bool same_destination(const char *a, const char *b)
+{
+	for (;;) {
+		while (*a == '/')
+			a++;
+		while (*b == '/')
+			b++;
+		if (!*a || !*b)
+			return !*a && !*b;
+		for (; *a && *a != '/'; a++, b++)
+			if (*a != *b)
+				return false;
+		if (*b && *b != '/')
+			return false;
+	}
+}
+
 static bool mounts_have(const spec_config *cfg, const char *dest, bool bind_only)
 {
 	for (size_t i = 0; i < cfg->mounts_len; i++) {
@@ -96,7 +115,7 @@ static bool mounts_have(const spec_config *cfg, const char *dest, bool bind_only
 
 		for (size_t j = 0; j < m->options_len && !bind; j++)
 			bind = !strcmp(m->options[j], "bind") || !strcmp(m->options[j], "rbind");
-		if (!strcmp(m->destination, dest) && (!bind_only || bind))
+		if (same_destination(m->destination, dest) && (!bind_only || bind))
 			return true;
 	}
 	return false;

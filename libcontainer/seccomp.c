@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -65,27 +66,30 @@ static const struct {
 };
 
 /* The action for name, with errno_ret (EPERM when not given) where the
- * action carries one.  ctx names the JSON path for errors. */
+ * action carries one.  ctx names the action's JSON path for errors,
+ * errno_ctx the errno's (config-linux.md#seccomp: an errno for an action
+ * that takes none "MUST print and error and fail"). */
 static int resolve_action(const char *name, bool has_errno, uint32_t errno_ret,
-			  const char *ctx, uint32_t *out, skiff_error *err)
+			  const char *ctx, const char *errno_ctx, uint32_t *out, skiff_error *err)
 {
 	for (size_t i = 0; name && i < sizeof(actions) / sizeof(actions[0]); i++) {
 		if (strcmp(name, actions[i].name))
 			continue;
 		if (has_errno && !actions[i].takes_errno)
-			return skiff_fail_at(err, EINVAL, ctx,
-					     "config.json: %s: an errno return is only valid with SCMP_ACT_ERRNO and SCMP_ACT_TRACE, not %s",
-					     ctx, name);
+			return skiff_fail_code_at(err, EINVAL, errno_ctx,
+						  "config.json: %s: an errno return is only valid with SCMP_ACT_ERRNO and SCMP_ACT_TRACE, not %s",
+						  errno_ctx, name);
 		if (has_errno && errno_ret > 0xffff)
-			return skiff_fail_at(err, EINVAL, ctx, "config.json: %s: errno %u is out of range",
-					     ctx, errno_ret);
+			return skiff_fail_code_at(err, EINVAL, errno_ctx,
+						  "config.json: %s: errno %u is out of range", errno_ctx,
+						  errno_ret);
 		*out = actions[i].action;
 		if (actions[i].takes_errno)
 			*out |= (has_errno ? errno_ret : EPERM) & 0xffff;
 		return 0;
 	}
-	return skiff_fail_at(err, EINVAL, ctx, "config.json: %s: unknown seccomp action \"%s\"", ctx,
-			     name ? name : "");
+	return skiff_fail_code_at(err, EINVAL, ctx, "config.json: %s: unknown seccomp action \"%s\"",
+				  ctx, name ? name : "");
 }
 
 /* "SCMP_ARCH_X86_64" is libseccomp's "x86_64". */
@@ -107,7 +111,11 @@ static int add_architecture(scmp_filter_ctx ctx, const char *name, size_t index,
 	if (!arch)
 		goto unknown;
 	rc = seccomp_arch_add(ctx, arch);
-	if (rc < 0 && rc != -EEXIST)
+	/* EDOM: an architecture of the other byte order, which one filter
+	 * cannot hold with the native one.  No process here can make its
+	 * syscalls, so there is nothing to filter: profiles that list every
+	 * architecture (as the features document does) work on every host. */
+	if (rc < 0 && rc != -EEXIST && rc != -EDOM)
 		return skiff_fail_at(err, -rc, SECCOMP_PATH ".architectures",
 				     "add seccomp architecture %s", name);
 	return 0;
@@ -117,43 +125,98 @@ unknown:
 			     index, name, seccomp_version()->major, seccomp_version()->minor);
 }
 
+/* The filter flags skiff knows (config-linux.md#seccomp lists them): the
+ * libseccomp attribute that sets each, the API level (seccomp_api_get(3))
+ * the kernel must give for it, and its SECCOMP_FILTER_FLAG_* value. */
+static const struct {
+	const char *name;
+	bool built; /* this libseccomp has the attribute */
+	int attr;
+	unsigned api;
+	unsigned long kernel_flag;
+} filter_flags[] = {
+	{ "SECCOMP_FILTER_FLAG_TSYNC", true, SCMP_FLTATR_CTL_TSYNC, 2, 1UL << 0 },
+	{ "SECCOMP_FILTER_FLAG_LOG", true, SCMP_FLTATR_CTL_LOG, 3, 1UL << 1 },
+	{ "SECCOMP_FILTER_FLAG_SPEC_ALLOW", true, SCMP_FLTATR_CTL_SSB, 4, 1UL << 2 },
+#if SCMP_VER_MAJOR > 2 || (SCMP_VER_MAJOR == 2 && SCMP_VER_MINOR >= 6)
+	{ "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", true, SCMP_FLTATR_CTL_WAITKILL, 7, 1UL << 5 },
+#else
+	{ "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", false, 0, 7, 1UL << 5 },
+#endif
+};
+#define N_FILTER_FLAGS (sizeof(filter_flags) / sizeof(filter_flags[0]))
+
+static int find_flag(const char *name)
+{
+	for (size_t i = 0; name && i < N_FILTER_FLAGS; i++)
+		if (!strcmp(name, filter_flags[i].name))
+			return (int)i;
+	return -1;
+}
+
+int seccomp_flag_api(const char *name, bool *built)
+{
+	int i = find_flag(name);
+
+	if (i < 0)
+		return -1;
+	*built = filter_flags[i].built;
+	return (int)filter_flags[i].api;
+}
+
+/* As runc probes: seccomp(SET_MODE_FILTER) with a flag the kernel knows
+ * and no filter fails with EFAULT, with one it does not with EINVAL.
+ * Nothing is installed either way. */
+static bool kernel_has_flag(unsigned long flag)
+{
+	return syscall(SYS_seccomp, 1 /* SECCOMP_SET_MODE_FILTER */, flag, NULL) < 0 &&
+	       errno == EFAULT;
+}
+
+bool seccomp_flag_supported(const char *name)
+{
+	int i = find_flag(name);
+
+	return i >= 0 && filter_flags[i].built && seccomp_api_get() >= filter_flags[i].api &&
+	       kernel_has_flag(filter_flags[i].kernel_flag);
+}
+
+const char *seccomp_action_name(size_t i)
+{
+	return i < sizeof(actions) / sizeof(actions[0]) ? actions[i].name : NULL;
+}
+
+const char *seccomp_operator_name(size_t i)
+{
+	return i < sizeof(operators) / sizeof(operators[0]) ? operators[i].name : NULL;
+}
+
+const char *seccomp_flag_name(size_t i)
+{
+	return i < N_FILTER_FLAGS ? filter_flags[i].name : NULL;
+}
+
 /* Each flag, if this libseccomp and this kernel can set it (the API level
  * says what the kernel supports). */
 static int set_flag(scmp_filter_ctx ctx, const char *flag, size_t index, skiff_error *err)
 {
 	const unsigned api = seccomp_api_get();
-	enum scmp_filter_attr attr;
-	unsigned need;
+	int i = find_flag(flag);
 	int rc;
 
-	if (!strcmp(flag, "SECCOMP_FILTER_FLAG_TSYNC")) {
-		attr = SCMP_FLTATR_CTL_TSYNC;
-		need = 2;
-	} else if (!strcmp(flag, "SECCOMP_FILTER_FLAG_LOG")) {
-		attr = SCMP_FLTATR_CTL_LOG;
-		need = 3;
-	} else if (!strcmp(flag, "SECCOMP_FILTER_FLAG_SPEC_ALLOW")) {
-		attr = SCMP_FLTATR_CTL_SSB;
-		need = 4;
-	} else if (!strcmp(flag, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV")) {
-#if SCMP_VER_MAJOR > 2 || (SCMP_VER_MAJOR == 2 && SCMP_VER_MINOR >= 6)
-		attr = SCMP_FLTATR_CTL_WAITKILL;
-		need = 7;
-#else
-		return skiff_fail_at(err, ENOTSUP, SECCOMP_PATH ".flags",
-				     "config.json: .linux.seccomp.flags[%zu]: %s needs libseccomp 2.6 or later (skiff was built with %d.%d)",
-				     index, flag, SCMP_VER_MAJOR, SCMP_VER_MINOR);
-#endif
-	} else {
+	if (i < 0)
 		return skiff_fail_at(err, EINVAL, SECCOMP_PATH ".flags",
 				     "config.json: .linux.seccomp.flags[%zu]: unknown seccomp flag \"%s\"",
 				     index, flag);
-	}
-	if (api < need)
+	if (!filter_flags[i].built)
+		return skiff_fail_at(err, ENOTSUP, SECCOMP_PATH ".flags",
+				     "config.json: .linux.seccomp.flags[%zu]: %s needs libseccomp 2.6 or later (skiff was built with %d.%d)",
+				     index, flag, SCMP_VER_MAJOR, SCMP_VER_MINOR);
+	if (api < filter_flags[i].api)
 		return skiff_fail_at(err, ENOTSUP, SECCOMP_PATH ".flags",
 				     "config.json: .linux.seccomp.flags[%zu]: %s is not supported by this kernel and libseccomp (API level %u, %u needed)",
-				     index, flag, api, need);
-	rc = seccomp_attr_set(ctx, attr, 1);
+				     index, flag, api, filter_flags[i].api);
+	rc = seccomp_attr_set(ctx, (enum scmp_filter_attr)filter_flags[i].attr, 1);
 	if (rc < 0)
 		return skiff_fail_at(err, -rc, SECCOMP_PATH ".flags", "set seccomp flag %s", flag);
 	return 0;
@@ -201,12 +264,14 @@ static int add_syscall_rules(scmp_filter_ctx ctx, const spec_syscall *sc, size_t
 			     uint32_t default_action, bool *notify, skiff_error *err)
 {
 	struct scmp_arg_cmp conds[64];
-	char path[96];
+	char path[96], errno_path[96];
 	uint32_t action;
 	bool same_arg;
 
 	snprintf(path, sizeof(path), SECCOMP_PATH ".syscalls[%zu].action", index);
-	if (resolve_action(sc->action, sc->has_errno_ret, sc->errno_ret, path, &action, err) < 0)
+	snprintf(errno_path, sizeof(errno_path), SECCOMP_PATH ".syscalls[%zu].errnoRet", index);
+	if (resolve_action(sc->action, sc->has_errno_ret, sc->errno_ret, path, errno_path, &action,
+			   err) < 0)
 		return -1;
 	if (sc->args_len > sizeof(conds) / sizeof(conds[0]))
 		return skiff_fail_at(err, E2BIG, SECCOMP_PATH ".syscalls",
@@ -255,7 +320,8 @@ int seccomp_prepare(const spec_config *cfg, seccomp_plan **out, skiff_error *err
 	if (!sp)
 		return 0;
 	if (resolve_action(sp->default_action, sp->has_default_errno_ret, sp->default_errno_ret,
-			   SECCOMP_PATH ".defaultAction", &default_action, err) < 0)
+			   SECCOMP_PATH ".defaultAction", SECCOMP_PATH ".defaultErrnoRet", &default_action,
+			   err) < 0)
 		return -1;
 	if (default_action == SCMP_ACT_NOTIFY)
 		return skiff_fail_at(err, EINVAL, SECCOMP_PATH ".defaultAction",
@@ -350,4 +416,14 @@ void seccomp_plan_free(seccomp_plan *plan)
 		return;
 	seccomp_release(plan->ctx);
 	free(plan);
+}
+
+bool seccomp_config_notifies(const spec_config *cfg)
+{
+	const spec_seccomp *sc = cfg && cfg->linux_ ? cfg->linux_->seccomp : NULL;
+
+	for (size_t i = 0; sc && i < sc->syscalls_len; i++)
+		if (sc->syscalls[i].action && !strcmp(sc->syscalls[i].action, "SCMP_ACT_NOTIFY"))
+			return true;
+	return false;
 }

@@ -82,7 +82,9 @@ typedef struct spec_config skiff_config;
  * Parse and validate a config.json, stopping at the first problem: a JSON
  * syntax error, a wrong type, a value out of range or not allowed, a
  * missing required field, or a rule across fields (absolute paths, unique
- * namespaces, known capabilities, ...).  The message names the file and
+ * namespaces, ...).  A capability that cannot be mapped or granted is no
+ * error: create and exec tell ctx->warn and leave it out, as the
+ * runtime-spec asks.  The message names the file and
  * the JSON path at fault, which is also err->context:
  *   config.json: .linux.resources.memory.limit: expected a 64-bit integer, got "1g"
  * Unknown fields are ignored.  _file() uses the file's base name in
@@ -219,8 +221,13 @@ int skiff_id_validate(const char *id, skiff_error *err);
 int skiff_container_create(const skiff_context *ctx, const skiff_config *cfg,
 			   skiff_error *err);
 
-/* Let a created container's init exec the user's program, then run the
- * poststart hooks (their failures go to ctx->warn).  Once it returns the
+/* Let a created container's init run the startContainer hooks and exec
+ * the user's program, wait until it did, then run the poststart hooks
+ * (their failures go to ctx->warn).  A failing startContainer hook, seccomp
+ * filter or execve fails the call with the init's message, and the
+ * container is then stopped.  With an SCMP_ACT_NOTIFY rule in the profile
+ * there is no waiting (the seccomp agent may be this very caller), and
+ * such a failure only reaches the container's stderr.  Once it returns the
  * container is running (or already stopped), never "created".  Starting a
  * container that is not "created" fails with EINVAL ("cannot start an
  * already running container", ... "that has stopped"); one that does not
@@ -528,6 +535,83 @@ int skiff_diagnostics_to_json(const skiff_diagnostics *diags, bool pretty, char 
 			      skiff_error *err);
 /* Free diagnostics and their strings.  NULL is fine. */
 void skiff_diagnostics_free(skiff_diagnostics *diags);
+
+/* ---- checkpoint and restore, through CRIU ---- */
+
+/*
+ * What `criu` is told, with runc's flags of the same names.  Zero it, then
+ * set what is wanted; strings are borrowed for the call.
+ */
+typedef struct skiff_checkpoint_opts {
+	const char *criu;        /* the criu binary; NULL: "criu", found in PATH */
+	const char *image_path;  /* the images (required; made if missing) */
+	const char *work_path;   /* criu's work files and logs; NULL: image_path */
+	const char *parent_path; /* checkpoint: a previous pre-dump's images,
+				    relative to image_path */
+	bool leave_running;      /* checkpoint: the container goes on running */
+	bool pre_dump;           /* checkpoint: memory only, it goes on running */
+	bool tcp_established;    /* open TCP connections are allowed */
+	bool ext_unix_sk;        /* external unix sockets are allowed */
+	bool shell_job;          /* a shell job (session and tty from outside) */
+	bool file_locks;         /* file locks are saved and taken again */
+	bool auto_dedup;         /* deduplicate memory images */
+	bool lazy_pages;         /* restore memory lazily (userfaultfd) */
+	int status_fd;           /* lazy pages: criu writes \0 to it when ready; -1: none */
+	const char *page_server; /* checkpoint: "ADDRESS:PORT" of a page server */
+	const char *manage_cgroups_mode; /* "soft" (NULL), "full", "strict", "ignore" */
+	bool empty_net_ns;       /* --empty-ns network: made, not restored */
+	const char *lsm_profile;       /* restore: "apparmor:NAME" or "selinux:LABEL" */
+	const char *lsm_mount_context; /* restore: SELinux context of the mounts */
+} skiff_checkpoint_opts;
+
+/*
+ * Checkpoint a running or paused container with criu(8) dump (pre-dump
+ * with opts->pre_dump) into opts->image_path.  Unless leave_running or
+ * pre_dump, criu ends the container's processes and the container is then
+ * deleted, as runc does.  Bind mounts are declared as external mounts,
+ * keyed by their destination, for restore to bind again.  A criu that fails
+ * leaves the container running; the error quotes criu's last errors and
+ * names its log (work_path/dump.log).  Needs root and a criu that works on
+ * this kernel (`criu check`).  "container not running" for a container
+ * that is created or stopped.
+ * Since SKIFF_0.2.
+ */
+int skiff_container_checkpoint(const skiff_context *ctx, const skiff_checkpoint_opts *opts,
+			       skiff_error *err);
+
+/*
+ * Restore container ctx->id from the images of a checkpoint: a new
+ * container (its state, its cgroups from linux.cgroupsPath) from ctx->bundle
+ * (cfg as for skiff_container_create()), whose processes criu(8) restore
+ * makes from opts->image_path, bind mounts taken again from the config's
+ * sources.  With detach, returns once they run (their init's pid in
+ * ctx->pid_file); otherwise waits as skiff_container_run() does, stores the
+ * status and deletes the container.  On failure nothing is left behind;
+ * the error quotes criu's last errors and names its log
+ * (work_path/restore.log).  A process.terminal is refused.  Since SKIFF_0.2.
+ */
+int skiff_container_restore(const skiff_context *ctx, const skiff_config *cfg,
+			    const skiff_checkpoint_opts *opts, bool detach, int *exit_status,
+			    skiff_error *err);
+
+/* ---- what this runtime can do ---- */
+
+/*
+ * The runtime-spec features document of this build (features.md,
+ * features-linux.md), as `skiff features` prints it and engines read it:
+ * ociVersionMin and ociVersionMax, the hooks, mount options, namespaces,
+ * capabilities, seccomp actions, operators, architectures and flags skiff
+ * recognizes, whether it implements cgroup v1, v2, the systemd drivers and
+ * rdma, AppArmor, SELinux, Intel RDT and idmapped mounts.  As the spec
+ * asks, those describe the runtime, not the host, except
+ * seccomp.supportedFlags (probed: what this kernel and libseccomp can set);
+ * annotations add the libseccomp and skiff versions and, under
+ * "org.skiff.host.", whether this host runs AppArmor and SELinux and its
+ * cgroup layout.  Indented when pretty.  *json_out is NUL-terminated;
+ * free() it.  Needs no privilege.
+ * Since SKIFF_0.2.
+ */
+int skiff_features_json(bool pretty, char **json_out, skiff_error *err);
 
 #ifdef __cplusplus
 }

@@ -70,6 +70,11 @@ _Static_assert(offsetof(spec_time_offset, key) == 0, "map element key first");
 static const char *const namespace_types[] = {
 	"pid", "network", "mount", "ipc", "uts", "user", "cgroup", "time", NULL,
 };
+
+const char *const *spec_namespace_types(void)
+{
+	return namespace_types;
+}
 static const char *const propagations[] = {
 	"shared", "slave", "private", "unbindable",
 	"rshared", "rslave", "rprivate", "runbindable", NULL,

@@ -114,5 +114,7 @@ int spec_config_default(bool rootless, uid_t uid, gid_t gid, spec_config **out,
 /* Lookups shared with the runtime. */
 const char *spec_annotation(const spec_config *cfg, const char *key);
 const spec_namespace *spec_namespace_find(const spec_config *cfg, const char *type);
+/* The namespace types the model accepts, NULL-terminated. */
+const char *const *spec_namespace_types(void);
 
 #endif

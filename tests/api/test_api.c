@@ -575,6 +575,51 @@ static void test_check(void)
 	skiff_diagnostics_free(d);
 }
 
+/* The features document: JSON with the spec's fields, the version this
+ * build implements as its maximum, and as much when compact. */
+static void test_features(void)
+{
+	char *pretty = NULL, *compact = NULL, cmd[256];
+	skiff_error err = { 0 };
+	FILE *jq;
+	int rc;
+
+	ok(skiff_features_json(true, &pretty, &err) == 0 && pretty &&
+		   strstr(pretty, "\"ociVersionMax\": \"" SKIFF_OCI_VERSION "\"") != NULL,
+	   "skiff_features_json: ociVersionMax is SKIFF_OCI_VERSION");
+	ok(skiff_features_json(false, &compact, NULL) == 0 && compact && !strchr(compact, '\n') &&
+		   strlen(compact) < strlen(pretty ? pretty : ""),
+	   "  compact without newlines, and err may be NULL");
+	/* jq parses it, and finds the Linux part where engines look for it */
+	snprintf(cmd, sizeof(cmd), "jq -e '.linux.seccomp.enabled == true and (.hooks | length) == 6' >/dev/null");
+	jq = popen(cmd, "w");
+	if (jq && compact)
+		fputs(compact, jq);
+	rc = jq ? pclose(jq) : -1;
+	ok(rc == 0, "  valid JSON with the spec's fields (jq)");
+	free(pretty);
+	free(compact);
+}
+
+/* checkpoint and restore: their errors before criu is needed (criu
+ * itself may not run on the test host: checkpoint.bats). */
+static void test_checkpoint_errors(void)
+{
+	skiff_checkpoint_opts opts = { .image_path = tmp, .status_fd = -1 };
+	skiff_context ctx = context("api-ckpt-none");
+	skiff_error err = { 0 };
+	int status = 0;
+
+	ok(skiff_container_checkpoint(&ctx, &opts, &err) < 0 && err.errnum == ENOENT &&
+		   strstr(err.message, "does not exist") != NULL,
+	   "checkpoint of a container that does not exist: ENOENT (%s)", err.message);
+	opts.image_path = NULL;
+	ctx.bundle = bundle;
+	ok(skiff_container_restore(&ctx, NULL, &opts, true, &status, &err) < 0 && err.errnum == EINVAL &&
+		   dir_empty(root),
+	   "restore without an image path: EINVAL, nothing made (%s)", err.message);
+}
+
 int main(void)
 {
 	char cmd[2048];
@@ -611,6 +656,8 @@ int main(void)
 	test_warnings();
 	test_errors();
 	test_check();
+	test_features();
+	test_checkpoint_errors();
 	/* Whatever failed above, leave nothing behind. */
 	snprintf(cmd, sizeof(cmd),
 		 "for id in $('%s' --root '%s' list -q 2>/dev/null); do '%s' --root '%s' delete --force \"$id\"; done; rm -rf '%s'",

@@ -37,21 +37,24 @@ help_flags() {
 @test "the first word: commands, or global flags" {
 	run complete_words "$SKIFF" ""
 	assert_success
-	assert_equal "$(echo $output)" "check create delete exec h help kill list run spec start state"
+	# every command of skiff --help, and h
+	assert_equal "$(echo $output)" "$(echo $( ("$SKIFF" --help | sed -n '/^COMMANDS:$/,/^$/p' | sed '1d;$d' |
+		sed -E 's/^   //; s/ .*//; s/,$//'; echo h) | sort))"
+	assert_equal "$(echo $output)" "check checkpoint create delete events exec features h help kill list pause ps restore resume run spec start state update"
 	run complete_words "$SKIFF" st
 	assert_equal "$(echo $output)" "start state"
 	run complete_words "$SKIFF" --
-	assert_equal "$(echo $output)" "--debug --help --log --log-format --root --rootless --systemd-cgroup --version"
+	assert_equal "$(echo $output)" "--criu --debug --help --log --log-format --root --rootless --systemd-cgroup --version"
 	# after global flags and their values, still the command
 	run complete_words "$SKIFF" --root /tmp --log-format json --debug ch
-	assert_equal "$output" check
-	run complete_words "$SKIFF" --log-format ""
+	assert_equal "$(echo $output)" "check checkpoint"
+	run complete_words "$SKIFF" --criu /usr/sbin/criu --log-format ""
 	assert_equal "$(echo $output)" "json text"
 }
 
 @test "each command's flags are exactly those of its --help" {
 	local cmd
-	for cmd in check create delete exec kill list run spec start state; do
+	for cmd in check checkpoint create delete events exec features kill list pause ps restore resume run spec start state update; do
 		run complete_words "$SKIFF" "$cmd" -
 		assert_success
 		assert_equal "$(echo "$output" | sort -u)" "$(help_flags "$cmd")"
@@ -75,6 +78,10 @@ help_flags() {
 	assert_equal "$output" CAP_SYS_ADMIN
 	run complete_words "$SKIFF" help ki
 	assert_equal "$output" kill
+	run complete_words "$SKIFF" ps -f ""
+	assert_equal "$(echo $output)" "json table"
+	run complete_words "$SKIFF" checkpoint --manage-cgroups-mode ""
+	assert_equal "$(echo $output)" "full ignore soft strict"
 }
 
 @test "container ids from skiff list -q under the command line's --root" {
@@ -95,6 +102,10 @@ help_flags() {
 	assert_equal "$output" KILL
 	run complete_words "$SKIFF" --root "$ROOT" kill --all beta RTMIN+1
 	assert_line RTMIN+1
+	for cmd in pause resume ps events update checkpoint; do
+		run complete_words "$SKIFF" --root "$ROOT" "$cmd" al
+		assert_equal "$(echo $output)" "alpha alps"
+	done
 	# no id after the id; none for commands making a new one
 	run complete_words "$SKIFF" --root "$ROOT" state alpha ""
 	assert_output ""

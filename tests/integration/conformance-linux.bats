@@ -209,6 +209,12 @@ expect_new_namespace() {
 	run_detached skiff run -d --pid-file "$BATS_TEST_TMPDIR/pid" ctr
 	assert_success
 	pid=$(cat "$BATS_TEST_TMPDIR/pid")
+	# the program writes after run -d returned
+	for i in $(seq 50); do
+		[ "$(wc -l < "$BATS_TEST_TMPDIR/run_detached.out")" -ge 4 ] && break
+		sleep 0.1
+	done
+	mapfile -t lines < "$BATS_TEST_TMPDIR/run_detached.out"
 	assert_line --index 0 --regexp '^ +0 +100000 +65536$'
 	assert_line --index 1 --regexp '^ +0 +200000 +65536$'
 	assert_line --index 2 0
@@ -218,6 +224,9 @@ expect_new_namespace() {
 }
 
 @test "config-linux.md#user-namespace-mappings: the runtime SHOULD NOT modify the ownership of referenced filesystems" {
+	# the mount point exists: the container's root (host uid 100000) could
+	# not make it in a rootfs the host's root owns
+	mkdir rootfs/out
 	before=$(find rootfs "$OUT" -xdev -printf '%u:%g %p\n' | sort)
 	update_config --arg s "$OUT" '.linux.namespaces += [{type: "user"}]
 		| .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
@@ -283,11 +292,31 @@ expect_new_namespace() {
 	assert_output 1:3
 }
 
-@test "config-linux.md#devices: a path outside /dev is allowed by the spec; skiff refuses it by design (spec/validate.c)" {
+# runtime-spec 1.1+: "The path MAY be anywhere in the container filesystem,
+# notably outside of /dev."  skiff supports only paths under /dev: a node
+# made elsewhere could land on a bind-mounted host directory and stay there,
+# readable by the host's users.  config.md#valid-values lets a runtime support
+# a subset of the valid values as long as the others are an error, which
+# this checks.
+@test "config-linux.md#devices: a path outside /dev is allowed by the spec; skiff refuses it by design with an error (spec/validate.c)" {
 	set_args true
 	update_config '.linux.devices = [{path: "/opt/conf-null", type: "c", major: 1, minor: 3}]'
 	expect_create_error '.linux.devices[0].path' /opt/conf-null
 	[ ! -e rootfs/opt/conf-null ]
+}
+
+@test "config-linux.md#devices: a device node neither listed nor a default one cannot be used, even made with mknod" {
+	cgroups_or_skip
+	# 1:1 is /dev/mem: made in the container (CAP_MKNOD), opening it is refused
+	set_args sh -c 'mknod /tmp/conf-mem c 1 1 && echo made; head -c 1 /tmp/conf-mem > /dev/null 2>&1 || echo refused; head -c 1 /dev/zero | od -An -tx1'
+	update_config --arg cg "$CG" '.linux.cgroupsPath = $cg | .root.readonly = false
+		| .process.capabilities.bounding += ["CAP_MKNOD"] | .process.capabilities.effective += ["CAP_MKNOD"]
+		| .process.capabilities.permitted += ["CAP_MKNOD"]'
+	run skiff run ctr
+	assert_success
+	assert_line made
+	assert_line refused
+	assert_line --regexp '^ *00$'
 }
 
 @test "config-linux.md#default-devices: /dev/null, zero, full, random, urandom and tty MUST be supplied" {
@@ -419,6 +448,89 @@ cgroups_or_skip() {
 	assert_output --partial "Operation not permitted"
 }
 
+@test "config-linux.md#control-groups: create in a cgroup that already holds processes MUST generate an error" {
+	cgroups_or_skip
+	mkdir "/sys/fs/cgroup/pids$CG"
+	sleep 100 &
+	HELPER_PID=$!
+	echo "$HELPER_PID" > "/sys/fs/cgroup/pids$CG/cgroup.procs"
+	set_args true
+	update_config --arg cg "$CG" '.linux.cgroupsPath = $cg'
+	expect_create_error "$CG"
+	# that process is none of ours: untouched
+	process_alive "$HELPER_PID"
+	grep -qx "$HELPER_PID" "/sys/fs/cgroup/pids$CG/cgroup.procs"
+}
+
+@test "config-linux.md#cgroups-path: the same cgroupsPath attaches to the same place every time; a relative one is under the runtime's cgroup" {
+	cgroups_or_skip
+	set_args sleep 100
+	own=$(awk -F: '$2 == "pids" {print $3}' /proc/self/cgroup)
+	update_config --arg cg "skiffconf-rel-$$-$BATS_TEST_NUMBER" '.linux.cgroupsPath = $cg'
+	first=
+	for i in 1 2; do
+		skiff run -d --pid-file "$BATS_TEST_TMPDIR/pid" ctr
+		where=$(awk -F: '$2 == "pids" {print $3}' "/proc/$(cat "$BATS_TEST_TMPDIR/pid")/cgroup")
+		assert_equal "$where" "${own%/}/skiffconf-rel-$$-$BATS_TEST_NUMBER"
+		[ -z "$first" ] || assert_equal "$where" "$first"
+		first=$where
+		skiff delete --force ctr
+	done
+}
+
+@test "config-linux.md#memory: -1 means unlimited; swap is the memory+swap limit" {
+	cgroups_or_skip
+	[ -e "/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes" ] || skip "no swap accounting on this host"
+	set_args sleep 100
+	update_config --arg cg "$CG" '.linux.cgroupsPath = $cg | .linux.resources.memory = {limit: 67108864, swap: 134217728}'
+	skiff run -d ctr
+	assert_equal "$(cat "/sys/fs/cgroup/memory$CG/memory.limit_in_bytes")" 67108864
+	assert_equal "$(cat "/sys/fs/cgroup/memory$CG/memory.memsw.limit_in_bytes")" 134217728
+	skiff delete --force ctr
+	update_config '.linux.resources.memory = {limit: -1, swap: -1}'
+	skiff run -d ctr
+	assert_equal "$(cat "/sys/fs/cgroup/memory$CG/memory.limit_in_bytes")" "$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes)"
+}
+
+@test "runtime.md#create: a resource whose cgroup controller is missing (rdma here) cannot be applied: an error, no container" {
+	cgroups_or_skip
+	[ ! -d /sys/fs/cgroup/rdma ] && ! grep -qw rdma /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null ||
+		skip "this host has the rdma controller"
+	set_args true
+	update_config '.linux.resources.rdma = {"mlx5_1": {hcaHandles: 3}}'
+	expect_create_error linux.resources.rdma rdma
+}
+
+@test "config-linux.md#unified: keys are written to the cgroup2 files; a controller that is not present MUST generate an error" {
+	cgroups_or_skip
+	grep -qw hugetlb /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null || skip "no hugetlb controller on cgroup2 here"
+	[ -d /sys/fs/cgroup/unified/ ] || skip "no cgroup2 mount"
+	[ -d /sys/kernel/mm/hugepages/hugepages-2048kB ] || skip "no 2 MB huge pages"
+	key=hugetlb.2MB.max
+	set_args sleep 100
+	update_config --arg cg "$CG" --arg k "$key" '.linux.cgroupsPath = $cg | .linux.resources.unified = {($k): "4194304"}'
+	skiff run -d ctr
+	assert_equal "$(cat "/sys/fs/cgroup/unified$CG/$key")" 4194304
+	skiff delete --force ctr
+	update_config '.linux.resources.unified = {"skiffnosuch.max": "1"}'
+	expect_create_error skiffnosuch
+}
+
+@test "config-linux.md#cgroup-ownership: with cgroup v1 the runtime SHOULD NOT change the owner of the container's cgroup" {
+	cgroups_or_skip
+	set_args sleep 100
+	update_config --arg cg "$CG" '.linux.cgroupsPath = $cg
+		| .linux.namespaces += [{type: "user"}, {type: "cgroup"}]
+		| .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+		| .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+		| .mounts += [{destination: "/sys/fs/cgroup", type: "cgroup", source: "cgroup", options: ["rw", "nosuid", "noexec", "nodev"]}]
+		| .linux.resources.pids = {limit: 100}'
+	skiff run -d ctr
+	for d in /sys/fs/cgroup/pids$CG /sys/fs/cgroup/pids$CG/cgroup.procs; do
+		assert_equal "$(stat -c %u:%g "$d")" 0:0
+	done
+}
+
 @test "runtime.md#delete: the container's cgroups, created by create, are removed by delete" {
 	cgroups_or_skip
 	set_args sleep 100
@@ -482,6 +594,38 @@ seccomp_or_skip() {
 	expect_create_error defaultErrnoRet
 	update_config '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["mkdir"], action: "SCMP_ACT_ALLOW", errnoRet: 1}]}'
 	expect_create_error errnoRet
+}
+
+@test "config-linux.md#seccomp: errnoRet, EPERM when it is not given" {
+	seccomp_or_skip
+	set_args sh -c 'mkdir /tmp/d 2>&1; true'
+	update_config '.root.readonly = false | .linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
+		syscalls: [{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO"}]}'
+	run skiff run ctr
+	assert_output --partial "Operation not permitted"
+	update_config '.linux.seccomp.syscalls[0].errnoRet = 30'
+	run skiff run ctr
+	assert_output --partial "Read-only file system"
+}
+
+@test "config-linux.md#seccomp: if sending to listenerPath fails, the runtime MUST generate an error" {
+	seccomp_or_skip
+	set_args true
+	update_config --arg l "$BATS_TEST_TMPDIR/no-agent.sock" '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
+		listenerPath: $l, syscalls: [{names: ["mkdir"], action: "SCMP_ACT_NOTIFY"}]}'
+	expect_create_error no-agent.sock
+}
+
+@test "config-linux.md#seccomp: a flag libseccomp or the kernel cannot set is an error (WAIT_KILLABLE_RECV needs libseccomp 2.6)" {
+	seccomp_or_skip
+	set_args true
+	update_config '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", flags: ["SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"]}'
+	run_detached skiff create ctr
+	if [ "$status" -eq 0 ]; then
+		skip "this libseccomp and kernel support it"
+	fi
+	assert_output --partial SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+	[ ! -e "$ROOT/ctr" ]
 }
 
 # --------------------------------------------------- rootfs propagation --
@@ -613,5 +757,14 @@ root_propagation() {
 	! grep -q ' resctrl ' /proc/self/mounts || skip "resctrl is mounted on this host"
 	set_args true
 	update_config '.linux.intelRdt = {closID: "skiff-conformance"}'
-	expect_create_error
+	expect_create_error .linux.intelRdt "no resctrl filesystem is mounted"
+}
+
+@test "config-linux.md#intelrdt: skiff does not implement Intel RDT, so intelRdt is refused whatever the host (config.md#valid-values)" {
+	set_args true
+	update_config '.linux.intelRdt = {l3CacheSchema: "L3:0=7f0"}'
+	expect_create_error .linux.intelRdt "Intel RDT"
+	run "$SKIFF" check --format json --bundle "$BUNDLE"
+	assert_failure
+	echo "$output" | jq -e '.errors | any(.path == ".linux.intelRdt")'
 }

@@ -503,6 +503,22 @@ create_hook_fails() {
 	assert_equal "$(wc -l < "$OUT/count")" 1
 }
 
+@test "runtime.md#start: MUST run the user-specified program; one that cannot be executed any more is an error of start" {
+	printf '#!/bin/sh\nexec sleep 100\n' > rootfs/bin/conf-prog
+	chmod 755 rootfs/bin/conf-prog
+	set_args /bin/conf-prog
+	skiff create ctr
+	# create checked it; it is gone before start
+	rm rootfs/bin/conf-prog
+	run skiff start ctr
+	assert_failure
+	assert_output --partial "exec /bin/conf-prog"
+	# as after a failing startContainer hook: destroyed (lifecycle step 12)
+	run skiff state ctr
+	assert_failure
+	assert_output --partial "container does not exist"
+}
+
 @test "runtime.md#start: MUST generate an error if process was not set" {
 	update_config 'del(.process)'
 	run_detached skiff create ctr
@@ -551,6 +567,18 @@ create_hook_fails() {
 	run cat "$OUT/sig"
 	assert_output "$(printf 'usr1\nusr2')"
 	assert_equal "$(container_status ctr)" running
+}
+
+@test "runtime.md#errors: kill with a signal that does not exist MUST generate an error and leave the container as it was" {
+	set_args sleep 100
+	skiff create --pid-file "$BATS_TEST_TMPDIR/pid" ctr
+	skiff start ctr
+	for sig in SIGSKIFF 0x9 -1 65; do
+		run skiff kill ctr "$sig"
+		assert_failure
+	done
+	assert_equal "$(container_status ctr)" running
+	process_alive "$(cat "$BATS_TEST_TMPDIR/pid")"
 }
 
 @test "runtime.md#kill: a created container can be signalled, and stops" {

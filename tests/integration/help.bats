@@ -91,6 +91,6 @@ section() {
 	local theirs ours
 	theirs=$(section "$(runc --help | sed 's/runc/skiff/g')" "GLOBAL OPTIONS" | sed -E 's/ +/ /g')
 	ours=$(section "$("$SKIFF" --help)" "GLOBAL OPTIONS" | sed -E 's/ +/ /g')
-	assert_equal "$(wc -l <<<"$ours")" 8
+	assert_equal "$(wc -l <<<"$ours")" 9
 	assert_equal "$(diff <(echo "$theirs") <(echo "$ours") | grep -c '^>')" 0
 }

@@ -93,10 +93,14 @@ init_pid() {
 		n=${fd##*/}
 		target=$(readlink "$fd")
 		[ "$n" -le 2 ] && continue
+		# exec.fifo (start's go) and exec.reply (its answer), both
+		# close-on-exec
 		case $target in
 		"$ROOT/ctr/exec.fifo" | "$ROOT/ctr/exec.reply") ;;
 		*) fail "the init holds fd $n: $target" ;;
 		esac
+		flags=$(awk '/^flags:/ {print $2}' "/proc/$pid/fdinfo/$n")
+		(( 0$flags & 02000000 )) || fail "fd $n ($target) is not close-on-exec: flags $flags"
 		[ ! -d "$fd" ] || fail "fd $n is a directory"
 	done
 }

@@ -61,6 +61,30 @@ static void test_mount_plan(void)
 	ok(plan(&p, "proc", NULL, 0) == 0 && !p.flags && !p.data && !p.bind,
 	   "no options: an empty plan");
 	mount_plan_clear(&p);
+	{
+		char *ratime[] = { "rnoatime", "ratime" };
+
+		ok(plan(&p, NULL, ratime, 2) == 0 && p.has_attr && p.attr.attr_set == 0 &&
+			   (p.attr.attr_clr & MOUNT_ATTR__ATIME) == MOUNT_ATTR__ATIME,
+		   "ratime undoes rnoatime: the kernel's default (relatime)");
+		mount_plan_clear(&p);
+	}
+	{
+		/* features.mountOptions: every name skiff lists is an option of
+		 * its own, never filesystem data */
+		const char *names[256];
+		size_t n = mount_option_names(names, 256), as_data = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			char *one[] = { (char *)names[i] };
+
+			if (plan(&p, "tmpfs", one, 1) < 0 || p.data)
+				as_data++;
+			mount_plan_clear(&p);
+		}
+		ok(n > 50 && as_data == 0, "all %zu option names of the features document are recognized (%zu are not)",
+		   n, as_data);
+	}
 }
 
 static void test_state_parse(void)

@@ -1,0 +1,709 @@
+/*
+ * checkpoint and restore: the criu(8) command line, driven as runc drives
+ * criu's RPC, with runc's choices:
+ *   - dump: the container's init and its tree (--tree), its root (--root),
+ *     cgroups managed (soft by default), bind mounts declared external and
+ *     keyed by their destination; a paused container is dumped from its
+ *     frozen cgroup (--freeze-cgroup); the container is deleted afterwards
+ *     unless it is left running.
+ *   - restore: a new container from the bundle (state, cgroups), its root
+ *     bound at <state>/criu-root for criu to build the mount tree on, the
+ *     external mounts bound from the config's sources, the tree restored as
+ *     our child (--restore-sibling) and left running (--restore-detached).
+ * criu logs to <work>/dump.log or restore.log; its last "Error" lines are
+ * what a failure says.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroups.h"
+#include "internal.h"
+
+#define CRIU_ROOT_NAME "criu-root"
+
+/* ---- criu's argv ---- */
+
+typedef struct argv_list {
+	char **v;
+	size_t n, cap;
+	bool failed; /* out of memory at some point: the list is not usable */
+} argv_list;
+
+static void arg(argv_list *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void arg(argv_list *a, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	if (a->failed)
+		return;
+	if (a->n + 2 > a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 32;
+		char **grown = realloc(a->v, cap * sizeof(*grown));
+
+		if (!grown) {
+			a->failed = true;
+			return;
+		}
+		a->v = grown;
+		a->cap = cap;
+	}
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		a->failed = true;
+	else
+		a->v[a->n++] = s;
+	va_end(ap);
+	a->v[a->n] = NULL;
+}
+
+static void argv_free(argv_list *a)
+{
+	for (size_t i = 0; i < a->n; i++)
+		free(a->v[i]);
+	free(a->v);
+}
+
+static bool is_bind(const spec_mount *m)
+{
+	if (m->type && !strcmp(m->type, "bind"))
+		return true;
+	for (size_t i = 0; i < m->options_len; i++)
+		if (!strcmp(m->options[i], "bind") || !strcmp(m->options[i], "rbind"))
+			return true;
+	return false;
+}
+
+/* A destination as criu sees it: absolute (a relative one means under /). */
+static const char *slash(const char *dest)
+{
+	return dest[0] == '/' ? "" : "/";
+}
+
+/* The options both dump and restore take. */
+static int common_args(argv_list *a, const skiff_checkpoint_opts *o, skiff_error *err)
+{
+	const char *mode = o->manage_cgroups_mode ? o->manage_cgroups_mode : "soft";
+
+	if (strcmp(mode, "soft") && strcmp(mode, "full") && strcmp(mode, "strict") &&
+	    strcmp(mode, "ignore"))
+		return skiff_fail_code(err, EINVAL,
+				       "invalid manage-cgroups-mode \"%s\": soft, full, strict or ignore",
+				       mode);
+	/* criu's command line takes the mode as --manage-cgroups' own value */
+	arg(a, "--manage-cgroups=%s", mode);
+	if (o->tcp_established)
+		arg(a, "--tcp-established");
+	if (o->ext_unix_sk)
+		arg(a, "--ext-unix-sk");
+	if (o->shell_job)
+		arg(a, "--shell-job");
+	if (o->file_locks)
+		arg(a, "--file-locks");
+	if (o->auto_dedup)
+		arg(a, "--auto-dedup");
+	if (o->lazy_pages)
+		arg(a, "--lazy-pages");
+	if (o->status_fd >= 0 && o->lazy_pages) {
+		arg(a, "--status-fd");
+		arg(a, "%d", o->status_fd);
+	}
+	if (o->empty_net_ns) {
+		arg(a, "--empty-ns");
+		arg(a, "net");
+	}
+	return 0;
+}
+
+/* ---- running criu ---- */
+
+/* criu's last "Error" lines in its log, into msg. */
+static void last_errors(const char *log, char *msg, size_t size)
+{
+	char line[512], keep[3][512];
+	size_t n = 0;
+	FILE *f = fopen(log, "re");
+
+	msg[0] = '\0';
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *e = strstr(line, "Error (");
+
+		if (!e)
+			continue;
+		e[strcspn(e, "\n")] = '\0';
+		snprintf(keep[n % 3], sizeof(keep[0]), "%s", e);
+		n++;
+	}
+	fclose(f);
+	for (size_t i = n > 3 ? n - 3 : 0; i < n; i++) {
+		size_t used = strlen(msg);
+
+		snprintf(msg + used, size - used, "%s%s", used ? "; " : "", keep[i % 3]);
+	}
+}
+
+/* The last line of what criu printed (its command line's complaints; the
+ * rest goes to its log), from the start of out. */
+static void last_line(char *out, size_t used, char *msg, size_t size)
+{
+	char *line;
+
+	while (used && (out[used - 1] == '\n' || out[used - 1] == ' '))
+		used--;
+	out[used] = '\0';
+	line = strrchr(out, '\n');
+	snprintf(msg, size, "%s", line ? line + 1 : out);
+}
+
+/* Run criu with argv (argv[0] is the binary) and wait, its stdout and
+ * stderr collected; keep_fd stays open in it (lazy pages' status fd),
+ * every other fd above stderr is closed. */
+static int run_criu(argv_list *a, const char *log, int keep_fd, skiff_error *err)
+{
+	char why[1024], out[4096];
+	size_t used = 0;
+	int status, pipefd[2];
+	ssize_t n;
+	pid_t pid;
+
+	if (a->failed)
+		return skiff_fail(err, ENOMEM, "criu");
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return skiff_fail(err, errno, "run %s", a->v[0]);
+	pid = fork();
+	if (pid < 0) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return skiff_fail(err, errno, "run %s", a->v[0]);
+	}
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+		if (devnull >= 0)
+			dup2(devnull, 0);
+		dup2(pipefd[1], 1);
+		dup2(pipefd[1], 2);
+		for (int fd = 3; fd < 1024; fd++)
+			if (fd != keep_fd)
+				close(fd);
+		signal(SIGPIPE, SIG_DFL);
+		execvp(a->v[0], a->v);
+		dprintf(2, "exec %s: %s\n", a->v[0], strerror(errno));
+		_exit(127);
+	}
+	close(pipefd[1]);
+	/* keep the end of what it prints: that is where its complaint is */
+	while ((n = read(pipefd[0], out + used, sizeof(out) - 1 - used)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		used += (size_t)n;
+		if (used == sizeof(out) - 1) {
+			memmove(out, out + used / 2, used - used / 2);
+			used -= used / 2;
+		}
+	}
+	close(pipefd[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return skiff_fail(err, errno, "wait for %s", a->v[0]);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+		last_line(out, used, why, sizeof(why));
+		return skiff_fail_code(err, ENOENT, "%s %s: cannot run %s (is criu installed?): %s",
+				       a->v[0], a->v[1], a->v[0], why);
+	}
+	last_errors(log, why, sizeof(why));
+	if (!why[0])
+		last_line(out, used, why, sizeof(why));
+	return skiff_fail_code(err, EIO, "%s %s failed%s%s (see %s)", a->v[0], a->v[1],
+			       why[0] ? ": " : "", why, log);
+}
+
+/* image_path made if missing (0700: memory images hold secrets); the work
+ * path too, defaulting to it. */
+static int prepare_dirs(const skiff_checkpoint_opts *o, const char **work, skiff_error *err)
+{
+	if (!o->image_path || !o->image_path[0])
+		return skiff_fail_code(err, EINVAL, "an image path is required");
+	if (mkdir(o->image_path, 0700) < 0 && errno != EEXIST)
+		return skiff_fail_at(err, errno, o->image_path, "image path %s", o->image_path);
+	*work = o->work_path && o->work_path[0] ? o->work_path : o->image_path;
+	if (mkdir(*work, 0700) < 0 && errno != EEXIST)
+		return skiff_fail_at(err, errno, *work, "work path %s", *work);
+	return 0;
+}
+
+static spec_config *saved_config(int dirfd, skiff_error *err)
+{
+	spec_config *cfg = NULL;
+	size_t len;
+	char *json;
+
+	if (read_file_at(dirfd, CONFIG_COPY_NAME, SPEC_MAX_SIZE, &json, &len, err) < 0)
+		return NULL;
+	if (spec_parse_config(json, len, CONFIG_COPY_NAME, &cfg, err) < 0)
+		cfg = NULL;
+	free(json);
+	return cfg;
+}
+
+/* ---- checkpoint ---- */
+
+static int dump_args(argv_list *a, const skiff_checkpoint_opts *o, const char *work,
+		     const container_record *rec, const spec_config *cfg, bool paused,
+		     skiff_error *err)
+{
+	cgroup_set set = cgroup_set_of(rec);
+
+	arg(a, "%s", o->criu ? o->criu : "criu");
+	arg(a, o->pre_dump ? "pre-dump" : "dump");
+	arg(a, "--tree");
+	arg(a, "%d", (int)rec->pid);
+	arg(a, "--images-dir");
+	arg(a, "%s", o->image_path);
+	arg(a, "--work-dir");
+	arg(a, "%s", work);
+	arg(a, "--log-file");
+	arg(a, o->pre_dump ? "pre-dump.log" : "dump.log");
+	arg(a, "-v4");
+	arg(a, "--root");
+	arg(a, "%s", rec->rootfs);
+	if (common_args(a, o, err) < 0)
+		return -1;
+	if (o->leave_running && !o->pre_dump)
+		arg(a, "--leave-running");
+	if (o->pre_dump || (o->parent_path && o->parent_path[0]))
+		arg(a, "--track-mem");
+	if (o->parent_path && o->parent_path[0]) {
+		arg(a, "--prev-images-dir");
+		arg(a, "%s", o->parent_path);
+	}
+	if (o->page_server && o->page_server[0]) {
+		const char *colon = strrchr(o->page_server, ':');
+
+		if (!colon || colon == o->page_server || !colon[1])
+			return skiff_fail_code(err, EINVAL,
+					       "use --page-server ADDRESS:PORT to specify the page server");
+		arg(a, "--page-server");
+		arg(a, "--address");
+		arg(a, "%.*s", (int)(colon - o->page_server), o->page_server);
+		arg(a, "--port");
+		arg(a, "%s", colon + 1);
+	}
+	/* A frozen container: criu must not try to freeze it again. */
+	for (size_t i = 0; paused && i < set.n; i++) {
+		if (!strcmp(set.dirs[i].key, "freezer") || !set.dirs[i].key[0]) {
+			arg(a, "--freeze-cgroup");
+			arg(a, "%s", set.dirs[i].value);
+			break;
+		}
+	}
+	for (size_t i = 0; cfg && i < cfg->mounts_len; i++) {
+		const spec_mount *m = &cfg->mounts[i];
+
+		if (is_bind(m)) {
+			arg(a, "--external");
+			arg(a, "mnt[%s%s]:%s%s", slash(m->destination), m->destination,
+			    slash(m->destination), m->destination);
+		}
+	}
+	return 0;
+}
+
+int skiff_container_checkpoint(const skiff_context *ctx, const skiff_checkpoint_opts *opts,
+			       skiff_error *err)
+{
+	skiff_checkpoint_opts none = { .status_fd = -1 };
+	argv_list a = { 0 };
+	container_record rec;
+	skiff_status status;
+	spec_config *cfg = NULL;
+	const char *work;
+	char *log = NULL;
+	int dirfd, rc = -1;
+	bool destroy = false;
+
+	if (!opts)
+		opts = &none;
+	if (skiff_id_validate(ctx->id, err) < 0 || container_open(ctx, true, &dirfd, &rec, &status, err) < 0)
+		return -1;
+	if (status != SKIFF_STATUS_RUNNING && status != SKIFF_STATUS_PAUSED) {
+		skiff_fail_code(err, EINVAL, "container not running (it is %s): cannot checkpoint it",
+				skiff_status_name(status));
+		goto out;
+	}
+	if (opts->parent_path && opts->parent_path[0] == '/') {
+		skiff_fail_code(err, EINVAL, "--parent-path must be relative (to the image path)");
+		goto out;
+	}
+	if (prepare_dirs(opts, &work, err) < 0)
+		goto out;
+	if (opts->parent_path && opts->parent_path[0]) {
+		char *parent = path_join(opts->image_path, opts->parent_path);
+		struct stat st;
+		int bad = !parent ? ENOMEM : stat(parent, &st) < 0 ? errno : !S_ISDIR(st.st_mode) ? ENOTDIR : 0;
+
+		free(parent);
+		if (bad) {
+			skiff_fail(err, bad, "invalid --parent-path %s", opts->parent_path);
+			goto out;
+		}
+	}
+	cfg = saved_config(dirfd, err);
+	if (!cfg || dump_args(&a, opts, work, &rec, cfg, status == SKIFF_STATUS_PAUSED, err) < 0)
+		goto out;
+	log = path_join(work, opts->pre_dump ? "pre-dump.log" : "dump.log");
+	if (!log) {
+		skiff_fail(err, ENOMEM, "checkpoint");
+		goto out;
+	}
+	if (run_criu(&a, log, opts->lazy_pages ? opts->status_fd : -1, err) < 0)
+		goto out;
+	/* criu ended the processes: the container goes, as runc's does */
+	destroy = !opts->leave_running && !opts->pre_dump;
+	rc = 0;
+out:
+	free(log);
+	argv_free(&a);
+	spec_config_free(cfg);
+	container_record_clear(&rec);
+	close(dirfd); /* the lock, which delete takes again */
+	if (destroy && skiff_container_delete(ctx, true, err) < 0)
+		rc = -1;
+	return rc;
+}
+
+/* ---- restore ---- */
+
+/* A cgroup directory relative to its hierarchy's root, for --cgroup-root:
+ * /sys/fs/cgroup/<hierarchy>/REL on v1 and hybrid, /sys/fs/cgroup/REL when
+ * /sys/fs/cgroup is cgroup2 itself. */
+static const char *hierarchy_relative(const char *dir, bool unified)
+{
+	const char *p = dir;
+
+	if (strncmp(p, "/sys/fs/cgroup/", 15))
+		return NULL;
+	p += 15;
+	if (!unified) {
+		p = strchr(p, '/');
+		if (!p)
+			return NULL;
+		p++;
+	}
+	return p;
+}
+
+typedef struct restore_job {
+	const skiff_context *ctx;
+	const spec_config *cfg;
+	const skiff_checkpoint_opts *o;
+	const char *work;
+	char *bundle, *rootfs, *criu_root, *pid_path;
+	int statefd;
+	cgroup_set cgroups;
+	bool root_bound;
+} restore_job;
+
+static int restore_args(argv_list *a, const restore_job *j, skiff_error *err)
+{
+	const skiff_checkpoint_opts *o = j->o;
+	cg_layout layout = CG_LAYOUT_V1;
+
+	arg(a, "%s", o->criu ? o->criu : "criu");
+	arg(a, "restore");
+	arg(a, "--images-dir");
+	arg(a, "%s", o->image_path);
+	arg(a, "--work-dir");
+	arg(a, "%s", j->work);
+	arg(a, "--log-file");
+	arg(a, "restore.log");
+	arg(a, "-v4");
+	arg(a, "--root");
+	arg(a, "%s", j->criu_root);
+	arg(a, "--restore-detached");
+	arg(a, "--restore-sibling");
+	arg(a, "--pidfile");
+	arg(a, "%s", j->pid_path);
+	if (common_args(a, o, err) < 0)
+		return -1;
+	cgroup_layout_detect(&layout, NULL);
+	for (size_t i = 0; i < j->cgroups.n; i++) {
+		const char *rel = hierarchy_relative(j->cgroups.dirs[i].value, layout == CG_LAYOUT_UNIFIED);
+
+		if (!rel)
+			continue;
+		arg(a, "--cgroup-root");
+		if (j->cgroups.dirs[i].key[0])
+			arg(a, "%s:/%s", j->cgroups.dirs[i].key, rel);
+		else
+			arg(a, "/%s", rel);
+	}
+	if (o->lsm_profile && o->lsm_profile[0]) {
+		arg(a, "--lsm-profile");
+		arg(a, "%s", o->lsm_profile);
+	}
+	if (o->lsm_mount_context && o->lsm_mount_context[0]) {
+		arg(a, "--lsm-mount-context");
+		arg(a, "%s", o->lsm_mount_context);
+	}
+	for (size_t i = 0; i < j->cfg->mounts_len; i++) {
+		const spec_mount *m = &j->cfg->mounts[i];
+		char *source;
+
+		if (!is_bind(m) || !m->source)
+			continue;
+		source = path_join(j->bundle, m->source);
+		if (!source)
+			return skiff_fail(err, ENOMEM, "restore");
+		arg(a, "--external");
+		arg(a, "mnt[%s%s]:%s", slash(m->destination), m->destination, source);
+		free(source);
+	}
+	return 0;
+}
+
+/* The rootfs bound at <state>/criu-root: the root criu builds on. */
+static int bind_root(restore_job *j, skiff_error *err)
+{
+	const char *root = state_root(j->ctx);
+
+	if (asprintf(&j->criu_root, "%s/%s/%s", root, j->ctx->id, CRIU_ROOT_NAME) < 0) {
+		j->criu_root = NULL;
+		return skiff_fail(err, ENOMEM, "restore");
+	}
+	if (mkdirat(j->statefd, CRIU_ROOT_NAME, 0700) < 0)
+		return skiff_fail(err, errno, "make %s", j->criu_root);
+	if (mount(j->rootfs, j->criu_root, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return skiff_fail(err, errno, "bind %s on %s", j->rootfs, j->criu_root);
+	j->root_bound = true;
+	return 0;
+}
+
+static int read_restored_pid(const restore_job *j, pid_t *pid, skiff_error *err)
+{
+	char *text;
+	long n;
+
+	if (read_file_at(AT_FDCWD, j->pid_path, 64, &text, NULL, err) < 0)
+		return skiff_error_prefix(err, "the pid criu restored");
+	n = strtol(text, NULL, 10);
+	free(text);
+	if (n <= 0)
+		return skiff_fail_code(err, EPROTO, "criu wrote no pid to %s", j->pid_path);
+	*pid = (pid_t)n;
+	return 0;
+}
+
+static int record(const restore_job *j, pid_t pid, skiff_error *err)
+{
+	char created_at[64];
+	container_record rec = {
+		.id = (char *)j->ctx->id,
+		.pid = pid > 0 ? pid : 0,
+		.pid_start_time = pid > 0 ? process_start_time(pid) : 0,
+		.created = pid > 0,
+		.bundle = j->bundle,
+		.rootfs = j->rootfs,
+		.created_at = created_at,
+		.owner = "",
+		.annotations = j->cfg->annotations,
+		.annotations_len = j->cfg->annotations_len,
+		.cgroup_paths = j->cgroups.dirs,
+		.cgroup_paths_len = j->cgroups.n,
+	};
+
+	rfc3339_now(created_at, sizeof(created_at));
+	return state_write(j->statefd, &rec, err);
+}
+
+static int save_config(const restore_job *j, skiff_error *err)
+{
+	char *json;
+	size_t len;
+	int rc;
+
+	if (spec_config_serialize(j->cfg, false, &json, &len, err) < 0)
+		return -1;
+	rc = write_file_atomic(j->statefd, CONFIG_COPY_NAME, json, len, 0600, err);
+	free(json);
+	return rc;
+}
+
+static int write_pid(const char *path, pid_t pid, skiff_error *err)
+{
+	char text[16], *tmp;
+	int fd, rc = 0;
+
+	if (asprintf(&tmp, "%s.skiff-tmp", path) < 0)
+		return skiff_fail(err, ENOMEM, "write pid file");
+	/* digits only, no newline, as engines want */
+	snprintf(text, sizeof(text), "%d", (int)pid);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0 || write_all(fd, text, strlen(text)) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
+		rc = skiff_fail_at(err, errno, path, "write pid file %s", path);
+		unlink(tmp);
+	}
+	free(tmp);
+	return rc;
+}
+
+static int resolve(restore_job *j, skiff_error *err)
+{
+	const char *bundle = j->ctx->bundle ? j->ctx->bundle : ".";
+	char *joined;
+
+	j->bundle = realpath(bundle, NULL);
+	if (!j->bundle)
+		return skiff_fail_at(err, errno, bundle, "bundle %s", bundle);
+	joined = path_join(j->bundle, j->cfg->root->path);
+	if (!joined)
+		return skiff_fail(err, ENOMEM, "restore");
+	j->rootfs = realpath(joined, NULL);
+	free(joined);
+	if (!j->rootfs)
+		return skiff_fail_at(err, errno, ".root.path", "rootfs %s", j->cfg->root->path);
+	if (asprintf(&j->pid_path, "%s/restore.pid", j->work) < 0) {
+		j->pid_path = NULL;
+		return skiff_fail(err, ENOMEM, "restore");
+	}
+	return 0;
+}
+
+static int restore(restore_job *j, bool detach, int *exit_status, skiff_error *err)
+{
+	const skiff_context *ctx = j->ctx;
+	bool dir_made = false, cgroups_made = false;
+	argv_list a = { 0 };
+	sigset_t forward, old;
+	char *log = NULL;
+	pid_t pid = -1;
+	int rc = -1;
+
+	static const int forwarded[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH };
+
+	sigemptyset(&forward);
+	sigaddset(&forward, SIGCHLD);
+	for (size_t i = 0; !detach && i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaddset(&forward, forwarded[i]);
+	sigprocmask(SIG_BLOCK, &forward, &old);
+	if (resolve(j, err) < 0 || cgroup_plan(ctx, j->cfg, &j->cgroups, err) < 0 ||
+	    state_dir_create(state_root(ctx), ctx->id, &j->statefd, err) < 0)
+		goto out;
+	dir_made = true;
+	if (cgroup_check_unused(&j->cgroups, err) < 0)
+		goto out;
+	cgroups_made = true;
+	if (record(j, -1, err) < 0 || save_config(j, err) < 0 ||
+	    cgroup_create(&j->cgroups, j->cfg, err) < 0 || bind_root(j, err) < 0 ||
+	    restore_args(&a, j, err) < 0)
+		goto out;
+	log = path_join(j->work, "restore.log");
+	unlink(j->pid_path);
+	if (!log) {
+		skiff_fail(err, ENOMEM, "restore");
+		goto out;
+	}
+	if (run_criu(&a, log, j->o->lazy_pages ? j->o->status_fd : -1, err) < 0 ||
+	    read_restored_pid(j, &pid, err) < 0)
+		goto out;
+	/* criu placed the tree in the cgroups it was told; the init, at least,
+	 * is in ours whatever criu's mode did */
+	if (cgroup_enter(&j->cgroups, pid, err) < 0 || record(j, pid, err) < 0 ||
+	    (ctx->pid_file && write_pid(ctx->pid_file, pid, err) < 0))
+		goto out;
+	if (j->root_bound) {
+		umount2(j->criu_root, MNT_DETACH);
+		j->root_bound = false;
+	}
+	if (detach) {
+		rc = 0;
+		goto out;
+	}
+	rc = wait_foreground(pid, &forward, -1, ctx->subreaper, exit_status, err);
+	pid = -1;
+	if (skiff_container_delete(ctx, true, rc < 0 ? NULL : err) < 0)
+		rc = -1;
+	dir_made = cgroups_made = false;
+out:
+	if (rc < 0 && pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	if (j->root_bound)
+		umount2(j->criu_root, MNT_DETACH);
+	if (rc < 0 && cgroups_made)
+		cgroup_destroy(&j->cgroups, NULL);
+	if (rc < 0 && dir_made)
+		state_dir_remove(state_root(ctx), ctx->id, NULL);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	argv_free(&a);
+	free(log);
+	return rc;
+}
+
+int skiff_container_restore(const skiff_context *ctx, const skiff_config *cfg,
+			    const skiff_checkpoint_opts *opts, bool detach, int *exit_status,
+			    skiff_error *err)
+{
+	skiff_checkpoint_opts none = { .status_fd = -1 };
+	restore_job j = { .ctx = ctx, .statefd = -1 };
+	skiff_config *loaded = NULL;
+	struct spec_sink sink;
+	int rc = -1;
+
+	if (!opts)
+		opts = &none;
+	j.o = opts;
+	if (skiff_id_validate(ctx->id, err) < 0)
+		return -1;
+	if (!cfg) {
+		char *path = path_join(ctx->bundle ? ctx->bundle : ".", "config.json");
+
+		if (!path)
+			return skiff_fail(err, ENOMEM, "restore");
+		rc = skiff_config_load_file(path, &loaded, err);
+		free(path);
+		if (rc < 0)
+			return -1;
+		rc = -1;
+		cfg = loaded;
+	}
+	j.cfg = cfg;
+	spec_sink_init(&sink, "config.json", err, NULL, NULL);
+	if (create_requirements(cfg, &sink) < 0)
+		goto out;
+	if (cfg->process->terminal) {
+		skiff_fail_code(err, ENOTSUP, "restoring a container with a terminal is not supported");
+		goto out;
+	}
+	if (prepare_dirs(opts, &j.work, err) < 0)
+		goto out;
+	rc = restore(&j, detach, exit_status, err);
+out:
+	if (j.statefd >= 0)
+		close(j.statefd);
+	cgroup_set_free(&j.cgroups);
+	free(j.bundle);
+	free(j.rootfs);
+	free(j.criu_root);
+	free(j.pid_path);
+	skiff_config_free(loaded);
+	return rc;
+}
