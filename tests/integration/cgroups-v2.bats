@@ -177,6 +177,11 @@ nullb() {
 	assert_failure
 	assert_output --partial "memory+swap limit should be >= memory limit"
 	assert_equal "$(cat "$CG/memory.swap.max")" max
+	# checkBeforeUpdate: a limit below what the container uses is refused
+	run skiff update -r - ctr <<<'{"memory": {"limit": 4096, "checkBeforeUpdate": true}}'
+	assert_failure
+	assert_output --regexp 'rejecting memory limit 4096 below usage [0-9]+ \(checkBeforeUpdate\)'
+	assert_equal "$(cat "$CG/memory.max")" 52428800
 	# -r: a resources document, with unified keys
 	printf '{"pids": {"limit": 5}, "unified": {"memory.high": "41943040"}}' | skiff update -r - ctr
 	assert_equal "$(cat "$CG/pids.max") $(cat "$CG/memory.high")" "5 41943040"

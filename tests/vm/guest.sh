@@ -1,10 +1,12 @@
 #!/.vm/bin/busybox sh
+# shellcheck shell=dash
 # The guest side of tests/vm/run-in-vm.sh: run by busybox as PID 1 on the
 # VM's tmpfs root once the initramfs (tests/vm/init.sh) switched to it, from
 # the run directory the host shares at /.vm/run.  That directory holds:
 #   config   VM_MODE (plain or systemd) and VM_CWD, as shell assignments
 #   shares   one "TAG MODE PATH" line per host directory to mount at PATH
-#            (MODE ro or rw; the host's /usr is one of them, read-only)
+#            (MODE ro or rw; the host's /usr, and its /etc at /.vm/hostetc,
+#            are among them, read-only)
 #   links    "NAME TARGET" lines: the host's top-level symlinks into /usr
 #            (/bin -> usr/bin...), so host binaries run unchanged
 #   env      the command's environment (export lines)
@@ -34,6 +36,7 @@ fail() {
 
 # Run the command: output and status go back to the host, then power off.
 run_command() {
+	# shellcheck disable=SC2016
 	$B env -i /.vm/bin/busybox sh -c '
 		[ -z "$1" ] || echo $$ > "$1/cgroup.procs"
 		. /.vm/run/env
@@ -78,7 +81,9 @@ ip link set lo up 2>/dev/null
 while read -r tag mode path; do
 	opts=trans=virtio,version=9p2000.L,msize=262144,$mode
 	[ "$mode" = ro ] && opts=$opts,cache=loose
-	mkdir -p "$path" && mount -t 9p -o "$opts" "$tag" "$path" || fail "mount $path ($tag)"
+	if ! mkdir -p "$path" || ! mount -t 9p -o "$opts" "$tag" "$path"; then
+		fail "mount $path ($tag)"
+	fi
 done < $run/shares
 while read -r name target; do
 	ln -s "$target" "/$name"
@@ -92,6 +97,8 @@ for f in /.vm/hostetc/* /.vm/hostetc/.[!.]*; do
 	case $name in
 	'*' | '.[!.]*' | systemd | fstab | mtab | machine-id | hostname | init.d | rc?.d | \
 		modules | modules-load.d | crypttab | binfmt.d | tmpfiles.d | .pwd.lock) ;;
+	# read by every dynamic program: a copy spares 9p round trips at each exec
+	ld.so.cache) cp "$f" /etc/ ;;
 	*) ln -s "$f" "/etc/$name" ;;
 	esac
 done
@@ -146,6 +153,7 @@ if [ "$VM_MODE" = systemd ]; then
 	AllowIsolate=yes
 	EOF
 	# systemd mounts the rest (cgroup2 included) itself.
+	# shellcheck disable=SC2093
 	exec /usr/lib/systemd/systemd --unit=vm.target --show-status=false --log-level=warning \
 		--log-target=console
 	fail "exec systemd failed"
