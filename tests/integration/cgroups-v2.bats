@@ -118,6 +118,12 @@ nullb() {
 	assert_failure
 	assert_output --partial 'linux.resources.unified["net_cls.classid"]'
 	[ ! -e "$CG" ]
+	# swap is memory+swap: nothing to take it from without a memory limit
+	update_config 'del(.linux.resources.unified) | .linux.resources.memory = {"swap": 67108864}'
+	run skiff run -d ctr
+	assert_failure
+	assert_output "skiff: linux.resources.memory.swap: unable to set swap limit without memory limit"
+	[ ! -e "$CG" ]
 }
 
 @test "v2: the eBPF device filter denies what no rule allows" {
