@@ -93,7 +93,7 @@ static int list_add(list *l, char *item)
 static int run_exec(const cli_globals *g, int argc, char **argv)
 {
 	skiff_exec_overrides o = { 0 };
-	list env = { 0 }, caps = { 0 };
+	list env = { 0 }, caps = { 0 }, cgroups = { 0 };
 	uint32_t *gids = NULL;
 	size_t ngids = 0;
 	const char *process_file = NULL;
@@ -177,8 +177,13 @@ static int run_exec(const cli_globals *g, int argc, char **argv)
 			break;
 		}
 		case OPT_CGROUP:
-			rc = cli_fail_text("exec --cgroup: sub-cgroups are not supported by this build");
-			goto out;
+			if (!optarg[0] || optarg[strlen(optarg) - 1] == ':') {
+				rc = cli_usage_error(&cmd_exec, "invalid --cgroup \"%s\": expected [controller[,controller]:]path", optarg);
+				goto out;
+			}
+			if (list_add(&cgroups, optarg) < 0)
+				goto oom;
+			break;
 		case OPT_IGNORE_PAUSED:
 			ignore_paused = true;
 			break;
@@ -222,7 +227,9 @@ static int run_exec(const cli_globals *g, int argc, char **argv)
 			goto out;
 		}
 	}
-	if (skiff_container_exec(&ctx, p, detach, ignore_paused, &status, &err) < 0) {
+	if (skiff_container_exec_cgroups(&ctx, p, detach, ignore_paused,
+					 (const char *const *)cgroups.items, cgroups.len, &status,
+					 &err) < 0) {
 		rc = cli_fail(&err);
 		goto out;
 	}
@@ -234,12 +241,12 @@ out:
 	skiff_process_free(p);
 	free(env.items);
 	free(caps.items);
+	free(cgroups.items);
 	free(gids);
 	return rc;
 }
 
-/* runc's --cgroup and --pidfd-socket are accepted and not listed: the
- * first is refused (no sub-cgroups yet), the second ignored. */
+/* runc's --pidfd-socket is accepted and ignored, and not listed. */
 static const cli_option exec_help[] = {
 	{ "--console-socket value",
 	  "path to an AF_UNIX socket which will receive a file descriptor referencing the master end of the console's pseudoterminal" },
@@ -257,6 +264,8 @@ static const cli_option exec_help[] = {
 	{ "--cap value, -c value", "add a capability to the bounding set for the process" },
 	{ "--preserve-fds value",
 	  "Pass N additional file descriptors to the container (stdio + $LISTEN_FDS + N in total) (default: 0)" },
+	{ "--cgroup value",
+	  "run the process in an (existing) sub-cgroup(s). Format is [<controller>:]<cgroup>." },
 	{ "--ignore-paused", "allow exec in a paused container" },
 	{ NULL, NULL },
 };

@@ -18,7 +18,7 @@ _skiff_flags() {
 	delete) echo "--force -f --help" ;;
 	exec) echo "--console-socket --cwd --env -e --tty -t --user -u --additional-gids -g --process -p" \
 		"--detach -d --pid-file --process-label --apparmor --no-new-privs --cap -c --preserve-fds" \
-		"--ignore-paused --help" ;;
+		"--cgroup --ignore-paused --help" ;;
 	kill) echo "--all -a --help" ;;
 	list) echo "--format -f --quiet -q --help" ;;
 	run) echo "--bundle -b --console-socket --detach -d --pid-file --no-pivot --no-new-keyring" \

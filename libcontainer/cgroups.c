@@ -52,13 +52,20 @@ void cgroup_set_free(cgroup_set *set)
 		free(set->dirs[i].value);
 	}
 	free(set->dirs);
-	set->dirs = NULL;
-	set->n = 0;
+	free(set->unit);
+	free(set->slice);
+	free(set->unit_cgroup);
+	memset(set, 0, sizeof(*set));
 }
 
 cgroup_set cgroup_set_of(const container_record *rec)
 {
-	cgroup_set set = { rec->cgroup_paths, rec->cgroup_paths_len };
+	cgroup_set set = {
+		.dirs = rec->cgroup_paths,
+		.n = rec->cgroup_paths_len,
+		.unit = rec->systemd_unit && rec->systemd_unit[0] ? rec->systemd_unit : NULL,
+		.user_manager = rec->systemd_user,
+	};
 
 	return set;
 }
@@ -152,6 +159,91 @@ char *cgroup_clean_path(const char *path)
 	if (!absolute && used > 0)
 		memmove(out, out + 1, used); /* drop the leading '/' again */
 	return out;
+}
+
+/* The index of the entry of subs ("[controllers:]path", exec --cgroup)
+ * for the hierarchy key: the one naming one of its controllers, else the
+ * one without controllers, else -1.  matched[i] records the entries used. */
+static long sub_for(const char *key, const char *const *subs, size_t n, bool *matched)
+{
+	long any = -1;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *colon = strchr(subs[i], ':');
+
+		if (!colon) {
+			any = (long)i;
+			continue;
+		}
+		for (const char *p = subs[i]; p < colon;) {
+			size_t len = strcspn(p, ",:");
+			char ctrl[64];
+
+			if (len > 0 && len < sizeof(ctrl) && key[0]) {
+				memcpy(ctrl, p, len);
+				ctrl[len] = '\0';
+				if (key_has(key, ctrl)) {
+					matched[i] = true;
+					return (long)i;
+				}
+			}
+			p += len + (p[len] == ',');
+		}
+	}
+	if (any >= 0)
+		matched[any] = true;
+	return any;
+}
+
+int cgroup_sub_set(const cgroup_set *set, const char *const *subs, size_t n, cgroup_set *out,
+		   skiff_error *err)
+{
+	bool *matched = calloc(n ? n : 1, sizeof(*matched));
+
+	out->dirs = calloc(set->n ? set->n : 1, sizeof(*out->dirs));
+	out->n = 0;
+	if (!matched || !out->dirs) {
+		free(matched);
+		return skiff_fail(err, ENOMEM, "exec --cgroup");
+	}
+	for (size_t i = 0; i < set->n; i++) {
+		long k = sub_for(set->dirs[i].key, subs, n, matched);
+		const char *sub = k < 0 ? NULL : strchr(subs[k], ':') ? strchr(subs[k], ':') + 1 : subs[k];
+		char *clean = sub ? cgroup_clean_path(sub) : NULL;
+		struct stat st;
+
+		out->dirs[i].key = strdup(set->dirs[i].key);
+		if (clean && clean[0] == '/') /* below the container's cgroup, always */
+			memmove(clean, clean + 1, strlen(clean));
+		out->dirs[i].value = clean && clean[0] ? path_join(set->dirs[i].value, clean)
+						       : strdup(set->dirs[i].value);
+		out->n++;
+		if ((sub && !clean) || !out->dirs[i].key || !out->dirs[i].value) {
+			free(clean);
+			free(matched);
+			return skiff_fail(err, ENOMEM, "exec --cgroup");
+		}
+		/* runc's rule: the sub-cgroup is one that exists. */
+		if (clean && clean[0] && (stat(out->dirs[i].value, &st) < 0 || !S_ISDIR(st.st_mode))) {
+			skiff_fail_code(err, ENOENT, "exec --cgroup %s: no cgroup %s", subs[k],
+					out->dirs[i].value);
+			free(clean);
+			free(matched);
+			return -1;
+		}
+		free(clean);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!matched[i] && strchr(subs[i], ':')) {
+			skiff_fail_code(err, EINVAL,
+					"exec --cgroup %s: the container has no cgroup of such a controller",
+					subs[i]);
+			free(matched);
+			return -1;
+		}
+	}
+	free(matched);
+	return 0;
 }
 
 /* One line of /proc/self/cgroup: "ID:CONTROLLERS:PATH". */
@@ -312,14 +404,6 @@ static bool hierarchy_wanted(const char *key)
 	return false;
 }
 
-/* systemd's own test (sd_booted): it runs as init when this directory exists. */
-static bool systemd_running(void)
-{
-	struct stat st;
-
-	return lstat("/run/systemd/system", &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 static int add_dir(cgroup_set *set, const char *key, char *dir, skiff_error *err)
 {
 	spec_kv *grown = realloc(set->dirs, (set->n + 1) * sizeof(*set->dirs));
@@ -335,37 +419,14 @@ static int add_dir(cgroup_set *set, const char *key, char *dir, skiff_error *err
 	return 0;
 }
 
-int cgroup_plan(const skiff_context *ctx, const spec_config *cfg, cgroup_set *out,
-		skiff_error *err)
+int cgroup_plan_dirs(const char *inner, cgroup_set *out, skiff_error *err)
 {
-	const char *path = cfg->linux_ ? cfg->linux_->cgroups_path : NULL;
 	struct libmnt_table *tb = NULL;
 	own_cgroup *own = NULL;
 	size_t n_own = 0;
 	cg_layout layout;
-	char *inner;
 	int rc = -1;
 
-	memset(out, 0, sizeof(*out));
-	if (ctx->systemd_cgroup) {
-		if (!systemd_running())
-			return skiff_fail_code(err, ENOTSUP,
-					       "systemd cgroup driver requested but systemd is not running");
-		return skiff_fail_code(err, ENOTSUP,
-				       "the systemd cgroup driver is not available in this build: run without --systemd-cgroup");
-	}
-	/* Absent: the container's id, relative, as runc's cgroupfs driver does. */
-	inner = cgroup_clean_path(path && path[0] ? path : ctx->id);
-	if (!inner)
-		return skiff_fail(err, ENOMEM, "cgroups: plan");
-	if (!inner[0] || !strcmp(inner, "/")) {
-		/* It would be the runtime's own cgroup or a hierarchy's root, whose
-		 * processes delete would kill. */
-		skiff_fail_at(err, 0, ".linux.cgroupsPath",
-			      "linux.cgroupsPath: \"%s\" names no cgroup of the container's own",
-			      path ? path : "");
-		goto out;
-	}
 	if (cgroup_layout_detect(&layout, err) < 0 || read_own_cgroups(&own, &n_own, err) < 0)
 		goto out;
 	tb = mnt_new_table_from_file("/proc/self/mountinfo");
@@ -394,14 +455,41 @@ int cgroup_plan(const skiff_context *ctx, const spec_config *cfg, cgroup_set *ou
 	}
 	rc = 0;
 out:
-	if (rc < 0)
-		cgroup_set_free(out);
 	for (size_t i = 0; i < n_own; i++) {
 		free(own[i].key);
 		free(own[i].path);
 	}
 	free(own);
 	mnt_unref_table(tb);
+	return rc;
+}
+
+int cgroup_plan(const skiff_context *ctx, const spec_config *cfg, cgroup_set *out,
+		skiff_error *err)
+{
+	const char *path = cfg->linux_ ? cfg->linux_->cgroups_path : NULL;
+	char *inner;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (ctx->systemd_cgroup)
+		return cgroup_plan_systemd(ctx, cfg, out, err);
+	/* Absent: the container's id, relative, as runc's cgroupfs driver does. */
+	inner = cgroup_clean_path(path && path[0] ? path : ctx->id);
+	if (!inner)
+		return skiff_fail(err, ENOMEM, "cgroups: plan");
+	if (!inner[0] || !strcmp(inner, "/")) {
+		/* It would be the runtime's own cgroup or a hierarchy's root, whose
+		 * processes delete would kill. */
+		skiff_fail_at(err, 0, ".linux.cgroupsPath",
+			      "linux.cgroupsPath: \"%s\" names no cgroup of the container's own",
+			      path ? path : "");
+		goto out;
+	}
+	rc = cgroup_plan_dirs(inner, out, err);
+out:
+	if (rc < 0)
+		cgroup_set_free(out);
 	free(inner);
 	return rc;
 }
@@ -424,6 +512,24 @@ int cgroup_check_unused(const cgroup_set *set, skiff_error *err)
 					     set->dirs[i].value, n);
 	}
 	return 0;
+}
+
+/* Frozen by its own setting or a parent's: v1's freezer.state and v2's
+ * cgroup.events say so for both. */
+static bool frozen_here_or_above(const cgroup_set *set)
+{
+	const char *v1 = cg_v1_dir(set, "freezer"), *v2 = cg_v2_dir(set);
+	uint64_t frozen = 0;
+	char *state;
+	bool thawed = true;
+
+	if (v1 && cg_read(v1, "freezer.state", &state, NULL) == 0) {
+		thawed = !strncmp(state, "THAWED", 6);
+		free(state);
+	}
+	if (v2 && cg_read_keyed(v2, "cgroup.events", "frozen", &frozen) == 0 && frozen)
+		thawed = false;
+	return !thawed || (v2 && cg2_frozen(v2));
 }
 
 int cgroup_create(const cgroup_set *set, const spec_config *cfg, skiff_error *err)
@@ -453,6 +559,11 @@ int cgroup_create(const cgroup_set *set, const spec_config *cfg, skiff_error *er
 		return -1;
 	if (cg_apply_resources(set, r, err) < 0 || cg_apply_devices(set, cfg, err) < 0)
 		return -1;
+	/* An init placed there would stop before it reports back, and create
+	 * would wait for it forever. */
+	if (frozen_here_or_above(set))
+		return skiff_fail_code_at(err, EBUSY, ".linux.cgroupsPath",
+					  "linux.cgroupsPath: the container's cgroup is frozen (paused), or one above it is: thaw it first");
 	return 0;
 }
 
@@ -489,6 +600,8 @@ int cgroup_enter(const cgroup_set *set, pid_t pid, skiff_error *err)
 
 int cgroup_update(const cgroup_set *set, const spec_resources *r, skiff_error *err)
 {
+	if (set->unit)
+		return cgroup_systemd_update(set, r, err);
 	return cg_apply_resources(set, r, err);
 }
 
@@ -658,12 +771,24 @@ int cgroup_destroy(const cgroup_set *set, skiff_error *err)
 {
 	int failed_errno = 0;
 	const char *failed = NULL;
+	skiff_error stop_err;
+	bool stop_failed = false;
 
-	if (!cgroup_exists(set))
-		return 0;
+	if (set->unit) {
+		/* Killed first: stopping a scope would send SIGTERM and wait
+		 * its stop timeout (90 s) for anything still running.  Then
+		 * stopped even when its cgroup is gone: a unit that failed
+		 * (an OOM kill fails a scope) stays loaded until reset.  When
+		 * systemd cannot be reached at all, removing the directories
+		 * is all that can be done (it drops a unit whose cgroup went). */
+		if (cgroup_exists(set))
+			cgroup_signal_all(set, SIGKILL, NULL);
+		stop_failed = cgroup_systemd_stop(set, &stop_err) < 0 &&
+			      stop_err.errnum != ENOTCONN && stop_err.errnum != ENOTSUP;
+	}
 	/* Killed processes leave their cgroups as they exit: retry for ~5 s,
 	 * killing again now and then in case one forked meanwhile. */
-	for (int round = 0; round < 250; round++) {
+	for (int round = 0; cgroup_exists(set) && round < 250; round++) {
 		if (round % 25 == 0)
 			cgroup_signal_all(set, SIGKILL, NULL);
 		failed = NULL;
@@ -673,11 +798,17 @@ int cgroup_destroy(const cgroup_set *set, skiff_error *err)
 				failed_errno = errno;
 			}
 		}
-		if (!failed)
-			return 0;
-		if (failed_errno != EBUSY)
+		if (!failed || failed_errno != EBUSY)
 			break;
 		sleep_ms(20);
 	}
-	return skiff_fail_at(err, failed_errno, failed, "cgroups: remove %s", failed);
+	if (failed)
+		return skiff_fail_at(err, failed_errno, failed, "cgroups: remove %s", failed);
+	if (stop_failed) {
+		/* The state stays, so that a later delete stops it. */
+		if (err)
+			*err = stop_err;
+		return -1;
+	}
+	return 0;
 }

@@ -17,6 +17,10 @@
  * cgroups_devices.c    device rules; the v2 device filter (eBPF)
  * cgroups_files.c      reading and writing cgroup files
  * cgroups_stats.c      statistics and OOM notifications
+ * cgroups_systemd.c    the systemd driver (--systemd-cgroup): the unit named
+ *                      by cgroupsPath "slice:prefix:name", its life
+ * cgroups_systemd_props.c  resources and device rules as unit properties
+ * cgroups_systemd_bus.c    systemd's D-Bus API through sd-bus (libsystemd)
  * Nothing here is public; skiff.h has the API built on it.
  */
 #ifndef SKIFF_CGROUPS_H
@@ -43,6 +47,15 @@ typedef enum cg_layout {
 typedef struct cgroup_set {
 	spec_kv *dirs;
 	size_t n;
+	/* With the systemd driver: the transient unit that owns the
+	 * directories ("skiff-abc.scope"), recorded in state.json as well;
+	 * NULL with the cgroupfs driver. */
+	char *unit;
+	bool user_manager; /* the unit is the user's manager's (rootless) */
+	/* Only in a plan, for starting the unit: its parent slice and its
+	 * cgroup from the hierarchy's root ("/system.slice/skiff-abc.scope"). */
+	char *slice;
+	char *unit_cgroup;
 } cgroup_set;
 
 /* One rule of the device cgroup, in the order it takes effect. */
@@ -66,6 +79,10 @@ char *cgroup_clean_path(const char *path);
  * runtime's own cgroup (its parent on a unified host), none meaning the id. */
 int cgroup_plan(const skiff_context *ctx, const spec_config *cfg, cgroup_set *out,
 		skiff_error *err);
+/* The directories of cgroup path inner (clean; absolute: from each
+ * hierarchy's root, relative: below the runtime's own cgroup) in every
+ * hierarchy the runtime is in, added to out. */
+int cgroup_plan_dirs(const char *inner, cgroup_set *out, skiff_error *err);
 void cgroup_set_free(cgroup_set *set);
 /* A view of a record's paths (borrowed, not to be freed). */
 cgroup_set cgroup_set_of(const container_record *rec);
@@ -74,7 +91,8 @@ cgroup_set cgroup_set_of(const container_record *rec);
  * container, kill --all and delete would reach that one's too. */
 int cgroup_check_unused(const cgroup_set *set, skiff_error *err);
 /* Make the directories, then apply cfg's linux.resources and device
- * rules.  On failure the caller undoes with cgroup_destroy(). */
+ * rules.  On failure the caller undoes with cgroup_destroy().  With the
+ * systemd driver, cgroup_systemd_start() does this once the init exists. */
 int cgroup_create(const cgroup_set *set, const spec_config *cfg, skiff_error *err);
 /* runc's rule for rootless containers: when a rootless runtime (--rootless,
  * by default: not root) may not make cgroups (err from cgroup_create) and
@@ -83,12 +101,19 @@ int cgroup_create(const cgroup_set *set, const spec_config *cfg, skiff_error *er
 bool cgroup_optional(const spec_config *cfg, bool rootless, const skiff_error *err);
 /* An fd of the cgroup2 directory for clone3(CLONE_INTO_CGROUP), or -1. */
 int cgroup_v2_dirfd(const cgroup_set *set);
+/* The set with exec --cgroup's sub-cgroups ("[controllers:]path", runc's
+ * syntax) under its directories: an entry naming controllers goes to their
+ * hierarchies, one without to the others; each must exist.  The caller
+ * frees *out with cgroup_set_free(), also on failure. */
+int cgroup_sub_set(const cgroup_set *set, const char *const *subs, size_t n, cgroup_set *out,
+		   skiff_error *err);
 /* Move pid into every directory of the set. */
 int cgroup_enter(const cgroup_set *set, pid_t pid, skiff_error *err);
 /* Apply the fields given in r to a live container (devices excepted). */
 int cgroup_update(const cgroup_set *set, const spec_resources *r, skiff_error *err);
-/* Kill what is left inside, then remove every directory (and any the
- * container made below them).  Missing directories are fine. */
+/* Kill what is left inside, stop the systemd unit if there is one, then
+ * remove every directory (and any the container made below them).
+ * Missing directories and units are fine. */
 int cgroup_destroy(const cgroup_set *set, skiff_error *err);
 bool cgroup_exists(const cgroup_set *set);
 /* Every pid in the container's cgroup and below it, in the host's pid
@@ -185,6 +210,113 @@ int cg_bpf_device_program(const cg_device_rule *rules, size_t n, void **insns, s
 /* Load it and attach it to the cgroup2 directory dir. */
 int cg_bpf_attach_devices(const char *dir, const cg_device_rule *rules, size_t n,
 			  skiff_error *err);
+
+/* ---- cgroups_systemd.c: the systemd driver ---- */
+
+/* cgroupsPath "slice:prefix:name" resolved, without asking systemd. */
+typedef struct cgsd_path {
+	char *slice;  /* the parent slice: "system.slice" */
+	char *unit;   /* "prefix-name.scope", or name itself when it is a slice */
+	char *cgroup; /* the unit's cgroup below its manager's: "/system.slice/prefix-name.scope" */
+} cgsd_path;
+
+/* path NULL or "" is ":skiff:<id>"; an empty slice is system.slice, or
+ * user.slice when rootless.  Errors name .linux.cgroupsPath. */
+int cgsd_parse_path(const char *path, const char *id, bool rootless, cgsd_path *out,
+		    skiff_error *err);
+void cgsd_path_free(cgsd_path *p);
+/* "a-b.slice" -> "/a.slice/a-b.slice", "-.slice" -> "/" as systemd nests
+ * slices; NULL for a name that is not a valid slice (or without memory). */
+char *cgsd_expand_slice(const char *slice);
+/* Can systemd take this as a unit name (characters and length)? */
+bool cgsd_unit_name_valid(const char *name);
+/* Is systemd the init here (sd_booted's test)? */
+bool cgsd_systemd_running(void);
+/* The plan of the systemd driver: *out gets the unit and its directories.
+ * Fails clearly when systemd is not running or the build lacks libsystemd. */
+int cgroup_plan_systemd(const skiff_context *ctx, const spec_config *cfg, cgroup_set *out,
+			skiff_error *err);
+/* After the clone: start the unit with pid in it and the resources as
+ * properties, then make the directories systemd does not and write the
+ * resources and device rules to the files, as cgroup_create() does. */
+int cgroup_systemd_start(const cgroup_set *set, const spec_config *cfg, const char *id,
+			 pid_t pid, skiff_error *err);
+/* update: the properties first, then the files. */
+int cgroup_systemd_update(const cgroup_set *set, const spec_resources *r, skiff_error *err);
+/* Stop the unit and let systemd forget it (a unit that is gone is fine). */
+int cgroup_systemd_stop(const cgroup_set *set, skiff_error *err);
+
+/* ---- cgroups_systemd_props.c: unit properties (pure, for the tests) ---- */
+
+typedef enum cgsd_prop_type {
+	CGSD_STRING,  /* s */
+	CGSD_STRINGS, /* as, with one string */
+	CGSD_BOOL,    /* b */
+	CGSD_U64,     /* t */
+	CGSD_PID,     /* au, with one pid */
+	CGSD_BYTES,   /* ay */
+	CGSD_DEVICES, /* a(ss): DeviceAllow's (path, permissions) pairs */
+} cgsd_prop_type;
+
+typedef struct cgsd_device {
+	char path[64];  /* "/dev/char/1:3", "char-136", "block-*" */
+	char perms[4];  /* a subset of "rwm" */
+} cgsd_device;
+
+typedef struct cgsd_prop {
+	const char *name; /* static */
+	cgsd_prop_type type;
+	uint64_t u64;     /* CGSD_U64, CGSD_PID, CGSD_BOOL (0 or 1) */
+	char *str;        /* CGSD_STRING(S) */
+	uint8_t *bytes;   /* CGSD_BYTES */
+	cgsd_device *devices;
+	size_t len;       /* of bytes or devices */
+} cgsd_prop;
+
+typedef struct cgsd_props {
+	cgsd_prop *items;
+	size_t n;
+} cgsd_props;
+
+void cgsd_props_free(cgsd_props *props);
+/* The last property of that name (systemd takes the last assignment), or NULL. */
+const cgsd_prop *cgsd_props_find(const cgsd_props *props, const char *name);
+/* A cpuset list ("0-3,8") as systemd's AllowedCPUs bitmask: bit i of
+ * byte i/8 for cpu i.  Fails on a malformed list. */
+int cgsd_cpuset_bits(const char *list, uint8_t **bytes, size_t *len);
+/* The fields of r that are set, as runc maps them: cgroup v2 names when
+ * unified (MemoryMax, CPUWeight, IOWeight, ...), else v1 ones
+ * (MemoryLimit, CPUShares, BlockIOWeight, ...); version is systemd's
+ * (properties it does not know yet are left to the files). */
+int cgsd_resource_props(const spec_resources *r, bool unified, unsigned version,
+			cgsd_props *out, skiff_error *err);
+/* DevicePolicy and DeviceAllow for the rules (cgroups_devices.c), at least
+ * as permissive as they are: the exact rules are also written to the
+ * files (v1) or attached as skiff's own eBPF filter (v2), and the kernel
+ * needs every filter to allow.  What systemd cannot say (a deny carved out
+ * of an allowed range, a rule for any major) is widened, never narrowed. */
+int cgsd_device_props(const cg_device_rule *rules, size_t n, cgsd_props *out, skiff_error *err);
+/* Everything StartTransientUnit gets: description, slice (or Wants= for a
+ * slice unit), the pid, Delegate=yes, accounting, DefaultDependencies=no,
+ * then the resources and the device rules. */
+int cgsd_start_props(const char *unit, const char *slice, const char *id, pid_t pid,
+		     bool unified, unsigned version, const spec_resources *r,
+		     const cg_device_rule *rules, size_t n_rules, cgsd_props *out,
+		     skiff_error *err);
+
+/* ---- cgroups_systemd_bus.c: systemd over D-Bus ---- */
+
+/* The manager's version (252) and its own cgroup ("" or "/" for the
+ * system's, "/user.slice/user-1000.slice/user@1000.service" for a user's). */
+int cgsd_bus_manager(bool user, unsigned *version, char **control_group, skiff_error *err);
+/* StartTransientUnit, and wait (30 s at most) until its job is done.  A
+ * failed unit of that name left from before is reset and tried again once. */
+int cgsd_bus_start(bool user, const char *unit, const cgsd_props *props, skiff_error *err);
+/* The cgroup systemd gave the unit ("" before it has one). */
+int cgsd_bus_unit_cgroup(bool user, const char *unit, char **out, skiff_error *err);
+int cgsd_bus_set(bool user, const char *unit, const cgsd_props *props, skiff_error *err);
+/* StopUnit and wait, then ResetFailedUnit; a unit systemd does not know is fine. */
+int cgsd_bus_stop(bool user, const char *unit, skiff_error *err);
 
 /* ---- cgroups_stats.c ---- */
 

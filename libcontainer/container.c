@@ -31,27 +31,28 @@
  *   seccomp agent
  *   wait for READY or ERROR  <----------- send READY
  *   state.json (created), pid file        block on exec.fifo until `start`
- *   return: no runtime process remains    load seccomp, exec the program
+ *   return: no runtime process remains    startContainer hooks, load
+ *                                         seccomp, exec the program; the
+ *                                         exec.fifo fd closes on exec,
+ *                                         which tells `start` (start_sync.c)
  *
  * No re-exec of the runtime: the init is a clone of the caller and runs
  * this code directly.  The init is in its cgroups before it runs anything
  * of the user's.  Every failure kills the init, removes its cgroups and the
- * state directory, so a bad bundle leaves nothing behind.
+ * state directory, so a bad bundle leaves nothing behind; once the init
+ * existed (and hooks may have run), the poststop hooks run too, as runc
+ * does when it destroys a container it failed to create.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sched.h>
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/personality.h>
 #include <sys/prctl.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <net/if.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -66,7 +67,6 @@
 #ifndef CLONE_INTO_CGROUP
 #define CLONE_INTO_CGROUP 0x200000000ULL
 #endif
-#define KEYCTL_JOIN_SESSION_KEYRING 1
 
 typedef struct create_job {
 	const skiff_context *ctx;
@@ -74,7 +74,8 @@ typedef struct create_job {
 	char *bundle;  /* absolute */
 	char *rootfs;  /* absolute */
 	int statefd;   /* <root>/<id>, locked; never in the init */
-	int fifo;      /* exec.fifo opened for the init (read end) */
+	int go;        /* exec.fifo opened for the init (read end) */
+	int reply;     /* exec.reply, the init's answer to `start` (start_sync.c) */
 	host_fds host;   /* the rootfs, bind sources and idmapped trees (hostfds.c) */
 	seccomp_plan *seccomp; /* compiled by the runtime, loaded by the init */
 	int sock[2];   /* [0] parent's end, [1] the init's */
@@ -88,100 +89,25 @@ typedef struct create_job {
 
 /* ---------------------------------------------------------------- init -- */
 
-static int set_sysctls(const spec_config *cfg, skiff_error *err)
-{
-	const spec_linux *lx = cfg->linux_;
-
-	for (size_t i = 0; lx && i < lx->sysctl_len; i++) {
-		char path[512];
-		size_t n;
-
-		n = (size_t)snprintf(path, sizeof(path), "/proc/sys/%s", lx->sysctl[i].key);
-		if (n >= sizeof(path) || strstr(lx->sysctl[i].key, "..") ||
-		    strchr(lx->sysctl[i].key, '/'))
-			return skiff_fail_at(err, 0, ".linux.sysctl", "invalid sysctl \"%s\"",
-					     lx->sysctl[i].key);
-		for (char *p = path + 10; *p; p++)
-			if (*p == '.')
-				*p = '/';
-		if (write_string_to(path, lx->sysctl[i].value, err) < 0)
-			return skiff_error_prefix(err, "set sysctl %s", lx->sysctl[i].key);
-	}
-	return 0;
-}
-
-static int set_personality(const spec_config *cfg, skiff_error *err)
-{
-	const spec_personality *p = cfg->linux_ ? cfg->linux_->personality : NULL;
-
-	if (!p)
-		return 0;
-	if (personality(!strcmp(p->domain, "LINUX32") ? PER_LINUX32 : PER_LINUX) < 0)
-		return skiff_fail(err, errno, "set personality %s", p->domain);
-	return 0;
-}
-
-static int set_oom_score_adj(const spec_process *p, skiff_error *err)
-{
-	char text[16];
-
-	if (!p->has_oom_score_adj)
-		return 0;
-	snprintf(text, sizeof(text), "%d", (int)p->oom_score_adj);
-	return write_string_to("/proc/self/oom_score_adj", text, err);
-}
-
-/* A new network namespace starts with lo down; runc brings it up. */
-static int loopback_up(skiff_error *err)
-{
-	struct ifreq ifr = { .ifr_name = "lo" };
-	int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-	if (sock < 0)
-		return skiff_fail(err, errno, "bring up lo: socket");
-	if (ioctl(sock, SIOCGIFFLAGS, &ifr) < 0) {
-		int saved = errno;
-
-		close(sock);
-		return skiff_fail(err, saved, "bring up lo");
-	}
-	ifr.ifr_flags |= IFF_UP;
-	if (ioctl(sock, SIOCSIFFLAGS, &ifr) < 0) {
-		int saved = errno;
-
-		close(sock);
-		return skiff_fail(err, saved, "bring up lo");
-	}
-	close(sock);
-	return 0;
-}
-
-static int set_names(const create_job *job, skiff_error *err)
-{
-	const spec_config *cfg = job->cfg;
-
-	if (cfg->hostname && sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
-		return skiff_fail_at(err, errno, ".hostname", "set hostname \"%s\"", cfg->hostname);
-	if (cfg->domainname && setdomainname(cfg->domainname, strlen(cfg->domainname)) < 0)
-		return skiff_fail_at(err, errno, ".domainname", "set domainname \"%s\"",
-				     cfg->domainname);
-	return 0;
-}
-
-/* A fresh session keyring, so containers do not share the caller's keys. */
-static int join_session_keyring(const create_job *job, skiff_error *err)
-{
-	if (job->ctx->no_new_keyring)
-		return 0;
-	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, job->ctx->id) < 0 &&
-	    errno != ENOSYS && errno != EPERM && errno != EACCES)
-		return skiff_fail(err, errno, "create a session keyring");
-	return 0;
-}
-
 static bool has_runtime_hooks(const spec_config *cfg)
 {
 	return cfg->hooks && (cfg->hooks->prestart_len || cfg->hooks->create_runtime_len);
+}
+
+/* createContainer and startContainer hooks, run by the init in all the
+ * container's namespaces: their state's pid is the one they see, the
+ * init's in its own pid namespace (the spec says so; runc does it too). */
+static int run_container_hooks(const create_job *job, const spec_hook *hooks, size_t n,
+			       const char *kind, skiff_status status, skiff_error *err)
+{
+	char *state = hooks_state_json(job->cfg, job->ctx->id, getpid(), status, job->bundle);
+	int rc;
+
+	if (!state)
+		return skiff_fail(err, ENOMEM, "%s hooks", kind);
+	rc = hooks_run(hooks, n, kind, state, err);
+	free(state);
+	return rc;
 }
 
 /* In the init, with the mounts made and the host still visible. */
@@ -191,8 +117,6 @@ static int init_before_pivot(void *data, skiff_error *err)
 	const spec_hooks *hooks = job->cfg->hooks;
 	enum sync_type type;
 	skiff_error parent_err;
-	char *state;
-	int rc;
 
 	debug_stop(job->ctx, "init-after-mounts");
 	/* prestart and createRuntime run in the runtime's namespaces: the
@@ -204,24 +128,24 @@ static int init_before_pivot(void *data, skiff_error *err)
 	}
 	if (!hooks || !hooks->create_container_len)
 		return 0;
-	state = hooks_state_json(job->cfg, job->ctx->id, job->pid, SKIFF_STATUS_CREATING, job->bundle);
-	if (!state)
-		return skiff_fail(err, ENOMEM, "createContainer hooks");
-	rc = hooks_run(hooks->create_container, hooks->create_container_len, "createContainer", state,
-		       err);
-	free(state);
-	return rc;
+	/* In the rootfs, as runc: the hook's relative paths are the
+	 * container's; pivot_root does not need the cwd. */
+	if (chdir(job->rootfs) < 0)
+		return skiff_fail(err, errno, "chdir %s", job->rootfs);
+	return run_container_hooks(job, hooks->create_container, hooks->create_container_len,
+				   "createContainer", SKIFF_STATUS_CREATING, err);
 }
 
 /* Keep stdio, the fds passed on purpose (LISTEN_FDS, --preserve-fds) and
  * our own: the socket, the exec fifo and the namespaces to join. */
 static void close_foreign_fds(create_job *job)
 {
-	int own[2 + 8];
+	int own[3 + 8];
 	size_t n = 0;
 
 	own[n++] = job->sock[1];
-	own[n++] = job->fifo;
+	own[n++] = job->go;
+	own[n++] = job->reply;
 	for (size_t i = 0; i < job->ns.join_count; i++)
 		own[n++] = job->ns.join_fds[i];
 	fds_keep_only(3 + job->ctx->listen_fds + job->ctx->preserve_fds, own, n, &job->host);
@@ -245,7 +169,7 @@ static int init_setup(create_job *job, char **exe, skiff_error *err)
 	const spec_process *p = cfg->process;
 
 	/* With the caller's credentials still, which own /proc/self here. */
-	if (set_oom_score_adj(p, err) < 0 ||
+	if (init_set_oom_score_adj(p, err) < 0 ||
 	    (job->ns.new_mountns && host_fds_open(&job->host, cfg, job->rootfs, job->bundle, err) < 0))
 		return -1;
 	exposure_hide_binary();
@@ -258,9 +182,9 @@ static int init_setup(create_job *job, char **exe, skiff_error *err)
 		return skiff_fail(err, errno, "unshare the cgroup namespace");
 	if (setsid() < 0)
 		return skiff_fail(err, errno, "setsid");
-	if (join_session_keyring(job, err) < 0 || set_names(job, err) < 0)
+	if (init_join_session_keyring(job->ctx, err) < 0 || init_set_names(job->cfg, err) < 0)
 		return -1;
-	if ((job->ns.clone_flags & CLONE_NEWNET) && loopback_up(err) < 0)
+	if ((job->ns.clone_flags & CLONE_NEWNET) && init_loopback_up(err) < 0)
 		return -1;
 	/* Through the host's procfs, while we still see it: nothing the
 	 * container's image or mounts put on /proc can take the write. */
@@ -286,15 +210,11 @@ static int init_setup(create_job *job, char **exe, skiff_error *err)
 		debug_stop(job->ctx, "init-after-pivot");
 	}
 	host_fds_close(&job->host);
-	/* Sysctls go through /proc/sys before readonlyPaths make it read-only. */
-	if (set_sysctls(cfg, err) < 0 || set_personality(cfg, err) < 0)
-		return -1;
-	if (job->ns.new_mountns && rootfs_finish(cfg, err) < 0)
-		return -1;
+	/* Before the root is made read-only: /dev/console may need making. */
 	if (p->terminal) {
 		int master;
 
-		if (terminal_setup(p, &master, err) < 0)
+		if (terminal_setup(p, job->ns.new_mountns, &master, err) < 0)
 			return -1;
 		if (sync_send_full(job->sock[1], SYNC_CONSOLE, 0, master, NULL) < 0) {
 			close(master);
@@ -302,29 +222,14 @@ static int init_setup(create_job *job, char **exe, skiff_error *err)
 		}
 		close(master);
 	}
+	/* Sysctls go through /proc/sys before readonlyPaths make it read-only. */
+	if (init_set_sysctls(cfg, err) < 0 || init_set_personality(cfg, err) < 0)
+		return -1;
+	if (job->ns.new_mountns && rootfs_finish(cfg, err) < 0)
+		return -1;
 	process_hook hook = { .run = init_load_seccomp, .data = job };
 
 	return process_prepare(p, job->ns.new_userns, &hook, exe, err);
-}
-
-/* Block until `start` writes to the exec fifo.  poll() on a fifo nobody has
- * opened for writing yet waits (no HUP until a writer came and went). */
-static int wait_for_start(int fifo)
-{
-	struct pollfd pfd = { .fd = fifo, .events = POLLIN };
-	char byte;
-
-	for (;;) {
-		if (poll(&pfd, 1, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (read(fifo, &byte, 1) == 1)
-			return 0;
-		if (pfd.revents & POLLHUP)
-			return -1;
-	}
 }
 
 static void reset_signals(const sigset_t *mask)
@@ -378,21 +283,18 @@ static __attribute__((noreturn)) void init_main(create_job *job)
 	close(job->sock[1]);
 	debug_stop(job->ctx, "init-after-ready");
 
-	if (wait_for_start(job->fifo) < 0)
+	/* job->go stays open until the exec closes it: that tells `start`
+	 * the program runs. */
+	if (start_wait_go(job->go) < 0)
 		_exit(1);
-	close(job->fifo);
 	if (job->cfg->hooks && job->cfg->hooks->start_container_len) {
-		char *state = hooks_state_json(job->cfg, job->ctx->id, job->pid, SKIFF_STATUS_CREATED,
-					       job->bundle);
-
-		if (!state || hooks_run(job->cfg->hooks->start_container,
-					job->cfg->hooks->start_container_len, "startContainer", state,
-					&err) < 0) {
-			/* `start` has returned: the container's stderr is all there is. */
-			dprintf(2, "skiff: %s\n", state ? err.message : "startContainer hooks: out of memory");
+		if (run_container_hooks(job, job->cfg->hooks->start_container,
+					job->cfg->hooks->start_container_len, "startContainer",
+					SKIFF_STATUS_CREATED, &err) < 0) {
+			start_report(job->reply, err.message);
 			_exit(1);
 		}
-		free(state);
+		start_report_hooks_done(job->reply);
 	}
 	reset_signals(&job->caller_mask);
 	/* Whatever the caller leaked (engines leak sockets) must not reach
@@ -401,12 +303,12 @@ static __attribute__((noreturn)) void init_main(create_job *job)
 		CLOSE_RANGE_CLOEXEC);
 	/* The last step: no syscall of ours needs the profile's permission. */
 	if (init_load_seccomp(job, SECCOMP_BEFORE_EXEC, &err) < 0) {
-		dprintf(2, "skiff: %s\n", err.message);
+		start_report(job->reply, err.message);
 		_exit(127);
 	}
 	execve(exe, argv, env);
-	/* Too late to tell `create`: the container's own stderr is all there is. */
-	dprintf(2, "skiff: exec %s: %s\n", exe, strerror(errno));
+	skiff_fail(&err, errno, "exec %s", exe);
+	start_report(job->reply, err.message);
 	_exit(127);
 }
 
@@ -444,17 +346,24 @@ static pid_t clone_init(void *data, skiff_error *err)
 	return pid;
 }
 
-/* clone3 with the pid and time namespaces the init must be born in. */
+/* clone3 with the namespaces the init must be born in that it could not
+ * join itself (pid, time, and with a new user namespace the joined ones). */
 static pid_t spawn_init(create_job *job, skiff_error *err)
 {
 	ns_children saved;
+	ns_saved joined;
 	pid_t pid;
 
-	if (ns_children_enter(&saved, job->ns.pid_join_fd, -1,
-			      job->ns.time_offsets ? job->cfg : NULL, err) < 0)
+	if (ns_parent_enter(&job->ns, &joined, err) < 0)
 		return -1;
+	if (ns_children_enter(&saved, job->ns.pid_join_fd, -1,
+			      job->ns.time_offsets ? job->cfg : NULL, err) < 0) {
+		ns_parent_leave(&joined);
+		return -1;
+	}
 	pid = exposure_clone_hidden(clone_init, job, err);
 	ns_children_leave(&saved);
+	ns_parent_leave(&joined);
 	return pid;
 }
 
@@ -503,6 +412,8 @@ static int record_state(const create_job *job, bool created, skiff_error *err)
 		.annotations_len = cfg->annotations_len,
 		.cgroup_paths = job->cgroups.dirs,
 		.cgroup_paths_len = job->cgroups.n,
+		.systemd_unit = job->cgroups.unit,
+		.systemd_user = job->cgroups.user_manager,
 	};
 
 	rfc3339_now(created_at, sizeof(created_at));
@@ -581,8 +492,11 @@ static int take_console(const create_job *job, int master, skiff_error *err)
 
 	if (job->ctx->console_socket)
 		rc = terminal_send(job->ctx->console_socket, master, err);
-	else if (job->console_out && *job->console_out < 0)
+	else if (job->console_out && *job->console_out < 0) {
+		/* The caller's size now: the program may run before the proxy. */
+		terminal_copy_size(0, master);
 		*job->console_out = master;
+	}
 	else
 		rc = skiff_fail(err, EINVAL, "unexpected pty from the container");
 	if (rc < 0 || !job->console_out || *job->console_out != master)
@@ -684,7 +598,8 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 		.ctx = ctx,
 		.cfg = cfg,
 		.statefd = -1,
-		.fifo = -1,
+		.go = -1,
+		.reply = -1,
 		.host = { .rootfs = -1 },
 		.sock = { -1, -1 },
 		.cgroup_fd = -1,
@@ -693,6 +608,7 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 		.console_out = console_out,
 	};
 	bool dir_made = false, cgroups_ours = false;
+	pid_t spawned = -1;
 	skiff_error cgroup_err;
 	int rc = -1;
 
@@ -719,26 +635,16 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 	if (record_state(&job, false, err) < 0 || save_config(&job, err) < 0)
 		goto out;
 	/* Opened here for the init, which closes the state directory first
-	 * thing (and must open this before pivot_root hides it anyway). */
-	if (mkfifoat(job.statefd, EXEC_FIFO_NAME, 0600) < 0 ||
-	    (job.fifo = openat(job.statefd, EXEC_FIFO_NAME,
-			       O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
-		skiff_fail(err, errno, "create the exec fifo");
+	 * thing; our copies close as soon as it has them, so that the init's
+	 * exec is what closes the last reader (start_sync.c). */
+	if (start_fifos_make(job.statefd, &job.go, &job.reply, err) < 0)
 		goto out;
-	}
-	/* The init's end, opened here: inside a user namespace the init could
-	 * not open a file of the state directory, and it never sees that
-	 * directory at all. */
-	job.fifo = openat(job.statefd, EXEC_FIFO_NAME, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (job.fifo < 0) {
-		skiff_fail(err, errno, "open the exec fifo");
-		goto out;
-	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, job.sock) < 0) {
 		skiff_fail(err, errno, "socketpair");
 		goto out;
 	}
-	if (cgroup_create(&job.cgroups, cfg, &cgroup_err) < 0) {
+	/* systemd makes the unit's cgroups once the init exists, to hold it. */
+	if (!job.cgroups.unit && cgroup_create(&job.cgroups, cfg, &cgroup_err) < 0) {
 		if (!cgroup_optional(cfg, context_rootless(ctx), &cgroup_err)) {
 			if (err)
 				*err = cgroup_err;
@@ -751,14 +657,16 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 		if (record_state(&job, false, err) < 0)
 			goto out;
 	}
-	job.cgroup_fd = cgroup_v2_dirfd(&job.cgroups);
+	job.cgroup_fd = job.cgroups.unit ? -1 : cgroup_v2_dirfd(&job.cgroups);
 	job.pid = spawn_init(&job, err);
 	if (job.pid < 0)
 		goto out;
+	spawned = job.pid;
 	close(job.sock[1]);
 	job.sock[1] = -1;
-	close(job.fifo);
-	job.fifo = -1;
+	close(job.go);
+	close(job.reply);
+	job.go = job.reply = -1;
 	host_fds_close(&job.host);
 	debug_stop(ctx, "create-after-clone");
 
@@ -766,7 +674,12 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 	if (record_state(&job, false, err) < 0)
 		goto out;
 	debug_stop(ctx, "create-after-pid-record");
-	/* Before GO: the init runs nothing of the user's outside its cgroups. */
+	/* Before GO: the init runs nothing of the user's outside its cgroups.
+	 * With systemd, its unit takes the init and the files get the rest. */
+	if (job.cgroups.unit &&
+	    cgroup_systemd_start(&job.cgroups, cfg, ctx->id, job.pid, err) < 0)
+		goto out;
+	debug_stop(ctx, "create-after-systemd-unit");
 	if (cgroup_enter(&job.cgroups, job.pid, err) < 0)
 		goto out;
 	debug_stop(ctx, "create-after-cgroups");
@@ -805,6 +718,11 @@ out:
 		cgroup_destroy(&job.cgroups, NULL);
 	if (rc < 0 && dir_made)
 		state_dir_remove(root, ctx->id, NULL);
+	/* The init existed, so hooks may have run: as the spec has it for a
+	 * failed create hook (and runc for any failure then), the container
+	 * is destroyed and its poststop hooks run, failures as warnings. */
+	if (rc < 0 && spawned > 0)
+		hooks_run_late(ctx, cfg, spawned, SKIFF_STATUS_STOPPED, job.bundle);
 	if (job.cgroup_fd >= 0)
 		close(job.cgroup_fd);
 	if (job.sock[0] >= 0)
@@ -813,8 +731,10 @@ out:
 		close(job.sock[1]);
 	if (job.statefd >= 0)
 		close(job.statefd);
-	if (job.fifo >= 0)
-		close(job.fifo);
+	if (job.go >= 0)
+		close(job.go);
+	if (job.reply >= 0)
+		close(job.reply);
 	host_fds_close(&job.host);
 	ns_plan_close(&job.ns);
 	cgroup_set_free(&job.cgroups);

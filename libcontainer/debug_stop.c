@@ -19,6 +19,7 @@ static const char *const steps[] = {
 	"create-after-clone",          /* runtime: cgroups made, the init exists, its pid
 					  not yet in state.json */
 	"create-after-pid-record",     /* runtime: state.json says creating, with the pid */
+	"create-after-systemd-unit",   /* runtime: (--systemd-cgroup) the unit holds the init */
 	"create-after-cgroups",        /* runtime: the init is in its cgroups */
 	"create-after-id-maps",        /* runtime: uid/gid maps written */
 	"create-after-go",             /* runtime: the init was told to set up */

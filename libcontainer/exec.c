@@ -43,7 +43,9 @@
 
 /* Joined by the new process in this order: the user namespace first for
  * the privileges over the others, the mount namespace last because it
- * moves the root and cwd. */
+ * moves the root and cwd.  Namespaces the container's user namespace does
+ * not own (joined by path at create) go before it: inside, nothing could
+ * join them. */
 static const struct {
 	const char *name;
 	int flag;
@@ -135,6 +137,31 @@ static int exec_load_seccomp(void *data, enum seccomp_stage stage, skiff_error *
 	return seccomp_load_and_hand_over(job->seccomp, stage, job->sock[1], err);
 }
 
+/* Move the namespaces the user namespace (join_fds[0]) does not own in
+ * front of it, keeping the order otherwise. */
+static void join_unowned_first(exec_job *job)
+{
+	int fds[6], types[6];
+	size_t n = 0;
+
+	for (size_t i = 1; i < job->join_count; i++) {
+		if (!ns_owned_by(job->join_fds[i], job->join_fds[0])) {
+			fds[n] = job->join_fds[i];
+			types[n++] = job->join_types[i];
+		}
+	}
+	fds[n] = job->join_fds[0];
+	types[n++] = job->join_types[0];
+	for (size_t i = 1; i < job->join_count; i++) {
+		if (ns_owned_by(job->join_fds[i], job->join_fds[0])) {
+			fds[n] = job->join_fds[i];
+			types[n++] = job->join_types[i];
+		}
+	}
+	memcpy(job->join_fds, fds, sizeof(fds));
+	memcpy(job->join_types, types, sizeof(types));
+}
+
 static int open_namespaces(exec_job *job, pid_t init, skiff_error *err)
 {
 	for (size_t i = 0; i < sizeof(join_order) / sizeof(join_order[0]); i++) {
@@ -149,6 +176,8 @@ static int open_namespaces(exec_job *job, pid_t init, skiff_error *err)
 		if (join_order[i].flag == CLONE_NEWUSER)
 			job->in_userns = true;
 	}
+	if (job->in_userns)
+		join_unowned_first(job);
 	job->pid_ns = foreign_ns(init, "pid", err);
 	if (job->pid_ns == -2)
 		return -1;
@@ -170,7 +199,7 @@ static int exec_setup(exec_job *job, char **exe, skiff_error *err)
 	if (job->p->terminal) {
 		int master;
 
-		if (terminal_setup(job->p, &master, err) < 0)
+		if (terminal_setup(job->p, false, &master, err) < 0)
 			return -1;
 		if (sync_send_full(job->sock[1], SYNC_CONSOLE, 0, master, NULL) < 0) {
 			close(master);
@@ -307,6 +336,8 @@ static int await_ready(exec_job *job, pid_t pid, int *master, skiff_error *err)
 			if (rc < 0)
 				return -1;
 		} else {
+			/* The caller's size before the program runs, not after. */
+			terminal_copy_size(0, fd);
 			*master = fd;
 		}
 	}
@@ -352,11 +383,36 @@ static int write_pid(const char *path, pid_t pid, skiff_error *err)
 int skiff_container_exec(const skiff_context *ctx, const spec_process *p, bool detach,
 			 bool ignore_paused, int *exit_status, skiff_error *err)
 {
+	return skiff_container_exec_cgroups(ctx, p, detach, ignore_paused, NULL, 0, exit_status, err);
+}
+
+/* The container's cgroups, or with sub_cgroups the sub-cgroups there. */
+static int target_cgroups(const container_record *rec, const char *const *subs, size_t n,
+			  cgroup_set *out, skiff_error *err)
+{
+	cgroup_set own = cgroup_set_of(rec);
+
+	out->dirs = NULL;
+	out->n = 0;
+	if (!n) {
+		if (own.n && cgroup_exists(&own))
+			return cgroup_sub_set(&own, NULL, 0, out, err);
+		return 0;
+	}
+	if (!own.n || !cgroup_exists(&own))
+		return skiff_fail_code(err, EINVAL, "exec --cgroup: the container has no cgroups");
+	return cgroup_sub_set(&own, subs, n, out, err);
+}
+
+int skiff_container_exec_cgroups(const skiff_context *ctx, const spec_process *p, bool detach,
+				 bool ignore_paused, const char *const *sub_cgroups,
+				 size_t n_sub_cgroups, int *exit_status, skiff_error *err)
+{
 	exec_job job = { .ctx = ctx, .p = p, .pid_ns = -1, .time_ns = -1, .sock = { -1, -1 } };
 	spec_config with_process;
 	container_record rec;
 	skiff_status status;
-	cgroup_set cgroups;
+	cgroup_set cgroups = { NULL, 0 };
 	sigset_t forward;
 	int dirfd = -1, pidfd = -1, master = -1, rc = -1;
 	pid_t pid = -1;
@@ -374,7 +430,8 @@ int skiff_container_exec(const skiff_context *ctx, const spec_process *p, bool d
 		goto out;
 	with_process = *job.cfg;
 	with_process.process = (spec_process *)p;
-	if (lsm_check(&with_process, err) < 0)
+	if (lsm_check(&with_process, err) < 0 ||
+	    target_cgroups(&rec, sub_cgroups, n_sub_cgroups, &cgroups, err) < 0)
 		goto out;
 	job.agent = (seccomp_agent_info){
 		.cfg = job.cfg, .id = ctx->id, .bundle = rec.bundle, .status = status,
@@ -407,8 +464,7 @@ int skiff_container_exec(const skiff_context *ctx, const spec_process *p, bool d
 	job.sock[1] = -1;
 	debug_stop(ctx, "exec-after-clone");
 	/* Counted and limited with the container before it runs anything. */
-	cgroups = cgroup_set_of(&rec);
-	if (cgroups.n && cgroup_exists(&cgroups) && cgroup_enter(&cgroups, pid, err) < 0)
+	if (cgroups.n && cgroup_enter(&cgroups, pid, err) < 0)
 		goto fail;
 	if (sync_send(job.sock[0], SYNC_GO, NULL) < 0) {
 		skiff_fail(err, errno, "start the new process");
@@ -440,6 +496,7 @@ out:
 	if (pidfd >= 0)
 		close(pidfd);
 	close_job(&job);
+	cgroup_set_free(&cgroups);
 	container_record_clear(&rec);
 	close(dirfd);
 	return rc;

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -25,6 +26,8 @@ static __attribute__((noreturn)) void hook_child(const spec_hook *h, int in, int
 {
 	char **argv, **envp;
 
+	/* A group of its own: a timeout kills what the hook started too. */
+	setpgid(0, 0);
 	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
 		_exit(126);
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
@@ -43,6 +46,14 @@ static __attribute__((noreturn)) void hook_child(const spec_hook *h, int in, int
 	execve(h->path, argv, envp);
 	dprintf(2, "exec %s: %s", h->path, strerror(errno));
 	_exit(127);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Keep the last bytes a hook printed, for its error message. */
@@ -72,12 +83,12 @@ static void collect(int fd, char *buf, size_t size, size_t *used)
 static int run_one(const spec_hook *h, const char *kind, size_t index, const char *state_json,
 		   skiff_error *err)
 {
-	int in[2], out[2], pidfd, status = 0;
+	int in[2], out[2], pidfd, outfd, status = 0;
 	char output[512] = "";
 	size_t used = 0;
 	bool exited = false;
 	pid_t pid;
-	int timeout_ms = h->has_timeout ? h->timeout * 1000 : -1;
+	long long deadline = h->has_timeout ? now_ms() + (long long)h->timeout * 1000 : -1;
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in) < 0)
 		return skiff_fail(err, errno, "%s hook %zu", kind, index);
@@ -91,6 +102,12 @@ static int run_one(const spec_hook *h, const char *kind, size_t index, const cha
 		hook_child(h, in[1], out[1]);
 	close(in[1]);
 	close(out[1]);
+	if (pid > 0) {
+		setpgid(pid, pid); /* also here: the timeout may not find it otherwise */
+		/* Our end only: what the hook leaves running may keep the pipe
+		 * open, and the last read after its exit must not wait for that. */
+		fcntl(out[0], F_SETFL, O_NONBLOCK);
+	}
 	if (pid < 0) {
 		close(in[0]);
 		close(out[0]);
@@ -101,16 +118,19 @@ static int run_one(const spec_hook *h, const char *kind, size_t index, const cha
 	close(in[0]);
 
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	outfd = out[0];
 	while (!exited) {
 		struct pollfd fds[2] = {
 			{ .fd = pidfd, .events = POLLIN },
-			{ .fd = out[0], .events = POLLIN },
+			{ .fd = outfd, .events = POLLIN },
 		};
-		int n = poll(fds, 2, timeout_ms);
+		long long left = deadline < 0 ? -1 : deadline - now_ms();
+		int n = deadline >= 0 && left <= 0 ? 0 : poll(fds, 2, (int)left);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n == 0) {
+			kill(-pid, SIGKILL);
 			kill(pid, SIGKILL);
 			waitpid(pid, NULL, 0);
 			close(pidfd);
@@ -121,7 +141,7 @@ static int run_one(const spec_hook *h, const char *kind, size_t index, const cha
 		if (fds[1].revents & (POLLIN | POLLHUP))
 			collect(out[0], output, sizeof(output), &used);
 		if (fds[1].revents & POLLHUP)
-			fds[1].fd = -1;
+			outfd = -1; /* all written: no more polling for it */
 		if (fds[0].revents & POLLIN || pidfd < 0) {
 			waitpid(pid, &status, 0);
 			exited = true;
@@ -149,6 +169,49 @@ int hooks_run(const spec_hook *hooks, size_t n, const char *kind, const char *st
 		if (run_one(&hooks[i], kind, i, state_json, err) < 0)
 			return -1;
 	return 0;
+}
+
+long long hooks_timeout_ms(const spec_hook *hooks, size_t n)
+{
+	long long total = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!hooks[i].has_timeout)
+			return -1;
+		total += (long long)hooks[i].timeout * 1000;
+	}
+	return total;
+}
+
+void hooks_run_late(const skiff_context *ctx, const spec_config *cfg, pid_t pid,
+		    skiff_status status, const char *bundle)
+{
+	bool post_start = status == SKIFF_STATUS_RUNNING;
+	const spec_hook *hooks;
+	size_t n;
+	char *state;
+
+	if (!cfg || !cfg->hooks)
+		return;
+	hooks = post_start ? cfg->hooks->poststart : cfg->hooks->poststop;
+	n = post_start ? cfg->hooks->poststart_len : cfg->hooks->poststop_len;
+	if (!n)
+		return;
+	state = hooks_state_json(cfg, ctx->id, pid, status, bundle);
+	for (size_t i = 0; i < n; i++) {
+		skiff_error problem;
+
+		if (!state)
+			skiff_fail(&problem, ENOMEM, "%s hooks", post_start ? "poststart" : "poststop");
+		else if (run_one(&hooks[i], post_start ? "poststart" : "poststop", i, state,
+				 &problem) == 0)
+			continue;
+		if (ctx->warn)
+			ctx->warn(ctx->warn_data, &problem);
+		if (!state)
+			break;
+	}
+	free(state);
 }
 
 char *hooks_state_json(const spec_config *cfg, const char *id, pid_t pid, skiff_status status,

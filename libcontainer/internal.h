@@ -14,6 +14,7 @@
 #include "spec.h"
 
 #define EXEC_FIFO_NAME "exec.fifo"
+#define EXEC_REPLY_NAME "exec.reply"
 #define STATE_FILE_NAME "state.json"
 #define CONFIG_COPY_NAME "config.json"
 
@@ -60,6 +61,11 @@ typedef struct container_record {
 	 * written before they are made, so delete finds them after a crash. */
 	spec_kv *cgroup_paths;
 	size_t cgroup_paths_len;
+	/* The systemd driver's unit owning them ("" or NULL with cgroupfs),
+	 * and whether the user's manager has it: later commands need not be
+	 * given --systemd-cgroup again. */
+	char *systemd_unit;
+	bool systemd_user;
 } container_record;
 
 void container_record_clear(container_record *rec);
@@ -115,12 +121,24 @@ typedef struct ns_plan {
 	bool new_utsns;
 	bool new_cgroupns;   /* unshared by the init after cgroup placement */
 	bool time_offsets;     /* the parent unshares the time namespace to set offsets */
+	bool parent_joins;     /* a new user namespace: the parent joins join_fds around clone */
 } ns_plan;
 
 int ns_plan_make(const spec_config *cfg, ns_plan *plan, skiff_error *err);
 void ns_plan_close(ns_plan *plan);
-/* In the init: join every namespace given by path. */
+/* In the init: join every namespace given by path (unless parent_joins). */
 int ns_join(const ns_plan *plan, skiff_error *err);
+/* Parent, around clone3 when plan->parent_joins: enter the namespaces
+ * given by path, then go back to the runtime's own. */
+typedef struct ns_saved {
+	int fds[8], types[8];
+	size_t count;
+} ns_saved;
+int ns_parent_enter(const ns_plan *plan, ns_saved *saved, skiff_error *err);
+/* Is the namespace ns_fd owned by the user namespace userns_fd?  (True
+ * when the kernel will not say.) */
+bool ns_owned_by(int ns_fd, int userns_fd);
+void ns_parent_leave(ns_saved *saved);
 /* Parent, before clone: enter the time namespace that will hold the init, with offsets. */
 int ns_prepare_time(const spec_config *cfg, skiff_error *err);
 /* setns() gives pid and time namespaces only to children: the runtime
@@ -352,12 +370,48 @@ int container_create(const skiff_context *ctx, const spec_config *cfg,
 		     const sigset_t *caller_mask, int *console_out, pid_t *pid_out,
 		     skiff_error *err);
 
+/* ---- init_env.c: the init's settings besides the root and the process ---- */
+
+int init_set_sysctls(const spec_config *cfg, skiff_error *err);
+int init_set_personality(const spec_config *cfg, skiff_error *err);
+int init_set_oom_score_adj(const spec_process *p, skiff_error *err);
+/* A new network namespace starts with lo down; runc brings it up. */
+int init_loopback_up(skiff_error *err);
+int init_set_names(const spec_config *cfg, skiff_error *err);
+/* A fresh session keyring, so containers do not share the caller's keys. */
+int init_join_session_keyring(const skiff_context *ctx, skiff_error *err);
+
+/* ---- start_sync.c: `start` and the waiting init ---- */
+
+/* How long `start` waits for the program's exec once the startContainer
+ * hooks are done, before it returns all the same. */
+#define START_EXEC_TIMEOUT_MS 5000
+/* In create: exec.fifo and exec.reply, and the init's ends of them. */
+int start_fifos_make(int statefd, int *go, int *reply, skiff_error *err);
+/* In the init: block until `start` writes to the exec fifo. */
+int start_wait_go(int go);
+/* In the init: the startContainer hooks ran ("H"), or why it cannot go on. */
+void start_report_hooks_done(int reply);
+void start_report(int reply, const char *why);
+/* In `start`: wake the init, then wait until its program runs.  -1 when
+ * the init could not be woken (it is gone: nothing changed), -2 when it
+ * failed after (a startContainer hook, seccomp, execve: the error says
+ * which).  hooks_ms bounds the startContainer hooks (-1: one has no
+ * timeout); *late is set when the exec did not come in time. */
+int start_release(int dirfd, int pidfd, int hooks_ms, bool *late, skiff_error *err);
+
 /* ---- hooks.c ---- */
 
 /* Run hooks[0..n) in order; the first failure is the error.  kind names
  * them in messages ("createRuntime"). */
 int hooks_run(const spec_hook *hooks, size_t n, const char *kind, const char *state_json,
 	      skiff_error *err);
+/* The sum of the hooks' timeouts in ms; -1 when one has none. */
+long long hooks_timeout_ms(const spec_hook *hooks, size_t n);
+/* poststart (status running) or poststop (stopped): every hook runs, and
+ * failures are warnings to ctx->warn, as the spec has them. */
+void hooks_run_late(const skiff_context *ctx, const spec_config *cfg, pid_t pid,
+		    skiff_status status, const char *bundle);
 /* The state JSON hooks read on stdin; free() it. NULL when out of memory. */
 char *hooks_state_json(const spec_config *cfg, const char *id, pid_t pid, skiff_status status,
 		       const char *bundle);
@@ -367,7 +421,7 @@ char *hooks_state_json(const spec_config *cfg, const char *id, pid_t pid, skiff_
 #include <termios.h>
 /* In the container: a pty in its devpts becomes the controlling terminal
  * and stdio; *master_out is the master. */
-int terminal_setup(const spec_process *p, int *master_out, skiff_error *err);
+int terminal_setup(const spec_process *p, bool console, int *master_out, skiff_error *err);
 /* Hand the pty master to the --console-socket listener (SCM_RIGHTS). */
 int terminal_send(const char *socket_path, int master, skiff_error *err);
 int terminal_raw(int fd, struct termios *saved);

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,6 +22,9 @@
 
 /* The signals `run` forwards to the container instead of dying of them. */
 static const int forwarded_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH };
+
+static int destroy(const skiff_context *ctx, const container_record *rec, const spec_config *cfg,
+		   skiff_error *err);
 
 static int load_config_from_bundle(const skiff_context *ctx, skiff_config **out, skiff_error *err)
 {
@@ -89,48 +93,6 @@ static spec_config *saved_config(int dirfd)
 	return cfg;
 }
 
-static void warn(const skiff_context *ctx, const skiff_error *problem)
-{
-	if (ctx->warn)
-		ctx->warn(ctx->warn_data, problem);
-}
-
-/* poststart (status running) and poststop (stopped): failures are
- * warnings, the spec says, and the remaining hooks still run. */
-static void run_late_hooks(const skiff_context *ctx, const spec_config *cfg,
-			   const container_record *rec, skiff_status status)
-{
-	const spec_hook *hooks;
-	size_t n;
-	char *state;
-
-	if (!cfg || !cfg->hooks)
-		return;
-	hooks = status == SKIFF_STATUS_RUNNING ? cfg->hooks->poststart : cfg->hooks->poststop;
-	n = status == SKIFF_STATUS_RUNNING ? cfg->hooks->poststart_len : cfg->hooks->poststop_len;
-	state = n ? hooks_state_json(cfg, ctx->id, rec->pid, status, rec->bundle) : NULL;
-	for (size_t i = 0; state && i < n; i++) {
-		skiff_error problem;
-
-		if (hooks_run(&hooks[i], 1, status == SKIFF_STATUS_RUNNING ? "poststart" : "poststop",
-			      state, &problem) < 0)
-			warn(ctx, &problem);
-	}
-	free(state);
-}
-
-/* Block until the init has exec'd the user's program (or died): its read
- * end of the exec fifo is close-on-exec, and a fifo's writer sees POLLERR
- * once no reader is left.  poststart hooks run after that, as the spec
- * orders them. */
-static __attribute__((unused)) void wait_for_exec(int fifo)
-{
-	struct pollfd pfd = { .fd = fifo, .events = 0 };
-
-	while (poll(&pfd, 1, -1) < 0 && errno == EINTR)
-		;
-}
-
 int skiff_container_state(const skiff_context *ctx, skiff_state **out, skiff_error *err)
 {
 	container_record rec;
@@ -152,7 +114,9 @@ int skiff_container_start(const skiff_context *ctx, skiff_error *err)
 	spec_config *cfg = NULL;
 	container_record rec;
 	skiff_status status;
-	int dirfd, fifo, rc = -1;
+	long long hooks_ms;
+	bool late;
+	int dirfd, pidfd = -1, rc = -1;
 
 	if (container_open(ctx, true, &dirfd, &rec, &status, err) < 0)
 		return -1;
@@ -169,25 +133,36 @@ int skiff_container_start(const skiff_context *ctx, skiff_error *err)
 		skiff_fail_code(err, EINVAL, "cannot start an already running container");
 		goto out;
 	}
-	/* Non-blocking: if the init is gone there is no reader, and ENXIO
-	 * says so instead of hanging. */
-	fifo = openat(dirfd, EXEC_FIFO_NAME, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fifo < 0) {
-		skiff_fail(err, errno == ENXIO ? 0 : errno, "cannot start a container that has stopped");
-		goto out;
-	}
-	if (write(fifo, "0", 1) != 1) {
-		skiff_fail(err, errno, "start the container");
-		close(fifo);
-		goto out;
-	}
-	/* Gone from the directory at once: from here state says running. */
-	unlinkat(dirfd, EXEC_FIFO_NAME, 0);
 	cfg = saved_config(dirfd);
-	close(fifo);
-	run_late_hooks(ctx, cfg, &rec, SKIFF_STATUS_RUNNING);
+	pidfd = container_pidfd(&rec);
+	hooks_ms = cfg && cfg->hooks ? hooks_timeout_ms(cfg->hooks->start_container,
+						       cfg->hooks->start_container_len) : 0;
+	switch (start_release(dirfd, pidfd, (int)(hooks_ms > INT_MAX / 2 ? -1 : hooks_ms), &late,
+			      err)) {
+	case 0:
+		break;
+	case -2:
+		/* A startContainer hook (or the exec) failed: the spec has the
+		 * container stopped and destroyed, then its poststop hooks. */
+		destroy(ctx, &rec, cfg, NULL);
+		goto out;
+	default:
+		goto out;
+	}
+	if (late && ctx->warn) {
+		skiff_error problem;
+
+		skiff_fail(&problem, 0,
+			   "the container's process had not started its program after %d ms; "
+			   "running poststart hooks all the same",
+			   START_EXEC_TIMEOUT_MS);
+		ctx->warn(ctx->warn_data, &problem);
+	}
+	hooks_run_late(ctx, cfg, rec.pid, SKIFF_STATUS_RUNNING, rec.bundle);
 	rc = 0;
 out:
+	if (pidfd >= 0)
+		close(pidfd);
 	spec_config_free(cfg);
 	container_record_clear(&rec);
 	close(dirfd);
@@ -309,12 +284,32 @@ static int kill_and_wait(const container_record *rec, skiff_error *err)
 	return 0;
 }
 
+/* Undo create, with the container's directory locked: kill what is left,
+ * remove the cgroups (processes that outlived the init, without a pid
+ * namespace, die here too) and the state, then run the poststop hooks, as
+ * runc orders them.  If a cgroup stays, so does the state: a later delete
+ * can retry. */
+static int destroy(const skiff_context *ctx, const container_record *rec, const spec_config *cfg,
+		   skiff_error *err)
+{
+	cgroup_set set;
+
+	if (kill_and_wait(rec, err) < 0)
+		return -1;
+	set = cgroup_set_of(rec);
+	if (cgroup_destroy(&set, err) < 0)
+		return -1;
+	if (state_dir_remove(state_root(ctx), ctx->id, err) < 0)
+		return -1;
+	hooks_run_late(ctx, cfg, rec->pid, SKIFF_STATUS_STOPPED, rec->bundle);
+	return 0;
+}
+
 int skiff_container_delete(const skiff_context *ctx, bool force, skiff_error *err)
 {
 	spec_config *cfg = NULL;
 	container_record rec;
 	skiff_status status;
-	cgroup_set set;
 	int dirfd, rc = -1;
 
 	if (container_open(ctx, true, &dirfd, &rec, &status, err) < 0) {
@@ -332,19 +327,9 @@ int skiff_container_delete(const skiff_context *ctx, bool force, skiff_error *er
 			   skiff_status_name(status));
 		goto out;
 	}
-	if (status != SKIFF_STATUS_STOPPED && kill_and_wait(&rec, err) < 0)
-		goto out;
-	/* Processes that outlived the init (no pid namespace) die here too.  If
-	 * a cgroup stays, so does the state: a later delete can retry.  Then
-	 * the poststop hooks, as runc orders them. */
-	set = cgroup_set_of(&rec);
-	if (cgroup_destroy(&set, err) < 0)
-		goto out;
-	/* poststop runs once the container is gone, state directory and all. */
 	cfg = rec.id ? saved_config(dirfd) : NULL;
-	if (state_dir_remove(state_root(ctx), ctx->id, err) < 0)
+	if (destroy(ctx, &rec, cfg, err) < 0)
 		goto out;
-	run_late_hooks(ctx, cfg, &rec, SKIFF_STATUS_STOPPED);
 	rc = 0;
 out:
 	spec_config_free(cfg);

@@ -210,6 +210,30 @@ static unsigned long locked_flags(const char *target)
 	return flags;
 }
 
+/* A bind takes its per-mount flags (ro, nosuid...) from a remount of the
+ * new mount, then the attributes and propagation asked for. */
+static int finish_bind(int rootfd, const spec_mount *m, const mount_plan *plan, skiff_error *err)
+{
+	char target[64];
+	int fd;
+
+	if (plan->flags & ~(unsigned long)MS_REC) {
+		fd = reopen_target(rootfd, m->destination, err);
+		if (fd < 0)
+			return -1;
+		fd_path(target, sizeof(target), fd);
+		if (mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | plan->flags | locked_flags(target),
+			  NULL) < 0) {
+			int saved = errno;
+
+			close(fd);
+			return skiff_fail_at(err, saved, m->destination, "remount %s", m->destination);
+		}
+		close(fd);
+	}
+	return finish_mount(rootfd, m, plan, err);
+}
+
 /* A bind mount's source comes as an fd the runtime opened on the host
  * (source_fd), or else as a path resolved here. */
 static int mount_bind(int rootfd, const spec_mount *m, int source_fd, const mount_plan *plan,
@@ -254,22 +278,7 @@ static int mount_bind(int rootfd, const spec_mount *m, int source_fd, const moun
 	}
 	close(fd);
 	free(source);
-	/* Per-mount flags of a bind take a remount of the new mount. */
-	if (plan->flags & ~(unsigned long)MS_REC) {
-		fd = reopen_target(rootfd, m->destination, err);
-		if (fd < 0)
-			return -1;
-		fd_path(target, sizeof(target), fd);
-		if (mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | plan->flags | locked_flags(target),
-			  NULL) < 0) {
-			int saved = errno;
-
-			close(fd);
-			return skiff_fail_at(err, saved, m->destination, "remount %s", m->destination);
-		}
-		close(fd);
-	}
-	return finish_mount(rootfd, m, plan, err);
+	return finish_bind(rootfd, m, plan, err);
 }
 
 /* The detached idmapped tree the runtime made, moved onto the destination,
@@ -277,7 +286,6 @@ static int mount_bind(int rootfd, const spec_mount *m, int source_fd, const moun
 static int mount_idmapped(int rootfd, const spec_mount *m, int tree, const mount_plan *plan,
 			  const rootfs_opts *opts, skiff_error *err)
 {
-	char target[64];
 	struct stat st;
 	int fd;
 
@@ -291,21 +299,7 @@ static int mount_idmapped(int rootfd, const spec_mount *m, int tree, const mount
 		return -1;
 	}
 	close(fd);
-	if (plan->flags & ~(unsigned long)MS_REC) {
-		fd = reopen_target(rootfd, m->destination, err);
-		if (fd < 0)
-			return -1;
-		fd_path(target, sizeof(target), fd);
-		if (mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | plan->flags | locked_flags(target),
-			  NULL) < 0) {
-			int saved = errno;
-
-			close(fd);
-			return skiff_fail_at(err, saved, m->destination, "remount %s", m->destination);
-		}
-		close(fd);
-	}
-	return finish_mount(rootfd, m, plan, err);
+	return finish_bind(rootfd, m, plan, err);
 }
 
 /* The cgroup filesystem as the container sees it, at dest.  With a cgroup

@@ -9,7 +9,11 @@
  *     before clone3() and the init is born inside;
  *   - time with offsets: offsets can only be written before any process
  *     lives in the namespace, so the parent unshares it, writes them, and
- *     the init is born inside.
+ *     the init is born inside;
+ *   - with a new user namespace, the init has no privilege over namespaces
+ *     the host owns (a pod's network namespace, say), so the parent enters
+ *     them around clone3() and the init is born inside (runc joins them
+ *     before it unshares the user namespace, to the same effect).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +22,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -36,6 +41,23 @@ static const struct {
 	{ "ipc", CLONE_NEWIPC },     { "uts", CLONE_NEWUTS },   { "cgroup", CLONE_NEWCGROUP },
 	{ "time", CLONE_NEWTIME },   { "mount", CLONE_NEWNS },
 };
+
+static int open_own_namespace(int type)
+{
+	const char *name = NULL;
+	char path[32];
+
+	for (size_t t = 0; t < sizeof(ns_types) / sizeof(ns_types[0]); t++)
+		if (ns_types[t].flag == type)
+			name = ns_types[t].name;
+	if (!name) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* /proc names: "net", not "network" */
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", strcmp(name, "network") ? name : "net");
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
 
 void ns_plan_close(ns_plan *plan)
 {
@@ -115,18 +137,76 @@ int ns_plan_make(const spec_config *cfg, ns_plan *plan, skiff_error *err)
 	plan->new_mountns = plan->clone_flags & CLONE_NEWNS;
 	plan->new_utsns = plan->clone_flags & CLONE_NEWUTS;
 	plan->new_cgroupns = plan->clone_flags & CLONE_NEWCGROUP;
-	/* Inside a new user namespace the init has no privilege over namespaces
-	 * the host owns, so it could not join them after clone. */
-	if (plan->new_userns && joins_other) {
-		ns_plan_close(plan);
-		return skiff_fail_at(err, 0, ".linux.namespaces",
-				     "joining namespaces by path together with a new user namespace is not supported");
+	plan->parent_joins = plan->new_userns && joins_other;
+	/* Root of a new user namespace could not mount anything in a mount
+	 * namespace the host owns: the container could not be built. */
+	for (size_t i = 0; plan->parent_joins && i < plan->join_count; i++) {
+		if (plan->join_types[i] == CLONE_NEWNS) {
+			ns_plan_close(plan);
+			return skiff_fail_at(err, 0, ".linux.namespaces",
+					     ".linux.namespaces: a mount namespace given by path cannot go with a new user namespace (the container could not mount in it)");
+		}
 	}
 	return 0;
 }
 
+int ns_parent_enter(const ns_plan *plan, ns_saved *saved, skiff_error *err)
+{
+	saved->count = 0;
+	if (!plan->parent_joins)
+		return 0;
+	for (size_t i = 0; i < plan->join_count; i++) {
+		int own = open_own_namespace(plan->join_types[i]);
+
+		if (own < 0) {
+			skiff_fail(err, errno, "open the runtime's own namespace (type 0x%x)",
+				   (unsigned)plan->join_types[i]);
+			goto fail;
+		}
+		saved->fds[saved->count] = own;
+		saved->types[saved->count] = plan->join_types[i];
+		saved->count++;
+		if (setns(plan->join_fds[i], plan->join_types[i]) < 0) {
+			skiff_fail(err, errno, "join namespace (setns type 0x%x)",
+				   (unsigned)plan->join_types[i]);
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	ns_parent_leave(saved);
+	return -1;
+}
+
+void ns_parent_leave(ns_saved *saved)
+{
+	for (size_t i = saved->count; i-- > 0;) {
+		setns(saved->fds[i], saved->types[i]);
+		close(saved->fds[i]);
+	}
+	saved->count = 0;
+}
+
+bool ns_owned_by(int ns_fd, int userns_fd)
+{
+	struct stat owner_st, userns_st;
+	int owner = ioctl(ns_fd, NS_GET_USERNS);
+	bool same;
+
+	/* Not ours to know (an owner above the caller's): say yes, which keeps
+	 * the usual order, user namespace first. */
+	if (owner < 0)
+		return true;
+	same = fstat(owner, &owner_st) == 0 && fstat(userns_fd, &userns_st) == 0 &&
+	       owner_st.st_ino == userns_st.st_ino && owner_st.st_dev == userns_st.st_dev;
+	close(owner);
+	return same;
+}
+
 int ns_join(const ns_plan *plan, skiff_error *err)
 {
+	if (plan->parent_joins)
+		return 0;
 	for (size_t i = 0; i < plan->join_count; i++) {
 		if (setns(plan->join_fds[i], plan->join_types[i]) < 0)
 			return skiff_fail(err, errno, "join namespace (setns type 0x%x)",

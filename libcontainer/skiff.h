@@ -135,7 +135,11 @@ typedef struct skiff_context {
 				       LISTEN_FDS=N LISTEN_PID=1 in the init's env */
 	bool no_pivot;              /* move + chroot instead of pivot_root */
 	bool no_new_keyring;        /* keep the caller's session keyring */
-	bool systemd_cgroup;        /* cgroupsPath is slice:prefix:name */
+	/* create: the systemd cgroup driver, cgroupsPath is slice:prefix:name
+	 * (skiff(8), --systemd-cgroup); ENOTSUP where systemd is not the init
+	 * or the library was built without libsystemd.  Later calls find the
+	 * unit in the container's state, whatever this says. */
+	bool systemd_cgroup;
 	skiff_rootless rootless;    /* rootless mode: cgroups are left alone */
 	/* skiff_container_run() in the foreground: the caller made itself a
 	 * child subreaper (prctl PR_SET_CHILD_SUBREAPER) and has no children
@@ -283,6 +287,14 @@ void skiff_state_list_free(skiff_state **states, size_t count);
  */
 int skiff_container_exec(const skiff_context *ctx, const spec_process *process, bool detach,
 			 bool ignore_paused, int *exit_status, skiff_error *err);
+/* skiff_container_exec() in sub-cgroups of the container (`exec --cgroup`,
+ * runc's syntax): each of sub_cgroups[0..n) is "PATH" (in every hierarchy)
+ * or "CONTROLLER[,CONTROLLER...]:PATH" (in those controllers' v1
+ * hierarchies), PATH relative to the container's cgroup, which it cannot
+ * leave ("..": never above it), and existing.  Since SKIFF_0.2. */
+int skiff_container_exec_cgroups(const skiff_context *ctx, const spec_process *process,
+				 bool detach, bool ignore_paused, const char *const *sub_cgroups,
+				 size_t n_sub_cgroups, int *exit_status, skiff_error *err);
 
 /* An OCI process object (exec --process FILE), parsed and validated like
  * a config's process, errors naming the JSON path; free it with

@@ -85,6 +85,7 @@ void container_record_clear(container_record *rec)
 		free(rec->cgroup_paths[i].value);
 	}
 	free(rec->cgroup_paths);
+	free(rec->systemd_unit);
 	memset(rec, 0, sizeof(*rec));
 }
 
@@ -235,6 +236,11 @@ int state_write(int dirfd, const container_record *rec, skiff_error *err)
 	gen_string(g, "owner", rec->owner);
 	gen_string_map(g, "annotations", rec->annotations, rec->annotations_len);
 	gen_string_map(g, "cgroupPaths", rec->cgroup_paths, rec->cgroup_paths_len);
+	if (rec->systemd_unit && rec->systemd_unit[0]) {
+		gen_string(g, "systemdUnit", rec->systemd_unit);
+		yajl_gen_string(g, (const unsigned char *)"systemdUserManager", 18);
+		yajl_gen_bool(g, rec->systemd_user);
+	}
 	yajl_gen_map_close(g);
 	if (gen_finish(g, &json, &len, err) < 0)
 		return -1;
@@ -258,6 +264,14 @@ static long long tree_integer(yajl_val root, const char *key)
 	yajl_val v = yajl_tree_get(root, path, yajl_t_number);
 
 	return v && YAJL_IS_INTEGER(v) ? YAJL_GET_INTEGER(v) : 0;
+}
+
+static bool tree_bool(yajl_val root, const char *key)
+{
+	const char *path[] = { key, NULL };
+	yajl_val v = yajl_tree_get(root, path, yajl_t_any);
+
+	return v && YAJL_IS_TRUE(v);
 }
 
 /* A JSON object of strings into a spec_kv array; false without memory. */
@@ -327,10 +341,13 @@ int state_parse(const char *text, container_record *rec, skiff_error *err)
 	rec->rootfs = tree_string(root, "rootfs");
 	rec->created_at = tree_string(root, "created");
 	rec->owner = tree_string(root, "owner");
+	rec->systemd_unit = tree_string(root, "systemdUnit");
+	rec->systemd_user = tree_bool(root, "systemdUserManager");
 	maps_ok = tree_string_map(root, "annotations", &rec->annotations, &rec->annotations_len) &&
 		  tree_string_map(root, "cgroupPaths", &rec->cgroup_paths, &rec->cgroup_paths_len);
 	yajl_tree_free(root);
-	if (!maps_ok || !rec->id || !rec->bundle || !rec->rootfs || !rec->created_at || !rec->owner) {
+	if (!maps_ok || !rec->id || !rec->bundle || !rec->rootfs || !rec->created_at || !rec->owner ||
+	    !rec->systemd_unit) {
 		container_record_clear(rec);
 		return skiff_fail(err, ENOMEM, "read state");
 	}

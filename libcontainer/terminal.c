@@ -3,7 +3,8 @@
  * slave becomes the process's controlling terminal and stdio.  The master
  * goes back to the runtime, which hands it to --console-socket (the
  * protocol of conmon and the containerd shim) or proxies it to its own
- * terminal in a foreground run or exec.
+ * terminal in a foreground run or exec.  The init's pty is the container's
+ * /dev/console as well, as with runc and crun.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <termios.h>
@@ -18,7 +21,28 @@
 
 #include "internal.h"
 
-int terminal_setup(const spec_process *p, int *master_out, skiff_error *err)
+/* Bind the pty's slave over /dev/console, made as an empty file when the
+ * root has none (a symlink there is replaced: the mount must land on
+ * /dev/console itself). */
+static int bind_console(int master, skiff_error *err)
+{
+	char slave_path[32];
+	struct stat st;
+	unsigned int n;
+
+	if (ioctl(master, TIOCGPTN, &n) < 0)
+		return skiff_fail(err, errno, "find the pty's number");
+	snprintf(slave_path, sizeof(slave_path), "/dev/pts/%u", n);
+	if (lstat("/dev/console", &st) == 0 && S_ISLNK(st.st_mode) && unlink("/dev/console") < 0)
+		return skiff_fail(err, errno, "replace the symlink /dev/console");
+	if (mknod("/dev/console", S_IFREG | 0600, 0) < 0 && errno != EEXIST)
+		return skiff_fail(err, errno, "create /dev/console");
+	if (mount(slave_path, "/dev/console", NULL, MS_BIND, NULL) < 0)
+		return skiff_fail(err, errno, "bind %s to /dev/console", slave_path);
+	return 0;
+}
+
+int terminal_setup(const spec_process *p, bool console, int *master_out, skiff_error *err)
 {
 	int master, slave;
 
@@ -43,6 +67,11 @@ int terminal_setup(const spec_process *p, int *master_out, skiff_error *err)
 		close(slave);
 		close(master);
 		return skiff_fail(err, saved, "chown the pty slave");
+	}
+	if (console && bind_console(master, err) < 0) {
+		close(slave);
+		close(master);
+		return -1;
 	}
 	if (p->console_size) {
 		struct winsize ws = {

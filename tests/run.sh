@@ -52,6 +52,11 @@ pass=$(sed -n 's/^# PASS: *//p' tests/check.out)
 fail=$(sed -n 's/^# FAIL: *//p' tests/check.out)
 skip=$(sed -n 's/^# SKIP: *//p' tests/check.out)
 err=$(sed -n 's/^# ERROR: *//p' tests/check.out)
+# No summary means the tests did not run (a build error): that is a failure,
+# not an empty pass.
+if [ -z "$pass" ]; then
+	status=1
+	fail=$(( ${fail:-0} + 1 ))
+fi
 echo "${pass:-0} passed, $(( ${fail:-0} + ${err:-0} )) failed, ${skip:-0} skipped"
-[ -n "$pass" ] || status=1
 exit $status

@@ -145,6 +145,30 @@ static bool wait_status(const char *id, skiff_status want)
 	return false;
 }
 
+/* The comm of the process whose pid is in the pid file path. */
+static bool comm_of(const char *path, char *out, size_t size)
+{
+	char proc[64];
+	FILE *f = fopen(path, "r");
+	int pid = 0;
+	bool got;
+
+	if (!f)
+		return false;
+	got = fscanf(f, "%d", &pid) == 1;
+	fclose(f);
+	if (!got)
+		return false;
+	snprintf(proc, sizeof(proc), "/proc/%d/comm", pid);
+	f = fopen(proc, "r");
+	if (!f)
+		return false;
+	got = fgets(out, (int)size, f) != NULL;
+	fclose(f);
+	out[strcspn(out, "\n")] = '\0';
+	return got;
+}
+
 static bool dir_empty(const char *path)
 {
 	char cmd[512];
@@ -185,6 +209,78 @@ static skiff_config *bundle_config(void)
 
 /* ---- the lifecycle ---- */
 
+/* The init's cgroup directory "memory:<dir>" (v1, hybrid) or "<dir>"
+ * (unified) from /proc/<pid>/cgroup, for exec --cgroup. */
+static bool init_cgroup(const skiff_context *ctx, char *spec, size_t spec_size, char *dir,
+			size_t size)
+{
+	char path[64], line[512];
+	skiff_state *st = NULL;
+	skiff_error err;
+	bool found = false;
+	FILE *f;
+
+	if (skiff_container_state(ctx, &st, &err) < 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)st->pid);
+	skiff_state_free(st);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		char *rel = strchr(line, ':') ? strchr(strchr(line, ':') + 1, ':') : NULL;
+
+		if (!rel)
+			continue;
+		rel[strcspn(rel, "\n")] = '\0';
+		if (strstr(line, ":memory:")) {
+			snprintf(dir, size, "/sys/fs/cgroup/memory%s/api-sub", rel + 1);
+			snprintf(spec, spec_size, "memory:api-sub");
+			found = true;
+			break;
+		}
+		if (!strncmp(line, "0::", 3) && access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0) {
+			snprintf(dir, size, "/sys/fs/cgroup%s/api-sub", rel + 1);
+			snprintf(spec, spec_size, "api-sub");
+			found = true;
+		}
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* exec --cgroup through the library: a missing sub-cgroup is an error, an
+ * existing one takes the process. */
+static void test_exec_cgroups(const skiff_context *ctx)
+{
+	char *const args[] = { "sh", "-c", "grep -q /api-sub /proc/self/cgroup && exit 9; exit 1" };
+	skiff_exec_overrides o = { .args = args, .args_len = 3 };
+	char spec[64], dir[1024];
+	const char *subs[] = { spec };
+	spec_process *p = NULL;
+	skiff_error err = { 0 };
+	int status = -1;
+
+	if (under_valgrind || !init_cgroup(ctx, spec, sizeof(spec), dir, sizeof(dir))) {
+		tap_skip(under_valgrind ? "valgrind 3.19 has no pidfd_open()" : "no memory cgroup",
+			 "skiff_container_exec_cgroups");
+		tap_skip("same", "skiff_container_exec_cgroups in an existing sub-cgroup");
+		return;
+	}
+	if (skiff_exec_process(ctx, &o, &p, &err) < 0) {
+		ok(false, "skiff_exec_process: %s", err.message);
+		return;
+	}
+	ok(skiff_container_exec_cgroups(ctx, p, false, false, subs, 1, &status, &err) < 0 &&
+		   strstr(err.message, "no cgroup"),
+	   "skiff_container_exec_cgroups: a missing sub-cgroup: \"%s\"", err.message);
+	if (mkdir(dir, 0755) < 0)
+		tap_diag("mkdir %s: %s", dir, strerror(errno));
+	ok(skiff_container_exec_cgroups(ctx, p, false, false, subs, 1, &status, &err) == 0 &&
+		   status == 9,
+	   "skiff_container_exec_cgroups: the process runs in %s", spec);
+	skiff_process_free(p);
+}
+
 static void test_lifecycle(void)
 {
 	skiff_context ctx = context("api-life");
@@ -223,6 +319,8 @@ static void test_lifecycle(void)
 
 	ok(skiff_container_start(&ctx, &err) == 0 && status_is("api-life", SKIFF_STATUS_RUNNING),
 	   "start: running");
+	ok(comm_of(pid_file, buf, sizeof(buf)) && strcmp(buf, "sleep") == 0,
+	   "start returns once the init has exec'd its program (comm \"%s\")", buf);
 	ok(skiff_container_start(&ctx, &err) < 0 && strstr(err.message, "already running"),
 	   "start twice: \"%s\"", err.message);
 	ok(skiff_container_delete(&ctx, false, &err) < 0 && err.errnum == EBUSY,
@@ -230,8 +328,8 @@ static void test_lifecycle(void)
 
 	/* exec with the container's process settings and a command */
 	{
-		/* Its pid 1 is the container's: sleep, once the init has
-		 * exec'd it (start does not wait for that). */
+		/* Its pid 1 is the container's: sleep, which the init has
+		 * exec'd before start returned. */
 		static const char script[] =
 			"for i in $(seq 50); do test \"$(cat /proc/1/comm)\" = sleep && exit 7; "
 			"sleep 0.1; done; exit 1";
@@ -268,6 +366,8 @@ static void test_lifecycle(void)
 			   "exec a process object");
 		skiff_process_free(p);
 	}
+
+	test_exec_cgroups(&ctx);
 
 	ok(kill_live(&ctx, SIGKILL, &err) == 0 && wait_status("api-life", SKIFF_STATUS_STOPPED),
 	   "kill: stopped");

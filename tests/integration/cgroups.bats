@@ -154,6 +154,21 @@ cg() {
 	assert_equal "$(container_status ctr)" running
 }
 
+@test "a cgroup below a frozen one is refused at once: create does not hang, nothing is left" {
+	local parent=/sys/fs/cgroup/freezer/$CGROUP_NAME
+	mkdir "$parent"
+	LEFTOVER_DIRS="$parent"
+	echo FROZEN >"$parent/freezer.state"
+	update_config --arg p "/$CGROUP_NAME/ctr" '.linux.cgroupsPath = $p'
+	run timeout 20 "$SKIFF" --root "$ROOT" run ctr
+	echo THAWED >"$parent/freezer.state"
+	assert_failure 1
+	assert_output --partial "linux.cgroupsPath: the container's cgroup is frozen (paused), or one above it is: thaw it first"
+	[ ! -e "$ROOT/ctr" ]
+	[ ! -e "$parent/ctr" ]
+	[ ! -e "/sys/fs/cgroup/memory/$CGROUP_NAME/ctr" ]
+}
+
 @test "memory: limit, reservation, swap, swappiness, disableOOMKiller, useHierarchy" {
 	update_config '.linux.resources.memory = {"limit": 67108864, "reservation": 33554432,
 		"swap": 134217728, "swappiness": 10, "disableOOMKiller": true, "useHierarchy": true}'
@@ -555,13 +570,4 @@ block_device() {
 	for d in $dirs; do
 		[ ! -e "$d" ] || fail "$d is still there"
 	done
-}
-
-@test "--systemd-cgroup without systemd running is a clear error" {
-	[ ! -d /run/systemd/system ] || skip "systemd runs here"
-	run "$SKIFF" --root "$ROOT" --systemd-cgroup create ctr
-	assert_failure
-	assert_output "skiff: systemd cgroup driver requested but systemd is not running"
-	run skiff list -q
-	assert_output ""
 }

@@ -39,7 +39,8 @@ worker() {
 			n=$((n + 1))
 			rc=0
 			# shellcheck disable=SC2086
-			timeout 20 "$SKIFF" --root "$ROOT" $cmd >/dev/null 2>"$LOGS/$id.$n.err" </dev/null || rc=$?
+			# the workers sharing an id each need their own files ($BASHPID)
+			timeout 20 "$SKIFF" --root "$ROOT" $cmd >/dev/null 2>"$LOGS/$id.$BASHPID.$n.err" </dev/null || rc=$?
 			echo "$rc $cmd" >>"$LOGS/$id.status"
 		done
 	done

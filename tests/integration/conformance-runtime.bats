@@ -294,14 +294,20 @@ create_hook_fails() {
 @test "runtime.md#lifecycle step 7: a failing startContainer hook MUST generate an error and stop the container" {
 	out_mount
 	set_args sh -c 'echo ran > /out/marker; exec sleep 100'
-	update_config '.hooks.startContainer = [{path: "/bin/false"}]'
+	update_config --argjson p "$(recorder poststop)" '.hooks.startContainer = [{path: "/bin/false"}] | .hooks.poststop = [$p]'
 	skiff create ctr
 	run skiff start ctr
 	start_status=$status
 	start_output=$output
-	wait_for_status ctr stopped
 	[ ! -e "$OUT/marker" ] || fail "the program ran"
 	[ "$start_status" -ne 0 ] || fail "start succeeded (output: '$start_output'); the spec wants an error"
+	# "... stop the container, and continue the lifecycle at step 12": the
+	# container is destroyed (12), then the poststop hooks run (13)
+	run skiff state ctr
+	assert_failure
+	assert_output --partial "container does not exist"
+	[ -z "$(leftover_processes)" ] || fail "processes are left: $(leftover_processes)"
+	jq -e '.status == "stopped"' "$OUT/poststop.json"
 }
 
 @test "runtime.md#lifecycle step 9: poststart hooks run after the program was executed and before start returns" {

@@ -116,3 +116,94 @@ JSON
 	run skiff exec ctr readlink /proc/self/exe
 	assert_output /bin/busybox
 }
+
+@test "exec into a paused container is a clear error; --ignore-paused runs it once resumed" {
+	skiff pause ctr
+	assert_equal "$(container_status ctr)" paused
+	run skiff exec ctr true
+	assert_failure
+	assert_output "skiff: cannot exec in a paused container (use --ignore-paused to override)"
+	# with --ignore-paused the process joins the frozen cgroup, and is
+	# frozen with the rest until resume
+	"$SKIFF" --root "$ROOT" exec --ignore-paused ctr sh -c 'echo ran; exit 5' > "$BATS_TEST_TMPDIR/out" &
+	execpid=$!
+	sleep 0.5
+	[ ! -s "$BATS_TEST_TMPDIR/out" ]
+	process_alive "$execpid"
+	skiff resume ctr
+	rc=0
+	wait "$execpid" || rc=$?
+	assert_equal "$rc" 5
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/out")" ran
+}
+
+@test "exec into a created (not started) container runs beside the waiting init" {
+	skiff delete --force ctr
+	skiff create ctr2
+	run skiff exec ctr2 sh -c 'cat /proc/1/comm'
+	assert_success
+	assert_output skiff
+	assert_equal "$(container_status ctr2)" created
+}
+
+@test "exec --cgroup runs the process in an existing sub-cgroup, as runc" {
+	run skiff exec --cgroup sub ctr true
+	assert_failure
+	assert_output --regexp '^skiff: exec --cgroup sub: no cgroup /sys/fs/cgroup/.*/sub$'
+	# one in every hierarchy (a new cpuset takes its parent's cpus and mems)
+	for d in $(jq -r '.cgroupPaths[]' "$ROOT/ctr/state.json"); do
+		mkdir "$d/sub"
+		if [ -f "$d/cpuset.cpus" ]; then
+			cat "$d/cpuset.cpus" > "$d/sub/cpuset.cpus"
+			cat "$d/cpuset.mems" > "$d/sub/cpuset.mems"
+		fi
+	done
+	plain=$(skiff exec ctr cat /proc/self/cgroup)
+	run skiff exec --cgroup sub ctr cat /proc/self/cgroup
+	assert_success
+	for line in "${lines[@]}"; do
+		[[ $line == */sub ]] || fail "not in the sub-cgroup: $line"
+	done
+	# with controllers: only their hierarchies
+	run skiff exec --cgroup memory,pids:sub ctr cat /proc/self/cgroup
+	assert_success
+	assert_line --regexp '^[0-9]+:memory:.*/sub$'
+	assert_line --regexp '^[0-9]+:pids:.*/sub$'
+	refute_line --regexp '^[0-9]+:freezer:.*/sub$'
+	# a controller entry and a default one together
+	run skiff exec --cgroup memory:sub --cgroup / ctr cat /proc/self/cgroup
+	assert_line --regexp '^[0-9]+:memory:.*/sub$'
+	refute_line --regexp '^[0-9]+:freezer:.*/sub$'
+	# ".." never leads above the container's cgroup
+	run skiff exec --cgroup ../../.. ctr cat /proc/self/cgroup
+	assert_success
+	assert_output "$plain"
+	run skiff exec --cgroup nosuch:sub ctr true
+	assert_failure
+	assert_output "skiff: exec --cgroup nosuch:sub: the container has no cgroup of such a controller"
+	run skiff exec --cgroup memory: ctr true
+	assert_failure
+	assert_output --partial 'invalid --cgroup "memory:"'
+}
+
+@test "exec joins the user, cgroup and time namespaces too" {
+	[ -e /proc/self/ns/time ] || skip "the kernel has no time namespaces"
+	update_config '.linux.namespaces = ([.linux.namespaces[] | select(.type != "user" and .type != "cgroup" and .type != "time")]
+			+ [{type: "user"}, {type: "cgroup"}, {type: "time"}])
+		| .linux.uidMappings = [{containerID: 0, hostID: 0, size: 65536}]
+		| .linux.gidMappings = [{containerID: 0, hostID: 0, size: 65536}]
+		| .linux.timeOffsets = {boottime: {secs: 864000, nanosecs: 0}}
+		| .linux.cgroupsPath += "-2"'
+	skiff run -d --pid-file "$BATS_TEST_TMPDIR/init2.pid" ctr2
+	init=$(cat "$BATS_TEST_TMPDIR/init2.pid")
+	run skiff exec ctr2 sh -c 'for ns in user cgroup time; do readlink /proc/self/ns/$ns; done; cut -d. -f1 /proc/uptime'
+	assert_success
+	i=0
+	for ns in user cgroup time; do
+		[ "$(readlink /proc/$init/ns/$ns)" != "$(readlink /proc/self/ns/$ns)" ] || fail "the container shares our $ns namespace"
+		assert_line --index $i "$(readlink /proc/$init/ns/$ns)"
+		i=$((i + 1))
+	done
+	# the time namespace's offset: ten more days of uptime
+	[ "${lines[3]}" -ge 864000 ]
+}

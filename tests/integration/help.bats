@@ -81,7 +81,6 @@ section() {
 			awk '{print $1}' | tr '\n' ' ')
 		case $cmd in
 		run) assert_equal "$missing" "--keep --no-subreaper " ;;
-		exec) assert_equal "$missing" "--cgroup " ;;
 		*) assert_equal "$missing" "" ;;
 		esac
 		diff <(section "$runc_page" OPTIONS | sed -E 's/ +/ /g') \

@@ -1,5 +1,7 @@
 #!/usr/bin/env bats
-# The six OCI hooks: when they run, what they read, what their failures do.
+# The six OCI hooks: when they run, where, what they read, what their
+# failures do (runtime-spec config.md "POSIX-platform Hooks", runtime.md
+# "Lifecycle").
 
 load helpers
 
@@ -16,13 +18,27 @@ hook() {
 		'{path: "/bin/sh", args: ["sh", "-c", ("cat > " + $out + "/" + $n + ".json; echo " + $n + " >> " + $out + "/order")]}'
 }
 
+# Nothing of this test's container is left: no process (the init is a
+# clone of skiff with this test's --root until it execs, then sleep in
+# the container's cgroup), no cgroup, no state.
+assert_nothing_left() {
+	[ ! -d "$ROOT/ctr" ] || fail "the state directory is left"
+	[ -z "$(pgrep -f -- "--root $ROOT( |$)" || true)" ] || fail "a skiff process is left"
+	local d
+	for d in /sys/fs/cgroup/*/"$CGROUP_NAME" /sys/fs/cgroup/unified/"$CGROUP_NAME"; do
+		[ ! -d "$d" ] || fail "cgroup $d is left"
+	done
+}
+
 @test "every hook runs once, in the lifecycle's order, with the state on stdin" {
-	# startContainer's path resolves in the container: it writes the rootfs
+	# startContainer's path resolves in the container: it writes the rootfs.
+	# poststart runs once the program has been exec'd: it sees sleep.
 	update_config --argjson a "$(hook prestart)" --argjson b "$(hook createRuntime)" \
-		--argjson c "$(hook createContainer)" \
-		--argjson e "$(hook poststart)" --argjson f "$(hook poststop)" \
-		'.hooks = {prestart: [$a], createRuntime: [$b], createContainer: [$c], poststart: [$e], poststop: [$f],
-			startContainer: [{path: "/bin/sh", args: ["sh", "-c", "cat > /tmp/startContainer.json"]}]}
+		--argjson c "$(hook createContainer)" --argjson f "$(hook poststop)" --arg out "$OUT" \
+		'.hooks = {prestart: [$a], createRuntime: [$b], createContainer: [$c], poststop: [$f],
+			startContainer: [{path: "/bin/sh", args: ["sh", "-c", "cat > /tmp/startContainer.json"]}],
+			poststart: [{path: "/bin/sh", args: ["sh", "-c", ("s=$(cat); echo \"$s\" > " + $out + "/poststart.json; "
+				+ "cat /proc/$(echo \"$s\" | jq -r .pid)/comm > " + $out + "/poststart.comm; echo poststart >> " + $out + "/order")]}]}
 		| .root.readonly = false'
 	skiff create --pid-file "$BATS_TEST_TMPDIR/pid" ctr
 	pid=$(cat "$BATS_TEST_TMPDIR/pid")
@@ -30,15 +46,21 @@ hook() {
 	assert_output "$(printf 'prestart\ncreateRuntime\ncreateContainer')"
 	[ ! -e rootfs/tmp/startContainer.json ]
 	skiff start ctr
-	wait_for_path rootfs/tmp/startContainer.json
+	# start returned after startContainer and poststart
 	jq -e '.status == "created" and .id == "ctr"' rootfs/tmp/startContainer.json
+	assert_equal "$(cat "$OUT/poststart.comm")" sleep
 	skiff delete --force ctr
 	run cat "$OUT/order"
 	assert_output "$(printf 'prestart\ncreateRuntime\ncreateContainer\npoststart\npoststop')"
-	for h in prestart createRuntime createContainer poststart; do
+	# runtime-namespace hooks get the host's pid of the init
+	for h in prestart createRuntime poststart poststop; do
 		jq -e --arg pid "$pid" --arg b "$BUNDLE" '.id == "ctr" and (.pid | tostring) == $pid and .bundle == $b and .ociVersion' "$OUT/$h.json"
 	done
-	jq -e '.status == "creating"' "$OUT/createRuntime.json"
+	# container-namespace hooks the pid they see: the init is 1 in its
+	# own pid namespace (the spec's State, and runc)
+	jq -e --arg b "$BUNDLE" '.id == "ctr" and .pid == 1 and .bundle == $b' "$OUT/createContainer.json"
+	jq -e '.pid == 1' rootfs/tmp/startContainer.json
+	jq -e '.status == "creating"' "$OUT/createRuntime.json" "$OUT/createContainer.json"
 	jq -e '.status == "running"' "$OUT/poststart.json"
 	jq -e '.status == "stopped"' "$OUT/poststop.json"
 }
@@ -46,52 +68,106 @@ hook() {
 @test "createContainer and startContainer run in the container's namespaces" {
 	update_config --arg out "$OUT" '.hooks = {
 		createRuntime: [{path: "/bin/sh", args: ["sh", "-c", ("readlink /proc/self/ns/mnt > " + $out + "/cr")]}],
-		createContainer: [{path: "/bin/sh", args: ["sh", "-c", ("readlink /proc/self/ns/mnt > " + $out + "/cc; hostname >> " + $out + "/cc")]}],
-		startContainer: [{path: "/bin/sh", args: ["sh", "-c", "hostname > /tmp/sc"]}]}
-		| .root.readonly = false'
+		createContainer: [{path: "/bin/sh", args: ["sh", "-c", ("for n in mnt pid net uts ipc; do readlink /proc/self/ns/$n; done > " + $out + "/cc; hostname >> " + $out + "/cc; pwd -P >> " + $out + "/cc")]}],
+		startContainer: [{path: "/bin/sh", args: ["sh", "-c", "for n in mnt pid net uts ipc; do readlink /proc/self/ns/$n; done > /tmp/sc; hostname >> /tmp/sc; pwd >> /tmp/sc; id -u >> /tmp/sc"]}]}
+		| .root.readonly = false | .process.cwd = "/tmp" | .process.user = {uid: 1000, gid: 1000}'
+	chmod 1777 rootfs/tmp
 	skiff create --pid-file "$BATS_TEST_TMPDIR/pid" ctr
 	pid=$(cat "$BATS_TEST_TMPDIR/pid")
 	assert_equal "$(cat "$OUT/cr")" "$(readlink /proc/self/ns/mnt)"
 	run cat "$OUT/cc"
-	assert_line --index 0 "$(readlink /proc/$pid/ns/mnt)"
-	assert_line --index 1 runc
+	i=0
+	for n in mnt pid net uts ipc; do
+		assert_line --index $i "$(readlink /proc/$pid/ns/$n)"
+		i=$((i + 1))
+	done
+	assert_line --index 5 runc
+	# before pivot_root, in the rootfs (as runc)
+	assert_line --index 6 "$(cd rootfs && pwd -P)"
 	skiff start ctr
-	# startContainer's path resolved inside the container: it wrote the rootfs
-	wait_for_path rootfs/tmp/sc
-	assert_equal "$(cat rootfs/tmp/sc)" runc
+	# startContainer's path resolved inside the container: it wrote the
+	# rootfs, from the process's cwd and as its user (as runc)
+	run cat rootfs/tmp/sc
+	i=0
+	for n in mnt pid net uts ipc; do
+		assert_line --index $i "$(readlink /proc/$pid/ns/$n)"
+		i=$((i + 1))
+	done
+	assert_line --index 5 runc
+	assert_line --index 6 /tmp
+	assert_line --index 7 1000
 }
 
-@test "hooks get their own args and env, nothing inherited" {
-	update_config --arg out "$OUT" '.hooks.createRuntime = [{path: "/bin/sh", args: ["sh", "-c", ("echo \"$0 $1\" > " + $out + "/args; env > " + $out + "/env"), "first", "second"], env: ["ONLY=this"]}]'
+@test "hooks get their own args (args[0] is argv[0]) and env, nothing inherited" {
+	update_config --arg out "$OUT" '.hooks.createRuntime = [{path: "/bin/sh", args: ["hook-argv0", "-c", ("tr \"\\0\" \" \" < /proc/$$/cmdline > " + $out + "/cmdline; echo \"$0 $1\" > " + $out + "/args; env > " + $out + "/env"), "first", "second"], env: ["ONLY=this"]}]
+		| .hooks.poststop = [{path: "/bin/sh", env: ["A=1", "B=2"], args: ["sh", "-c", ("env > " + $out + "/env-poststop")]}]'
 	FROM_CALLER=1 skiff create ctr
+	assert_equal "$(cat "$OUT/cmdline")" "hook-argv0 -c $(jq -r '.hooks.createRuntime[0].args[2]' config.json) first second "
 	assert_equal "$(cat "$OUT/args")" "first second"
-	run grep -c . "$OUT/env"
 	grep -q '^ONLY=this$' "$OUT/env"
-	! grep -q FROM_CALLER "$OUT/env"
-}
-
-@test "a failing createRuntime hook fails create, with its output, and leaves nothing" {
-	update_config '.hooks.createRuntime = [{path: "/bin/sh", args: ["sh", "-c", "echo hook-says-no >&2; exit 3"]}]'
-	run skiff create ctr
+	run grep -q FROM_CALLER "$OUT/env"
 	assert_failure
-	assert_output --partial "createRuntime hook 0 (/bin/sh) exited with status 3: hook-says-no"
-	[ ! -d "$ROOT/ctr" ]
-	run pgrep -f "sleep 100"
-	[ -z "$(pgrep -f "^sleep 100$" || true)" ]
+	FROM_CALLER=1 skiff delete ctr
+	grep -q '^A=1$' "$OUT/env-poststop"
+	grep -q '^B=2$' "$OUT/env-poststop"
+	run grep -q FROM_CALLER "$OUT/env-poststop"
+	assert_failure
 }
 
-@test "a hook that runs past its timeout is killed and fails the step" {
-	update_config '.hooks.createContainer = [{path: "/bin/sleep", args: ["sleep", "30"], timeout: 1}]'
+@test "a hook without args gets its path as argv[0]" {
+	printf '#!/bin/sh\necho "$0" > %s/argv0\n' "$OUT" > "$OUT/hook.sh"
+	chmod +x "$OUT/hook.sh"
+	update_config --arg h "$OUT/hook.sh" '.hooks.prestart = [{path: $h}]'
+	skiff create ctr
+	assert_equal "$(cat "$OUT/argv0")" "$OUT/hook.sh"
+}
+
+@test "a failing prestart, createRuntime or createContainer hook fails create, leaves nothing, and poststop runs" {
+	for kind in prestart createRuntime createContainer; do
+		rm -f "$OUT/poststop.json"
+		update_config --arg k "$kind" --argjson p "$(hook poststop)" \
+			'.hooks = {($k): [{path: "/bin/sh", args: ["sh", "-c", "echo hook-says-no >&2; exit 3"]}], poststop: [$p]}'
+		run_detached skiff create ctr
+		assert_failure
+		assert_output --partial "$kind hook 0 (/bin/sh) exited with status 3: hook-says-no"
+		assert_nothing_left
+		# destroyed, then poststop (runtime.md steps 12 and 13; runc too)
+		jq -e '.id == "ctr" and .status == "stopped"' "$OUT/poststop.json"
+	done
+	# and in run
+	run_detached skiff run ctr
+	assert_failure
+	assert_output --partial "createContainer hook 0 (/bin/sh) exited with status 3"
+	assert_nothing_left
+}
+
+@test "a hook that runs past its timeout is killed with what it started, and fails the step" {
+	# prestart: in the runtime's pid namespace, so its pids are ours
+	update_config --arg out "$OUT" '.hooks.prestart = [{path: "/bin/sh", args: ["sh", "-c", ("echo $$ > " + $out + "/hookpid; sleep 30 & echo $! > " + $out + "/childpid; wait")], timeout: 1}]'
 	SECONDS=0
-	run skiff create ctr
+	run_detached skiff create ctr
+	assert_failure
+	assert_output --partial "prestart hook 0 (/bin/sh): timed out after 1 s"
+	[ "$SECONDS" -lt 10 ]
+	assert_nothing_left
+	run process_alive "$(cat "$OUT/hookpid")"
+	assert_failure
+	run process_alive "$(cat "$OUT/childpid")"
+	assert_failure
+}
+
+@test "a hook that prints past its timeout is still stopped at the timeout" {
+	update_config '.hooks.createContainer = [{path: "/bin/sh", args: ["sh", "-c", "while :; do echo chatter; sleep 0.2; done"], timeout: 1}]'
+	SECONDS=0
+	run_detached skiff create ctr
 	assert_failure
 	assert_output --partial "timed out after 1 s"
 	[ "$SECONDS" -lt 10 ]
-	[ ! -d "$ROOT/ctr" ]
+	assert_nothing_left
 }
 
 @test "failing poststart and poststop hooks are warnings, not errors" {
-	update_config '.hooks.poststart = [{path: "/bin/false"}] | .hooks.poststop = [{path: "/bin/false"}]'
+	update_config '.hooks.poststart = [{path: "/bin/false"}, {path: "/bin/sh", args: ["sh", "-c", "echo second > /dev/null"]}] | .hooks.poststop = [{path: "/bin/false"}]'
 	skiff create ctr
 	run skiff start ctr
 	assert_success
@@ -103,9 +179,69 @@ hook() {
 	[ ! -d "$ROOT/ctr" ]
 }
 
-@test "a failing startContainer hook stops the container" {
-	update_config '.hooks.startContainer = [{path: "/bin/false"}]'
+@test "a failing startContainer hook fails start, destroys the container, and poststop runs" {
+	update_config --argjson p "$(hook poststop)" \
+		'.hooks = {startContainer: [{path: "/bin/sh", args: ["sh", "-c", "echo not-today >&2; exit 4"]}], poststop: [$p]}'
+	skiff create ctr
+	run skiff start ctr
+	assert_failure
+	assert_output "skiff: startContainer hook 0 (/bin/sh) exited with status 4: not-today"
+	assert_nothing_left
+	jq -e '.status == "stopped"' "$OUT/poststop.json"
+	# run: the same error, nothing left
+	rm "$OUT/poststop.json"
+	run_detached skiff run -d ctr
+	assert_failure
+	assert_output --partial "startContainer hook 0 (/bin/sh) exited with status 4"
+	assert_nothing_left
+	jq -e '.status == "stopped"' "$OUT/poststop.json"
+}
+
+@test "a startContainer hook past its timeout fails start" {
+	update_config '.hooks.startContainer = [{path: "/bin/sleep", args: ["sleep", "30"], timeout: 1}]'
+	skiff create ctr
+	SECONDS=0
+	run skiff start ctr
+	assert_failure
+	assert_output --partial "startContainer hook 0 (/bin/sleep): timed out after 1 s"
+	[ "$SECONDS" -lt 10 ]
+	assert_nothing_left
+}
+
+@test "start reports an exec that fails after create" {
+	skiff create ctr
+	# the program was found at create; take it away before start
+	rm rootfs/bin/sleep
+	run skiff start ctr
+	assert_failure
+	assert_output "skiff: exec /bin/sleep: no such file or directory"
+	assert_nothing_left
+}
+
+@test "poststart runs when the program has already exited" {
+	set_args true
+	update_config --argjson p "$(hook poststart)" '.hooks.poststart = [$p]'
 	skiff create ctr
 	skiff start ctr
+	jq -e '.status == "running"' "$OUT/poststart.json"
 	wait_for_status ctr stopped
+}
+
+@test "start does not wait for ever for an init that does not exec" {
+	skiff create --pid-file "$BATS_TEST_TMPDIR/pid" ctr
+	pid=$(cat "$BATS_TEST_TMPDIR/pid")
+	kill -STOP "$pid"
+	SECONDS=0
+	run skiff start ctr
+	kill -CONT "$pid"
+	assert_success
+	assert_output --partial "warning: the container's process had not started its program after 5000 ms"
+	[ "$SECONDS" -ge 4 ]
+	[ "$SECONDS" -lt 15 ]
+	# and it goes on once it may
+	for i in $(seq 50); do
+		[ "$(cat /proc/$pid/comm)" = sleep ] && break
+		sleep 0.1
+	done
+	assert_equal "$(cat /proc/$pid/comm)" sleep
 }

@@ -82,3 +82,69 @@ start_recvtty() {
 	run bash -c "'$SKIFF' --root '$ROOT' run -d ctr2 <&- >&- 2>&-; echo rc=\$?"
 	assert_output rc=0
 }
+
+@test "the pty is the container's /dev/console too (bound over it, as runc and crun)" {
+	update_config '.process.terminal = true | .process.args = ["sh", "-c", "readlink /proc/self/fd/0; stat -c \"console %t:%T\" /dev/console; stat -L -c \"stdin %t:%T\" /proc/self/fd/0; grep -c \" /dev/console \" /proc/self/mountinfo; echo hi > /dev/console"]'
+	start_recvtty ''
+	skiff run -d --console-socket "$SOCK" ctr
+	wait "$RECVPID"
+	run cat "$BATS_TEST_TMPDIR/tty.out"
+	assert_line --partial /dev/pts/0
+	# the same character device as stdin: the pty slave (major 136)
+	stdin=$(grep -o 'stdin [0-9a-f]*:[0-9a-f]*' "$BATS_TEST_TMPDIR/tty.out")
+	assert_line --partial "console ${stdin#stdin }"
+	assert_line --partial "console 88:0"
+	# one mount on it, and what is written there comes through the pty
+	assert_line --regexp '^1\s*$'
+	assert_line --regexp '^hi\s*$'
+}
+
+@test "without a terminal /dev/console is not bound, and exec -t does not bind it" {
+	set_args sh -c 'grep -c " /dev/console " /proc/self/mountinfo; sleep 100'
+	run_detached skiff run -d ctr
+	start_recvtty 'grep -c " /dev/console " /proc/self/mountinfo; exit\n'
+	skiff exec -t -d --console-socket "$SOCK" ctr sh
+	wait "$RECVPID"
+	run cat "$BATS_TEST_TMPDIR/tty.out"
+	assert_line --regexp '^0\s*$'
+}
+
+@test "foreground run under tmux: window size at start and on SIGWINCH, the terminal restored after" {
+	command -v tmux >/dev/null || skip "tmux is not installed"
+	update_config '.process.terminal = true | .process.args = ["sh", "-c", "stty size; read x; stty size; exit 0"]'
+	sock=$BATS_TEST_TMPDIR/tmux.sock
+	tmux -S "$sock" new-session -d -x 120 -y 40 \
+		"'$SKIFF' --root '$ROOT' run ctr; stty -a > '$BATS_TEST_TMPDIR/stty-after'; sleep 30"
+	pane() { tmux -S "$sock" capture-pane -p; }
+	for i in $(seq 50); do pane | grep -q '^40 120' && break; sleep 0.1; done
+	run pane
+	assert_line --regexp '^40 120'
+	tmux -S "$sock" resize-window -x 90 -y 25
+	sleep 0.3
+	tmux -S "$sock" send-keys Enter
+	for i in $(seq 50); do [ -s "$BATS_TEST_TMPDIR/stty-after" ] && break; sleep 0.1; done
+	run pane
+	tmux -S "$sock" kill-server
+	assert_line --regexp '^25 90'
+	# skiff put the caller's terminal back in cooked mode
+	run cat "$BATS_TEST_TMPDIR/stty-after"
+	assert_output --regexp '(^| )icanon( |$)'
+	assert_output --regexp '(^| )echo( |$)'
+}
+
+@test "foreground exec -t under tmux: the caller's window size, and the terminal restored after" {
+	command -v tmux >/dev/null || skip "tmux is not installed"
+	set_args sleep 100
+	skiff run -d ctr < /dev/null > /dev/null 2>&1
+	sock=$BATS_TEST_TMPDIR/tmux.sock
+	tmux -S "$sock" new-session -d -x 100 -y 30 \
+		"'$SKIFF' --root '$ROOT' exec -t ctr sh -c 'stty size; tty; exit 6'; echo rc=\$? > '$BATS_TEST_TMPDIR/rc'; stty -a > '$BATS_TEST_TMPDIR/stty-after'; sleep 30"
+	for i in $(seq 50); do [ -s "$BATS_TEST_TMPDIR/stty-after" ] && break; sleep 0.1; done
+	run tmux -S "$sock" capture-pane -p
+	tmux -S "$sock" kill-server
+	assert_line --regexp '^30 100'
+	assert_line --regexp '^/dev/pts/[0-9]+'
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/rc")" rc=6
+	run cat "$BATS_TEST_TMPDIR/stty-after"
+	assert_output --regexp '(^| )icanon( |$)'
+}

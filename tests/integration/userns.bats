@@ -96,6 +96,39 @@ without_netns() {
 	[ ! -e "$ROOT/ctr" ]
 }
 
+# A Kubernetes pod with hostUsers: false: the sandbox's network namespace
+# exists before the container, owned by the host's user namespace.
+@test "userns: network and uts namespaces given by path go with a new user namespace" {
+	local net=$BATS_TEST_TMPDIR/netns uts=$BATS_TEST_TMPDIR/utsns
+	touch "$net" "$uts"
+	unshare --net="$net" --uts="$uts" hostname pod-host
+	update_config --arg net "$net" --arg uts "$uts" \
+		'.linux.namespaces |= map(select(.type != "network" and .type != "uts"))
+		| .linux.namespaces += [{"type": "network", "path": $net}, {"type": "uts", "path": $uts}]
+		| del(.hostname)'
+	set_args sh -c 'readlink /proc/self/ns/net; hostname; id -u; sleep 100'
+	skiff run -d --pid-file "$BATS_TEST_TMPDIR/pid" ctr
+	pid=$(cat "$BATS_TEST_TMPDIR/pid")
+	assert_equal "$(readlink "/proc/$pid/ns/net")" "net:[$(stat -L -c %i "$net")]"
+	assert_equal "$(readlink "/proc/$pid/ns/uts")" "uts:[$(stat -L -c %i "$uts")]"
+	assert_equal "$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")" 100000
+	[ "$(readlink "/proc/$pid/ns/user")" != "$(readlink /proc/self/ns/user)" ]
+	# and the runtime went back to its own namespaces
+	assert_equal "$(skiff exec ctr hostname)" pod-host
+	skiff delete -f ctr
+	umount "$net" "$uts"
+}
+
+@test "userns: a mount namespace given by path with a new user namespace is refused, leaving nothing" {
+	update_config --arg mnt "/proc/$$/ns/mnt" '.linux.namespaces |= map(select(.type != "mount"))
+		| .linux.namespaces += [{"type": "mount", "path": $mnt}]'
+	set_args true
+	run skiff run ctr
+	assert_failure
+	assert_output --partial ".linux.namespaces: a mount namespace given by path cannot go with a new user namespace"
+	[ ! -e "$ROOT/ctr" ]
+}
+
 @test "userns: masked and read-only paths hold inside the namespace" {
 	[ "$(wc -c < /proc/timer_list 2>/dev/null || echo 0)" -gt 0 ] || skip "no /proc/timer_list on this kernel"
 	set_args sh -c 'wc -c < /proc/timer_list; (echo 1 > /proc/sys/kernel/domainname) 2>/dev/null || echo sys-ro; ls /proc/acpi | wc -l'

@@ -1,0 +1,435 @@
+/*
+ * systemd's D-Bus API (org.freedesktop.systemd1.Manager), through sd-bus:
+ * StartTransientUnit, StopUnit, ResetFailedUnit, SetUnitProperties, and
+ * the properties the driver reads.  Each call opens its own connection and
+ * closes it (no global state, nothing shared with the cloned init, which
+ * never touches it).
+ *
+ * As root the manager's private socket comes first: it needs no bus daemon
+ * (systemctl does the same); then the system bus.  Rootless, the user's
+ * bus.  A start or stop is a job: its JobRemoved signal (sent to the
+ * client that asked for the job) says when it is over and how.
+ *
+ * A build without libsystemd (configure says so) keeps these functions,
+ * failing with ENOTSUP and a message that says why.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroups.h"
+
+#if HAVE_LIBSYSTEMD
+
+#include <systemd/sd-bus.h>
+
+#define SD_SERVICE "org.freedesktop.systemd1"
+#define SD_PATH "/org/freedesktop/systemd1"
+#define SD_MANAGER "org.freedesktop.systemd1.Manager"
+/* How long a job may take, as runc waits. */
+#define JOB_TIMEOUT_USEC (30ULL * 1000000)
+
+static int bus_fail(skiff_error *err, int r, const sd_bus_error *e, const char *fmt,
+		    const char *what)
+{
+	char head[300];
+	int errnum = e && sd_bus_error_is_set(e) ? sd_bus_error_get_errno(e) : -r;
+
+	snprintf(head, sizeof(head), fmt, what);
+	if (e && sd_bus_error_is_set(e) && e->message)
+		return skiff_fail_code(err, errnum ? errnum : EIO, "systemd: %s: %s", head, e->message);
+	return skiff_fail(err, errnum ? errnum : EIO, "systemd: %s", head);
+}
+
+static int bus_open(bool user, sd_bus **out, skiff_error *err)
+{
+	sd_bus *bus = NULL;
+	int r;
+
+	*out = NULL;
+	if (!user && geteuid() == 0) {
+		if (sd_bus_new(&bus) >= 0 &&
+		    sd_bus_set_address(bus, "unix:path=/run/systemd/private") >= 0 &&
+		    sd_bus_start(bus) >= 0) {
+			*out = bus;
+			return 0;
+		}
+		sd_bus_unref(bus);
+		bus = NULL;
+	}
+	r = user ? sd_bus_open_user(&bus) : sd_bus_open_system(&bus);
+	if (r < 0) {
+		/* ENOTCONN for all of them: delete tells "unreachable" from
+		 * "refused" by it. */
+		return skiff_fail_code(err, ENOTCONN, "systemd: cannot connect to the %s manager: %s",
+				       user ? "user's" : "system", strerror(-r));
+	}
+	*out = bus;
+	return 0;
+}
+
+/* ---------------------------------------------------------- properties -- */
+
+static int append_prop(sd_bus_message *m, const cgsd_prop *p)
+{
+	int r = sd_bus_message_open_container(m, 'r', "sv");
+
+	if (r >= 0)
+		r = sd_bus_message_append_basic(m, 's', p->name);
+	if (r < 0)
+		return r;
+	switch (p->type) {
+	case CGSD_STRING:
+		r = sd_bus_message_append(m, "v", "s", p->str);
+		break;
+	case CGSD_STRINGS:
+		r = sd_bus_message_append(m, "v", "as", 1, p->str);
+		break;
+	case CGSD_BOOL:
+		r = sd_bus_message_append(m, "v", "b", (int)(p->u64 != 0));
+		break;
+	case CGSD_U64:
+		r = sd_bus_message_append(m, "v", "t", p->u64);
+		break;
+	case CGSD_PID:
+		r = sd_bus_message_append(m, "v", "au", 1, (uint32_t)p->u64);
+		break;
+	case CGSD_BYTES:
+		r = sd_bus_message_open_container(m, 'v', "ay");
+		if (r >= 0)
+			r = sd_bus_message_append_array(m, 'y', p->bytes, p->len);
+		if (r >= 0)
+			r = sd_bus_message_close_container(m);
+		break;
+	case CGSD_DEVICES:
+		r = sd_bus_message_open_container(m, 'v', "a(ss)");
+		if (r >= 0)
+			r = sd_bus_message_open_container(m, 'a', "(ss)");
+		for (size_t i = 0; r >= 0 && i < p->len; i++)
+			r = sd_bus_message_append(m, "(ss)", p->devices[i].path, p->devices[i].perms);
+		if (r >= 0)
+			r = sd_bus_message_close_container(m);
+		if (r >= 0)
+			r = sd_bus_message_close_container(m);
+		break;
+	}
+	return r < 0 ? r : sd_bus_message_close_container(m);
+}
+
+static int append_props(sd_bus_message *m, const cgsd_props *props)
+{
+	int r = sd_bus_message_open_container(m, 'a', "(sv)");
+
+	for (size_t i = 0; r >= 0 && i < props->n; i++)
+		r = append_prop(m, &props->items[i]);
+	return r < 0 ? r : sd_bus_message_close_container(m);
+}
+
+/* ---------------------------------------------------------------- jobs -- */
+
+/* The JobRemoved signals seen for one unit. */
+typedef struct job_watch {
+	const char *unit;
+	struct {
+		char path[128];
+		char result[32];
+	} seen[8];
+	size_t n;
+} job_watch;
+
+static int on_job_removed(sd_bus_message *m, void *data, sd_bus_error *ret_error)
+{
+	job_watch *w = data;
+	const char *path, *unit, *result;
+	uint32_t id;
+
+	(void)ret_error;
+	if (sd_bus_message_read(m, "uoss", &id, &path, &unit, &result) < 0 ||
+	    strcmp(unit, w->unit) || w->n == sizeof(w->seen) / sizeof(w->seen[0]))
+		return 0;
+	snprintf(w->seen[w->n].path, sizeof(w->seen[0].path), "%s", path);
+	snprintf(w->seen[w->n].result, sizeof(w->seen[0].result), "%s", result);
+	w->n++;
+	return 0;
+}
+
+static uint64_t now_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/* Wait until job (an object path) is removed; *result is its result
+ * ("done", "failed", "canceled", ...), or NULL on a timeout. */
+static int wait_job(sd_bus *bus, job_watch *w, const char *job, const char **result)
+{
+	uint64_t deadline = now_usec() + JOB_TIMEOUT_USEC;
+
+	*result = NULL;
+	for (;;) {
+		uint64_t now;
+		int r;
+
+		for (size_t i = 0; i < w->n; i++)
+			if (!strcmp(w->seen[i].path, job)) {
+				*result = w->seen[i].result;
+				return 0;
+			}
+		r = sd_bus_process(bus, NULL);
+		if (r < 0)
+			return r;
+		if (r > 0)
+			continue;
+		now = now_usec();
+		if (now >= deadline)
+			return 0;
+		r = sd_bus_wait(bus, deadline - now);
+		if (r < 0 && r != -EINTR)
+			return r;
+	}
+}
+
+/* Call Manager.method(unit, "replace", [props, aux]) and wait for its job. */
+static int run_job(sd_bus *bus, const char *method, const char *unit, const cgsd_props *props,
+		   sd_bus_error *e, const char **result)
+{
+	sd_bus_message *m = NULL, *reply = NULL;
+	sd_bus_slot *slot = NULL;
+	job_watch w = { .unit = unit };
+	const char *job;
+	int r;
+
+	/* Listening before the call: the job may end before its reply is read.
+	 * On the private socket messages carry no sender to match. */
+	r = sd_bus_match_signal(bus, &slot, sd_bus_is_bus_client(bus) > 0 ? SD_SERVICE : NULL,
+				SD_PATH, SD_MANAGER, "JobRemoved", on_job_removed, &w);
+	if (r >= 0)
+		r = sd_bus_message_new_method_call(bus, &m, SD_SERVICE, SD_PATH, SD_MANAGER, method);
+	if (r >= 0)
+		r = sd_bus_message_append(m, "ss", unit, "replace");
+	if (r >= 0 && props) {
+		r = append_props(m, props);
+		/* No auxiliary units. */
+		if (r >= 0)
+			r = sd_bus_message_append(m, "a(sa(sv))", 0);
+	}
+	if (r >= 0)
+		r = sd_bus_call(bus, m, JOB_TIMEOUT_USEC, e, &reply);
+	if (r >= 0)
+		r = sd_bus_message_read(reply, "o", &job);
+	if (r >= 0)
+		r = wait_job(bus, &w, job, result);
+	sd_bus_message_unref(reply);
+	sd_bus_message_unref(m);
+	sd_bus_slot_unref(slot);
+	return r;
+}
+
+static int reset_failed(sd_bus *bus, const char *unit)
+{
+	return sd_bus_call_method(bus, SD_SERVICE, SD_PATH, SD_MANAGER, "ResetFailedUnit", NULL,
+				  NULL, "s", unit);
+}
+
+/* -------------------------------------------------------------- the API -- */
+
+int cgsd_bus_manager(bool user, unsigned *version, char **control_group, skiff_error *err)
+{
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	char *text = NULL;
+	sd_bus *bus;
+	int r;
+
+	if (bus_open(user, &bus, err) < 0)
+		return -1;
+	r = sd_bus_get_property_string(bus, SD_SERVICE, SD_PATH, SD_MANAGER, "Version", &e, &text);
+	if (r < 0) {
+		bus_fail(err, r, &e, "read the manager's %s", "Version");
+		goto out;
+	}
+	/* "252.38-1~deb12u1", "v245.4-1.fc32": the leading number. */
+	*version = (unsigned)strtoul(text + strspn(text, "v\""), NULL, 10);
+	free(text);
+	if (control_group) {
+		r = sd_bus_get_property_string(bus, SD_SERVICE, SD_PATH, SD_MANAGER, "ControlGroup",
+					       &e, control_group);
+		if (r < 0)
+			bus_fail(err, r, &e, "read the manager's %s", "ControlGroup");
+	}
+out:
+	sd_bus_error_free(&e);
+	sd_bus_flush_close_unref(bus);
+	return r < 0 ? -1 : 0;
+}
+
+int cgsd_bus_start(bool user, const char *unit, const cgsd_props *props, skiff_error *err)
+{
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	const char *result = NULL;
+	sd_bus *bus;
+	int r;
+
+	if (bus_open(user, &bus, err) < 0)
+		return -1;
+	r = run_job(bus, "StartTransientUnit", unit, props, &e, &result);
+	if (r < 0 && sd_bus_error_has_name(&e, "org.freedesktop.systemd1.UnitExists")) {
+		/* A failed unit of that name may be left from an earlier
+		 * container: let systemd forget it, and try once more. */
+		sd_bus_error_free(&e);
+		reset_failed(bus, unit);
+		r = run_job(bus, "StartTransientUnit", unit, props, &e, &result);
+	}
+	if (r < 0) {
+		bus_fail(err, r, &e, "start unit %s", unit);
+	} else if (!result || strcmp(result, "done")) {
+		r = -1;
+		reset_failed(bus, unit);
+		if (result)
+			skiff_fail_code(err, EIO, "systemd: start unit %s: the job ended with \"%s\"",
+					unit, result);
+		else
+			skiff_fail_code(err, ETIMEDOUT, "systemd: start unit %s: no answer in 30 s",
+					unit);
+	}
+	sd_bus_error_free(&e);
+	sd_bus_flush_close_unref(bus);
+	return r < 0 ? -1 : 0;
+}
+
+int cgsd_bus_unit_cgroup(bool user, const char *unit, char **out, skiff_error *err)
+{
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	sd_bus_message *reply = NULL;
+	const char *object;
+	size_t len = strlen(unit);
+	bool slice = len > 6 && !strcmp(unit + len - 6, ".slice");
+	sd_bus *bus;
+	int r;
+
+	*out = NULL;
+	if (bus_open(user, &bus, err) < 0)
+		return -1;
+	r = sd_bus_call_method(bus, SD_SERVICE, SD_PATH, SD_MANAGER, "GetUnit", &e, &reply, "s",
+			       unit);
+	if (r >= 0)
+		r = sd_bus_message_read(reply, "o", &object);
+	if (r >= 0)
+		r = sd_bus_get_property_string(bus, SD_SERVICE, object,
+					       slice ? "org.freedesktop.systemd1.Slice"
+						     : "org.freedesktop.systemd1.Scope",
+					       "ControlGroup", &e, out);
+	if (r < 0)
+		bus_fail(err, r, &e, "read the cgroup of unit %s", unit);
+	sd_bus_message_unref(reply);
+	sd_bus_error_free(&e);
+	sd_bus_flush_close_unref(bus);
+	return r < 0 ? -1 : 0;
+}
+
+int cgsd_bus_set(bool user, const char *unit, const cgsd_props *props, skiff_error *err)
+{
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	sd_bus_message *m = NULL;
+	sd_bus *bus;
+	int r;
+
+	if (bus_open(user, &bus, err) < 0)
+		return -1;
+	r = sd_bus_message_new_method_call(bus, &m, SD_SERVICE, SD_PATH, SD_MANAGER,
+					   "SetUnitProperties");
+	/* runtime=true: for this boot only, as the unit itself. */
+	if (r >= 0)
+		r = sd_bus_message_append(m, "sb", unit, 1);
+	if (r >= 0)
+		r = append_props(m, props);
+	if (r >= 0)
+		r = sd_bus_call(bus, m, JOB_TIMEOUT_USEC, &e, NULL);
+	if (r < 0)
+		bus_fail(err, r, &e, "set the properties of unit %s", unit);
+	sd_bus_message_unref(m);
+	sd_bus_error_free(&e);
+	sd_bus_flush_close_unref(bus);
+	return r < 0 ? -1 : 0;
+}
+
+int cgsd_bus_stop(bool user, const char *unit, skiff_error *err)
+{
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	const char *result = NULL;
+	sd_bus *bus;
+	int r;
+
+	if (bus_open(user, &bus, err) < 0)
+		return -1;
+	r = run_job(bus, "StopUnit", unit, NULL, &e, &result);
+	if (r < 0 && sd_bus_error_has_name(&e, "org.freedesktop.systemd1.NoSuchUnit")) {
+		r = 0; /* gone already: the scope stopped when its last process left */
+		result = "done";
+	}
+	if (r < 0) {
+		bus_fail(err, r, &e, "stop unit %s", unit);
+	} else if (!result) {
+		r = -1;
+		skiff_fail_code(err, ETIMEDOUT, "systemd: stop unit %s: no answer in 30 s", unit);
+	}
+	/* A failed unit stays loaded (and its name taken) until reset;
+	 * whatever the stop's result, the unit is no longer running. */
+	reset_failed(bus, unit);
+	sd_bus_error_free(&e);
+	sd_bus_flush_close_unref(bus);
+	return r < 0 ? -1 : 0;
+}
+
+#else /* !HAVE_LIBSYSTEMD */
+
+static int unavailable(skiff_error *err)
+{
+	return skiff_fail_code(err, ENOTSUP,
+			       "the systemd cgroup driver is not available in this build (skiff was built without libsystemd): run without --systemd-cgroup");
+}
+
+int cgsd_bus_manager(bool user, unsigned *version, char **control_group, skiff_error *err)
+{
+	(void)user;
+	(void)version;
+	(void)control_group;
+	return unavailable(err);
+}
+
+int cgsd_bus_start(bool user, const char *unit, const cgsd_props *props, skiff_error *err)
+{
+	(void)user;
+	(void)unit;
+	(void)props;
+	return unavailable(err);
+}
+
+int cgsd_bus_unit_cgroup(bool user, const char *unit, char **out, skiff_error *err)
+{
+	(void)user;
+	(void)unit;
+	*out = NULL;
+	return unavailable(err);
+}
+
+int cgsd_bus_set(bool user, const char *unit, const cgsd_props *props, skiff_error *err)
+{
+	(void)user;
+	(void)unit;
+	(void)props;
+	return unavailable(err);
+}
+
+int cgsd_bus_stop(bool user, const char *unit, skiff_error *err)
+{
+	(void)user;
+	(void)unit;
+	return unavailable(err);
+}
+
+#endif
