@@ -281,6 +281,11 @@ int cg2_set_cpu(const char *dir, const spec_resources *r, skiff_error *err)
 	    (c->has_realtime_period && c->realtime_period))
 		return skiff_fail_code_at(err, ENOTSUP, ".linux.resources.cpu.realtimeRuntime",
 				     "linux.resources.cpu.realtimeRuntime: realtime limits do not exist in cgroup v2");
+	/* An idle group has the kernel's minimum weight and refuses another
+	 * (EINVAL): leave idle before the weight is written, become idle after. */
+	if (c->has_idle && c->idle == 0 &&
+	    write_i64(dir, "cpu.idle", 0, "linux.resources.cpu.idle", err) < 0)
+		return -1;
 	if (c->has_shares && c->shares) {
 		char text[32];
 
@@ -288,7 +293,8 @@ int cg2_set_cpu(const char *dir, const spec_resources *r, skiff_error *err)
 		if (cg_write(dir, "cpu.weight", text, "linux.resources.cpu.shares", err) < 0)
 			return -1;
 	}
-	if (c->has_idle && write_i64(dir, "cpu.idle", c->idle, "linux.resources.cpu.idle", err) < 0)
+	if (c->has_idle && c->idle != 0 &&
+	    write_i64(dir, "cpu.idle", c->idle, "linux.resources.cpu.idle", err) < 0)
 		return -1;
 	if (c->has_burst && write_i64(dir, "cpu.max.burst", (int64_t)c->burst,
 				      "linux.resources.cpu.burst", err) < 0) {

@@ -8,9 +8,13 @@
 
 load helpers
 
+# One bundle for the file (each process costs in the VM), copied per test.
+setup_file() {
+	make_bundle_template sleep 100
+}
+
 setup() {
-	setup_bundle
-	set_args sleep 100
+	setup_bundle_copy
 	# Unit names are global: one per test, as the cgroup names are.
 	UNIT=skiff-$CGROUP_NAME.scope
 	update_config --arg p "system.slice:skiff:$CGROUP_NAME" '.linux.cgroupsPath = $p'
