@@ -159,6 +159,11 @@ int cg1_set_cpu(const char *dir, const spec_resources *r, skiff_error *err)
 
 	if (!c)
 		return 0;
+	/* An idle group refuses new shares (EINVAL): leave idle before the
+	 * shares are written, become idle after (as on v2). */
+	if (c->has_idle && c->idle == 0 &&
+	    write_i64(dir, "cpu.idle", 0, "linux.resources.cpu.idle", err) < 0)
+		return -1;
 	if (c->has_shares && c->shares && set_shares(dir, c->shares, err) < 0)
 		return -1;
 	if (c->has_period && c->period &&
@@ -187,7 +192,7 @@ int cg1_set_cpu(const char *dir, const spec_resources *r, skiff_error *err)
 	    write_i64(dir, "cpu.rt_runtime_us", c->realtime_runtime,
 		      "linux.resources.cpu.realtimeRuntime", err) < 0)
 		return -1;
-	if (c->has_idle &&
+	if (c->has_idle && c->idle != 0 &&
 	    write_i64(dir, "cpu.idle", c->idle, "linux.resources.cpu.idle", err) < 0)
 		return -1;
 	return 0;

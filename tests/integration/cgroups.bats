@@ -466,6 +466,19 @@ block_device() {
 	assert_output --partial '.memory.limit: expected a 64-bit integer, got "1g"'
 }
 
+@test "update takes an idle container out of idle with new shares in one go" {
+	update_config '.linux.resources.cpu = {"idle": 1}'
+	skiff run -d ctr
+	assert_equal "$(cat "$(cg ctr cpu)/cpu.idle")" 1
+	# the kernel refuses shares while the group is idle
+	echo '{"cpu": {"idle": 0, "shares": 512}}' | skiff update -r - ctr
+	assert_equal "$(cat "$(cg ctr cpu)/cpu.idle")" 0
+	assert_equal "$(cat "$(cg ctr cpu)/cpu.shares")" 512
+	# and back into idle, with shares written before
+	echo '{"cpu": {"idle": 1, "shares": 256}}' | skiff update -r - ctr
+	assert_equal "$(cat "$(cg ctr cpu)/cpu.idle")" 1
+}
+
 @test "update refuses bad values with runc's words, and a stopped container" {
 	skiff run -d ctr
 	run skiff update --memory abc ctr
