@@ -21,25 +21,11 @@
 
 static const spec_capabilities no_capabilities;
 
-/* A capability name as the runtime-spec spells it: CAP_UPPER_CASE, as
- * capabilities(7) lists them (libcap also takes "cap_chown" and "12"). */
-static bool spelled_as_spec(const char *name)
-{
-	const char *p;
-
-	if (!name || strncmp(name, "CAP_", 4) != 0 || !name[4])
-		return false;
-	for (p = name + 4; *p; p++)
-		if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_'))
-			return false;
-	return true;
-}
-
 /* The kernel's number for a capability name, or -1 for a name that is not
  * one, or one newer than the running kernel. */
 static int cap_value(const char *name, cap_value_t *out)
 {
-	if (!spelled_as_spec(name) || cap_from_name(name, out) < 0 ||
+	if (!spec_capability_known(name) || cap_from_name(name, out) < 0 ||
 	    *out < 0 || (unsigned)*out >= (unsigned)cap_max_bits())
 		return -1;
 	return 0;
@@ -58,7 +44,7 @@ static void set_problems(const char *set, char *const *names, size_t n, cap_prob
 		cap_value_t v;
 
 		snprintf(path, sizeof(path), ".process.capabilities.%s[%zu]", set, i);
-		if (!spelled_as_spec(names[i]) || cap_from_name(names[i], &v) < 0)
+		if (!spec_capability_known(names[i]) || cap_from_name(names[i], &v) < 0)
 			snprintf(msg, sizeof(msg), "unknown capability \"%.64s\": it is ignored",
 				 names[i] ? names[i] : "");
 		else if (v < 0 || (unsigned)v >= (unsigned)cap_max_bits())

@@ -93,7 +93,7 @@ static bool has_namespace(const spec_config *cfg, const char *type)
 
 /* libcap knows the names; it also takes "cap_chown" and "12", which the
  * runtime-spec does not, so insist on the CAP_UPPER_CASE spelling first. */
-static bool capability_known(const char *name)
+bool spec_capability_known(const char *name)
 {
 	cap_value_t value;
 	const char *p;
@@ -112,7 +112,7 @@ static int check_cap_set(struct vctx *v, const char *set, char *const *names, si
 	size_t i;
 
 	for (i = 0; i < len; i++) {
-		if (capability_known(names[i]))
+		if (spec_capability_known(names[i]))
 			continue;
 		snprintf(msg, sizeof(msg), "unknown capability %s", quote(q, sizeof(q), names[i]));
 		if (fail(v, msg, ".process.capabilities.%s[%zu]", set, i) < 0)
