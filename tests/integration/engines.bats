@@ -9,24 +9,45 @@ setup_file() {
 	[ "$(id -u)" = 0 ] || skip "needs root"
 	export ENGINES=$BATS_FILE_TMPDIR/engines
 	mkdir -p "$ENGINES"
+	# A namespace of this run's own: containerd names cgroups /NAMESPACE/ID,
+	# and the shims are found by it in teardown_file.
+	export CTR_NS=skifftest-$$
 	SKIFF="$SKIFF" "$TESTS_SRCDIR/make-bundle.sh" "$ENGINES/bundle" true >/dev/null
 	tar -C "$ENGINES/bundle/rootfs" -cf "$ENGINES/rootfs.tar" .
 }
 
 teardown_file() {
 	[ -n "${ENGINES:-}" ] || return 0
+	# what a failed test left running: podman's containers (with their
+	# conmon) and containerd's tasks, before the daemons go
+	if [ -d "$ENGINES/podman-root" ]; then
+		CONTAINERS_CONF=$ENGINES/containers.conf timeout 60 podman --root "$ENGINES/podman-root" \
+			--runroot "$ENGINES/podman-run" --storage-driver vfs rm -a -f -t 0 >/dev/null 2>&1 || true
+	fi
+	if [ -S "$ENGINES/containerd.sock" ]; then
+		local ctr=(ctr --address "$ENGINES/containerd.sock" --namespace "$CTR_NS") t
+		for t in $("${ctr[@]}" task ls -q 2>/dev/null); do
+			timeout 30 "${ctr[@]}" task rm -f "$t" >/dev/null 2>&1 || true
+		done
+		for t in $("${ctr[@]}" container ls -q 2>/dev/null); do
+			timeout 30 "${ctr[@]}" container rm "$t" >/dev/null 2>&1 || true
+		done
+	fi
 	if [ -f "$ENGINES/containerd.pid" ]; then
 		kill "$(cat "$ENGINES/containerd.pid")" 2>/dev/null || true
 		sleep 0.5
 	fi
-	pkill -f "containerd-shim-runc-v2 -namespace skifftest" 2>/dev/null || true
+	local pid
+	for pid in $(pgrep -f -- "containerd-shim-runc-v2 -namespace $CTR_NS " 2>/dev/null); do
+		kill "$pid" 2>/dev/null || true
+	done
 	# whatever the engines left mounted under our temp dir
 	grep -o " $ENGINES[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
-	# The parents of the engines' cgroupsPaths (/skifftest/ID, podman's
+	# The parents of the engines' cgroupsPaths (/$CTR_NS/ID, podman's
 	# /libpod_parent/...): skiff, like runc, removes only the container's
 	# own cgroup.  rmdir leaves any that are still in use.
 	local d
-	for d in /sys/fs/cgroup/*/skifftest /sys/fs/cgroup/*/libpod_parent/conmon /sys/fs/cgroup/*/libpod_parent; do
+	for d in /sys/fs/cgroup/*/"$CTR_NS" /sys/fs/cgroup/*/libpod_parent/conmon /sys/fs/cgroup/*/libpod_parent; do
 		[ -d "$d" ] && rmdir "$d" 2>/dev/null || true
 	done
 }
@@ -110,9 +131,174 @@ CONF
 	assert_output --partial /dev/pts/0
 }
 
+# The host pid of a podman container's init.
+podman_pid() {
+	"${PODMAN[@]}" inspect --format '{{.State.Pid}}' "$1"
+}
+
+# cgroup_file PID CONTROLLER FILE: the path of FILE in PID's v1 cgroup of
+# CONTROLLER (this host is a v1 "hybrid" one).
+cgroup_file() {
+	local path
+	path=$(awk -F: -v c="$2" '$2 == c { print $3 }' "/proc/$1/cgroup")
+	[ -n "$path" ] || skip "no cgroup v1 $2 controller"
+	echo "/sys/fs/cgroup/$2$path/$3"
+}
+
+@test "podman --memory and --pids-limit set the cgroup; stats --no-stream shows it; update changes it" {
+	podman_setup
+	run timeout 60 "${PODMAN[@]}" run -d --name sk4 --memory 64m --pids-limit 42 localhost/skiff-busybox sleep 1000
+	assert_success
+	local pid
+	pid=$(podman_pid sk4)
+	run cat "$(cgroup_file "$pid" memory memory.limit_in_bytes)"
+	assert_output 67108864
+	run cat "$(cgroup_file "$pid" pids pids.max)"
+	assert_output 42
+	# podman reads the figures from the cgroup skiff made: a usage above 0
+	# (the container's own pages) against the limit
+	run timeout 30 "${PODMAN[@]}" stats --no-stream --format '{{.Name}} {{.MemUsage}} {{.PIDs}}' sk4
+	assert_success
+	assert_output --regexp '^sk4 [1-9][0-9.]*[kM]B / 67.11MB 1$'
+	# podman update hands skiff `update --resources=FILE ID`
+	run timeout 30 "${PODMAN[@]}" update --memory 128m --cpu-shares 512 sk4
+	assert_success
+	run cat "$(cgroup_file "$pid" memory memory.limit_in_bytes)"
+	assert_output 134217728
+	run cat "$(cgroup_file "$pid" cpu cpu.shares)"
+	assert_output 512
+	run timeout 30 "${PODMAN[@]}" rm -f -t 0 sk4
+	assert_success
+}
+
+@test "podman pause freezes the container's processes, unpause thaws them" {
+	podman_setup
+	run timeout 60 "${PODMAN[@]}" run -d --name sk5 localhost/skiff-busybox \
+		sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/n.new; mv /tmp/n.new /tmp/n; usleep 20000; done'
+	assert_success
+	local pid id counter
+	pid=$(podman_pid sk5)
+	id=$("${PODMAN[@]}" inspect --format '{{.Id}}' sk5)
+	wait_for_path "/proc/$pid/root/tmp/n"
+	run timeout 30 "${PODMAN[@]}" pause sk5
+	assert_success
+	run "${PODMAN[@]}" inspect --format '{{.State.Status}}' sk5
+	assert_output paused
+	# podman gives skiff no --root: its state is in the default root
+	run "$SKIFF" state "$id"
+	assert_success
+	assert_equal "$(jq -r .status <<< "$output")" paused
+	run cat "$(cgroup_file "$pid" freezer freezer.state)"
+	assert_output FROZEN
+	# frozen: the counter stands still (the wait only gives it time to move)
+	counter=$(cat "/proc/$pid/root/tmp/n")
+	sleep 0.3
+	assert_equal "$(cat "/proc/$pid/root/tmp/n")" "$counter"
+	run timeout 30 "${PODMAN[@]}" unpause sk5
+	assert_success
+	run "${PODMAN[@]}" inspect --format '{{.State.Status}}' sk5
+	assert_output running
+	assert_equal "$("$SKIFF" state "$id" | jq -r .status)" running
+	local i
+	for i in $(seq 50); do
+		[ "$(cat "/proc/$pid/root/tmp/n")" != "$counter" ] && break
+		sleep 0.1
+	done
+	[ "$(cat "/proc/$pid/root/tmp/n")" != "$counter" ]
+	run timeout 30 "${PODMAN[@]}" rm -f -t 0 sk5
+	assert_success
+}
+
+@test "podman --security-opt seccomp=FILE: a denied syscall fails with the profile's errno" {
+	podman_setup
+	cat > "$BATS_TEST_TMPDIR/seccomp.json" <<'JSON'
+{"defaultAction": "SCMP_ACT_ALLOW",
+ "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}
+JSON
+	run timeout 60 "${PODMAN[@]}" run --rm --security-opt seccomp="$BATS_TEST_TMPDIR/seccomp.json" \
+		localhost/skiff-busybox sh -c 'grep "^Seccomp:" /proc/self/status; mkdir /tmp/d; echo "mkdir=$?"'
+	assert_success
+	assert_line --regexp '^Seccomp:\s+2$'
+	assert_line --partial "Operation not permitted"
+	assert_line mkdir=1
+	# the same command without the profile (podman's default one allows mkdir)
+	run timeout 60 "${PODMAN[@]}" run --rm localhost/skiff-busybox sh -c 'mkdir /tmp/d; echo "mkdir=$?"'
+	assert_success
+	assert_output mkdir=0
+}
+
+@test "podman --uidmap/--gidmap: the container runs in a user namespace as host uid 100000" {
+	podman_setup
+	run timeout 60 "${PODMAN[@]}" run -d --name sk6 --uidmap 0:100000:65536 --gidmap 0:100000:65536 \
+		localhost/skiff-busybox sleep 1000
+	assert_success
+	local pid
+	pid=$(podman_pid sk6)
+	run cat "/proc/$pid/uid_map"
+	assert_output --regexp '^\s*0\s+100000\s+65536$'
+	run cat "/proc/$pid/gid_map"
+	assert_output --regexp '^\s*0\s+100000\s+65536$'
+	run grep -E '^(Uid|Gid):' "/proc/$pid/status"
+	assert_line --regexp '^Uid:\s+100000\s+100000\s+100000\s+100000$'
+	assert_line --regexp '^Gid:\s+100000\s+100000\s+100000\s+100000$'
+	[ "$(readlink "/proc/$pid/ns/user")" != "$(readlink /proc/self/ns/user)" ]
+	# inside, it is root
+	run timeout 30 "${PODMAN[@]}" exec sk6 id -u
+	assert_success
+	assert_output 0
+	run timeout 30 "${PODMAN[@]}" rm -f -t 0 sk6
+	assert_success
+}
+
+# wait_for_log NAME TEXT: until the container's output has TEXT.
+podman_wait_for_log() {
+	local i
+	for i in $(seq 100); do
+		"${PODMAN[@]}" logs "$1" 2>/dev/null | grep -q "$2" && return 0
+		sleep 0.1
+	done
+	echo "container $1 never printed $2" >&2
+	return 1
+}
+
+@test "podman stop: SIGTERM first, SIGKILL after -t when the container ignores it" {
+	podman_setup
+	# a handler: SIGTERM ends it with the handler's exit code, before the timeout
+	run timeout 60 "${PODMAN[@]}" run -d --name sk7 localhost/skiff-busybox \
+		sh -c 'trap "exit 3" TERM; echo ready; while :; do usleep 20000; done'
+	assert_success
+	podman_wait_for_log sk7 ready
+	local start
+	start=$(date +%s)
+	run timeout 60 "${PODMAN[@]}" stop -t 30 sk7
+	assert_success
+	[ $(($(date +%s) - start)) -lt 20 ]
+	run "${PODMAN[@]}" inspect --format '{{.State.ExitCode}}' sk7
+	assert_output 3
+	# SIGTERM ignored: podman waits -t seconds, then SIGKILL (137)
+	run timeout 60 "${PODMAN[@]}" run -d --name sk8 localhost/skiff-busybox \
+		sh -c 'trap "" TERM; echo ready; while :; do usleep 20000; done'
+	assert_success
+	podman_wait_for_log sk8 ready
+	local pid
+	pid=$(podman_pid sk8)
+	start=$(date +%s%N)
+	run timeout 60 "${PODMAN[@]}" stop -t 1 sk8
+	assert_success
+	[ $(($(date +%s%N) - start)) -ge 1000000000 ]
+	run "${PODMAN[@]}" inspect --format '{{.State.ExitCode}}' sk8
+	assert_output 137
+	run process_alive "$pid"
+	assert_failure
+	run timeout 30 "${PODMAN[@]}" rm sk7 sk8
+	assert_success
+}
+
 containerd_setup() {
 	command -v containerd >/dev/null || skip "containerd is not installed"
-	CTR=(ctr --address "$ENGINES/containerd.sock" --namespace skifftest)
+	CTR=(ctr --address "$ENGINES/containerd.sock" --namespace "$CTR_NS")
+	# skiff's state for the shim: private too (the default is /run/containerd/runc)
+	CTR_RUN=(run --runc-binary "$SKIFF" --runc-root "$ENGINES/runc-root")
 	if [ ! -S "$ENGINES/containerd.sock" ]; then
 		cat > "$ENGINES/containerd.toml" <<CONF
 version = 2
@@ -132,16 +318,16 @@ CONF
 
 @test "containerd: ctr run with skiff as the runc binary" {
 	containerd_setup
-	run timeout 60 "${CTR[@]}" run --rm --runc-binary "$SKIFF" localhost/skiff-busybox:latest ct1 echo hello-from-containerd
+	run timeout 60 "${CTR[@]}" "${CTR_RUN[@]}" --rm localhost/skiff-busybox:latest ct1 echo hello-from-containerd
 	assert_success
 	assert_output hello-from-containerd
-	run timeout 60 "${CTR[@]}" run --rm --runc-binary "$SKIFF" localhost/skiff-busybox:latest ct1 sh -c 'exit 5'
+	run timeout 60 "${CTR[@]}" "${CTR_RUN[@]}" --rm localhost/skiff-busybox:latest ct1 sh -c 'exit 5'
 	assert_equal "$status" 5
 }
 
 @test "containerd: task exec, kill and delete" {
 	containerd_setup
-	run timeout 60 "${CTR[@]}" run -d --runc-binary "$SKIFF" localhost/skiff-busybox:latest ct2 sleep 1000
+	run timeout 60 "${CTR[@]}" "${CTR_RUN[@]}" -d localhost/skiff-busybox:latest ct2 sleep 1000
 	assert_success
 	run timeout 30 "${CTR[@]}" task exec --exec-id e1 ct2 sh -c 'echo exec-ok'
 	assert_success
@@ -155,5 +341,49 @@ CONF
 	run timeout 30 "${CTR[@]}" task rm ct2
 	assert_success
 	run timeout 30 "${CTR[@]}" container rm ct2
+	assert_success
+}
+
+@test "containerd: task pause and resume freeze and thaw the task; task ps; task metrics" {
+	containerd_setup
+	run timeout 60 "${CTR[@]}" "${CTR_RUN[@]}" -d localhost/skiff-busybox:latest ct3 sleep 1000
+	assert_success
+	local pid
+	pid=$("${CTR[@]}" task ls | awk '$1 == "ct3" { print $2 }')
+	[ -n "$pid" ]
+	# the shim asks skiff `ps --format json ID`
+	run timeout 30 "${CTR[@]}" task ps ct3
+	assert_success
+	assert_line --regexp "^$pid\s"
+	run timeout 30 "${CTR[@]}" task pause ct3
+	assert_success
+	run "${CTR[@]}" task ls
+	assert_line --regexp '^ct3\s+[0-9]+\s+PAUSED\s*$'
+	run "$SKIFF" --root "$ENGINES/runc-root/$CTR_NS" state ct3
+	assert_success
+	assert_equal "$(jq -r .status <<< "$output")" paused
+	run cat "$(cgroup_file "$pid" freezer freezer.state)"
+	assert_output FROZEN
+	run timeout 30 "${CTR[@]}" task resume ct3
+	assert_success
+	run "${CTR[@]}" task ls
+	assert_line --regexp '^ct3\s+[0-9]+\s+RUNNING\s*$'
+	run cat "$(cgroup_file "$pid" freezer freezer.state)"
+	assert_output THAWED
+	# the shim reads the figures from the cgroup skiff made
+	run timeout 30 "${CTR[@]}" task metrics ct3
+	assert_success
+	assert_line --regexp '^memory\.usage_in_bytes\s+[1-9][0-9]*\s*$'
+	assert_line --regexp '^pids\.current\s+1\s*$'
+	run timeout 30 "${CTR[@]}" task kill -s KILL ct3
+	assert_success
+	local i
+	for i in $(seq 50); do
+		"${CTR[@]}" task ls | grep -q "^ct3 .*STOPPED" && break
+		sleep 0.1
+	done
+	run timeout 30 "${CTR[@]}" task rm ct3
+	assert_success
+	run timeout 30 "${CTR[@]}" container rm ct3
 	assert_success
 }
