@@ -126,8 +126,15 @@ CONF
 @test "podman run -it through a terminal" {
 	podman_setup
 	command -v script >/dev/null || skip "script(1) is not installed"
-	run timeout 60 script -qec "${PODMAN[*]} run -it --rm localhost/skiff-busybox sh -c 'tty; exit 4'" /dev/null < /dev/null
-	assert_equal "$status" 4
+	# conmon sometimes drops the output of a container that exits at once
+	# (runc too: 4 runs of 20 printed nothing), so up to 3 tries for it;
+	# the exit code must come back every time.
+	local try
+	for try in 1 2 3; do
+		run timeout 60 script -qec "${PODMAN[*]} run -it --rm localhost/skiff-busybox sh -c 'tty; exit 4'" /dev/null < /dev/null
+		assert_equal "$status" 4
+		[ -n "$output" ] && break
+	done
 	assert_output --partial /dev/pts/0
 }
 
@@ -227,6 +234,21 @@ JSON
 	assert_output mkdir=0
 }
 
+# podman rm -f -t 0 NAME, again while it fails with EBUSY on the
+# container's shm: with a user namespace, podman 4.3 sometimes unmounts
+# it before the kernel has released the dead container's mount namespace
+# (seen as often with runc: 2 of 30 runs, 1 of 30 with skiff).
+podman_rm_userns() {
+	local i
+	for i in $(seq 20); do
+		"${PODMAN[@]}" rm -f -t 0 "$1" >/dev/null 2>"$BATS_TEST_TMPDIR/rm.err" && return 0
+		grep -q 'shm: device or resource busy' "$BATS_TEST_TMPDIR/rm.err" || break
+		sleep 0.1
+	done
+	cat "$BATS_TEST_TMPDIR/rm.err" >&2
+	return 1
+}
+
 @test "podman --uidmap/--gidmap: the container runs in a user namespace as host uid 100000" {
 	podman_setup
 	run timeout 60 "${PODMAN[@]}" run -d --name sk6 --uidmap 0:100000:65536 --gidmap 0:100000:65536 \
@@ -246,7 +268,7 @@ JSON
 	run timeout 30 "${PODMAN[@]}" exec sk6 id -u
 	assert_success
 	assert_output 0
-	run timeout 30 "${PODMAN[@]}" rm -f -t 0 sk6
+	run podman_rm_userns sk6
 	assert_success
 }
 
