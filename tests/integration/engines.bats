@@ -129,8 +129,8 @@ CONF
 	# conmon sometimes drops the output of a container that exits at once
 	# (runc too: 4 runs of 20 printed nothing), so up to 3 tries for it;
 	# the exit code must come back every time.
-	local try
-	for try in 1 2 3; do
+	local _
+	for _ in 1 2 3; do
 		run timeout 60 script -qec "${PODMAN[*]} run -it --rm localhost/skiff-busybox sh -c 'tty; exit 4'" /dev/null < /dev/null
 		assert_equal "$status" 4
 		[ -n "$output" ] && break
@@ -419,8 +419,8 @@ CONF
 	assert_line --regexp '^pids\.current\s+1\s*$'
 	run timeout 30 "${CTR[@]}" task kill -s KILL ct3
 	assert_success
-	local i
-	for i in $(seq 50); do
+	local _
+	for _ in $(seq 50); do
 		"${CTR[@]}" task ls | grep -q "^ct3 .*STOPPED" && break
 		sleep 0.1
 	done
