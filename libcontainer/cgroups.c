@@ -1,7 +1,7 @@
 /*
- * The container's cgroups: where they go (layout, linux.cgroupsPath as runc
- * resolves it) and their life (create, enter, freeze, signal, destroy).
- * See cgroups.h for the layouts.
+ * The container's cgroups: the set of directories and their life (create,
+ * enter, freeze, signal, destroy).  Where they go is cgroups_paths.c; see
+ * cgroups.h for the layouts.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -19,21 +19,6 @@
 #include <unistd.h>
 
 #include "cgroups.h"
-
-/* The v1 controllers runc knows; hierarchies with none of them (other than
- * name=systemd, which runc also joins) are left alone. */
-static const char *const known_controllers[] = {
-	"cpuset", "cpu", "cpuacct", "memory", "devices", "freezer", "net_cls", "net_prio",
-	"blkio", "perf_event", "hugetlb", "pids", "rdma", "misc", NULL,
-};
-
-static bool is_known(const char *name, size_t len)
-{
-	for (const char *const *c = known_controllers; *c; c++)
-		if (strlen(*c) == len && !strncmp(*c, name, len))
-			return true;
-	return false;
-}
 
 static void sleep_ms(long ms)
 {
@@ -71,7 +56,7 @@ cgroup_set cgroup_set_of(const container_record *rec)
 }
 
 /* Does the comma-separated hierarchy key name this controller? */
-static bool key_has(const char *key, const char *controller)
+bool cg_key_has(const char *key, const char *controller)
 {
 	size_t len = strlen(controller);
 
@@ -91,7 +76,7 @@ static bool key_has(const char *key, const char *controller)
 const char *cg_v1_dir(const cgroup_set *set, const char *controller)
 {
 	for (size_t i = 0; i < set->n; i++)
-		if (set->dirs[i].key[0] && key_has(set->dirs[i].key, controller))
+		if (set->dirs[i].key[0] && cg_key_has(set->dirs[i].key, controller))
 			return set->dirs[i].value;
 	return NULL;
 }
@@ -107,391 +92,6 @@ const char *cg_v2_dir(const cgroup_set *set)
 bool cg_set_is_unified(const cgroup_set *set)
 {
 	return set->n == 1 && !set->dirs[0].key[0];
-}
-
-/* --------------------------------------------------- layout and paths -- */
-
-int cgroup_layout_detect(cg_layout *out, skiff_error *err)
-{
-	struct statfs sfs;
-
-	if (statfs("/sys/fs/cgroup", &sfs) < 0)
-		return skiff_fail(err, errno, "cgroups: statfs /sys/fs/cgroup");
-	if (sfs.f_type == CGROUP2_SUPER_MAGIC)
-		*out = CG_LAYOUT_UNIFIED;
-	else if (statfs("/sys/fs/cgroup/unified", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC)
-		*out = CG_LAYOUT_HYBRID;
-	else
-		*out = CG_LAYOUT_V1;
-	return 0;
-}
-
-char *cgroup_clean_path(const char *path)
-{
-	size_t len = strlen(path), used = 0;
-	bool absolute = path[0] == '/';
-	char *out = malloc(len + 2);
-
-	if (!out)
-		return NULL;
-	for (const char *p = path; *p;) {
-		const char *slash = strchr(p, '/');
-		size_t n = slash ? (size_t)(slash - p) : strlen(p);
-
-		if (n == 2 && p[0] == '.' && p[1] == '.') {
-			/* Up one, but never above the root. */
-			while (used > 0 && out[used - 1] != '/')
-				used--;
-			if (used > 0)
-				used--;
-		} else if (n > 0 && !(n == 1 && p[0] == '.')) {
-			out[used++] = '/';
-			memcpy(out + used, p, n);
-			used += n;
-		}
-		p += n;
-		if (*p == '/')
-			p++;
-	}
-	out[used] = '\0';
-	if (absolute && used == 0)
-		return strcpy(out, "/");
-	if (!absolute && used > 0)
-		memmove(out, out + 1, used); /* drop the leading '/' again */
-	return out;
-}
-
-/* The index of the entry of subs ("[controllers:]path", exec --cgroup)
- * for the hierarchy key: the one naming one of its controllers, else the
- * one without controllers, else -1.  matched[i] records the entries used. */
-static long sub_for(const char *key, const char *const *subs, size_t n, bool *matched)
-{
-	long any = -1;
-
-	for (size_t i = 0; i < n; i++) {
-		const char *colon = strchr(subs[i], ':');
-
-		if (!colon) {
-			any = (long)i;
-			continue;
-		}
-		for (const char *p = subs[i]; p < colon;) {
-			size_t len = strcspn(p, ",:");
-			char ctrl[64];
-
-			if (len > 0 && len < sizeof(ctrl) && key[0]) {
-				memcpy(ctrl, p, len);
-				ctrl[len] = '\0';
-				if (key_has(key, ctrl)) {
-					matched[i] = true;
-					return (long)i;
-				}
-			}
-			p += len + (p[len] == ',');
-		}
-	}
-	if (any >= 0)
-		matched[any] = true;
-	return any;
-}
-
-int cgroup_sub_set(const cgroup_set *set, const char *const *subs, size_t n, cgroup_set *out,
-		   skiff_error *err)
-{
-	bool *matched = calloc(n ? n : 1, sizeof(*matched));
-
-	out->dirs = calloc(set->n ? set->n : 1, sizeof(*out->dirs));
-	out->n = 0;
-	if (!matched || !out->dirs) {
-		free(matched);
-		return skiff_fail(err, ENOMEM, "exec --cgroup");
-	}
-	for (size_t i = 0; i < set->n; i++) {
-		long k = sub_for(set->dirs[i].key, subs, n, matched);
-		const char *sub = k < 0 ? NULL : strchr(subs[k], ':') ? strchr(subs[k], ':') + 1 : subs[k];
-		char *clean = sub ? cgroup_clean_path(sub) : NULL;
-		struct stat st;
-
-		out->dirs[i].key = strdup(set->dirs[i].key);
-		if (clean && clean[0] == '/') /* below the container's cgroup, always */
-			memmove(clean, clean + 1, strlen(clean));
-		out->dirs[i].value = clean && clean[0] ? path_join(set->dirs[i].value, clean)
-						       : strdup(set->dirs[i].value);
-		out->n++;
-		if ((sub && !clean) || !out->dirs[i].key || !out->dirs[i].value) {
-			free(clean);
-			free(matched);
-			return skiff_fail(err, ENOMEM, "exec --cgroup");
-		}
-		/* runc's rule: the sub-cgroup is one that exists. */
-		if (clean && clean[0] && (stat(out->dirs[i].value, &st) < 0 || !S_ISDIR(st.st_mode))) {
-			skiff_fail_code(err, ENOENT, "exec --cgroup %s: no cgroup %s", subs[k],
-					out->dirs[i].value);
-			free(clean);
-			free(matched);
-			return -1;
-		}
-		free(clean);
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (!matched[i] && strchr(subs[i], ':')) {
-			skiff_fail_code(err, EINVAL,
-					"exec --cgroup %s: the container has no cgroup of such a controller",
-					subs[i]);
-			free(matched);
-			return -1;
-		}
-	}
-	free(matched);
-	return 0;
-}
-
-/* One line of /proc/self/cgroup: "ID:CONTROLLERS:PATH". */
-typedef struct own_cgroup {
-	char *key;
-	char *path;
-} own_cgroup;
-
-static int read_own_cgroups(own_cgroup **out, size_t *n, skiff_error *err)
-{
-	char *text, *line, *save = NULL;
-	own_cgroup *list = NULL;
-	size_t count = 0;
-
-	if (read_file_at(AT_FDCWD, "/proc/self/cgroup", 1u << 20, &text, NULL, err) < 0)
-		return -1;
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *key = strchr(line, ':'), *path;
-		own_cgroup *grown;
-
-		if (!key || !(path = strchr(++key, ':')))
-			continue;
-		*path++ = '\0';
-		grown = realloc(list, (count + 1) * sizeof(*list));
-		if (!grown)
-			break;
-		list = grown;
-		list[count].key = strdup(key);
-		list[count].path = strdup(path);
-		if (!list[count].key || !list[count].path) {
-			free(list[count].key);
-			free(list[count].path);
-			break;
-		}
-		count++;
-	}
-	free(text);
-	if (line) {
-		for (size_t i = 0; i < count; i++) {
-			free(list[i].key);
-			free(list[i].path);
-		}
-		free(list);
-		return skiff_fail(err, ENOMEM, "cgroups: read /proc/self/cgroup");
-	}
-	*out = list;
-	*n = count;
-	return 0;
-}
-
-/* Is the v1 mount (its super options) the hierarchy named by key?  Both
- * must list the same controllers and name=. */
-static bool mount_is_hierarchy(const char *options, const char *key)
-{
-	char *name, *value, *opts = (char *)options;
-	size_t namesz, valuesz, found = 0, wanted = 1;
-
-	for (const char *p = key; *p; p++)
-		wanted += *p == ',';
-	while (opts && mnt_optstr_next_option(&opts, &name, &namesz, &value, &valuesz) == 0) {
-		char token[256];
-
-		if (namesz == 4 && !strncmp(name, "name", 4) && value)
-			snprintf(token, sizeof(token), "name=%.*s", (int)valuesz, value);
-		else if (is_known(name, namesz))
-			snprintf(token, sizeof(token), "%.*s", (int)namesz, name);
-		else
-			continue;
-		if (!key_has(key, token))
-			return false;
-		found++;
-	}
-	return found == wanted;
-}
-
-/* Where the hierarchy for key is mounted, and the cgroup at its root. */
-static int find_mount(struct libmnt_table *tb, const char *key, cg_layout layout,
-		      const char **target, const char **root)
-{
-	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
-	struct libmnt_fs *fs;
-	int rc = -1;
-
-	if (!it)
-		return -1;
-	while (mnt_table_next_fs(tb, it, &fs) == 0) {
-		const char *type = mnt_fs_get_fstype(fs), *mp = mnt_fs_get_target(fs);
-
-		if (!type || !mp)
-			continue;
-		if (!key[0]) {
-			const char *want = layout == CG_LAYOUT_UNIFIED ? "/sys/fs/cgroup"
-								       : "/sys/fs/cgroup/unified";
-
-			if (strcmp(type, "cgroup2") || strcmp(mp, want))
-				continue;
-		} else if (strcmp(type, "cgroup") || strncmp(mp, "/sys/fs/cgroup/", 15) ||
-			   !mount_is_hierarchy(mnt_fs_get_fs_options(fs), key)) {
-			continue;
-		}
-		*target = mp;
-		*root = mnt_fs_get_root(fs) ? mnt_fs_get_root(fs) : "/";
-		rc = 0;
-		break;
-	}
-	mnt_free_iter(it);
-	return rc;
-}
-
-/* The directory for inner (clean) in one hierarchy mounted at target. */
-static char *resolve_dir(const char *target, const char *mount_root, const char *own,
-			 const char *inner, bool parent_of_own, skiff_error *err)
-{
-	char *base = NULL, *joined = NULL, *clean;
-	size_t rootlen = strcmp(mount_root, "/") ? strlen(mount_root) : 0;
-
-	if (inner[0] != '/') {
-		/* Relative: below the runtime's own cgroup, as the mount shows it. */
-		if (strncmp(own, mount_root, rootlen) || (own[rootlen] && own[rootlen] != '/')) {
-			skiff_fail(err, 0, "cgroups: our own cgroup %s is not visible at %s", own, target);
-			return NULL;
-		}
-		base = strdup(own + rootlen);
-		if (base && parent_of_own) {
-			char *slash = strrchr(base, '/');
-
-			if (slash)
-				*slash = '\0';
-		}
-	} else {
-		base = strdup("");
-	}
-	if (!base || asprintf(&joined, "%s/%s/%s", target, base, inner) < 0) {
-		free(base);
-		skiff_fail(err, ENOMEM, "cgroups: resolve %s", inner);
-		return NULL;
-	}
-	free(base);
-	clean = cgroup_clean_path(joined);
-	free(joined);
-	if (!clean)
-		skiff_fail(err, ENOMEM, "cgroups: resolve %s", inner);
-	return clean;
-}
-
-static bool hierarchy_wanted(const char *key)
-{
-	if (!key[0] || !strcmp(key, "name=systemd"))
-		return true;
-	for (const char *p = key; *p;) {
-		const char *comma = strchr(p, ',');
-		size_t n = comma ? (size_t)(comma - p) : strlen(p);
-
-		if (is_known(p, n))
-			return true;
-		p += n + (comma != NULL);
-	}
-	return false;
-}
-
-static int add_dir(cgroup_set *set, const char *key, char *dir, skiff_error *err)
-{
-	spec_kv *grown = realloc(set->dirs, (set->n + 1) * sizeof(*set->dirs));
-
-	if (!grown || !(grown[set->n].key = strdup(key))) {
-		if (grown)
-			set->dirs = grown;
-		free(dir);
-		return skiff_fail(err, ENOMEM, "cgroups: plan");
-	}
-	set->dirs = grown;
-	set->dirs[set->n++].value = dir;
-	return 0;
-}
-
-int cgroup_plan_dirs(const char *inner, cgroup_set *out, skiff_error *err)
-{
-	struct libmnt_table *tb = NULL;
-	own_cgroup *own = NULL;
-	size_t n_own = 0;
-	cg_layout layout;
-	int rc = -1;
-
-	if (cgroup_layout_detect(&layout, err) < 0 || read_own_cgroups(&own, &n_own, err) < 0)
-		goto out;
-	tb = mnt_new_table_from_file("/proc/self/mountinfo");
-	if (!tb) {
-		skiff_fail(err, errno ? errno : ENOMEM, "cgroups: read /proc/self/mountinfo");
-		goto out;
-	}
-	for (size_t i = 0; i < n_own; i++) {
-		const char *target, *root;
-		char *dir;
-
-		/* On v1 a cgroup2 line is some other mount's; on v2 the v1 lines
-		 * are leftovers of hierarchies without controllers. */
-		if (!hierarchy_wanted(own[i].key) || (layout == CG_LAYOUT_V1 && !own[i].key[0]) ||
-		    (layout == CG_LAYOUT_UNIFIED && own[i].key[0]))
-			continue;
-		if (find_mount(tb, own[i].key, layout, &target, &root) < 0)
-			continue; /* not mounted: nothing to join, as with runc */
-		dir = resolve_dir(target, root, own[i].path, inner, layout == CG_LAYOUT_UNIFIED, err);
-		if (!dir || add_dir(out, own[i].key, dir, err) < 0)
-			goto out;
-	}
-	if (out->n == 0) {
-		skiff_fail(err, ENOENT, "cgroups: no cgroup hierarchy is mounted under /sys/fs/cgroup");
-		goto out;
-	}
-	rc = 0;
-out:
-	for (size_t i = 0; i < n_own; i++) {
-		free(own[i].key);
-		free(own[i].path);
-	}
-	free(own);
-	mnt_unref_table(tb);
-	return rc;
-}
-
-int cgroup_plan(const skiff_context *ctx, const spec_config *cfg, cgroup_set *out,
-		skiff_error *err)
-{
-	const char *path = cfg->linux_ ? cfg->linux_->cgroups_path : NULL;
-	char *inner;
-	int rc = -1;
-
-	memset(out, 0, sizeof(*out));
-	if (ctx->systemd_cgroup)
-		return cgroup_plan_systemd(ctx, cfg, out, err);
-	/* Absent: the container's id, relative, as runc's cgroupfs driver does. */
-	inner = cgroup_clean_path(path && path[0] ? path : ctx->id);
-	if (!inner)
-		return skiff_fail(err, ENOMEM, "cgroups: plan");
-	if (!inner[0] || !strcmp(inner, "/")) {
-		/* It would be the runtime's own cgroup or a hierarchy's root, whose
-		 * processes delete would kill. */
-		skiff_fail_at(err, 0, ".linux.cgroupsPath",
-			      "linux.cgroupsPath: \"%s\" names no cgroup of the container's own",
-			      path ? path : "");
-		goto out;
-	}
-	rc = cgroup_plan_dirs(inner, out, err);
-out:
-	if (rc < 0)
-		cgroup_set_free(out);
-	free(inner);
-	return rc;
 }
 
 /* ----------------------------------------------------------- lifecycle -- */
@@ -551,7 +151,7 @@ int cgroup_create(const cgroup_set *set, const spec_config *cfg, skiff_error *er
 
 		if (mkdir_parents(dir, 0755) < 0)
 			return skiff_fail_at(err, errno, dir, "cgroups: create %s", dir);
-		if (key_has(set->dirs[i].key, "cpuset") && cg1_cpuset_inherit(dir, err) < 0)
+		if (cg_key_has(set->dirs[i].key, "cpuset") && cg1_cpuset_inherit(dir, err) < 0)
 			return -1;
 	}
 	/* As runc: every controller the hierarchy offers, all the way down. */

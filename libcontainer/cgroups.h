@@ -128,6 +128,8 @@ bool cgroup_frozen(const cgroup_set *set);
 /* Shared by the files below. */
 bool cg_set_is_unified(const cgroup_set *set);
 const char *cg_v1_dir(const cgroup_set *set, const char *controller);
+/* Does the comma-separated hierarchy key ("cpu,cpuacct") name this controller? */
+bool cg_key_has(const char *key, const char *controller);
 const char *cg_v2_dir(const cgroup_set *set);
 int cg_write(const char *dir, const char *file, const char *value, const char *field,
 	     skiff_error *err);
