@@ -267,7 +267,7 @@ out:
 static int kill_and_wait(const container_record *rec, skiff_error *err)
 {
 	struct pollfd pfd;
-	int pidfd = container_pidfd(rec);
+	int pidfd = container_pidfd(rec), ready;
 
 	if (pidfd < 0)
 		return 0;
@@ -275,10 +275,14 @@ static int kill_and_wait(const container_record *rec, skiff_error *err)
 	syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
 	pfd.fd = pidfd;
 	pfd.events = POLLIN;
-	while (poll(&pfd, 1, 10000) < 0 && errno == EINTR)
+	while ((ready = poll(&pfd, 1, 10000)) < 0 && errno == EINTR)
 		;
 	close(pidfd);
 	waitpid(rec->pid, NULL, WNOHANG);
+	/* Readable: it exited, whether or not its parent (conmon, a shim) has
+	 * reaped it yet. */
+	if (ready > 0)
+		return 0;
 	if (process_matches(rec->pid, rec->pid_start_time))
 		return skiff_fail(err, ETIMEDOUT, "container init %d did not die", (int)rec->pid);
 	return 0;

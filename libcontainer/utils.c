@@ -212,8 +212,9 @@ uint64_t process_start_time(pid_t pid)
 	}
 	if (!p || p[0] == '\0')
 		return 0;
-	/* A zombie is as good as gone for our purposes. */
-	if (strchr(buf, ')')[2] == 'Z')
+	/* A zombie, or one its parent is reaping (X), is as good as gone for
+	 * our purposes. */
+	if (strrchr(buf, ')')[2] == 'Z' || strrchr(buf, ')')[2] == 'X')
 		return 0;
 	start = strtoull(p, NULL, 10);
 	return start;
