@@ -29,15 +29,20 @@
  *                                         executable (seccomp loads in
  *   hand a notify listener to the  <----- there when it must, seccomp.c)
  *   seccomp agent
- *   wait for READY or ERROR  <----------- send READY
- *   state.json (created), pid file        block on exec.fifo until `start`
- *   return: no runtime process remains    startContainer hooks, load
- *                                         seccomp, exec the program; the
- *                                         exec.fifo fd closes on exec,
- *                                         which tells `start` (start_sync.c)
+ *   wait for READY or ERROR  <----------- send READY, exec the stub from a
+ *   wait for the socket's end  <--------- sealed memfd (exec_stub.c): the
+ *   state.json (created), pid file          socket closes on that exec
+ *   return: no runtime process remains    stub: block on exec.fifo until
+ *                                         `start`, startContainer hooks,
+ *                                         load a last seccomp filter, exec
+ *                                         the program; the exec.fifo fd
+ *                                         closes on exec, which tells
+ *                                         `start` (start_sync.c)
  *
  * No re-exec of the runtime: the init is a clone of the caller and runs
- * this code directly.  The init is in its cgroups before it runs anything
+ * this code directly; what waits for `start` and execs the program is the
+ * stub, so nothing in the container ever runs or reaches the runtime's
+ * binary through /proc/<pid>/exe (CVE-2019-5736; stub/stub.c).  The init is in its cgroups before it runs anything
  * of the user's.  Every failure kills the init, removes its cgroups and the
  * state directory, so a bad bundle leaves nothing behind; once the init
  * existed (and hooks may have run), the poststop hooks run too, as runc
@@ -85,6 +90,7 @@ typedef struct create_job {
 	sigset_t caller_mask; /* restored in the init before exec */
 	pid_t pid;            /* the init's pid in the host's namespace */
 	int *console_out;     /* foreground: where the pty master goes */
+	stub_launch stub;     /* the init's last exec (exec_stub.c) */
 } create_job;
 
 /* ---------------------------------------------------------------- init -- */
@@ -161,6 +167,36 @@ static int init_load_seccomp(void *data, enum seccomp_stage stage, skiff_error *
 	return seccomp_load_and_hand_over(job->seccomp, stage, job->sock[1], err);
 }
 
+/* What the exec stub needs to wait for `start`, run the startContainer
+ * hooks and load a last seccomp filter; made before any filter is loaded. */
+static int prepare_stub(create_job *job, skiff_error *err)
+{
+	const spec_hooks *hooks = job->cfg->hooks;
+	stub_request req = {
+		.go = &job->go,
+		.reply = &job->reply,
+		.seccomp = job->seccomp,
+		.close_from = 3 + job->ctx->listen_fds + job->ctx->preserve_fds,
+	};
+	char *state = NULL;
+	int rc;
+
+	if (hooks && hooks->start_container_len) {
+		/* Our pid is the program's: the stub and the program are
+		 * this process after exec. */
+		state = hooks_state_json(job->cfg, job->ctx->id, getpid(), SKIFF_STATUS_CREATED,
+					 job->bundle);
+		if (!state)
+			return skiff_fail(err, ENOMEM, "startContainer hooks");
+		req.hooks = hooks->start_container;
+		req.hooks_len = hooks->start_container_len;
+		req.state_json = state;
+	}
+	rc = stub_prepare(&job->stub, &req, err);
+	free(state);
+	return rc;
+}
+
 /* Everything the init does before it reports ready.  On success *exe is the
  * program to run. */
 static int init_setup(create_job *job, char **exe, skiff_error *err)
@@ -227,6 +263,8 @@ static int init_setup(create_job *job, char **exe, skiff_error *err)
 		return -1;
 	if (job->ns.new_mountns && rootfs_finish(cfg, err) < 0)
 		return -1;
+	if (prepare_stub(job, err) < 0)
+		return -1;
 	process_hook hook = { .run = init_load_seccomp, .data = job };
 
 	return process_prepare(p, job->ns.new_userns, &hook, exe, err);
@@ -280,36 +318,17 @@ static __attribute__((noreturn)) void init_main(create_job *job)
 	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	if (sync_send(job->sock[1], SYNC_READY, NULL) < 0)
 		_exit(1);
-	close(job->sock[1]);
 	debug_stop(job->ctx, "init-after-ready");
-
-	/* job->go stays open until the exec closes it: that tells `start`
-	 * the program runs. */
-	if (start_wait_go(job->go) < 0)
-		_exit(1);
-	if (job->cfg->hooks && job->cfg->hooks->start_container_len) {
-		if (run_container_hooks(job, job->cfg->hooks->start_container,
-					job->cfg->hooks->start_container_len, "startContainer",
-					SKIFF_STATUS_CREATED, &err) < 0) {
-			start_report(job->reply, err.message);
-			_exit(1);
-		}
-		start_report_hooks_done(job->reply);
-	}
+	/* From here the init is the stub, not the runtime's binary: it waits
+	 * for `start` (the exec fifo stays open until the program's exec
+	 * closes it, which tells `start` the program runs), runs the
+	 * startContainer hooks, loads a last seccomp filter and execs the
+	 * program.  The socket closes on this exec, which tells the runtime
+	 * the container is created. */
 	reset_signals(&job->caller_mask);
-	/* Whatever the caller leaked (engines leak sockets) must not reach
-	 * the program: only stdio and --preserve-fds survive exec. */
-	syscall(SYS_close_range, 3 + job->ctx->listen_fds + job->ctx->preserve_fds, ~0U,
-		CLOSE_RANGE_CLOEXEC);
-	/* The last step: no syscall of ours needs the profile's permission. */
-	if (init_load_seccomp(job, SECCOMP_BEFORE_EXEC, &err) < 0) {
-		start_report(job->reply, err.message);
-		_exit(127);
-	}
-	execve(exe, argv, env);
-	skiff_fail(&err, errno, "exec %s", exe);
-	start_report(job->reply, err.message);
-	_exit(127);
+	stub_exec(&job->stub, exe, argv, env, &err);
+	sync_send(job->sock[1], SYNC_ERROR, &err);
+	_exit(1);
 }
 
 /* -------------------------------------------------------------- parent -- */
@@ -562,6 +581,25 @@ static int await_ready(create_job *job, skiff_error *err)
 	}
 }
 
+/* After READY the init execs the stub; the socket closes with that exec,
+ * or the init says why the exec failed. */
+static int await_stub(create_job *job, skiff_error *err)
+{
+	enum sync_type type;
+	skiff_error init_err, ignored;
+
+	/* The end of the socket, whether by the exec or by the init's death
+	 * (which state then reports as stopped, as after any later death). */
+	if (sync_recv(job->sock[0], &type, &init_err, &ignored) < 0)
+		return 0;
+	if (type == SYNC_ERROR) {
+		if (err)
+			*err = init_err;
+		return -1;
+	}
+	return skiff_fail(err, EPROTO, "unexpected message %d from the init", (int)type);
+}
+
 /* Terminal and console socket go together, as runc insists. */
 static int check_terminal(const skiff_context *ctx, const spec_process *p, bool foreground,
 			  skiff_error *err)
@@ -606,6 +644,7 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 		.pid = -1,
 		.caller_mask = *caller_mask,
 		.console_out = console_out,
+		.stub = { .stub = -1, .bpf = -1, .hooks = -1, .state = -1, .args = -1 },
 	};
 	bool dir_made = false, cgroups_ours = false;
 	pid_t spawned = -1;
@@ -695,6 +734,8 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 	}
 	debug_stop(ctx, "create-after-go");
 	if (await_ready(&job, err) < 0)
+		goto out;
+	if (await_stub(&job, err) < 0)
 		goto out;
 	debug_stop(ctx, "create-after-ready");
 	if (record_state(&job, true, err) < 0)

@@ -14,7 +14,9 @@
  *                                            (mount last), setsid, pty,
  *                                            limits, user, capabilities, cwd
  *   pty to console socket or proxy <-------- CONSOLE, READY (or ERROR)
- *   pid file; detach, or wait                exec the program
+ *   pid file; detach, or wait                exec the stub from a sealed
+ *                                            memfd, which execs the program
+ *                                            (exec_stub.c, stub/stub.c)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -66,6 +68,7 @@ typedef struct exec_job {
 	spec_config *cfg;      /* the container's, from its state directory */
 	seccomp_plan *seccomp; /* its linux.seccomp, for this process too (as runc) */
 	seccomp_agent_info agent;
+	stub_launch stub;      /* the last exec before the program (exec_stub.c) */
 } exec_job;
 
 /* An fd of the init's namespace `name` when it is not ours, else -1. */
@@ -214,6 +217,12 @@ static int exec_setup(exec_job *job, char **exe, skiff_error *err)
 		}
 		close(master);
 	}
+	/* Before any filter is loaded: the stub's memfds need syscalls a
+	 * profile may refuse. */
+	stub_request req = { .seccomp = job->seccomp, .close_from = 3 + job->ctx->preserve_fds };
+
+	if (stub_prepare(&job->stub, &req, err) < 0)
+		return -1;
 	process_hook hook = { .run = exec_load_seccomp, .data = job };
 
 	return process_prepare(job->p, job->in_userns, &hook, exe, err);
@@ -271,14 +280,11 @@ static __attribute__((noreturn)) void exec_child(exec_job *job)
 	for (int sig = 1; sig < NSIG; sig++)
 		sigaction(sig, &dfl, NULL);
 	sigprocmask(SIG_SETMASK, &job->caller_mask, NULL);
-	syscall(SYS_close_range, 3 + job->ctx->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
-	/* Last, so that no syscall of ours needs the profile's permission. */
-	if (exec_load_seccomp(job, SECCOMP_BEFORE_EXEC, &err) < 0) {
-		dprintf(2, "skiff: %s\n", err.message);
-		_exit(127);
-	}
-	execve(exe, argv, env);
-	dprintf(2, "skiff: exec %s: %s\n", exe, strerror(errno));
+	/* Through the stub (stub/stub.c), never from the runtime's binary: it
+	 * closes what the program must not inherit, loads a last seccomp
+	 * filter and execs. */
+	stub_exec(&job->stub, exe, argv, env, &err);
+	dprintf(2, "skiff: %s\n", err.message);
 	_exit(127);
 }
 

@@ -14,9 +14,13 @@
  *     and, once no skiff runs it any more, write through that fd.  A
  *     non-dumpable process is out of reach (exe, fds, cwd, mem) of anyone
  *     without CAP_SYS_PTRACE in the host's user namespace, and execve makes
- *     the user's program dumpable again.  runc instead re-execs itself from
- *     a sealed copy; skiff never re-execs, and a holder of that capability
- *     in a shared pid namespace could ptrace the process anyway.
+ *     the user's program dumpable again.  That covers the setup only: what
+ *     waits for `start` and execs the program is the exec stub, run from a
+ *     sealed memfd (stub/stub.c), so the binary is never exec'd from, nor
+ *     reachable, once anything of the container's can run.  runc instead
+ *     re-execs itself from a sealed copy; skiff never re-execs, and a holder
+ *     of that capability in a shared pid namespace could ptrace the process
+ *     during its setup anyway.
  */
 #include <sys/prctl.h>
 #include <stdlib.h>

@@ -286,6 +286,12 @@ int seccomp_load_at(seccomp_plan *plan, enum seccomp_stage stage, int *listener_
 int seccomp_load_and_hand_over(seccomp_plan *plan, enum seccomp_stage stage, int sock,
 			       skiff_error *err);
 void seccomp_plan_free(seccomp_plan *plan);
+/* A filter of stage SECCOMP_BEFORE_EXEC as a BPF program in a sealed memfd
+ * (at fd min or above) for the exec stub to load, with the kernel's
+ * SECCOMP_FILTER_FLAG_* bits; *fd is -1 when the filter has another stage
+ * (or there is none). */
+int seccomp_export_last(const seccomp_plan *plan, int min, int *fd, unsigned long *flags,
+			skiff_error *err);
 /* What skiff knows of seccomp, for the features document: the i-th action,
  * operator or filter flag name (NULL past the last). */
 const char *seccomp_action_name(size_t i);
@@ -315,6 +321,27 @@ int seccomp_agent_send(const seccomp_agent_info *info, int listener, skiff_error
  * agent, then tell the process over sock (SYNC_SECCOMP_DONE). */
 int seccomp_take_listener(const seccomp_agent_info *info, int sock, int listener,
 			  skiff_error *err);
+
+/* ---- exec_stub.c: the last program before the user's (stub/stub.c) ---- */
+
+typedef struct stub_request {
+	int *go, *reply;       /* create: the exec fifos (moved above close_from) */
+	const spec_hook *hooks; /* startContainer hooks, run after `start` */
+	size_t hooks_len;
+	const char *state_json; /* their stdin */
+	const seccomp_plan *seccomp; /* loaded by the stub if its stage is last */
+	int close_from;         /* the program inherits fds below this one */
+} stub_request;
+typedef struct stub_launch {
+	int stub, bpf, hooks, state, args, go, reply, close_from;
+	unsigned long bpf_flags;
+} stub_launch;
+/* Every memfd the stub needs, made before any seccomp filter is loaded. */
+int stub_prepare(stub_launch *l, const stub_request *req, skiff_error *err);
+/* Exec the stub, which execs exe: returns only on failure. */
+int stub_exec(const stub_launch *l, const char *exe, char *const *argv, char *const *env,
+	      skiff_error *err);
+void stub_release(stub_launch *l);
 
 /* ---- lsm.c: AppArmor and SELinux ---- */
 
@@ -431,11 +458,8 @@ int init_join_session_keyring(const skiff_context *ctx, skiff_error *err);
 #define START_EXEC_TIMEOUT_MS 5000
 /* In create: exec.fifo and exec.reply, and the init's ends of them. */
 int start_fifos_make(int statefd, int *go, int *reply, skiff_error *err);
-/* In the init: block until `start` writes to the exec fifo. */
-int start_wait_go(int go);
-/* In the init: the startContainer hooks ran ("H"), or why it cannot go on. */
-void start_report_hooks_done(int reply);
-void start_report(int reply, const char *why);
+/* The init's side is the exec stub's (stub/stub.c): it waits on the fifo
+ * and writes "H" once the startContainer hooks ran, "E<why>" on failure. */
 /* In `start`: wake the init, then wait until its program runs.  -1 when
  * the init could not be woken (it is gone: nothing changed), -2 when it
  * failed after (a startContainer hook, seccomp, execve: the error says

@@ -19,10 +19,12 @@
  * over (here sendmsg, runc's write).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -32,6 +34,7 @@ struct seccomp_plan {
 	scmp_filter_ctx ctx;
 	enum seccomp_stage stage;
 	bool notify;
+	unsigned long kernel_flags; /* what seccomp_load would pass the kernel */
 };
 
 #define SECCOMP_PATH ".linux.seccomp"
@@ -198,8 +201,9 @@ const char *seccomp_flag_name(size_t i)
 
 /* Each flag, if this libseccomp and this kernel can set it (the API level
  * says what the kernel supports). */
-static int set_flag(scmp_filter_ctx ctx, const char *flag, size_t index, skiff_error *err)
+static int set_flag(seccomp_plan *plan, const char *flag, size_t index, skiff_error *err)
 {
+	scmp_filter_ctx ctx = plan->ctx;
 	const unsigned api = seccomp_api_get();
 	int i = find_flag(flag);
 	int rc;
@@ -219,6 +223,7 @@ static int set_flag(scmp_filter_ctx ctx, const char *flag, size_t index, skiff_e
 	rc = seccomp_attr_set(ctx, (enum scmp_filter_attr)filter_flags[i].attr, 1);
 	if (rc < 0)
 		return skiff_fail_at(err, -rc, SECCOMP_PATH ".flags", "set seccomp flag %s", flag);
+	plan->kernel_flags |= filter_flags[i].kernel_flag;
 	return 0;
 }
 
@@ -344,7 +349,7 @@ int seccomp_prepare(const spec_config *cfg, seccomp_plan **out, skiff_error *err
 		if (add_architecture(plan->ctx, sp->architectures[i], i, err) < 0)
 			goto fail;
 	for (size_t i = 0; i < sp->flags_len; i++)
-		if (set_flag(plan->ctx, sp->flags[i], i, err) < 0)
+		if (set_flag(plan, sp->flags[i], i, err) < 0)
 			goto fail;
 	for (size_t i = 0; i < sp->syscalls_len; i++)
 		if (add_syscall_rules(plan->ctx, &sp->syscalls[i], i, default_action, &plan->notify,
@@ -407,6 +412,38 @@ int seccomp_load_and_hand_over(seccomp_plan *plan, enum seccomp_stage stage, int
 		return skiff_fail(err, errno, "send the seccomp listener to the runtime");
 	if (sync_recv(sock, &type, &peer, err) < 0 || type != SYNC_SECCOMP_DONE)
 		return skiff_fail(err, EPROTO, "the runtime did not take the seccomp listener");
+	return 0;
+}
+
+int seccomp_export_last(const seccomp_plan *plan, int min, int *fd, unsigned long *flags,
+			skiff_error *err)
+{
+	int tmp, rc;
+
+	*fd = -1;
+	*flags = 0;
+	if (!plan || plan->stage != SECCOMP_BEFORE_EXEC)
+		return 0;
+	/* The exact program seccomp_load() would give the kernel. */
+	tmp = memfd_create("skiff-seccomp", MFD_ALLOW_SEALING);
+	if (tmp < 0)
+		return skiff_fail(err, errno, "memfd_create for the seccomp filter");
+	rc = seccomp_export_bpf(plan->ctx, tmp);
+	if (rc < 0) {
+		close(tmp);
+		return skiff_fail(err, -rc, "export the seccomp filter");
+	}
+	*fd = fcntl(tmp, F_DUPFD, min);
+	close(tmp);
+	if (*fd < 0 || fcntl(*fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0) {
+		int saved = errno;
+
+		if (*fd >= 0)
+			close(*fd);
+		*fd = -1;
+		return skiff_fail(err, saved, "seal the seccomp filter");
+	}
+	*flags = plan->kernel_flags;
 	return 0;
 }
 

@@ -3,8 +3,9 @@
  * fifos of the state directory (both opened by `create` for the init, which
  * never sees that directory):
  *
- *   start                                      init (after READY)
- *   -----                                      ------------------
+ *   start                                      the init's exec stub
+ *   -----                                      (after READY; stub/stub.c)
+ *                                              --------------------------
  *   open exec.reply (read), exec.fifo (write:
  *     ENXIO when no init holds it any more)
  *   write "0" to exec.fifo  -----------------> wakes up
@@ -17,7 +18,7 @@
  *                                              ran, "E<why>" when a hook, the
  *                                              seccomp load or execve failed
  *
- * The init keeps its exec.fifo fd until exec for that: nothing else may
+ * The stub keeps its exec.fifo fd until exec for that: nothing else may
  * hold a read end (create closes its own as soon as the init has it), or
  * the POLLERR would never come; the wait is bounded all the same, so a
  * leaked fd, a stopped init or an exec held up by a seccomp agent cannot
@@ -60,43 +61,6 @@ int start_fifos_make(int statefd, int *go, int *reply, skiff_error *err)
 		return skiff_fail(err, saved, "open the exec fifo");
 	}
 	return 0;
-}
-
-/* poll() on a fifo nobody has opened for writing yet waits (no HUP until a
- * writer came and went). */
-int start_wait_go(int go)
-{
-	struct pollfd pfd = { .fd = go, .events = POLLIN };
-	char byte;
-
-	for (;;) {
-		if (poll(&pfd, 1, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (read(go, &byte, 1) == 1)
-			return 0;
-		if (pfd.revents & POLLHUP)
-			return -1;
-	}
-}
-
-void start_report_hooks_done(int reply)
-{
-	if (write(reply, "H", 1) < 0) {
-		/* O_RDWR: cannot fail short of a bad fd; `start` then times out. */
-	}
-}
-
-void start_report(int reply, const char *why)
-{
-	char msg[PIPE_BUF];
-	int n = snprintf(msg, sizeof(msg), "E%s", why);
-
-	/* One write of at most PIPE_BUF bytes: `start` reads it whole. */
-	if (n > 0 && write(reply, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1) < 0)
-		dprintf(2, "skiff: %s\n", why);
 }
 
 static long long now_ms(void)

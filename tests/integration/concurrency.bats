@@ -111,7 +111,7 @@ reader() {
 	done
 	run skiff list -q
 	assert_output ""
-	run pgrep -f -- "--root $ROOT"
+	run test_pids
 	assert_output ""
 }
 

@@ -53,7 +53,7 @@ recorder() {
 }
 
 leftover_processes() {
-	pgrep -f -- "--root $ROOT" || true
+	test_pids
 }
 
 # `create` must fail, naming each argument, and leave nothing behind.

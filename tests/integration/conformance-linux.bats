@@ -49,7 +49,7 @@ set_args() {
 }
 
 leftover_processes() {
-	pgrep -f -- "--root $ROOT" || true
+	test_pids
 }
 
 # `create` must fail, naming each argument, and leave nothing behind.

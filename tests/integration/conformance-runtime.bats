@@ -47,7 +47,7 @@ recorder() {
 # Processes of this test's runtime (the init is a clone of skiff, so it has
 # skiff's command line with this test's --root).
 leftover_processes() {
-	pgrep -f -- "--root $ROOT" || true
+	test_pids
 }
 
 # Wait (up to ~5 s) until pid $1 runs a program whose argv[0] is $2.

@@ -113,13 +113,27 @@ setup_bundle_copy() {
 	cd "$BUNDLE"
 }
 
-# SIGKILL what is left of this test's containers (their inits are clones of
-# skiff and keep its command line, with this test's --root): a leftover
-# init holds bats's output open and would hang the run.
-kill_leftovers() {
-	[ -n "${ROOT:-}" ] || return 0
+# The pids of this test's container processes: those still being set up
+# are clones of skiff and keep its command line, with this test's --root;
+# a created init is the exec stub, whose command line names nothing, so
+# those are found by the test's cgroup.  Zombies are gone already.
+test_pids() {
 	local pid
-	for pid in $(pgrep -f -- "--root $ROOT( |$)"); do
+	for pid in $({
+		[ -n "${ROOT:-}" ] && pgrep -f -- "--root $ROOT( |\$)"
+		[ -n "${CGROUP_NAME:-}" ] &&
+			grep -l -F -- "$CGROUP_NAME" /proc/[0-9]*/cgroup 2>/dev/null | cut -d/ -f3
+	} | sort -un); do
+		process_alive "$pid" && echo "$pid"
+	done
+	return 0
+}
+
+# SIGKILL what is left of this test's containers: a leftover init holds
+# bats's output open and would hang the run.
+kill_leftovers() {
+	local pid
+	for pid in $(test_pids); do
 		kill -9 "$pid" 2>/dev/null
 	done
 	return 0

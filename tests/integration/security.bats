@@ -83,7 +83,7 @@ init_pid() {
 	assert_output "0 1 2 3 "
 }
 
-@test "CVE-2024-21626: the waiting init holds no fd of a directory, only stdio and the exec fifos" {
+@test "CVE-2024-21626: the waiting init holds no fd of a directory, only stdio, the exec fifos and the stub's memfd" {
 	set_args true
 	exec 6</
 	skiff create ctr
@@ -93,10 +93,10 @@ init_pid() {
 		n=${fd##*/}
 		target=$(readlink "$fd")
 		[ "$n" -le 2 ] && continue
-		# exec.fifo (start's go) and exec.reply (its answer), both
-		# close-on-exec
+		# exec.fifo (start's go), exec.reply (its answer) and the
+		# program's argv for the exec stub, all close-on-exec
 		case $target in
-		"$ROOT/ctr/exec.fifo" | "$ROOT/ctr/exec.reply") ;;
+		"$ROOT/ctr/exec.fifo" | "$ROOT/ctr/exec.reply" | "/memfd:skiff-args (deleted)") ;;
 		*) fail "the init holds fd $n: $target" ;;
 		esac
 		flags=$(awk '/^flags:/ {print $2}' "/proc/$pid/fdinfo/$n")
