@@ -435,6 +435,59 @@ static int check_path_list(struct vctx *v, const char *field, char *const *paths
 	return 0;
 }
 
+/* A sysctl the container may set: a real name, of a namespace the
+ * container has (one joined by path counts, as in runc; whether that path
+ * is the runtime's own network namespace is create's question,
+ * create_requirements()).  Anything else would set the host's. */
+static int check_sysctl(struct vctx *v, const spec_kv *kv)
+{
+	char path[SPEC_QUOTE_MAX * 6 + 32], name[SPEC_SYSCTL_MAX], msg[2 * QBUF + 128], q[QBUF],
+		q2[QBUF];
+	const char *ns, *field = NULL, *want = NULL;
+
+	spec_sysctl_json_path(kv->key, path, sizeof(path));
+	if (!kv->key || !kv->key[0])
+		return fail(v, "empty key", "%s", path);
+	if (strlen(kv->key) >= SPEC_SYSCTL_MAX)
+		return fail(v, "not a sysctl: longer than 255 bytes", "%s", path);
+	if (spec_sysctl_name(kv->key, name, sizeof(name)) < 0)
+		return fail(v, "not a sysctl: a component is empty, \".\" or \"..\"", "%s", path);
+	ns = spec_sysctl_namespace(name);
+	if (!ns) {
+		snprintf(msg, sizeof(msg),
+			 "sysctl %s is not in a separate kernel namespace: it would set the host's",
+			 quote(q, sizeof(q), name));
+		return fail(v, msg, "%s", path);
+	}
+	if (!has_namespace(v->cfg, ns)) {
+		snprintf(msg, sizeof(msg),
+			 "sysctl %s would set the host's: .linux.namespaces has no \"%s\" namespace",
+			 quote(q, sizeof(q), name), ns);
+		return fail(v, msg, "%s", path);
+	}
+	/* The UTS names have fields of their own, which a sysctl saying
+	 * otherwise would override without a word.  One that agrees does no
+	 * harm (runc 1.1 refuses kernel.hostname whatever its value). */
+	if (strcmp(name, "kernel.hostname") == 0)
+		field = "hostname", want = v->cfg->hostname;
+	else if (strcmp(name, "kernel.domainname") == 0)
+		field = "domainname", want = v->cfg->domainname;
+	if (want && want[0] && strcmp(want, kv->value ? kv->value : "") != 0) {
+		snprintf(msg, sizeof(msg), "sysctl %s conflicts with .%s %s", quote(q, sizeof(q), name),
+			 field, quote(q2, sizeof(q2), want));
+		return fail(v, msg, "%s", path);
+	}
+	return 0;
+}
+
+static int check_sysctls(struct vctx *v, const spec_linux *l)
+{
+	for (size_t i = 0; i < l->sysctl_len; i++)
+		if (check_sysctl(v, &l->sysctl[i]) < 0)
+			return -1;
+	return 0;
+}
+
 static int check_linux(struct vctx *v, const spec_linux *l)
 {
 	char msg[QBUF + 64], q[QBUF];
@@ -462,10 +515,8 @@ static int check_linux(struct vctx *v, const spec_linux *l)
 		if (fail(v, msg, ".linux.devices[%zu].path", i) < 0)
 			return -1;
 	}
-	for (i = 0; i < l->sysctl_len; i++)
-		if ((!l->sysctl[i].key || !l->sysctl[i].key[0]) &&
-		    fail(v, "empty key", ".linux.sysctl[\"\"]") < 0)
-			return -1;
+	if (check_sysctls(v, l) < 0)
+		return -1;
 	if (check_path_list(v, "maskedPaths", l->masked_paths, l->masked_paths_len) < 0 ||
 	    check_path_list(v, "readonlyPaths", l->readonly_paths, l->readonly_paths_len) < 0)
 		return -1;

@@ -194,6 +194,10 @@ static const struct error_case parse_errors[] = {
 
 #define VP(x) J("\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\"," x "}")
 #define VL(x) J("\"linux\":{" x "}")
+/* With the namespaces that make sysctls the container's own, and a user one. */
+#define NSX(x) "\"linux\":{\"namespaces\":[{\"type\":\"ipc\"},{\"type\":\"uts\"}," \
+	"{\"type\":\"network\"}]," x "}"
+#define NS(x) J(NSX(x))
 
 static const struct error_case validation_errors[] = {
 	{ "{\"ociVersion\":\"1.0\"}", E ".ociVersion: must be a semantic version (SemVer 2.0.0), got \"1.0\"" },
@@ -265,6 +269,42 @@ static const struct error_case validation_errors[] = {
 	{ J("\"domainname\":\"example.org\""),
 	  E ".domainname: unable to set domainname without a private UTS namespace" },
 	{ VL("\"sysctl\":{\"\":\"1\"}"), E ".linux.sysctl[\"\"]: empty key" },
+	/* Sysctls: only namespaced ones, and only with that namespace. */
+	{ NS("\"sysctl\":{\"net.ipv4.ip_forward\":\"1\",\"kernel.core_pattern\":\"|/tmp/x\"}"),
+	  E ".linux.sysctl[\"kernel.core_pattern\"]: sysctl \"kernel.core_pattern\" is not in a "
+	    "separate kernel namespace: it would set the host's" },
+	{ NS("\"sysctl\":{\"vm.swappiness\":\"10\"}"),
+	  E ".linux.sysctl[\"vm.swappiness\"]: sysctl \"vm.swappiness\" is not in a separate kernel "
+	    "namespace: it would set the host's" },
+	{ NS("\"sysctl\":{\"kernel/core_pattern\":\"x\"}"),
+	  E ".linux.sysctl[\"kernel/core_pattern\"]: sysctl \"kernel.core_pattern\" is not in a "
+	    "separate kernel namespace: it would set the host's" },
+	{ NS("\"sysctl\":{\"net/../kernel/core_pattern\":\"x\"}"),
+	  E ".linux.sysctl[\"net/../kernel/core_pattern\"]: not a sysctl: a component is empty, "
+	    "\".\" or \"..\"" },
+	{ NS("\"sysctl\":{\"net.ipv4..ip_forward\":\"1\"}"),
+	  E ".linux.sysctl[\"net.ipv4..ip_forward\"]: not a sysctl: a component is empty, "
+	    "\".\" or \"..\"" },
+	{ NS("\"sysctl\":{\"net.\":\"1\"}"),
+	  E ".linux.sysctl[\"net.\"]: not a sysctl: a component is empty, \".\" or \"..\"" },
+	{ VL("\"sysctl\":{\"net.ipv4.ip_forward\":\"1\"},\"namespaces\":[{\"type\":\"ipc\"}]"),
+	  E ".linux.sysctl[\"net.ipv4.ip_forward\"]: sysctl \"net.ipv4.ip_forward\" would set the "
+	    "host's: .linux.namespaces has no \"network\" namespace" },
+	{ VL("\"sysctl\":{\"kernel.shmmax\":\"1\"},\"namespaces\":[{\"type\":\"network\"}]"),
+	  E ".linux.sysctl[\"kernel.shmmax\"]: sysctl \"kernel.shmmax\" would set the host's: "
+	    ".linux.namespaces has no \"ipc\" namespace" },
+	{ VL("\"sysctl\":{\"fs/mqueue/msg_max\":\"1\"}"),
+	  E ".linux.sysctl[\"fs/mqueue/msg_max\"]: sysctl \"fs.mqueue.msg_max\" would set the host's: "
+	    ".linux.namespaces has no \"ipc\" namespace" },
+	{ VL("\"sysctl\":{\"kernel.hostname\":\"box\"}"),
+	  E ".linux.sysctl[\"kernel.hostname\"]: sysctl \"kernel.hostname\" would set the host's: "
+	    ".linux.namespaces has no \"uts\" namespace" },
+	{ J("\"hostname\":\"box\"," NSX("\"sysctl\":{\"kernel.hostname\":\"other\"}")),
+	  E ".linux.sysctl[\"kernel.hostname\"]: sysctl \"kernel.hostname\" conflicts with "
+	    ".hostname \"box\"" },
+	{ J("\"domainname\":\"a.org\"," NSX("\"sysctl\":{\"kernel/domainname\":\"b.org\"}")),
+	  E ".linux.sysctl[\"kernel/domainname\"]: sysctl \"kernel.domainname\" conflicts with "
+	    ".domainname \"a.org\"" },
 	{ J("\"hooks\":{\"prestart\":[{\"path\":\"fix\"}]}"),
 	  E ".hooks.prestart[0].path: must be an absolute path, got \"fix\"" },
 	{ J("\"hooks\":{\"poststop\":[{\"path\":\"/x\",\"timeout\":0}]}"),
@@ -284,6 +324,15 @@ static const struct error_case validation_errors[] = {
 };
 
 static const char *const validation_ok[] = {
+	NS("\"sysctl\":{\"net.ipv4.ip_forward\":\"1\",\"net/ipv4/conf/eth0.100/rp_filter\":\"1\","
+	   "\"net.ipv4.conf.eth0/100.forwarding\":\"1\",\"kernel.shmmax\":\"1\","
+	   "\"kernel/shm_rmid_forced\":\"1\",\"fs.mqueue.msg_max\":\"10\","
+	   "\"kernel.domainname\":\"a.org\",\"kernel.hostname\":\"box\"}"),
+	/* a sysctl that agrees with its field */
+	J("\"hostname\":\"box\"," NSX("\"sysctl\":{\"kernel.hostname\":\"box\"}")),
+	/* a namespace joined by path is the container's own */
+	VL("\"sysctl\":{\"net.core.somaxconn\":\"256\"},\"namespaces\":[{\"type\":\"network\","
+	   "\"path\":\"/run/netns/a\"}]"),
 	VL("\"uidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}],\"namespaces\":"
 	   "[{\"type\":\"user\"}]"),
 	J("\"hostname\":\"box\",\"linux\":{\"namespaces\":[{\"type\":\"uts\",\"path\":\"/proc/1/ns/uts\"}]}"),
