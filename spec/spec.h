@@ -114,6 +114,11 @@ int spec_process_serialize(const spec_process *process, bool pretty, char **out,
 int spec_config_default(bool rootless, uid_t uid, gid_t gid, spec_config **out,
 			skiff_error *err);
 
+/* The highest uid or gid a config may name, as runc: above it an id is
+ * negative as an int, and (gid_t)-1 means "leave unchanged" to setresgid(),
+ * which would keep the runtime's root. */
+#define SPEC_ID_MAX 2147483647u
+
 /* Sysctl keys (sysctl.c).  Keys longer than this are refused. */
 #define SPEC_SYSCTL_MAX 256
 /* The file under /proc/sys a key names, in either spelling

@@ -89,6 +89,51 @@ static bool has_namespace(const spec_config *cfg, const char *type)
 	return spec_namespace_find(cfg, type) != NULL;
 }
 
+/* ---- user and group ids ---- */
+
+/* An id above SPEC_ID_MAX is refused wherever a config names one. */
+static int check_id(struct vctx *v, uint32_t id, const char *path_fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int check_id(struct vctx *v, uint32_t id, const char *path_fmt, ...)
+{
+	char path[256], msg[96];
+	va_list ap;
+
+	if (id <= SPEC_ID_MAX)
+		return 0;
+	va_start(ap, path_fmt);
+	vsnprintf(path, sizeof(path), path_fmt, ap);
+	va_end(ap);
+	snprintf(msg, sizeof(msg), "must be between 0 and %u, got %" PRIu32, SPEC_ID_MAX, id);
+	return fail(v, msg, "%s", path);
+}
+
+/* Each range of ids, inside the container and on the host, stays within
+ * 0..SPEC_ID_MAX: the kernel would take a range that ends at 4294967294. */
+static int check_id_mappings(struct vctx *v, const spec_id_mapping *maps, size_t len,
+			     const char *field)
+{
+	char msg[160];
+
+	for (size_t i = 0; i < len; i++) {
+		const spec_id_mapping *m = &maps[i];
+		uint64_t first = m->container_id > m->host_id ? m->container_id : m->host_id;
+
+		if (check_id(v, m->container_id, "%s[%zu].containerID", field, i) < 0 ||
+		    check_id(v, m->host_id, "%s[%zu].hostID", field, i) < 0)
+			return -1;
+		if (first > SPEC_ID_MAX || first + m->size <= (uint64_t)SPEC_ID_MAX + 1)
+			continue;
+		snprintf(msg, sizeof(msg), "%" PRIu32 " ids from %s %" PRIu64 " go past %u, the highest id",
+			 m->size, m->host_id > m->container_id ? "hostID" : "containerID", first,
+			 SPEC_ID_MAX);
+		if (fail(v, msg, "%s[%zu].size", field, i) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* ---- process ---- */
 
 /* libcap knows the names; it also takes "cap_chown" and "12", which the
@@ -213,6 +258,12 @@ static int check_process(struct vctx *v, const spec_process *p)
 	}
 	if (p->args_len == 0 && fail(v, "must contain at least one entry", ".process.args") < 0)
 		return -1;
+	if (p->user && (check_id(v, p->user->uid, ".process.user.uid") < 0 ||
+			check_id(v, p->user->gid, ".process.user.gid") < 0))
+		return -1;
+	for (size_t i = 0; p->user && i < p->user->additional_gids_len; i++)
+		if (check_id(v, p->user->additional_gids[i], ".process.user.additionalGids[%zu]", i) < 0)
+			return -1;
 	if (p->has_oom_score_adj && (p->oom_score_adj < -1000 || p->oom_score_adj > 1000)) {
 		snprintf(msg, sizeof(msg), "must be between -1000 and 1000, got %d",
 			 (int)p->oom_score_adj);
@@ -269,7 +320,7 @@ static int check_process(struct vctx *v, const spec_process *p)
 
 static int check_mounts(struct vctx *v, const spec_config *cfg)
 {
-	char msg[QBUF + 64], q[QBUF];
+	char msg[QBUF + 64], q[QBUF], field[64];
 	size_t i;
 
 	for (i = 0; i < cfg->mounts_len; i++) {
@@ -284,6 +335,12 @@ static int check_mounts(struct vctx *v, const spec_config *cfg)
 			if (fail(v, msg, ".mounts[%zu].destination", i) < 0)
 				return -1;
 		}
+		snprintf(field, sizeof(field), ".mounts[%zu].uidMappings", i);
+		if (check_id_mappings(v, m->uid_mappings, m->uid_mappings_len, field) < 0)
+			return -1;
+		snprintf(field, sizeof(field), ".mounts[%zu].gidMappings", i);
+		if (check_id_mappings(v, m->gid_mappings, m->gid_mappings_len, field) < 0)
+			return -1;
 		if ((m->uid_mappings_len == 0) != (m->gid_mappings_len == 0) &&
 		    fail(v, "uidMappings and gidMappings must be given together", ".mounts[%zu]",
 			 i) < 0)
@@ -517,6 +574,16 @@ static int check_linux(struct vctx *v, const spec_linux *l)
 	}
 	if (check_sysctls(v, l) < 0)
 		return -1;
+	if (check_id_mappings(v, l->uid_mappings, l->uid_mappings_len, ".linux.uidMappings") < 0 ||
+	    check_id_mappings(v, l->gid_mappings, l->gid_mappings_len, ".linux.gidMappings") < 0)
+		return -1;
+	for (i = 0; i < l->devices_len; i++) {
+		const spec_device *d = &l->devices[i];
+
+		if ((d->has_uid && check_id(v, d->uid, ".linux.devices[%zu].uid", i) < 0) ||
+		    (d->has_gid && check_id(v, d->gid, ".linux.devices[%zu].gid", i) < 0))
+			return -1;
+	}
 	if (check_path_list(v, "maskedPaths", l->masked_paths, l->masked_paths_len) < 0 ||
 	    check_path_list(v, "readonlyPaths", l->readonly_paths, l->readonly_paths_len) < 0)
 		return -1;

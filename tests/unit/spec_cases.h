@@ -198,6 +198,7 @@ static const struct error_case parse_errors[] = {
 #define NSX(x) "\"linux\":{\"namespaces\":[{\"type\":\"ipc\"},{\"type\":\"uts\"}," \
 	"{\"type\":\"network\"}]," x "}"
 #define NS(x) J(NSX(x))
+#define UL(x) VL("\"namespaces\":[{\"type\":\"user\"}]," x)
 
 static const struct error_case validation_errors[] = {
 	{ "{\"ociVersion\":\"1.0\"}", E ".ociVersion: must be a semantic version (SemVer 2.0.0), got \"1.0\"" },
@@ -305,6 +306,32 @@ static const struct error_case validation_errors[] = {
 	{ J("\"domainname\":\"a.org\"," NSX("\"sysctl\":{\"kernel/domainname\":\"b.org\"}")),
 	  E ".linux.sysctl[\"kernel/domainname\"]: sysctl \"kernel.domainname\" conflicts with "
 	    ".domainname \"a.org\"" },
+	/* Ids: 0..2147483647, as runc; (gid_t)-1 would keep the runtime's root. */
+	{ VP("\"user\":{\"uid\":4294967295,\"gid\":0}"),
+	  E ".process.user.uid: must be between 0 and 2147483647, got 4294967295" },
+	{ VP("\"user\":{\"uid\":0,\"gid\":4294967295}"),
+	  E ".process.user.gid: must be between 0 and 2147483647, got 4294967295" },
+	{ VP("\"user\":{\"uid\":2147483648,\"gid\":0}"),
+	  E ".process.user.uid: must be between 0 and 2147483647, got 2147483648" },
+	{ VP("\"user\":{\"uid\":0,\"gid\":0,\"additionalGids\":[5,4294967295]}"),
+	  E ".process.user.additionalGids[1]: must be between 0 and 2147483647, got 4294967295" },
+	{ UL("\"uidMappings\":[{\"containerID\":4294967295,\"hostID\":1000,\"size\":1}]"),
+	  E ".linux.uidMappings[0].containerID: must be between 0 and 2147483647, got 4294967295" },
+	{ UL("\"gidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1},"
+	     "{\"containerID\":1,\"hostID\":2147483648,\"size\":1}]"),
+	  E ".linux.gidMappings[1].hostID: must be between 0 and 2147483647, got 2147483648" },
+	{ UL("\"uidMappings\":[{\"containerID\":0,\"hostID\":0,\"size\":4294967295}]"),
+	  E ".linux.uidMappings[0].size: 4294967295 ids from containerID 0 go past 2147483647, "
+	    "the highest id" },
+	{ UL("\"gidMappings\":[{\"containerID\":0,\"hostID\":2147483000,\"size\":65536}]"),
+	  E ".linux.gidMappings[0].size: 65536 ids from hostID 2147483000 go past 2147483647, "
+	    "the highest id" },
+	{ J("\"mounts\":[{\"destination\":\"/a\",\"uidMappings\":[{\"containerID\":0,"
+	    "\"hostID\":4294967295,\"size\":1}],\"gidMappings\":[{\"containerID\":0,"
+	    "\"hostID\":0,\"size\":1}]}]"),
+	  E ".mounts[0].uidMappings[0].hostID: must be between 0 and 2147483647, got 4294967295" },
+	{ VL("\"devices\":[{\"path\":\"/dev/x\",\"type\":\"c\",\"gid\":4294967295}]"),
+	  E ".linux.devices[0].gid: must be between 0 and 2147483647, got 4294967295" },
 	{ J("\"hooks\":{\"prestart\":[{\"path\":\"fix\"}]}"),
 	  E ".hooks.prestart[0].path: must be an absolute path, got \"fix\"" },
 	{ J("\"hooks\":{\"poststop\":[{\"path\":\"/x\",\"timeout\":0}]}"),
@@ -333,6 +360,9 @@ static const char *const validation_ok[] = {
 	/* a namespace joined by path is the container's own */
 	VL("\"sysctl\":{\"net.core.somaxconn\":\"256\"},\"namespaces\":[{\"type\":\"network\","
 	   "\"path\":\"/run/netns/a\"}]"),
+	VP("\"user\":{\"uid\":2147483647,\"gid\":2147483647,\"additionalGids\":[2147483647]}"),
+	UL("\"uidMappings\":[{\"containerID\":0,\"hostID\":2147418112,\"size\":65536}],"
+	   "\"gidMappings\":[{\"containerID\":0,\"hostID\":0,\"size\":2147483648}]"),
 	VL("\"uidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}],\"namespaces\":"
 	   "[{\"type\":\"user\"}]"),
 	J("\"hostname\":\"box\",\"linux\":{\"namespaces\":[{\"type\":\"uts\",\"path\":\"/proc/1/ns/uts\"}]}"),
