@@ -6,36 +6,53 @@
 #             container's own (as runc's validator); keys normalised first
 #   ids       uids and gids within 0..2147483647, as runc: (gid_t)-1 means
 #             "leave unchanged" to setresgid(), which kept the runtime's root
-# A test that fails must not leave the host changed: teardown puts back the
-# sysctls these tests aim at, whatever happened.
+# A test that fails must not leave the host changed: each says which knob it
+# aims at and with what value, and teardown puts back what the host had
+# whatever happened; only a knob holding that value, so that it never undoes
+# a change of someone else's.
 
 load helpers
 bats_require_minimum_version 1.5.0
 
-# The host's knobs these tests try to change, under /proc/sys.
-HOST_KNOBS=(kernel/core_pattern vm/swappiness net/ipv4/ip_default_ttl kernel/hostname)
-
 setup_file() {
 	make_bundle_template
-	local knob
-	for knob in "${HOST_KNOBS[@]}"; do
-		cat "/proc/sys/$knob" > "$BATS_FILE_TMPDIR/${knob//\//.}"
-	done
 }
 
 setup() {
 	setup_bundle_copy
+	AIMED=()
 }
 
-# Put back any knob that is not what the host had before the first test.
+# aim_at KNOB VALUE: this test tries to set /proc/sys/KNOB to VALUE; what
+# the host has now goes to "$BATS_TEST_TMPDIR/host-KNOB" for teardown.
+aim_at() {
+	cat "/proc/sys/$1" > "$BATS_TEST_TMPDIR/host-${1//\//.}"
+	AIMED+=("$1" "$2")
+}
+
+# The value the host had when the test aimed at the knob.
+host_saved() {
+	cat "$BATS_TEST_TMPDIR/host-${1//\//.}"
+}
+
+# The host's knob does not hold the value the test aimed at it (not "is
+# what it was": others may change the host meanwhile).
+assert_host_kept() {
+	local i now
+	now=$(cat "/proc/sys/$1")
+	for ((i = 0; i < ${#AIMED[@]}; i += 2)); do
+		[ "${AIMED[i]}" != "$1" ] || [ "$now" != "${AIMED[i + 1]}" ] ||
+			fail "the host's $1 is now \"$now\""
+	done
+}
+
 restore_host() {
-	local knob saved
-	for knob in "${HOST_KNOBS[@]}"; do
-		saved=$BATS_FILE_TMPDIR/${knob//\//.}
-		[ -f "$saved" ] || continue
-		if [ "$(cat "/proc/sys/$knob")" != "$(cat "$saved")" ]; then
+	local i knob
+	for ((i = 0; i < ${#AIMED[@]}; i += 2)); do
+		knob=${AIMED[i]}
+		if [ "$(cat "/proc/sys/$knob")" = "${AIMED[i + 1]}" ]; then
 			echo "restoring the host's $knob" >&2
-			cat "$saved" > "/proc/sys/$knob"
+			host_saved "$knob" > "/proc/sys/$knob"
 		fi
 	done
 }
@@ -44,11 +61,6 @@ teardown() {
 	teardown_containers
 	restore_host
 	return 0
-}
-
-# The value the host had before the tests.
-host_saved() {
-	cat "$BATS_FILE_TMPDIR/${1//\//.}"
 }
 
 # create and run refuse the bundle, naming the JSON path $1 (and $2, ...);
@@ -76,49 +88,54 @@ other_than() {
 }
 
 @test "sysctl kernel.core_pattern (global) is refused: the host's core pattern stays" {
+	aim_at kernel/core_pattern '|/tmp/skiff-evil %p'
 	update_config '.linux.sysctl = {"kernel.core_pattern": "|/tmp/skiff-evil %p"}'
 	set_args true
 	expect_refused '.linux.sysctl["kernel.core_pattern"]: sysctl "kernel.core_pattern" is not in a separate kernel namespace'
-	assert_equal "$(cat /proc/sys/kernel/core_pattern)" "$(host_saved kernel/core_pattern)"
+	assert_host_kept kernel/core_pattern
 }
 
 @test "sysctl vm.swappiness (global) is refused: the host's swappiness stays" {
 	local value
-	value=$(other_than "$(host_saved vm/swappiness)" 13 14)
+	value=$(other_than "$(cat /proc/sys/vm/swappiness)" 13 14)
+	aim_at vm/swappiness "$value"
 	update_config --arg v "$value" '.linux.sysctl = {"vm.swappiness": $v}'
 	set_args true
 	expect_refused '.linux.sysctl["vm.swappiness"]: sysctl "vm.swappiness" is not in a separate kernel namespace'
-	assert_equal "$(cat /proc/sys/vm/swappiness)" "$(host_saved vm/swappiness)"
+	assert_host_kept vm/swappiness
 }
 
 @test "sysctl net.* without a network namespace of the container's own is refused" {
 	local value
-	value=$(other_than "$(host_saved net/ipv4/ip_default_ttl)" 63 62)
+	value=$(other_than "$(cat /proc/sys/net/ipv4/ip_default_ttl)" 63 62)
+	aim_at net/ipv4/ip_default_ttl "$value"
 	update_config --arg v "$value" '.linux.sysctl = {"net.ipv4.ip_default_ttl": $v}
 		| .linux.namespaces |= map(select(.type != "network"))'
 	set_args true
 	expect_refused '.linux.sysctl["net.ipv4.ip_default_ttl"]: sysctl "net.ipv4.ip_default_ttl" would set the host'"'"'s: .linux.namespaces has no "network" namespace'
-	assert_equal "$(cat /proc/sys/net/ipv4/ip_default_ttl)" "$(host_saved net/ipv4/ip_default_ttl)"
+	assert_host_kept net/ipv4/ip_default_ttl
 }
 
 @test "sysctl net.* in a network namespace joined by path that is skiff's own is refused" {
 	local value
-	value=$(other_than "$(host_saved net/ipv4/ip_default_ttl)" 63 62)
+	value=$(other_than "$(cat /proc/sys/net/ipv4/ip_default_ttl)" 63 62)
+	aim_at net/ipv4/ip_default_ttl "$value"
 	# as runc: a path is the container's own namespace, unless it is the
 	# runtime's (here the test's, which skiff inherits)
 	update_config --arg v "$value" --arg p "/proc/$$/ns/net" '.linux.sysctl = {"net.ipv4.ip_default_ttl": $v}
 		| .linux.namespaces |= map(if .type == "network" then .path = $p else . end)'
 	set_args true
 	expect_refused '.linux.sysctl["net.ipv4.ip_default_ttl"]: would set the host'"'"'s: .linux.namespaces[1].path is the network namespace skiff runs in'
-	assert_equal "$(cat /proc/sys/net/ipv4/ip_default_ttl)" "$(host_saved net/ipv4/ip_default_ttl)"
+	assert_host_kept net/ipv4/ip_default_ttl
 }
 
 @test "sysctl kernel.hostname without a uts namespace is refused: the host keeps its name" {
+	aim_at kernel/hostname skiff-renamed-the-host
 	update_config '.linux.sysctl = {"kernel.hostname": "skiff-renamed-the-host"}
 		| del(.hostname) | .linux.namespaces |= map(select(.type != "uts"))'
 	set_args true
 	expect_refused '.linux.sysctl["kernel.hostname"]: sysctl "kernel.hostname" would set the host'"'"'s: .linux.namespaces has no "uts" namespace'
-	assert_equal "$(cat /proc/sys/kernel/hostname)" "$(host_saved kernel/hostname)"
+	assert_host_kept kernel/hostname
 }
 
 @test "sysctl kernel.hostname that conflicts with .hostname is refused; one that agrees is fine" {
@@ -132,10 +149,11 @@ other_than() {
 }
 
 @test "a sysctl key in the / form is normalised first: kernel/core_pattern is no bypass" {
+	aim_at kernel/core_pattern '|/tmp/skiff-evil %p'
 	update_config '.linux.sysctl = {"kernel/core_pattern": "|/tmp/skiff-evil %p"}'
 	set_args true
 	expect_refused '.linux.sysctl["kernel/core_pattern"]: sysctl "kernel.core_pattern" is not in a separate kernel namespace'
-	assert_equal "$(cat /proc/sys/kernel/core_pattern)" "$(host_saved kernel/core_pattern)"
+	assert_host_kept kernel/core_pattern
 	# the / form of a namespaced one works, in its namespace
 	update_config '.linux.sysctl = {"net/ipv4/ip_default_ttl": "42"}'
 	set_args cat /proc/sys/net/ipv4/ip_default_ttl
@@ -145,10 +163,11 @@ other_than() {
 }
 
 @test "a sysctl key with .. cannot climb out of the namespaced part of /proc/sys" {
+	aim_at kernel/core_pattern '|/tmp/skiff-evil %p'
 	update_config '.linux.sysctl = {"net/../kernel/core_pattern": "|/tmp/skiff-evil %p"}'
 	set_args true
 	expect_refused '.linux.sysctl["net/../kernel/core_pattern"]: not a sysctl: a component is empty, "." or ".."'
-	assert_equal "$(cat /proc/sys/kernel/core_pattern)" "$(host_saved kernel/core_pattern)"
+	assert_host_kept kernel/core_pattern
 }
 
 @test "process.user.uid 4294967295 is refused, not run as root" {
