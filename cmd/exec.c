@@ -47,7 +47,9 @@ static int parse_u32(const char *text, uint32_t *out)
 	char *end;
 	unsigned long v;
 
-	if (!text[0] || text[0] == '-')
+	/* Digits only: strtoul would also take " -4294967295", and wrap it
+	 * into 1. */
+	if (text[0] < '0' || text[0] > '9')
 		return -1;
 	errno = 0;
 	v = strtoul(text, &end, 10);

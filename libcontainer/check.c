@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <yajl/yajl_gen.h>
 
 #include "internal.h"
@@ -113,9 +114,42 @@ static bool resctrl_mounted(void)
 	return found;
 }
 
+/* A network namespace joined by path is the container's own (validation
+ * lets net.* sysctls through), unless it is the one skiff runs in, where
+ * they would set the host's: runc's rule, "host" meaning the current one.
+ * Only the host can tell, so this is create's check, not validation's. */
+static int net_sysctls_in_own_netns(const spec_config *cfg, struct spec_sink *sink)
+{
+	const spec_namespace *ns = spec_namespace_find(cfg, "network");
+	char name[SPEC_SYSCTL_MAX], path[512];
+	struct stat own, joined;
+
+	/* A path that cannot be opened is the namespace join's error. */
+	if (!ns || !ns->path || !ns->path[0] || stat("/proc/self/ns/net", &own) < 0 ||
+	    stat(ns->path, &joined) < 0 || own.st_dev != joined.st_dev ||
+	    own.st_ino != joined.st_ino)
+		return 0;
+	for (size_t i = 0; i < cfg->linux_->sysctl_len; i++) {
+		const char *key = cfg->linux_->sysctl[i].key, *type;
+
+		if (spec_sysctl_name(key, name, sizeof(name)) < 0 ||
+		    !(type = spec_sysctl_namespace(name)) || strcmp(type, "network") != 0)
+			continue;
+		spec_report(sink, spec_sysctl_json_path(key, path, sizeof(path)),
+			    "would set the host's: .linux.namespaces[%zu].path is the network namespace skiff runs in",
+			    (size_t)(ns - cfg->linux_->namespaces));
+		if (!spec_sink_goes_on(sink))
+			return -1;
+	}
+	return 0;
+}
+
 int create_requirements(const spec_config *cfg, struct spec_sink *sink)
 {
 	bool stop = false;
+
+	if (net_sysctls_in_own_netns(cfg, sink) < 0)
+		return -1;
 
 	/* config-linux.md#intelrdt: with intelRdt set the runtime MUST put the
 	 * container in a resctrl group, and MUST fail when no resctrl is

@@ -23,19 +23,17 @@ int init_set_sysctls(const spec_config *cfg, skiff_error *err)
 	const spec_linux *lx = cfg->linux_;
 
 	for (size_t i = 0; lx && i < lx->sysctl_len; i++) {
-		char path[512];
-		size_t n;
+		char path[sizeof("/proc/sys/") + SPEC_SYSCTL_MAX], json_path[512];
+		const char *key = lx->sysctl[i].key;
 
-		n = (size_t)snprintf(path, sizeof(path), "/proc/sys/%s", lx->sysctl[i].key);
-		if (n >= sizeof(path) || strstr(lx->sysctl[i].key, "..") ||
-		    strchr(lx->sysctl[i].key, '/'))
-			return skiff_fail_at(err, 0, ".linux.sysctl", "invalid sysctl \"%s\"",
-					     lx->sysctl[i].key);
-		for (char *p = path + 10; *p; p++)
-			if (*p == '.')
-				*p = '/';
+		/* Validation refused such a key already; a config handed to the
+		 * library unvalidated must not climb out of /proc/sys either. */
+		memcpy(path, "/proc/sys/", 10);
+		if (spec_sysctl_path(key, path + 10, sizeof(path) - 10) < 0)
+			return skiff_fail_at(err, EINVAL, spec_sysctl_json_path(key, json_path, sizeof(json_path)),
+					     "invalid sysctl \"%s\"", key ? key : "");
 		if (write_string_to(path, lx->sysctl[i].value, err) < 0)
-			return skiff_error_prefix(err, "set sysctl %s", lx->sysctl[i].key);
+			return skiff_error_prefix(err, "set sysctl %s", key);
 	}
 	return 0;
 }

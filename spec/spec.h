@@ -114,6 +114,27 @@ int spec_process_serialize(const spec_process *process, bool pretty, char **out,
 int spec_config_default(bool rootless, uid_t uid, gid_t gid, spec_config **out,
 			skiff_error *err);
 
+/* The highest uid or gid a config may name, as runc: above it an id is
+ * negative as an int, and (gid_t)-1 means "leave unchanged" to setresgid(),
+ * which would keep the runtime's root. */
+#define SPEC_ID_MAX 2147483647u
+
+/* Sysctl keys (sysctl.c).  Keys longer than this are refused. */
+#define SPEC_SYSCTL_MAX 256
+/* The file under /proc/sys a key names, in either spelling
+ * ("net.ipv4.ip_forward", "net/ipv4/ip_forward"): "net/ipv4/ip_forward".
+ * -1 for a key that is empty, too long, or has an empty, "." or ".."
+ * component. */
+int spec_sysctl_path(const char *key, char *out, size_t size);
+/* The same key in the dotted spelling the rules use: "net.ipv4.ip_forward". */
+int spec_sysctl_name(const char *key, char *out, size_t size);
+/* The namespace type ("ipc", "uts", "network") that makes the sysctl of a
+ * dotted name the container's own; NULL when no namespace does (it is the
+ * host's, whatever the container's namespaces). */
+const char *spec_sysctl_namespace(const char *name);
+/* ".linux.sysctl[\"key\"]", the JSON path of a key, into buf. */
+char *spec_sysctl_json_path(const char *key, char *buf, size_t size);
+
 /* Lookups shared with the runtime. */
 const char *spec_annotation(const spec_config *cfg, const char *key);
 const spec_namespace *spec_namespace_find(const spec_config *cfg, const char *type);

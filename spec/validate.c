@@ -89,6 +89,51 @@ static bool has_namespace(const spec_config *cfg, const char *type)
 	return spec_namespace_find(cfg, type) != NULL;
 }
 
+/* ---- user and group ids ---- */
+
+/* An id above SPEC_ID_MAX is refused wherever a config names one. */
+static int check_id(struct vctx *v, uint32_t id, const char *path_fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int check_id(struct vctx *v, uint32_t id, const char *path_fmt, ...)
+{
+	char path[256], msg[96];
+	va_list ap;
+
+	if (id <= SPEC_ID_MAX)
+		return 0;
+	va_start(ap, path_fmt);
+	vsnprintf(path, sizeof(path), path_fmt, ap);
+	va_end(ap);
+	snprintf(msg, sizeof(msg), "must be between 0 and %u, got %" PRIu32, SPEC_ID_MAX, id);
+	return fail(v, msg, "%s", path);
+}
+
+/* Each range of ids, inside the container and on the host, stays within
+ * 0..SPEC_ID_MAX: the kernel would take a range that ends at 4294967294. */
+static int check_id_mappings(struct vctx *v, const spec_id_mapping *maps, size_t len,
+			     const char *field)
+{
+	char msg[160];
+
+	for (size_t i = 0; i < len; i++) {
+		const spec_id_mapping *m = &maps[i];
+		uint64_t first = m->container_id > m->host_id ? m->container_id : m->host_id;
+
+		if (check_id(v, m->container_id, "%s[%zu].containerID", field, i) < 0 ||
+		    check_id(v, m->host_id, "%s[%zu].hostID", field, i) < 0)
+			return -1;
+		if (first > SPEC_ID_MAX || first + m->size <= (uint64_t)SPEC_ID_MAX + 1)
+			continue;
+		snprintf(msg, sizeof(msg), "%" PRIu32 " ids from %s %" PRIu64 " go past %u, the highest id",
+			 m->size, m->host_id > m->container_id ? "hostID" : "containerID", first,
+			 SPEC_ID_MAX);
+		if (fail(v, msg, "%s[%zu].size", field, i) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* ---- process ---- */
 
 /* libcap knows the names; it also takes "cap_chown" and "12", which the
@@ -213,6 +258,12 @@ static int check_process(struct vctx *v, const spec_process *p)
 	}
 	if (p->args_len == 0 && fail(v, "must contain at least one entry", ".process.args") < 0)
 		return -1;
+	if (p->user && (check_id(v, p->user->uid, ".process.user.uid") < 0 ||
+			check_id(v, p->user->gid, ".process.user.gid") < 0))
+		return -1;
+	for (size_t i = 0; p->user && i < p->user->additional_gids_len; i++)
+		if (check_id(v, p->user->additional_gids[i], ".process.user.additionalGids[%zu]", i) < 0)
+			return -1;
 	if (p->has_oom_score_adj && (p->oom_score_adj < -1000 || p->oom_score_adj > 1000)) {
 		snprintf(msg, sizeof(msg), "must be between -1000 and 1000, got %d",
 			 (int)p->oom_score_adj);
@@ -269,7 +320,7 @@ static int check_process(struct vctx *v, const spec_process *p)
 
 static int check_mounts(struct vctx *v, const spec_config *cfg)
 {
-	char msg[QBUF + 64], q[QBUF];
+	char msg[QBUF + 64], q[QBUF], field[64];
 	size_t i;
 
 	for (i = 0; i < cfg->mounts_len; i++) {
@@ -284,6 +335,12 @@ static int check_mounts(struct vctx *v, const spec_config *cfg)
 			if (fail(v, msg, ".mounts[%zu].destination", i) < 0)
 				return -1;
 		}
+		snprintf(field, sizeof(field), ".mounts[%zu].uidMappings", i);
+		if (check_id_mappings(v, m->uid_mappings, m->uid_mappings_len, field) < 0)
+			return -1;
+		snprintf(field, sizeof(field), ".mounts[%zu].gidMappings", i);
+		if (check_id_mappings(v, m->gid_mappings, m->gid_mappings_len, field) < 0)
+			return -1;
 		if ((m->uid_mappings_len == 0) != (m->gid_mappings_len == 0) &&
 		    fail(v, "uidMappings and gidMappings must be given together", ".mounts[%zu]",
 			 i) < 0)
@@ -435,6 +492,59 @@ static int check_path_list(struct vctx *v, const char *field, char *const *paths
 	return 0;
 }
 
+/* A sysctl the container may set: a real name, of a namespace the
+ * container has (one joined by path counts, as in runc; whether that path
+ * is the runtime's own network namespace is create's question,
+ * create_requirements()).  Anything else would set the host's. */
+static int check_sysctl(struct vctx *v, const spec_kv *kv)
+{
+	char path[SPEC_QUOTE_MAX * 6 + 32], name[SPEC_SYSCTL_MAX], msg[2 * QBUF + 128], q[QBUF],
+		q2[QBUF];
+	const char *ns, *field = NULL, *want = NULL;
+
+	spec_sysctl_json_path(kv->key, path, sizeof(path));
+	if (!kv->key || !kv->key[0])
+		return fail(v, "empty key", "%s", path);
+	if (strlen(kv->key) >= SPEC_SYSCTL_MAX)
+		return fail(v, "not a sysctl: longer than 255 bytes", "%s", path);
+	if (spec_sysctl_name(kv->key, name, sizeof(name)) < 0)
+		return fail(v, "not a sysctl: a component is empty, \".\" or \"..\"", "%s", path);
+	ns = spec_sysctl_namespace(name);
+	if (!ns) {
+		snprintf(msg, sizeof(msg),
+			 "sysctl %s is not in a separate kernel namespace: it would set the host's",
+			 quote(q, sizeof(q), name));
+		return fail(v, msg, "%s", path);
+	}
+	if (!has_namespace(v->cfg, ns)) {
+		snprintf(msg, sizeof(msg),
+			 "sysctl %s would set the host's: .linux.namespaces has no \"%s\" namespace",
+			 quote(q, sizeof(q), name), ns);
+		return fail(v, msg, "%s", path);
+	}
+	/* The UTS names have fields of their own, which a sysctl saying
+	 * otherwise would override without a word.  One that agrees does no
+	 * harm (runc 1.1 refuses kernel.hostname whatever its value). */
+	if (strcmp(name, "kernel.hostname") == 0)
+		field = "hostname", want = v->cfg->hostname;
+	else if (strcmp(name, "kernel.domainname") == 0)
+		field = "domainname", want = v->cfg->domainname;
+	if (want && want[0] && strcmp(want, kv->value ? kv->value : "") != 0) {
+		snprintf(msg, sizeof(msg), "sysctl %s conflicts with .%s %s", quote(q, sizeof(q), name),
+			 field, quote(q2, sizeof(q2), want));
+		return fail(v, msg, "%s", path);
+	}
+	return 0;
+}
+
+static int check_sysctls(struct vctx *v, const spec_linux *l)
+{
+	for (size_t i = 0; i < l->sysctl_len; i++)
+		if (check_sysctl(v, &l->sysctl[i]) < 0)
+			return -1;
+	return 0;
+}
+
 static int check_linux(struct vctx *v, const spec_linux *l)
 {
 	char msg[QBUF + 64], q[QBUF];
@@ -462,10 +572,18 @@ static int check_linux(struct vctx *v, const spec_linux *l)
 		if (fail(v, msg, ".linux.devices[%zu].path", i) < 0)
 			return -1;
 	}
-	for (i = 0; i < l->sysctl_len; i++)
-		if ((!l->sysctl[i].key || !l->sysctl[i].key[0]) &&
-		    fail(v, "empty key", ".linux.sysctl[\"\"]") < 0)
+	if (check_sysctls(v, l) < 0)
+		return -1;
+	if (check_id_mappings(v, l->uid_mappings, l->uid_mappings_len, ".linux.uidMappings") < 0 ||
+	    check_id_mappings(v, l->gid_mappings, l->gid_mappings_len, ".linux.gidMappings") < 0)
+		return -1;
+	for (i = 0; i < l->devices_len; i++) {
+		const spec_device *d = &l->devices[i];
+
+		if ((d->has_uid && check_id(v, d->uid, ".linux.devices[%zu].uid", i) < 0) ||
+		    (d->has_gid && check_id(v, d->gid, ".linux.devices[%zu].gid", i) < 0))
 			return -1;
+	}
 	if (check_path_list(v, "maskedPaths", l->masked_paths, l->masked_paths_len) < 0 ||
 	    check_path_list(v, "readonlyPaths", l->readonly_paths, l->readonly_paths_len) < 0)
 		return -1;

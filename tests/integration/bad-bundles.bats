@@ -234,8 +234,10 @@ expect_bad_bundle() {
 }
 
 @test "a sysctl that does not exist" {
-	update_config '.linux.sysctl = {"kernel.skiff_no_such": "1"}'
-	expect_bad_bundle 'kernel.skiff_no_such'
+	# namespaced (net.*, with a network namespace) so that validation lets
+	# it through and the init's write is what fails
+	update_config '.linux.sysctl = {"net.skiff_no_such": "1"}'
+	expect_bad_bundle 'net.skiff_no_such'
 }
 
 @test "an rlimit above the hard limit the runtime may set" {

@@ -453,10 +453,11 @@ create_hook_fails() {
 
 @test "runtime.md#create: a property the runtime cannot apply MUST generate an error and no container is created" {
 	set_args sleep 100
-	update_config '.linux.sysctl = {"kernel.skiff_conformance_no_such": "1"}'
+	# namespaced (net.*), so that validation lets it through to the init
+	update_config '.linux.sysctl = {"net.skiff_conformance_no_such": "1"}'
 	run_detached skiff create ctr
 	assert_failure
-	assert_output --partial kernel.skiff_conformance_no_such
+	assert_output --partial net.skiff_conformance_no_such
 	[ ! -e "$ROOT/ctr" ]
 	[ -z "$(leftover_processes)" ]
 	run skiff list -q

@@ -274,11 +274,12 @@ five_cap_sets='.process.capabilities = {
 }
 
 @test "linux.sysctl: a sysctl that does not exist is a clear error" {
-	update_config '.linux.sysctl = {"kernel.no_such_sysctl": "1"}'
+	# in the network namespace, so that only the kernel can refuse it
+	update_config '.linux.sysctl = {"net.no_such_sysctl": "1"}'
 	set_args true
 	run skiff run ctr
 	assert_failure
-	assert_output --partial "kernel.no_such_sysctl"
+	assert_output --partial "net.no_such_sysctl"
 	[ ! -e "$ROOT/ctr" ]
 }
 

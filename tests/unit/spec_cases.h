@@ -194,6 +194,11 @@ static const struct error_case parse_errors[] = {
 
 #define VP(x) J("\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\"," x "}")
 #define VL(x) J("\"linux\":{" x "}")
+/* With the namespaces that make sysctls the container's own, and a user one. */
+#define NSX(x) "\"linux\":{\"namespaces\":[{\"type\":\"ipc\"},{\"type\":\"uts\"}," \
+	"{\"type\":\"network\"}]," x "}"
+#define NS(x) J(NSX(x))
+#define UL(x) VL("\"namespaces\":[{\"type\":\"user\"}]," x)
 
 static const struct error_case validation_errors[] = {
 	{ "{\"ociVersion\":\"1.0\"}", E ".ociVersion: must be a semantic version (SemVer 2.0.0), got \"1.0\"" },
@@ -265,6 +270,68 @@ static const struct error_case validation_errors[] = {
 	{ J("\"domainname\":\"example.org\""),
 	  E ".domainname: unable to set domainname without a private UTS namespace" },
 	{ VL("\"sysctl\":{\"\":\"1\"}"), E ".linux.sysctl[\"\"]: empty key" },
+	/* Sysctls: only namespaced ones, and only with that namespace. */
+	{ NS("\"sysctl\":{\"net.ipv4.ip_forward\":\"1\",\"kernel.core_pattern\":\"|/tmp/x\"}"),
+	  E ".linux.sysctl[\"kernel.core_pattern\"]: sysctl \"kernel.core_pattern\" is not in a "
+	    "separate kernel namespace: it would set the host's" },
+	{ NS("\"sysctl\":{\"vm.swappiness\":\"10\"}"),
+	  E ".linux.sysctl[\"vm.swappiness\"]: sysctl \"vm.swappiness\" is not in a separate kernel "
+	    "namespace: it would set the host's" },
+	{ NS("\"sysctl\":{\"kernel/core_pattern\":\"x\"}"),
+	  E ".linux.sysctl[\"kernel/core_pattern\"]: sysctl \"kernel.core_pattern\" is not in a "
+	    "separate kernel namespace: it would set the host's" },
+	{ NS("\"sysctl\":{\"net/../kernel/core_pattern\":\"x\"}"),
+	  E ".linux.sysctl[\"net/../kernel/core_pattern\"]: not a sysctl: a component is empty, "
+	    "\".\" or \"..\"" },
+	{ NS("\"sysctl\":{\"net.ipv4..ip_forward\":\"1\"}"),
+	  E ".linux.sysctl[\"net.ipv4..ip_forward\"]: not a sysctl: a component is empty, "
+	    "\".\" or \"..\"" },
+	{ NS("\"sysctl\":{\"net.\":\"1\"}"),
+	  E ".linux.sysctl[\"net.\"]: not a sysctl: a component is empty, \".\" or \"..\"" },
+	{ VL("\"sysctl\":{\"net.ipv4.ip_forward\":\"1\"},\"namespaces\":[{\"type\":\"ipc\"}]"),
+	  E ".linux.sysctl[\"net.ipv4.ip_forward\"]: sysctl \"net.ipv4.ip_forward\" would set the "
+	    "host's: .linux.namespaces has no \"network\" namespace" },
+	{ VL("\"sysctl\":{\"kernel.shmmax\":\"1\"},\"namespaces\":[{\"type\":\"network\"}]"),
+	  E ".linux.sysctl[\"kernel.shmmax\"]: sysctl \"kernel.shmmax\" would set the host's: "
+	    ".linux.namespaces has no \"ipc\" namespace" },
+	{ VL("\"sysctl\":{\"fs/mqueue/msg_max\":\"1\"}"),
+	  E ".linux.sysctl[\"fs/mqueue/msg_max\"]: sysctl \"fs.mqueue.msg_max\" would set the host's: "
+	    ".linux.namespaces has no \"ipc\" namespace" },
+	{ VL("\"sysctl\":{\"kernel.hostname\":\"box\"}"),
+	  E ".linux.sysctl[\"kernel.hostname\"]: sysctl \"kernel.hostname\" would set the host's: "
+	    ".linux.namespaces has no \"uts\" namespace" },
+	{ J("\"hostname\":\"box\"," NSX("\"sysctl\":{\"kernel.hostname\":\"other\"}")),
+	  E ".linux.sysctl[\"kernel.hostname\"]: sysctl \"kernel.hostname\" conflicts with "
+	    ".hostname \"box\"" },
+	{ J("\"domainname\":\"a.org\"," NSX("\"sysctl\":{\"kernel/domainname\":\"b.org\"}")),
+	  E ".linux.sysctl[\"kernel/domainname\"]: sysctl \"kernel.domainname\" conflicts with "
+	    ".domainname \"a.org\"" },
+	/* Ids: 0..2147483647, as runc; (gid_t)-1 would keep the runtime's root. */
+	{ VP("\"user\":{\"uid\":4294967295,\"gid\":0}"),
+	  E ".process.user.uid: must be between 0 and 2147483647, got 4294967295" },
+	{ VP("\"user\":{\"uid\":0,\"gid\":4294967295}"),
+	  E ".process.user.gid: must be between 0 and 2147483647, got 4294967295" },
+	{ VP("\"user\":{\"uid\":2147483648,\"gid\":0}"),
+	  E ".process.user.uid: must be between 0 and 2147483647, got 2147483648" },
+	{ VP("\"user\":{\"uid\":0,\"gid\":0,\"additionalGids\":[5,4294967295]}"),
+	  E ".process.user.additionalGids[1]: must be between 0 and 2147483647, got 4294967295" },
+	{ UL("\"uidMappings\":[{\"containerID\":4294967295,\"hostID\":1000,\"size\":1}]"),
+	  E ".linux.uidMappings[0].containerID: must be between 0 and 2147483647, got 4294967295" },
+	{ UL("\"gidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1},"
+	     "{\"containerID\":1,\"hostID\":2147483648,\"size\":1}]"),
+	  E ".linux.gidMappings[1].hostID: must be between 0 and 2147483647, got 2147483648" },
+	{ UL("\"uidMappings\":[{\"containerID\":0,\"hostID\":0,\"size\":4294967295}]"),
+	  E ".linux.uidMappings[0].size: 4294967295 ids from containerID 0 go past 2147483647, "
+	    "the highest id" },
+	{ UL("\"gidMappings\":[{\"containerID\":0,\"hostID\":2147483000,\"size\":65536}]"),
+	  E ".linux.gidMappings[0].size: 65536 ids from hostID 2147483000 go past 2147483647, "
+	    "the highest id" },
+	{ J("\"mounts\":[{\"destination\":\"/a\",\"uidMappings\":[{\"containerID\":0,"
+	    "\"hostID\":4294967295,\"size\":1}],\"gidMappings\":[{\"containerID\":0,"
+	    "\"hostID\":0,\"size\":1}]}]"),
+	  E ".mounts[0].uidMappings[0].hostID: must be between 0 and 2147483647, got 4294967295" },
+	{ VL("\"devices\":[{\"path\":\"/dev/x\",\"type\":\"c\",\"gid\":4294967295}]"),
+	  E ".linux.devices[0].gid: must be between 0 and 2147483647, got 4294967295" },
 	{ J("\"hooks\":{\"prestart\":[{\"path\":\"fix\"}]}"),
 	  E ".hooks.prestart[0].path: must be an absolute path, got \"fix\"" },
 	{ J("\"hooks\":{\"poststop\":[{\"path\":\"/x\",\"timeout\":0}]}"),
@@ -284,6 +351,18 @@ static const struct error_case validation_errors[] = {
 };
 
 static const char *const validation_ok[] = {
+	NS("\"sysctl\":{\"net.ipv4.ip_forward\":\"1\",\"net/ipv4/conf/eth0.100/rp_filter\":\"1\","
+	   "\"net.ipv4.conf.eth0/100.forwarding\":\"1\",\"kernel.shmmax\":\"1\","
+	   "\"kernel/shm_rmid_forced\":\"1\",\"fs.mqueue.msg_max\":\"10\","
+	   "\"kernel.domainname\":\"a.org\",\"kernel.hostname\":\"box\"}"),
+	/* a sysctl that agrees with its field */
+	J("\"hostname\":\"box\"," NSX("\"sysctl\":{\"kernel.hostname\":\"box\"}")),
+	/* a namespace joined by path is the container's own */
+	VL("\"sysctl\":{\"net.core.somaxconn\":\"256\"},\"namespaces\":[{\"type\":\"network\","
+	   "\"path\":\"/run/netns/a\"}]"),
+	VP("\"user\":{\"uid\":2147483647,\"gid\":2147483647,\"additionalGids\":[2147483647]}"),
+	UL("\"uidMappings\":[{\"containerID\":0,\"hostID\":2147418112,\"size\":65536}],"
+	   "\"gidMappings\":[{\"containerID\":0,\"hostID\":0,\"size\":2147483648}]"),
 	VL("\"uidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}],\"namespaces\":"
 	   "[{\"type\":\"user\"}]"),
 	J("\"hostname\":\"box\",\"linux\":{\"namespaces\":[{\"type\":\"uts\",\"path\":\"/proc/1/ns/uts\"}]}"),

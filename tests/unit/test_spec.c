@@ -152,8 +152,8 @@ static void test_full_fixture(void)
 	ok(c->process->terminal && c->process->console_size->width == 80, "terminal, consoleSize");
 	ok(c->process->user->uid == 1 && c->process->user->has_umask &&
 		   c->process->user->umask == 18 && c->process->user->additional_gids_len == 3 &&
-		   c->process->user->additional_gids[2] == UINT32_MAX,
-	   "user with umask and additionalGids up to UINT32_MAX");
+		   c->process->user->additional_gids[2] == SPEC_ID_MAX,
+	   "user with umask and additionalGids up to SPEC_ID_MAX");
 	is_str(c->process->args[2], "echo \"hi\" \\ there", "escapes decoded in args");
 	is_str(c->process->env[2], "UNICODE=h\xc3\xa9llo \xe2\x98\x83", "unicode escapes in env");
 	ok(c->process->capabilities->inheritable_len == 1 &&
