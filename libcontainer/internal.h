@@ -88,6 +88,22 @@ const char *state_root(const skiff_context *ctx);
 /* Fill a public skiff_state from a record (copies). */
 int state_export(int dirfd, const container_record *rec, skiff_state **out, skiff_error *err);
 
+/* ---- procfs.c: procfs through a handle of the runtime's own ---- */
+
+/* What a handle must show: the pid directories (subset=pid where the
+ * kernel has it), or all of procfs (/proc/sys). */
+enum procfs_scope { PROCFS_PIDS, PROCFS_ALL };
+/* The root of a procfs only the caller can reach: a new detached
+ * instance, else a detached copy of /proc without its submounts, else
+ * /proc; always checked to be a procfs root.  O_CLOEXEC. */
+int procfs_open_root(enum procfs_scope scope, skiff_error *err);
+/* Open path ("sys/kernel/shmmax", "thread-self/attr/exec", "<pid>/uid_map")
+ * under that root, through no symlink, no ".." and no mount; a file not on
+ * procfs is refused, and so is a <pid> path on a handle of another pid
+ * namespace.  Errors name the file as /proc/<path>. */
+int procfs_open(int proc, const char *path, int flags, skiff_error *err);
+int procfs_write(int proc, const char *path, const char *text, skiff_error *err);
+
 /* ---- sync.c: the parent <-> init handshake over a socketpair ---- */
 
 enum sync_type {
