@@ -18,7 +18,18 @@
 
 #define KEYCTL_JOIN_SESSION_KEYRING 1
 
-int init_set_sysctls(const spec_config *cfg, skiff_error *err)
+bool init_needs_procfs(const spec_config *cfg)
+{
+	const spec_process *p = cfg->process;
+
+	return (cfg->linux_ && cfg->linux_->sysctl_len) || (p && p->has_oom_score_adj) ||
+	       (p && lsm_has_exec_labels(p));
+}
+
+/* Written through proc, the init's own procfs: the container's mounts
+ * (which are made by now) cannot take the write, and the namespaced
+ * sysctls are those of the namespaces the init is in as it opens them. */
+int init_set_sysctls(const spec_config *cfg, int proc, skiff_error *err)
 {
 	const spec_linux *lx = cfg->linux_;
 
@@ -26,15 +37,15 @@ int init_set_sysctls(const spec_config *cfg, skiff_error *err)
 		char path[512];
 		size_t n;
 
-		n = (size_t)snprintf(path, sizeof(path), "/proc/sys/%s", lx->sysctl[i].key);
+		n = (size_t)snprintf(path, sizeof(path), "sys/%s", lx->sysctl[i].key);
 		if (n >= sizeof(path) || strstr(lx->sysctl[i].key, "..") ||
 		    strchr(lx->sysctl[i].key, '/'))
 			return skiff_fail_at(err, 0, ".linux.sysctl", "invalid sysctl \"%s\"",
 					     lx->sysctl[i].key);
-		for (char *p = path + 10; *p; p++)
+		for (char *p = path + 4; *p; p++)
 			if (*p == '.')
 				*p = '/';
-		if (write_string_to(path, lx->sysctl[i].value, err) < 0)
+		if (procfs_write(proc, path, lx->sysctl[i].value, err) < 0)
 			return skiff_error_prefix(err, "set sysctl %s", lx->sysctl[i].key);
 	}
 	return 0;
@@ -51,14 +62,14 @@ int init_set_personality(const spec_config *cfg, skiff_error *err)
 	return 0;
 }
 
-int init_set_oom_score_adj(const spec_process *p, skiff_error *err)
+int init_set_oom_score_adj(const spec_process *p, int proc, skiff_error *err)
 {
 	char text[16];
 
 	if (!p->has_oom_score_adj)
 		return 0;
 	snprintf(text, sizeof(text), "%d", (int)p->oom_score_adj);
-	return write_string_to("/proc/self/oom_score_adj", text, err);
+	return procfs_write(proc, "self/oom_score_adj", text, err);
 }
 
 /* A new network namespace starts with lo down; runc brings it up. */

@@ -336,19 +336,19 @@ int seccomp_take_listener(const seccomp_agent_info *info, int sock, int listener
 
 /* In the runtime: refuse labels of an LSM this host does not run. */
 int lsm_check(const spec_config *cfg, skiff_error *err);
-/* Set p's AppArmor profile and SELinux label for the next exec, through
- * the host's /proc. */
+/* Does p ask for an AppArmor profile or an SELinux label? */
+bool lsm_has_exec_labels(const spec_process *p);
+/* Set p's AppArmor profile and SELinux label for the next exec, through a
+ * procfs handle made for the purpose (procfs.c); nothing when it has none. */
 int lsm_apply_exec_labels(const spec_process *p, skiff_error *err);
-/* The same through the tree at proc, whose files must be on a filesystem
- * of type fs_magic (a stand-in tree in the unit tests). */
-int lsm_apply_exec_labels_at(const spec_process *p, const char *proc, long fs_magic,
-			     skiff_error *err);
-/* Write value to path, which must be on a filesystem of type fs_magic
- * (PROC_SUPER_MAGIC but in tests). */
-int lsm_write_attr(const char *path, const char *value, long fs_magic, skiff_error *err);
-/* Where AppArmor's exec attribute is under proc: the per-LSM file when the
- * kernel has it, else attr/exec.  -1 when it does not fit buf. */
-int lsm_apparmor_attr_path(const char *proc, char *buf, size_t size);
+/* The same through the procfs handle proc (procfs_open_root). */
+int lsm_apply_exec_labels_in(const spec_process *p, int proc, skiff_error *err);
+/* The same, each attribute file ("thread-self/attr/exec", AppArmor's
+ * "thread-self/attr/apparmor/exec" when it exists) opened for writing by
+ * open_attr: the seam of the unit tests, which have no LSM to write to. */
+typedef int (*lsm_open_fn)(void *data, const char *path, skiff_error *err);
+int lsm_apply_exec_labels_with(const spec_process *p, lsm_open_fn open_attr, void *data,
+			       skiff_error *err);
 /* Does this host run AppArmor (module loaded and on), SELinux (selinuxfs)? */
 bool lsm_apparmor_enabled(void);
 bool lsm_selinux_enabled(void);
@@ -430,10 +430,13 @@ int container_create(const skiff_context *ctx, const spec_config *cfg,
 
 /* ---- init_env.c: the init's settings besides the root and the process ---- */
 
-int init_set_sysctls(const spec_config *cfg, skiff_error *err);
+/* Does the init write to procfs (sysctls, oomScoreAdj, LSM labels)?  Then
+ * it makes a procfs handle first thing (procfs.c), proc below. */
+bool init_needs_procfs(const spec_config *cfg);
+int init_set_sysctls(const spec_config *cfg, int proc, skiff_error *err);
 int init_set_personality(const spec_config *cfg, skiff_error *err);
 /* oomScoreAdj, when set (config.md: MUST NOT change it otherwise). */
-int init_set_oom_score_adj(const spec_process *p, skiff_error *err);
+int init_set_oom_score_adj(const spec_process *p, int proc, skiff_error *err);
 /* A new network namespace starts with lo down; runc brings it up. */
 int init_loopback_up(skiff_error *err);
 int init_set_names(const spec_config *cfg, skiff_error *err);
