@@ -28,8 +28,6 @@ int read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *le
 int write_file_atomic(int dirfd, const char *name, const void *data, size_t len,
 		      mode_t mode, skiff_error *err);
 int write_all(int fd, const void *data, size_t len);
-/* Write a small string to an existing file such as /proc/<pid>/uid_map. */
-int write_string_to(const char *path, const char *text, skiff_error *err);
 int mkdir_parents(const char *path, mode_t mode);
 /* Remove a directory tree without following symlinks or crossing mounts. */
 int remove_tree_at(int dirfd, const char *name);

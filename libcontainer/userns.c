@@ -3,9 +3,9 @@
  * init exists, and the init becoming root inside it.
  *
  * Root writes /proc/<pid>/{uid,gid}_map itself, through a procfs of its
- * own (procfs.c).  An unprivileged caller may
- * write only a mapping of its own id (and only after denying setgroups, or
- * the gid map is refused); anything wider goes through the setuid helpers
+ * own (procfs.c).  An unprivileged caller may write only a mapping of its
+ * own id (and only after denying setgroups, or the gid map is refused);
+ * anything wider goes through the setuid helpers
  * newuidmap/newgidmap (package uidmap), which check /etc/subuid and
  * /etc/subgid, as runc and podman do.
  */
