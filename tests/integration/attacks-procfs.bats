@@ -82,7 +82,7 @@ plant_ns_last_pid() {
 		mount --move "$1" /proc && touch "$2" && exec sleep 300' sh "$stage" "$BATS_TEST_TMPDIR/ready" 3>&- &
 	victim=$!
 	KILL_PIDS+=("$victim")
-	for i in $(seq 50); do
+	for _ in $(seq 50); do
 		[ -e "$BATS_TEST_TMPDIR/ready" ] && break
 		sleep 0.1
 	done
