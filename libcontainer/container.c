@@ -203,9 +203,14 @@ static int init_setup(create_job *job, char **exe, skiff_error *err)
 {
 	const spec_config *cfg = job->cfg;
 	const spec_process *p = cfg->process;
+	/* The init's own procfs for its writes there (procfs.c), made before
+	 * anything of the container's is mounted or joined; -1 if unneeded. */
+	int proc = -1;
 
+	if (init_needs_procfs(cfg) && (proc = procfs_open_root(PROCFS_ALL, err)) < 0)
+		return -1;
 	/* With the caller's credentials still, which own /proc/self here. */
-	if (init_set_oom_score_adj(p, err) < 0 ||
+	if (init_set_oom_score_adj(p, proc, err) < 0 ||
 	    (job->ns.new_mountns && host_fds_open(&job->host, cfg, job->rootfs, job->bundle, err) < 0))
 		return -1;
 	exposure_hide_binary();
@@ -222,9 +227,7 @@ static int init_setup(create_job *job, char **exe, skiff_error *err)
 		return -1;
 	if ((job->ns.clone_flags & CLONE_NEWNET) && init_loopback_up(err) < 0)
 		return -1;
-	/* Through the host's procfs, while we still see it: nothing the
-	 * container's image or mounts put on /proc can take the write. */
-	if (lsm_apply_exec_labels(p, err) < 0)
+	if (lsm_apply_exec_labels_in(p, proc, err) < 0)
 		return -1;
 	if (job->ns.new_mountns) {
 		rootfs_opts ro = {
@@ -259,8 +262,10 @@ static int init_setup(create_job *job, char **exe, skiff_error *err)
 		close(master);
 	}
 	/* Sysctls go through /proc/sys before readonlyPaths make it read-only. */
-	if (init_set_sysctls(cfg, err) < 0 || init_set_personality(cfg, err) < 0)
+	if (init_set_sysctls(cfg, proc, err) < 0 || init_set_personality(cfg, err) < 0)
 		return -1;
+	if (proc >= 0)
+		close(proc);
 	if (job->ns.new_mountns && rootfs_finish(cfg, err) < 0)
 		return -1;
 	if (prepare_stub(job, err) < 0)

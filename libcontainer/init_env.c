@@ -18,7 +18,18 @@
 
 #define KEYCTL_JOIN_SESSION_KEYRING 1
 
-int init_set_sysctls(const spec_config *cfg, skiff_error *err)
+bool init_needs_procfs(const spec_config *cfg)
+{
+	const spec_process *p = cfg->process;
+
+	return (cfg->linux_ && cfg->linux_->sysctl_len) || (p && p->has_oom_score_adj) ||
+	       (p && lsm_has_exec_labels(p));
+}
+
+/* Written through proc, the init's own procfs: the container's mounts
+ * (which are made by now) cannot take the write, and the namespaced
+ * sysctls are those of the namespaces the init is in as it opens them. */
+int init_set_sysctls(const spec_config *cfg, int proc, skiff_error *err)
 {
 	const spec_linux *lx = cfg->linux_;
 
@@ -28,11 +39,11 @@ int init_set_sysctls(const spec_config *cfg, skiff_error *err)
 
 		/* Validation refused such a key already; a config handed to the
 		 * library unvalidated must not climb out of /proc/sys either. */
-		memcpy(path, "/proc/sys/", 10);
-		if (spec_sysctl_path(key, path + 10, sizeof(path) - 10) < 0)
+		memcpy(path, "sys/", 4);
+		if (spec_sysctl_path(key, path + 4, sizeof(path) - 4) < 0)
 			return skiff_fail_at(err, EINVAL, spec_sysctl_json_path(key, json_path, sizeof(json_path)),
 					     "invalid sysctl \"%s\"", key ? key : "");
-		if (write_string_to(path, lx->sysctl[i].value, err) < 0)
+		if (procfs_write(proc, path, lx->sysctl[i].value, err) < 0)
 			return skiff_error_prefix(err, "set sysctl %s", key);
 	}
 	return 0;
@@ -49,14 +60,14 @@ int init_set_personality(const spec_config *cfg, skiff_error *err)
 	return 0;
 }
 
-int init_set_oom_score_adj(const spec_process *p, skiff_error *err)
+int init_set_oom_score_adj(const spec_process *p, int proc, skiff_error *err)
 {
 	char text[16];
 
 	if (!p->has_oom_score_adj)
 		return 0;
 	snprintf(text, sizeof(text), "%d", (int)p->oom_score_adj);
-	return write_string_to("/proc/self/oom_score_adj", text, err);
+	return procfs_write(proc, "self/oom_score_adj", text, err);
 }
 
 /* A new network namespace starts with lo down; runc brings it up. */

@@ -28,8 +28,6 @@ int read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *le
 int write_file_atomic(int dirfd, const char *name, const void *data, size_t len,
 		      mode_t mode, skiff_error *err);
 int write_all(int fd, const void *data, size_t len);
-/* Write a small string to an existing file such as /proc/<pid>/uid_map. */
-int write_string_to(const char *path, const char *text, skiff_error *err);
 int mkdir_parents(const char *path, mode_t mode);
 /* Remove a directory tree without following symlinks or crossing mounts. */
 int remove_tree_at(int dirfd, const char *name);
@@ -87,6 +85,22 @@ int state_dir_remove(const char *root, const char *id, skiff_error *err);
 const char *state_root(const skiff_context *ctx);
 /* Fill a public skiff_state from a record (copies). */
 int state_export(int dirfd, const container_record *rec, skiff_state **out, skiff_error *err);
+
+/* ---- procfs.c: procfs through a handle of the runtime's own ---- */
+
+/* What a handle must show: the pid directories (subset=pid where the
+ * kernel has it), or all of procfs (/proc/sys). */
+enum procfs_scope { PROCFS_PIDS, PROCFS_ALL };
+/* The root of a procfs only the caller can reach: a new detached
+ * instance, else a detached copy of /proc without its submounts, else
+ * /proc; always checked to be a procfs root.  O_CLOEXEC. */
+int procfs_open_root(enum procfs_scope scope, skiff_error *err);
+/* Open path ("sys/kernel/shmmax", "thread-self/attr/exec", "<pid>/uid_map")
+ * under that root, through no symlink, no ".." and no mount; a file not on
+ * procfs is refused, and so is a <pid> path on a handle of another pid
+ * namespace.  Errors name the file as /proc/<path>. */
+int procfs_open(int proc, const char *path, int flags, skiff_error *err);
+int procfs_write(int proc, const char *path, const char *text, skiff_error *err);
 
 /* ---- sync.c: the parent <-> init handshake over a socketpair ---- */
 
@@ -347,19 +361,19 @@ void stub_release(stub_launch *l);
 
 /* In the runtime: refuse labels of an LSM this host does not run. */
 int lsm_check(const spec_config *cfg, skiff_error *err);
-/* Set p's AppArmor profile and SELinux label for the next exec, through
- * the host's /proc. */
+/* Does p ask for an AppArmor profile or an SELinux label? */
+bool lsm_has_exec_labels(const spec_process *p);
+/* Set p's AppArmor profile and SELinux label for the next exec, through a
+ * procfs handle made for the purpose (procfs.c); nothing when it has none. */
 int lsm_apply_exec_labels(const spec_process *p, skiff_error *err);
-/* The same through the tree at proc, whose files must be on a filesystem
- * of type fs_magic (a stand-in tree in the unit tests). */
-int lsm_apply_exec_labels_at(const spec_process *p, const char *proc, long fs_magic,
-			     skiff_error *err);
-/* Write value to path, which must be on a filesystem of type fs_magic
- * (PROC_SUPER_MAGIC but in tests). */
-int lsm_write_attr(const char *path, const char *value, long fs_magic, skiff_error *err);
-/* Where AppArmor's exec attribute is under proc: the per-LSM file when the
- * kernel has it, else attr/exec.  -1 when it does not fit buf. */
-int lsm_apparmor_attr_path(const char *proc, char *buf, size_t size);
+/* The same through the procfs handle proc (procfs_open_root). */
+int lsm_apply_exec_labels_in(const spec_process *p, int proc, skiff_error *err);
+/* The same, each attribute file ("thread-self/attr/exec", AppArmor's
+ * "thread-self/attr/apparmor/exec" when it exists) opened for writing by
+ * open_attr: the seam of the unit tests, which have no LSM to write to. */
+typedef int (*lsm_open_fn)(void *data, const char *path, skiff_error *err);
+int lsm_apply_exec_labels_with(const spec_process *p, lsm_open_fn open_attr, void *data,
+			       skiff_error *err);
 /* Does this host run AppArmor (module loaded and on), SELinux (selinuxfs)? */
 bool lsm_apparmor_enabled(void);
 bool lsm_selinux_enabled(void);
@@ -441,10 +455,13 @@ int container_create(const skiff_context *ctx, const spec_config *cfg,
 
 /* ---- init_env.c: the init's settings besides the root and the process ---- */
 
-int init_set_sysctls(const spec_config *cfg, skiff_error *err);
+/* Does the init write to procfs (sysctls, oomScoreAdj, LSM labels)?  Then
+ * it makes a procfs handle first thing (procfs.c), proc below. */
+bool init_needs_procfs(const spec_config *cfg);
+int init_set_sysctls(const spec_config *cfg, int proc, skiff_error *err);
 int init_set_personality(const spec_config *cfg, skiff_error *err);
 /* oomScoreAdj, when set (config.md: MUST NOT change it otherwise). */
-int init_set_oom_score_adj(const spec_process *p, skiff_error *err);
+int init_set_oom_score_adj(const spec_process *p, int proc, skiff_error *err);
 /* A new network namespace starts with lo down; runc brings it up. */
 int init_loopback_up(skiff_error *err);
 int init_set_names(const spec_config *cfg, skiff_error *err);

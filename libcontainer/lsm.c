@@ -8,10 +8,12 @@
  *   AppArmor  "exec <profile>" to /proc/thread-self/attr/apparmor/exec
  *             (attr/exec on kernels without the per-LSM directory);
  *   SELinux   the label to /proc/thread-self/attr/exec.
- * A write that lands anywhere but on a procfs would silently drop the
- * confinement (CVE-2019-16884, a volume mounted over /proc), so the file
- * written must be on one.  The mount label goes into the context= option
- * of the filesystems a container mounts afresh.
+ * A write that lands anywhere but in the task's own attribute would
+ * silently drop the confinement (CVE-2019-16884, a volume mounted over
+ * /proc; CVE-2025-52881, a procfs file mounted over the attribute), so the
+ * file is opened only through the runtime's own procfs (procfs.c).  The
+ * mount label goes into the context= option of the filesystems a
+ * container mounts afresh.
  *
  * Asking for a label of an LSM the host does not run is an error of
  * create, checked by the runtime before anything is made.
@@ -19,12 +21,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libmount/libmount.h>
-#include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -75,30 +74,33 @@ int lsm_check(const spec_config *cfg, skiff_error *err)
 	return 0;
 }
 
-int lsm_write_attr(const char *path, const char *value, long fs_magic, skiff_error *err)
+/* Write value to the attribute file open_attr gives for path; AppArmor's
+ * per-LSM file when apparmor_dir and the kernel has it. */
+static int write_attr(lsm_open_fn open_attr, void *data, bool apparmor_dir, const char *value,
+		      skiff_error *err)
 {
-	struct statfs sfs;
+	const char *path = "thread-self/attr/exec";
 	size_t len = strlen(value);
 	ssize_t n;
-	int fd;
+	int fd = -1;
 
-	fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return skiff_fail_at(err, errno, path, "open %s", path);
-	/* Checked on the file opened, not on its path, so nothing can be
-	 * swapped in between. */
-	if (fstatfs(fd, &sfs) < 0) {
-		int saved = errno;
+	/* Since Linux 5.8 each LSM has its own directory; attr/exec is
+	 * whichever module came first. */
+	if (apparmor_dir) {
+		skiff_error probe;
 
-		close(fd);
-		return skiff_fail_at(err, saved, path, "statfs %s", path);
+		skiff_error_clear(&probe);
+		fd = open_attr(data, "thread-self/attr/apparmor/exec", &probe);
+		if (fd >= 0) {
+			path = "thread-self/attr/apparmor/exec";
+		} else if (probe.errnum != ENOENT) {
+			if (err)
+				*err = probe;
+			return -1;
+		}
 	}
-	if ((long)sfs.f_type != fs_magic) {
-		close(fd);
-		return skiff_fail_code_at(err, EXDEV, path,
-					  "%s is not on procfs: refusing to write a security label there",
-					  path);
-	}
+	if (fd < 0 && (fd = open_attr(data, path, err)) < 0)
+		return -1;
 	do
 		n = write(fd, value, len);
 	while (n < 0 && errno == EINTR);
@@ -106,54 +108,61 @@ int lsm_write_attr(const char *path, const char *value, long fs_magic, skiff_err
 		int saved = n < 0 ? errno : EIO;
 
 		close(fd);
-		return skiff_fail_at(err, saved, path, "write %s", path);
+		return skiff_fail_at(err, saved, path, "write /proc/%s", path);
 	}
 	if (close(fd) < 0)
-		return skiff_fail_at(err, errno, path, "write %s", path);
+		return skiff_fail_at(err, errno, path, "write /proc/%s", path);
 	return 0;
 }
 
-int lsm_apparmor_attr_path(const char *proc, char *buf, size_t size)
+int lsm_apply_exec_labels_with(const spec_process *p, lsm_open_fn open_attr, void *data,
+			       skiff_error *err)
 {
-	struct stat st;
-
-	/* Since Linux 5.8 each LSM has its own directory; attr/exec is
-	 * whichever module came first. */
-	if ((size_t)snprintf(buf, size, "%s/thread-self/attr/apparmor/exec", proc) >= size)
-		return -1;
-	if (stat(buf, &st) == 0)
-		return 0;
-	return (size_t)snprintf(buf, size, "%s/thread-self/attr/exec", proc) >= size ? -1 : 0;
-}
-
-int lsm_apply_exec_labels(const spec_process *p, skiff_error *err)
-{
-	return lsm_apply_exec_labels_at(p, "/proc", PROC_SUPER_MAGIC, err);
-}
-
-int lsm_apply_exec_labels_at(const spec_process *p, const char *proc, long fs_magic,
-			     skiff_error *err)
-{
-	char path[256], *value;
+	char *value;
 	int rc;
 
 	if (p->apparmor_profile && p->apparmor_profile[0]) {
-		if (lsm_apparmor_attr_path(proc, path, sizeof(path)) < 0)
-			return skiff_fail(err, ENAMETOOLONG, "apparmor attribute path");
 		if (asprintf(&value, "exec %s", p->apparmor_profile) < 0)
 			return skiff_fail(err, ENOMEM, "apparmor profile");
-		rc = lsm_write_attr(path, value, fs_magic, err);
+		rc = write_attr(open_attr, data, true, value, err);
 		free(value);
 		if (rc < 0)
 			return skiff_error_prefix(err, "apply AppArmor profile \"%s\"", p->apparmor_profile);
 	}
-	if (p->selinux_label && p->selinux_label[0]) {
-		if ((size_t)snprintf(path, sizeof(path), "%s/thread-self/attr/exec", proc) >= sizeof(path))
-			return skiff_fail(err, ENAMETOOLONG, "selinux attribute path");
-		if (lsm_write_attr(path, p->selinux_label, fs_magic, err) < 0)
-			return skiff_error_prefix(err, "apply SELinux label \"%s\"", p->selinux_label);
-	}
+	if (p->selinux_label && p->selinux_label[0] &&
+	    write_attr(open_attr, data, false, p->selinux_label, err) < 0)
+		return skiff_error_prefix(err, "apply SELinux label \"%s\"", p->selinux_label);
 	return 0;
+}
+
+static int open_in_procfs(void *data, const char *path, skiff_error *err)
+{
+	return procfs_open(*(const int *)data, path, O_WRONLY, err);
+}
+
+int lsm_apply_exec_labels_in(const spec_process *p, int proc, skiff_error *err)
+{
+	return lsm_apply_exec_labels_with(p, open_in_procfs, &proc, err);
+}
+
+bool lsm_has_exec_labels(const spec_process *p)
+{
+	return (p->apparmor_profile && p->apparmor_profile[0]) ||
+	       (p->selinux_label && p->selinux_label[0]);
+}
+
+int lsm_apply_exec_labels(const spec_process *p, skiff_error *err)
+{
+	int proc, rc;
+
+	if (!lsm_has_exec_labels(p))
+		return 0;
+	proc = procfs_open_root(PROCFS_PIDS, err);
+	if (proc < 0)
+		return skiff_error_prefix(err, "apply the process's LSM labels");
+	rc = lsm_apply_exec_labels_in(p, proc, err);
+	close(proc);
+	return rc;
 }
 
 bool lsm_mount_takes_label(const char *fstype)

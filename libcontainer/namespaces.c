@@ -220,6 +220,7 @@ int ns_prepare_time(const spec_config *cfg, skiff_error *err)
 	const spec_linux *lx = cfg->linux_;
 	char text[256];
 	size_t used = 0;
+	int proc;
 
 	if (unshare(CLONE_NEWTIME) < 0)
 		return skiff_fail(err, errno, "unshare the time namespace");
@@ -231,8 +232,14 @@ int ns_prepare_time(const spec_config *cfg, skiff_error *err)
 		if (used >= sizeof(text))
 			return skiff_fail(err, 0, "linux.timeOffsets: too many entries");
 	}
-	if (write_string_to("/proc/self/timens_offsets", text, err) < 0)
+	/* Through a procfs of our own, as every procfs write (procfs.c). */
+	proc = procfs_open_root(PROCFS_PIDS, err);
+	if (proc < 0 || procfs_write(proc, "self/timens_offsets", text, err) < 0) {
+		if (proc >= 0)
+			close(proc);
 		return skiff_error_prefix(err, "set linux.timeOffsets");
+	}
+	close(proc);
 	return 0;
 }
 

@@ -2,9 +2,10 @@
  * A new user namespace: its id mappings, written by the runtime once the
  * init exists, and the init becoming root inside it.
  *
- * Root writes /proc/<pid>/{uid,gid}_map itself.  An unprivileged caller may
- * write only a mapping of its own id (and only after denying setgroups, or
- * the gid map is refused); anything wider goes through the setuid helpers
+ * Root writes /proc/<pid>/{uid,gid}_map itself, through a procfs of its
+ * own (procfs.c).  An unprivileged caller may write only a mapping of its
+ * own id (and only after denying setgroups, or the gid map is refused);
+ * anything wider goes through the setuid helpers
  * newuidmap/newgidmap (package uidmap), which check /etc/subuid and
  * /etc/subgid, as runc and podman do.
  */
@@ -99,18 +100,30 @@ static int run_id_helper(const char *helper, pid_t pid, const spec_id_mapping *m
 	return 0;
 }
 
-static int write_map(pid_t pid, const char *file, const spec_id_mapping *m, size_t n,
+/* The runtime's procfs, made on first use: the maps are written through
+ * it, never through whatever is mounted on /proc (procfs.c). */
+static int own_procfs(int *proc, skiff_error *err)
+{
+	if (*proc < 0)
+		*proc = procfs_open_root(PROCFS_PIDS, err);
+	return *proc;
+}
+
+static int write_map(pid_t pid, const char *file, const spec_id_mapping *m, size_t n, int *proc,
 		     skiff_error *err)
 {
 	char path[64], text[4096];
 
 	if (format_map(m, n, "\n", text, sizeof(text), file, err) < 0)
 		return -1;
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-	return write_string_to(path, text, err);
+	snprintf(path, sizeof(path), "%d/%s", (int)pid, file);
+	if (own_procfs(proc, err) < 0)
+		return -1;
+	return procfs_write(*proc, path, text, err);
 }
 
-static int set_map(pid_t pid, bool uid, const spec_id_mapping *m, size_t n, skiff_error *err)
+static int set_map(pid_t pid, bool uid, const spec_id_mapping *m, size_t n, int *proc,
+		   skiff_error *err)
 {
 	const char *file = uid ? "uid_map" : "gid_map";
 	unsigned own = uid ? (unsigned)geteuid() : (unsigned)getegid();
@@ -118,7 +131,7 @@ static int set_map(pid_t pid, bool uid, const spec_id_mapping *m, size_t n, skif
 	if (n == 0)
 		return 0;
 	if (geteuid() == 0 || only_own_id(m, n, own))
-		return write_map(pid, file, m, n, err);
+		return write_map(pid, file, m, n, proc, err);
 	return run_id_helper(uid ? "newuidmap" : "newgidmap", pid, m, n, err);
 }
 
@@ -126,17 +139,23 @@ int userns_write_maps(pid_t pid, const spec_id_mapping *uids, size_t nuids,
 		      const spec_id_mapping *gids, size_t ngids, skiff_error *err)
 {
 	char path[64];
+	int proc = -1, rc = -1;
 
 	/* Without privilege and without newgidmap, the kernel takes a gid map
 	 * only from a process that can never call setgroups() again. */
 	if (geteuid() != 0 && ngids && only_own_id(gids, ngids, (unsigned)getegid())) {
-		snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
-		if (write_string_to(path, "deny", err) < 0)
-			return skiff_error_prefix(err, "write user namespace id mappings");
+		snprintf(path, sizeof(path), "%d/setgroups", (int)pid);
+		if (own_procfs(&proc, err) < 0 || procfs_write(proc, path, "deny", err) < 0)
+			goto out;
 	}
-	if (set_map(pid, true, uids, nuids, err) < 0 || set_map(pid, false, gids, ngids, err) < 0)
-		return skiff_error_prefix(err, "write user namespace id mappings");
-	return 0;
+	if (set_map(pid, true, uids, nuids, &proc, err) < 0 ||
+	    set_map(pid, false, gids, ngids, &proc, err) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (proc >= 0)
+		close(proc);
+	return rc < 0 ? skiff_error_prefix(err, "write user namespace id mappings") : 0;
 }
 
 int userns_write_id_maps(pid_t pid, const spec_config *cfg, skiff_error *err)

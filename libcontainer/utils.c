@@ -112,23 +112,6 @@ int write_file_atomic(int dirfd, const char *name, const void *data, size_t len,
 	return 0;
 }
 
-int write_string_to(const char *path, const char *text, skiff_error *err)
-{
-	size_t len = strlen(text);
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return skiff_fail_at(err, errno, path, "open %s", path);
-	if (write_all(fd, text, len) < 0) {
-		int saved = errno;
-
-		close(fd);
-		return skiff_fail_at(err, saved, path, "write %s", path);
-	}
-	close(fd);
-	return 0;
-}
-
 int mkdir_parents(const char *path, mode_t mode)
 {
 	char buf[4096];

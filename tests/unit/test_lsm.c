@@ -1,30 +1,22 @@
 /*
  * Unit tests of lsm.c: how AppArmor and SELinux labels are written, against
- * a stand-in /proc tree (this host need not run either LSM), the refusal to
- * write a label anywhere but on procfs (CVE-2019-16884), the mount label
- * option, and the clear errors when a label is asked of an absent LSM.
+ * a stand-in /proc tree (this host need not run either LSM) and through a
+ * procfs of our own (procfs.c, where the refusals of anything but the real
+ * attribute are tested), the mount label option, and the clear errors when
+ * a label is asked of an absent LSM.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "internal.h"
 #include "tap.h"
 
 static char tmpdir[] = "/tmp/skiff-test-lsm.XXXXXX";
-
-static long fs_magic_of(const char *path)
-{
-	struct statfs sfs;
-
-	return statfs(path, &sfs) == 0 ? (long)sfs.f_type : -1;
-}
 
 static char *slurp(const char *path)
 {
@@ -61,91 +53,76 @@ static void make_proc_tree(char *proc, size_t size, const char *name, bool per_l
 	}
 }
 
-static void test_write_attr(void)
+/* The stand-in for procfs_open: the attribute file in the tree at data. */
+static int open_in_tree(void *data, const char *path, skiff_error *err)
 {
-	char file[512], link[512], *text;
-	long magic = fs_magic_of(tmpdir);
-	skiff_error err;
+	char full[600];
+	int fd;
 
-	snprintf(file, sizeof(file), "%s/attr", tmpdir);
-	make_file(file);
-	ok(lsm_write_attr(file, "exec profile", magic, &err) == 0, "a label is written where the filesystem is the one required");
-	text = slurp(file);
-	is_str(text, "exec profile", "the file holds exactly the label");
-	free(text);
-
-	skiff_error_clear(&err);
-	make_file(file);
-	ok(lsm_write_attr(file, "exec profile", PROC_SUPER_MAGIC, &err) < 0,
-	   "a label is refused on a file that is not on procfs");
-	ok(strstr(err.message, "is not on procfs") != NULL, "the error says so: %s", err.message);
-	text = slurp(file);
-	is_str(text, "", "and nothing was written");
-	free(text);
-
-	snprintf(link, sizeof(link), "%s/attr-link", tmpdir);
-	ok(symlink(file, link) == 0, "make a symlink to the attribute file");
-	skiff_error_clear(&err);
-	ok(lsm_write_attr(link, "x", magic, &err) < 0 && err.errnum == ELOOP,
-	   "a symlink in place of the attribute is not followed");
-
-	/* The check passes on a real procfs: a file of ours that takes writes. */
-	skiff_error_clear(&err);
-	ok(lsm_write_attr("/proc/thread-self/comm", "skiff-lsm-test", PROC_SUPER_MAGIC, &err) == 0,
-	   "a write to a file on the real procfs passes the check");
-	text = slurp("/proc/thread-self/comm");
-	is_str(text, "skiff-lsm-test\n", "and lands there");
-	free(text);
-}
-
-static void test_apparmor_path(void)
-{
-	char proc[512], path[512], want[600];
-
-	make_proc_tree(proc, sizeof(proc), "proc-new", true);
-	ok(lsm_apparmor_attr_path(proc, path, sizeof(path)) == 0, "apparmor path on a kernel with per-LSM attributes");
-	snprintf(want, sizeof(want), "%s/thread-self/attr/apparmor/exec", proc);
-	is_str(path, want, "the per-LSM file is used");
-
-	make_proc_tree(proc, sizeof(proc), "proc-old", false);
-	ok(lsm_apparmor_attr_path(proc, path, sizeof(path)) == 0, "apparmor path on an older kernel");
-	snprintf(want, sizeof(want), "%s/thread-self/attr/exec", proc);
-	is_str(path, want, "attr/exec is used");
-
-	ok(lsm_apparmor_attr_path(proc, path, 10) < 0, "a buffer too small is an error, not a truncated path");
+	snprintf(full, sizeof(full), "%s/%s", (const char *)data, path);
+	fd = open(full, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return skiff_fail_at(err, errno, path, "open /proc/%s", path);
+	return fd;
 }
 
 static void test_apply_labels(void)
 {
 	spec_process p = { .apparmor_profile = "skiff-test-profile",
 			   .selinux_label = "system_u:system_r:container_t:s0:c1,c2" };
+	spec_process aa = { .apparmor_profile = "skiff-test-profile" };
 	spec_process none = { 0 };
 	char proc[512], path[600], *text;
-	long magic = fs_magic_of(tmpdir);
 	skiff_error err;
 
 	make_proc_tree(proc, sizeof(proc), "proc-apply", true);
-	ok(lsm_apply_exec_labels_at(&p, proc, magic, &err) == 0, "both labels are applied");
+	ok(lsm_apply_exec_labels_with(&p, open_in_tree, proc, &err) == 0, "both labels are applied");
 	snprintf(path, sizeof(path), "%s/thread-self/attr/apparmor/exec", proc);
 	text = slurp(path);
-	is_str(text, "exec skiff-test-profile", "AppArmor gets \"exec <profile>\", as aa_change_onexec");
+	is_str(text, "exec skiff-test-profile",
+	       "AppArmor gets \"exec <profile>\" in its own directory, as aa_change_onexec");
 	free(text);
 	snprintf(path, sizeof(path), "%s/thread-self/attr/exec", proc);
 	text = slurp(path);
 	is_str(text, "system_u:system_r:container_t:s0:c1,c2", "SELinux gets the label, as setexeccon");
 	free(text);
 
-	make_proc_tree(proc, sizeof(proc), "proc-none", false);
-	ok(lsm_apply_exec_labels_at(&none, proc, PROC_SUPER_MAGIC, &err) == 0,
-	   "no labels asked: nothing is touched, whatever /proc is");
+	make_proc_tree(proc, sizeof(proc), "proc-old", false);
+	ok(lsm_apply_exec_labels_with(&aa, open_in_tree, proc, &err) == 0,
+	   "an AppArmor profile on a kernel without per-LSM attributes");
+	snprintf(path, sizeof(path), "%s/thread-self/attr/exec", proc);
+	text = slurp(path);
+	is_str(text, "exec skiff-test-profile", "goes to attr/exec");
+	free(text);
 
-	/* /proc replaced by something else (the CVE-2019-16884 attack). */
+	ok(lsm_apply_exec_labels_with(&none, open_in_tree, "/nonexistent", &err) == 0 &&
+		   !lsm_has_exec_labels(&none) && lsm_has_exec_labels(&p),
+	   "no labels asked: nothing is opened");
+
 	skiff_error_clear(&err);
-	make_proc_tree(proc, sizeof(proc), "proc-fake", true);
-	ok(lsm_apply_exec_labels_at(&p, proc, PROC_SUPER_MAGIC, &err) < 0,
-	   "labels are refused when /proc is not a procfs");
-	ok(strstr(err.message, "skiff-test-profile") && strstr(err.message, "is not on procfs"),
-	   "the error names the profile and the reason: %s", err.message);
+	ok(lsm_apply_exec_labels_with(&p, open_in_tree, "/nonexistent", &err) < 0 &&
+		   err.errnum == ENOENT,
+	   "a missing attribute file is an error");
+	ok(strstr(err.message, "skiff-test-profile") && strstr(err.message, "/proc/thread-self/attr/exec"),
+	   "the error names the profile and the file: %s", err.message);
+}
+
+/* The real thing: the attribute of this thread, through a procfs of our
+ * own.  No LSM takes "skiff-test-not-a-label" (none, SELinux and AppArmor
+ * all answer EINVAL), so what is checked is that the write reached it. */
+static void test_apply_through_procfs(void)
+{
+	spec_process bad = { .selinux_label = "skiff-test-not-a-label" };
+	skiff_error err;
+	int proc = procfs_open_root(PROCFS_PIDS, &err);
+
+	ok(proc >= 0, "a procfs handle for the labels: %s", proc < 0 ? err.message : "");
+	skiff_error_clear(&err);
+	ok(lsm_apply_exec_labels_in(&bad, proc, &err) < 0 && err.errnum == EINVAL &&
+		   strstr(err.message, "write /proc/thread-self/attr/exec"),
+	   "a label goes to this thread's attr/exec, which the kernel judges: %s", err.message);
+	if (proc >= 0)
+		close(proc);
 }
 
 static void test_mount_label(void)
@@ -207,9 +184,8 @@ int main(void)
 		perror("mkdtemp");
 		return 1;
 	}
-	test_write_attr();
-	test_apparmor_path();
 	test_apply_labels();
+	test_apply_through_procfs();
 	test_mount_label();
 	test_check();
 	rc = tap_done();
