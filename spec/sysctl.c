@@ -66,7 +66,9 @@ int spec_sysctl_name(const char *key, char *out, size_t size)
 }
 
 /* The IPC ones are runc's list (ipc_namespaces(7) has them per namespace);
- * of the UTS ones only the two names are files of /proc/sys. */
+ * of the UTS ones only the two names are files of /proc/sys.  One more than
+ * runc: kernel.ns_last_pid, which the kernel keeps per pid namespace (the
+ * writer's; CRIU sets it), so a new pid namespace makes it the container's. */
 const char *spec_sysctl_namespace(const char *name)
 {
 	static const char *const ipc[] = {
@@ -83,6 +85,8 @@ const char *spec_sysctl_namespace(const char *name)
 		return "uts";
 	if (strncmp(name, "net.", 4) == 0)
 		return "network";
+	if (strcmp(name, "kernel.ns_last_pid") == 0)
+		return "pid";
 	return NULL;
 }
 
