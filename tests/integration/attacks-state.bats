@@ -161,3 +161,26 @@ victims_unharmed() {
 	process_alive "$init"
 	[ -e "$ROOT/ctr/state.json" ]
 }
+
+@test "delete --force waits while another command holds the container's lock, and acts after" {
+	skiff create ctr
+	init=$(jq .pid "$ROOT/ctr/state.json")
+	# as a create or another delete would: flock on the state directory
+	exec {LOCK_FD}<"$ROOT/ctr"
+	flock -x -n "$LOCK_FD"
+	"$SKIFF" --root "$ROOT" delete --force ctr {LOCK_FD}<&- 3>&- \
+		</dev/null >"$BATS_TEST_TMPDIR/delete.out" 2>&1 &
+	delete=$!
+	VICTIM_PIDS+=("$delete")
+	sleep 1
+	process_alive "$delete" || fail "delete did not wait for the lock: $(cat "$BATS_TEST_TMPDIR/delete.out")"
+	process_alive "$init"
+	[ -e "$ROOT/ctr/state.json" ]
+	assert_equal "$(container_status ctr)" created
+	exec {LOCK_FD}<&-
+	LOCK_FD=
+	wait "$delete" || fail "delete failed once the lock was free: $(cat "$BATS_TEST_TMPDIR/delete.out")"
+	[ ! -e "$ROOT/ctr" ]
+	run process_alive "$init"
+	assert_failure
+}
