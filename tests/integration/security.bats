@@ -105,6 +105,45 @@ init_pid() {
 	done
 }
 
+@test "CVE-2024-21626: exec's process holds no fd of the caller's even before its first execve" {
+	need_helpers seccomp-agent
+	# close-on-exec alone would hide a leak from any look after execve: an
+	# agent holds the process at its first execve (execveat: from a memfd),
+	# and we look from outside while it waits
+	local secret=$BATS_TEST_TMPDIR/caller-secret sock=$BATS_TEST_TMPDIR/agent.sock
+	local release=$BATS_TEST_TMPDIR/release out=$BATS_TEST_TMPDIR/agent.out
+	echo caller-secret > "$secret"
+	"$HELPERS/seccomp-agent" "$sock" "$BATS_TEST_TMPDIR/agent-state.json" "hold:$release" \
+		</dev/null >"$out" 2>&1 3>&- &
+	KILL_PIDS+=("$!")
+	wait_for_path "$sock"
+	update_config --arg p "$sock" '.root.readonly = false | .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+		"listenerPath": $p, "syscalls": [{"names": ["execve", "execveat"], "action": "SCMP_ACT_NOTIFY"}]}'
+	set_args sleep 100
+	# created, not started: the init is not at its execve, only exec's process
+	skiff create ctr
+	run_detached bash -c "exec 7<'$secret'; exec '$SKIFF' --root '$ROOT' exec -d \
+		--pid-file '$BATS_TEST_TMPDIR/pid' ctr sh -c 'echo ran > /tmp/ran'"
+	assert_success
+	pid=$(cat "$BATS_TEST_TMPDIR/pid")
+	for i in $(seq 100); do
+		grep -Eq "^execve(at)? $pid\$" "$out" && break
+		sleep 0.05
+	done
+	grep -Eq "^execve(at)? $pid\$" "$out" || fail "the agent holds no execve of $pid: $(cat "$out")"
+	# held before its program: it has not run
+	[ ! -e rootfs/tmp/ran ]
+	ls -l "/proc/$pid/fd"
+	[ -e "/proc/$pid/fd/0" ] && [ -e "/proc/$pid/fd/2" ]
+	for fd in "/proc/$pid/fd/"*; do
+		[ "$(readlink "$fd")" != "$secret" ] || fail "fd ${fd##*/} of the caller reached the process: $secret"
+		# nor one of the runtime's: a directory would be a way out
+		[ ! -d "$fd" ] || fail "fd ${fd##*/} is a directory: $(readlink "$fd")"
+	done
+	touch "$release"
+	wait_for_path rootfs/tmp/ran
+}
+
 @test "CVE-2024-21626: a cwd through a leaked fd cannot reach the host" {
 	update_config '.process.cwd = "/proc/self/fd/5"'
 	set_args sh -c 'pwd; ls'
