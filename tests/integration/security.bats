@@ -304,6 +304,43 @@ init_pid() {
 	assert_output "1000 0"
 }
 
+@test "nosuid, nodev, noexec on a plain bind mount hold: no setuid, no device, no program through it" {
+	need_helpers show-ids
+	# a host directory with a setuid-root program, busybox and a device node
+	src=$BATS_TEST_TMPDIR/bindsrc
+	mkdir -m 755 "$src"
+	cp "$HELPERS/show-ids" "$src/show-ids"
+	chown 0:0 "$src/show-ids"
+	chmod 4755 "$src/show-ids"
+	cp rootfs/bin/busybox "$src/busybox"
+	mknod -m 666 "$src/null" c 1 3
+	# bound three times, each with one option, for a user the setuid
+	# program would make root
+	update_config --arg s "$src" '.process.user = {"uid": 1000, "gid": 1000} | .process.noNewPrivileges = false
+		| .mounts += [{destination: "/s", type: "bind", source: $s, options: ["bind", "nosuid"]},
+			{destination: "/x", type: "bind", source: $s, options: ["bind", "noexec"]},
+			{destination: "/d", type: "bind", source: $s, options: ["bind", "nodev"]}]'
+	set_args sh -c 'for d in s x d; do grep " /$d " /proc/self/mounts | cut -d" " -f4; done
+		/s/show-ids
+		/x/busybox true 2>/dev/null && echo exec-ran || echo exec-refused
+		(exec 3</d/null) 2>/dev/null && echo dev-opened || echo dev-refused'
+	run skiff run ctr
+	assert_success
+	[[ ",${lines[0]}," == *,nosuid,* ]] || fail "/s: ${lines[0]}"
+	[[ ",${lines[1]}," == *,noexec,* ]] || fail "/x: ${lines[1]}"
+	[[ ",${lines[2]}," == *,nodev,* ]] || fail "/d: ${lines[2]}"
+	assert_line --index 3 "1000 1000"
+	assert_line --index 4 exec-refused
+	assert_line --index 5 dev-refused
+	# the same binds without the options: each attack works
+	update_config '.mounts[-3:] |= map(.options = ["bind"])'
+	run skiff run ctr
+	assert_success
+	assert_line --index 3 "1000 0"
+	assert_line --index 4 exec-ran
+	assert_line --index 5 dev-opened
+}
+
 @test "CVE-2022-29162: the caller's inheritable capabilities do not reach the container" {
 	command -v setcap >/dev/null || skip "setcap is not installed (package libcap2-bin)"
 	# busybox with CAP_CHOWN as inheritable and effective file capabilities
