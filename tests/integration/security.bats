@@ -17,10 +17,14 @@ setup() {
 	setup_bundle_copy
 	HOST_PATHS=()
 	KILL_PIDS=()
+	KNOB_FILES=()
+	KNOB_READ=()
+	KNOB_WRITE=()
+	BINARY_COPY=
 }
 
 teardown() {
-	local p
+	local p i
 	for p in "${KILL_PIDS[@]}"; do
 		kill -9 "$p" 2>/dev/null
 	done
@@ -28,7 +32,27 @@ teardown() {
 	for p in "${HOST_PATHS[@]}"; do
 		rm -rf "$p"
 	done
+	# An attack that worked leaves its mark on the host: undo it, whatever
+	# the test's outcome, so that no later test (or the host) inherits it.
+	for i in "${!KNOB_FILES[@]}"; do
+		[ "$(cat "${KNOB_FILES[i]}" 2>/dev/null)" = "${KNOB_READ[i]}" ] ||
+			printf '%s\n' "${KNOB_WRITE[i]}" > "${KNOB_FILES[i]}"
+	done
+	if [ -n "$BINARY_COPY" ] && ! cmp -s "$BINARY_COPY" "$(readlink -f "$SKIFF")"; then
+		cat "$BINARY_COPY" > "$(readlink -f "$SKIFF")"
+	fi
 	return 0
+}
+
+# Keep the host's value of kernel knob $1 for teardown to write back if the
+# test changed it: $2 as the file reads, $3 as it is written (the same when
+# not given; /sys/kernel/mm/transparent_hugepage/enabled reads "a [b] c"
+# and takes "b").
+save_knob() {
+	[ -e "$1" ] || return 0
+	KNOB_FILES+=("$1")
+	KNOB_READ+=("$2")
+	KNOB_WRITE+=("${3:-$2}")
 }
 
 # The pid of container $1's init, from its state.
@@ -38,6 +62,8 @@ init_pid() {
 
 @test "CVE-2019-5736: the init's /proc/<pid>/exe (still skiff) is out of reach of a container sharing its pid namespace" {
 	sum=$(sha256sum < "$(readlink -f "$SKIFF")")
+	BINARY_COPY=$BATS_TEST_TMPDIR/skiff.orig
+	cp "$(readlink -f "$SKIFF")" "$BINARY_COPY"
 	set_args sleep 100
 	skiff create victim
 	victim=$(init_pid victim)
@@ -264,6 +290,9 @@ init_pid() {
 @test "masked and read-only kernel knobs cannot be read or written from the container" {
 	host_core=$(cat /proc/sys/kernel/core_pattern)
 	host_thp=$(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || echo none)
+	save_knob /proc/sys/kernel/core_pattern "$host_core"
+	save_knob /sys/kernel/mm/transparent_hugepage/enabled "$host_thp" \
+		"$(sed 's/.*\[\(.*\)\].*/\1/' <<<"$host_thp")"
 	set_args sh -c '
 		(echo x > /proc/sys/kernel/core_pattern) 2>/dev/null && echo core-written || echo core-refused
 		(echo never > /sys/kernel/mm/transparent_hugepage/enabled) 2>/dev/null && echo sys-written || echo sys-refused
