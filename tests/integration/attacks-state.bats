@@ -43,7 +43,7 @@ teardown() {
 # sets HIER_KEY and HIER_MOUNT.
 hierarchy_of() {
 	if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then
-		HIER_KEY= HIER_MOUNT=/sys/fs/cgroup
+		HIER_KEY="" HIER_MOUNT=/sys/fs/cgroup
 	else
 		[ -d "/sys/fs/cgroup/$1" ] || skip "no $1 cgroup hierarchy"
 		HIER_KEY=$1 HIER_MOUNT=/sys/fs/cgroup/$1
@@ -59,7 +59,7 @@ make_victims() {
 	mkdir "$VICTIM_CG"
 	VICTIM_CGROUPS+=("$VICTIM_CG")
 	# its stdio away from bats's, which a live child would hold open
-	sleep 1000 </dev/null >/dev/null 2>&1 3>&- &
+	sleep 1000 >/dev/null 2>&1 3>&- &
 	VICTIM_PID=$!
 	VICTIM_PIDS+=("$VICTIM_PID")
 	echo "$VICTIM_PID" > "$VICTIM_CG/cgroup.procs"

@@ -152,7 +152,7 @@ init_pid() {
 		--pid-file '$BATS_TEST_TMPDIR/pid' ctr sh -c 'echo ran > /tmp/ran'"
 	assert_success
 	pid=$(cat "$BATS_TEST_TMPDIR/pid")
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		grep -Eq "^execve(at)? $pid\$" "$out" && break
 		sleep 0.05
 	done
@@ -291,8 +291,8 @@ init_pid() {
 	host_core=$(cat /proc/sys/kernel/core_pattern)
 	host_thp=$(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || echo none)
 	save_knob /proc/sys/kernel/core_pattern "$host_core"
-	save_knob /sys/kernel/mm/transparent_hugepage/enabled "$host_thp" \
-		"$(sed 's/.*\[\(.*\)\].*/\1/' <<<"$host_thp")"
+	thp_set=${host_thp#*[}
+	save_knob /sys/kernel/mm/transparent_hugepage/enabled "$host_thp" "${thp_set%%]*}"
 	set_args sh -c '
 		(echo x > /proc/sys/kernel/core_pattern) 2>/dev/null && echo core-written || echo core-refused
 		(echo never > /sys/kernel/mm/transparent_hugepage/enabled) 2>/dev/null && echo sys-written || echo sys-refused

@@ -59,7 +59,7 @@ without_netns() {
 	assert_equal "$(cat "/proc/$pid/uid_map")" "$uids"
 	assert_equal "$(cat "/proc/$pid/gid_map")" "$gids"
 	# as the container's init printed them, and as exec's process reads them
-	for i in $(seq 50); do
+	for _ in $(seq 50); do
 		[ "$(wc -l < "$BATS_TEST_TMPDIR/out")" -ge 4 ] && break
 		sleep 0.1
 	done
