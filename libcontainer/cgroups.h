@@ -339,10 +339,11 @@ int cgsd_bus_stop(bool user, const char *unit, skiff_error *err);
 
 /* May the commands act on the cgroups (and systemd unit) that rec, read
  * from container id's state.json, names?  cgroups_path is the saved
- * config's linux.cgroupsPath (NULL: none).  Fails (EPERM) naming the
- * first directory skiff could not have made for this container. */
-int cgroup_record_check(const container_record *rec, const char *id, const char *cgroups_path,
-			skiff_error *err);
+ * config's linux.cgroupsPath (NULL: none), have_config whether there is a
+ * saved config at all.  Fails (EPERM) naming the first directory skiff
+ * could not have made for this container. */
+int cgroup_record_check(const container_record *rec, const char *id, bool have_config,
+			const char *cgroups_path, skiff_error *err);
 
 /* ---- cgroups_stats.c ---- */
 

@@ -19,7 +19,10 @@
  *     the one that config names), so that only this container's are hit;
  *   - where it exists: reached from the mount without a symlink or a
  *     mount crossing, and on a cgroup filesystem.
- * A directory that does not exist is nothing to act on, and passes.
+ * A directory that does not exist is nothing to act on: without a saved
+ * config (create writes the record just before the config, and makes the
+ * cgroups after both), one not ending in the id passes as well, so that
+ * delete can clean up after a create killed in between.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -174,8 +178,15 @@ static int check_on_disk(const cg_hierarchy *h, const char *dir, const char *rel
 	return 0;
 }
 
+static bool absent(const char *dir)
+{
+	struct stat st;
+
+	return lstat(dir, &st) < 0 && errno == ENOENT;
+}
+
 static int check_dir(const cg_hierarchy *h, const char *dir, const expected *e, const char *id,
-		     skiff_error *err)
+		     bool have_config, skiff_error *err)
 {
 	size_t mlen = strlen(h->mount), dlen = strlen(dir);
 	char *clean = cgroup_clean_path(dir);
@@ -190,13 +201,13 @@ static int check_dir(const cg_hierarchy *h, const char *dir, const expected *e, 
 	if (h->own && (!strcmp(h->own, dir) ||
 		       (!strncmp(h->own, dir, dlen) && h->own[dlen] == '/')))
 		return refuse(err, id, dir, "is the runtime's own cgroup or one above it");
-	if (!ends_in(rel, e))
+	if (!ends_in(rel, e) && (have_config || !absent(dir)))
 		return refuse(err, id, dir, "is not the cgroup its config names");
 	return check_on_disk(h, dir, rel, id, err);
 }
 
-int cgroup_record_check(const container_record *rec, const char *id, const char *cgroups_path,
-			skiff_error *err)
+int cgroup_record_check(const container_record *rec, const char *id, bool have_config,
+			const char *cgroups_path, skiff_error *err)
 {
 	cg_hierarchies hs;
 	expected e;
@@ -230,7 +241,7 @@ int cgroup_record_check(const container_record *rec, const char *id, const char 
 			refuse(err, id, dir, why);
 			goto out;
 		}
-		if (check_dir(h, dir, &e, id, err) < 0)
+		if (check_dir(h, dir, &e, id, have_config, err) < 0)
 			goto out;
 	}
 	rc = 0;

@@ -69,8 +69,8 @@ static int check_record(int dirfd, const char *id, const container_record *rec,
 	if (rec->cgroup_paths_len == 0 && !(rec->systemd_unit && rec->systemd_unit[0]))
 		return 0;
 	cfg = saved_config(dirfd);
-	rc = cgroup_record_check(rec, id, cfg && cfg->linux_ ? cfg->linux_->cgroups_path : NULL,
-				 err);
+	rc = cgroup_record_check(rec, id, cfg != NULL,
+				 cfg && cfg->linux_ ? cfg->linux_->cgroups_path : NULL, err);
 	spec_config_free(cfg);
 	return rc;
 }

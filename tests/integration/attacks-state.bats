@@ -105,6 +105,14 @@ victims_unharmed() {
 	run skiff pause ctr
 	assert_failure
 	victims_unharmed
+	# nor with the saved config gone: an existing cgroup must then end in
+	# the id (here even the container's own, named by its cgroupsPath)
+	mv "$ROOT/ctr/config.json" "$BATS_TEST_TMPDIR/config.json.saved"
+	run skiff delete --force ctr
+	mv "$BATS_TEST_TMPDIR/config.json.saved" "$ROOT/ctr/config.json"
+	assert_failure
+	assert_output --partial "which is not the cgroup its config names: refusing to act on it"
+	victims_unharmed
 	# the directory alone is refused too, being outside every hierarchy
 	forge_state '.cgroupPaths.memory = $dir'
 	run skiff delete --force ctr

@@ -291,7 +291,7 @@ static int check_one(const char *key, const char *dir, const char *unit, const c
 		.systemd_unit = (char *)unit,
 	};
 
-	return cgroup_record_check(&rec, id, cgroups_path, err);
+	return cgroup_record_check(&rec, id, true, cgroups_path, err);
 }
 
 static char *joined(const char *a, const char *b)
@@ -350,10 +350,30 @@ static void test_record_check(void)
 		spec_kv two[2] = { { h->key, p }, { h->key, p } };
 		container_record rec = { .cgroup_paths = two, .cgroup_paths_len = 2 };
 
-		ok(cgroup_record_check(&rec, "unit-ctr", NULL, &err) < 0,
+		ok(cgroup_record_check(&rec, "unit-ctr", true, NULL, &err) < 0,
 		   "two directories in one hierarchy are refused");
 	}
 	free(p);
+	/* No saved config: a create killed between its record and its config
+	 * made no cgroup yet; any other name is refused where it exists. */
+	{
+		char *missing = joined(h->mount, "/skiff-unit-no-such-cgroup");
+		spec_kv kv = { h->key, missing };
+		container_record rec = { .cgroup_paths = &kv, .cgroup_paths_len = 1 };
+
+		ok(cgroup_record_check(&rec, "unit-ctr", false, NULL, &err) == 0,
+		   "no saved config: a directory that does not exist passes, whatever its name");
+		ok(cgroup_record_check(&rec, "unit-ctr", true, NULL, &err) < 0,
+		   "with a saved config it must have the config's name");
+		if (geteuid() == 0 && mkdir(missing, 0755) == 0) {
+			ok(cgroup_record_check(&rec, "unit-ctr", false, NULL, &err) < 0,
+			   "no saved config: one that exists must end in the id");
+			rmdir(missing);
+		} else {
+			tap_skip("needs root", "no saved config: one that exists must end in the id");
+		}
+		free(missing);
+	}
 	/* systemd: the unit is the one the config names, the directories its. */
 	p = joined(h->mount, "/system.slice/skiff-unit-ctr.scope");
 	ok(check_one(h->key, p, "skiff-unit-ctr.scope", "unit-ctr", NULL, &err) == 0,
