@@ -11,7 +11,9 @@
  * goes to the v1 hierarchy of its controller, or else to the cgroup2
  * directory when that controller lives there (always so on unified hosts).
  *
- * cgroups.c            layout, cgroupsPath resolution, create/enter/destroy
+ * cgroups.c            the set's life: create/enter/freeze/signal/destroy
+ * cgroups_paths.c      layout, hierarchies, cgroupsPath resolution
+ * cgroups_record.c     whether a state.json's cgroups may be acted on
  * cgroups_resources.c  which version's code writes each resource
  * cgroups_v1.c, cgroups_v2.c      each version's files and conversions
  * cgroups_devices.c    device rules; the v2 device filter (eBPF)
@@ -67,7 +69,7 @@ typedef struct cg_device_rule {
 	char access[4];  /* a subset of "rwm" */
 } cg_device_rule;
 
-/* ---- cgroups.c ---- */
+/* ---- cgroups.c, cgroups_paths.c ---- */
 
 int cgroup_layout_detect(cg_layout *out, skiff_error *err);
 /* cgroupsPath made safe like runc's CleanPath: "..", "." and repeated
@@ -83,6 +85,19 @@ int cgroup_plan(const skiff_context *ctx, const spec_config *cfg, cgroup_set *ou
  * hierarchy's root, relative: below the runtime's own cgroup) in every
  * hierarchy the runtime is in, added to out. */
 int cgroup_plan_dirs(const char *inner, cgroup_set *out, skiff_error *err);
+/* A hierarchy the runtime is in and a container would join. */
+typedef struct cg_hierarchy {
+	char *key;   /* as /proc/self/cgroup names it: "cpu,cpuacct", "" for cgroup2 */
+	char *mount; /* where it is mounted: "/sys/fs/cgroup/cpu,cpuacct" */
+	char *own;   /* the runtime's own cgroup there, as a directory; NULL when
+		      * the mount does not show it */
+} cg_hierarchy;
+typedef struct cg_hierarchies {
+	cg_hierarchy *items;
+	size_t n;
+} cg_hierarchies;
+int cgroup_hierarchies(cg_hierarchies *out, skiff_error *err);
+void cgroup_hierarchies_free(cg_hierarchies *list);
 void cgroup_set_free(cgroup_set *set);
 /* A view of a record's paths (borrowed, not to be freed). */
 cgroup_set cgroup_set_of(const container_record *rec);
@@ -319,6 +334,16 @@ int cgsd_bus_unit_cgroup(bool user, const char *unit, char **out, skiff_error *e
 int cgsd_bus_set(bool user, const char *unit, const cgsd_props *props, skiff_error *err);
 /* StopUnit and wait, then ResetFailedUnit; a unit systemd does not know is fine. */
 int cgsd_bus_stop(bool user, const char *unit, skiff_error *err);
+
+/* ---- cgroups_record.c ---- */
+
+/* May the commands act on the cgroups (and systemd unit) that rec, read
+ * from container id's state.json, names?  cgroups_path is the saved
+ * config's linux.cgroupsPath (NULL: none), have_config whether there is a
+ * saved config at all.  Fails (EPERM) naming the first directory skiff
+ * could not have made for this container. */
+int cgroup_record_check(const container_record *rec, const char *id, bool have_config,
+			const char *cgroups_path, skiff_error *err);
 
 /* ---- cgroups_stats.c ---- */
 

@@ -345,7 +345,13 @@ static int add_dir(cgroup_set *set, const char *key, char *dir, skiff_error *err
 	return 0;
 }
 
-int cgroup_plan_dirs(const char *inner, cgroup_set *out, skiff_error *err)
+/* Called for each hierarchy the runtime is in that a container joins:
+ * key as in /proc/self/cgroup, where it is mounted, the cgroup at the
+ * mount's root, and the runtime's own cgroup there. */
+typedef int (*hierarchy_fn)(const char *key, const char *target, const char *mount_root,
+			    const char *own, cg_layout layout, void *data, skiff_error *err);
+
+static int each_hierarchy(hierarchy_fn fn, void *data, skiff_error *err)
 {
 	struct libmnt_table *tb = NULL;
 	own_cgroup *own = NULL;
@@ -362,7 +368,6 @@ int cgroup_plan_dirs(const char *inner, cgroup_set *out, skiff_error *err)
 	}
 	for (size_t i = 0; i < n_own; i++) {
 		const char *target, *root;
-		char *dir;
 
 		/* On v1 a cgroup2 line is some other mount's; on v2 the v1 lines
 		 * are leftovers of hierarchies without controllers. */
@@ -371,13 +376,8 @@ int cgroup_plan_dirs(const char *inner, cgroup_set *out, skiff_error *err)
 			continue;
 		if (find_mount(tb, own[i].key, layout, &target, &root) < 0)
 			continue; /* not mounted: nothing to join, as with runc */
-		dir = resolve_dir(target, root, own[i].path, inner, layout == CG_LAYOUT_UNIFIED, err);
-		if (!dir || add_dir(out, own[i].key, dir, err) < 0)
+		if (fn(own[i].key, target, root, own[i].path, layout, data, err) < 0)
 			goto out;
-	}
-	if (out->n == 0) {
-		skiff_fail(err, ENOENT, "cgroups: no cgroup hierarchy is mounted under /sys/fs/cgroup");
-		goto out;
 	}
 	rc = 0;
 out:
@@ -388,6 +388,72 @@ out:
 	free(own);
 	mnt_unref_table(tb);
 	return rc;
+}
+
+static int plan_one(const char *key, const char *target, const char *mount_root, const char *own,
+		    cg_layout layout, void *data, skiff_error *err)
+{
+	const char *inner = ((const char **)data)[0];
+	cgroup_set *out = ((cgroup_set **)data)[1];
+	char *dir = resolve_dir(target, mount_root, own, inner, layout == CG_LAYOUT_UNIFIED, err);
+
+	return dir ? add_dir(out, key, dir, err) : -1;
+}
+
+int cgroup_plan_dirs(const char *inner, cgroup_set *out, skiff_error *err)
+{
+	void *data[2] = { (void *)inner, out };
+
+	if (each_hierarchy(plan_one, data, err) < 0)
+		return -1;
+	if (out->n == 0)
+		return skiff_fail(err, ENOENT,
+				  "cgroups: no cgroup hierarchy is mounted under /sys/fs/cgroup");
+	return 0;
+}
+
+static int list_one(const char *key, const char *target, const char *mount_root, const char *own,
+		    cg_layout layout, void *data, skiff_error *err)
+{
+	cg_hierarchies *list = data;
+	cg_hierarchy *grown = realloc(list->items, (list->n + 1) * sizeof(*grown));
+	cg_hierarchy *h;
+
+	(void)layout;
+	if (!grown)
+		return skiff_fail(err, ENOMEM, "cgroups: list the hierarchies");
+	list->items = grown;
+	h = &grown[list->n];
+	h->key = strdup(key);
+	h->mount = strdup(target);
+	/* NULL when the mount does not show our cgroup (another cgroup
+	 * namespace's root): then nothing below it is ours or above ours. */
+	h->own = resolve_dir(target, mount_root, own, ".", false, NULL);
+	list->n++;
+	if (!h->key || !h->mount)
+		return skiff_fail(err, ENOMEM, "cgroups: list the hierarchies");
+	return 0;
+}
+
+int cgroup_hierarchies(cg_hierarchies *out, skiff_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (each_hierarchy(list_one, out, err) < 0) {
+		cgroup_hierarchies_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+void cgroup_hierarchies_free(cg_hierarchies *list)
+{
+	for (size_t i = 0; i < list->n; i++) {
+		free(list->items[i].key);
+		free(list->items[i].mount);
+		free(list->items[i].own);
+	}
+	free(list->items);
+	memset(list, 0, sizeof(*list));
 }
 
 int cgroup_plan(const skiff_context *ctx, const spec_config *cfg, cgroup_set *out,

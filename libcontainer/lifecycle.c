@@ -56,6 +56,25 @@ int skiff_container_create(const skiff_context *ctx, const skiff_config *cfg, sk
 	return rc;
 }
 
+static spec_config *saved_config(int dirfd);
+
+/* Nothing acts on the cgroups a record names before they are checked to be
+ * this container's (cgroups_record.c): state.json is only a file. */
+static int check_record(int dirfd, const char *id, const container_record *rec,
+			skiff_error *err)
+{
+	spec_config *cfg;
+	int rc;
+
+	if (rec->cgroup_paths_len == 0 && !(rec->systemd_unit && rec->systemd_unit[0]))
+		return 0;
+	cfg = saved_config(dirfd);
+	rc = cgroup_record_check(rec, id, cfg != NULL,
+				 cfg && cfg->linux_ ? cfg->linux_->cgroups_path : NULL, err);
+	spec_config_free(cfg);
+	return rc;
+}
+
 /* Open an existing container, read its record, and compute its status. */
 int container_open(const skiff_context *ctx, bool lock, int *dirfd, container_record *rec,
 			  skiff_status *status, skiff_error *err)
@@ -73,6 +92,11 @@ int container_open(const skiff_context *ctx, bool lock, int *dirfd, container_re
 		memset(rec, 0, sizeof(*rec));
 		*status = lock ? SKIFF_STATUS_STOPPED : state_status(*dirfd, rec);
 		return 0;
+	}
+	if (check_record(*dirfd, ctx->id, rec, err) < 0) {
+		container_record_clear(rec);
+		close(*dirfd);
+		return -1;
 	}
 	*status = state_status(*dirfd, rec);
 	return 0;

@@ -380,6 +380,46 @@ blkio_weight_file() {
 	assert_equal "$got" "$want"
 }
 
+@test "devices: a config with no device rules at all gets runc's defaults only, and a node made by mknod stays closed" {
+	[ -d /sys/fs/cgroup/devices ] || skip "no v1 devices hierarchy"
+	# Every other bundle brings its own deny-all rule; here only the
+	# runtime's "deny a" stands between the container and the host's
+	# devices (a new v1 cgroup starts as its parent: "a *:* rwm").  With
+	# the capabilities that could open /dev/mem and /dev/kmsg.
+	update_config '.linux.resources.devices = [] | .root.readonly = false
+		| ["CAP_MKNOD", "CAP_SYSLOG", "CAP_SYS_RAWIO"] as $c
+		| .process.capabilities |= (.bounding += $c | .effective += $c | .permitted += $c)'
+	set_args sh -c 'cd /tmp && mknod mem c 1 1 && mknod kmsg c 1 11 &&
+		for d in mem kmsg; do (exec 3<$d && echo "$d opened"); done >opens.new 2>&1
+		mv opens.new opens; exec sleep 100'
+	skiff run -d ctr
+	wait_for_path rootfs/tmp/opens
+	got=$(sort "$(cg ctr devices)/devices.list")
+	run cat rootfs/tmp/opens
+	assert_line --partial "can't open mem: Operation not permitted"
+	assert_line --partial "can't open kmsg: Operation not permitted"
+	refute_output --partial opened
+	skiff delete -f ctr
+	if command -v runc >/dev/null; then
+		RUNC_ROOT=$BATS_TEST_TMPDIR/runc
+		runc --root "$RUNC_ROOT" run -d rc
+		pid=$(runc --root "$RUNC_ROOT" state rc | jq .pid)
+		want=$(sort "$(line_dir "$(grep -E '^[0-9]+:devices:' "/proc/$pid/cgroup")")/devices.list")
+		runc --root "$RUNC_ROOT" delete -f rc
+	else
+		want=$(printf '%s\n' 'b *:* m' 'c *:* m' 'c 1:3 rwm' 'c 1:5 rwm' 'c 1:7 rwm' 'c 1:8 rwm' \
+			'c 1:9 rwm' 'c 5:0 rwm' 'c 5:2 rwm' 'c 10:200 rwm' 'c 136:* rwm' | sort)
+	fi
+	assert_equal "$got" "$want"
+	# the attack is real: allowed by a rule, /dev/kmsg (the host's kernel
+	# log) opens with these capabilities (/dev/mem may not exist in this kernel)
+	update_config '.linux.resources.devices = [{"allow": true, "type": "c", "major": 1, "minor": 11, "access": "r"}]'
+	set_args sh -c 'cd /tmp && rm -f kmsg && mknod kmsg c 1 11 && exec 3<kmsg && echo kmsg opened'
+	run skiff run ctr
+	assert_success
+	assert_output "kmsg opened"
+}
+
 @test "devices: a device no rule allows cannot be opened; an allow rule opens it, a later deny closes it" {
 	[ -c /dev/fuse ] || skip "no /dev/fuse"
 	update_config '.linux.devices = [{"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229, "fileMode": 438}]'

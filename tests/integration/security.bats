@@ -17,10 +17,14 @@ setup() {
 	setup_bundle_copy
 	HOST_PATHS=()
 	KILL_PIDS=()
+	KNOB_FILES=()
+	KNOB_READ=()
+	KNOB_WRITE=()
+	BINARY_COPY=
 }
 
 teardown() {
-	local p
+	local p i
 	for p in "${KILL_PIDS[@]}"; do
 		kill -9 "$p" 2>/dev/null
 	done
@@ -28,7 +32,27 @@ teardown() {
 	for p in "${HOST_PATHS[@]}"; do
 		rm -rf "$p"
 	done
+	# An attack that worked leaves its mark on the host: undo it, whatever
+	# the test's outcome, so that no later test (or the host) inherits it.
+	for i in "${!KNOB_FILES[@]}"; do
+		[ "$(cat "${KNOB_FILES[i]}" 2>/dev/null)" = "${KNOB_READ[i]}" ] ||
+			printf '%s\n' "${KNOB_WRITE[i]}" > "${KNOB_FILES[i]}"
+	done
+	if [ -n "$BINARY_COPY" ] && ! cmp -s "$BINARY_COPY" "$(readlink -f "$SKIFF")"; then
+		cat "$BINARY_COPY" > "$(readlink -f "$SKIFF")"
+	fi
 	return 0
+}
+
+# Keep the host's value of kernel knob $1 for teardown to write back if the
+# test changed it: $2 as the file reads, $3 as it is written (the same when
+# not given; /sys/kernel/mm/transparent_hugepage/enabled reads "a [b] c"
+# and takes "b").
+save_knob() {
+	[ -e "$1" ] || return 0
+	KNOB_FILES+=("$1")
+	KNOB_READ+=("$2")
+	KNOB_WRITE+=("${3:-$2}")
 }
 
 # The pid of container $1's init, from its state.
@@ -38,6 +62,8 @@ init_pid() {
 
 @test "CVE-2019-5736: the init's /proc/<pid>/exe (still skiff) is out of reach of a container sharing its pid namespace" {
 	sum=$(sha256sum < "$(readlink -f "$SKIFF")")
+	BINARY_COPY=$BATS_TEST_TMPDIR/skiff.orig
+	cp "$(readlink -f "$SKIFF")" "$BINARY_COPY"
 	set_args sleep 100
 	skiff create victim
 	victim=$(init_pid victim)
@@ -103,6 +129,45 @@ init_pid() {
 		(( 0$flags & 02000000 )) || fail "fd $n ($target) is not close-on-exec: flags $flags"
 		[ ! -d "$fd" ] || fail "fd $n is a directory"
 	done
+}
+
+@test "CVE-2024-21626: exec's process holds no fd of the caller's even before its first execve" {
+	need_helpers seccomp-agent
+	# close-on-exec alone would hide a leak from any look after execve: an
+	# agent holds the process at its first execve (execveat: from a memfd),
+	# and we look from outside while it waits
+	local secret=$BATS_TEST_TMPDIR/caller-secret sock=$BATS_TEST_TMPDIR/agent.sock
+	local release=$BATS_TEST_TMPDIR/release out=$BATS_TEST_TMPDIR/agent.out
+	echo caller-secret > "$secret"
+	"$HELPERS/seccomp-agent" "$sock" "$BATS_TEST_TMPDIR/agent-state.json" "hold:$release" \
+		</dev/null >"$out" 2>&1 3>&- &
+	KILL_PIDS+=("$!")
+	wait_for_path "$sock"
+	update_config --arg p "$sock" '.root.readonly = false | .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+		"listenerPath": $p, "syscalls": [{"names": ["execve", "execveat"], "action": "SCMP_ACT_NOTIFY"}]}'
+	set_args sleep 100
+	# created, not started: the init is not at its execve, only exec's process
+	skiff create ctr
+	run_detached bash -c "exec 7<'$secret'; exec '$SKIFF' --root '$ROOT' exec -d \
+		--pid-file '$BATS_TEST_TMPDIR/pid' ctr sh -c 'echo ran > /tmp/ran'"
+	assert_success
+	pid=$(cat "$BATS_TEST_TMPDIR/pid")
+	for _ in $(seq 100); do
+		grep -Eq "^execve(at)? $pid\$" "$out" && break
+		sleep 0.05
+	done
+	grep -Eq "^execve(at)? $pid\$" "$out" || fail "the agent holds no execve of $pid: $(cat "$out")"
+	# held before its program: it has not run
+	[ ! -e rootfs/tmp/ran ]
+	ls -l "/proc/$pid/fd"
+	[ -e "/proc/$pid/fd/0" ] && [ -e "/proc/$pid/fd/2" ]
+	for fd in "/proc/$pid/fd/"*; do
+		[ "$(readlink "$fd")" != "$secret" ] || fail "fd ${fd##*/} of the caller reached the process: $secret"
+		# nor one of the runtime's: a directory would be a way out
+		[ ! -d "$fd" ] || fail "fd ${fd##*/} is a directory: $(readlink "$fd")"
+	done
+	touch "$release"
+	wait_for_path rootfs/tmp/ran
 }
 
 @test "CVE-2024-21626: a cwd through a leaked fd cannot reach the host" {
@@ -225,6 +290,9 @@ init_pid() {
 @test "masked and read-only kernel knobs cannot be read or written from the container" {
 	host_core=$(cat /proc/sys/kernel/core_pattern)
 	host_thp=$(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || echo none)
+	save_knob /proc/sys/kernel/core_pattern "$host_core"
+	thp_set=${host_thp#*[}
+	save_knob /sys/kernel/mm/transparent_hugepage/enabled "$host_thp" "${thp_set%%]*}"
 	set_args sh -c '
 		(echo x > /proc/sys/kernel/core_pattern) 2>/dev/null && echo core-written || echo core-refused
 		(echo never > /sys/kernel/mm/transparent_hugepage/enabled) 2>/dev/null && echo sys-written || echo sys-refused
@@ -263,6 +331,43 @@ init_pid() {
 	run skiff run ctr
 	assert_success
 	assert_output "1000 0"
+}
+
+@test "nosuid, nodev, noexec on a plain bind mount hold: no setuid, no device, no program through it" {
+	need_helpers show-ids
+	# a host directory with a setuid-root program, busybox and a device node
+	src=$BATS_TEST_TMPDIR/bindsrc
+	mkdir -m 755 "$src"
+	cp "$HELPERS/show-ids" "$src/show-ids"
+	chown 0:0 "$src/show-ids"
+	chmod 4755 "$src/show-ids"
+	cp rootfs/bin/busybox "$src/busybox"
+	mknod -m 666 "$src/null" c 1 3
+	# bound three times, each with one option, for a user the setuid
+	# program would make root
+	update_config --arg s "$src" '.process.user = {"uid": 1000, "gid": 1000} | .process.noNewPrivileges = false
+		| .mounts += [{destination: "/s", type: "bind", source: $s, options: ["bind", "nosuid"]},
+			{destination: "/x", type: "bind", source: $s, options: ["bind", "noexec"]},
+			{destination: "/d", type: "bind", source: $s, options: ["bind", "nodev"]}]'
+	set_args sh -c 'for d in s x d; do grep " /$d " /proc/self/mounts | cut -d" " -f4; done
+		/s/show-ids
+		/x/busybox true 2>/dev/null && echo exec-ran || echo exec-refused
+		(exec 3</d/null) 2>/dev/null && echo dev-opened || echo dev-refused'
+	run skiff run ctr
+	assert_success
+	[[ ",${lines[0]}," == *,nosuid,* ]] || fail "/s: ${lines[0]}"
+	[[ ",${lines[1]}," == *,noexec,* ]] || fail "/x: ${lines[1]}"
+	[[ ",${lines[2]}," == *,nodev,* ]] || fail "/d: ${lines[2]}"
+	assert_line --index 3 "1000 1000"
+	assert_line --index 4 exec-refused
+	assert_line --index 5 dev-refused
+	# the same binds without the options: each attack works
+	update_config '.mounts[-3:] |= map(.options = ["bind"])'
+	run skiff run ctr
+	assert_success
+	assert_line --index 3 "1000 0"
+	assert_line --index 4 exec-ran
+	assert_line --index 5 dev-opened
 }
 
 @test "CVE-2022-29162: the caller's inheritable capabilities do not reach the container" {

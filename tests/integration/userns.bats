@@ -17,6 +17,16 @@ setup() {
 		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
 }
 
+# The lines of a uid_map or gid_map for mappings "inside:outside:size"...,
+# as the kernel prints them ("%10u %10u %10u").
+map_lines() {
+	local m
+	for m in "$@"; do
+		IFS=: read -r inside outside size <<<"$m"
+		printf '%10u %10u %10u\n' "$inside" "$outside" "$size"
+	done
+}
+
 # Drop the network namespace: sysfs then cannot be mounted afresh.
 without_netns() {
 	update_config '.linux.namespaces |= map(select(.type != "network"))'
@@ -29,9 +39,33 @@ without_netns() {
 	pid=$(cat "$BATS_TEST_TMPDIR/pid")
 	run awk '/^(Uid|Gid):/ {print $2}' "/proc/$pid/status"
 	assert_output "$(printf '100000\n100000')"
+	# the whole maps, from the host: the config's one range, nothing more
+	assert_equal "$(cat "/proc/$pid/uid_map")" "$(map_lines 0:100000:65536)"
+	assert_equal "$(cat "/proc/$pid/gid_map")" "$(map_lines 0:100000:65536)"
 	# the caller's supplementary groups do not follow it in
 	run awk '/^Groups:/ {print $2}' "/proc/$pid/status"
 	assert_output ""
+}
+
+@test "userns: several ranges, uid and gid maps apart: the exact maps, inside and from the host" {
+	update_config '.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 1000},
+			{"containerID": 1000, "hostID": 300000, "size": 10}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+	set_args sh -c 'cat /proc/self/uid_map; echo --; cat /proc/self/gid_map; exec sleep 100'
+	skiff run -d --pid-file "$BATS_TEST_TMPDIR/pid" ctr >"$BATS_TEST_TMPDIR/out" 2>&1
+	pid=$(cat "$BATS_TEST_TMPDIR/pid")
+	uids=$(map_lines 0:100000:1000 1000:300000:10)
+	gids=$(map_lines 0:100000:65536)
+	assert_equal "$(cat "/proc/$pid/uid_map")" "$uids"
+	assert_equal "$(cat "/proc/$pid/gid_map")" "$gids"
+	# as the container's init printed them, and as exec's process reads them
+	for _ in $(seq 50); do
+		[ "$(wc -l < "$BATS_TEST_TMPDIR/out")" -ge 4 ] && break
+		sleep 0.1
+	done
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/out")" "$(printf '%s\n--\n%s' "$uids" "$gids")"
+	assert_equal "$(skiff exec ctr cat /proc/self/uid_map)" "$uids"
+	assert_equal "$(skiff exec ctr cat /proc/1/gid_map)" "$gids"
 }
 
 @test "userns: /proc and a fresh sysfs inside a new network namespace" {

@@ -1,9 +1,10 @@
 /*
  * Unit tests of the cgroup logic that needs no container: cgroupsPath
  * cleaning, the v1 -> v2 conversions, huge page names, the device rule list,
- * and the eBPF device filter, both as generated instructions and, where
+ * the eBPF device filter, both as generated instructions and, where
  * this host has a cgroup2 mount and lets us load BPF, as the kernel runs it
- * on a child process that tries to open devices.
+ * on a child process that tries to open devices; and which cgroup paths a
+ * state.json may name (against this host's real hierarchies).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -279,6 +280,133 @@ static void test_bpf_in_kernel(void)
 	rmdir(dir);
 }
 
+/* One record of a single directory in hierarchy h, checked. */
+static int check_one(const char *key, const char *dir, const char *unit, const char *id,
+		     const char *cgroups_path, skiff_error *err)
+{
+	spec_kv kv = { (char *)key, (char *)dir };
+	container_record rec = {
+		.cgroup_paths = &kv,
+		.cgroup_paths_len = 1,
+		.systemd_unit = (char *)unit,
+	};
+
+	return cgroup_record_check(&rec, id, true, cgroups_path, err);
+}
+
+static char *joined(const char *a, const char *b)
+{
+	char *out;
+
+	return asprintf(&out, "%s%s", a, b) < 0 ? NULL : out;
+}
+
+static void test_record_check(void)
+{
+	cg_hierarchies hs;
+	const cg_hierarchy *h;
+	skiff_error err;
+	char *p;
+
+	if (cgroup_hierarchies(&hs, NULL) < 0 || hs.n == 0) {
+		tap_skip("no cgroup hierarchy is mounted here", "state.json cgroup paths are checked");
+		return;
+	}
+	h = &hs.items[0];
+	/* What create writes: below the mount, ending in the id or the
+	 * cgroupsPath (relative: under any cgroup; absolute: exactly). */
+	p = joined(h->mount, "/some/parent/unit-ctr");
+	ok(check_one(h->key, p, NULL, "unit-ctr", NULL, &err) == 0, "a record ending in the id passes");
+	ok(check_one(h->key, p, NULL, "other", "parent/unit-ctr", &err) == 0,
+	   "a record ending in the relative cgroupsPath passes");
+	ok(check_one(h->key, p, NULL, "other", "/some/parent/unit-ctr", &err) == 0,
+	   "a record that is the absolute cgroupsPath passes");
+	ok(check_one(h->key, p, NULL, "other", "/parent/unit-ctr", &err) < 0 && err.errnum == EPERM,
+	   "an absolute cgroupsPath is below the mount's root, not anywhere");
+	ok(check_one(h->key, p, NULL, "ctr", NULL, &err) < 0,
+	   "a record not ending in the id is refused (\"ctr\" is not \"unit-ctr\")");
+	is_str(strstr(err.message, "which is not the cgroup its config names"),
+	       "which is not the cgroup its config names: refusing to act on it "
+	       "(a record skiff did not write; remove the state directory by hand)",
+	       "the error says why");
+	free(p);
+	ok(check_one(h->key, h->mount, NULL, "unit-ctr", NULL, &err) < 0,
+	   "the hierarchy's root is refused");
+	p = joined(h->mount, "/");
+	ok(check_one(h->key, p, NULL, "unit-ctr", "/", &err) < 0, "the root with a slash is refused");
+	free(p);
+	p = joined(h->mount, "/x/../unit-ctr");
+	ok(check_one(h->key, p, NULL, "unit-ctr", NULL, &err) < 0, "\"..\" is refused");
+	free(p);
+	p = joined(h->mount, "//unit-ctr");
+	ok(check_one(h->key, p, NULL, "unit-ctr", NULL, &err) < 0, "a path not clean is refused");
+	free(p);
+	ok(check_one(h->key, "/tmp/unit-ctr", NULL, "unit-ctr", NULL, &err) < 0,
+	   "a directory outside the hierarchy is refused");
+	p = joined(h->mount, "/unit-ctr");
+	ok(check_one("name=skiff-no-such", p, NULL, "unit-ctr", NULL, &err) < 0,
+	   "a hierarchy that is not mounted is refused");
+	{
+		spec_kv two[2] = { { h->key, p }, { h->key, p } };
+		container_record rec = { .cgroup_paths = two, .cgroup_paths_len = 2 };
+
+		ok(cgroup_record_check(&rec, "unit-ctr", true, NULL, &err) < 0,
+		   "two directories in one hierarchy are refused");
+	}
+	free(p);
+	/* No saved config: a create killed between its record and its config
+	 * made no cgroup yet; any other name is refused where it exists. */
+	{
+		char *missing = joined(h->mount, "/skiff-unit-no-such-cgroup");
+		spec_kv kv = { h->key, missing };
+		container_record rec = { .cgroup_paths = &kv, .cgroup_paths_len = 1 };
+
+		ok(cgroup_record_check(&rec, "unit-ctr", false, NULL, &err) == 0,
+		   "no saved config: a directory that does not exist passes, whatever its name");
+		ok(cgroup_record_check(&rec, "unit-ctr", true, NULL, &err) < 0,
+		   "with a saved config it must have the config's name");
+		if (geteuid() == 0 && mkdir(missing, 0755) == 0) {
+			ok(cgroup_record_check(&rec, "unit-ctr", false, NULL, &err) < 0,
+			   "no saved config: one that exists must end in the id");
+			rmdir(missing);
+		} else {
+			tap_skip("needs root", "no saved config: one that exists must end in the id");
+		}
+		free(missing);
+	}
+	/* systemd: the unit is the one the config names, the directories its. */
+	p = joined(h->mount, "/system.slice/skiff-unit-ctr.scope");
+	ok(check_one(h->key, p, "skiff-unit-ctr.scope", "unit-ctr", NULL, &err) == 0,
+	   "systemd: the default unit and its cgroup pass");
+	ok(check_one(h->key, p, "sshd.service", "unit-ctr", NULL, &err) < 0,
+	   "systemd: a unit the config does not name is refused (stop would stop it)");
+	ok(check_one(h->key, p, "skiff-unit-ctr.scope", "unit-ctr", "system.slice:skiff:other", &err) < 0,
+	   "systemd: the unit of another cgroupsPath is refused");
+	free(p);
+	p = joined(h->mount, "/system.slice/sshd.service");
+	ok(check_one(h->key, p, "skiff-unit-ctr.scope", "unit-ctr", NULL, &err) < 0,
+	   "systemd: a directory that is not the unit's is refused");
+	free(p);
+	/* Our own cgroup, or one above it: its processes are ours. */
+	for (size_t i = 0; i < hs.n; i++) {
+		const char *own = hs.items[i].own, *name;
+
+		if (!own || !strcmp(own, hs.items[i].mount))
+			continue;
+		name = strrchr(own, '/') + 1;
+		ok(check_one(hs.items[i].key, own, NULL, name, NULL, &err) < 0,
+		   "the runtime's own cgroup %s is refused", own);
+		is_str(strstr(err.message, "which is the runtime's own cgroup or one above it"),
+		       "which is the runtime's own cgroup or one above it: refusing to act on it "
+		       "(a record skiff did not write; remove the state directory by hand)",
+		       "the error says why");
+		cgroup_hierarchies_free(&hs);
+		return;
+	}
+	tap_skip("the runtime is in every hierarchy's root cgroup", "its own cgroup is refused");
+	cgroup_hierarchies_free(&hs);
+}
+
 int main(void)
 {
 	test_clean_path();
@@ -288,5 +416,6 @@ int main(void)
 	test_bpf_program();
 	test_dispatch_errors();
 	test_bpf_in_kernel();
+	test_record_check();
 	return tap_done();
 }
