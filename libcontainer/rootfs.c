@@ -6,8 +6,8 @@
  *   2. bind the rootfs onto itself, so it is a mount point pivot_root accepts;
  *   3. mounts[] in order, devices and /dev symlinks, the cwd;
  *   4. pivot_root (or, with --no-pivot, MS_MOVE + chroot) and detach the old root;
- *   5. after the init has written its sysctls (rootfs_finish): maskedPaths,
- *      readonlyPaths, and root.readonly last.
+ *   5. after the init has written its sysctls (rootfs_finish): maskedPaths
+ *      and readonlyPaths (masks.c), and root.readonly last.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -143,81 +143,12 @@ int remount_readonly(const char *path, skiff_error *err)
 	return 0;
 }
 
-/* One of maskedPaths/readonlyPaths, after pivot_root: opened inside the
- * new root with openat2, so neither a symlink nor one of /proc's magic
- * links in the path can lead the mount elsewhere.  -2 when the path does
- * not exist, which is not an error. */
-static int open_protected_path(const char *path, const char *what, skiff_error *err)
-{
-	int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), fd;
-
-	if (rootfd < 0)
-		return skiff_fail(err, errno, "open /");
-	fd = path_open_in_root(rootfd, path, false, false, NULL);
-	if (fd < 0)
-		fd = errno == ENOENT ? -2 : skiff_fail_at(err, errno, path, "%s %s", what, path);
-	close(rootfd);
-	return fd;
-}
-
-static int mask_path(const char *path, skiff_error *err)
-{
-	char target[64];
-	struct stat st;
-	int fd = open_protected_path(path, "mask", err), rc = 0;
-
-	if (fd < 0)
-		return fd == -2 ? 0 : -1;
-	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
-	if (fstat(fd, &st) < 0 ||
-	    (S_ISDIR(st.st_mode) ? mount("tmpfs", target, "tmpfs", MS_RDONLY, NULL)
-				 : mount("/dev/null", target, NULL, MS_BIND, NULL)) < 0)
-		rc = skiff_fail_at(err, errno, path, "mask %s", path);
-	close(fd);
-	return rc;
-}
-
-static int protect_path(const char *path, skiff_error *err)
-{
-	char target[64];
-	int fd = open_protected_path(path, "make read-only", err), rc;
-
-	if (fd < 0)
-		return fd == -2 ? 0 : -1;
-	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
-	rc = mount(target, target, NULL, MS_BIND | MS_REC, NULL);
-	close(fd);
-	if (rc < 0)
-		return skiff_fail_at(err, errno, path, "make %s read-only", path);
-	/* The fd held what lies under the new mount: look the path up again. */
-	fd = open_protected_path(path, "make read-only", err);
-	if (fd < 0)
-		return fd == -2 ? skiff_fail_at(err, ENOENT, path, "make %s read-only", path) : -1;
-	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
-	rc = remount_readonly(target, err);
-	close(fd);
-	return rc < 0 ? skiff_error_prefix(err, "%s", path) : 0;
-}
-
 int rootfs_finish(const spec_config *cfg, skiff_error *err)
 {
 	if (paths_mask_and_protect(cfg, err) < 0)
 		return -1;
 	if (cfg->root && cfg->root->readonly && remount_readonly("/", err) < 0)
 		return -1;
-	return 0;
-}
-
-int paths_mask_and_protect(const spec_config *cfg, skiff_error *err)
-{
-	const spec_linux *lx = cfg->linux_;
-
-	for (size_t i = 0; lx && i < lx->masked_paths_len; i++)
-		if (mask_path(lx->masked_paths[i], err) < 0)
-			return -1;
-	for (size_t i = 0; lx && i < lx->readonly_paths_len; i++)
-		if (protect_path(lx->readonly_paths[i], err) < 0)
-			return -1;
 	return 0;
 }
 

@@ -1,0 +1,79 @@
+#!/usr/bin/env bats
+# Attacks on the container's filesystem as the runtime builds it, each run
+# for real against a root container without a user namespace, each checking
+# that the host is unchanged: masks made with a /dev/null that is not one
+# (CVE-2025-31133), the console bound through a planted /dev/pts/N
+# (CVE-2025-52565), a host directory bound onto /proc, a host /dev chowned
+# through linux.devices, and --no-pivot leaving the host's /proc in reach.
+#
+# The kernel knob written through these holes is kernel.core_uses_pid:
+# global (not namespaced), and harmless to flip for a moment; teardown puts
+# it back whatever happens.
+
+load helpers
+
+KNOB=/proc/sys/kernel/core_uses_pid
+
+setup_file() {
+	make_bundle_template
+}
+
+setup() {
+	setup_bundle_copy
+	KNOB_WAS=$(cat "$KNOB")
+	FLIPPED=$((1 - KNOB_WAS))
+	RECVPID=
+}
+
+teardown() {
+	[ -z "$RECVPID" ] || kill -9 "$RECVPID" 2>/dev/null
+	teardown_containers
+	kill_leftovers
+	[ "$(cat "$KNOB")" = "$KNOB_WAS" ] || echo "$KNOB_WAS" > "$KNOB"
+	# nothing a test mounted may outlive it (the bats tmpdir is removed next)
+	grep -o " $BATS_TEST_TMPDIR/[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do
+		umount -l "$m" 2>/dev/null
+	done
+	return 0
+}
+
+# A host directory to bind onto the container's /dev, with the mount
+# points the default config puts in it; its listing, before the test.
+make_host_dev() {
+	HOSTDEV=$BATS_TEST_TMPDIR/hostdev
+	mkdir -p "$HOSTDEV/pts" "$HOSTDEV/shm" "$HOSTDEV/mqueue"
+}
+
+bind_host_dev() {
+	update_config --arg d "$HOSTDEV" '(.mounts[] | select(.destination == "/dev")) =
+		{"destination": "/dev", "type": "bind", "source": $d, "options": ["rbind"]}'
+}
+
+@test "CVE-2025-31133: a /dev/null that is a symlink to a kernel knob is refused as the mask of a masked path" {
+	make_host_dev
+	ln -s "$KNOB" "$HOSTDEV/null"
+	bind_host_dev
+	# /proc/keys is a masked path of the default config: writing to the
+	# mask must not write to the knob (/proc/sys itself is read-only)
+	set_args sh -c "echo $FLIPPED > /proc/keys"
+	run skiff run ctr
+	assert_failure
+	assert_output --partial "mask /proc/keys: the container's /dev/null is not the null device"
+	[ ! -e "$ROOT/ctr" ]
+	assert_equal "$(cat "$KNOB")" "$KNOB_WAS"
+	# another file, even a character device, is no better
+	rm "$HOSTDEV/null"
+	mknod -m 666 "$HOSTDEV/null" c 1 5
+	run skiff run ctr
+	assert_failure
+	assert_output --partial "is not the null device"
+	# the real null device in a bound /dev masks as it should
+	rm "$HOSTDEV/null"
+	mknod -m 666 "$HOSTDEV/null" c 1 3
+	set_args sh -c 'echo "keys <$(cat /proc/keys)>"; echo x > /proc/keys && echo written'
+	run skiff run ctr
+	assert_success
+	assert_line "keys <>"
+	assert_line written
+	assert_equal "$(cat "$KNOB")" "$KNOB_WAS"
+}
