@@ -5,6 +5,7 @@
  * during create (container.c says when).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,25 +19,52 @@
 
 #define KEYCTL_JOIN_SESSION_KEYRING 1
 
+/* Each key is written through the container's /proc, checked to be procfs
+ * on the very file opened (procfs.c): a host directory put on /proc would
+ * otherwise take the value into a host file. */
 int init_set_sysctls(const spec_config *cfg, skiff_error *err)
 {
 	const spec_linux *lx = cfg->linux_;
+	int procfd;
 
-	for (size_t i = 0; lx && i < lx->sysctl_len; i++) {
-		char path[512];
+	if (!lx || !lx->sysctl_len)
+		return 0;
+	procfd = procfs_open_root(err);
+	if (procfd < 0)
+		return skiff_error_prefix(err, "set sysctls");
+	for (size_t i = 0; i < lx->sysctl_len; i++) {
+		const char *key = lx->sysctl[i].key, *value = lx->sysctl[i].value;
+		char sub[512];
 		size_t n;
+		int fd, rc;
 
-		n = (size_t)snprintf(path, sizeof(path), "/proc/sys/%s", lx->sysctl[i].key);
-		if (n >= sizeof(path) || strstr(lx->sysctl[i].key, "..") ||
-		    strchr(lx->sysctl[i].key, '/'))
-			return skiff_fail_at(err, 0, ".linux.sysctl", "invalid sysctl \"%s\"",
-					     lx->sysctl[i].key);
-		for (char *p = path + 10; *p; p++)
+		n = (size_t)snprintf(sub, sizeof(sub), "sys/%s", key);
+		if (n >= sizeof(sub) || strstr(key, "..") || strchr(key, '/')) {
+			close(procfd);
+			return skiff_fail_at(err, 0, ".linux.sysctl", "invalid sysctl \"%s\"", key);
+		}
+		for (char *p = sub + 4; *p; p++)
 			if (*p == '.')
 				*p = '/';
-		if (write_string_to(path, lx->sysctl[i].value, err) < 0)
-			return skiff_error_prefix(err, "set sysctl %s", lx->sysctl[i].key);
+		fd = procfs_open_at(procfd, sub, O_WRONLY, err);
+		if (fd < 0) {
+			close(procfd);
+			return skiff_error_prefix(err, "set sysctl %s", key);
+		}
+		rc = write_all(fd, value, strlen(value));
+		if (rc < 0) {
+			char path[520];
+
+			snprintf(path, sizeof(path), "/proc/%s", sub);
+			skiff_fail_at(err, errno, path, "set sysctl %s: write %s", key, path);
+		}
+		close(fd);
+		if (rc < 0) {
+			close(procfd);
+			return -1;
+		}
 	}
+	close(procfd);
 	return 0;
 }
 

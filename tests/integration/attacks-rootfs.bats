@@ -77,3 +77,36 @@ bind_host_dev() {
 	assert_line written
 	assert_equal "$(cat "$KNOB")" "$KNOB_WAS"
 }
+
+@test "a host directory bound onto /proc as type proc is refused, and no sysctl reaches it" {
+	fp=$BATS_TEST_TMPDIR/fp
+	mkdir -p "$fp/sys/kernel" "$fp/self/fd"
+	echo 18446744073692774399 > "$fp/sys/kernel/shmmax"
+	# what a mask through "/proc/self/fd/N" of this fake would have hit
+	for n in 3 4 5 6 7 8 9 10 11 12; do
+		ln -s /tmp "$fp/self/fd/$n"
+	done
+	update_config --arg fp "$fp" '(.mounts[] | select(.destination == "/proc")) =
+			{"destination": "/proc", "type": "proc", "source": $fp, "options": ["bind"]}
+		| .linux.sysctl = {"kernel.shmmax": "4096"}'
+	jq -e '.linux.namespaces | any(.type == "ipc")' config.json >/dev/null
+	set_args true
+	run_detached skiff create ctr
+	assert_failure
+	assert_output --partial "/proc cannot be mounted because it is not of type proc"
+	[ ! -e "$ROOT/ctr" ]
+	assert_equal "$(cat "$fp/sys/kernel/shmmax")" 18446744073692774399
+	# the same with "rbind", or with no type at all
+	update_config '(.mounts[] | select(.destination == "/proc")) |= (.options = ["rbind"] | del(.type))'
+	run_detached skiff create ctr
+	assert_failure
+	assert_output --partial "not of type proc"
+	assert_equal "$(cat "$fp/sys/kernel/shmmax")" 18446744073692774399
+	# a bind whose source really is a procfs is allowed (as in runc), and
+	# the sysctl goes to the kernel, in the container's ipc namespace
+	update_config '(.mounts[] | select(.destination == "/proc")).source = "/proc"'
+	set_args cat /proc/sys/kernel/shmmax
+	run skiff run ctr
+	assert_success
+	assert_output 4096
+}
