@@ -78,6 +78,36 @@ bind_host_dev() {
 	assert_equal "$(cat "$KNOB")" "$KNOB_WAS"
 }
 
+@test "CVE-2025-52565: /dev/console is bound from the pty itself, never through a planted /dev/pts/N" {
+	[ -x "$RECVTTY" ] || skip "tests/helpers/recvtty is not built (run make check)"
+	make_host_dev
+	mknod -m 666 "$HOSTDEV/null" c 1 3
+	# The container's devpts is elsewhere, and the /dev/pts the old code
+	# named the pty by holds symlinks to the knob instead.
+	ln -s /devpts/ptmx "$HOSTDEV/ptmx"
+	for n in 0 1 2 3 4 5 6 7 8 9; do
+		ln -s "$KNOB" "$HOSTDEV/pts/$n"
+	done
+	bind_host_dev
+	update_config '(.mounts[] | select(.destination == "/dev/pts")).destination = "/devpts"
+		| .process.terminal = true'
+	set_args sh -c "echo $FLIPPED > /dev/console; echo console-done"
+	SOCK=$BATS_TEST_TMPDIR/console.sock
+	"$RECVTTY" "$SOCK" '' > "$BATS_TEST_TMPDIR/tty.out" 2> "$BATS_TEST_TMPDIR/tty.err" &
+	RECVPID=$!
+	wait_for_path "$SOCK"
+	skiff run -d --console-socket "$SOCK" ctr
+	wait "$RECVPID"
+	RECVPID=
+	run cat "$BATS_TEST_TMPDIR/tty.out"
+	# what went to /dev/console came through the pty
+	assert_line --regexp "^$FLIPPED\s*$"
+	assert_line --regexp '^console-done\s*$'
+	assert_equal "$(cat "$KNOB")" "$KNOB_WAS"
+	# and the planted links are as they were
+	[ "$(readlink "$HOSTDEV/pts/0")" = "$KNOB" ]
+}
+
 @test "a host directory bound onto /proc as type proc is refused, and no sysctl reaches it" {
 	fp=$BATS_TEST_TMPDIR/fp
 	mkdir -p "$fp/sys/kernel" "$fp/self/fd"
