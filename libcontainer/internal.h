@@ -212,8 +212,8 @@ int mount_entry(int rootfd, const spec_mount *m, size_t index, const rootfs_opts
 int mounts_open_sources(const spec_config *cfg, const char *bundle, int **fds_out,
 			skiff_error *err);
 void mounts_close_sources(int *fds, size_t n);
-int devices_create(int rootfd, const spec_config *cfg, bool default_devices, bool in_userns,
-		   skiff_error *err);
+/* Not called when /dev is a bind mount: that /dev is left as it is. */
+int devices_create(int rootfd, const spec_config *cfg, bool in_userns, skiff_error *err);
 int devices_link_ptmx(int rootfd, skiff_error *err);
 /* After pivot_root: maskedPaths and readonlyPaths (masks.c). */
 int paths_mask_and_protect(const spec_config *cfg, skiff_error *err);

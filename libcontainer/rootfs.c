@@ -4,7 +4,8 @@
  *   1. make "/" a slave (or linux.rootfsPropagation) so nothing propagates
  *      back to the host;
  *   2. bind the rootfs onto itself, so it is a mount point pivot_root accepts;
- *   3. mounts[] in order, devices and /dev symlinks, the cwd;
+ *   3. mounts[] in order, devices and /dev symlinks (unless /dev is a
+ *      bind mount), the cwd;
  *   4. pivot_root (or, with --no-pivot, MS_MOVE + chroot) and detach the old root;
  *   5. after the init has written its sysctls (rootfs_finish): maskedPaths
  *      and readonlyPaths (masks.c), and root.readonly last.
@@ -220,10 +221,14 @@ int rootfs_setup(const spec_config *cfg, const rootfs_opts *opts, skiff_error *e
 			goto out;
 		}
 	}
-	if (devices_create(rootfd, cfg, !mounts_have(cfg, "/dev", true), opts->in_userns, err) < 0)
-		goto out;
-	if (mounts_have(cfg, "/dev/pts", false) && devices_link_ptmx(rootfd, err) < 0)
-		goto out;
+	/* A /dev bound from elsewhere is left as it is, as runc leaves it: a
+	 * node, a link or an owner changed there would be changed on the host. */
+	if (!mounts_have(cfg, "/dev", true)) {
+		if (devices_create(rootfd, cfg, opts->in_userns, err) < 0)
+			goto out;
+		if (mounts_have(cfg, "/dev/pts", false) && devices_link_ptmx(rootfd, err) < 0)
+			goto out;
+	}
 	if (make_cwd(rootfd, cfg, err) < 0)
 		goto out;
 	if (opts->before_pivot && opts->before_pivot(opts->before_pivot_data, err) < 0)

@@ -140,3 +140,19 @@ bind_host_dev() {
 	assert_success
 	assert_output 4096
 }
+
+@test "a /dev bound from a host directory is left alone: no node chowned or chmodded, no link written" {
+	make_host_dev
+	mknod -m 600 "$HOSTDEV/null" c 1 3
+	before=$(ls -lAn --time-style=+ "$HOSTDEV")
+	bind_host_dev
+	update_config '.linux.devices = [{"path": "/dev/null", "type": "c", "major": 1, "minor": 3,
+		"fileMode": 438, "uid": 1000, "gid": 1000}]'
+	set_args sh -c 'stat -c "%a %u:%g" /dev/null; ls -A /dev'
+	run skiff run ctr
+	assert_success
+	assert_line --index 0 "600 0:0"
+	assert_equal "$(stat -c '%a %u:%g' "$HOSTDEV/null")" "600 0:0"
+	assert_equal "$(ls -lAn --time-style=+ "$HOSTDEV")" "$before"
+	[ ! -e "$HOSTDEV/fd" ] && [ ! -e "$HOSTDEV/stdin" ] && [ ! -e "$HOSTDEV/ptmx" ]
+}
