@@ -6,7 +6,8 @@
  *   2. bind the rootfs onto itself, so it is a mount point pivot_root accepts;
  *   3. mounts[] in order, devices and /dev symlinks (unless /dev is a
  *      bind mount), the cwd;
- *   4. pivot_root (or, with --no-pivot, MS_MOVE + chroot) and detach the old root;
+ *   4. pivot_root and detach the old root (or, with --no-pivot, detach
+ *      every mount outside the rootfs, then MS_MOVE + chroot);
  *   5. after the init has written its sysctls (rootfs_finish): maskedPaths
  *      and readonlyPaths (masks.c), and root.readonly last.
  */
@@ -76,8 +77,97 @@ static int pivot_into(int rootfd, skiff_error *err)
 	return 0;
 }
 
+/* Is path dir itself or below it? */
+static bool path_within(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (n == 1 && dir[0] == '/')
+		return true;
+	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
+}
+
+/* The mount fs still sits at its mount point (and nothing covers it)? */
+static bool still_mounted(struct libmnt_fs *fs)
+{
+	struct statx stx;
+
+	return statx(AT_FDCWD, mnt_fs_get_target(fs), AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT,
+		     STATX_MNT_ID, &stx) == 0 &&
+	       (stx.stx_mask & STATX_MNT_ID) && stx.stx_mnt_id == (uint64_t)mnt_fs_get_id(fs);
+}
+
+/*
+ * --no-pivot keeps the old root in the mount namespace, under the chroot.
+ * A full procfs or sysfs anywhere in the namespace is all the kernel asks
+ * before it lets a new user namespace mount its own, unmasked
+ * (mount_too_revealing): so, as runc's msMoveRoot, the mounts outside the
+ * rootfs go first (not those holding it, which are no procfs or sysfs).
+ *
+ * An unmount propagates through the parent's peers: with a shared root
+ * (rootfsPropagation "rshared") it would unmount the host's own.  So every
+ * mount outside the rootfs is made a slave first (the rootfs's own tree
+ * keeps its propagation), then they are detached, the deepest first.  One
+ * that cannot go (locked in a user namespace) is left, unreachable after
+ * the chroot, except a procfs or sysfs, which gets a read-only tmpfs over
+ * it.
+ */
+static int detach_outside(const char *rootfs, skiff_error *err)
+{
+	struct libmnt_table *tb = mnt_new_table_from_file("/proc/self/mountinfo");
+	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+	struct libmnt_fs *fs;
+	int rc = -1;
+
+	if (!tb || !it) {
+		skiff_fail(err, errno ? errno : ENOMEM, "read /proc/self/mountinfo");
+		goto out;
+	}
+	while (mnt_table_next_fs(tb, it, &fs) == 0) {
+		const char *target = mnt_fs_get_target(fs);
+
+		if (!target || path_within(target, rootfs) || !still_mounted(fs))
+			continue;
+		/* Those holding the rootfs alone, the others with all below
+		 * them (mounts stacked at one place included: the lower one
+		 * is the upper one's parent, and out of reach by path). */
+		if (mount(NULL, target, NULL, path_within(rootfs, target) ? MS_SLAVE : MS_SLAVE | MS_REC,
+			  NULL) < 0) {
+			skiff_fail_at(err, errno, target, "--no-pivot: make %s a slave", target);
+			goto out;
+		}
+	}
+	mnt_reset_iter(it, MNT_ITER_BACKWARD);
+	while (mnt_table_next_fs(tb, it, &fs) == 0) {
+		const char *target = mnt_fs_get_target(fs), *type = mnt_fs_get_fstype(fs);
+		bool pseudo = type && (!strcmp(type, "proc") || !strcmp(type, "sysfs"));
+
+		if (!target || path_within(target, rootfs) || path_within(rootfs, target))
+			continue;
+		/* Gone with a parent already, or out of reach under another mount. */
+		if (!still_mounted(fs) || umount2(target, MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
+			continue;
+		if (errno != EINVAL && errno != EPERM) {
+			skiff_fail_at(err, errno, target, "--no-pivot: detach %s", target);
+			goto out;
+		}
+		if (pseudo && mount("tmpfs", target, "tmpfs",
+				    MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0") < 0) {
+			skiff_fail_at(err, errno, target, "--no-pivot: cover %s", target);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	mnt_free_iter(it);
+	mnt_unref_table(tb);
+	return rc;
+}
+
 static int move_into(int rootfd, const char *rootfs, skiff_error *err)
 {
+	if (detach_outside(rootfs, err) < 0)
+		return -1;
 	if (fchdir(rootfd) < 0)
 		return skiff_fail(err, errno, "chdir %s", rootfs);
 	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)

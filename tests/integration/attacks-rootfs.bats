@@ -156,3 +156,24 @@ bind_host_dev() {
 	assert_equal "$(ls -lAn --time-style=+ "$HOSTDEV")" "$before"
 	[ ! -e "$HOSTDEV/fd" ] && [ ! -e "$HOSTDEV/stdin" ] && [ ! -e "$HOSTDEV/ptmx" ]
 }
+
+@test "--no-pivot: the old root's mounts are gone, so a new user namespace cannot mount an unmasked /proc" {
+	update_config '.process.capabilities |= with_entries(.value += ["CAP_SETFCAP"])'
+	set_args unshare -mrpf sh -c 'mount -t proc none /proc && echo proc-mounted'
+	# runc 1.1.5 run --no-pivot, same bundle: "mount: permission denied
+	# (are you root?)", exit status 1
+	run skiff run --no-pivot ctr
+	assert_failure
+	refute_line proc-mounted
+	assert_output --partial "permission denied"
+	# the host's mounts stayed where they were
+	mountpoint -q /proc
+	mountpoint -q /sys
+	mountpoint -q /dev
+	# and the container still runs in its rootfs, its own mounts in place
+	set_args sh -c 'cut -d" " -f5 /proc/self/mountinfo | sort | tr "\n" " "'
+	run skiff run --no-pivot ctr
+	assert_success
+	assert_output --partial "/ /dev /dev/mqueue /dev/pts /dev/shm /proc"
+	refute_output --partial "$BUNDLE"
+}
