@@ -37,8 +37,9 @@ teardown() {
 	return 0
 }
 
-# A host directory to bind onto the container's /dev, with the mount
-# points the default config puts in it; its listing, before the test.
+# A host directory to bind onto the container's /dev ($HOSTDEV), holding
+# the mount points the default config puts in /dev (else they would be
+# made there, as runc makes them).
 make_host_dev() {
 	HOSTDEV=$BATS_TEST_TMPDIR/hostdev
 	mkdir -p "$HOSTDEV/pts" "$HOSTDEV/shm" "$HOSTDEV/mqueue"
