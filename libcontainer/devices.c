@@ -145,18 +145,15 @@ static mode_t device_type(const char *type)
 	}
 }
 
-int devices_create(int rootfd, const spec_config *cfg, bool default_devices_wanted,
-		   bool in_userns, skiff_error *err)
+int devices_create(int rootfd, const spec_config *cfg, bool in_userns, skiff_error *err)
 {
 	const spec_linux *lx = cfg->linux_;
 	int devfd;
 
-	if (default_devices_wanted) {
-		for (size_t i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++) {
-			if (make_node(rootfd, default_devices[i].path, S_IFCHR, default_devices[i].major,
-				      default_devices[i].minor, 0666, 0, 0, in_userns, true, err) < 0)
-				return -1;
-		}
+	for (size_t i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++) {
+		if (make_node(rootfd, default_devices[i].path, S_IFCHR, default_devices[i].major,
+			      default_devices[i].minor, 0666, 0, 0, in_userns, true, err) < 0)
+			return -1;
 	}
 	for (size_t i = 0; lx && i < lx->devices_len; i++) {
 		const spec_device *d = &lx->devices[i];

@@ -226,12 +226,29 @@ int mount_entry(int rootfd, const spec_mount *m, size_t index, const rootfs_opts
 int mounts_open_sources(const spec_config *cfg, const char *bundle, int **fds_out,
 			skiff_error *err);
 void mounts_close_sources(int *fds, size_t n);
-int devices_create(int rootfd, const spec_config *cfg, bool default_devices, bool in_userns,
-		   skiff_error *err);
+/* Not called when /dev is a bind mount: that /dev is left as it is. */
+int devices_create(int rootfd, const spec_config *cfg, bool in_userns, skiff_error *err);
 int devices_link_ptmx(int rootfd, skiff_error *err);
-/* After pivot_root: maskedPaths and readonlyPaths. */
+/* After pivot_root: maskedPaths and readonlyPaths (masks.c). */
 int paths_mask_and_protect(const spec_config *cfg, skiff_error *err);
 int remount_readonly(const char *path, skiff_error *err);
+
+/* ---- fdmount.c: mounts from fd to fd, no path in between ---- */
+
+#define FD_BIND_RECURSIVE 1u /* what is mounted below source comes along */
+#define FD_BIND_RDONLY 2u    /* the new (top) mount is read-only */
+/* Bind what source holds onto target (both may be O_PATH); what names
+ * the target in messages. */
+int fd_bind_onto(int source, int target, unsigned flags, const char *what, skiff_error *err);
+/* A new tmpfs on target. */
+int fd_tmpfs_onto(int target, bool rdonly, const char *what, skiff_error *err);
+
+/* ---- procfs.c: the container's /proc, checked on the fd used ---- */
+
+/* EXDEV unless fd is on a procfs; path names it in messages. */
+int procfs_check_fd(int fd, const char *path, skiff_error *err);
+/* Does the container path name /proc or something under it (lexically)? */
+bool path_is_under_proc(const char *path);
 
 /* ---- idmap.c ---- */
 

@@ -35,13 +35,23 @@ static bool has_prefix_dir(const char *path, const char *dir)
 	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
 }
 
+static bool fd_is_procfs(int fd)
+{
+	struct statfs sfs;
+
+	return fstatfs(fd, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC;
+}
+
 /*
  * runc's rules against hiding procfs from the runtime (CVE-2019-16884):
  * nothing but a procfs goes on /proc, and nothing at all inside it except
  * the few files that lxcfs-like tools replace.  Checked on where the
  * destination really is once symlinks are resolved, which is what fd is.
+ * A bind (bind_src, else -1) counts by what it binds, whatever its "type"
+ * says: {"type": "proc", "options": ["bind"]} of a host directory once put
+ * that directory on /proc, and the init then wrote sysctls into it.
  */
-static int check_proc_target(int fd, const spec_mount *m, const rootfs_opts *opts,
+static int check_proc_target(int fd, const spec_mount *m, int bind_src, const rootfs_opts *opts,
 			     skiff_error *err)
 {
 	static const char *const allowed[] = {
@@ -56,7 +66,7 @@ static int check_proc_target(int fd, const spec_mount *m, const rootfs_opts *opt
 	if (!has_prefix_dir(where, "/proc"))
 		return 0;
 	if (!strcmp(where, "/proc")) {
-		if (m->type && !strcmp(m->type, "proc"))
+		if (bind_src >= 0 ? fd_is_procfs(bind_src) : m->type && !strcmp(m->type, "proc"))
 			return 0;
 		return skiff_fail_at(err, EPERM, m->destination,
 				     "%s cannot be mounted because it is not of type proc",
@@ -70,9 +80,9 @@ static int check_proc_target(int fd, const spec_mount *m, const rootfs_opts *opt
 }
 
 /* The destination of m inside the rootfs, made when missing (a file when
- * as_file), and checked against the procfs rules. */
-static int open_target(int rootfd, const spec_mount *m, bool as_file, const rootfs_opts *opts,
-		       skiff_error *err)
+ * as_file), and checked against the procfs rules (bind_src: as there). */
+static int open_target(int rootfd, const spec_mount *m, bool as_file, int bind_src,
+		       const rootfs_opts *opts, skiff_error *err)
 {
 	bool pseudo = m->type && (!strcmp(m->type, "proc") || !strcmp(m->type, "sysfs"));
 	struct stat st;
@@ -87,7 +97,7 @@ static int open_target(int rootfd, const spec_mount *m, bool as_file, const root
 	fd = path_open_in_root(rootfd, m->destination, true, as_file, err);
 	if (fd < 0)
 		return -1;
-	if (check_proc_target(fd, m, opts, err) < 0) {
+	if (check_proc_target(fd, m, bind_src, opts, err) < 0) {
 		close(fd);
 		return -1;
 	}
@@ -98,6 +108,25 @@ static int open_target(int rootfd, const spec_mount *m, bool as_file, const root
 static int reopen_target(int rootfd, const char *dest, skiff_error *err)
 {
 	return path_open_in_root(rootfd, dest, false, false, err);
+}
+
+/* What a mount put on /proc must be a procfs, checked again on the mount
+ * now there, whichever way (and by whichever type or option) it came. */
+static int verify_proc_mount(int rootfd, const spec_mount *m, const rootfs_opts *opts,
+			     skiff_error *err)
+{
+	char where[PATH_MAX];
+	int fd = reopen_target(rootfd, m->destination, err), rc = 0;
+
+	if (fd < 0)
+		return -1;
+	if (path_in_root(fd, opts->rootfs, where, sizeof(where)) == 0 && !strcmp(where, "/proc") &&
+	    !fd_is_procfs(fd))
+		rc = skiff_fail_code_at(err, EPERM, m->destination,
+					"%s cannot be mounted because it is not of type proc",
+					m->destination);
+	close(fd);
+	return rc;
 }
 
 static int finish_mount(int rootfd, const spec_mount *m, const mount_plan *plan, skiff_error *err)
@@ -235,14 +264,14 @@ static int finish_bind(int rootfd, const spec_mount *m, const mount_plan *plan, 
 }
 
 /* A bind mount's source comes as an fd the runtime opened on the host
- * (source_fd), or else as a path resolved here. */
+ * (source_fd), or else as a path opened here (before pivot_root, so
+ * /proc/self/fd is still the runtime's own procfs). */
 static int mount_bind(int rootfd, const spec_mount *m, int source_fd, const mount_plan *plan,
 		      const rootfs_opts *opts, skiff_error *err)
 {
-	char target[64], by_fd[64], *source;
-	const char *from;
+	char target[64], from[64], *source;
+	int fd, own = -1, rc = -1;
 	struct stat st;
-	int fd, rc;
 
 	if (!m->source)
 		return skiff_fail_at(err, 0, m->destination, "bind mount %s: no source",
@@ -250,35 +279,31 @@ static int mount_bind(int rootfd, const spec_mount *m, int source_fd, const moun
 	source = path_join(opts->bundle, m->source);
 	if (!source)
 		return skiff_fail(err, ENOMEM, "bind mount %s", m->destination);
-	fd_path(by_fd, sizeof(by_fd), source_fd);
-	from = source_fd >= 0 ? by_fd : source;
-	rc = source_fd >= 0 ? fstat(source_fd, &st) : stat(source, &st);
-	if (rc < 0) {
-		int saved = errno;
-
-		skiff_fail_at(err, saved, m->source, "bind mount %s on %s: stat %s", source,
+	if (source_fd < 0)
+		source_fd = own = open(source, O_PATH | O_CLOEXEC);
+	if (source_fd < 0 || fstat(source_fd, &st) < 0) {
+		skiff_fail_at(err, errno, m->source, "bind mount %s on %s: stat %s", source,
 			      m->destination, source);
-		free(source);
-		return -1;
+		goto out;
 	}
-	fd = open_target(rootfd, m, !S_ISDIR(st.st_mode), opts, err);
-	if (fd < 0) {
-		free(source);
-		return -1;
-	}
+	fd = open_target(rootfd, m, !S_ISDIR(st.st_mode), source_fd, opts, err);
+	if (fd < 0)
+		goto out;
 	fd_path(target, sizeof(target), fd);
+	fd_path(from, sizeof(from), source_fd);
 	if (mount(from, target, NULL, MS_BIND | (plan->recursive_bind ? MS_REC : 0), NULL) < 0) {
-		int saved = errno;
-
-		close(fd);
-		skiff_fail_at(err, saved, m->destination, "bind mount %s on %s", source,
+		skiff_fail_at(err, errno, m->destination, "bind mount %s on %s", source,
 			      m->destination);
-		free(source);
-		return -1;
+		close(fd);
+		goto out;
 	}
 	close(fd);
+	rc = finish_bind(rootfd, m, plan, err);
+out:
+	if (own >= 0)
+		close(own);
 	free(source);
-	return finish_bind(rootfd, m, plan, err);
+	return rc;
 }
 
 /* The detached idmapped tree the runtime made, moved onto the destination,
@@ -291,7 +316,7 @@ static int mount_idmapped(int rootfd, const spec_mount *m, int tree, const mount
 
 	if (fstat(tree, &st) < 0)
 		return skiff_fail_at(err, errno, m->destination, "idmapped mount on %s", m->destination);
-	fd = open_target(rootfd, m, !S_ISDIR(st.st_mode), opts, err);
+	fd = open_target(rootfd, m, !S_ISDIR(st.st_mode), tree, opts, err);
 	if (fd < 0)
 		return -1;
 	if (idmap_attach(tree, fd, m->destination, err) < 0) {
@@ -422,7 +447,7 @@ int mount_entry(int rootfd, const spec_mount *m, size_t index, const rootfs_opts
 		close(fd);
 		goto out;
 	}
-	fd = open_target(rootfd, m, false, opts, err);
+	fd = open_target(rootfd, m, false, -1, opts, err);
 	if (fd < 0)
 		goto out;
 	fd_path(target, sizeof(target), fd);
@@ -469,6 +494,8 @@ out:
 	if (copy_from >= 0)
 		close(copy_from);
 	mount_plan_clear(&plan);
+	if (rc == 0)
+		rc = verify_proc_mount(rootfd, m, opts, err);
 	return rc;
 }
 
@@ -510,9 +537,14 @@ static int mount_cgroup(int rootfd, const spec_mount *m, const mount_plan *plan,
 	struct statfs sfs;
 	int fd, rc = -1;
 
+	/* The procfs rules hold for a cgroup mount as for any other. */
+	fd = open_target(rootfd, m, false, -1, opts, err);
+	if (fd < 0)
+		return -1;
 	if (statfs("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC) {
 		char own[4096], host[4200];
 
+		close(fd);
 		if (own_cgroup_path("", own, sizeof(own)) < 0)
 			snprintf(own, sizeof(own), "/");
 		snprintf(host, sizeof(host), "/sys/fs/cgroup%s", own);
@@ -520,9 +552,6 @@ static int mount_cgroup(int rootfd, const spec_mount *m, const mount_plan *plan,
 				     err);
 		return rc < 0 ? skiff_error_prefix(err, "mount %s", m->destination) : 0;
 	}
-	fd = open_target(rootfd, m, false, opts, err);
-	if (fd < 0)
-		return -1;
 	fd_path(target, sizeof(target), fd);
 
 	/* v1 or hybrid: a tmpfs holding one directory per hierarchy. */

@@ -245,3 +245,37 @@ int procfs_write(int proc, const char *path, const char *text, skiff_error *err)
 	close(fd);
 	return 0;
 }
+
+/* The container's /proc as the init uses it after pivot_root (masks.c):
+ * what it mounts over must be procfs on the very fd it uses. */
+int procfs_check_fd(int fd, const char *path, skiff_error *err)
+{
+	struct statfs sfs;
+
+	if (fstatfs(fd, &sfs) < 0)
+		return skiff_fail_at(err, errno, path, "statfs %s", path);
+	if (sfs.f_type != PROC_SUPER_MAGIC)
+		return skiff_fail_code_at(err, EXDEV, path,
+					  "%s is not on procfs (a fake /proc?): refusing to use it", path);
+	return 0;
+}
+
+bool path_is_under_proc(const char *path)
+{
+	/* Lexically, as the container names it: "/proc", "//proc/./x",
+	 * "/../proc/x" (".." stops at the root). */
+	const char *p = path;
+
+	for (;;) {
+		size_t n;
+
+		while (*p == '/')
+			p++;
+		n = strcspn(p, "/");
+		if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.')) {
+			p += n;
+			continue;
+		}
+		return n == 4 && !strncmp(p, "proc", 4);
+	}
+}

@@ -4,10 +4,12 @@
  *   1. make "/" a slave (or linux.rootfsPropagation) so nothing propagates
  *      back to the host;
  *   2. bind the rootfs onto itself, so it is a mount point pivot_root accepts;
- *   3. mounts[] in order, devices and /dev symlinks, the cwd;
- *   4. pivot_root (or, with --no-pivot, MS_MOVE + chroot) and detach the old root;
- *   5. after the init has written its sysctls (rootfs_finish): maskedPaths,
- *      readonlyPaths, and root.readonly last.
+ *   3. mounts[] in order, devices and /dev symlinks (unless /dev is a
+ *      bind mount), the cwd;
+ *   4. pivot_root and detach the old root (or, with --no-pivot, detach
+ *      every mount outside the rootfs, then MS_MOVE + chroot);
+ *   5. after the init has written its sysctls (rootfs_finish): maskedPaths
+ *      and readonlyPaths (masks.c), and root.readonly last.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -75,8 +77,97 @@ static int pivot_into(int rootfd, skiff_error *err)
 	return 0;
 }
 
+/* Is path dir itself or below it? */
+static bool path_within(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (n == 1 && dir[0] == '/')
+		return true;
+	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
+}
+
+/* The mount fs still sits at its mount point (and nothing covers it)? */
+static bool still_mounted(struct libmnt_fs *fs)
+{
+	struct statx stx;
+
+	return statx(AT_FDCWD, mnt_fs_get_target(fs), AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT,
+		     STATX_MNT_ID, &stx) == 0 &&
+	       (stx.stx_mask & STATX_MNT_ID) && stx.stx_mnt_id == (uint64_t)mnt_fs_get_id(fs);
+}
+
+/*
+ * --no-pivot keeps the old root in the mount namespace, under the chroot.
+ * A full procfs or sysfs anywhere in the namespace is all the kernel asks
+ * before it lets a new user namespace mount its own, unmasked
+ * (mount_too_revealing): so, as runc's msMoveRoot, the mounts outside the
+ * rootfs go first (not those holding it, which are no procfs or sysfs).
+ *
+ * An unmount propagates through the parent's peers: with a shared root
+ * (rootfsPropagation "rshared") it would unmount the host's own.  So every
+ * mount outside the rootfs is made a slave first (the rootfs's own tree
+ * keeps its propagation), then they are detached, the deepest first.  One
+ * that cannot go (locked in a user namespace) is left, unreachable after
+ * the chroot, except a procfs or sysfs, which gets a read-only tmpfs over
+ * it.
+ */
+static int detach_outside(const char *rootfs, skiff_error *err)
+{
+	struct libmnt_table *tb = mnt_new_table_from_file("/proc/self/mountinfo");
+	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+	struct libmnt_fs *fs;
+	int rc = -1;
+
+	if (!tb || !it) {
+		skiff_fail(err, errno ? errno : ENOMEM, "read /proc/self/mountinfo");
+		goto out;
+	}
+	while (mnt_table_next_fs(tb, it, &fs) == 0) {
+		const char *target = mnt_fs_get_target(fs);
+
+		if (!target || path_within(target, rootfs) || !still_mounted(fs))
+			continue;
+		/* Those holding the rootfs alone, the others with all below
+		 * them (mounts stacked at one place included: the lower one
+		 * is the upper one's parent, and out of reach by path). */
+		if (mount(NULL, target, NULL, path_within(rootfs, target) ? MS_SLAVE : MS_SLAVE | MS_REC,
+			  NULL) < 0) {
+			skiff_fail_at(err, errno, target, "--no-pivot: make %s a slave", target);
+			goto out;
+		}
+	}
+	mnt_reset_iter(it, MNT_ITER_BACKWARD);
+	while (mnt_table_next_fs(tb, it, &fs) == 0) {
+		const char *target = mnt_fs_get_target(fs), *type = mnt_fs_get_fstype(fs);
+		bool pseudo = type && (!strcmp(type, "proc") || !strcmp(type, "sysfs"));
+
+		if (!target || path_within(target, rootfs) || path_within(rootfs, target))
+			continue;
+		/* Gone with a parent already, or out of reach under another mount. */
+		if (!still_mounted(fs) || umount2(target, MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
+			continue;
+		if (errno != EINVAL && errno != EPERM) {
+			skiff_fail_at(err, errno, target, "--no-pivot: detach %s", target);
+			goto out;
+		}
+		if (pseudo && mount("tmpfs", target, "tmpfs",
+				    MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0") < 0) {
+			skiff_fail_at(err, errno, target, "--no-pivot: cover %s", target);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	mnt_free_iter(it);
+	mnt_unref_table(tb);
+	return rc;
+}
+
 static int move_into(int rootfd, const char *rootfs, skiff_error *err)
 {
+	if (detach_outside(rootfs, err) < 0)
+		return -1;
 	if (fchdir(rootfd) < 0)
 		return skiff_fail(err, errno, "chdir %s", rootfs);
 	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
@@ -143,81 +234,12 @@ int remount_readonly(const char *path, skiff_error *err)
 	return 0;
 }
 
-/* One of maskedPaths/readonlyPaths, after pivot_root: opened inside the
- * new root with openat2, so neither a symlink nor one of /proc's magic
- * links in the path can lead the mount elsewhere.  -2 when the path does
- * not exist, which is not an error. */
-static int open_protected_path(const char *path, const char *what, skiff_error *err)
-{
-	int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), fd;
-
-	if (rootfd < 0)
-		return skiff_fail(err, errno, "open /");
-	fd = path_open_in_root(rootfd, path, false, false, NULL);
-	if (fd < 0)
-		fd = errno == ENOENT ? -2 : skiff_fail_at(err, errno, path, "%s %s", what, path);
-	close(rootfd);
-	return fd;
-}
-
-static int mask_path(const char *path, skiff_error *err)
-{
-	char target[64];
-	struct stat st;
-	int fd = open_protected_path(path, "mask", err), rc = 0;
-
-	if (fd < 0)
-		return fd == -2 ? 0 : -1;
-	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
-	if (fstat(fd, &st) < 0 ||
-	    (S_ISDIR(st.st_mode) ? mount("tmpfs", target, "tmpfs", MS_RDONLY, NULL)
-				 : mount("/dev/null", target, NULL, MS_BIND, NULL)) < 0)
-		rc = skiff_fail_at(err, errno, path, "mask %s", path);
-	close(fd);
-	return rc;
-}
-
-static int protect_path(const char *path, skiff_error *err)
-{
-	char target[64];
-	int fd = open_protected_path(path, "make read-only", err), rc;
-
-	if (fd < 0)
-		return fd == -2 ? 0 : -1;
-	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
-	rc = mount(target, target, NULL, MS_BIND | MS_REC, NULL);
-	close(fd);
-	if (rc < 0)
-		return skiff_fail_at(err, errno, path, "make %s read-only", path);
-	/* The fd held what lies under the new mount: look the path up again. */
-	fd = open_protected_path(path, "make read-only", err);
-	if (fd < 0)
-		return fd == -2 ? skiff_fail_at(err, ENOENT, path, "make %s read-only", path) : -1;
-	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
-	rc = remount_readonly(target, err);
-	close(fd);
-	return rc < 0 ? skiff_error_prefix(err, "%s", path) : 0;
-}
-
 int rootfs_finish(const spec_config *cfg, skiff_error *err)
 {
 	if (paths_mask_and_protect(cfg, err) < 0)
 		return -1;
 	if (cfg->root && cfg->root->readonly && remount_readonly("/", err) < 0)
 		return -1;
-	return 0;
-}
-
-int paths_mask_and_protect(const spec_config *cfg, skiff_error *err)
-{
-	const spec_linux *lx = cfg->linux_;
-
-	for (size_t i = 0; lx && i < lx->masked_paths_len; i++)
-		if (mask_path(lx->masked_paths[i], err) < 0)
-			return -1;
-	for (size_t i = 0; lx && i < lx->readonly_paths_len; i++)
-		if (protect_path(lx->readonly_paths[i], err) < 0)
-			return -1;
 	return 0;
 }
 
@@ -289,10 +311,14 @@ int rootfs_setup(const spec_config *cfg, const rootfs_opts *opts, skiff_error *e
 			goto out;
 		}
 	}
-	if (devices_create(rootfd, cfg, !mounts_have(cfg, "/dev", true), opts->in_userns, err) < 0)
-		goto out;
-	if (mounts_have(cfg, "/dev/pts", false) && devices_link_ptmx(rootfd, err) < 0)
-		goto out;
+	/* A /dev bound from elsewhere is left as it is, as runc leaves it: a
+	 * node, a link or an owner changed there would be changed on the host. */
+	if (!mounts_have(cfg, "/dev", true)) {
+		if (devices_create(rootfd, cfg, opts->in_userns, err) < 0)
+			goto out;
+		if (mounts_have(cfg, "/dev/pts", false) && devices_link_ptmx(rootfd, err) < 0)
+			goto out;
+	}
 	if (make_cwd(rootfd, cfg, err) < 0)
 		goto out;
 	if (opts->before_pivot && opts->before_pivot(opts->before_pivot_data, err) < 0)

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,31 +16,73 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include "internal.h"
 
-/* Bind the pty's slave over /dev/console, made as an empty file when the
- * root has none (a symlink there is replaced: the mount must land on
- * /dev/console itself). */
-static int bind_console(int master, skiff_error *err)
+/* The container's /dev, reached from "/" without following any symlink. */
+static int open_dev(skiff_error *err)
 {
-	char slave_path[32];
-	struct stat st;
-	unsigned int n;
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS,
+	};
+	int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), fd, saved;
 
-	if (ioctl(master, TIOCGPTN, &n) < 0)
-		return skiff_fail(err, errno, "find the pty's number");
-	snprintf(slave_path, sizeof(slave_path), "/dev/pts/%u", n);
-	if (lstat("/dev/console", &st) == 0 && S_ISLNK(st.st_mode) && unlink("/dev/console") < 0)
-		return skiff_fail(err, errno, "replace the symlink /dev/console");
-	if (mknod("/dev/console", S_IFREG | 0600, 0) < 0 && errno != EEXIST)
-		return skiff_fail(err, errno, "create /dev/console");
-	if (mount(slave_path, "/dev/console", NULL, MS_BIND, NULL) < 0)
-		return skiff_fail(err, errno, "bind %s to /dev/console", slave_path);
-	return 0;
+	if (root < 0)
+		return skiff_fail(err, errno, "open /");
+	fd = (int)syscall(SYS_openat2, root, "dev", &how, sizeof(how));
+	saved = errno;
+	close(root);
+	if (fd < 0)
+		return skiff_fail_at(err, saved, "/dev/console",
+				     "open /dev to bind the console (no symlink is followed)");
+	return fd;
+}
+
+/*
+ * Bind the pty's slave over /dev/console, made as an empty file when the
+ * root has none (a symlink there is replaced: the mount must land on
+ * /dev/console itself).  Both ends go by fd (CVE-2025-52565): the source is
+ * the slave we hold, not "/dev/pts/N", which a /dev not of our making may
+ * hold as a symlink to, say, /proc/sys/kernel/core_pattern; the target is
+ * opened with no symlink followed and must be a file or a character device.
+ */
+static int bind_console(int slave, skiff_error *err)
+{
+	struct stat st;
+	int dev = open_dev(err), fd, rc;
+
+	if (dev < 0)
+		return -1;
+	if (fstatat(dev, "console", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode) &&
+	    unlinkat(dev, "console", 0) < 0) {
+		rc = skiff_fail(err, errno, "replace the symlink /dev/console");
+		goto out;
+	}
+	if (mknodat(dev, "console", S_IFREG | 0600, 0) < 0 && errno != EEXIST) {
+		rc = skiff_fail(err, errno, "create /dev/console");
+		goto out;
+	}
+	/* Whatever is there now, a symlink raced in included, is opened as
+	 * itself and checked. */
+	fd = openat(dev, "console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		rc = skiff_fail(err, errno, "open /dev/console");
+		goto out;
+	}
+	if (fstat(fd, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISCHR(st.st_mode)))
+		rc = skiff_fail_code_at(err, EPERM, "/dev/console",
+					"/dev/console is neither a file nor a character device: refusing to bind the console there");
+	else
+		rc = fd_bind_onto(slave, fd, 0, "/dev/console", err);
+	close(fd);
+out:
+	close(dev);
+	return rc;
 }
 
 int terminal_setup(const spec_process *p, bool console, int *master_out, skiff_error *err)
@@ -68,7 +111,7 @@ int terminal_setup(const spec_process *p, bool console, int *master_out, skiff_e
 		close(master);
 		return skiff_fail(err, saved, "chown the pty slave");
 	}
-	if (console && bind_console(master, err) < 0) {
+	if (console && bind_console(slave, err) < 0) {
 		close(slave);
 		close(master);
 		return -1;
