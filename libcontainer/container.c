@@ -91,6 +91,9 @@ typedef struct create_job {
 	pid_t pid;            /* the init's pid in the host's namespace */
 	int *console_out;     /* foreground: where the pty master goes */
 	stub_launch stub;     /* the init's last exec (exec_stub.c) */
+	int proc;             /* the init's own procfs (procfs.c), or -1 */
+	lsm_exec_label labels[2]; /* for the stub to write */
+	size_t labels_len;
 } create_job;
 
 /* ---------------------------------------------------------------- init -- */
@@ -175,6 +178,10 @@ static int prepare_stub(create_job *job, skiff_error *err)
 	stub_request req = {
 		.go = &job->go,
 		.reply = &job->reply,
+		.sync = &job->sock[1],
+		.proc = job->proc,
+		.labels = job->labels,
+		.labels_len = job->labels_len,
 		.seccomp = job->seccomp,
 		.close_from = 3 + job->ctx->listen_fds + job->ctx->preserve_fds,
 	};
@@ -194,6 +201,11 @@ static int prepare_stub(create_job *job, skiff_error *err)
 	}
 	rc = stub_prepare(&job->stub, &req, err);
 	free(state);
+	lsm_exec_labels_free(job->labels, job->labels_len);
+	job->labels_len = 0;
+	if (job->proc >= 0)
+		close(job->proc);
+	job->proc = -1;
 	return rc;
 }
 
@@ -204,11 +216,13 @@ static int init_setup(create_job *job, char **exe, skiff_error *err)
 	const spec_config *cfg = job->cfg;
 	const spec_process *p = cfg->process;
 	/* The init's own procfs for its writes there (procfs.c), made before
-	 * anything of the container's is mounted or joined; -1 if unneeded. */
+	 * anything of the container's is mounted or joined; -1 if unneeded.
+	 * Kept for the exec stub, which writes the LSM labels. */
 	int proc = -1;
 
 	if (init_needs_procfs(cfg) && (proc = procfs_open_root(PROCFS_ALL, err)) < 0)
 		return -1;
+	job->proc = proc;
 	/* With the caller's credentials still, which own /proc/self here. */
 	if (init_set_oom_score_adj(p, proc, err) < 0 ||
 	    (job->ns.new_mountns && host_fds_open(&job->host, cfg, job->rootfs, job->bundle, err) < 0))
@@ -227,7 +241,9 @@ static int init_setup(create_job *job, char **exe, skiff_error *err)
 		return -1;
 	if ((job->ns.clone_flags & CLONE_NEWNET) && init_loopback_up(err) < 0)
 		return -1;
-	if (lsm_apply_exec_labels_in(p, proc, err) < 0)
+	/* Found while the host's procfs instance is the one we see; the stub
+	 * writes them, since they apply at the next exec. */
+	if (proc >= 0 && lsm_exec_labels_in(p, proc, job->labels, &job->labels_len, err) < 0)
 		return -1;
 	if (job->ns.new_mountns) {
 		rootfs_opts ro = {
@@ -264,8 +280,6 @@ static int init_setup(create_job *job, char **exe, skiff_error *err)
 	/* Sysctls go through /proc/sys before readonlyPaths make it read-only. */
 	if (init_set_sysctls(cfg, proc, err) < 0 || init_set_personality(cfg, err) < 0)
 		return -1;
-	if (proc >= 0)
-		close(proc);
 	if (job->ns.new_mountns && rootfs_finish(cfg, err) < 0)
 		return -1;
 	if (prepare_stub(job, err) < 0)
@@ -586,25 +600,6 @@ static int await_ready(create_job *job, skiff_error *err)
 	}
 }
 
-/* After READY the init execs the stub; the socket closes with that exec,
- * or the init says why the exec failed. */
-static int await_stub(create_job *job, skiff_error *err)
-{
-	enum sync_type type;
-	skiff_error init_err, ignored;
-
-	/* The end of the socket, whether by the exec or by the init's death
-	 * (which state then reports as stopped, as after any later death). */
-	if (sync_recv(job->sock[0], &type, &init_err, &ignored) < 0)
-		return 0;
-	if (type == SYNC_ERROR) {
-		if (err)
-			*err = init_err;
-		return -1;
-	}
-	return skiff_fail(err, EPROTO, "unexpected message %d from the init", (int)type);
-}
-
 /* Terminal and console socket go together, as runc insists. */
 static int check_terminal(const skiff_context *ctx, const spec_process *p, bool foreground,
 			  skiff_error *err)
@@ -650,6 +645,7 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 		.caller_mask = *caller_mask,
 		.console_out = console_out,
 		.stub = { .stub = -1, .bpf = -1, .hooks = -1, .state = -1, .args = -1 },
+		.proc = -1,
 	};
 	bool dir_made = false, cgroups_ours = false;
 	pid_t spawned = -1;
@@ -740,7 +736,9 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 	debug_stop(ctx, "create-after-go");
 	if (await_ready(&job, err) < 0)
 		goto out;
-	if (await_stub(&job, err) < 0)
+	/* The init execs the stub, which writes the LSM labels and lets go of
+	 * the socket: only then is the container created. */
+	if (sync_await_exec(job.sock[0], err) < 0)
 		goto out;
 	debug_stop(ctx, "create-after-ready");
 	if (record_state(&job, true, err) < 0)

@@ -14,9 +14,10 @@
  *                                            (mount last), setsid, pty,
  *                                            limits, user, capabilities, cwd
  *   pty to console socket or proxy <-------- CONSOLE, READY (or ERROR)
- *   pid file; detach, or wait                exec the stub from a sealed
- *                                            memfd, which execs the program
- *                                            (exec_stub.c, stub/stub.c)
+ *   pid file, GO  -------------------------> READY, exec the stub from a
+ *   wait for the socket's end  <------------ sealed memfd (exec_stub.c): it
+ *   detach, or wait                          writes the LSM labels, lets go
+ *                                            of the socket, execs the program
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -69,6 +70,9 @@ typedef struct exec_job {
 	seccomp_plan *seccomp; /* its linux.seccomp, for this process too (as runc) */
 	seccomp_agent_info agent;
 	stub_launch stub;      /* the last exec before the program (exec_stub.c) */
+	int proc;              /* a procfs of our own for the labels, or -1 */
+	lsm_exec_label labels[2];
+	size_t labels_len;
 } exec_job;
 
 /* An fd of the init's namespace `name` when it is not ours, else -1. */
@@ -197,8 +201,11 @@ static int exec_setup(exec_job *job, char **exe, skiff_error *err)
 	if (aff && aff->final && aff->final[0] &&
 	    sched_set_affinity(aff->final, ".process.execCPUAffinity.final", err) < 0)
 		return -1;
-	/* Before joining the mount namespace: the host's procfs takes it. */
-	if (lsm_apply_exec_labels(job->p, err) < 0)
+	/* Found before joining the mount namespace, through a procfs of our
+	 * own (procfs.c); the stub writes them, as they apply at the next exec. */
+	if (lsm_has_exec_labels(job->p) &&
+	    ((job->proc = procfs_open_root(PROCFS_PIDS, err)) < 0 ||
+	     lsm_exec_labels_in(job->p, job->proc, job->labels, &job->labels_len, err) < 0))
 		return -1;
 	for (size_t i = 0; i < job->join_count; i++)
 		if (setns(job->join_fds[i], job->join_types[i]) < 0)
@@ -219,9 +226,22 @@ static int exec_setup(exec_job *job, char **exe, skiff_error *err)
 	}
 	/* Before any filter is loaded: the stub's memfds need syscalls a
 	 * profile may refuse. */
-	stub_request req = { .seccomp = job->seccomp, .close_from = 3 + job->ctx->preserve_fds };
+	stub_request req = {
+		.sync = &job->sock[1],
+		.proc = job->proc,
+		.labels = job->labels,
+		.labels_len = job->labels_len,
+		.seccomp = job->seccomp,
+		.close_from = 3 + job->ctx->preserve_fds,
+	};
+	int rc = stub_prepare(&job->stub, &req, err);
 
-	if (stub_prepare(&job->stub, &req, err) < 0)
+	lsm_exec_labels_free(job->labels, job->labels_len);
+	job->labels_len = 0;
+	if (job->proc >= 0)
+		close(job->proc);
+	job->proc = -1;
+	if (rc < 0)
 		return -1;
 	process_hook hook = { .run = exec_load_seccomp, .data = job };
 
@@ -276,7 +296,6 @@ static __attribute__((noreturn)) void exec_child(exec_job *job)
 	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	if (sync_send(job->sock[1], SYNC_READY, NULL) < 0)
 		_exit(1);
-	close(job->sock[1]);
 	for (int sig = 1; sig < NSIG; sig++)
 		sigaction(sig, &dfl, NULL);
 	sigprocmask(SIG_SETMASK, &job->caller_mask, NULL);
@@ -284,7 +303,8 @@ static __attribute__((noreturn)) void exec_child(exec_job *job)
 	 * closes what the program must not inherit, loads a last seccomp
 	 * filter and execs. */
 	stub_exec(&job->stub, exe, argv, env, &err);
-	dprintf(2, "skiff: %s\n", err.message);
+	/* The runtime waits for the socket's end (sync_await_exec). */
+	sync_send(job->sock[1], SYNC_ERROR, &err);
 	_exit(127);
 }
 
@@ -434,7 +454,8 @@ int skiff_container_exec_cgroups(const skiff_context *ctx, const spec_process *p
 				 bool ignore_paused, const char *const *sub_cgroups,
 				 size_t n_sub_cgroups, int *exit_status, skiff_error *err)
 {
-	exec_job job = { .ctx = ctx, .p = p, .pid_ns = -1, .time_ns = -1, .sock = { -1, -1 } };
+	exec_job job = { .ctx = ctx, .p = p, .pid_ns = -1, .time_ns = -1, .sock = { -1, -1 },
+			 .proc = -1 };
 	spec_config with_process;
 	container_record rec;
 	skiff_status status;
@@ -506,6 +527,9 @@ int skiff_container_exec_cgroups(const skiff_context *ctx, const spec_process *p
 		skiff_fail(err, errno, "start the new process");
 		goto fail;
 	}
+	/* The stub writes the LSM labels, then lets go of the socket. */
+	if (sync_await_exec(job.sock[0], err) < 0)
+		goto fail;
 	if (detach) {
 		rc = 0;
 		goto restore;

@@ -150,13 +150,32 @@ static int keep_at_or_above(int *fd, int min, skiff_error *err)
 int stub_prepare(stub_launch *l, const stub_request *req, skiff_error *err)
 {
 	*l = (stub_launch){ .stub = -1, .bpf = -1, .hooks = -1, .state = -1, .args = -1, .go = -1,
-			    .reply = -1, .close_from = req->close_from };
+			    .reply = -1, .sync = -1, .proc = -1, .close_from = req->close_from };
 
 	if ((req->go && keep_at_or_above(req->go, req->close_from, err) < 0) ||
-	    (req->reply && keep_at_or_above(req->reply, req->close_from, err) < 0))
+	    (req->reply && keep_at_or_above(req->reply, req->close_from, err) < 0) ||
+	    (req->sync && keep_at_or_above(req->sync, req->close_from, err) < 0))
 		goto fail;
 	l->go = req->go ? *req->go : -1;
 	l->reply = req->reply ? *req->reply : -1;
+	l->sync = req->sync ? *req->sync : -1;
+	if (req->labels_len) {
+		int rc = append_num(&l->labels, &l->labels_len, (long long)req->labels_len);
+
+		for (size_t i = 0; i < req->labels_len; i++)
+			rc |= append(&l->labels, &l->labels_len, req->labels[i].attr) |
+			      append(&l->labels, &l->labels_len, req->labels[i].value) |
+			      append(&l->labels, &l->labels_len, req->labels[i].what);
+		if (rc != 0) {
+			skiff_fail(err, ENOMEM, "LSM labels");
+			goto fail;
+		}
+		l->proc = fcntl(req->proc, F_DUPFD, req->close_from);
+		if (l->proc < 0) {
+			skiff_fail(err, errno, "pass the procfs handle to the exec stub");
+			goto fail;
+		}
+	}
 	/* Written by stub_exec(), once the program is known. */
 	l->args = sealed_memfd("skiff-args", "", 0, MFD_NOSEAL_, req->close_from, err);
 	if (l->args < 0)
@@ -194,7 +213,7 @@ fail:
 int stub_exec(const stub_launch *l, const char *exe, char *const *argv, char *const *env,
 	      skiff_error *err)
 {
-	char plan[160], fdpath[32], *blob = NULL, *args[] = { "skiff-stub", plan, NULL };
+	char plan[200], fdpath[32], *blob = NULL, *args[] = { "skiff-stub", plan, NULL };
 	size_t len = 0, argc = 0;
 	int n, rc;
 
@@ -203,6 +222,16 @@ int stub_exec(const stub_launch *l, const char *exe, char *const *argv, char *co
 	rc = append(&blob, &len, exe) | append_num(&blob, &len, (long long)argc);
 	for (size_t i = 0; i < argc; i++)
 		rc |= append(&blob, &len, argv[i]);
+	if (l->labels_len) {
+		char *grown = realloc(blob, len + l->labels_len);
+
+		rc |= !grown;
+		if (grown) {
+			memcpy(grown + len, l->labels, l->labels_len);
+			blob = grown;
+			len += l->labels_len;
+		}
+	}
 	if (rc != 0 || write(l->args, blob, len) != (ssize_t)len) {
 		free(blob);
 		return skiff_fail(err, rc ? ENOMEM : errno, "pass the program to the exec stub");
@@ -213,6 +242,10 @@ int stub_exec(const stub_launch *l, const char *exe, char *const *argv, char *co
 		n += snprintf(plan + n, sizeof(plan) - (size_t)n, ",go=%d", l->go);
 	if (l->reply >= 0)
 		n += snprintf(plan + n, sizeof(plan) - (size_t)n, ",reply=%d", l->reply);
+	if (l->sync >= 0)
+		n += snprintf(plan + n, sizeof(plan) - (size_t)n, ",sync=%d", l->sync);
+	if (l->proc >= 0)
+		n += snprintf(plan + n, sizeof(plan) - (size_t)n, ",proc=%d", l->proc);
 	if (l->hooks >= 0)
 		n += snprintf(plan + n, sizeof(plan) - (size_t)n, ",hooks=%d,state=%d", l->hooks,
 			      l->state);
@@ -230,11 +263,14 @@ int stub_exec(const stub_launch *l, const char *exe, char *const *argv, char *co
 
 void stub_release(stub_launch *l)
 {
-	int *fds[] = { &l->stub, &l->bpf, &l->hooks, &l->state, &l->args };
+	int *fds[] = { &l->stub, &l->bpf, &l->hooks, &l->state, &l->args, &l->proc };
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		if (*fds[i] >= 0)
 			close(*fds[i]);
 		*fds[i] = -1;
 	}
+	free(l->labels);
+	l->labels = NULL;
+	l->labels_len = 0;
 }

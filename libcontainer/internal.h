@@ -120,6 +120,9 @@ int sync_send_full(int sock, enum sync_type type, long long value, int passfd,
 		   const skiff_error *payload);
 /* Wait for one message; EOF (the peer died) is an error. */
 int sync_recv(int sock, enum sync_type *type, skiff_error *payload, skiff_error *err);
+/* After READY: wait until the exec stub lets go of the socket (0), or for
+ * why the exec or the stub's first steps failed (-1). */
+int sync_await_exec(int sock, skiff_error *err);
 int sync_recv_full(int sock, enum sync_type *type, long long *value, int *fd_out,
 		   skiff_error *payload, skiff_error *err);
 
@@ -353,44 +356,31 @@ int seccomp_agent_send(const seccomp_agent_info *info, int listener, skiff_error
 int seccomp_take_listener(const seccomp_agent_info *info, int sock, int listener,
 			  skiff_error *err);
 
-/* ---- exec_stub.c: the last program before the user's (stub/stub.c) ---- */
-
-typedef struct stub_request {
-	int *go, *reply;       /* create: the exec fifos (moved above close_from) */
-	const spec_hook *hooks; /* startContainer hooks, run after `start` */
-	size_t hooks_len;
-	const char *state_json; /* their stdin */
-	const seccomp_plan *seccomp; /* loaded by the stub if its stage is last */
-	int close_from;         /* the program inherits fds below this one */
-} stub_request;
-typedef struct stub_launch {
-	int stub, bpf, hooks, state, args, go, reply, close_from;
-	unsigned long bpf_flags;
-} stub_launch;
-/* Every memfd the stub needs, made before any seccomp filter is loaded. */
-int stub_prepare(stub_launch *l, const stub_request *req, skiff_error *err);
-/* Exec the stub, which execs exe: returns only on failure. */
-int stub_exec(const stub_launch *l, const char *exe, char *const *argv, char *const *env,
-	      skiff_error *err);
-void stub_release(stub_launch *l);
-
 /* ---- lsm.c: AppArmor and SELinux ---- */
 
 /* In the runtime: refuse labels of an LSM this host does not run. */
 int lsm_check(const spec_config *cfg, skiff_error *err);
 /* Does p ask for an AppArmor profile or an SELinux label? */
 bool lsm_has_exec_labels(const spec_process *p);
-/* Set p's AppArmor profile and SELinux label for the next exec, through a
- * procfs handle made for the purpose (procfs.c); nothing when it has none. */
-int lsm_apply_exec_labels(const spec_process *p, skiff_error *err);
-/* The same through the procfs handle proc (procfs_open_root). */
-int lsm_apply_exec_labels_in(const spec_process *p, int proc, skiff_error *err);
-/* The same, each attribute file ("thread-self/attr/exec", AppArmor's
- * "thread-self/attr/apparmor/exec" when it exists) opened for writing by
- * open_attr: the seam of the unit tests, which have no LSM to write to. */
+/* p's AppArmor profile and SELinux label as what to write where: the
+ * attribute under /proc/<pid>/ and its value.  They apply at the next exec,
+ * which must be the program's, so the exec stub writes them (stub/stub.c);
+ * here each attribute file is only found and checked to be there, opened
+ * by open_attr ("thread-self/attr/exec", or AppArmor's
+ * "thread-self/attr/apparmor/exec" when it exists): the seam of the unit
+ * tests, which have no LSM.  *n is how many (0 to 2; free them). */
+typedef struct lsm_exec_label {
+	const char *attr; /* "attr/exec" or "attr/apparmor/exec" */
+	char *value;      /* "exec <profile>", or the SELinux label */
+	char *what;       /* for its error: apply AppArmor profile "<profile>" */
+} lsm_exec_label;
 typedef int (*lsm_open_fn)(void *data, const char *path, skiff_error *err);
-int lsm_apply_exec_labels_with(const spec_process *p, lsm_open_fn open_attr, void *data,
-			       skiff_error *err);
+int lsm_exec_labels(const spec_process *p, lsm_open_fn open_attr, void *data,
+		    lsm_exec_label out[2], size_t *n, skiff_error *err);
+/* The same through the procfs handle proc (procfs_open_root). */
+int lsm_exec_labels_in(const spec_process *p, int proc, lsm_exec_label out[2], size_t *n,
+		       skiff_error *err);
+void lsm_exec_labels_free(lsm_exec_label *labels, size_t n);
 /* Does this host run AppArmor (module loaded and on), SELinux (selinuxfs)? */
 bool lsm_apparmor_enabled(void);
 bool lsm_selinux_enabled(void);
@@ -398,6 +388,34 @@ bool lsm_selinux_enabled(void);
 bool lsm_mount_takes_label(const char *fstype);
 /* data (may be NULL) with context="label" added; *out is malloc'd. */
 int lsm_mount_data(const char *data, const char *label, char **out);
+
+/* ---- exec_stub.c: the last program before the user's (stub/stub.c) ---- */
+
+typedef struct stub_request {
+	int *go, *reply;       /* create: the exec fifos (moved above close_from) */
+	int *sync;             /* the runtime's socket: closed by the stub once the
+				* labels are written, which the runtime waits for */
+	int proc;              /* a procfs handle for the labels (dup'd), or -1 */
+	const lsm_exec_label *labels;
+	size_t labels_len;
+	const spec_hook *hooks; /* startContainer hooks, run after `start` */
+	size_t hooks_len;
+	const char *state_json; /* their stdin */
+	const seccomp_plan *seccomp; /* loaded by the stub if its stage is last */
+	int close_from;         /* the program inherits fds below this one */
+} stub_request;
+typedef struct stub_launch {
+	int stub, bpf, hooks, state, args, go, reply, sync, proc, close_from;
+	unsigned long bpf_flags;
+	char *labels; /* "N\0" then "ATTR\0VALUE\0WHAT\0" each, for the args memfd */
+	size_t labels_len;
+} stub_launch;
+/* Every memfd the stub needs, made before any seccomp filter is loaded. */
+int stub_prepare(stub_launch *l, const stub_request *req, skiff_error *err);
+/* Exec the stub, which execs exe: returns only on failure. */
+int stub_exec(const stub_launch *l, const char *exe, char *const *argv, char *const *env,
+	      skiff_error *err);
+void stub_release(stub_launch *l);
 
 /* ---- tmpcopyup.c ---- */
 

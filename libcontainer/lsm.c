@@ -74,65 +74,75 @@ int lsm_check(const spec_config *cfg, skiff_error *err)
 	return 0;
 }
 
-/* Write value to the attribute file open_attr gives for path; AppArmor's
- * per-LSM file when apparmor_dir and the kernel has it. */
-static int write_attr(lsm_open_fn open_attr, void *data, bool apparmor_dir, const char *value,
-		      skiff_error *err)
+/* The attribute for value under /proc/<pid>/, checked to be there through
+ * open_attr; AppArmor's per-LSM file when apparmor_dir and the kernel has
+ * it (since Linux 5.8 each LSM has its own directory; attr/exec is
+ * whichever module came first). */
+static int find_attr(lsm_open_fn open_attr, void *data, bool apparmor_dir, const char **attr,
+		     skiff_error *err)
 {
-	const char *path = "thread-self/attr/exec";
-	size_t len = strlen(value);
-	ssize_t n;
 	int fd = -1;
 
-	/* Since Linux 5.8 each LSM has its own directory; attr/exec is
-	 * whichever module came first. */
+	*attr = "attr/exec";
 	if (apparmor_dir) {
 		skiff_error probe;
 
 		skiff_error_clear(&probe);
 		fd = open_attr(data, "thread-self/attr/apparmor/exec", &probe);
 		if (fd >= 0) {
-			path = "thread-self/attr/apparmor/exec";
+			*attr = "attr/apparmor/exec";
 		} else if (probe.errnum != ENOENT) {
 			if (err)
 				*err = probe;
 			return -1;
 		}
 	}
-	if (fd < 0 && (fd = open_attr(data, path, err)) < 0)
+	if (fd < 0 && (fd = open_attr(data, "thread-self/attr/exec", err)) < 0)
 		return -1;
-	do
-		n = write(fd, value, len);
-	while (n < 0 && errno == EINTR);
-	if (n != (ssize_t)len) {
-		int saved = n < 0 ? errno : EIO;
-
-		close(fd);
-		return skiff_fail_at(err, saved, path, "write /proc/%s", path);
-	}
-	if (close(fd) < 0)
-		return skiff_fail_at(err, errno, path, "write /proc/%s", path);
+	close(fd);
 	return 0;
 }
 
-int lsm_apply_exec_labels_with(const spec_process *p, lsm_open_fn open_attr, void *data,
-			       skiff_error *err)
+int lsm_exec_labels(const spec_process *p, lsm_open_fn open_attr, void *data,
+		    lsm_exec_label out[2], size_t *n, skiff_error *err)
 {
-	char *value;
-	int rc;
-
+	*n = 0;
 	if (p->apparmor_profile && p->apparmor_profile[0]) {
-		if (asprintf(&value, "exec %s", p->apparmor_profile) < 0)
-			return skiff_fail(err, ENOMEM, "apparmor profile");
-		rc = write_attr(open_attr, data, true, value, err);
-		free(value);
-		if (rc < 0)
+		if (find_attr(open_attr, data, true, &out[*n].attr, err) < 0)
 			return skiff_error_prefix(err, "apply AppArmor profile \"%s\"", p->apparmor_profile);
+		out[*n].what = NULL;
+		if (asprintf(&out[*n].value, "exec %s", p->apparmor_profile) < 0)
+			return skiff_fail(err, ENOMEM, "apparmor profile");
+		if (asprintf(&out[*n].what, "apply AppArmor profile \"%s\"", p->apparmor_profile) < 0) {
+			free(out[*n].value);
+			return skiff_fail(err, ENOMEM, "apparmor profile");
+		}
+		(*n)++;
 	}
-	if (p->selinux_label && p->selinux_label[0] &&
-	    write_attr(open_attr, data, false, p->selinux_label, err) < 0)
-		return skiff_error_prefix(err, "apply SELinux label \"%s\"", p->selinux_label);
+	if (p->selinux_label && p->selinux_label[0]) {
+		out[*n].value = out[*n].what = NULL;
+		if (find_attr(open_attr, data, false, &out[*n].attr, err) < 0 ||
+		    !(out[*n].value = strdup(p->selinux_label)) ||
+		    asprintf(&out[*n].what, "apply SELinux label \"%s\"", p->selinux_label) < 0) {
+			free(out[*n].value);
+			lsm_exec_labels_free(out, *n);
+			*n = 0;
+			if (err && !err->message[0])
+				skiff_fail(err, ENOMEM, "selinux label");
+			return skiff_error_prefix(err, "apply SELinux label \"%s\"", p->selinux_label);
+		}
+		(*n)++;
+	}
 	return 0;
+}
+
+void lsm_exec_labels_free(lsm_exec_label *labels, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(labels[i].value);
+		free(labels[i].what);
+		labels[i].value = labels[i].what = NULL;
+	}
 }
 
 static int open_in_procfs(void *data, const char *path, skiff_error *err)
@@ -140,29 +150,16 @@ static int open_in_procfs(void *data, const char *path, skiff_error *err)
 	return procfs_open(*(const int *)data, path, O_WRONLY, err);
 }
 
-int lsm_apply_exec_labels_in(const spec_process *p, int proc, skiff_error *err)
+int lsm_exec_labels_in(const spec_process *p, int proc, lsm_exec_label out[2], size_t *n,
+		       skiff_error *err)
 {
-	return lsm_apply_exec_labels_with(p, open_in_procfs, &proc, err);
+	return lsm_exec_labels(p, open_in_procfs, &proc, out, n, err);
 }
 
 bool lsm_has_exec_labels(const spec_process *p)
 {
 	return (p->apparmor_profile && p->apparmor_profile[0]) ||
 	       (p->selinux_label && p->selinux_label[0]);
-}
-
-int lsm_apply_exec_labels(const spec_process *p, skiff_error *err)
-{
-	int proc, rc;
-
-	if (!lsm_has_exec_labels(p))
-		return 0;
-	proc = procfs_open_root(PROCFS_PIDS, err);
-	if (proc < 0)
-		return skiff_error_prefix(err, "apply the process's LSM labels");
-	rc = lsm_apply_exec_labels_in(p, proc, err);
-	close(proc);
-	return rc;
 }
 
 bool lsm_mount_takes_label(const char *fstype)

@@ -4,6 +4,11 @@
  * one message per send, so a message is never split, and EOF tells either
  * side that the other died.  A message may carry one file descriptor (the
  * pty master) and one number (the init's host pid).
+ *
+ * After READY the process execs the exec stub (stub/stub.c), which has no
+ * struct sync_msg: it may send one short datagram "E<why>" (a label it
+ * could not apply) before it lets go of the socket; that reads as
+ * SYNC_ERROR.
  */
 #include <errno.h>
 #include <string.h>
@@ -71,6 +76,16 @@ int sync_recv_full(int sock, enum sync_type *type, long long *value, int *fd_out
 				close(fd);
 		}
 	}
+	if (n > 1 && n < (ssize_t)sizeof(msg) && ((const char *)&msg)[0] == 'E') {
+		const char *text = (const char *)&msg + 1;
+
+		*type = SYNC_ERROR;
+		if (payload) {
+			skiff_error_clear(payload);
+			skiff_fail(payload, 0, "%.*s", (int)(n - 1), text);
+		}
+		return 0;
+	}
 	if (n != (ssize_t)sizeof(msg))
 		return skiff_fail(err, EPROTO, "short message during setup");
 	*type = (enum sync_type)msg.type;
@@ -87,4 +102,21 @@ int sync_recv_full(int sock, enum sync_type *type, long long *value, int *fd_out
 int sync_recv(int sock, enum sync_type *type, skiff_error *payload, skiff_error *err)
 {
 	return sync_recv_full(sock, type, NULL, NULL, payload, err);
+}
+
+int sync_await_exec(int sock, skiff_error *err)
+{
+	enum sync_type type;
+	skiff_error peer, ignored;
+
+	/* The end of the socket: the stub let go of it (or the process died,
+	 * which its state then says, as after any later death). */
+	if (sync_recv(sock, &type, &peer, &ignored) < 0)
+		return 0;
+	if (type == SYNC_ERROR) {
+		if (err)
+			*err = peer;
+		return -1;
+	}
+	return skiff_fail(err, EPROTO, "unexpected message %d from the container process", (int)type);
 }

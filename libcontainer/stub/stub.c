@@ -10,8 +10,8 @@
  * ld.so.preload runs its code; and a created container waits for `start`
  * for as long as the engine likes.  So the runtime, once the container is
  * set up, execs this program from a sealed memfd (exec_stub.c) and it does
- * the rest: wait for `start`, run the startContainer hooks, load a seccomp
- * filter that must come last, close what the program must not inherit,
+ * the rest: wait for `start`, load a seccomp filter that must come last,
+ * run the startContainer hooks, close what the program must not inherit,
  * and exec the program.  Its /proc/<pid>/exe is that memfd: sealed, so
  * nothing can write through it, and a fresh copy per container, so there
  * is nothing of the host's to reach.  It is static and freestanding (a few
@@ -28,7 +28,14 @@
  *           bpf=FD    a seccomp BPF program to load last, flags=N its flags
  *           close=N   fds from N up are closed on exec (stdio and the
  *                     preserved ones are below it)
- *           args=FD   the program: "PATH\0ARGC\0ARGV...\0"
+ *           args=FD   the program: "PATH\0ARGC\0ARGV...\0", then
+ *                     "N\0" and N times "ATTR\0VALUE\0WHAT\0": LSM exec
+ *                     labels, each written to PID/ATTR (attr/exec, say;
+ *                     WHAT begins its error) in
+ *           proc=FD   a procfs instance the runtime made (exec_stub.c)
+ *           sync=FD   the runtime's socket: "E<why>" if a label could not
+ *                     be written, then closed (create and exec wait for
+ *                     that, so a bad label fails them, as with runc)
  *   envp is the program's env.  The program's argv is not on the stub's
  *   command line, so ps shows no program before `start`.
  * Run any other way (as a "#!/proc/self/exe" interpreter, say), it refuses.
@@ -400,6 +407,81 @@ static int run_hooks(int hooks, int state, message *why)
 	return -1;
 }
 
+/* ------------------------------------------------------------ labels -- */
+
+#define RESOLVE_NO_XDEV_ 0x01
+#define RESOLVE_NO_MAGICLINKS_ 0x02
+#define RESOLVE_NO_SYMLINKS_ 0x04
+#define RESOLVE_BENEATH_ 0x08
+#define PROC_SUPER_MAGIC_ 0x9fa0
+#define O_WRONLY_ 01
+
+struct open_how_ {
+	unsigned long long flags, mode, resolve;
+};
+
+struct statfs_ {
+	long f_type, rest[15];
+};
+
+/* The LSM exec labels go in here, not in the runtime: attr/exec applies at
+ * the next exec, which must be the program's.  Through the runtime's own
+ * procfs instance, beneath it with no link followed and checked to be
+ * procfs (CVE-2025-52881), at our own pid (the attribute files of a
+ * process are its own to write). */
+static int write_label(int proc, long pid, const char *attr, const char *value, const char *what,
+		       message *why)
+{
+	message path = { "", 0 };
+	struct open_how_ how = { O_WRONLY_ | O_CLOEXEC_, 0,
+				 RESOLVE_BENEATH_ | RESOLVE_NO_SYMLINKS_ | RESOLVE_NO_MAGICLINKS_ |
+					 RESOLVE_NO_XDEV_ };
+	struct statfs_ sfs;
+	size_t len = 0;
+	long fd, rc;
+
+	put_num(&path, pid);
+	put(&path, "/");
+	put(&path, attr);
+	while (value[len])
+		len++;
+	fd = sys4(__NR_openat2, proc, path.text, &how, sizeof(how));
+	rc = fd;
+	if (fd >= 0) {
+		rc = sys2(__NR_fstatfs, fd, &sfs);
+		if (rc >= 0 && sfs.f_type != PROC_SUPER_MAGIC_)
+			rc = -18; /* EXDEV */
+		if (rc >= 0)
+			rc = sys3(__NR_write, fd, value, len);
+		sys1(__NR_close, fd);
+	}
+	if (rc >= 0)
+		return 0;
+	put(why, what);
+	put(why, ": write /proc/");
+	put(why, path.text);
+	put(why, ": ");
+	put_errno(why, -rc);
+	return -1;
+}
+
+static int write_labels(cursor *c, int proc, message *why)
+{
+	long n = parse_num(next_field(c)), pid = sys0(__NR_getpid);
+
+	for (long i = 0; i < n; i++) {
+		const char *attr = next_field(c), *value = next_field(c), *what = next_field(c);
+
+		if (!what || proc < 0) {
+			put(why, "LSM labels: malformed plan");
+			return -1;
+		}
+		if (write_label(proc, pid, attr, value, what, why) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* ------------------------------------------------------------- steps -- */
 
 /* poll() on a fifo nobody opened for writing yet waits: no HUP until a
@@ -437,16 +519,16 @@ static int load_filter(int bpf, long flags, message *why)
 }
 
 typedef struct plan {
-	long go, reply, hooks, state, bpf, flags, close_from, args;
+	long go, reply, hooks, state, bpf, flags, close_from, args, proc, sync;
 } plan;
 
 /* "v1,go=5,..." */
 static int parse_plan(const char *s, plan *p)
 {
-	static const char *const keys[] = { "go",    "reply", "hooks", "state",
-					    "bpf",   "flags", "close", "args" };
+	static const char *const keys[] = { "go",    "reply", "hooks", "state", "bpf",
+					    "flags", "close", "args",  "proc",  "sync" };
 
-	*p = (plan){ -1, -1, -1, -1, -1, 0, 3, -1 };
+	*p = (plan){ -1, -1, -1, -1, -1, 0, 3, -1, -1, -1 };
 	if (s[0] != 'v' || s[1] != '1')
 		return -1;
 	s += 2;
@@ -493,8 +575,37 @@ static int stub_main(int argc, char **argv, char **envp)
 	/* Whatever the runtime passed us goes at exec: only stdio and the
 	 * preserved fds reach the program (and no hook inherits ours). */
 	sys3(__NR_close_range, p.close_from, ~0U, CLOSE_RANGE_CLOEXEC_);
+	/* Read now: once the filter is in, only the hooks' and the exec's
+	 * syscalls should need its permission. */
+	size_t size;
+	const char *blob = map_fd((int)p.args, &size);
+	cursor c = { blob, blob ? blob + size : NULL };
+	const char *exe = blob ? next_field(&c) : NULL;
+	long n;
+	char **args = exe ? read_vector(&c, &n) : NULL;
+
+	if (args && write_labels(&c, (int)p.proc, &why) < 0) {
+		message framed = { "E", 1 };
+
+		/* One datagram, which sync.c reads as the init's error. */
+		put(&framed, why.text);
+		if (p.sync < 0 || sys3(__NR_write, p.sync, framed.text, framed.len) < 0)
+			report((int)p.reply, &why);
+		return 1;
+	}
+	if (p.proc >= 0)
+		sys1(__NR_close, p.proc);
+	/* The runtime waits for this: the container is now created. */
+	if (p.sync >= 0)
+		sys1(__NR_close, p.sync);
 	if (p.go >= 0 && wait_for_start((int)p.go) < 0)
 		return 1;
+	/* The startContainer hooks run under the container's filter, as with
+	 * runc (whose init loads it before them either way). */
+	if (p.bpf >= 0 && load_filter((int)p.bpf, p.flags, &why) < 0) {
+		report((int)p.reply, &why);
+		return 127;
+	}
 	if (p.hooks >= 0) {
 		if (run_hooks((int)p.hooks, (int)p.state, &why) < 0) {
 			report((int)p.reply, &why);
@@ -503,16 +614,6 @@ static int stub_main(int argc, char **argv, char **envp)
 		if (p.reply >= 0)
 			sys3(__NR_write, p.reply, "H", 1);
 	}
-	if (p.bpf >= 0 && load_filter((int)p.bpf, p.flags, &why) < 0) {
-		report((int)p.reply, &why);
-		return 127;
-	}
-	size_t size;
-	const char *blob = map_fd((int)p.args, &size);
-	cursor c = { blob, blob ? blob + size : NULL };
-	const char *exe = blob ? next_field(&c) : NULL;
-	long n;
-	char **args = exe ? read_vector(&c, &n) : NULL;
 	long rc = args ? sys3(__NR_execve, exe, args, envp) : -22;
 
 	put(&why, "exec ");

@@ -245,3 +245,17 @@ assert_nothing_left() {
 	done
 	assert_equal "$(cat /proc/$pid/comm)" sleep
 }
+
+@test "startContainer hooks run under the container's seccomp filter, with noNewPrivileges true or false (as runc 1.1.5)" {
+	update_config '.root.readonly = false | .process.args = ["true"]
+		| .linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
+			syscalls: [{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO"}]}
+		| .hooks.startContainer = [{path: "/bin/mkdir", args: ["mkdir", "/hookdir"]}]'
+	for nnp in true false; do
+		update_config --argjson n "$nnp" '.process.noNewPrivileges = $n'
+		run skiff run "ctr-$nnp"
+		assert_failure
+		assert_output --partial "startContainer hook 0 (/bin/mkdir) exited with status 1"
+		[ ! -e "$BUNDLE/rootfs/hookdir" ] || fail "the hook ran without the filter (noNewPrivileges $nnp)"
+	done
+}
