@@ -178,3 +178,20 @@ bind_host_dev() {
 	assert_output --partial "/ /dev /dev/mqueue /dev/pts /dev/shm /proc"
 	refute_output --partial "$BUNDLE"
 }
+
+@test "--no-pivot in a user namespace: the host's mounts it cannot detach are out of reach as well" {
+	chown -R 100000:100000 rootfs
+	update_config '.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .process.capabilities |= with_entries(.value += ["CAP_SETFCAP"])'
+	set_args unshare -mrpf sh -c 'mount -t proc none /proc && echo proc-mounted'
+	# (the host's mounts are locked in the container's mount namespace:
+	# its procfs and sysfs get a tmpfs over them instead)
+	run skiff run --no-pivot ctr
+	assert_failure
+	refute_line proc-mounted
+	assert_output --partial "permission denied"
+	mountpoint -q /proc
+	mountpoint -q /sys
+}
