@@ -225,7 +225,7 @@ static int init_setup(create_job *job, char **exe, skiff_error *err)
 	job->proc = proc;
 	/* With the caller's credentials still, which own /proc/self here. */
 	if (init_set_oom_score_adj(p, proc, err) < 0 ||
-	    (job->ns.new_mountns && host_fds_open(&job->host, cfg, job->rootfs, job->bundle, err) < 0))
+	    host_fds_open(&job->host, cfg, job->rootfs, job->bundle, err) < 0)
 		return -1;
 	exposure_hide_binary();
 	if (job->ns.new_userns && userns_become_root(err) < 0)
@@ -245,7 +245,9 @@ static int init_setup(create_job *job, char **exe, skiff_error *err)
 	 * writes them, since they apply at the next exec. */
 	if (proc >= 0 && lsm_exec_labels_in(p, proc, job->labels, &job->labels_len, err) < 0)
 		return -1;
-	if (job->ns.new_mountns) {
+	/* Without a mount namespace of its own too: the container never runs
+	 * on the host's root (rootfs.c). */
+	{
 		rootfs_opts ro = {
 			.rootfs = job->rootfs,
 			.rootfs_fd = job->host.rootfs,
@@ -253,6 +255,7 @@ static int init_setup(create_job *job, char **exe, skiff_error *err)
 			.idmapped = job->host.idmapped,
 			.bundle = job->bundle,
 			.no_pivot = job->ctx->no_pivot,
+			.shared_mountns = !job->ns.new_mountns,
 			.in_userns = job->ns.new_userns,
 			.new_cgroupns = job->ns.new_cgroupns,
 			.mount_label = cfg->linux_ ? cfg->linux_->mount_label : NULL,
@@ -269,7 +272,7 @@ static int init_setup(create_job *job, char **exe, skiff_error *err)
 	if (p->terminal) {
 		int master;
 
-		if (terminal_setup(p, job->ns.new_mountns, &master, err) < 0)
+		if (terminal_setup(p, true, &master, err) < 0)
 			return -1;
 		if (sync_send_full(job->sock[1], SYNC_CONSOLE, 0, master, NULL) < 0) {
 			close(master);
@@ -280,7 +283,7 @@ static int init_setup(create_job *job, char **exe, skiff_error *err)
 	/* Sysctls go through /proc/sys before readonlyPaths make it read-only. */
 	if (init_set_sysctls(cfg, proc, err) < 0 || init_set_personality(cfg, err) < 0)
 		return -1;
-	if (job->ns.new_mountns && rootfs_finish(cfg, err) < 0)
+	if (rootfs_finish(cfg, err) < 0)
 		return -1;
 	if (prepare_stub(job, err) < 0)
 		return -1;

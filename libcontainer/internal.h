@@ -197,6 +197,8 @@ typedef struct rootfs_opts {
 				     (idmap.c), or -1; NULL when there is none */
 	const char *bundle;  /* absolute; relative bind sources start here */
 	bool no_pivot;
+	bool shared_mountns; /* no mount namespace of its own: chroot, and
+				leave the caller's "/" as it is */
 	bool in_userns;
 	bool new_cgroupns;
 	/* Called once the mounts are made, before pivot_root: where the

@@ -7,7 +7,9 @@
  *   3. mounts[] in order, devices and /dev symlinks (unless /dev is a
  *      bind mount), the cwd;
  *   4. pivot_root and detach the old root (or, with --no-pivot, detach
- *      every mount outside the rootfs, then MS_MOVE + chroot);
+ *      every mount outside the rootfs, then MS_MOVE + chroot; without a
+ *      mount namespace of its own, chroot alone, the mounts made in the
+ *      namespace the container shares, as runc and crun do);
  *   5. after the init has written its sysctls (rootfs_finish): maskedPaths
  *      and readonlyPaths (masks.c), and root.readonly last.
  */
@@ -260,6 +262,20 @@ static int make_cwd(int rootfd, const spec_config *cfg, skiff_error *err)
 	return 0;
 }
 
+/* Without a mount namespace of its own, as runc and crun: the mounts stay
+ * in the namespace the container shares (the caller's), and the container
+ * gets the rootfs as its root by chroot, never the caller's "/". */
+static int chroot_into(int rootfd, skiff_error *err)
+{
+	if (fchdir(rootfd) < 0)
+		return skiff_fail(err, errno, "enter the rootfs");
+	if (chroot(".") < 0)
+		return skiff_fail(err, errno, "chroot");
+	if (chdir("/") < 0)
+		return skiff_fail(err, errno, "chdir /");
+	return 0;
+}
+
 /* The rootfs bound onto itself, a mount point pivot_root accepts; returns
  * an O_PATH fd of the new mount's root.  It goes by the fd the runtime
  * opened: inside a user namespace the container's root may not be allowed
@@ -297,9 +313,12 @@ int rootfs_setup(const spec_config *cfg, const rootfs_opts *opts, skiff_error *e
 	 * to the container's "/" after pivot_root. */
 	unsigned long initial = (prop & MS_REC) && !(prop & MS_UNBINDABLE) ? prop : MS_REC | MS_SLAVE;
 
-	if (mount(NULL, "/", NULL, initial, NULL) < 0)
+	/* In the caller's own mount namespace "/" is the host's: not ours to
+	 * change. */
+	if (!opts->shared_mountns && mount(NULL, "/", NULL, initial, NULL) < 0)
 		return skiff_fail(err, errno, "set the propagation of /");
-	if ((initial & MS_SHARED) && make_parent_private(opts->rootfs, err) < 0)
+	if (!opts->shared_mountns && (initial & MS_SHARED) &&
+	    make_parent_private(opts->rootfs, err) < 0)
 		return -1;
 	rootfd = bind_rootfs(opts, err);
 	if (rootfd < 0)
@@ -323,7 +342,9 @@ int rootfs_setup(const spec_config *cfg, const rootfs_opts *opts, skiff_error *e
 		goto out;
 	if (opts->before_pivot && opts->before_pivot(opts->before_pivot_data, err) < 0)
 		goto out;
-	if ((opts->no_pivot ? move_into(rootfd, opts->rootfs, err) : pivot_into(rootfd, err)) < 0)
+	if ((opts->shared_mountns ? chroot_into(rootfd, err) :
+	     opts->no_pivot	  ? move_into(rootfd, opts->rootfs, err) :
+				    pivot_into(rootfd, err)) < 0)
 		goto out;
 	if (prop_text && prop_text[0] && mount(NULL, "/", NULL, prop, NULL) < 0) {
 		skiff_fail(err, errno, "set the propagation of the container's /");

@@ -17,6 +17,9 @@ teardown() {
 		wait "$HELPER_PID" 2>/dev/null
 	fi
 	[ -n "$NETNS" ] && ip netns delete "$NETNS" 2>/dev/null
+	# a container without a mount namespace leaves its mounts in ours (as
+	# runc's and crun's do)
+	umount -R "$BUNDLE/rootfs" 2>/dev/null
 	return 0
 }
 
@@ -144,6 +147,38 @@ pid_of() {
 	# the host's has nothing of the bundle
 	run grep -F "$BUNDLE" /proc/self/mountinfo
 	assert_failure
+}
+
+@test "no mount namespace: the container runs in its rootfs (chroot, as runc and crun), never on the host's /" {
+	only_namespaces pid ipc uts network
+	update_config '.linux.maskedPaths = [] | .linux.readonlyPaths = []'
+	echo "only in the rootfs" > "$BUNDLE/rootfs/marker"
+	set_args sh -c 'cat /marker; ls /proc/self/ns >/dev/null && echo proc-mounted; if [ -e /boot ] || [ -e "'"$BUNDLE"'" ]; then echo host-root; fi'
+	run skiff run ctr
+	assert_success
+	assert_line "only in the rootfs"
+	assert_line proc-mounted
+	refute_line host-root
+	# the mounts are made in the namespace it shares, under the rootfs
+	grep -qF "$BUNDLE/rootfs/proc" /proc/self/mountinfo
+}
+
+@test "no mount namespace: maskedPaths and readonlyPaths are refused, as runc (they would mask the host's)" {
+	only_namespaces pid ipc uts network
+	for field in maskedPaths readonlyPaths; do
+		update_config --arg f "$field" '.linux.maskedPaths = [] | .linux.readonlyPaths = [] | .linux[$f] = ["/proc/kcore"]'
+		run skiff run ctr
+		assert_failure
+		assert_output "skiff: config.json: .linux.$field: unable to restrict sys entries without a private MNT namespace"
+		run skiff check
+		assert_failure
+		assert_output --partial ".linux.$field: unable to restrict sys entries without a private MNT namespace"
+	done
+	# a mount namespace joined by path is not private either
+	update_config --arg p "/proc/$$/ns/mnt" '.linux.namespaces += [{type: "mount", path: $p}]'
+	run skiff run ctr
+	assert_failure
+	assert_output --partial "unable to restrict sys entries without a private MNT namespace"
 }
 
 @test "cgroup namespace: the container's cgroups are its root" {
