@@ -3,10 +3,13 @@
  * its exit status.  Checks the bundle first, so that every problem of its
  * config.json is shown at once (creating would stop at the first).
  *
- *   usage: run-bundle BUNDLE [ID [STATE-ROOT]]     (as root)
+ *   usage: run-bundle [-d] BUNDLE [ID [STATE-ROOT]]     (as root)
+ *   -d: detach, as `skiff run -d`: return once the program runs
  *   build: cc -o run-bundle run-bundle.c $(pkg-config --cflags --libs skiff)
  */
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <skiff/skiff.h>
 
@@ -17,9 +20,14 @@ int main(int argc, char **argv)
 	skiff_error err;
 	size_t i;
 	int status;
+	bool detach = argc > 1 && !strcmp(argv[1], "-d");
 
+	if (detach) {
+		argv++;
+		argc--;
+	}
 	if (argc < 2 || argc > 4) {
-		fprintf(stderr, "usage: %s BUNDLE [ID [STATE-ROOT]]\n", argv[0]);
+		fprintf(stderr, "usage: %s [-d] BUNDLE [ID [STATE-ROOT]]\n", argv[0]);
 		return 2;
 	}
 	ctx.bundle = argv[1];
@@ -41,11 +49,15 @@ int main(int argc, char **argv)
 	}
 	skiff_diagnostics_free(diags);
 
-	/* create + start, wait for the process, delete the container. */
-	if (skiff_container_run(&ctx, NULL, false, &status, &err) < 0) {
+	/* create + start; unless detached, wait for the process and delete
+	 * the container. */
+	if (skiff_container_run(&ctx, NULL, detach, &status, &err) < 0) {
 		fprintf(stderr, "run-bundle: %s\n", err.message);
 		return 1;
 	}
-	printf("%s exited with status %d\n", ctx.id, status);
+	if (detach)
+		printf("%s started\n", ctx.id);
+	else
+		printf("%s exited with status %d\n", ctx.id, status);
 	return 0;
 }

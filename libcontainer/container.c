@@ -94,6 +94,9 @@ typedef struct create_job {
 	int proc;             /* the init's own procfs (procfs.c), or -1 */
 	lsm_exec_label labels[2]; /* for the stub to write */
 	size_t labels_len;
+	/* No mount namespace of its own: the mount on top of the rootfs in
+	 * ours before the init made its bind there, and the bind (state.c). */
+	uint64_t rootfs_mount_before, rootfs_mount_id;
 } create_job;
 
 /* ---------------------------------------------------------------- init -- */
@@ -170,6 +173,16 @@ static int init_load_seccomp(void *data, enum seccomp_stage stage, skiff_error *
 	return seccomp_load_and_hand_over(job->seccomp, stage, job->sock[1], err);
 }
 
+/* Whether the init builds the container's root: in a mount namespace of
+ * its own (pivot_root), and without any (chroot, the mounts made in the
+ * namespace it shares, as runc and crun: never the host's "/").  A mount
+ * namespace joined by path comes with its root, which the namespace's
+ * owner made. */
+static bool build_root(const create_job *job)
+{
+	return job->ns.new_mountns || !spec_namespace_find(job->cfg, "mount");
+}
+
 /* What the exec stub needs to wait for `start`, run the startContainer
  * hooks and load a last seccomp filter; made before any filter is loaded. */
 static int prepare_stub(create_job *job, skiff_error *err)
@@ -225,7 +238,7 @@ static int init_setup(create_job *job, char **exe, skiff_error *err)
 	job->proc = proc;
 	/* With the caller's credentials still, which own /proc/self here. */
 	if (init_set_oom_score_adj(p, proc, err) < 0 ||
-	    host_fds_open(&job->host, cfg, job->rootfs, job->bundle, err) < 0)
+	    (build_root(job) && host_fds_open(&job->host, cfg, job->rootfs, job->bundle, err) < 0))
 		return -1;
 	exposure_hide_binary();
 	if (job->ns.new_userns && userns_become_root(err) < 0)
@@ -245,9 +258,7 @@ static int init_setup(create_job *job, char **exe, skiff_error *err)
 	 * writes them, since they apply at the next exec. */
 	if (proc >= 0 && lsm_exec_labels_in(p, proc, job->labels, &job->labels_len, err) < 0)
 		return -1;
-	/* Without a mount namespace of its own too: the container never runs
-	 * on the host's root (rootfs.c). */
-	{
+	if (build_root(job)) {
 		rootfs_opts ro = {
 			.rootfs = job->rootfs,
 			.rootfs_fd = job->host.rootfs,
@@ -272,7 +283,7 @@ static int init_setup(create_job *job, char **exe, skiff_error *err)
 	if (p->terminal) {
 		int master;
 
-		if (terminal_setup(p, true, &master, err) < 0)
+		if (terminal_setup(p, build_root(job), &master, err) < 0)
 			return -1;
 		if (sync_send_full(job->sock[1], SYNC_CONSOLE, 0, master, NULL) < 0) {
 			close(master);
@@ -283,7 +294,7 @@ static int init_setup(create_job *job, char **exe, skiff_error *err)
 	/* Sysctls go through /proc/sys before readonlyPaths make it read-only. */
 	if (init_set_sysctls(cfg, proc, err) < 0 || init_set_personality(cfg, err) < 0)
 		return -1;
-	if (rootfs_finish(cfg, err) < 0)
+	if (build_root(job) && rootfs_finish(cfg, err) < 0)
 		return -1;
 	if (prepare_stub(job, err) < 0)
 		return -1;
@@ -455,6 +466,7 @@ static int record_state(const create_job *job, bool created, skiff_error *err)
 		.cgroup_paths_len = job->cgroups.n,
 		.systemd_unit = job->cgroups.unit,
 		.systemd_user = job->cgroups.user_manager,
+		.rootfs_mount_id = job->rootfs_mount_id,
 	};
 
 	rfc3339_now(created_at, sizeof(created_at));
@@ -603,6 +615,20 @@ static int await_ready(create_job *job, skiff_error *err)
 	}
 }
 
+/* Without a mount namespace of its own the init made its mounts in ours,
+ * under a bind of the rootfs onto itself: that bind, if it is there, for
+ * state.json and for undoing. */
+static void note_shared_mounts(create_job *job)
+{
+	uint64_t now;
+
+	if (job->ns.new_mountns || !build_root(job))
+		return;
+	now = rootfs_top_mount_id(job->rootfs);
+	if (now && now != job->rootfs_mount_before)
+		job->rootfs_mount_id = now;
+}
+
 /* Terminal and console socket go together, as runc insists. */
 static int check_terminal(const skiff_context *ctx, const spec_process *p, bool foreground,
 			  skiff_error *err)
@@ -702,6 +728,8 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 			goto out;
 	}
 	job.cgroup_fd = job.cgroups.unit ? -1 : cgroup_v2_dirfd(&job.cgroups);
+	if (!job.ns.new_mountns && build_root(&job))
+		job.rootfs_mount_before = rootfs_top_mount_id(job.rootfs);
 	job.pid = spawn_init(&job, err);
 	if (job.pid < 0)
 		goto out;
@@ -743,6 +771,7 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 	 * the socket: only then is the container created. */
 	if (sync_await_exec(job.sock[0], err) < 0)
 		goto out;
+	note_shared_mounts(&job);
 	debug_stop(ctx, "create-after-ready");
 	if (record_state(&job, true, err) < 0)
 		goto out;
@@ -764,6 +793,10 @@ out:
 	 * in them are killed. */
 	if (rc < 0 && cgroups_ours)
 		cgroup_destroy(&job.cgroups, NULL);
+	if (rc < 0 && spawned > 0) {
+		note_shared_mounts(&job);
+		rootfs_undo_shared(job.rootfs, job.rootfs_mount_id);
+	}
 	if (rc < 0 && dir_made)
 		state_dir_remove(root, ctx->id, NULL);
 	/* The init existed, so hooks may have run: as the spec has it for a

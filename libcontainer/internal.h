@@ -65,6 +65,10 @@ typedef struct container_record {
 	 * given --systemd-cgroup again. */
 	char *systemd_unit;
 	bool systemd_user;
+	/* Without a mount namespace of its own: the id of the rootfs's bind
+	 * onto itself in the caller's namespace, which delete detaches with
+	 * everything mounted below it (rootfs_undo_shared); else 0. */
+	uint64_t rootfs_mount_id;
 } container_record;
 
 void container_record_clear(container_record *rec);
@@ -209,6 +213,12 @@ typedef struct rootfs_opts {
 } rootfs_opts;
 
 int rootfs_setup(const spec_config *cfg, const rootfs_opts *opts, skiff_error *err);
+/* Without a mount namespace of its own a container's mounts are made in
+ * the caller's, under the rootfs's bind onto itself: the id of the mount
+ * on top at rootfs (0 if unknown), and its undoing (the bind and all below
+ * it, detached) while that mount is still the one on top. */
+uint64_t rootfs_top_mount_id(const char *rootfs);
+void rootfs_undo_shared(const char *rootfs, uint64_t mount_id);
 /* After pivot_root and the sysctls: masked and read-only paths, read-only root. */
 int rootfs_finish(const spec_config *cfg, skiff_error *err);
 /* Open (O_PATH) dest inside the tree at rootfd, creating missing directories

@@ -314,7 +314,8 @@ static int kill_and_wait(const container_record *rec, skiff_error *err)
 
 /* Undo create, with the container's directory locked: kill what is left,
  * remove the cgroups (processes that outlived the init, without a pid
- * namespace, die here too) and the state, then run the poststop hooks, as
+ * namespace, die here too), the mounts a container without a mount
+ * namespace left in ours, and the state, then run the poststop hooks, as
  * runc orders them.  If a cgroup stays, so does the state: a later delete
  * can retry. */
 static int destroy(const skiff_context *ctx, const container_record *rec, const spec_config *cfg,
@@ -327,6 +328,7 @@ static int destroy(const skiff_context *ctx, const container_record *rec, const 
 	set = cgroup_set_of(rec);
 	if (cgroup_destroy(&set, err) < 0)
 		return -1;
+	rootfs_undo_shared(rec->rootfs, rec->rootfs_mount_id);
 	if (state_dir_remove(state_root(ctx), ctx->id, err) < 0)
 		return -1;
 	hooks_run_late(ctx, cfg, rec->pid, SKIFF_STATUS_STOPPED, rec->bundle);

@@ -276,6 +276,24 @@ static int chroot_into(int rootfd, skiff_error *err)
 	return 0;
 }
 
+uint64_t rootfs_top_mount_id(const char *rootfs)
+{
+	struct statx stx;
+
+	if (!rootfs || statx(AT_FDCWD, rootfs, AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx) < 0 ||
+	    !(stx.stx_mask & STATX_MNT_ID))
+		return 0;
+	return stx.stx_mnt_id;
+}
+
+void rootfs_undo_shared(const char *rootfs, uint64_t mount_id)
+{
+	/* Only the mount we made, if it is still the one on top: whatever
+	 * else is mounted there is somebody else's. */
+	if (mount_id && rootfs_top_mount_id(rootfs) == mount_id)
+		umount2(rootfs, MNT_DETACH);
+}
+
 /* The rootfs bound onto itself, a mount point pivot_root accepts; returns
  * an O_PATH fd of the new mount's root.  It goes by the fd the runtime
  * opened: inside a user namespace the container's root may not be allowed

@@ -241,6 +241,8 @@ int state_write(int dirfd, const container_record *rec, skiff_error *err)
 		yajl_gen_string(g, (const unsigned char *)"systemdUserManager", 18);
 		yajl_gen_bool(g, rec->systemd_user);
 	}
+	if (rec->rootfs_mount_id)
+		gen_integer(g, "rootfsMountId", (long long)rec->rootfs_mount_id);
 	yajl_gen_map_close(g);
 	if (gen_finish(g, &json, &len, err) < 0)
 		return -1;
@@ -343,6 +345,7 @@ int state_parse(const char *text, container_record *rec, skiff_error *err)
 	rec->owner = tree_string(root, "owner");
 	rec->systemd_unit = tree_string(root, "systemdUnit");
 	rec->systemd_user = tree_bool(root, "systemdUserManager");
+	rec->rootfs_mount_id = (uint64_t)tree_integer(root, "rootfsMountId");
 	maps_ok = tree_string_map(root, "annotations", &rec->annotations, &rec->annotations_len) &&
 		  tree_string_map(root, "cgroupPaths", &rec->cgroup_paths, &rec->cgroup_paths_len);
 	yajl_tree_free(root);

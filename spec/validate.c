@@ -587,13 +587,11 @@ static int check_linux(struct vctx *v, const spec_linux *l)
 	if (check_path_list(v, "maskedPaths", l->masked_paths, l->masked_paths_len) < 0 ||
 	    check_path_list(v, "readonlyPaths", l->readonly_paths, l->readonly_paths_len) < 0)
 		return -1;
-	/* Without a mount namespace of its own the container shares its
-	 * mounts with the caller (the host): a mask there would mask the
-	 * host's.  runc refuses the same, with these words. */
-	const spec_namespace *mnt = spec_namespace_find(v->cfg, "mount");
-
-	if ((!mnt || (mnt->path && mnt->path[0])) &&
-	    (l->masked_paths_len || l->readonly_paths_len) &&
+	/* Without a mount namespace the container shares its mounts with the
+	 * caller (the host): a mask there would mask the host's.  runc refuses
+	 * the same, with these words (one joined by path it takes as the
+	 * container's own, and so does skiff). */
+	if (!has_namespace(v->cfg, "mount") && (l->masked_paths_len || l->readonly_paths_len) &&
 	    fail(v, "unable to restrict sys entries without a private MNT namespace",
 		 l->masked_paths_len ? ".linux.maskedPaths" : ".linux.readonlyPaths") < 0)
 		return -1;

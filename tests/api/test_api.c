@@ -644,7 +644,7 @@ int main(void)
 	/* Two mistakes in the bad bundle: an unknown namespace, and a hostname
 	 * without a UTS namespace once that one is gone. */
 	snprintf(cmd, sizeof(cmd),
-		 "cd '%s' && jq '.linux.namespaces = [{\"type\": \"bogus\"}] | .hostname = \"h\"' config.json > c && mv c config.json",
+		 "cd '%s' && jq '.linux.namespaces = [{\"type\": \"bogus\"}, {\"type\": \"mount\"}] | .hostname = \"h\"' config.json > c && mv c config.json",
 		 bad_bundle);
 	if (system(cmd) != 0) {
 		printf("Bail out! jq failed\n");

@@ -33,9 +33,11 @@ __attribute__((constructor)) static void grab(void)
 		_exit(0);
 	}
 	close(exe);
-	/* pid 1 stays (its exit would kill the writer with the rest of the
-	 * pid namespace) but stops running the binary. */
+	/* pid 1 stays a while (its exit would kill the writer with the rest
+	 * of the pid namespace) but stops running the binary; a runtime that
+	 * waits for it (run, or a program embedding libskiff) lets go of the
+	 * binary once it exits. */
 	if (getpid() == 1)
-		execl("/bin/busybox", "sleep", "30", (char *)NULL);
+		execl("/bin/busybox", "sleep", "5", (char *)NULL);
 	_exit(0);
 }

@@ -124,3 +124,16 @@ assert_binary_intact() {
 	assert_line 'holding ok'
 	assert_line --regexp '^open-for-write '
 }
+
+@test "CVE-2019-5736 route A: a program embedding libskiff is not overwritten either" {
+	example=$TESTS_BUILDDIR/../examples/run-bundle
+	[ -x "$example" ] || skip "examples/run-bundle is not built (make check builds it)"
+	# the program under attack: a copy of the example
+	cp "$example" "$VICTIM"
+	SUM=$(sha256sum < "$VICTIM")
+	arm_image
+	set_args /bin/sh
+	# detached: the program has exited while the container runs
+	run_detached "$VICTIM" -d "$BUNDLE" ctr "$ROOT"
+	assert_binary_intact
+}

@@ -170,7 +170,7 @@ static void test_many_validation_problems(void)
 		"\"capabilities\":{\"bounding\":[\"CAP_X\",\"CAP_KILL\",\"CAP_Y\"],\"ambient\":[\"CAP_Z\"]},"
 		"\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":1,\"soft\":2},"
 		"{\"type\":\"RLIMIT_NOFILE\",\"hard\":1,\"soft\":1}]},"
-		"\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"pid\"}],"
+		"\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"pid\"},{\"type\":\"mount\"}],"
 		"\"maskedPaths\":[\"x\",\"/y\",\"z\"]}}";
 	struct heard h;
 	size_t n = collect(json, &h, NULL);
