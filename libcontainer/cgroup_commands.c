@@ -30,6 +30,10 @@ static int open_live(const skiff_context *ctx, bool lock, live_container *c, ski
 {
 	if (container_open(ctx, lock, &c->dirfd, &c->rec, &c->status, err) < 0)
 		return -1;
+	if (container_check_cgroups(c->dirfd, ctx->id, &c->rec, err) < 0) {
+		close_live(c);
+		return -1;
+	}
 	c->cgroups = cgroup_set_of(&c->rec);
 	if (c->status == SKIFF_STATUS_STOPPED)
 		return 0;

@@ -343,6 +343,8 @@ int skiff_container_checkpoint(const skiff_context *ctx, const skiff_checkpoint_
 		opts = &none;
 	if (skiff_id_validate(ctx->id, err) < 0 || container_open(ctx, true, &dirfd, &rec, &status, err) < 0)
 		return -1;
+	if (container_check_cgroups(dirfd, ctx->id, &rec, err) < 0)
+		goto out;
 	if (status != SKIFF_STATUS_RUNNING && status != SKIFF_STATUS_PAUSED) {
 		skiff_fail_code(err, EINVAL, "container not running (it is %s): cannot checkpoint it",
 				skiff_status_name(status));

@@ -485,6 +485,12 @@ int process_find_executable(const spec_process *p, char **path_out, skiff_error 
  * A directory whose record was never written reads as stopped, rec->id NULL. */
 int container_open(const skiff_context *ctx, bool lock, int *dirfd, container_record *rec,
 		   skiff_status *status, skiff_error *err);
+/* Nothing acts on the cgroups a record names (delete, kill --all, the
+ * cgroup commands, exec, checkpoint) before this checks them to be the
+ * container's (cgroups_record.c): state.json is only a file.  Commands that
+ * only read the record (state, list, start) skip its cost. */
+int container_check_cgroups(int dirfd, const char *id, const container_record *rec,
+			   skiff_error *err);
 /* A pidfd of the container's init, or -1 when it is gone (or its pid reused). */
 int container_pidfd(const container_record *rec);
 

@@ -58,10 +58,8 @@ int skiff_container_create(const skiff_context *ctx, const skiff_config *cfg, sk
 
 static spec_config *saved_config(int dirfd);
 
-/* Nothing acts on the cgroups a record names before they are checked to be
- * this container's (cgroups_record.c): state.json is only a file. */
-static int check_record(int dirfd, const char *id, const container_record *rec,
-			skiff_error *err)
+int container_check_cgroups(int dirfd, const char *id, const container_record *rec,
+			   skiff_error *err)
 {
 	spec_config *cfg;
 	int rc;
@@ -92,11 +90,6 @@ int container_open(const skiff_context *ctx, bool lock, int *dirfd, container_re
 		memset(rec, 0, sizeof(*rec));
 		*status = lock ? SKIFF_STATUS_STOPPED : state_status(*dirfd, rec);
 		return 0;
-	}
-	if (check_record(*dirfd, ctx->id, rec, err) < 0) {
-		container_record_clear(rec);
-		close(*dirfd);
-		return -1;
 	}
 	*status = state_status(*dirfd, rec);
 	return 0;
@@ -168,7 +161,8 @@ int skiff_container_start(const skiff_context *ctx, skiff_error *err)
 	case -2:
 		/* A startContainer hook (or the exec) failed: the spec has the
 		 * container stopped and destroyed, then its poststop hooks. */
-		destroy(ctx, &rec, cfg, NULL);
+		if (container_check_cgroups(dirfd, ctx->id, &rec, NULL) == 0)
+			destroy(ctx, &rec, cfg, NULL);
 		goto out;
 	default:
 		goto out;
@@ -271,6 +265,8 @@ int skiff_container_kill(const skiff_context *ctx, int signo, bool all, skiff_er
 		skiff_fail(err, 0, "container not running");
 		goto out;
 	}
+	if (all && container_check_cgroups(dirfd, ctx->id, &rec, err) < 0)
+		goto out;
 	if (all)
 		signal_all(&rec, signo);
 	if (syscall(SYS_pidfd_send_signal, pidfd, signo, NULL, 0) < 0 && errno != ESRCH) {
@@ -357,6 +353,8 @@ int skiff_container_delete(const skiff_context *ctx, bool force, skiff_error *er
 			   skiff_status_name(status));
 		goto out;
 	}
+	if (container_check_cgroups(dirfd, ctx->id, &rec, err) < 0)
+		goto out;
 	cfg = rec.id ? saved_config(dirfd) : NULL;
 	if (destroy(ctx, &rec, cfg, err) < 0)
 		goto out;
