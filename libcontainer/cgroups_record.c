@@ -160,6 +160,19 @@ static int check_on_disk(const cg_hierarchy *h, const char *dir, const char *rel
 	}
 	fd = (int)syscall(SYS_openat2, mountfd, rel + 1, &how, sizeof(how));
 	saved = errno;
+	/* Kernels before 5.6 (and valgrind) have no openat2: the directory
+	 * itself, not through a symlink, on the mount's own filesystem. */
+	if (fd < 0 && saved == ENOSYS) {
+		struct stat m, d;
+
+		fd = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		saved = errno;
+		if (fd >= 0 && (fstat(mountfd, &m) < 0 || fstat(fd, &d) < 0 || m.st_dev != d.st_dev)) {
+			close(fd);
+			fd = -1;
+			saved = EXDEV;
+		}
+	}
 	close(mountfd);
 	if (fd < 0 && saved == ENOENT)
 		return 0;
