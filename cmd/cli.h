@@ -54,8 +54,10 @@ typedef struct cli_command {
 	int (*run)(const cli_globals *g, int argc, char **argv);
 } cli_command;
 
-/* log.c: "skiff: <message>" on stderr, and to --log in its format. */
-void cli_log_open(const cli_globals *g);
+/* log.c: "skiff: <message>" on stderr, and to --log in its format.
+ * cli_log_open() says why on stderr and returns -1 when --log cannot be
+ * opened. */
+int cli_log_open(const cli_globals *g);
 int cli_fail(const skiff_error *err);
 int cli_fail_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_log_close(void);

@@ -251,7 +251,8 @@ int main(int argc, char **argv)
 		print_main_help(stderr);
 		return 1;
 	}
-	cli_log_open(&g);
+	if (cli_log_open(&g) < 0)
+		return 1;
 	if (!strcmp(argv[optind], "help") || !strcmp(argv[optind], "h")) {
 		if (optind + 1 >= argc)
 			rc = (print_main_help(stdout), 0);
