@@ -70,6 +70,7 @@ static int parse_create(const cli_command *cmd, const cli_globals *g, int argc, 
 
 	memset(out, 0, sizeof(*out));
 	cli_context_init(&out->ctx, g);
+	cli_reorder_args(argc, argv, "b:dh", create_options);
 	while ((opt = getopt_long_only(argc, argv, "+b:dh", create_options, NULL)) != -1) {
 		switch (opt) {
 		case OPT_BUNDLE:
@@ -181,6 +182,7 @@ static int parse_id(const cli_command *cmd, const cli_globals *g, int argc, char
 	int opt;
 
 	cli_context_init(ctx, g);
+	cli_reorder_args(argc, argv, shortopts, flags);
 	while ((opt = getopt_long_only(argc, argv, shortopts, flags, NULL)) != -1) {
 		if (opt == 'h') {
 			cli_help(cmd);

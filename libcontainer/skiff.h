@@ -308,7 +308,8 @@ int skiff_container_exec(const skiff_context *ctx, const spec_process *process, 
  * runc's syntax): each of sub_cgroups[0..n) is "PATH" (in every hierarchy)
  * or "CONTROLLER[,CONTROLLER...]:PATH" (in those controllers' v1
  * hierarchies), PATH relative to the container's cgroup, which it cannot
- * leave ("..": never above it), and existing.  Since SKIFF_0.2. */
+ * leave (EINVAL "PATH is not a sub cgroup path" when a ".." would go above
+ * it, as runc), and existing.  Since SKIFF_0.2. */
 int skiff_container_exec_cgroups(const skiff_context *ctx, const spec_process *process,
 				 bool detach, bool ignore_paused, const char *const *sub_cgroups,
 				 size_t n_sub_cgroups, int *exit_status, skiff_error *err);

@@ -175,8 +175,12 @@ JSON
 	run skiff exec --cgroup memory:sub --cgroup / ctr cat /proc/self/cgroup
 	assert_line --regexp '^[0-9]+:memory:.*/sub$'
 	refute_line --regexp '^[0-9]+:freezer:.*/sub$'
-	# ".." never leads above the container's cgroup
+	# ".." never leads above the container's cgroup: refused, as runc 1.1.5
+	# ("../../.. is not a sub cgroup path", exit 255; runc-parity.bats)
 	run skiff exec --cgroup ../../.. ctr cat /proc/self/cgroup
+	assert_equal "$status" 255
+	assert_output "skiff: exec --cgroup: ../../.. is not a sub cgroup path"
+	run skiff exec --cgroup sub/.. ctr cat /proc/self/cgroup
 	assert_success
 	assert_output "$plain"
 	run skiff exec --cgroup nosuch:sub ctr true

@@ -62,3 +62,83 @@ teardown() {
 	assert_failure
 	assert_output "skiff: container not running"
 }
+
+@test "exec that cannot run its process exits 255, a command line it cannot read 1" {
+	# runc 1.1.5: `runc exec ID /nonexist` and `runc exec nosuch true` exit
+	# 255 ("exec failed: ..."), as do a bad --user, an --env without "=",
+	# no command; `runc exec --bogus ID true` and `runc exec` exit 1.
+	set_args sleep 100
+	run_detached skiff run -d ctr
+	assert_success
+	run skiff exec ctr /nonexist
+	assert_equal "$status" 255
+	assert_output --partial '"/nonexist"'
+	run skiff exec nosuch true
+	assert_equal "$status" 255
+	assert_output "skiff: container does not exist"
+	for args in "--user abc ctr true" "--env FOO ctr true" "ctr"; do
+		run skiff exec $args
+		assert_equal "$status" 255
+	done
+	run skiff exec --bogus ctr true
+	assert_equal "$status" 1
+	run skiff exec
+	assert_equal "$status" 1
+	# the process's own failure is its status, whatever it is
+	run skiff exec ctr sh -c 'exit 255'
+	assert_equal "$status" 255
+	run skiff exec ctr sh -c 'exit 1'
+	assert_equal "$status" 1
+}
+
+@test "exec --cgroup with a path above the container's cgroup is refused, as runc" {
+	# runc 1.1.5: `runc exec --cgroup ../.. ID true` exits 255 with "exec
+	# failed: unable to create new parent process: ../.. is not a sub cgroup
+	# path"; "/..", "pids:../x" alike (the part after the controllers).
+	set_args sleep 100
+	run_detached skiff run -d ctr
+	assert_success
+	for sub in ../.. /.. a/../.. pids:../x; do
+		run skiff exec --cgroup "$sub" ctr true
+		assert_equal "$status" 255
+		assert_output "skiff: exec --cgroup: ${sub#pids:} is not a sub cgroup path"
+	done
+	# a path that comes back down stays inside: the container's own cgroup
+	run skiff exec --cgroup a/.. ctr true
+	assert_success
+}
+
+@test "flags after the container id are taken, as runc's urfave/cli takes them" {
+	# runc 1.1.5 (urfave/cli v1 moves the command's flags before the
+	# arguments, except for exec and ps): `update ID --pids-limit 30`,
+	# `delete ID --force`, `kill ID KILL --all`, `list --quiet`,
+	# `start ID --help` all work; an unknown flag after the id is an
+	# argument (`state ID --bogus`: exit 1); `kill ID --all KILL` takes KILL
+	# as the id (a flag takes the word after it, even a boolean one); `ps ID
+	# --format json` gives "--format json" to ps(1).
+	set_args sleep 100
+	run_detached skiff run -d ctr
+	assert_success
+	[ -d "/sys/fs/cgroup/pids/$CGROUP_NAME" ] && pids=/sys/fs/cgroup/pids/$CGROUP_NAME/pids.max ||
+		pids=/sys/fs/cgroup/$CGROUP_NAME/pids.max
+	skiff update ctr --pids-limit 30
+	assert_equal "$(cat "$pids")" 30
+	skiff update ctr --pids-limit=31
+	assert_equal "$(cat "$pids")" 31
+	run skiff state ctr --bogus
+	assert_equal "$status" 1
+	run skiff start ctr --help
+	assert_success
+	assert_line --index 1 --partial "skiff start"
+	run skiff list --quiet
+	assert_output ctr
+	run skiff ps ctr --format json
+	assert_failure
+	run skiff kill ctr --all KILL
+	assert_failure
+	assert_equal "$(container_status ctr)" running
+	skiff kill ctr KILL --all
+	wait_for_status ctr stopped
+	skiff delete ctr --force
+	[ ! -d "$ROOT/ctr" ]
+}
