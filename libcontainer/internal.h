@@ -83,8 +83,9 @@ int state_read(int dirfd, container_record *rec, skiff_error *err);
 /* The record in a state.json text (NUL-terminated); pure, for tests and fuzzing. */
 int state_parse(const char *text, container_record *rec, skiff_error *err);
 /* The live status of a container read from its record (paused when its
- * cgroup is frozen). */
-skiff_status state_status(int dirfd, const container_record *rec);
+ * cgroup is frozen).  locked: the caller holds the directory's lock, so no
+ * create is in progress there. */
+skiff_status state_status(int dirfd, const container_record *rec, bool locked);
 int state_dir_remove(const char *root, const char *id, skiff_error *err);
 const char *state_root(const skiff_context *ctx);
 /* Fill a public skiff_state from a record (copies). */

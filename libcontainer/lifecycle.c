@@ -90,7 +90,7 @@ int container_open(const skiff_context *ctx, bool lock, int *dirfd, container_re
 		 * a create in progress, or one killed before it got that far
 		 * (which we know when we hold the lock). */
 		memset(rec, 0, sizeof(*rec));
-		*status = lock ? SKIFF_STATUS_STOPPED : state_status(*dirfd, rec);
+		*status = state_status(*dirfd, rec, lock);
 		return 0;
 	}
 	if (check_record(*dirfd, ctx->id, rec, err) < 0) {
@@ -98,7 +98,7 @@ int container_open(const skiff_context *ctx, bool lock, int *dirfd, container_re
 		close(*dirfd);
 		return -1;
 	}
-	*status = state_status(*dirfd, rec);
+	*status = state_status(*dirfd, rec, lock);
 	return 0;
 }
 

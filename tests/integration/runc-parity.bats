@@ -142,3 +142,52 @@ teardown() {
 	skiff delete ctr --force
 	[ ! -d "$ROOT/ctr" ]
 }
+
+@test "state during a create is never stopped: creating, then created" {
+	# runc 1.1.5, polled while `runc create` runs a createRuntime hook that
+	# sleeps: "container does not exist", then "created" (it writes its
+	# state at the end).  skiff records the container from the start: it
+	# must read "creating" until then, never "stopped" (which tells an
+	# engine the container is dead and to be deleted).  The "stopped" came
+	# in the few ms between the first record and the init's pid, which a
+	# poll hits only now and then; the next test holds that window open.
+	set_args sleep 100
+	update_config '.hooks.createRuntime = [{path: "/bin/sleep", args: ["sleep", "1"]}]'
+	seen=$BATS_TEST_TMPDIR/seen
+	(
+		for i in $(seq 400); do
+			"$SKIFF" --root "$ROOT" state ctr 2>/dev/null | jq -r .status || echo none
+			[ -e "$BATS_TEST_TMPDIR/done" ] && break
+		done > "$seen"
+	) &
+	poller=$!
+	run_detached skiff create ctr
+	assert_success
+	touch "$BATS_TEST_TMPDIR/done"
+	wait "$poller"
+	sort "$seen" | uniq -c
+	grep -q creating "$seen"
+	run grep -c stopped "$seen"
+	assert_output 0
+	assert_equal "$(container_status ctr)" created
+}
+
+@test "a record made before the init's pid reads creating while create holds the lock" {
+	# The window of the test above, held open: create killed once its first
+	# record is written and the init cloned, before the init's pid is in
+	# state.json (SKIFF_DEBUG_STOP_AT, libcontainer/debug_stop.c).  With the
+	# lock held, as a live create holds it, that is "creating"; without, the
+	# create is dead and the container "stopped" (faults.bats).
+	set_args sleep 100
+	SKIFF_DEBUG_STOP_AT=create-after-clone "$SKIFF" --root "$ROOT" create ctr \
+		</dev/null >/dev/null 2>&1 || true
+	[ -f "$ROOT/ctr/state.json" ]
+	assert_equal "$(container_status ctr)" stopped
+	run flock "$ROOT/ctr" "$SKIFF" --root "$ROOT" state ctr
+	assert_success
+	assert_equal "$(jq -r .status <<<"$output")" creating
+	run flock "$ROOT/ctr" "$SKIFF" --root "$ROOT" list
+	assert_line --regexp '^ctr +0 +creating '
+	skiff delete --force ctr
+	[ ! -d "$ROOT/ctr" ]
+}
