@@ -223,8 +223,8 @@ static int prepare_stub(create_job *job, skiff_error *err)
 }
 
 /* Everything the init does before it reports ready.  On success *exe is the
- * program to run. */
-static int init_setup(create_job *job, char **exe, skiff_error *err)
+ * program to run, *home its HOME (process_prepare). */
+static int init_setup(create_job *job, char **exe, char **home, skiff_error *err)
 {
 	const spec_config *cfg = job->cfg;
 	const spec_process *p = cfg->process;
@@ -300,7 +300,7 @@ static int init_setup(create_job *job, char **exe, skiff_error *err)
 		return -1;
 	process_hook hook = { .run = init_load_seccomp, .data = job };
 
-	return process_prepare(p, job->ns.new_userns, &hook, exe, err);
+	return process_prepare(p, job->ns.new_userns, &hook, exe, home, err);
 }
 
 static void reset_signals(const sigset_t *mask)
@@ -317,7 +317,7 @@ static __attribute__((noreturn)) void init_main(create_job *job)
 	const spec_process *p = job->cfg->process;
 	enum sync_type type;
 	skiff_error err;
-	char *exe = NULL, **env = NULL, **argv = NULL;
+	char *exe = NULL, *home = NULL, **env = NULL, **argv = NULL;
 
 	skiff_error_clear(&err);
 	close(job->sock[0]);
@@ -338,11 +338,11 @@ static __attribute__((noreturn)) void init_main(create_job *job)
 		_exit(1);
 	job->pid = (pid_t)host_pid;
 	debug_stop(job->ctx, "init-after-go");
-	if (init_setup(job, &exe, &err) < 0) {
+	if (init_setup(job, &exe, &home, &err) < 0) {
 		sync_send(job->sock[1], SYNC_ERROR, &err);
 		_exit(1);
 	}
-	if (process_exec_vectors(p, job->ctx->listen_fds, &argv, &env) < 0) {
+	if (process_exec_vectors(p, job->ctx->listen_fds, home, &argv, &env) < 0) {
 		skiff_fail(&err, ENOMEM, "prepare the environment");
 		sync_send(job->sock[1], SYNC_ERROR, &err);
 		_exit(1);

@@ -467,14 +467,20 @@ typedef struct process_hook {
 	int (*run)(void *data, enum seccomp_stage stage, skiff_error *err);
 	void *data;
 } process_hook;
-/* Everything between the container's setup and exec, in order: rlimits,
- * bounding set, user, capabilities, no_new_privs, umask, cwd, and finding
- * the program (*exe, malloc'd).  hook may be NULL. */
+/* Everything between the container's setup and exec, in order: HOME and
+ * the stdio's owner as runc's setupUser (*home: "HOME=<the user's home in
+ * the container's /etc/passwd, or />" when the env has no non-empty HOME,
+ * else NULL; malloc'd), rlimits, bounding set, user, capabilities,
+ * no_new_privs, umask, cwd, and finding the program (*exe, malloc'd).
+ * hook may be NULL. */
 int process_prepare(const spec_process *p, bool in_userns, const process_hook *hook, char **exe,
-		    skiff_error *err);
-/* NULL-terminated argv and envp for execve (HOME=/ added when unset, and
- * LISTEN_FDS/LISTEN_PID when listen_fds > 0).  The strings stay the model's. */
-int process_exec_vectors(const spec_process *p, int listen_fds, char ***argv_out, char ***env_out);
+		    char **home, skiff_error *err);
+/* NULL-terminated argv and envp for execve (home, process_prepare's, in
+ * place of a missing or empty HOME; without it HOME=/ when unset; and
+ * LISTEN_FDS/LISTEN_PID when listen_fds > 0).  The strings stay the
+ * model's and home. */
+int process_exec_vectors(const spec_process *p, int listen_fds, const char *home,
+			 char ***argv_out, char ***env_out);
 /* The RLIMIT_* number of an OCI rlimit type ("RLIMIT_NOFILE"), -1 if unknown. */
 int process_rlimit_resource(const char *type);
 /* Resolve args[0] like execvp with the container's PATH; *path_out is malloc'd. */
