@@ -117,7 +117,7 @@ static int run_container_hooks(const create_job *job, const spec_hook *hooks, si
 
 	if (!state)
 		return skiff_fail(err, ENOMEM, "%s hooks", kind);
-	rc = hooks_run(hooks, n, kind, state, err);
+	rc = hooks_run(hooks, n, job->cfg->process, kind, state, err);
 	free(state);
 	return rc;
 }
@@ -531,10 +531,10 @@ static int run_runtime_hooks(const create_job *job, skiff_error *err)
 
 	if (!state)
 		return skiff_fail(err, ENOMEM, "run hooks");
-	rc = hooks_run(hooks->prestart, hooks->prestart_len, "prestart", state, err);
+	rc = hooks_run(hooks->prestart, hooks->prestart_len, NULL, "prestart", state, err);
 	if (rc == 0)
-		rc = hooks_run(hooks->create_runtime, hooks->create_runtime_len, "createRuntime", state,
-			       err);
+		rc = hooks_run(hooks->create_runtime, hooks->create_runtime_len, NULL, "createRuntime",
+			       state, err);
 	free(state);
 	return rc;
 }

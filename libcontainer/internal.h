@@ -541,9 +541,10 @@ int start_release(int dirfd, int pidfd, int hooks_ms, bool *late, skiff_error *e
 /* ---- hooks.c ---- */
 
 /* Run hooks[0..n) in order; the first failure is the error.  kind names
- * them in messages ("createRuntime"). */
-int hooks_run(const spec_hook *hooks, size_t n, const char *kind, const char *state_json,
-	      skiff_error *err);
+ * them in messages ("createRuntime").  A hook without env gets inherit's
+ * env, or with inherit NULL the runtime's (environ), as runc. */
+int hooks_run(const spec_hook *hooks, size_t n, const spec_process *inherit, const char *kind,
+	      const char *state_json, skiff_error *err);
 /* The sum of the hooks' timeouts in ms; -1 when one has none. */
 long long hooks_timeout_ms(const spec_hook *hooks, size_t n);
 /* poststart (status running) or poststop (stopped): every hook runs, and
