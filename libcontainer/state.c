@@ -137,6 +137,12 @@ int state_dir_create(const char *root, const char *id, int *dirfd_out, skiff_err
 	 * it for a create that died, and say "stopped". */
 	snprintf(tmp, sizeof(tmp), ".new-%d-%ld", (int)getpid(), (long)syscall(SYS_gettid));
 	dirfd = make_locked_dir(rootfd, tmp);
+	if (dirfd < 0 && errno == EEXIST) {
+		/* Left by a create killed right there whose pid and thread id
+		 * were ours: empty, and nobody else's now. */
+		unlinkat(rootfd, tmp, AT_REMOVEDIR);
+		dirfd = make_locked_dir(rootfd, tmp);
+	}
 	if (dirfd >= 0 && renameat2(rootfd, tmp, rootfd, id, RENAME_NOREPLACE) < 0) {
 		int saved = errno;
 
