@@ -212,6 +212,7 @@ static int run_update(const cli_globals *g, int argc, char **argv)
 	if (!u.r)
 		return cli_fail_text("out of memory");
 	cli_context_init(&ctx, g);
+	cli_reorder_args(argc, argv, "r:h", update_options);
 	for (int index = -1; (opt = getopt_long_only(argc, argv, "+r:h", update_options, &index)) != -1;
 	     index = -1) {
 		switch (opt) {
@@ -280,6 +281,7 @@ static int parse_only_id(const cli_command *cmd, const cli_globals *g, int argc,
 	int opt;
 
 	cli_context_init(ctx, g);
+	cli_reorder_args(argc, argv, "h", flags);
 	while ((opt = getopt_long_only(argc, argv, "+h", flags, NULL)) != -1) {
 		if (opt == 'h') {
 			cli_help(cmd);
@@ -581,6 +583,7 @@ static int run_events(const cli_globals *g, int argc, char **argv)
 	int opt, init_fd, rc = 0;
 
 	cli_context_init(&ctx, g);
+	cli_reorder_args(argc, argv, "h", flags);
 	while ((opt = getopt_long_only(argc, argv, "+h", flags, NULL)) != -1) {
 		if (opt == 'h')
 			return cli_help(&cmd_events);

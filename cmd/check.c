@@ -43,6 +43,7 @@ static int run_check(const cli_globals *g, int argc, char **argv)
 	int opt;
 
 	(void)g;
+	cli_reorder_args(argc, argv, "b:f:h", flags);
 	while ((opt = getopt_long_only(argc, argv, "+b:f:h", flags, NULL)) != -1) {
 		switch (opt) {
 		case 'b':

@@ -97,6 +97,7 @@ static int parse(const cli_command *cmd, const struct option *options, const cli
 	cli_context_init(&a->ctx, g);
 	a->opts.status_fd = -1;
 	a->opts.criu = g->criu;
+	cli_reorder_args(argc, argv, "b:dh", options);
 	while ((opt = getopt_long_only(argc, argv, "+b:dh", options, NULL)) != -1) {
 		switch (opt) {
 		case OPT_IMAGE_PATH: a->opts.image_path = optarg; break;

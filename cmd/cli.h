@@ -54,8 +54,10 @@ typedef struct cli_command {
 	int (*run)(const cli_globals *g, int argc, char **argv);
 } cli_command;
 
-/* log.c: "skiff: <message>" on stderr, and to --log in its format. */
-void cli_log_open(const cli_globals *g);
+/* log.c: "skiff: <message>" on stderr, and to --log in its format.
+ * cli_log_open() says why on stderr and returns -1 when --log cannot be
+ * opened. */
+int cli_log_open(const cli_globals *g);
 int cli_fail(const skiff_error *err);
 int cli_fail_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_log_close(void);
@@ -66,6 +68,20 @@ void cli_warn(void *data, const skiff_error *problem);
 int cli_help(const cli_command *cmd);
 int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Flags after the arguments, as runc takes them: urfave/cli (v1, runc
+ * 1.1) moves every word that is one of the command's flags (a long name
+ * or a short letter of shortopts/longopts, with - or --, maybe =value) in
+ * front of the others, each with the word after it unless that begins
+ * with '-' (even after a boolean flag), up to a "--".  Then getopt with
+ * "+" reads the flags and stops at the first argument, as Go's flag
+ * package does.  Not for exec and ps, whose trailing words are the
+ * program's (runc's SkipArgReorder).
+ */
+struct option;
+void cli_reorder_args(int argc, char **argv, const char *shortopts,
+		      const struct option *longopts);
 
 /* One command's flags: getopt_long with "+" (stop at the first argument). */
 void cli_context_init(skiff_context *ctx, const cli_globals *g);

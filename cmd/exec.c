@@ -92,6 +92,12 @@ static int list_add(list *l, char *item)
 	return 0;
 }
 
+/* runc's exit status for every exec that fails once its flags were read
+ * (runc 1.1.5: a missing container or program, a bad --user, --env or
+ * --cgroup, no command); a command line it cannot read is 1.  Engines
+ * tell the two apart (a program's own failure is its status). */
+#define EXEC_FAILED 255
+
 static int run_exec(const cli_globals *g, int argc, char **argv)
 {
 	skiff_exec_overrides o = { 0 };
@@ -118,7 +124,8 @@ static int run_exec(const cli_globals *g, int argc, char **argv)
 			break;
 		case 'e':
 			if (!strchr(optarg, '=') || optarg[0] == '=') {
-				rc = cli_usage_error(&cmd_exec, "invalid --env \"%s\": expected NAME=VALUE", optarg);
+				cli_usage_error(&cmd_exec, "invalid --env \"%s\": expected NAME=VALUE", optarg);
+				rc = EXEC_FAILED;
 				goto out;
 			}
 			if (list_add(&env, optarg) < 0)
@@ -129,7 +136,8 @@ static int run_exec(const cli_globals *g, int argc, char **argv)
 			break;
 		case 'u':
 			if (parse_user(optarg, &o) < 0) {
-				rc = cli_usage_error(&cmd_exec, "invalid --user \"%s\": expected uid[:gid]", optarg);
+				cli_usage_error(&cmd_exec, "invalid --user \"%s\": expected uid[:gid]", optarg);
+				rc = EXEC_FAILED;
 				goto out;
 			}
 			break;
@@ -180,7 +188,8 @@ static int run_exec(const cli_globals *g, int argc, char **argv)
 		}
 		case OPT_CGROUP:
 			if (!optarg[0] || optarg[strlen(optarg) - 1] == ':') {
-				rc = cli_usage_error(&cmd_exec, "invalid --cgroup \"%s\": expected [controller[,controller]:]path", optarg);
+				cli_usage_error(&cmd_exec, "invalid --cgroup \"%s\": expected [controller[,controller]:]path", optarg);
+				rc = EXEC_FAILED;
 				goto out;
 			}
 			if (list_add(&cgroups, optarg) < 0)
@@ -208,7 +217,7 @@ static int run_exec(const cli_globals *g, int argc, char **argv)
 			goto out;
 		}
 		if (skiff_process_load_file(process_file, &p, &err) < 0) {
-			rc = cli_fail(&err);
+			rc = (cli_fail(&err), EXEC_FAILED);
 			goto out;
 		}
 	} else {
@@ -221,24 +230,24 @@ static int run_exec(const cli_globals *g, int argc, char **argv)
 		o.additional_gids = gids;
 		o.additional_gids_len = ngids;
 		if (!o.args_len) {
-			rc = cli_usage_error(&cmd_exec, "requires a command, or --process");
+			rc = (cli_usage_error(&cmd_exec, "requires a command, or --process"), EXEC_FAILED);
 			goto out;
 		}
 		if (skiff_exec_process(&ctx, &o, &p, &err) < 0) {
-			rc = cli_fail(&err);
+			rc = (cli_fail(&err), EXEC_FAILED);
 			goto out;
 		}
 	}
 	if (skiff_container_exec_cgroups(&ctx, p, detach, ignore_paused,
 					 (const char *const *)cgroups.items, cgroups.len, &status,
 					 &err) < 0) {
-		rc = cli_fail(&err);
+		rc = (cli_fail(&err), EXEC_FAILED);
 		goto out;
 	}
 	rc = detach ? 0 : status;
 	goto out;
 oom:
-	rc = cli_fail_text("exec: out of memory");
+	rc = (cli_fail_text("exec: out of memory"), EXEC_FAILED);
 out:
 	skiff_process_free(p);
 	free(env.items);

@@ -19,6 +19,7 @@ static int run_state(const cli_globals *g, int argc, char **argv)
 	int opt;
 
 	cli_context_init(&ctx, g);
+	cli_reorder_args(argc, argv, "h", flags);
 	while ((opt = getopt_long_only(argc, argv, "+h", flags, NULL)) != -1) {
 		if (opt == 'h')
 			return cli_help(&cmd_state);
@@ -86,6 +87,7 @@ static int run_list(const cli_globals *g, int argc, char **argv)
 	size_t n;
 	int opt, rc = 0;
 
+	cli_reorder_args(argc, argv, "f:qh", flags);
 	while ((opt = getopt_long_only(argc, argv, "+f:qh", flags, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
@@ -134,6 +136,7 @@ static int run_spec(const cli_globals *g, int argc, char **argv)
 	int opt, fd;
 
 	(void)g;
+	cli_reorder_args(argc, argv, "b:h", flags);
 	while ((opt = getopt_long_only(argc, argv, "+b:h", flags, NULL)) != -1) {
 		switch (opt) {
 		case 'b':
@@ -195,6 +198,7 @@ static int run_features(const cli_globals *g, int argc, char **argv)
 	int opt;
 
 	(void)g;
+	cli_reorder_args(argc, argv, "h", flags);
 	while ((opt = getopt_long_only(argc, argv, "+h", flags, NULL)) != -1) {
 		if (opt == 'h')
 			return cli_help(&cmd_features);

@@ -59,6 +59,7 @@ static const struct option create_options[] = {
 typedef struct create_args {
 	skiff_context ctx;
 	bool detach;
+	bool keep;
 	bool no_subreaper;
 } create_args;
 
@@ -69,6 +70,7 @@ static int parse_create(const cli_command *cmd, const cli_globals *g, int argc, 
 
 	memset(out, 0, sizeof(*out));
 	cli_context_init(&out->ctx, g);
+	cli_reorder_args(argc, argv, "b:dh", create_options);
 	while ((opt = getopt_long_only(argc, argv, "+b:dh", create_options, NULL)) != -1) {
 		switch (opt) {
 		case OPT_BUNDLE:
@@ -108,9 +110,11 @@ static int parse_create(const cli_command *cmd, const cli_globals *g, int argc, 
 			out->no_subreaper = true;
 			break;
 		case OPT_KEEP:
-		case OPT_PIDFD_SOCKET:
-			if (!allow_detach && opt != OPT_PIDFD_SOCKET)
+			if (!allow_detach)
 				return cli_usage_error(cmd, "unknown option \"%s\"", argv[optind - 1]);
+			out->keep = true;
+			break;
+		case OPT_PIDFD_SOCKET:
 			break; /* accepted for runc compatibility */
 		case OPT_HELP:
 			cli_help(cmd);
@@ -162,7 +166,10 @@ static int run_run(const cli_globals *g, int argc, char **argv)
 		if (!a.no_subreaper && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0)
 			a.ctx.subreaper = true;
 	}
-	if (skiff_container_run(&a.ctx, NULL, a.detach, &status, &err) < 0)
+	/* runc takes --keep with --detach too; it changes nothing there. */
+	if (skiff_container_run_flags(&a.ctx, NULL,
+				      (a.detach ? SKIFF_RUN_DETACH : 0) | (a.keep ? SKIFF_RUN_KEEP : 0),
+				      &status, &err) < 0)
 		return cli_fail(&err);
 	return a.detach ? 0 : status;
 }
@@ -175,6 +182,7 @@ static int parse_id(const cli_command *cmd, const cli_globals *g, int argc, char
 	int opt;
 
 	cli_context_init(ctx, g);
+	cli_reorder_args(argc, argv, shortopts, flags);
 	while ((opt = getopt_long_only(argc, argv, shortopts, flags, NULL)) != -1) {
 		if (opt == 'h') {
 			cli_help(cmd);
@@ -269,13 +277,13 @@ static const cli_option create_help[] = {
 	OPT_TEXT_NO_NEW_KEYRING, OPT_TEXT_PRESERVE_FDS, { NULL, NULL },
 };
 
-/* runc's --keep and --no-subreaper are accepted and not listed: skiff
- * neither keeps a stopped container nor needs a subreaper. */
 static const cli_option run_help[] = {
 	OPT_TEXT_BUNDLE,
 	OPT_TEXT_CONSOLE_SOCKET,
 	{ "--detach, -d", "detach from the container's process" },
+	{ "--keep", "do not delete the container after it exits" },
 	OPT_TEXT_PID_FILE,
+	{ "--no-subreaper", "disable the use of the subreaper used to reap reparented processes" },
 	OPT_TEXT_NO_PIVOT,
 	OPT_TEXT_NO_NEW_KEYRING,
 	OPT_TEXT_PRESERVE_FDS,

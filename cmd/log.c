@@ -19,14 +19,20 @@ static struct {
 	bool json;
 } log_sink = { -1, false };
 
-void cli_log_open(const cli_globals *g)
+/* A log that cannot be opened fails the command before it does anything,
+ * as with runc (exit 1, "open PATH: ..."): an engine that asked for the
+ * log reads its errors there, and would otherwise find none. */
+int cli_log_open(const cli_globals *g)
 {
 	if (!g->log_path)
-		return;
+		return 0;
 	log_sink.fd = open(g->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	log_sink.json = g->log_json;
-	if (log_sink.fd < 0)
+	if (log_sink.fd < 0) {
 		fprintf(stderr, "skiff: open log file %s: %m\n", g->log_path);
+		return -1;
+	}
+	return 0;
 }
 
 void cli_log_close(void)

@@ -166,6 +166,62 @@ int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
 	return 1;
 }
 
+/* urfave/cli's argIsFlag: "-x", "--x", "-x=v" or "--x=v" for a flag x
+ * of the command (long name or short letter). */
+static bool arg_is_flag(const char *arg, const char *shortopts, const struct option *longopts)
+{
+	size_t len;
+
+	if (arg[0] != '-' || !strcmp(arg, "-"))
+		return false;
+	arg += arg[1] == '-' ? 2 : 1;
+	len = strcspn(arg, "=");
+	if (len == 1 && arg[0] != '+' && arg[0] != ':' && strchr(shortopts, arg[0]))
+		return true;
+	for (const struct option *o = longopts; o && o->name; o++)
+		if (strlen(o->name) == len && !strncmp(o->name, arg, len))
+			return true;
+	return false;
+}
+
+void cli_reorder_args(int argc, char **argv, const char *shortopts,
+		      const struct option *longopts)
+{
+	char **flags = calloc((size_t)argc + 1, sizeof(*flags));
+	char **rest = calloc((size_t)argc + 1, sizeof(*rest));
+	int nflags = 0, nrest = 0, i;
+	bool may_take_value = false;
+
+	if (!flags || !rest) {
+		free(flags);
+		free(rest);
+		return; /* left as it is: flags after the id are then refused */
+	}
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			while (i < argc)
+				rest[nrest++] = argv[i++];
+			break;
+		}
+		if (may_take_value && argv[i][0] != '-') {
+			/* urfave moves the word after any flag with it, a boolean
+			 * one's too: `kill ID --all KILL` makes KILL the id, as
+			 * with runc. */
+			may_take_value = false;
+			flags[nflags++] = argv[i];
+		} else if (arg_is_flag(argv[i], shortopts, longopts)) {
+			flags[nflags++] = argv[i];
+			may_take_value = !strchr(argv[i], '=');
+		} else {
+			rest[nrest++] = argv[i];
+		}
+	}
+	memcpy(argv + 1, flags, (size_t)nflags * sizeof(*argv));
+	memcpy(argv + 1 + nflags, rest, (size_t)nrest * sizeof(*argv));
+	free(flags);
+	free(rest);
+}
+
 void cli_context_init(skiff_context *ctx, const cli_globals *g)
 {
 	/* Fault injection for the reliability tests (tests/integration/faults.bats). */
@@ -251,7 +307,8 @@ int main(int argc, char **argv)
 		print_main_help(stderr);
 		return 1;
 	}
-	cli_log_open(&g);
+	if (cli_log_open(&g) < 0)
+		return 1;
 	if (!strcmp(argv[optind], "help") || !strcmp(argv[optind], "h")) {
 		if (optind + 1 >= argc)
 			rc = (print_main_help(stdout), 0);

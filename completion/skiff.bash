@@ -21,8 +21,8 @@ _skiff_flags() {
 		"--cgroup --ignore-paused --help" ;;
 	kill) echo "--all -a --help" ;;
 	list) echo "--format -f --quiet -q --help" ;;
-	run) echo "--bundle -b --console-socket --detach -d --pid-file --no-pivot --no-new-keyring" \
-		"--preserve-fds --help" ;;
+	run) echo "--bundle -b --console-socket --detach -d --keep --pid-file --no-subreaper --no-pivot" \
+		"--no-new-keyring --preserve-fds --help" ;;
 	spec) echo "--bundle -b --rootless --help" ;;
 	start | state | pause | resume | features) echo "--help" ;;
 	checkpoint) echo "--image-path --work-path --parent-path --leave-running --tcp-established" \

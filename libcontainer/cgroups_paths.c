@@ -121,9 +121,42 @@ static long sub_for(const char *key, const char *const *subs, size_t n, bool *ma
 	return any;
 }
 
+/* Does sub, taken relative to the container's cgroup (a leading '/'
+ * too), ever go above it?  runc 1.1.5 refuses such a path (".. is not a sub
+ * cgroup path"); clamping it at the container's cgroup would run the
+ * process somewhere the caller did not ask for. */
+static bool sub_escapes(const char *sub)
+{
+	long depth = 0;
+
+	for (const char *p = sub; *p;) {
+		size_t len = strcspn(p, "/");
+
+		if (len == 2 && p[0] == '.' && p[1] == '.') {
+			if (--depth < 0)
+				return true;
+		} else if (len > 0 && !(len == 1 && p[0] == '.')) {
+			depth++;
+		}
+		p += len;
+		p += *p == '/';
+	}
+	return false;
+}
+
 int cgroup_sub_set(const cgroup_set *set, const char *const *subs, size_t n, cgroup_set *out,
 		   skiff_error *err)
 {
+	out->dirs = NULL;
+	out->n = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *colon = strchr(subs[i], ':');
+		const char *sub = colon ? colon + 1 : subs[i];
+
+		if (sub_escapes(sub))
+			return skiff_fail_code(err, EINVAL, "exec --cgroup: %s is not a sub cgroup path",
+					       sub);
+	}
 	bool *matched = calloc(n ? n : 1, sizeof(*matched));
 
 	out->dirs = calloc(set->n ? set->n : 1, sizeof(*out->dirs));

@@ -117,7 +117,7 @@ static int run_container_hooks(const create_job *job, const spec_hook *hooks, si
 
 	if (!state)
 		return skiff_fail(err, ENOMEM, "%s hooks", kind);
-	rc = hooks_run(hooks, n, kind, state, err);
+	rc = hooks_run(hooks, n, job->cfg->process, kind, state, err);
 	free(state);
 	return rc;
 }
@@ -223,8 +223,8 @@ static int prepare_stub(create_job *job, skiff_error *err)
 }
 
 /* Everything the init does before it reports ready.  On success *exe is the
- * program to run. */
-static int init_setup(create_job *job, char **exe, skiff_error *err)
+ * program to run, *home its HOME (process_prepare). */
+static int init_setup(create_job *job, char **exe, char **home, skiff_error *err)
 {
 	const spec_config *cfg = job->cfg;
 	const spec_process *p = cfg->process;
@@ -300,7 +300,7 @@ static int init_setup(create_job *job, char **exe, skiff_error *err)
 		return -1;
 	process_hook hook = { .run = init_load_seccomp, .data = job };
 
-	return process_prepare(p, job->ns.new_userns, &hook, exe, err);
+	return process_prepare(p, job->ns.new_userns, &hook, exe, home, err);
 }
 
 static void reset_signals(const sigset_t *mask)
@@ -317,7 +317,7 @@ static __attribute__((noreturn)) void init_main(create_job *job)
 	const spec_process *p = job->cfg->process;
 	enum sync_type type;
 	skiff_error err;
-	char *exe = NULL, **env = NULL, **argv = NULL;
+	char *exe = NULL, *home = NULL, **env = NULL, **argv = NULL;
 
 	skiff_error_clear(&err);
 	close(job->sock[0]);
@@ -338,11 +338,11 @@ static __attribute__((noreturn)) void init_main(create_job *job)
 		_exit(1);
 	job->pid = (pid_t)host_pid;
 	debug_stop(job->ctx, "init-after-go");
-	if (init_setup(job, &exe, &err) < 0) {
+	if (init_setup(job, &exe, &home, &err) < 0) {
 		sync_send(job->sock[1], SYNC_ERROR, &err);
 		_exit(1);
 	}
-	if (process_exec_vectors(p, job->ctx->listen_fds, &argv, &env) < 0) {
+	if (process_exec_vectors(p, job->ctx->listen_fds, home, &argv, &env) < 0) {
 		skiff_fail(&err, ENOMEM, "prepare the environment");
 		sync_send(job->sock[1], SYNC_ERROR, &err);
 		_exit(1);
@@ -531,10 +531,10 @@ static int run_runtime_hooks(const create_job *job, skiff_error *err)
 
 	if (!state)
 		return skiff_fail(err, ENOMEM, "run hooks");
-	rc = hooks_run(hooks->prestart, hooks->prestart_len, "prestart", state, err);
+	rc = hooks_run(hooks->prestart, hooks->prestart_len, NULL, "prestart", state, err);
 	if (rc == 0)
-		rc = hooks_run(hooks->create_runtime, hooks->create_runtime_len, "createRuntime", state,
-			       err);
+		rc = hooks_run(hooks->create_runtime, hooks->create_runtime_len, NULL, "createRuntime",
+			       state, err);
 	free(state);
 	return rc;
 }

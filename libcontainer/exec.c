@@ -192,7 +192,7 @@ static int open_namespaces(exec_job *job, pid_t init, skiff_error *err)
 	return job->time_ns == -2 ? -1 : 0;
 }
 
-static int exec_setup(exec_job *job, char **exe, skiff_error *err)
+static int exec_setup(exec_job *job, char **exe, char **home, skiff_error *err)
 {
 	const spec_cpu_affinity *aff = job->p->exec_cpu_affinity;
 
@@ -245,7 +245,7 @@ static int exec_setup(exec_job *job, char **exe, skiff_error *err)
 		return -1;
 	process_hook hook = { .run = exec_load_seccomp, .data = job };
 
-	return process_prepare(job->p, job->in_userns, &hook, exe, err);
+	return process_prepare(job->p, job->in_userns, &hook, exe, home, err);
 }
 
 /* Only stdio, --preserve-fds, the socket and the namespaces to join stay:
@@ -265,7 +265,7 @@ static void close_foreign_fds(exec_job *job)
 static __attribute__((noreturn)) void exec_child(exec_job *job)
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
-	char *exe = NULL, **argv, **env;
+	char *exe = NULL, *home = NULL, **argv, **env;
 	enum sync_type type;
 	skiff_error err;
 
@@ -278,8 +278,8 @@ static __attribute__((noreturn)) void exec_child(exec_job *job)
 		_exit(1);
 	if (sync_recv(job->sock[1], &type, NULL, &err) < 0 || type != SYNC_GO)
 		_exit(1);
-	if (exec_setup(job, &exe, &err) < 0 ||
-	    process_exec_vectors(job->p, 0, &argv, &env) < 0) {
+	if (exec_setup(job, &exe, &home, &err) < 0 ||
+	    process_exec_vectors(job->p, 0, home, &argv, &env) < 0) {
 		if (!err.message[0])
 			skiff_fail(&err, ENOMEM, "prepare the process");
 		sync_send(job->sock[1], SYNC_ERROR, &err);

@@ -79,7 +79,8 @@ static int sealed_memfd(const char *name, const void *data, size_t len, unsigned
 	return fd;
 }
 
-/* "N\0", then per hook "TIMEOUT\0PATH\0ARGC\0ARGS...\0ENVC\0ENV...\0". */
+/* "N\0", then per hook "TIMEOUT\0PATH\0ARGC\0ARGS...\0ENVC\0ENV...\0"
+ * (ENVC -1: the program's env, stub.c). */
 static int append(char **buf, size_t *len, const char *s)
 {
 	size_t n = strlen(s) + 1;
@@ -118,7 +119,8 @@ static int serialize_hooks(const spec_hook *hooks, size_t n, char **out, size_t 
 			rc |= append(&buf, &len, h->args[j]);
 		if (!h->args_len)
 			rc |= append(&buf, &len, h->path);
-		rc |= append_num(&buf, &len, (long long)h->env_len);
+		/* -1: no env in the config (not an empty one), the program's. */
+		rc |= append_num(&buf, &len, h->env ? (long long)h->env_len : -1);
 		for (size_t j = 0; j < h->env_len; j++)
 			rc |= append(&buf, &len, h->env[j]);
 	}

@@ -1,7 +1,11 @@
 /*
  * OCI hooks: each runs with the container's state JSON on stdin, its own
- * args and env (nothing inherited), and an optional timeout.  Their output
- * is collected so that a failing hook's error says what it printed.
+ * args, its env, and an optional timeout.  A hook with "env" gets exactly
+ * that ("env": [] none at all); one without inherits, as with runc and
+ * crun: the runtime's env (prestart, createRuntime, poststart, poststop),
+ * or the container process's (createContainer here, startContainer in the
+ * stub).  Their output is collected so that a failing hook's error says
+ * what it printed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,9 +26,17 @@
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
-static __attribute__((noreturn)) void hook_child(const spec_hook *h, int in, int out)
+static __attribute__((noreturn)) void hook_child(const spec_hook *h, const spec_process *inherit,
+						  int in, int out)
 {
+	char *const *env = h->env;
+	size_t env_len = h->env_len;
 	char **argv, **envp;
+
+	if (!env && inherit) {
+		env = inherit->env;
+		env_len = inherit->env_len;
+	}
 
 	/* A group of its own: a timeout kills what the hook started too. */
 	setpgid(0, 0);
@@ -32,18 +44,19 @@ static __attribute__((noreturn)) void hook_child(const spec_hook *h, int in, int
 		_exit(126);
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
 	argv = calloc(h->args_len + 2, sizeof(*argv));
-	envp = calloc(h->env_len + 1, sizeof(*envp));
+	envp = calloc(env_len + 1, sizeof(*envp));
 	if (!argv || !envp)
 		_exit(126);
 	if (h->args_len)
 		memcpy(argv, h->args, h->args_len * sizeof(*argv));
 	else
 		argv[0] = h->path;
-	/* h->env is NULL when there is none: memcpy from NULL is undefined
-	 * even for 0 bytes (UBSan says so). */
-	if (h->env_len)
-		memcpy(envp, h->env, h->env_len * sizeof(*envp));
-	execve(h->path, argv, envp);
+	/* env may be NULL: memcpy from NULL is undefined even for 0 bytes
+	 * (UBSan says so). */
+	if (env_len)
+		memcpy(envp, env, env_len * sizeof(*envp));
+	/* No env anywhere: the runtime's own. */
+	execve(h->path, argv, env ? envp : environ);
 	dprintf(2, "exec %s: %s", h->path, strerror(errno));
 	_exit(127);
 }
@@ -80,8 +93,8 @@ static void collect(int fd, char *buf, size_t size, size_t *used)
 	buf[*used] = '\0';
 }
 
-static int run_one(const spec_hook *h, const char *kind, size_t index, const char *state_json,
-		   skiff_error *err)
+static int run_one(const spec_hook *h, const spec_process *inherit, const char *kind, size_t index,
+		   const char *state_json, skiff_error *err)
 {
 	int in[2], out[2], pidfd, outfd, status = 0;
 	char output[512] = "";
@@ -99,7 +112,7 @@ static int run_one(const spec_hook *h, const char *kind, size_t index, const cha
 	}
 	pid = fork();
 	if (pid == 0)
-		hook_child(h, in[1], out[1]);
+		hook_child(h, inherit, in[1], out[1]);
 	close(in[1]);
 	close(out[1]);
 	if (pid > 0) {
@@ -162,11 +175,11 @@ static int run_one(const spec_hook *h, const char *kind, size_t index, const cha
 			  WEXITSTATUS(status), used ? ": " : "", output);
 }
 
-int hooks_run(const spec_hook *hooks, size_t n, const char *kind, const char *state_json,
-	      skiff_error *err)
+int hooks_run(const spec_hook *hooks, size_t n, const spec_process *inherit, const char *kind,
+	      const char *state_json, skiff_error *err)
 {
 	for (size_t i = 0; i < n; i++)
-		if (run_one(&hooks[i], kind, i, state_json, err) < 0)
+		if (run_one(&hooks[i], inherit, kind, i, state_json, err) < 0)
 			return -1;
 	return 0;
 }
@@ -203,7 +216,7 @@ void hooks_run_late(const skiff_context *ctx, const spec_config *cfg, pid_t pid,
 
 		if (!state)
 			skiff_fail(&problem, ENOMEM, "%s hooks", post_start ? "poststart" : "poststop");
-		else if (run_one(&hooks[i], post_start ? "poststart" : "poststop", i, state,
+		else if (run_one(&hooks[i], NULL, post_start ? "poststart" : "poststop", i, state,
 				 &problem) == 0)
 			continue;
 		if (ctx->warn)

@@ -83,8 +83,9 @@ int state_read(int dirfd, container_record *rec, skiff_error *err);
 /* The record in a state.json text (NUL-terminated); pure, for tests and fuzzing. */
 int state_parse(const char *text, container_record *rec, skiff_error *err);
 /* The live status of a container read from its record (paused when its
- * cgroup is frozen). */
-skiff_status state_status(int dirfd, const container_record *rec);
+ * cgroup is frozen).  locked: the caller holds the directory's lock, so no
+ * create is in progress there. */
+skiff_status state_status(int dirfd, const container_record *rec, bool locked);
 int state_dir_remove(const char *root, const char *id, skiff_error *err);
 const char *state_root(const skiff_context *ctx);
 /* Fill a public skiff_state from a record (copies). */
@@ -466,14 +467,20 @@ typedef struct process_hook {
 	int (*run)(void *data, enum seccomp_stage stage, skiff_error *err);
 	void *data;
 } process_hook;
-/* Everything between the container's setup and exec, in order: rlimits,
- * bounding set, user, capabilities, no_new_privs, umask, cwd, and finding
- * the program (*exe, malloc'd).  hook may be NULL. */
+/* Everything between the container's setup and exec, in order: HOME and
+ * the stdio's owner as runc's setupUser (*home: "HOME=<the user's home in
+ * the container's /etc/passwd, or />" when the env has no non-empty HOME,
+ * else NULL; malloc'd), rlimits, bounding set, user, capabilities,
+ * no_new_privs, umask, cwd, and finding the program (*exe, malloc'd).
+ * hook may be NULL. */
 int process_prepare(const spec_process *p, bool in_userns, const process_hook *hook, char **exe,
-		    skiff_error *err);
-/* NULL-terminated argv and envp for execve (HOME=/ added when unset, and
- * LISTEN_FDS/LISTEN_PID when listen_fds > 0).  The strings stay the model's. */
-int process_exec_vectors(const spec_process *p, int listen_fds, char ***argv_out, char ***env_out);
+		    char **home, skiff_error *err);
+/* NULL-terminated argv and envp for execve (home, process_prepare's, in
+ * place of a missing or empty HOME; without it HOME=/ when unset; and
+ * LISTEN_FDS/LISTEN_PID when listen_fds > 0).  The strings stay the
+ * model's and home. */
+int process_exec_vectors(const spec_process *p, int listen_fds, const char *home,
+			 char ***argv_out, char ***env_out);
 /* The RLIMIT_* number of an OCI rlimit type ("RLIMIT_NOFILE"), -1 if unknown. */
 int process_rlimit_resource(const char *type);
 /* Resolve args[0] like execvp with the container's PATH; *path_out is malloc'd. */
@@ -540,9 +547,10 @@ int start_release(int dirfd, int pidfd, int hooks_ms, bool *late, skiff_error *e
 /* ---- hooks.c ---- */
 
 /* Run hooks[0..n) in order; the first failure is the error.  kind names
- * them in messages ("createRuntime"). */
-int hooks_run(const spec_hook *hooks, size_t n, const char *kind, const char *state_json,
-	      skiff_error *err);
+ * them in messages ("createRuntime").  A hook without env gets inherit's
+ * env, or with inherit NULL the runtime's (environ), as runc. */
+int hooks_run(const spec_hook *hooks, size_t n, const spec_process *inherit, const char *kind,
+	      const char *state_json, skiff_error *err);
 /* The sum of the hooks' timeouts in ms; -1 when one has none. */
 long long hooks_timeout_ms(const spec_hook *hooks, size_t n);
 /* poststart (status running) or poststop (stopped): every hook runs, and

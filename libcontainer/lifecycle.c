@@ -88,10 +88,10 @@ int container_open(const skiff_context *ctx, bool lock, int *dirfd, container_re
 		 * a create in progress, or one killed before it got that far
 		 * (which we know when we hold the lock). */
 		memset(rec, 0, sizeof(*rec));
-		*status = lock ? SKIFF_STATUS_STOPPED : state_status(*dirfd, rec);
+		*status = state_status(*dirfd, rec, lock);
 		return 0;
 	}
-	*status = state_status(*dirfd, rec);
+	*status = state_status(*dirfd, rec, lock);
 	return 0;
 }
 
@@ -269,8 +269,14 @@ int skiff_container_kill(const skiff_context *ctx, int signo, bool all, skiff_er
 		goto out;
 	if (all)
 		signal_all(&rec, signo);
-	if (syscall(SYS_pidfd_send_signal, pidfd, signo, NULL, 0) < 0 && errno != ESRCH) {
-		skiff_fail(err, errno, "kill container %s with signal %d", ctx->id, signo);
+	if (syscall(SYS_pidfd_send_signal, pidfd, signo, NULL, 0) < 0 &&
+	    (errno != ESRCH || signo == 0)) {
+		/* ESRCH: it died since it was checked, which signal 0 (send
+		 * nothing, as kill(2)) is there to tell. */
+		if (errno == ESRCH)
+			skiff_fail(err, 0, "container not running");
+		else
+			skiff_fail(err, errno, "kill container %s with signal %d", ctx->id, signo);
 		close(pidfd);
 		goto out;
 	}
@@ -369,6 +375,13 @@ out:
 int skiff_container_run(const skiff_context *ctx, const skiff_config *cfg, bool detach,
 			int *exit_status, skiff_error *err)
 {
+	return skiff_container_run_flags(ctx, cfg, detach ? SKIFF_RUN_DETACH : 0, exit_status, err);
+}
+
+int skiff_container_run_flags(const skiff_context *ctx, const skiff_config *cfg, unsigned flags,
+			      int *exit_status, skiff_error *err)
+{
+	bool detach = flags & SKIFF_RUN_DETACH;
 	skiff_config *loaded = NULL;
 	sigset_t forward, old;
 	int master = -1, rc = -1;
@@ -398,6 +411,10 @@ int skiff_container_run(const skiff_context *ctx, const skiff_config *cfg, bool 
 		goto out;
 	}
 	rc = wait_foreground(pid, &forward, master, ctx->subreaper, exit_status, err);
+	/* Kept (runc run --keep): stopped, for the caller to inspect and
+	 * delete, which runs the poststop hooks then. */
+	if (rc == 0 && (flags & SKIFF_RUN_KEEP))
+		goto out;
 	if (skiff_container_delete(ctx, true, rc < 0 ? NULL : err) < 0)
 		rc = -1;
 out:

@@ -7,12 +7,14 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -76,6 +78,39 @@ int process_set_identity(const spec_process *p, bool in_userns, skiff_error *err
 		return skiff_fail(err, errno, "setgid %u", (unsigned)gid);
 	if (setresuid(uid, uid, uid) < 0)
 		return skiff_fail(err, errno, "setuid %u", (unsigned)uid);
+	return 0;
+}
+
+/*
+ * Stdio handed to the container's user, as runc's fixStdioPermissions:
+ * each of fds 0-2 not already the user's, and not /dev/null (by device
+ * number, as the container's /dev/null has it), gets the user as owner,
+ * its group kept.  A pipe the caller made, or a file it redirected to, is
+ * the caller's: without this a non-root process cannot open /dev/stdout or
+ * /proc/self/fd/1 again (a shell's `> /dev/stdout`).  What cannot be
+ * changed is left as it is, as runc leaves it: a group not mapped in the
+ * user namespace (EINVAL), an owner not mapped (EPERM), a read-only /dev
+ * (EROFS).
+ */
+static int give_stdio_to_user(const spec_process *p, skiff_error *err)
+{
+	uid_t uid = p->user ? p->user->uid : 0;
+	struct stat null, st;
+
+	if (stat("/dev/null", &null) < 0)
+		return skiff_fail(err, errno, "stat /dev/null");
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fstat(fd, &st) < 0) {
+			if (errno == EBADF)
+				continue; /* a caller that closed it: nothing to hand over */
+			return skiff_fail(err, errno, "fstat stdio fd %d", fd);
+		}
+		if (st.st_uid == uid || st.st_rdev == null.st_rdev)
+			continue;
+		if (fchown(fd, uid, st.st_gid) < 0 && errno != EINVAL && errno != EPERM &&
+		    errno != EROFS)
+			return skiff_fail(err, errno, "chown stdio fd %d to uid %u", fd, (unsigned)uid);
+	}
 	return 0;
 }
 
@@ -162,12 +197,83 @@ static int enter_cwd(const char *cwd, skiff_error *err)
 	return rc;
 }
 
+/* The home directory of uid in the container's /etc/passwd (read where "/"
+ * is the container's root), "/" without an entry, as runc's
+ * user.GetExecUserPath: the first line whose third field is uid, its sixth
+ * field.  Symlinks resolve inside the root and no magic link is followed
+ * (no fd of the caller's read as /etc/passwd), and only a regular file is
+ * read (a FIFO would block create for ever).  NULL when out of memory. */
+static char *passwd_home(uid_t uid)
+{
+	struct open_how how = {
+		.flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	char *text = NULL, *line, *save = NULL, *home = NULL;
+	struct stat st;
+	int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), fd = -1;
+
+	if (root >= 0)
+		fd = (int)syscall(SYS_openat2, root, "etc/passwd", &how, sizeof(how));
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < (16 << 20) &&
+	    (text = calloc(1, (size_t)st.st_size + 1))) {
+		size_t used = 0;
+		ssize_t n;
+
+		while (used < (size_t)st.st_size &&
+		       (n = read(fd, text + used, (size_t)st.st_size - used)) > 0)
+			used += (size_t)n;
+		text[used] = '\0';
+		for (line = strtok_r(text, "\n", &save); line && !home;
+		     line = strtok_r(NULL, "\n", &save)) {
+			char *field[7] = { line }, *end;
+			int nf = 1;
+			unsigned long v;
+
+			for (char *c = line; *c && nf < 7; c++)
+				if (*c == ':') {
+					*c = '\0';
+					field[nf++] = c + 1;
+				}
+			if (nf < 6 || !field[2][0])
+				continue;
+			errno = 0;
+			v = strtoul(field[2], &end, 10);
+			if (!errno && !*end && field[2][0] != '-' && v == (unsigned long)uid)
+				home = strdup(field[5]);
+		}
+	}
+	free(text);
+	if (fd >= 0)
+		close(fd);
+	if (root >= 0)
+		close(root);
+	return home ? home : strdup("/");
+}
+
 int process_prepare(const spec_process *p, bool in_userns, const process_hook *hook, char **exe,
-		    skiff_error *err)
+		    char **home, skiff_error *err)
 {
 	/* Capabilities survive the switch to a non-root user only with KEEPCAPS. */
 	bool keep_caps = p->capabilities && p->user && p->user->uid != 0;
+	const char *env_home = env_value(p, "HOME");
 
+	/* runc's setupUser, inside the container's root and still as root (its
+	 * /etc/passwd may be unreadable to the user): HOME from the user's
+	 * entry when the env has none (or an empty one), and the stdio. */
+	*home = NULL;
+	if (!env_home || !env_home[0]) {
+		char *dir = passwd_home(p->user ? p->user->uid : 0);
+
+		if (!dir || asprintf(home, "HOME=%s", dir) < 0) {
+			free(dir);
+			*home = NULL;
+			return skiff_fail(err, ENOMEM, "HOME");
+		}
+		free(dir);
+	}
+	if (give_stdio_to_user(p, err) < 0)
+		return -1;
 	if (process_apply_rlimits(p, err) < 0)
 		return -1;
 	/* While the capabilities a real-time policy or I/O class need are
@@ -207,14 +313,15 @@ int process_prepare(const spec_process *p, bool in_userns, const process_hook *h
 	return 0;
 }
 
-int process_exec_vectors(const spec_process *p, int listen_fds, char ***argv_out, char ***env_out)
+int process_exec_vectors(const spec_process *p, int listen_fds, const char *home,
+			 char ***argv_out, char ***env_out)
 {
 	bool has_home = false;
 	size_t n = 0;
 	char **argv, **env;
 
 	for (size_t i = 0; i < p->env_len; i++)
-		has_home |= !strncmp(p->env[i], "HOME=", 5);
+		has_home |= !strncmp(p->env[i], "HOME=", 5) && (p->env[i][5] || !home);
 	/* execve wants NULL-terminated arrays; the model's are counted. */
 	argv = calloc(p->args_len + 1, sizeof(*argv));
 	env = calloc(p->env_len + 4, sizeof(*env));
@@ -229,10 +336,13 @@ int process_exec_vectors(const spec_process *p, int listen_fds, char ***argv_out
 		if (listen_fds > 0 && (!strncmp(p->env[i], "LISTEN_FDS=", 11) ||
 				       !strncmp(p->env[i], "LISTEN_PID=", 11)))
 			continue;
+		/* An empty HOME is replaced, as runc's os.Getenv("HOME") == "". */
+		if (!has_home && home && !strcmp(p->env[i], "HOME="))
+			continue;
 		env[n++] = p->env[i];
 	}
 	if (!has_home)
-		env[n++] = "HOME=/";
+		env[n++] = home ? (char *)home : "HOME=/";
 	if (listen_fds > 0) {
 		/* The init is pid 1 of its namespace, which is what LISTEN_PID names. */
 		if (asprintf(&env[n], "LISTEN_FDS=%d", listen_fds) < 0) {

@@ -56,7 +56,9 @@ int skiff_signal_parse(const char *text, int *signo, skiff_error *err)
 
 	if (!text || !*text)
 		return skiff_fail_code(err, EINVAL, "invalid signal: empty");
-	if (parse_small(text, 1, SIGRTMAX, &n) == 0) {
+	/* 0 as with kill(2) and runc: check that the process exists, send
+	 * nothing. */
+	if (parse_small(text, 0, SIGRTMAX, &n) == 0) {
 		*signo = n;
 		return 0;
 	}

@@ -248,6 +248,15 @@ int skiff_container_start(const skiff_context *ctx, skiff_error *err);
  */
 int skiff_container_run(const skiff_context *ctx, const skiff_config *cfg, bool detach,
 			int *exit_status, skiff_error *err);
+/* skiff_container_run() with flags: SKIFF_RUN_DETACH is detach;
+ * SKIFF_RUN_KEEP (`run --keep`, as runc's) keeps the container once its
+ * process has exited in the foreground: it stays, "stopped", cgroups and
+ * all, until skiff_container_delete() (which runs the poststop hooks).  A
+ * create or start that fails still leaves nothing.  Since SKIFF_0.2. */
+#define SKIFF_RUN_DETACH 0x1u
+#define SKIFF_RUN_KEEP 0x2u
+int skiff_container_run_flags(const skiff_context *ctx, const skiff_config *cfg, unsigned flags,
+			      int *exit_status, skiff_error *err);
 
 /* Read a container's state; a container whose init died reads "stopped".
  * Takes no lock: it may run while another command acts on the container.
@@ -258,7 +267,8 @@ int skiff_container_state(const skiff_context *ctx, skiff_state **out, skiff_err
 /* Send signal signo to the init, or with all to every process of the
  * container (those in its pid namespace, when it has its own).  The init
  * is reached through a pidfd: a recycled pid is never signalled.  A stopped
- * container fails with "container not running". */
+ * container fails with "container not running"; signo 0 sends nothing and
+ * only checks that the init is alive (as kill(2)). */
 int skiff_container_kill(const skiff_context *ctx, int signo, bool all, skiff_error *err);
 
 /* Remove a stopped, or created but never started, container: its init is
@@ -298,7 +308,8 @@ int skiff_container_exec(const skiff_context *ctx, const spec_process *process, 
  * runc's syntax): each of sub_cgroups[0..n) is "PATH" (in every hierarchy)
  * or "CONTROLLER[,CONTROLLER...]:PATH" (in those controllers' v1
  * hierarchies), PATH relative to the container's cgroup, which it cannot
- * leave ("..": never above it), and existing.  Since SKIFF_0.2. */
+ * leave (EINVAL "PATH is not a sub cgroup path" when a ".." would go above
+ * it, as runc), and existing.  Since SKIFF_0.2. */
 int skiff_container_exec_cgroups(const skiff_context *ctx, const spec_process *process,
 				 bool detach, bool ignore_paused, const char *const *sub_cgroups,
 				 size_t n_sub_cgroups, int *exit_status, skiff_error *err);
@@ -340,8 +351,9 @@ int skiff_exec_process(const skiff_context *ctx, const skiff_exec_overrides *ove
 		       spec_process **out, skiff_error *err);
 
 /* A signal as `kill` takes it: a name with or without "SIG", in any case
- * ("KILL", "SIGKILL" and "kill" all give SIGKILL), a number ("9"),
- * "RTMIN+N" or "RTMAX-N".  EINVAL for anything else. */
+ * ("KILL", "SIGKILL" and "kill" all give SIGKILL), a number ("9"; "0", as
+ * with kill(2), sends nothing), "RTMIN+N" or "RTMAX-N".  EINVAL for
+ * anything else. */
 int skiff_signal_parse(const char *text, int *signo, skiff_error *err);
 
 /*

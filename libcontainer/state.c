@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
@@ -98,8 +99,29 @@ int flock_dir(int dirfd, const char *id, skiff_error *err)
 	return 0;
 }
 
+/* mkdir + open + lock of root/name; -1 with errno. */
+static int make_locked_dir(int rootfd, const char *name)
+{
+	int dirfd;
+
+	if (mkdirat(rootfd, name, 0711) < 0)
+		return -1;
+	dirfd = openat(rootfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dirfd < 0 || flock(dirfd, LOCK_EX) < 0) {
+		int saved = errno;
+
+		if (dirfd >= 0)
+			close(dirfd);
+		unlinkat(rootfd, name, AT_REMOVEDIR);
+		errno = saved;
+		return -1;
+	}
+	return dirfd;
+}
+
 int state_dir_create(const char *root, const char *id, int *dirfd_out, skiff_error *err)
 {
+	char tmp[128];
 	int rootfd, dirfd;
 
 	if (skiff_id_validate(id, err) < 0)
@@ -109,27 +131,39 @@ int state_dir_create(const char *root, const char *id, int *dirfd_out, skiff_err
 	rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return skiff_fail_at(err, errno, root, "open state root %s", root);
-	if (mkdirat(rootfd, id, 0711) < 0) {
+	/* The directory appears under its id already locked: made under a
+	 * name that list and state never read (a dot), locked, then renamed
+	 * into place.  A reader that found it empty and unlocked would take
+	 * it for a create that died, and say "stopped". */
+	snprintf(tmp, sizeof(tmp), ".new-%d-%ld", (int)getpid(), (long)syscall(SYS_gettid));
+	dirfd = make_locked_dir(rootfd, tmp);
+	if (dirfd < 0 && errno == EEXIST) {
+		/* Left by a create killed right there whose pid and thread id
+		 * were ours: empty, and nobody else's now. */
+		unlinkat(rootfd, tmp, AT_REMOVEDIR);
+		dirfd = make_locked_dir(rootfd, tmp);
+	}
+	if (dirfd >= 0 && renameat2(rootfd, tmp, rootfd, id, RENAME_NOREPLACE) < 0) {
 		int saved = errno;
 
-		close(rootfd);
-		if (saved == EEXIST)
-			return skiff_fail_code(err, EEXIST, "container with id exists: %s", id);
-		return skiff_fail_at(err, saved, root, "create state directory %s/%s", root, id);
+		close(dirfd);
+		unlinkat(rootfd, tmp, AT_REMOVEDIR);
+		dirfd = -1;
+		errno = saved;
 	}
-	dirfd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	/* A file system without RENAME_NOREPLACE (EINVAL): in place, as
+	 * before, with that short window. */
+	if (dirfd < 0 && errno == EINVAL)
+		dirfd = make_locked_dir(rootfd, id);
 	if (dirfd < 0) {
 		int saved = errno;
 
-		unlinkat(rootfd, id, AT_REMOVEDIR);
 		close(rootfd);
-		return skiff_fail(err, saved, "open state directory %s/%s", root, id);
+		if (saved == EEXIST || saved == ENOTEMPTY)
+			return skiff_fail_code(err, EEXIST, "container with id exists: %s", id);
+		return skiff_fail_at(err, saved, root, "create state directory %s/%s", root, id);
 	}
 	close(rootfd);
-	if (flock_dir(dirfd, id, err) < 0) {
-		close(dirfd);
-		return -1;
-	}
 	*dirfd_out = dirfd;
 	return 0;
 }
@@ -371,7 +405,7 @@ static bool state_dir_busy(int dirfd)
 	return busy;
 }
 
-skiff_status state_status(int dirfd, const container_record *rec)
+skiff_status state_status(int dirfd, const container_record *rec, bool locked)
 {
 	cgroup_set set;
 	struct stat st;
@@ -379,9 +413,16 @@ skiff_status state_status(int dirfd, const container_record *rec)
 	/* No state.json: a create between mkdir and its first record holds
 	 * the lock; without one, that create died (its init dies with it). */
 	if (!rec->recorded)
-		return state_dir_busy(dirfd) ? SKIFF_STATUS_CREATING : SKIFF_STATUS_STOPPED;
+		return !locked && state_dir_busy(dirfd) ? SKIFF_STATUS_CREATING
+							: SKIFF_STATUS_STOPPED;
+	/* No live init in a record not yet "created": create records the
+	 * cgroups before it clones the init, and that init may die while
+	 * create still cleans up.  While create holds the lock the container
+	 * is being created, not stopped: an engine told "stopped" would
+	 * delete it under create's feet (runc says "does not exist" there). */
 	if (!process_matches(rec->pid, rec->pid_start_time))
-		return SKIFF_STATUS_STOPPED;
+		return !rec->created && !locked && state_dir_busy(dirfd) ? SKIFF_STATUS_CREATING
+									: SKIFF_STATUS_STOPPED;
 	if (!rec->created)
 		return SKIFF_STATUS_CREATING;
 	set = cgroup_set_of(rec);
@@ -403,7 +444,7 @@ int state_export(int dirfd, const container_record *rec, skiff_state **out, skif
 
 	if (!st)
 		return skiff_fail(err, ENOMEM, "read state");
-	st->status = state_status(dirfd, rec);
+	st->status = state_status(dirfd, rec, false);
 	st->pid = st->status == SKIFF_STATUS_STOPPED ? 0 : rec->pid;
 	st->oci_version = strdup(SKIFF_OCI_VERSION);
 	st->id = strdup_or_empty(rec->id);

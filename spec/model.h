@@ -133,6 +133,9 @@ typedef struct spec_hook {
 	char *path;
 	char **args;
 	size_t args_len;
+	/* NULL: no "env" in the config, the hook inherits (runc's rule: the
+	 * runtime's env, or the process's for createContainer and
+	 * startContainer); non-NULL with env_len 0: "env": [], none at all. */
 	char **env;
 	size_t env_len;
 	int32_t timeout;

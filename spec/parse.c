@@ -298,6 +298,13 @@ static int parse_array(struct pctx *c, const struct spec_field *f, yajl_val v, v
 	if (!YAJL_IS_ARRAY(v))
 		return type_error(c, v, "an array");
 	n = v->u.array.len;
+	if (n == 0 && (f->flags & SPEC_KEEP_EMPTY)) {
+		arr = calloc(1, sizeof(char *));
+		if (!arr)
+			return oom(c);
+		*SLOT(base, f->offset, void *) = arr;
+		return 0;
+	}
 	if (n == 0)
 		return 0;
 	switch (f->kind) {

@@ -205,7 +205,7 @@ const struct spec_type spec_type_process = {
 static const struct spec_field hook_fields[] = {
 	STR(spec_hook, "path", path, R),
 	STR_ARRAY(spec_hook, "args", args, 0),
-	STR_ARRAY(spec_hook, "env", env, 0),
+	STR_ARRAY(spec_hook, "env", env, SPEC_KEEP_EMPTY),
 	OPT_I32(spec_hook, "timeout", timeout),
 };
 TYPE(t_hook, spec_hook, hook_fields);
@@ -573,6 +573,8 @@ static bool field_equal(const struct spec_field *f, const void *a, const void *b
 		}
 		return true;
 	case SPEC_STRING_ARRAY:
+		if ((f->flags & SPEC_KEEP_EMPTY) && !pa != !pb)
+			return false;
 		for (i = 0; i < len; i++)
 			if (!str_equal(((char *const *)pa)[i], ((char *const *)pb)[i]))
 				return false;

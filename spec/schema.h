@@ -35,6 +35,10 @@ enum spec_kind {
 #define SPEC_REQUIRED 0x1u /* parse: the field must be present */
 #define SPEC_ALWAYS 0x2u   /* serialize: written even when zero or empty,
 			    * like a Go field without omitempty */
+#define SPEC_KEEP_EMPTY 0x4u /* SPEC_STRING_ARRAY: a present but empty array
+			      * is kept apart from an absent one (a non-NULL
+			      * pointer, length 0; written back as []), as Go
+			      * keeps a nil slice apart from an empty one */
 
 /* aux_offset value of fields without a has_ flag or length. */
 #define SPEC_NO_AUX ((size_t)-1)

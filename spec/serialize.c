@@ -101,7 +101,8 @@ static bool present(const struct spec_field *f, const void *base)
 	case SPEC_UINT32_ARRAY:
 	case SPEC_STRING_MAP:
 	case SPEC_OBJECT_MAP:
-		return *CSLOT(base, f->aux_offset, size_t) > 0 || (f->flags & SPEC_ALWAYS);
+		return *CSLOT(base, f->aux_offset, size_t) > 0 || (f->flags & SPEC_ALWAYS) ||
+		       ((f->flags & SPEC_KEEP_EMPTY) && *(void *const *)slot);
 	default:
 		if (f->aux_offset != SPEC_NO_AUX)
 			return *CSLOT(base, f->aux_offset, bool);

@@ -181,7 +181,8 @@ static void report(int reply, message *m)
 /* ------------------------------------------------------------- hooks -- */
 
 /* The hooks memfd: "N\0", then per hook "TIMEOUT\0PATH\0ARGC\0ARGS...\0
- * ENVC\0ENV...\0" (TIMEOUT -1 for none), all decimal. */
+ * ENVC\0ENV...\0" (TIMEOUT -1 for none; ENVC -1, with no ENV after it, for a
+ * hook without env, which gets the program's), all decimal. */
 typedef struct cursor {
 	const char *at, *end;
 } cursor;
@@ -381,7 +382,7 @@ static int run_hook(long index, long timeout, const char *path, char **argv, cha
 	return -1;
 }
 
-static int run_hooks(int hooks, int state, message *why)
+static int run_hooks(int hooks, int state, char **program_env, message *why)
 {
 	size_t size;
 	const char *blob = map_fd(hooks, &size);
@@ -392,7 +393,11 @@ static int run_hooks(int hooks, int state, message *why)
 		long timeout = parse_num(next_field(&c)), argc, envc;
 		const char *path = next_field(&c);
 		char **argv = read_vector(&c, &argc);
-		char **envp = argv ? read_vector(&c, &envc) : NULL;
+		cursor peek = c;
+		/* No env in the config: the program's, as runc's init runs the
+		 * hook with the env it has set up for the program by then. */
+		int inherit = argv && parse_num(next_field(&peek)) == -1;
+		char **envp = inherit ? (c = peek, program_env) : argv ? read_vector(&c, &envc) : NULL;
 
 		if (timeout < -1 || !path || !envp)
 			break;
@@ -607,7 +612,7 @@ static int stub_main(int argc, char **argv, char **envp)
 		return 127;
 	}
 	if (p.hooks >= 0) {
-		if (run_hooks((int)p.hooks, (int)p.state, &why) < 0) {
+		if (run_hooks((int)p.hooks, (int)p.state, envp, &why) < 0) {
 			report((int)p.reply, &why);
 			return 1;
 		}

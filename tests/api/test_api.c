@@ -528,6 +528,7 @@ static void test_small(void)
 	ok(skiff_signal_parse("KILL", &sig, &err) == 0 && sig == SIGKILL &&
 		   skiff_signal_parse("sigterm", &sig, &err) == 0 && sig == SIGTERM &&
 		   skiff_signal_parse("9", &sig, &err) == 0 && sig == 9 &&
+		   skiff_signal_parse("0", &sig, &err) == 0 && sig == 0 &&
 		   skiff_signal_parse("RTMIN+2", &sig, &err) == 0 && sig == SIGRTMIN + 2,
 	   "skiff_signal_parse: names, numbers, RTMIN+N");
 	ok(skiff_signal_parse("NOPE", &sig, &err) < 0 && err.errnum == EINVAL, "  and refuses others");

@@ -18,8 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (skiff_signal_parse(text, &signo, &err) == 0) {
 		const char *name = signal_name(signo);
 
-		FUZZ_CHECK(signo >= 1 && signo <= SIGRTMAX);
-		if (name) {
+		FUZZ_CHECK(signo >= 0 && signo <= SIGRTMAX);
+		if (name && signo) {
 			int back = 0;
 
 			FUZZ_CHECK(skiff_signal_parse(name, &back, NULL) == 0 && back == signo);

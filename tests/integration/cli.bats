@@ -180,6 +180,21 @@ command_flags() {
 	assert_output 0
 }
 
+@test "--log to a path that cannot be opened fails the command, as runc" {
+	# runc 1.1.5: `runc --log /nonexistent/dir/log list` exits 1 with
+	# "open /nonexistent/dir/log: no such file or directory", for every
+	# command (`spec --help` too); only the global --help goes before it.
+	log=$BATS_TEST_TMPDIR/no/such/dir/log
+	for cmd in list "state nosuch" "spec --help"; do
+		run --separate-stderr "$SKIFF" --root "$ROOT" --log "$log" $cmd
+		assert_equal "$status" 1
+		assert_equal "$output" ""
+		[[ "$stderr" == "skiff: open log file $log: No such file or directory" ]]
+	done
+	run "$SKIFF" --log "$log" --help
+	assert_success
+}
+
 @test "spec writes runc's default config.json" {
 	command -v runc >/dev/null || skip "no runc"
 	mkdir -p "$BATS_TEST_TMPDIR/s" "$BATS_TEST_TMPDIR/r"

@@ -175,8 +175,12 @@ JSON
 	run skiff exec --cgroup memory:sub --cgroup / ctr cat /proc/self/cgroup
 	assert_line --regexp '^[0-9]+:memory:.*/sub$'
 	refute_line --regexp '^[0-9]+:freezer:.*/sub$'
-	# ".." never leads above the container's cgroup
+	# ".." never leads above the container's cgroup: refused, as runc 1.1.5
+	# ("../../.. is not a sub cgroup path", exit 255; runc-parity.bats)
 	run skiff exec --cgroup ../../.. ctr cat /proc/self/cgroup
+	assert_equal "$status" 255
+	assert_output "skiff: exec --cgroup: ../../.. is not a sub cgroup path"
+	run skiff exec --cgroup sub/.. ctr cat /proc/self/cgroup
 	assert_success
 	assert_output "$plain"
 	run skiff exec --cgroup nosuch:sub ctr true
@@ -207,4 +211,23 @@ JSON
 	done
 	# the time namespace's offset: ten more days of uptime
 	[ "${lines[3]}" -ge 864000 ]
+}
+
+@test "exec: HOME from the container's /etc/passwd for the exec's user, and stdio handed to it" {
+	# runc 1.1.5, `runc exec` into the same container: -u 1000 (an entry
+	# with /home/u1000) gets HOME=/home/u1000 and its stdout pipe as
+	# 1000's; -u 0 /root, also for "-e HOME="; -e HOME=/x is kept; -u 4242
+	# (no entry) gets /.
+	echo 'u1000:x:1000:1000::/home/u1000:/bin/sh' >> rootfs/etc/passwd
+	run bash -c "'$SKIFF' --root '$ROOT' exec -u 1000 ctr sh -c 'echo \$HOME; stat -L -c %u /proc/self/fd/1; echo ok > /dev/stdout' | cat"
+	assert_success
+	assert_output "$(printf '/home/u1000\n1000\nok')"
+	run skiff exec -u 0 ctr sh -c 'echo $HOME'
+	assert_output /root
+	run skiff exec -u 0 -e HOME= ctr sh -c 'echo $HOME'
+	assert_output /root
+	run skiff exec -u 1000 -e HOME=/x ctr sh -c 'echo $HOME'
+	assert_output /x
+	run skiff exec -u 4242 ctr sh -c 'echo $HOME'
+	assert_output /
 }

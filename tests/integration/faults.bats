@@ -191,7 +191,8 @@ stop_at() {
 	for step in exec-after-clone exec-after-go exec-child-before-ready; do
 		echo "# step $step" >&3
 		stop_at "$step" exec "$ID" sh -c 'sleep 999; true' "$MARK-exec"
-		[ "$status" -eq 137 ] || [ "$status" -eq 1 ]
+		# killed itself, or saw its process die: 255, as runc's exec failures
+		[ "$status" -eq 137 ] || [ "$status" -eq 255 ]
 		for i in $(seq 50); do
 			[ -z "$(pgrep -f -- "$MARK-exec")" ] && break
 			sleep 0.1

@@ -114,6 +114,41 @@ assert_nothing_left() {
 	assert_failure
 }
 
+@test "hooks without env inherit, as runc: the runtime's env, or the process's in the container" {
+	# runc 1.1.5, same bundle (hooks writing `env`; the shell's own PWD and
+	# SHLVL left out): with no "env", createRuntime, poststart and
+	# poststop get the environment of the runc command that runs them
+	# (create's; runc 1.1 runs poststart during create, skiff during
+	# start), createContainer the process's env (TERM, PATH, PROCVAR) and
+	# startContainer the program's (with HOME=/root); "env": [] is an empty
+	# environment, for runtime hooks too.
+	update_config --arg out "$OUT" '
+		def dump(n): {path: "/bin/sh", args: ["sh", "-c", ("env | grep -v -e ^PWD= -e ^SHLVL= -e ^_= | sort > " + $out + "/" + n)]};
+		def dumpin(n): {path: "/bin/sh", args: ["sh", "-c", ("env | grep -v -e ^PWD= -e ^SHLVL= -e ^_= | sort > /out/" + n)]};
+		.process.env = ["PATH=/usr/sbin:/usr/bin:/sbin:/bin", "PROCVAR=1"]
+		| .mounts += [{destination: "/out", type: "bind", source: $out, options: ["rbind"]}]
+		| .hooks = {
+			createRuntime: [dump("cr"), (dump("cr-empty") + {env: []})],
+			createContainer: [dump("cc")],
+			startContainer: [dumpin("sc"), (dumpin("sc-empty") + {env: []})],
+			poststart: [dump("ps")],
+			poststop: [dump("pst"), (dump("pst-empty") + {env: []})]}'
+	env -i PATH=/usr/bin:/bin FROM=create "$SKIFF" --root "$ROOT" create ctr </dev/null >/dev/null 2>&1
+	assert_equal "$(cat "$OUT/cr")" "$(printf 'FROM=create\nPATH=/usr/bin:/bin')"
+	assert_equal "$(cat "$OUT/cr-empty")" ""
+	assert_equal "$(cat "$OUT/cc")" "$(printf 'PATH=/usr/sbin:/usr/bin:/sbin:/bin\nPROCVAR=1')"
+	env -i PATH=/usr/bin:/bin FROM=start "$SKIFF" --root "$ROOT" start ctr
+	assert_equal "$(cat "$OUT/sc")" "$(printf 'HOME=/root\nPATH=/usr/sbin:/usr/bin:/sbin:/bin\nPROCVAR=1')"
+	# (busybox sh sets a PATH of its own when there is none)
+	run grep -c -e PROCVAR -e HOME "$OUT/sc-empty"
+	assert_output 0
+	assert_equal "$(cat "$OUT/ps")" "$(printf 'FROM=start\nPATH=/usr/bin:/bin')"
+	# the config copy delete reads keeps "no env" and "env": [] apart
+	env -i PATH=/usr/bin:/bin FROM=delete "$SKIFF" --root "$ROOT" delete --force ctr
+	assert_equal "$(cat "$OUT/pst")" "$(printf 'FROM=delete\nPATH=/usr/bin:/bin')"
+	assert_equal "$(cat "$OUT/pst-empty")" ""
+}
+
 @test "a hook without args gets its path as argv[0]" {
 	printf '#!/bin/sh\necho "$0" > %s/argv0\n' "$OUT" > "$OUT/hook.sh"
 	chmod +x "$OUT/hook.sh"

@@ -27,12 +27,46 @@ cap_mask() {
 	[ "$(hostname)" != skiff-host ]
 }
 
-@test "env is passed exactly, with HOME=/ added when absent" {
+@test "env is passed exactly, with HOME from /etc/passwd added when absent" {
 	update_config '.process.env = ["PATH=/bin:/usr/bin", "FOO=bar baz", "EMPTY=", "MULTI=a=b=c"]'
 	set_args env
 	run skiff run ctr
 	assert_success
-	assert_equal "$(echo "$output" | sort)" "$(printf 'EMPTY=\nFOO=bar baz\nHOME=/\nMULTI=a=b=c\nPATH=/bin:/usr/bin' | sort)"
+	# root's entry in the bundle's /etc/passwd says /root
+	assert_equal "$(echo "$output" | sort)" "$(printf 'EMPTY=\nFOO=bar baz\nHOME=/root\nMULTI=a=b=c\nPATH=/bin:/usr/bin' | sort)"
+}
+
+@test "env: HOME is the user's home in the container's /etc/passwd, / without an entry" {
+	# runc 1.1.5, same bundle, env without HOME: uid 0 gets HOME=/root,
+	# uid 1000 (u1000:x:1000:1000::/home/u1000:/bin/sh) /home/u1000, uid
+	# 4242 (no entry) /; an empty "HOME=" is replaced; and an /etc/passwd
+	# that is a symlink out of the root is read inside it (runc reads it
+	# after pivot_root too).
+	echo 'u1000:x:1000:1000::/home/u1000:/bin/sh' >> rootfs/etc/passwd
+	set_args sh -c 'echo "$HOME"'
+	for case in "0 /root" "1000 /home/u1000" "4242 /"; do
+		set -- $case
+		update_config --argjson u "$1" '.process.user = {uid: $u, gid: 0}'
+		run skiff run ctr
+		assert_success
+		assert_output "$2"
+	done
+	update_config '.process.user = {uid: 0, gid: 0} | .process.env += ["HOME="]'
+	run skiff run ctr
+	assert_output /root
+	# a link to the host's /etc/passwd resolves to the rootfs's /etc/passwd-host
+	mv rootfs/etc/passwd rootfs/etc/passwd-host
+	ln -s ../../../../../../../../etc/passwd-host rootfs/etc/passwd
+	update_config '.process.env = ["PATH=/bin"] | .process.user = {uid: 1000, gid: 0}'
+	run skiff run ctr
+	assert_output /home/u1000
+	# a FIFO is not read, no entry: / (runc opens it and would wait for a
+	# writer for ever; skiff reads only a regular file)
+	rm rootfs/etc/passwd
+	mkfifo rootfs/etc/passwd
+	run timeout 20 "$SKIFF" --root "$ROOT" run ctr
+	assert_success
+	assert_output /
 }
 
 @test "env: a HOME given in the config is kept, not replaced" {
@@ -347,6 +381,27 @@ five_cap_sets='.process.capabilities = {
 	skiff run ctr < "$BATS_TEST_TMPDIR/in" > "$BATS_TEST_TMPDIR/out" 2> "$BATS_TEST_TMPDIR/err"
 	cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out"
 	cmp rootfs/etc/passwd "$BATS_TEST_TMPDIR/err"
+}
+
+@test "stdio: pipes and files are handed to the process's user, /dev/null is not" {
+	# runc 1.1.5 (fixStdioPermissions), `runc create` with user 1000, stdin
+	# /dev/null, stdout a file of root's, stderr a pipe: fd 0 stays 0:0
+	# (/dev/null, 1:3), fds 1 and 2 become 1000:0 (the owner only), and
+	# `echo hi > /dev/stdout` works; the file is left owned by 1000.
+	update_config '.process.user = {uid: 1000, gid: 1000}'
+	set_args sh -c 'stat -L -c %u:%g /proc/self/fd/0 /proc/self/fd/1 /proc/self/fd/2 >&2; echo hi > /dev/stdout; echo there > /proc/self/fd/2'
+	out=$BATS_TEST_TMPDIR/out
+	: > "$out"
+	skiff run ctr < /dev/null > "$out" 2> >(cat > "$BATS_TEST_TMPDIR/err")
+	for i in $(seq 50); do [ "$(wc -l < "$BATS_TEST_TMPDIR/err")" -ge 4 ] && break; sleep 0.1; done
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" "$(printf '0:0\n1000:0\n1000:0\nthere')"
+	assert_equal "$(cat "$out")" hi
+	assert_equal "$(stat -c %u:%g "$out")" 1000:0
+	# root's process: nothing changes hands
+	update_config '.process.user = {uid: 0, gid: 0}'
+	set_args sh -c 'stat -L -c %u /proc/self/fd/1'
+	run bash -c "'$SKIFF' --root '$ROOT' run ctr | cat"
+	assert_output 0
 }
 
 @test "stdio: the process gets the caller's fds 0-2 and no others" {

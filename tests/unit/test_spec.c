@@ -701,6 +701,35 @@ static void test_engine_configs(void)
 	}
 }
 
+/* A hook's "env": [] is not its absence (runc: none at all, against the
+ * runtime's env), in the model and through serialize and parse again (the
+ * config copy `delete` runs poststop hooks from). */
+static void test_hook_env_kept_apart(void)
+{
+	static const char json[] = "{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"rootfs\"},"
+				   "\"hooks\":{\"poststop\":[{\"path\":\"/bin/a\"},"
+				   "{\"path\":\"/bin/b\",\"env\":[]},"
+				   "{\"path\":\"/bin/c\",\"env\":[\"X=1\"]}]}}";
+	spec_config *c = NULL, *again = NULL;
+	skiff_error err;
+	char *out = NULL;
+
+	if (!ok(spec_parse_config(json, sizeof(json) - 1, "hooks.json", &c, &err) == 0,
+		"hook env: parse"))
+		return;
+	ok(c->hooks->poststop[0].env == NULL && c->hooks->poststop[1].env != NULL &&
+		   c->hooks->poststop[1].env_len == 0 && c->hooks->poststop[2].env_len == 1,
+	   "hook env: absent is NULL, [] an empty array");
+	ok(spec_config_serialize(c, false, &out, NULL, &err) == 0 && strstr(out, "\"env\":[]") &&
+		   spec_parse_config(out, strlen(out), "again.json", &again, &err) == 0 &&
+		   again->hooks->poststop[0].env == NULL && again->hooks->poststop[1].env != NULL &&
+		   again->hooks->poststop[1].env_len == 0,
+	   "hook env: [] and absent survive serialize and parse");
+	free(out);
+	spec_config_free(again);
+	spec_config_free(c);
+}
+
 int main(void)
 {
 	test_full_fixture();
@@ -713,5 +742,6 @@ int main(void)
 	test_defaults();
 	test_engine_configs();
 	test_fuzz();
+	test_hook_env_kept_apart();
 	return tap_done();
 }

@@ -1,0 +1,193 @@
+#!/usr/bin/env bats
+# Where engines and scripts depend on runc's exact behaviour: each test
+# runs what runc 1.1.5 was seen to do with the same bundle (its result is
+# in the test's comment) and expects the same of skiff.
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+	make_bundle_template
+}
+
+setup() {
+	setup_bundle_copy
+}
+
+teardown() {
+	teardown_containers
+	kill_leftovers
+}
+
+@test "run --keep leaves the container, stopped, until delete" {
+	# runc 1.1.5: `runc run --keep k1` exits with the program's status, and
+	# `runc list` then shows k1 "stopped" with pid 0; `runc delete k1`
+	# removes it (and runs poststop then).
+	set_args sh -c 'exit 7'
+	update_config --arg out "$BATS_TEST_TMPDIR/poststop" \
+		'.hooks.poststop = [{path: "/bin/sh", args: ["sh", "-c", ("echo ran > " + $out)]}]'
+	run skiff run --keep ctr
+	assert_equal "$status" 7
+	run skiff state ctr
+	assert_success
+	assert_equal "$(jq -r .status <<<"$output")" stopped
+	assert_equal "$(jq -r .pid <<<"$output")" 0
+	[ ! -e "$BATS_TEST_TMPDIR/poststop" ]
+	# a second run of the same id is refused while it is kept
+	run skiff run ctr
+	assert_failure
+	skiff delete ctr
+	[ ! -d "$ROOT/ctr" ]
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/poststop")" ran
+	# runc takes --keep with -d too (exit 0, the container runs)
+	set_args sleep 100
+	run_detached skiff run -d --keep ctr
+	assert_success
+	assert_equal "$(container_status ctr)" running
+}
+
+@test "kill ID 0 checks that the init is alive and sends nothing" {
+	# runc 1.1.5: `runc kill ID 0` exits 0 on a running container (which
+	# goes on running) and 1 "container not running" on a stopped one.
+	set_args sleep 100
+	run_detached skiff run -d ctr
+	assert_success
+	run skiff kill ctr 0
+	assert_success
+	assert_output ""
+	assert_equal "$(container_status ctr)" running
+	skiff kill ctr KILL
+	wait_for_status ctr stopped
+	run skiff kill ctr 0
+	assert_failure
+	assert_output "skiff: container not running"
+}
+
+@test "exec that cannot run its process exits 255, a command line it cannot read 1" {
+	# runc 1.1.5: `runc exec ID /nonexist` and `runc exec nosuch true` exit
+	# 255 ("exec failed: ..."), as do a bad --user, an --env without "=",
+	# no command; `runc exec --bogus ID true` and `runc exec` exit 1.
+	set_args sleep 100
+	run_detached skiff run -d ctr
+	assert_success
+	run skiff exec ctr /nonexist
+	assert_equal "$status" 255
+	assert_output --partial '"/nonexist"'
+	run skiff exec nosuch true
+	assert_equal "$status" 255
+	assert_output "skiff: container does not exist"
+	for args in "--user abc ctr true" "--env FOO ctr true" "ctr"; do
+		run skiff exec $args
+		assert_equal "$status" 255
+	done
+	run skiff exec --bogus ctr true
+	assert_equal "$status" 1
+	run skiff exec
+	assert_equal "$status" 1
+	# the process's own failure is its status, whatever it is
+	run skiff exec ctr sh -c 'exit 255'
+	assert_equal "$status" 255
+	run skiff exec ctr sh -c 'exit 1'
+	assert_equal "$status" 1
+}
+
+@test "exec --cgroup with a path above the container's cgroup is refused, as runc" {
+	# runc 1.1.5: `runc exec --cgroup ../.. ID true` exits 255 with "exec
+	# failed: unable to create new parent process: ../.. is not a sub cgroup
+	# path"; "/..", "pids:../x" alike (the part after the controllers).
+	set_args sleep 100
+	run_detached skiff run -d ctr
+	assert_success
+	for sub in ../.. /.. a/../.. pids:../x; do
+		run skiff exec --cgroup "$sub" ctr true
+		assert_equal "$status" 255
+		assert_output "skiff: exec --cgroup: ${sub#pids:} is not a sub cgroup path"
+	done
+	# a path that comes back down stays inside: the container's own cgroup
+	run skiff exec --cgroup a/.. ctr true
+	assert_success
+}
+
+@test "flags after the container id are taken, as runc's urfave/cli takes them" {
+	# runc 1.1.5 (urfave/cli v1 moves the command's flags before the
+	# arguments, except for exec and ps): `update ID --pids-limit 30`,
+	# `delete ID --force`, `kill ID KILL --all`, `list --quiet`,
+	# `start ID --help` all work; an unknown flag after the id is an
+	# argument (`state ID --bogus`: exit 1); `kill ID --all KILL` takes KILL
+	# as the id (a flag takes the word after it, even a boolean one); `ps ID
+	# --format json` gives "--format json" to ps(1).
+	set_args sleep 100
+	run_detached skiff run -d ctr
+	assert_success
+	[ -d "/sys/fs/cgroup/pids/$CGROUP_NAME" ] && pids=/sys/fs/cgroup/pids/$CGROUP_NAME/pids.max ||
+		pids=/sys/fs/cgroup/$CGROUP_NAME/pids.max
+	skiff update ctr --pids-limit 30
+	assert_equal "$(cat "$pids")" 30
+	skiff update ctr --pids-limit=31
+	assert_equal "$(cat "$pids")" 31
+	run skiff state ctr --bogus
+	assert_equal "$status" 1
+	run skiff start ctr --help
+	assert_success
+	assert_line --index 1 --partial "skiff start"
+	run skiff list --quiet
+	assert_output ctr
+	run skiff ps ctr --format json
+	assert_failure
+	run skiff kill ctr --all KILL
+	assert_failure
+	assert_equal "$(container_status ctr)" running
+	skiff kill ctr KILL --all
+	wait_for_status ctr stopped
+	skiff delete ctr --force
+	[ ! -d "$ROOT/ctr" ]
+}
+
+@test "state during a create is never stopped: creating, then created" {
+	# runc 1.1.5, polled while `runc create` runs a createRuntime hook that
+	# sleeps: "container does not exist", then "created" (it writes its
+	# state at the end).  skiff records the container from the start: it
+	# must read "creating" until then, never "stopped" (which tells an
+	# engine the container is dead and to be deleted).  The "stopped" came
+	# in the few ms between the first record and the init's pid, which a
+	# poll hits only now and then; the next test holds that window open.
+	set_args sleep 100
+	update_config '.hooks.createRuntime = [{path: "/bin/sleep", args: ["sleep", "1"]}]'
+	seen=$BATS_TEST_TMPDIR/seen
+	(
+		for i in $(seq 400); do
+			"$SKIFF" --root "$ROOT" state ctr 2>/dev/null | jq -r .status || echo none
+			[ -e "$BATS_TEST_TMPDIR/done" ] && break
+		done > "$seen"
+	) &
+	poller=$!
+	run_detached skiff create ctr
+	assert_success
+	touch "$BATS_TEST_TMPDIR/done"
+	wait "$poller"
+	sort "$seen" | uniq -c
+	grep -q creating "$seen"
+	run grep -c stopped "$seen"
+	assert_output 0
+	assert_equal "$(container_status ctr)" created
+}
+
+@test "a record made before the init's pid reads creating while create holds the lock" {
+	# The window of the test above, held open: create killed once its first
+	# record is written and the init cloned, before the init's pid is in
+	# state.json (SKIFF_DEBUG_STOP_AT, libcontainer/debug_stop.c).  With the
+	# lock held, as a live create holds it, that is "creating"; without, the
+	# create is dead and the container "stopped" (faults.bats).
+	set_args sleep 100
+	SKIFF_DEBUG_STOP_AT=create-after-clone "$SKIFF" --root "$ROOT" create ctr \
+		</dev/null >/dev/null 2>&1 || true
+	[ -f "$ROOT/ctr/state.json" ]
+	assert_equal "$(container_status ctr)" stopped
+	run flock "$ROOT/ctr" "$SKIFF" --root "$ROOT" state ctr
+	assert_success
+	assert_equal "$(jq -r .status <<<"$output")" creating
+	run flock "$ROOT/ctr" "$SKIFF" --root "$ROOT" list
+	assert_line --regexp '^ctr +0 +creating '
+	skiff delete --force ctr
+	[ ! -d "$ROOT/ctr" ]
+}
