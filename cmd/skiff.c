@@ -203,10 +203,11 @@ void cli_reorder_args(int argc, char **argv, const char *shortopts,
 				rest[nrest++] = argv[i++];
 			break;
 		}
-		if (may_take_value && argv[i][0] != '-') {
+		if (may_take_value && !arg_is_flag(argv[i], shortopts, longopts)) {
 			/* urfave moves the word after any flag with it, a boolean
 			 * one's too: `kill ID --all KILL` makes KILL the id, as
-			 * with runc. */
+			 * with runc; and a value may look like a flag that is not
+			 * one ("--pids-limit -1", "-r -"). */
 			may_take_value = false;
 			flags[nflags++] = argv[i];
 		} else if (arg_is_flag(argv[i], shortopts, longopts)) {
