@@ -197,6 +197,17 @@ static int enter_cwd(const char *cwd, skiff_error *err)
 	return rc;
 }
 
+/* Belt and braces: a cwd the root cannot reach has no path. */
+static int check_cwd(const char *cwd, skiff_error *err)
+{
+	char where[PATH_MAX];
+
+	if (!getcwd(where, sizeof(where)) || where[0] != '/')
+		return skiff_fail_at(err, EPERM, ".process.cwd",
+				     "cwd \"%s\" is outside the container", cwd);
+	return 0;
+}
+
 /* The home directory of uid in the container's /etc/passwd (read where "/"
  * is the container's root), "/" without an entry, as runc's
  * user.GetExecUserPath: the first line whose third field is uid, its sixth
@@ -280,6 +291,20 @@ int process_prepare(const spec_process *p, bool in_userns, const process_hook *h
 	 * still ours. */
 	if (sched_apply(p, err) < 0)
 		return -1;
+	/* The cwd first as root, as runc does: a directory only root may
+	 * enter (/root with a user 42) still works; only if root may not (a
+	 * volume only the container's user can search) again as the user.
+	 * Before any seccomp filter too: resolving it needs openat2. */
+	bool cwd_later = false;
+
+	if (enter_cwd(p->cwd, err) < 0) {
+		if (!err || (err->errnum != EACCES && err->errnum != EPERM))
+			return -1;
+		skiff_error_clear(err);
+		cwd_later = true;
+	} else if (check_cwd(p->cwd, err) < 0) {
+		return -1;
+	}
 	if (hook && hook->run(hook->data, SECCOMP_BEFORE_IDENTITY, err) < 0)
 		return -1;
 	if (capabilities_drop_bounding(p->capabilities, err) < 0)
@@ -295,14 +320,8 @@ int process_prepare(const spec_process *p, bool in_userns, const process_hook *h
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return skiff_fail(err, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
 	umask(p->user && p->user->has_umask ? p->user->umask : 0022);
-	if (enter_cwd(p->cwd, err) < 0)
+	if (cwd_later && (enter_cwd(p->cwd, err) < 0 || check_cwd(p->cwd, err) < 0))
 		return -1;
-	/* Belt and braces: a cwd the root cannot reach has no path. */
-	char where[PATH_MAX];
-
-	if (!getcwd(where, sizeof(where)) || where[0] != '/')
-		return skiff_fail_at(err, EPERM, ".process.cwd",
-				     "cwd \"%s\" is outside the container", p->cwd);
 	if (process_find_executable(p, exe, err) < 0)
 		return -1;
 	if (hook && hook->run(hook->data, SECCOMP_BEFORE_READY, err) < 0) {

@@ -191,3 +191,32 @@ teardown() {
 	skiff delete --force ctr
 	[ ! -d "$ROOT/ctr" ]
 }
+
+@test "the cwd is entered as root before the switch to the user, then as the user if root may not" {
+	# runc 1.1.5, cwd /root (0700, root's) with user 42: pwd says /root, id 42.
+	chmod 700 "$BUNDLE/rootfs/root"
+	update_config '.process.user = {uid: 42, gid: 42} | .process.cwd = "/root" | .root.readonly = false'
+	set_args sh -c 'pwd; id -u'
+	run skiff run ctr
+	assert_success
+	assert_output "$(printf '/root\n42')"
+	# exec --user 0 where /root is uid 42's and root has no CAP_DAC_OVERRIDE
+	chown 42:42 "$BUNDLE/rootfs/root"
+	update_config '.process.user = {uid: 0, gid: 0} | .process.cwd = "/"'
+	set_args sleep 100
+	skiff run -d ctr2
+	run skiff exec --user 0 --cwd /root ctr2 pwd
+	assert_success
+	assert_output /root
+}
+
+@test "a seccomp profile refusing openat2 and getcwd does not break the runtime's own steps (noNewPrivileges false)" {
+	# crun 1.8.1 runs this; runc 1.1.5 fails ("failed to verify if current
+	# working directory is safe: operation not permitted"): nothing the
+	# runtime does may depend on what the user's filter allows.
+	update_config '.process.noNewPrivileges = false | .linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
+		syscalls: [{names: ["openat2", "getcwd"], action: "SCMP_ACT_ERRNO"}]}'
+	set_args true
+	run skiff run ctr
+	assert_success
+}
