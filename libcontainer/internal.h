@@ -220,7 +220,10 @@ int rootfs_setup(const spec_config *cfg, const rootfs_opts *opts, skiff_error *e
  * it, detached) while that mount is still the one on top. */
 uint64_t rootfs_top_mount_id(const char *rootfs);
 void rootfs_undo_shared(const char *rootfs, uint64_t mount_id);
-/* After pivot_root and the sysctls: masked and read-only paths, read-only root. */
+/* Is m a read-only /dev, mounted writable and made read-only by rootfs_finish? */
+bool rootfs_dev_readonly(const spec_mount *m);
+/* After pivot_root and the sysctls: masked and read-only paths, a read-only
+ * /dev, read-only root. */
 int rootfs_finish(const spec_config *cfg, skiff_error *err);
 /* Open (O_PATH) dest inside the tree at rootfd, creating missing directories
  * and, when as_file, the last component as an empty file.  Symlinks resolve as

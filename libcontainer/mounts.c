@@ -433,6 +433,9 @@ int mount_entry(int rootfd, const spec_mount *m, size_t index, const rootfs_opts
 		rc = mount_cgroup(rootfd, m, &plan, opts, err);
 		goto out;
 	}
+	/* Made read-only last (rootfs_finish), once what goes in it is in. */
+	if (rootfs_dev_readonly(m))
+		plan.flags &= ~(unsigned long)MS_RDONLY;
 	/* "remount" (config.md#linux-mount-options: MUST), with mount(8)'s
 	 * meaning: new flags for what an earlier entry mounted there. */
 	if (plan.flags & MS_REMOUNT) {

@@ -236,10 +236,30 @@ int remount_readonly(const char *path, skiff_error *err)
 	return 0;
 }
 
+bool rootfs_dev_readonly(const spec_mount *m)
+{
+	bool ro = false;
+
+	if (!same_destination(m->destination, "/dev"))
+		return false;
+	for (size_t i = 0; i < m->options_len; i++) {
+		if (!strcmp(m->options[i], "ro"))
+			ro = true;
+		else if (!strcmp(m->options[i], "rw"))
+			ro = false;
+	}
+	return ro;
+}
+
 int rootfs_finish(const spec_config *cfg, skiff_error *err)
 {
 	if (paths_mask_and_protect(cfg, err) < 0)
 		return -1;
+	/* A read-only /dev was mounted writable, for its nodes, links and
+	 * submounts; now it is what the config asked, as runc does. */
+	for (size_t i = 0; i < cfg->mounts_len; i++)
+		if (rootfs_dev_readonly(&cfg->mounts[i]) && remount_readonly("/dev", err) < 0)
+			return -1;
 	if (cfg->root && cfg->root->readonly && remount_readonly("/", err) < 0)
 		return -1;
 	return 0;

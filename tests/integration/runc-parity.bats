@@ -220,3 +220,16 @@ teardown() {
 	run skiff run ctr
 	assert_success
 }
+
+@test "a read-only /dev gets its nodes and submounts first, then is read-only (as runc)" {
+	# runc 1.1.5: /dev is "tmpfs ro,nosuid", /dev/pts is there, and
+	# touch /dev/x says "Read-only file system".
+	update_config '(.mounts[] | select(.destination == "/dev") | .options) += ["ro"]'
+	set_args sh -c 'grep " /dev " /proc/self/mounts; ls /dev/pts >/dev/null && echo pts; [ -c /dev/null ] && echo null; touch /dev/x 2>/dev/null || echo read-only'
+	run skiff run ctr
+	assert_success
+	assert_line --regexp '^tmpfs /dev tmpfs ro,'
+	assert_line pts
+	assert_line null
+	assert_line read-only
+}
