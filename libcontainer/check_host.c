@@ -258,16 +258,6 @@ static void check_seccomp(check_report *r, const spec_seccomp *s)
 
 /* ---- files: bind sources, the rootfs ---- */
 
-static bool is_bind(const spec_mount *m)
-{
-	if (m->type && strcmp(m->type, "bind") == 0)
-		return true;
-	for (size_t i = 0; i < m->options_len; i++)
-		if (m->options[i] && (!strcmp(m->options[i], "bind") || !strcmp(m->options[i], "rbind")))
-			return true;
-	return false;
-}
-
 static void check_bind_sources(check_report *r, const spec_config *cfg, const char *bundle)
 {
 	char path[64], why[128];
@@ -277,7 +267,7 @@ static void check_bind_sources(check_report *r, const spec_config *cfg, const ch
 		struct stat st;
 		char *source;
 
-		if (!is_bind(m))
+		if (!spec_mount_is_bind(m))
 			continue;
 		snprintf(path, sizeof(path), ".mounts[%zu].source", i);
 		if (!m->source || !m->source[0]) {

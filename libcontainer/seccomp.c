@@ -16,7 +16,10 @@
  * rule unless two of them test the same argument, in which case each
  * becomes a rule of its own (so they are ORed), NOTIFY can be neither the
  * default action nor the action of the syscall that hands the listener
- * over (here sendmsg, runc's write).
+ * over (here sendmsg, runc's write).  What the config alone decides (those
+ * two, errno returns, argument indexes) spec/validate.c checks, so that
+ * `skiff check` says it too; here remains what libseccomp and the kernel
+ * decide (architectures, flags, notify support).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -69,23 +72,15 @@ static const struct {
 };
 
 /* The action for name, with errno_ret (EPERM when not given) where the
- * action carries one.  ctx names the action's JSON path for errors,
- * errno_ctx the errno's (config-linux.md#seccomp: an errno for an action
- * that takes none "MUST print and error and fail"). */
-static int resolve_action(const char *name, bool has_errno, uint32_t errno_ret,
-			  const char *ctx, const char *errno_ctx, uint32_t *out, skiff_error *err)
+ * action carries one.  Which actions take an errno, and its range, are
+ * rules of the config (spec/validate.c); ctx names the action's JSON path
+ * for a name the parser would not have let through. */
+static int resolve_action(const char *name, bool has_errno, uint32_t errno_ret, const char *ctx,
+			  uint32_t *out, skiff_error *err)
 {
 	for (size_t i = 0; name && i < sizeof(actions) / sizeof(actions[0]); i++) {
 		if (strcmp(name, actions[i].name))
 			continue;
-		if (has_errno && !actions[i].takes_errno)
-			return skiff_fail_code_at(err, EINVAL, errno_ctx,
-						  "config.json: %s: an errno return is only valid with SCMP_ACT_ERRNO and SCMP_ACT_TRACE, not %s",
-						  errno_ctx, name);
-		if (has_errno && errno_ret > 0xffff)
-			return skiff_fail_code_at(err, EINVAL, errno_ctx,
-						  "config.json: %s: errno %u is out of range", errno_ctx,
-						  errno_ret);
 		*out = actions[i].action;
 		if (actions[i].takes_errno)
 			*out |= (has_errno ? errno_ret : EPERM) & 0xffff;
@@ -238,7 +233,8 @@ static int find_operator(const char *name, enum scmp_compare *op)
 	return -1;
 }
 
-/* The conditions of syscalls[index], and whether two test the same argument. */
+/* The conditions of syscalls[index], and whether two test the same
+ * argument.  Indexes are 0..5 (spec/validate.c). */
 static int make_conditions(const spec_syscall *sc, size_t index, struct scmp_arg_cmp *conds,
 			   bool *same_arg, skiff_error *err)
 {
@@ -249,14 +245,10 @@ static int make_conditions(const spec_syscall *sc, size_t index, struct scmp_arg
 		const spec_seccomp_arg *a = &sc->args[i];
 		enum scmp_compare op;
 
-		if (a->index > 5)
-			return skiff_fail_at(err, EINVAL, SECCOMP_PATH ".syscalls",
-					     "config.json: .linux.seccomp.syscalls[%zu].args[%zu].index: a syscall has 6 arguments, got index %u",
-					     index, i, a->index);
-		if (find_operator(a->op, &op) < 0)
-			return skiff_fail_at(err, EINVAL, SECCOMP_PATH ".syscalls",
-					     "config.json: .linux.seccomp.syscalls[%zu].args[%zu].op: unknown operator \"%s\"",
-					     index, i, a->op ? a->op : "");
+		if (a->index > 5 || find_operator(a->op, &op) < 0)
+			return skiff_fail_code_at(err, EINVAL, SECCOMP_PATH ".syscalls",
+						  "config.json: .linux.seccomp.syscalls[%zu].args[%zu]: not a condition skiff can make",
+						  index, i);
 		*same_arg |= seen[a->index]++ > 0;
 		/* MASKED_EQ: value is the mask, valueTwo what the masked argument must equal. */
 		conds[i] = (struct scmp_arg_cmp){ .arg = a->index, .op = op, .datum_a = a->value,
@@ -268,35 +260,29 @@ static int make_conditions(const spec_syscall *sc, size_t index, struct scmp_arg
 static int add_syscall_rules(scmp_filter_ctx ctx, const spec_syscall *sc, size_t index,
 			     uint32_t default_action, bool *notify, skiff_error *err)
 {
-	struct scmp_arg_cmp conds[64];
-	char path[96], errno_path[96];
+	struct scmp_arg_cmp *conds;
+	char path[96];
 	uint32_t action;
 	bool same_arg;
+	int rc = 0;
 
 	snprintf(path, sizeof(path), SECCOMP_PATH ".syscalls[%zu].action", index);
-	snprintf(errno_path, sizeof(errno_path), SECCOMP_PATH ".syscalls[%zu].errnoRet", index);
-	if (resolve_action(sc->action, sc->has_errno_ret, sc->errno_ret, path, errno_path, &action,
-			   err) < 0)
+	if (resolve_action(sc->action, sc->has_errno_ret, sc->errno_ret, path, &action, err) < 0)
 		return -1;
-	if (sc->args_len > sizeof(conds) / sizeof(conds[0]))
-		return skiff_fail_at(err, E2BIG, SECCOMP_PATH ".syscalls",
-				     "config.json: .linux.seccomp.syscalls[%zu].args: too many conditions",
-				     index);
-	if (make_conditions(sc, index, conds, &same_arg, err) < 0)
+	conds = calloc(sc->args_len ? sc->args_len : 1, sizeof(*conds));
+	if (!conds)
+		return skiff_fail(err, ENOMEM, "seccomp conditions");
+	if (make_conditions(sc, index, conds, &same_arg, err) < 0) {
+		free(conds);
 		return -1;
-	if (action == default_action)
-		return 0; /* redundant, and libseccomp would refuse it */
-	for (size_t n = 0; n < sc->names_len; n++) {
+	}
+	/* Redundant, and libseccomp would refuse it. */
+	for (size_t n = 0; action != default_action && n < sc->names_len && rc == 0; n++) {
 		const char *name = sc->names[n];
-		int nr = seccomp_syscall_resolve_name(name), rc = 0;
+		int nr = seccomp_syscall_resolve_name(name);
 
-		if (action == SCMP_ACT_NOTIFY) {
-			*notify = true;
-			if (!strcmp(name, "sendmsg"))
-				return skiff_fail_at(err, EINVAL, SECCOMP_PATH ".syscalls",
-						     "config.json: .linux.seccomp.syscalls[%zu]: SCMP_ACT_NOTIFY cannot be used for sendmsg, which hands the listener to the runtime",
-						     index);
-		}
+		/* Never sendmsg, which hands the listener over (spec/validate.c). */
+		*notify |= action == SCMP_ACT_NOTIFY;
 		/* A syscall this libseccomp (or architecture) does not know. */
 		if (nr == __NR_SCMP_ERROR)
 			continue;
@@ -307,10 +293,11 @@ static int add_syscall_rules(scmp_filter_ctx ctx, const spec_syscall *sc, size_t
 				rc = seccomp_rule_add_array(ctx, action, nr, 1, &conds[i]);
 		}
 		if (rc < 0)
-			return skiff_fail_at(err, -rc, SECCOMP_PATH ".syscalls",
-					     "add the seccomp rule of syscalls[%zu] for %s", index, name);
+			skiff_fail_at(err, -rc, SECCOMP_PATH ".syscalls",
+				      "add the seccomp rule of syscalls[%zu] for %s", index, name);
 	}
-	return 0;
+	free(conds);
+	return rc < 0 ? -1 : 0;
 }
 
 int seccomp_prepare(const spec_config *cfg, seccomp_plan **out, skiff_error *err)
@@ -324,13 +311,10 @@ int seccomp_prepare(const spec_config *cfg, seccomp_plan **out, skiff_error *err
 	*out = NULL;
 	if (!sp)
 		return 0;
+	/* Never SCMP_ACT_NOTIFY (spec/validate.c). */
 	if (resolve_action(sp->default_action, sp->has_default_errno_ret, sp->default_errno_ret,
-			   SECCOMP_PATH ".defaultAction", SECCOMP_PATH ".defaultErrnoRet", &default_action,
-			   err) < 0)
+			   SECCOMP_PATH ".defaultAction", &default_action, err) < 0)
 		return -1;
-	if (default_action == SCMP_ACT_NOTIFY)
-		return skiff_fail_at(err, EINVAL, SECCOMP_PATH ".defaultAction",
-				     "config.json: .linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action");
 	plan = calloc(1, sizeof(*plan));
 	if (!plan)
 		return skiff_fail(err, ENOMEM, "seccomp");
