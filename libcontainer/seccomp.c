@@ -90,25 +90,27 @@ static int resolve_action(const char *name, bool has_errno, uint32_t errno_ret, 
 				  ctx, name ? name : "");
 }
 
-/* "SCMP_ARCH_X86_64" is libseccomp's "x86_64". */
-static int add_architecture(scmp_filter_ctx ctx, const char *name, size_t index,
-			    skiff_error *err)
+/* "SCMP_ARCH_X86_64" is libseccomp's "x86_64"; 0 when this libseccomp
+ * does not know it. */
+static uint32_t arch_token(const char *name)
 {
 	char lower[32];
-	uint32_t arch;
 	size_t i;
-	int rc;
 
-	if (strncmp(name, "SCMP_ARCH_", 10) || strlen(name + 10) >= sizeof(lower))
-		goto unknown;
+	if (!name || strncmp(name, "SCMP_ARCH_", 10) || strlen(name + 10) >= sizeof(lower))
+		return 0;
 	for (i = 0; name[10 + i]; i++)
 		lower[i] = (char)(name[10 + i] >= 'A' && name[10 + i] <= 'Z' ? name[10 + i] + 32
 									   : name[10 + i]);
 	lower[i] = '\0';
-	arch = seccomp_arch_resolve_name(lower);
-	if (!arch)
-		goto unknown;
-	rc = seccomp_arch_add(ctx, arch);
+	return seccomp_arch_resolve_name(lower);
+}
+
+/* One known to libseccomp (seccomp_requirements()). */
+static int add_architecture(scmp_filter_ctx ctx, const char *name, skiff_error *err)
+{
+	int rc = seccomp_arch_add(ctx, arch_token(name));
+
 	/* EDOM: an architecture of the other byte order, which one filter
 	 * cannot hold with the native one.  No process here can make its
 	 * syscalls, so there is nothing to filter: profiles that list every
@@ -117,10 +119,6 @@ static int add_architecture(scmp_filter_ctx ctx, const char *name, size_t index,
 		return skiff_fail_at(err, -rc, SECCOMP_PATH ".architectures",
 				     "add seccomp architecture %s", name);
 	return 0;
-unknown:
-	return skiff_fail_at(err, EINVAL, SECCOMP_PATH ".architectures",
-			     "config.json: .linux.seccomp.architectures[%zu]: architecture %s is not known to libseccomp %u.%u",
-			     index, name, seccomp_version()->major, seccomp_version()->minor);
 }
 
 /* The filter flags skiff knows (config-linux.md#seccomp lists them): the
@@ -150,16 +148,6 @@ static int find_flag(const char *name)
 		if (!strcmp(name, filter_flags[i].name))
 			return (int)i;
 	return -1;
-}
-
-int seccomp_flag_api(const char *name, bool *built)
-{
-	int i = find_flag(name);
-
-	if (i < 0)
-		return -1;
-	*built = filter_flags[i].built;
-	return (int)filter_flags[i].api;
 }
 
 /* As runc probes: seccomp(SET_MODE_FILTER) with a flag the kernel knows
@@ -194,32 +182,60 @@ const char *seccomp_flag_name(size_t i)
 	return i < N_FILTER_FLAGS ? filter_flags[i].name : NULL;
 }
 
-/* Each flag, if this libseccomp and this kernel can set it (the API level
- * says what the kernel supports). */
-static int set_flag(seccomp_plan *plan, const char *flag, size_t index, skiff_error *err)
+/* A flag this libseccomp and this kernel can set (seccomp_requirements()). */
+static int set_flag(seccomp_plan *plan, const char *flag, skiff_error *err)
 {
-	scmp_filter_ctx ctx = plan->ctx;
-	const unsigned api = seccomp_api_get();
-	int i = find_flag(flag);
-	int rc;
+	int i = find_flag(flag), rc;
 
-	if (i < 0)
-		return skiff_fail_at(err, EINVAL, SECCOMP_PATH ".flags",
-				     "config.json: .linux.seccomp.flags[%zu]: unknown seccomp flag \"%s\"",
-				     index, flag);
-	if (!filter_flags[i].built)
-		return skiff_fail_at(err, ENOTSUP, SECCOMP_PATH ".flags",
-				     "config.json: .linux.seccomp.flags[%zu]: %s needs libseccomp 2.6 or later (skiff was built with %d.%d)",
-				     index, flag, SCMP_VER_MAJOR, SCMP_VER_MINOR);
-	if (api < filter_flags[i].api)
-		return skiff_fail_at(err, ENOTSUP, SECCOMP_PATH ".flags",
-				     "config.json: .linux.seccomp.flags[%zu]: %s is not supported by this kernel and libseccomp (API level %u, %u needed)",
-				     index, flag, api, filter_flags[i].api);
-	rc = seccomp_attr_set(ctx, (enum scmp_filter_attr)filter_flags[i].attr, 1);
+	if (i < 0 || !filter_flags[i].built)
+		return skiff_fail_code_at(err, EINVAL, SECCOMP_PATH ".flags",
+					  "config.json: .linux.seccomp.flags: cannot set %s", flag);
+	rc = seccomp_attr_set(plan->ctx, (enum scmp_filter_attr)filter_flags[i].attr, 1);
 	if (rc < 0)
 		return skiff_fail_at(err, -rc, SECCOMP_PATH ".flags", "set seccomp flag %s", flag);
 	plan->kernel_flags |= filter_flags[i].kernel_flag;
 	return 0;
+}
+
+int seccomp_requirements(const spec_config *cfg, struct spec_sink *sink)
+{
+	const spec_seccomp *sp = cfg->linux_ ? cfg->linux_->seccomp : NULL;
+	const struct scmp_version *v = seccomp_version();
+	const unsigned api = seccomp_api_get();
+	size_t before = sink->count;
+	char path[96];
+
+	for (size_t i = 0; sp && i < sp->architectures_len; i++) {
+		if (arch_token(sp->architectures[i]))
+			continue;
+		snprintf(path, sizeof(path), SECCOMP_PATH ".architectures[%zu]", i);
+		spec_report(sink, path, "architecture %s is not known to libseccomp %u.%u.%u",
+			    sp->architectures[i], v->major, v->minor, v->micro);
+		if (!spec_sink_goes_on(sink))
+			return -1;
+	}
+	for (size_t i = 0; sp && i < sp->flags_len; i++) {
+		int f = find_flag(sp->flags[i]);
+
+		/* An unknown name is spec/validate.c's. */
+		if (f < 0 || (filter_flags[f].built && api >= filter_flags[f].api))
+			continue;
+		snprintf(path, sizeof(path), SECCOMP_PATH ".flags[%zu]", i);
+		if (!filter_flags[f].built)
+			spec_report(sink, path, "%s needs libseccomp 2.6 or later (skiff was built with %d.%d)",
+				    sp->flags[i], SCMP_VER_MAJOR, SCMP_VER_MINOR);
+		else
+			spec_report(sink, path,
+				    "%s is not supported by this kernel and libseccomp (API level %u, %u needed)",
+				    sp->flags[i], api, filter_flags[f].api);
+		if (!spec_sink_goes_on(sink))
+			return -1;
+	}
+	if (seccomp_config_notifies(cfg) && api < 6)
+		spec_report(sink, SECCOMP_PATH ".syscalls",
+			    "seccomp notify needs libseccomp >= 2.5 and Linux >= 5.7 (API level %u, 6 needed)",
+			    api);
+	return sink->count > before ? -1 : 0;
 }
 
 static int find_operator(const char *name, enum scmp_compare *op)
@@ -304,6 +320,7 @@ int seccomp_prepare(const spec_config *cfg, seccomp_plan **out, skiff_error *err
 {
 	const spec_seccomp *sp = cfg->linux_ ? cfg->linux_->seccomp : NULL;
 	const spec_process *p = cfg->process;
+	struct spec_sink sink;
 	seccomp_plan *plan;
 	uint32_t default_action;
 	int rc;
@@ -311,6 +328,9 @@ int seccomp_prepare(const spec_config *cfg, seccomp_plan **out, skiff_error *err
 	*out = NULL;
 	if (!sp)
 		return 0;
+	spec_sink_init(&sink, "config.json", err, NULL, NULL);
+	if (seccomp_requirements(cfg, &sink) < 0)
+		return -1;
 	/* Never SCMP_ACT_NOTIFY (spec/validate.c). */
 	if (resolve_action(sp->default_action, sp->has_default_errno_ret, sp->default_errno_ret,
 			   SECCOMP_PATH ".defaultAction", &default_action, err) < 0)
@@ -330,21 +350,15 @@ int seccomp_prepare(const spec_config *cfg, seccomp_plan **out, skiff_error *err
 		goto fail;
 	}
 	for (size_t i = 0; i < sp->architectures_len; i++)
-		if (add_architecture(plan->ctx, sp->architectures[i], i, err) < 0)
+		if (add_architecture(plan->ctx, sp->architectures[i], err) < 0)
 			goto fail;
 	for (size_t i = 0; i < sp->flags_len; i++)
-		if (set_flag(plan, sp->flags[i], i, err) < 0)
+		if (set_flag(plan, sp->flags[i], err) < 0)
 			goto fail;
 	for (size_t i = 0; i < sp->syscalls_len; i++)
 		if (add_syscall_rules(plan->ctx, &sp->syscalls[i], i, default_action, &plan->notify,
 				      err) < 0)
 			goto fail;
-	if (plan->notify && seccomp_api_get() < 6) {
-		skiff_fail_at(err, ENOTSUP, SECCOMP_PATH ".syscalls",
-			      "seccomp notify needs libseccomp >= 2.5 and Linux >= 5.7 (API level %u, 6 needed)",
-			      seccomp_api_get());
-		goto fail;
-	}
 	if (!p || !p->no_new_privileges)
 		plan->stage = SECCOMP_BEFORE_IDENTITY;
 	else if (plan->notify)

@@ -393,6 +393,12 @@ static int check_mounts(struct vctx *v, const spec_config *cfg)
 			if (fail(v, msg, ".mounts[%zu].destination", i) < 0)
 				return -1;
 		}
+		/* Else the bind would be of the bundle directory itself (its
+		 * path joined with ""); runc fails on it too ("stat : no such
+		 * file or directory"). */
+		if (spec_mount_is_bind(m) && (!m->source || !m->source[0]) &&
+		    fail(v, "a bind mount needs a source", ".mounts[%zu].source", i) < 0)
+			return -1;
 		if ((m->uid_mappings_len == 0) != (m->gid_mappings_len == 0)) {
 			if (fail(v, "uidMappings and gidMappings must be given together", ".mounts[%zu]",
 				 i) < 0)

@@ -328,7 +328,7 @@ static const struct error_case validation_errors[] = {
 	{ UL("\"gidMappings\":[{\"containerID\":0,\"hostID\":2147483000,\"size\":65536}]"),
 	  E ".linux.gidMappings[0].size: 65536 ids from hostID 2147483000 go past 2147483647, "
 	    "the highest id" },
-	{ J("\"mounts\":[{\"destination\":\"/a\",\"type\":\"bind\",\"uidMappings\":"
+	{ J("\"mounts\":[{\"destination\":\"/a\",\"type\":\"bind\",\"source\":\"/s\",\"uidMappings\":"
 	    "[{\"containerID\":0,\"hostID\":4294967295,\"size\":1}],\"gidMappings\":[{\"containerID\":0,"
 	    "\"hostID\":0,\"size\":1}]}]"),
 	  E ".mounts[0].uidMappings[0].hostID: must be between 0 and 2147483647, got 4294967295" },
@@ -385,6 +385,12 @@ static const struct error_case validation_errors[] = {
 	    "[\"ridmap\"]}]," ULX("\"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}]")),
 	  E ".mounts[0]: an idmapped mount needs uidMappings and gidMappings, its own or the "
 	    "container's" },
+	/* runc: 'error mounting "" to rootfs at "/a": stat : no such file or
+	 * directory'; skiff bound the bundle directory. */
+	{ J("\"mounts\":[{\"destination\":\"/a\",\"type\":\"bind\",\"source\":\"\"}]"),
+	  E ".mounts[0].source: a bind mount needs a source" },
+	{ J("\"mounts\":[{\"destination\":\"/a\",\"options\":[\"rbind\"]}]"),
+	  E ".mounts[0].source: a bind mount needs a source" },
 	/* A mount on / hides the rootfs (runc 1.1.5 then fails in its init,
 	 * crun refuses the destination). */
 	{ J("\"mounts\":[{\"destination\":\"/\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"}]"),
