@@ -1,7 +1,10 @@
 /*
  * Tables for test_spec.c: JSON documents and the exact message each must
  * produce, from the parser (parse_errors) and from spec_validate()
- * (validation_errors), plus documents that must validate.
+ * (validation_errors), plus documents that must validate.  The error cases
+ * also go through the skiff binary, laid over a runnable bundle: `skiff
+ * check` and `create` must give each one verdict (verdicts.bats, through
+ * tests/helpers/spec-cases), so a case added here is run there too.
  */
 #ifndef SKIFF_TEST_SPEC_CASES_H
 #define SKIFF_TEST_SPEC_CASES_H
