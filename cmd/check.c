@@ -95,11 +95,12 @@ const cli_command cmd_check = {
 	"To check the bundle in /containers/web and read the result as JSON:\n"
 	"       # skiff check --bundle /containers/web --format json",
 	"The check command reports every error in the bundle's \"config.json\", each\n"
-	"with the JSON path of the field at fault (not only the first, as create does),\n"
-	"and warns about fields this host cannot honour: a cgroup controller that is not\n"
-	"mounted, an absent LSM, a capability skiff itself lacks, a seccomp architecture\n"
-	"or flag the kernel or libseccomp does not know, a missing bind mount source, an\n"
-	"rlimit above skiff's own hard limit, a missing root filesystem.\n\n"
+	"with the JSON path of the field at fault (not only the first, as create does):\n"
+	"whatever create would refuse, a missing root filesystem or bind mount source,\n"
+	"an absent LSM or a seccomp architecture libseccomp does not know included. It\n"
+	"warns about fields this host cannot fully honour: a cgroup controller that is\n"
+	"not mounted, a capability skiff itself lacks, an rlimit above skiff's own hard\n"
+	"limit, filesystem options on a bind mount.\n\n"
 	"It exits with 0 when the bundle is valid (even with warnings) and 1 when it has\n"
 	"errors. \"--format json\" prints {\"errors\": [...], \"warnings\": [...]}, each a list\n"
 	"of {\"path\", \"message\"} objects.",

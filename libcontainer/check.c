@@ -3,7 +3,8 @@
  * running it.
  *   errors    every parse and validation problem of config.json (spec/
  *             collects them all, not only the first), and what create
- *             itself needs (a process, a root);
+ *             itself needs (create_requirements(): a process, a rootfs
+ *             that is there, the LSMs asked for);
  *   warnings  fields this host cannot honour (check_host.c).
  * An error whose path already has one is dropped: one field, one error.
  */
@@ -144,8 +145,102 @@ static int net_sysctls_in_own_netns(const spec_config *cfg, struct spec_sink *si
 	return 0;
 }
 
-int create_requirements(const spec_config *cfg, struct spec_sink *sink)
+/* path with "." and ".." taken lexically and slashes squeezed, in place:
+ * what it names if no component is a symlink. */
+static void clean_path(char *path)
 {
+	char *out = path, *p = path;
+
+	while (*p) {
+		size_t n;
+
+		while (*p == '/')
+			p++;
+		n = strcspn(p, "/");
+		if (n == 1 && p[0] == '.') {
+			/* nothing */
+		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
+			while (out > path && *--out != '/')
+				;
+		} else if (n) {
+			*out++ = '/';
+			memmove(out, p, n);
+			out += n;
+		}
+		p += n;
+	}
+	if (out == path)
+		*out++ = '/';
+	*out = '\0';
+}
+
+/* root.path names a directory, reached through no symlink.  create stops
+ * on a missing one anyway (so check may not call it a warning), and runc
+ * refuses a symlink ("invalid rootfs: not an absolute path, or a
+ * symlink"): the container's / would be wherever the link points when
+ * create follows it, not what the bundle names. */
+static void rootfs_requirements(const spec_config *cfg, const char *bundle,
+				struct spec_sink *sink)
+{
+	char why[128], buf[128], *dir = realpath(bundle ? bundle : ".", NULL), *rootfs = NULL,
+				 *real = NULL;
+	struct stat st;
+
+	/* A bundle that is not there is create's first error, not root's. */
+	if (!dir || !(rootfs = path_join(dir, cfg->root->path)))
+		goto out;
+	clean_path(rootfs);
+	if (stat(rootfs, &st) < 0) {
+		/* In runc's (Go's) spelling, which engines match. */
+		snprintf(why, sizeof(why), "%s", strerror_r(errno, buf, sizeof(buf)));
+		if (why[0] >= 'A' && why[0] <= 'Z')
+			why[0] = (char)(why[0] - 'A' + 'a');
+		spec_report(sink, ".root.path", "rootfs %s: %s", rootfs, why);
+	}
+	else if (!S_ISDIR(st.st_mode))
+		spec_report(sink, ".root.path", "rootfs %s is not a directory", rootfs);
+	else if ((real = realpath(rootfs, NULL)) && strcmp(real, rootfs) != 0)
+		spec_report(sink, ".root.path",
+			    "invalid rootfs: %s is a symlink or goes through one (to %s)", rootfs, real);
+out:
+	free(real);
+	free(rootfs);
+	free(dir);
+}
+
+/* Each bind source is there: create opens them all before anything is
+ * made (mounts_open_sources()).  Whether a bind has a source at all is
+ * the config's rule (spec/validate.c). */
+static void bind_source_requirements(const spec_config *cfg, const char *bundle,
+				     struct spec_sink *sink)
+{
+	char path[64], why[128], buf[128];
+
+	for (size_t i = 0; i < cfg->mounts_len; i++) {
+		const spec_mount *m = &cfg->mounts[i];
+		struct stat st;
+		char *source;
+
+		if (!spec_mount_is_bind(m) || !m->source || !m->source[0])
+			continue;
+		source = path_join(bundle ? bundle : ".", m->source);
+		if (source && stat(source, &st) < 0) {
+			snprintf(why, sizeof(why), "%s", strerror_r(errno, buf, sizeof(buf)));
+			if (why[0] >= 'A' && why[0] <= 'Z')
+				why[0] = (char)(why[0] - 'A' + 'a');
+			snprintf(path, sizeof(path), ".mounts[%zu].source", i);
+			spec_report(sink, path, "bind mount source %s: %s", source, why);
+		}
+		free(source);
+		if (sink->count && !spec_sink_goes_on(sink))
+			return;
+	}
+}
+
+int create_requirements(const spec_config *cfg, const char *bundle, bool no_pivot,
+			struct spec_sink *sink)
+{
+	const char *propagation = cfg->linux_ ? cfg->linux_->rootfs_propagation : NULL;
 	bool stop = false;
 
 	if (net_sysctls_in_own_netns(cfg, sink) < 0)
@@ -165,6 +260,21 @@ int create_requirements(const spec_config *cfg, struct spec_sink *sink)
 			return -1;
 	}
 
+	/* --no-pivot moves the rootfs over / and chroots: the host's mounts
+	 * stay under it, and a private rootfs would no longer see them go, so
+	 * they stay busy (runc's rule and words). */
+	if (no_pivot && propagation &&
+	    (!strcmp(propagation, "private") || !strcmp(propagation, "rprivate"))) {
+		spec_report(sink, ".linux.rootfsPropagation",
+			    "rootfsPropagation of [r]private is not safe without pivot_root");
+		if (!spec_sink_goes_on(sink))
+			return -1;
+	}
+	if (lsm_requirements(cfg, sink) < 0 && !spec_sink_goes_on(sink))
+		return -1;
+	if (seccomp_requirements(cfg, sink) < 0 && !spec_sink_goes_on(sink))
+		return -1;
+
 	if (!cfg->process) {
 		spec_report(sink, ".process", "required to create a container");
 		stop = !spec_sink_goes_on(sink);
@@ -174,6 +284,10 @@ int create_requirements(const spec_config *cfg, struct spec_sink *sink)
 	}
 	if (!stop && (!cfg->root || !cfg->root->path))
 		spec_report(sink, ".root.path", "required to create a container");
+	else if (!stop)
+		rootfs_requirements(cfg, bundle, sink);
+	if (!sink->count || spec_sink_goes_on(sink))
+		bind_source_requirements(cfg, bundle, sink);
 	return sink->count ? -1 : 0;
 }
 
@@ -203,7 +317,7 @@ static spec_config *check_config(const char *bundle, check_report *r)
 	free(json);
 	if (cfg) {
 		spec_sink_init(&sink, "config.json", NULL, config_problem, r);
-		create_requirements(cfg, &sink);
+		create_requirements(cfg, bundle, false, &sink);
 	}
 	return cfg;
 }
@@ -219,7 +333,7 @@ int skiff_bundle_check(const char *bundle, skiff_diagnostics **out, skiff_error 
 		bundle = ".";
 	cfg = check_config(bundle, &r);
 	if (cfg)
-		check_host(cfg, bundle, &r);
+		check_host(cfg, &r);
 	spec_config_free(cfg);
 	d = calloc(1, sizeof(*d));
 	if (r.out_of_memory || !d) {

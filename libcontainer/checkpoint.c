@@ -689,7 +689,8 @@ int skiff_container_restore(const skiff_context *ctx, const skiff_config *cfg,
 	}
 	j.cfg = cfg;
 	spec_sink_init(&sink, "config.json", err, NULL, NULL);
-	if (create_requirements(cfg, &sink) < 0)
+	/* --no-pivot means nothing here: criu builds the root. */
+	if (create_requirements(cfg, ctx->bundle ? ctx->bundle : ".", false, &sink) < 0)
 		goto out;
 	if (cfg->process->terminal) {
 		skiff_fail_code(err, ENOTSUP, "restoring a container with a terminal is not supported");

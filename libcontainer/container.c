@@ -488,13 +488,13 @@ static void explain_init_death(pid_t pid, skiff_error *err)
 			   WEXITSTATUS(status));
 }
 
-static int check_config(const spec_config *cfg, skiff_error *err)
+static int check_config(const skiff_context *ctx, const spec_config *cfg, skiff_error *err)
 {
 	struct spec_sink sink;
 
 	/* The same rules `skiff check` reports, stopping at the first. */
 	spec_sink_init(&sink, "config.json", err, NULL, NULL);
-	return create_requirements(cfg, &sink);
+	return create_requirements(cfg, ctx->bundle ? ctx->bundle : ".", ctx->no_pivot, &sink);
 }
 
 static int resolve_paths(create_job *job, skiff_error *err)
@@ -685,9 +685,9 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 	if (console_out)
 		*console_out = -1;
 	if (debug_stop_check(ctx, err) < 0 || skiff_id_validate(ctx->id, err) < 0 ||
-	    check_config(cfg, err) < 0 ||
+	    check_config(ctx, cfg, err) < 0 ||
 	    check_terminal(ctx, cfg->process, console_out != NULL, err) < 0 ||
-	    lsm_check(cfg, err) < 0 || seccomp_prepare(cfg, &job.seccomp, err) < 0 ||
+	    seccomp_prepare(cfg, &job.seccomp, err) < 0 ||
 	    resolve_paths(&job, err) < 0 || ns_plan_make(cfg, &job.ns, err) < 0 ||
 	    cgroup_plan(ctx, cfg, &job.cgroups, err) < 0 ||
 	    host_fds_prepare(&job.host, cfg, job.bundle, err) < 0)

@@ -31,20 +31,6 @@
 
 #include "internal.h"
 
-/* 0: not idmapped; 1: idmapped; 2: idmapped recursively. */
-static int idmap_kind(const spec_mount *m)
-{
-	int kind = m->uid_mappings_len || m->gid_mappings_len ? 1 : 0;
-
-	for (size_t i = 0; i < m->options_len; i++) {
-		if (!strcmp(m->options[i], "ridmap"))
-			return 2;
-		if (!strcmp(m->options[i], "idmap"))
-			kind = 1;
-	}
-	return kind;
-}
-
 static bool has_option(const spec_mount *m, const char *name)
 {
 	for (size_t i = 0; i < m->options_len; i++)
@@ -55,7 +41,7 @@ static bool has_option(const spec_mount *m, const char *name)
 
 bool mount_is_idmapped(const spec_mount *m)
 {
-	return idmap_kind(m) != 0;
+	return spec_mount_idmap(m) != 0;
 }
 
 /* A user namespace with these mappings, as an open fd of it. */
@@ -103,14 +89,12 @@ static int idmapped_tree(const spec_mount *m, size_t index, const spec_config *c
 	const spec_linux *lx = cfg->linux_;
 	const spec_id_mapping *uids = m->uid_mappings, *gids = m->gid_mappings;
 	size_t nuids = m->uid_mappings_len, ngids = m->gid_mappings_len;
-	bool recursive = idmap_kind(m) == 2;
+	bool recursive = spec_mount_idmap(m) == 2;
 	struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP };
 	char *source;
 	int tree, userns;
 
-	if (!(m->type && !strcmp(m->type, "bind")) && !has_option(m, "bind") && !has_option(m, "rbind"))
-		return skiff_fail_at(err, EINVAL, m->destination,
-				     "config.json: .mounts[%zu]: only bind mounts can be idmapped", index);
+	/* A bind, with mappings of its own or the container's (spec/validate.c). */
 	if (!nuids && !ngids && lx) {
 		/* "idmap" alone: the container's own mappings. */
 		uids = lx->uid_mappings;
@@ -119,9 +103,9 @@ static int idmapped_tree(const spec_mount *m, size_t index, const spec_config *c
 		ngids = lx->gid_mappings_len;
 	}
 	if (!nuids || !ngids)
-		return skiff_fail_at(err, EINVAL, m->destination,
-				     "config.json: .mounts[%zu]: an idmapped mount needs uidMappings and gidMappings, its own or the container's",
-				     index);
+		return skiff_fail_code_at(err, EINVAL, m->destination,
+					  "config.json: .mounts[%zu]: no id mappings for an idmapped mount",
+					  index);
 	source = path_join(bundle, m->source ? m->source : "");
 	if (!source)
 		return skiff_fail(err, ENOMEM, "idmapped mount");
@@ -161,7 +145,7 @@ int idmap_prepare_mounts(const spec_config *cfg, const char *bundle, int **trees
 
 	*trees_out = NULL;
 	for (size_t i = 0; i < cfg->mounts_len; i++) {
-		if (!idmap_kind(&cfg->mounts[i]))
+		if (!spec_mount_idmap(&cfg->mounts[i]))
 			continue;
 		if (!trees) {
 			trees = malloc(cfg->mounts_len * sizeof(*trees));

@@ -347,9 +347,11 @@ int seccomp_export_last(const seccomp_plan *plan, int min, int *fd, unsigned lon
 const char *seccomp_action_name(size_t i);
 const char *seccomp_operator_name(size_t i);
 const char *seccomp_flag_name(size_t i);
-/* The API level a filter flag needs, and whether this libseccomp can set
- * it at all (*built); -1 for a flag skiff does not know. */
-int seccomp_flag_api(const char *name, bool *built);
+/* What this libseccomp and kernel cannot do of cfg's profile (an
+ * architecture libseccomp does not know, a flag beyond its API level,
+ * notify), each reported to sink; -1 if any.  create_requirements() and
+ * seccomp_prepare() use it. */
+int seccomp_requirements(const spec_config *cfg, struct spec_sink *sink);
 /* Can the flag be set here: libseccomp, its API level and the kernel
  * (probed) all have it. */
 bool seccomp_flag_supported(const char *name);
@@ -374,7 +376,10 @@ int seccomp_take_listener(const seccomp_agent_info *info, int sock, int listener
 
 /* ---- lsm.c: AppArmor and SELinux ---- */
 
-/* In the runtime: refuse labels of an LSM this host does not run. */
+/* Labels of an LSM this host does not run, each reported to sink (its
+ * JSON path, what is asked); -1 if any.  create_requirements() uses it. */
+int lsm_requirements(const spec_config *cfg, struct spec_sink *sink);
+/* The first of them as an error (EOPNOTSUPP): exec's process labels. */
 int lsm_check(const spec_config *cfg, skiff_error *err);
 /* Does p ask for an AppArmor profile or an SELinux label? */
 bool lsm_has_exec_labels(const spec_process *p);
@@ -606,12 +611,16 @@ void check_error(check_report *r, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void check_warn(check_report *r, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* What create needs beyond a valid config (a process with args, a root),
- * reported to sink; -1 when something is missing.  create uses it in
- * first-problem mode, check collecting. */
-int create_requirements(const spec_config *cfg, struct spec_sink *sink);
+/* What create needs beyond a valid config, reported to sink; -1 when
+ * something is missing.  The rules that depend on the host (a rootfs that
+ * is there, the LSMs it runs) or on create's flags (no_pivot) rather than
+ * the config alone (those are spec/'s), so that `skiff check` and create
+ * (first-problem mode) cannot disagree.  bundle is where a relative
+ * root.path is; check knows no flags and passes no_pivot false. */
+int create_requirements(const spec_config *cfg, const char *bundle, bool no_pivot,
+			struct spec_sink *sink);
 /* The warnings: fields this host cannot honour (check_host.c). */
-void check_host(const spec_config *cfg, const char *bundle, check_report *r);
+void check_host(const spec_config *cfg, check_report *r);
 
 /* ---- signals.c ---- */
 const char *signal_name(int signo);

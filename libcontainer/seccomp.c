@@ -16,7 +16,10 @@
  * rule unless two of them test the same argument, in which case each
  * becomes a rule of its own (so they are ORed), NOTIFY can be neither the
  * default action nor the action of the syscall that hands the listener
- * over (here sendmsg, runc's write).
+ * over (here sendmsg, runc's write).  What the config alone decides (those
+ * two, errno returns, argument indexes) spec/validate.c checks, so that
+ * `skiff check` says it too; here remains what libseccomp and the kernel
+ * decide (architectures, flags, notify support).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -69,23 +72,15 @@ static const struct {
 };
 
 /* The action for name, with errno_ret (EPERM when not given) where the
- * action carries one.  ctx names the action's JSON path for errors,
- * errno_ctx the errno's (config-linux.md#seccomp: an errno for an action
- * that takes none "MUST print and error and fail"). */
-static int resolve_action(const char *name, bool has_errno, uint32_t errno_ret,
-			  const char *ctx, const char *errno_ctx, uint32_t *out, skiff_error *err)
+ * action carries one.  Which actions take an errno, and its range, are
+ * rules of the config (spec/validate.c); ctx names the action's JSON path
+ * for a name the parser would not have let through. */
+static int resolve_action(const char *name, bool has_errno, uint32_t errno_ret, const char *ctx,
+			  uint32_t *out, skiff_error *err)
 {
 	for (size_t i = 0; name && i < sizeof(actions) / sizeof(actions[0]); i++) {
 		if (strcmp(name, actions[i].name))
 			continue;
-		if (has_errno && !actions[i].takes_errno)
-			return skiff_fail_code_at(err, EINVAL, errno_ctx,
-						  "config.json: %s: an errno return is only valid with SCMP_ACT_ERRNO and SCMP_ACT_TRACE, not %s",
-						  errno_ctx, name);
-		if (has_errno && errno_ret > 0xffff)
-			return skiff_fail_code_at(err, EINVAL, errno_ctx,
-						  "config.json: %s: errno %u is out of range", errno_ctx,
-						  errno_ret);
 		*out = actions[i].action;
 		if (actions[i].takes_errno)
 			*out |= (has_errno ? errno_ret : EPERM) & 0xffff;
@@ -95,25 +90,27 @@ static int resolve_action(const char *name, bool has_errno, uint32_t errno_ret,
 				  ctx, name ? name : "");
 }
 
-/* "SCMP_ARCH_X86_64" is libseccomp's "x86_64". */
-static int add_architecture(scmp_filter_ctx ctx, const char *name, size_t index,
-			    skiff_error *err)
+/* "SCMP_ARCH_X86_64" is libseccomp's "x86_64"; 0 when this libseccomp
+ * does not know it. */
+static uint32_t arch_token(const char *name)
 {
 	char lower[32];
-	uint32_t arch;
 	size_t i;
-	int rc;
 
-	if (strncmp(name, "SCMP_ARCH_", 10) || strlen(name + 10) >= sizeof(lower))
-		goto unknown;
+	if (!name || strncmp(name, "SCMP_ARCH_", 10) || strlen(name + 10) >= sizeof(lower))
+		return 0;
 	for (i = 0; name[10 + i]; i++)
 		lower[i] = (char)(name[10 + i] >= 'A' && name[10 + i] <= 'Z' ? name[10 + i] + 32
 									   : name[10 + i]);
 	lower[i] = '\0';
-	arch = seccomp_arch_resolve_name(lower);
-	if (!arch)
-		goto unknown;
-	rc = seccomp_arch_add(ctx, arch);
+	return seccomp_arch_resolve_name(lower);
+}
+
+/* One known to libseccomp (seccomp_requirements()). */
+static int add_architecture(scmp_filter_ctx ctx, const char *name, skiff_error *err)
+{
+	int rc = seccomp_arch_add(ctx, arch_token(name));
+
 	/* EDOM: an architecture of the other byte order, which one filter
 	 * cannot hold with the native one.  No process here can make its
 	 * syscalls, so there is nothing to filter: profiles that list every
@@ -122,10 +119,6 @@ static int add_architecture(scmp_filter_ctx ctx, const char *name, size_t index,
 		return skiff_fail_at(err, -rc, SECCOMP_PATH ".architectures",
 				     "add seccomp architecture %s", name);
 	return 0;
-unknown:
-	return skiff_fail_at(err, EINVAL, SECCOMP_PATH ".architectures",
-			     "config.json: .linux.seccomp.architectures[%zu]: architecture %s is not known to libseccomp %u.%u",
-			     index, name, seccomp_version()->major, seccomp_version()->minor);
 }
 
 /* The filter flags skiff knows (config-linux.md#seccomp lists them): the
@@ -155,16 +148,6 @@ static int find_flag(const char *name)
 		if (!strcmp(name, filter_flags[i].name))
 			return (int)i;
 	return -1;
-}
-
-int seccomp_flag_api(const char *name, bool *built)
-{
-	int i = find_flag(name);
-
-	if (i < 0)
-		return -1;
-	*built = filter_flags[i].built;
-	return (int)filter_flags[i].api;
 }
 
 /* As runc probes: seccomp(SET_MODE_FILTER) with a flag the kernel knows
@@ -199,32 +182,60 @@ const char *seccomp_flag_name(size_t i)
 	return i < N_FILTER_FLAGS ? filter_flags[i].name : NULL;
 }
 
-/* Each flag, if this libseccomp and this kernel can set it (the API level
- * says what the kernel supports). */
-static int set_flag(seccomp_plan *plan, const char *flag, size_t index, skiff_error *err)
+/* A flag this libseccomp and this kernel can set (seccomp_requirements()). */
+static int set_flag(seccomp_plan *plan, const char *flag, skiff_error *err)
 {
-	scmp_filter_ctx ctx = plan->ctx;
-	const unsigned api = seccomp_api_get();
-	int i = find_flag(flag);
-	int rc;
+	int i = find_flag(flag), rc;
 
-	if (i < 0)
-		return skiff_fail_at(err, EINVAL, SECCOMP_PATH ".flags",
-				     "config.json: .linux.seccomp.flags[%zu]: unknown seccomp flag \"%s\"",
-				     index, flag);
-	if (!filter_flags[i].built)
-		return skiff_fail_at(err, ENOTSUP, SECCOMP_PATH ".flags",
-				     "config.json: .linux.seccomp.flags[%zu]: %s needs libseccomp 2.6 or later (skiff was built with %d.%d)",
-				     index, flag, SCMP_VER_MAJOR, SCMP_VER_MINOR);
-	if (api < filter_flags[i].api)
-		return skiff_fail_at(err, ENOTSUP, SECCOMP_PATH ".flags",
-				     "config.json: .linux.seccomp.flags[%zu]: %s is not supported by this kernel and libseccomp (API level %u, %u needed)",
-				     index, flag, api, filter_flags[i].api);
-	rc = seccomp_attr_set(ctx, (enum scmp_filter_attr)filter_flags[i].attr, 1);
+	if (i < 0 || !filter_flags[i].built)
+		return skiff_fail_code_at(err, EINVAL, SECCOMP_PATH ".flags",
+					  "config.json: .linux.seccomp.flags: cannot set %s", flag);
+	rc = seccomp_attr_set(plan->ctx, (enum scmp_filter_attr)filter_flags[i].attr, 1);
 	if (rc < 0)
 		return skiff_fail_at(err, -rc, SECCOMP_PATH ".flags", "set seccomp flag %s", flag);
 	plan->kernel_flags |= filter_flags[i].kernel_flag;
 	return 0;
+}
+
+int seccomp_requirements(const spec_config *cfg, struct spec_sink *sink)
+{
+	const spec_seccomp *sp = cfg->linux_ ? cfg->linux_->seccomp : NULL;
+	const struct scmp_version *v = seccomp_version();
+	const unsigned api = seccomp_api_get();
+	size_t before = sink->count;
+	char path[96];
+
+	for (size_t i = 0; sp && i < sp->architectures_len; i++) {
+		if (arch_token(sp->architectures[i]))
+			continue;
+		snprintf(path, sizeof(path), SECCOMP_PATH ".architectures[%zu]", i);
+		spec_report(sink, path, "architecture %s is not known to libseccomp %u.%u.%u",
+			    sp->architectures[i], v->major, v->minor, v->micro);
+		if (!spec_sink_goes_on(sink))
+			return -1;
+	}
+	for (size_t i = 0; sp && i < sp->flags_len; i++) {
+		int f = find_flag(sp->flags[i]);
+
+		/* An unknown name is spec/validate.c's. */
+		if (f < 0 || (filter_flags[f].built && api >= filter_flags[f].api))
+			continue;
+		snprintf(path, sizeof(path), SECCOMP_PATH ".flags[%zu]", i);
+		if (!filter_flags[f].built)
+			spec_report(sink, path, "%s needs libseccomp 2.6 or later (skiff was built with %d.%d)",
+				    sp->flags[i], SCMP_VER_MAJOR, SCMP_VER_MINOR);
+		else
+			spec_report(sink, path,
+				    "%s is not supported by this kernel and libseccomp (API level %u, %u needed)",
+				    sp->flags[i], api, filter_flags[f].api);
+		if (!spec_sink_goes_on(sink))
+			return -1;
+	}
+	if (seccomp_config_notifies(cfg) && api < 6)
+		spec_report(sink, SECCOMP_PATH ".syscalls",
+			    "seccomp notify needs libseccomp >= 2.5 and Linux >= 5.7 (API level %u, 6 needed)",
+			    api);
+	return sink->count > before ? -1 : 0;
 }
 
 static int find_operator(const char *name, enum scmp_compare *op)
@@ -238,7 +249,8 @@ static int find_operator(const char *name, enum scmp_compare *op)
 	return -1;
 }
 
-/* The conditions of syscalls[index], and whether two test the same argument. */
+/* The conditions of syscalls[index], and whether two test the same
+ * argument.  Indexes are 0..5 (spec/validate.c). */
 static int make_conditions(const spec_syscall *sc, size_t index, struct scmp_arg_cmp *conds,
 			   bool *same_arg, skiff_error *err)
 {
@@ -249,14 +261,10 @@ static int make_conditions(const spec_syscall *sc, size_t index, struct scmp_arg
 		const spec_seccomp_arg *a = &sc->args[i];
 		enum scmp_compare op;
 
-		if (a->index > 5)
-			return skiff_fail_at(err, EINVAL, SECCOMP_PATH ".syscalls",
-					     "config.json: .linux.seccomp.syscalls[%zu].args[%zu].index: a syscall has 6 arguments, got index %u",
-					     index, i, a->index);
-		if (find_operator(a->op, &op) < 0)
-			return skiff_fail_at(err, EINVAL, SECCOMP_PATH ".syscalls",
-					     "config.json: .linux.seccomp.syscalls[%zu].args[%zu].op: unknown operator \"%s\"",
-					     index, i, a->op ? a->op : "");
+		if (a->index > 5 || find_operator(a->op, &op) < 0)
+			return skiff_fail_code_at(err, EINVAL, SECCOMP_PATH ".syscalls",
+						  "config.json: .linux.seccomp.syscalls[%zu].args[%zu]: not a condition skiff can make",
+						  index, i);
 		*same_arg |= seen[a->index]++ > 0;
 		/* MASKED_EQ: value is the mask, valueTwo what the masked argument must equal. */
 		conds[i] = (struct scmp_arg_cmp){ .arg = a->index, .op = op, .datum_a = a->value,
@@ -268,35 +276,29 @@ static int make_conditions(const spec_syscall *sc, size_t index, struct scmp_arg
 static int add_syscall_rules(scmp_filter_ctx ctx, const spec_syscall *sc, size_t index,
 			     uint32_t default_action, bool *notify, skiff_error *err)
 {
-	struct scmp_arg_cmp conds[64];
-	char path[96], errno_path[96];
+	struct scmp_arg_cmp *conds;
+	char path[96];
 	uint32_t action;
 	bool same_arg;
+	int rc = 0;
 
 	snprintf(path, sizeof(path), SECCOMP_PATH ".syscalls[%zu].action", index);
-	snprintf(errno_path, sizeof(errno_path), SECCOMP_PATH ".syscalls[%zu].errnoRet", index);
-	if (resolve_action(sc->action, sc->has_errno_ret, sc->errno_ret, path, errno_path, &action,
-			   err) < 0)
+	if (resolve_action(sc->action, sc->has_errno_ret, sc->errno_ret, path, &action, err) < 0)
 		return -1;
-	if (sc->args_len > sizeof(conds) / sizeof(conds[0]))
-		return skiff_fail_at(err, E2BIG, SECCOMP_PATH ".syscalls",
-				     "config.json: .linux.seccomp.syscalls[%zu].args: too many conditions",
-				     index);
-	if (make_conditions(sc, index, conds, &same_arg, err) < 0)
+	conds = calloc(sc->args_len ? sc->args_len : 1, sizeof(*conds));
+	if (!conds)
+		return skiff_fail(err, ENOMEM, "seccomp conditions");
+	if (make_conditions(sc, index, conds, &same_arg, err) < 0) {
+		free(conds);
 		return -1;
-	if (action == default_action)
-		return 0; /* redundant, and libseccomp would refuse it */
-	for (size_t n = 0; n < sc->names_len; n++) {
+	}
+	/* Redundant, and libseccomp would refuse it. */
+	for (size_t n = 0; action != default_action && n < sc->names_len && rc == 0; n++) {
 		const char *name = sc->names[n];
-		int nr = seccomp_syscall_resolve_name(name), rc = 0;
+		int nr = seccomp_syscall_resolve_name(name);
 
-		if (action == SCMP_ACT_NOTIFY) {
-			*notify = true;
-			if (!strcmp(name, "sendmsg"))
-				return skiff_fail_at(err, EINVAL, SECCOMP_PATH ".syscalls",
-						     "config.json: .linux.seccomp.syscalls[%zu]: SCMP_ACT_NOTIFY cannot be used for sendmsg, which hands the listener to the runtime",
-						     index);
-		}
+		/* Never sendmsg, which hands the listener over (spec/validate.c). */
+		*notify |= action == SCMP_ACT_NOTIFY;
 		/* A syscall this libseccomp (or architecture) does not know. */
 		if (nr == __NR_SCMP_ERROR)
 			continue;
@@ -307,16 +309,18 @@ static int add_syscall_rules(scmp_filter_ctx ctx, const spec_syscall *sc, size_t
 				rc = seccomp_rule_add_array(ctx, action, nr, 1, &conds[i]);
 		}
 		if (rc < 0)
-			return skiff_fail_at(err, -rc, SECCOMP_PATH ".syscalls",
-					     "add the seccomp rule of syscalls[%zu] for %s", index, name);
+			skiff_fail_at(err, -rc, SECCOMP_PATH ".syscalls",
+				      "add the seccomp rule of syscalls[%zu] for %s", index, name);
 	}
-	return 0;
+	free(conds);
+	return rc < 0 ? -1 : 0;
 }
 
 int seccomp_prepare(const spec_config *cfg, seccomp_plan **out, skiff_error *err)
 {
 	const spec_seccomp *sp = cfg->linux_ ? cfg->linux_->seccomp : NULL;
 	const spec_process *p = cfg->process;
+	struct spec_sink sink;
 	seccomp_plan *plan;
 	uint32_t default_action;
 	int rc;
@@ -324,13 +328,13 @@ int seccomp_prepare(const spec_config *cfg, seccomp_plan **out, skiff_error *err
 	*out = NULL;
 	if (!sp)
 		return 0;
-	if (resolve_action(sp->default_action, sp->has_default_errno_ret, sp->default_errno_ret,
-			   SECCOMP_PATH ".defaultAction", SECCOMP_PATH ".defaultErrnoRet", &default_action,
-			   err) < 0)
+	spec_sink_init(&sink, "config.json", err, NULL, NULL);
+	if (seccomp_requirements(cfg, &sink) < 0)
 		return -1;
-	if (default_action == SCMP_ACT_NOTIFY)
-		return skiff_fail_at(err, EINVAL, SECCOMP_PATH ".defaultAction",
-				     "config.json: .linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action");
+	/* Never SCMP_ACT_NOTIFY (spec/validate.c). */
+	if (resolve_action(sp->default_action, sp->has_default_errno_ret, sp->default_errno_ret,
+			   SECCOMP_PATH ".defaultAction", &default_action, err) < 0)
+		return -1;
 	plan = calloc(1, sizeof(*plan));
 	if (!plan)
 		return skiff_fail(err, ENOMEM, "seccomp");
@@ -346,21 +350,15 @@ int seccomp_prepare(const spec_config *cfg, seccomp_plan **out, skiff_error *err
 		goto fail;
 	}
 	for (size_t i = 0; i < sp->architectures_len; i++)
-		if (add_architecture(plan->ctx, sp->architectures[i], i, err) < 0)
+		if (add_architecture(plan->ctx, sp->architectures[i], err) < 0)
 			goto fail;
 	for (size_t i = 0; i < sp->flags_len; i++)
-		if (set_flag(plan, sp->flags[i], i, err) < 0)
+		if (set_flag(plan, sp->flags[i], err) < 0)
 			goto fail;
 	for (size_t i = 0; i < sp->syscalls_len; i++)
 		if (add_syscall_rules(plan->ctx, &sp->syscalls[i], i, default_action, &plan->notify,
 				      err) < 0)
 			goto fail;
-	if (plan->notify && seccomp_api_get() < 6) {
-		skiff_fail_at(err, ENOTSUP, SECCOMP_PATH ".syscalls",
-			      "seccomp notify needs libseccomp >= 2.5 and Linux >= 5.7 (API level %u, 6 needed)",
-			      seccomp_api_get());
-		goto fail;
-	}
 	if (!p || !p->no_new_privileges)
 		plan->stage = SECCOMP_BEFORE_IDENTITY;
 	else if (plan->notify)

@@ -526,15 +526,19 @@ typedef struct skiff_diagnostics {
  * directory), found without running anything or changing the bundle.
  * Errors are what would make skiff_container_create() fail on the config:
  * every parse and validation problem (not only the first), in the order of
- * runc's fields, at most one per JSON path, and what create needs beyond a
- * valid config (a process with args, a root); a config.json that cannot be
- * read or is not JSON is one error with path "".  Warnings are fields this
- * host, or this process, cannot honour: a resource whose cgroup controller
- * is not mounted, an AppArmor profile or SELinux label with that LSM
- * absent, a capability outside the caller's bounding set, a seccomp
- * architecture or flag libseccomp or the kernel cannot handle, a bind mount
- * source that does not exist, an rlimit above the caller's hard limit
- * without CAP_SYS_RESOURCE, a missing rootfs.  A bundle with problems is
+ * runc's fields, at most one per JSON path, and what create needs of this
+ * host beyond a valid config (a process with args; a rootfs directory
+ * reached through no symlink; every bind source; the LSMs that
+ * apparmorProfile, selinuxLabel and mountLabel ask for; seccomp
+ * architectures and flags libseccomp and the kernel can set), so that the
+ * verdict is create's (without its flags: create with no_pivot also
+ * refuses rootfsPropagation [r]private); a config.json that cannot be read
+ * or is not JSON is one error with path "".  Warnings are fields this
+ * host, or this process, cannot fully honour while create still runs: a
+ * resource whose cgroup controller is not mounted, a capability outside
+ * the caller's bounding set, an rlimit above the caller's hard limit
+ * without CAP_SYS_RESOURCE, filesystem options on a bind mount (which
+ * takes none).  A bundle with problems is
  * still a success: returns 0 and *out (free it with
  * skiff_diagnostics_free()); -1 only when the check itself could not run
  * (ENOMEM).  Needs no privilege.

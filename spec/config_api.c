@@ -158,6 +158,27 @@ const spec_namespace *spec_namespace_find(const spec_config *cfg, const char *ty
 	return NULL;
 }
 
+static bool mount_has_option(const spec_mount *m, const char *name)
+{
+	for (size_t i = 0; i < m->options_len; i++)
+		if (m->options[i] && strcmp(m->options[i], name) == 0)
+			return true;
+	return false;
+}
+
+bool spec_mount_is_bind(const spec_mount *m)
+{
+	return (m->type && strcmp(m->type, "bind") == 0) || mount_has_option(m, "bind") ||
+	       mount_has_option(m, "rbind");
+}
+
+int spec_mount_idmap(const spec_mount *m)
+{
+	if (mount_has_option(m, "ridmap"))
+		return 2;
+	return m->uid_mappings_len || m->gid_mappings_len || mount_has_option(m, "idmap") ? 1 : 0;
+}
+
 int skiff_resources_load_data(const char *json, size_t len, const char *name,
 			      spec_resources **out, skiff_error *err)
 {

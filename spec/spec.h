@@ -138,6 +138,11 @@ char *spec_sysctl_json_path(const char *key, char *buf, size_t size);
 /* Lookups shared with the runtime. */
 const char *spec_annotation(const spec_config *cfg, const char *key);
 const spec_namespace *spec_namespace_find(const spec_config *cfg, const char *type);
+/* A bind mount: type "bind", or the option "bind" or "rbind". */
+bool spec_mount_is_bind(const spec_mount *m);
+/* An idmapped mount (mounts[].uidMappings/gidMappings, or runc 1.2's
+ * options): 0 not, 1 idmapped, 2 recursively ("ridmap"). */
+int spec_mount_idmap(const spec_mount *m);
 /* The namespace types the model accepts, NULL-terminated. */
 const char *const *spec_namespace_types(void);
 

@@ -318,6 +318,47 @@ static int check_process(struct vctx *v, const spec_process *p)
 
 /* ---- mounts and hooks ---- */
 
+/* A destination that names "/" however spelled ("/", "//", ".", "/a/.."):
+ * a mount there would lie over the whole rootfs.  Lexical, as the mount
+ * code resolves ".." inside the rootfs and never above it. */
+static bool destination_is_root(const char *dest)
+{
+	size_t depth = 0;
+
+	if (!dest || !dest[0])
+		return false;
+	for (const char *p = dest; *p;) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 2 && p[0] == '.' && p[1] == '.')
+			depth -= depth > 0;
+		else if (n && !(n == 1 && p[0] == '.'))
+			depth++;
+		p += n;
+		while (*p == '/')
+			p++;
+	}
+	return depth == 0;
+}
+
+/* Idmapped mounts (idmap.c makes them): the kernel idmaps only a bind, and
+ * the "idmap"/"ridmap" options of runc 1.2 take the container's mappings
+ * when the mount has none of its own. */
+static int check_idmapped_mount(struct vctx *v, const spec_mount *m, size_t i)
+{
+	const spec_linux *l = v->cfg->linux_;
+
+	if (!spec_mount_idmap(m))
+		return 0;
+	if (!spec_mount_is_bind(m))
+		return fail(v, "only bind mounts can be idmapped", ".mounts[%zu]", i);
+	if (!m->uid_mappings_len && !m->gid_mappings_len &&
+	    (!l || !l->uid_mappings_len || !l->gid_mappings_len))
+		return fail(v, "an idmapped mount needs uidMappings and gidMappings, its own or the container's",
+			    ".mounts[%zu]", i);
+	return 0;
+}
+
 static int check_mounts(struct vctx *v, const spec_config *cfg)
 {
 	char msg[QBUF + 64], q[QBUF], field[64];
@@ -341,10 +382,30 @@ static int check_mounts(struct vctx *v, const spec_config *cfg)
 		snprintf(field, sizeof(field), ".mounts[%zu].gidMappings", i);
 		if (check_id_mappings(v, m->gid_mappings, m->gid_mappings_len, field) < 0)
 			return -1;
-		if ((m->uid_mappings_len == 0) != (m->gid_mappings_len == 0) &&
-		    fail(v, "uidMappings and gidMappings must be given together", ".mounts[%zu]",
-			 i) < 0)
+		/* It would hide the rootfs under it, leaving the container a
+		 * tmpfs (or whatever it is) for a root, and skiff has nothing
+		 * of the rootfs left to build on: runc fails there too (its
+		 * init finds no /proc), crun refuses such a destination. */
+		if (destination_is_root(m->destination)) {
+			snprintf(msg, sizeof(msg),
+				 "a mount on %s would hide the root filesystem: root.path is the container's /",
+				 quote(q, sizeof(q), m->destination));
+			if (fail(v, msg, ".mounts[%zu].destination", i) < 0)
+				return -1;
+		}
+		/* Else the bind would be of the bundle directory itself (its
+		 * path joined with ""); runc fails on it too ("stat : no such
+		 * file or directory"). */
+		if (spec_mount_is_bind(m) && (!m->source || !m->source[0]) &&
+		    fail(v, "a bind mount needs a source", ".mounts[%zu].source", i) < 0)
 			return -1;
+		if ((m->uid_mappings_len == 0) != (m->gid_mappings_len == 0)) {
+			if (fail(v, "uidMappings and gidMappings must be given together", ".mounts[%zu]",
+				 i) < 0)
+				return -1;
+		} else if (check_idmapped_mount(v, m, i) < 0) {
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -455,6 +516,58 @@ static int check_string_list(struct vctx *v, const char *what, const char *const
 	return 0;
 }
 
+/* config-linux.md#seccomp: an errno for an action that takes none "MUST
+ * print and error and fail"; the filter keeps it in 16 bits. */
+static int check_errno_ret(struct vctx *v, const char *action, bool has, uint32_t value,
+			   const char *path)
+{
+	char msg[128];
+
+	if (!has || !action)
+		return 0;
+	if (strcmp(action, "SCMP_ACT_ERRNO") != 0 && strcmp(action, "SCMP_ACT_TRACE") != 0) {
+		snprintf(msg, sizeof(msg),
+			 "an errno return is only valid with SCMP_ACT_ERRNO and SCMP_ACT_TRACE, not %s",
+			 action);
+		return fail(v, msg, "%s", path);
+	}
+	if (value > 0xffff) {
+		snprintf(msg, sizeof(msg), "errno %" PRIu32 " is out of range", value);
+		return fail(v, msg, "%s", path);
+	}
+	return 0;
+}
+
+static int check_syscall_rule(struct vctx *v, const spec_syscall *sc, size_t i)
+{
+	char path[96], msg[96];
+
+	if (sc->names_len == 0 &&
+	    fail(v, "must contain at least one entry", ".linux.seccomp.syscalls[%zu].names", i) < 0)
+		return -1;
+	snprintf(path, sizeof(path), ".linux.seccomp.syscalls[%zu].errnoRet", i);
+	if (check_errno_ret(v, sc->action, sc->has_errno_ret, sc->errno_ret, path) < 0)
+		return -1;
+	for (size_t j = 0; j < sc->args_len; j++) {
+		if (sc->args[j].index <= 5)
+			continue;
+		snprintf(msg, sizeof(msg), "a syscall has 6 arguments, got index %" PRIu32,
+			 sc->args[j].index);
+		if (fail(v, msg, ".linux.seccomp.syscalls[%zu].args[%zu].index", i, j) < 0)
+			return -1;
+	}
+	/* The init hands the listener over with sendmsg(2), under the filter
+	 * already: a NOTIFY there would wait on an agent that has nothing yet
+	 * (runc's rule, for its write(2)). */
+	for (size_t n = 0; sc->action && !strcmp(sc->action, "SCMP_ACT_NOTIFY") && n < sc->names_len;
+	     n++)
+		if (sc->names[n] && !strcmp(sc->names[n], "sendmsg") &&
+		    fail(v, "SCMP_ACT_NOTIFY cannot be used for sendmsg, which hands the listener to the runtime",
+			 ".linux.seccomp.syscalls[%zu].names[%zu]", i, n) < 0)
+			return -1;
+	return 0;
+}
+
 static int check_seccomp(struct vctx *v, const spec_seccomp *s)
 {
 	size_t i;
@@ -466,10 +579,16 @@ static int check_seccomp(struct vctx *v, const spec_seccomp *s)
 	    check_string_list(v, "seccomp flag", seccomp_flags, s->flags, s->flags_len,
 			      "flags") < 0)
 		return -1;
+	/* Every syscall would wait for an agent, the runtime's own included
+	 * (runc: "SCMP_ACT_NOTIFY cannot be used as default action"). */
+	if (s->default_action && !strcmp(s->default_action, "SCMP_ACT_NOTIFY") &&
+	    fail(v, "SCMP_ACT_NOTIFY cannot be the default action", ".linux.seccomp.defaultAction") < 0)
+		return -1;
+	if (check_errno_ret(v, s->default_action, s->has_default_errno_ret, s->default_errno_ret,
+			    ".linux.seccomp.defaultErrnoRet") < 0)
+		return -1;
 	for (i = 0; i < s->syscalls_len; i++)
-		if (s->syscalls[i].names_len == 0 &&
-		    fail(v, "must contain at least one entry", ".linux.seccomp.syscalls[%zu].names",
-			 i) < 0)
+		if (check_syscall_rule(v, &s->syscalls[i], i) < 0)
 			return -1;
 	if (s->listener_metadata && !s->listener_path)
 		return fail(v, "requires listenerPath", ".linux.seccomp.listenerMetadata");
@@ -564,6 +683,21 @@ static int check_linux(struct vctx *v, const spec_linux *l)
 	    fail(v, "time offsets need a time namespace in .linux.namespaces",
 		 ".linux.timeOffsets") < 0)
 		return -1;
+	/* The kernel takes offsets only before a time namespace has a
+	 * process: one joined by path has its own already, and the container
+	 * would run with those, not these (runc 1.1 knows no time namespace;
+	 * 1.2 stopped writing offsets on a join, as it fails). */
+	{
+		const spec_namespace *time = spec_namespace_find(v->cfg, "time");
+
+		if (l->time_offsets_len && time && time->path && time->path[0]) {
+			snprintf(msg, sizeof(msg),
+				 "time offsets can only be set on a new time namespace, not on the one .linux.namespaces[%zu].path joins",
+				 (size_t)(time - l->namespaces));
+			if (fail(v, msg, ".linux.timeOffsets") < 0)
+				return -1;
+		}
+	}
 	for (i = 0; i < l->devices_len; i++) {
 		if (device_path_ok(l->devices[i].path))
 			continue;

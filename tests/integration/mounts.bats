@@ -293,6 +293,28 @@ host_mounts_of_test() {
 	assert_failure
 }
 
+@test "a mount on / is refused, by check too: it would hide the rootfs" {
+	# skiff mounted it over the whole rootfs and ran the container on it
+	# (the rootfs hidden beneath); runc 1.1.5 fails in its init, which
+	# then finds no /proc ("error closing exec fds: open /proc/self/fd: no
+	# such file or directory"); crun refuses the destination.
+	set_args true
+	local dest n
+	for dest in / /tmp/.. //./; do
+		update_config 'del(.mounts[] | select(.type == "tmpfs" and .source == "root-cover"))'
+		add_mount "$dest" tmpfs root-cover
+		n=$(jq '.mounts | length - 1' config.json)
+		run skiff run ctr
+		assert_failure 1
+		assert_output "skiff: config.json: .mounts[$n].destination: a mount on \"$dest\" would hide the root filesystem: root.path is the container's /"
+		[ ! -e "$ROOT/ctr" ]
+		run "$SKIFF" check
+		assert_failure 1
+		assert_line --partial "error: .mounts[$n].destination: a mount on \"$dest\""
+	done
+	[ -z "$(host_mounts_of_test)" ]
+}
+
 @test "a mount of an unknown filesystem type is a clear error and leaves nothing" {
 	add_mount /x nosuchfs none
 	set_args true

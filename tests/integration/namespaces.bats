@@ -235,6 +235,33 @@ pid_of() {
 	assert_line --regexp '^monotonic +0 +0$'
 }
 
+@test "time offsets for a time namespace joined by path are refused, by check too: they would go nowhere" {
+	[ -e /proc/self/ns/time ] || skip "no time namespaces in this kernel"
+	# The kernel takes offsets only in a time namespace no process has
+	# entered yet: a joined one keeps its own, and skiff ran the container
+	# at offset 0.  runc 1.1.5 knows no time namespace at all ('namespace
+	# {"time" "/proc/self/ns/time"} does not exist').
+	set_args true
+	join_namespace time /proc/self/ns/time
+	update_config '.linux.timeOffsets = {"monotonic": {"secs": 100}}'
+	local n msg
+	n=$(jq '.linux.namespaces | map(.type) | index("time")' config.json)
+	msg="time offsets can only be set on a new time namespace, not on the one .linux.namespaces[$n].path joins"
+	run skiff run ctr
+	assert_failure 1
+	assert_output "skiff: config.json: .linux.timeOffsets: $msg"
+	[ ! -e "$ROOT/ctr" ]
+	run "$SKIFF" check
+	assert_failure 1
+	assert_line "error: .linux.timeOffsets: $msg"
+	# joined without offsets, it runs in that namespace
+	update_config 'del(.linux.timeOffsets)'
+	set_args readlink /proc/self/ns/time
+	run skiff run ctr
+	assert_success
+	assert_output "$(host_ns time)"
+}
+
 @test "user namespace: an identity mapping that includes host root" {
 	add_namespace user
 	update_config '.linux.uidMappings = [{"containerID": 0, "hostID": 0, "size": 65536}]

@@ -1,7 +1,10 @@
 /*
  * Tables for test_spec.c: JSON documents and the exact message each must
  * produce, from the parser (parse_errors) and from spec_validate()
- * (validation_errors), plus documents that must validate.
+ * (validation_errors), plus documents that must validate.  The error cases
+ * also go through the skiff binary, laid over a runnable bundle: `skiff
+ * check` and `create` must give each one verdict (verdicts.bats, through
+ * tests/helpers/spec-cases), so a case added here is run there too.
  */
 #ifndef SKIFF_TEST_SPEC_CASES_H
 #define SKIFF_TEST_SPEC_CASES_H
@@ -198,7 +201,9 @@ static const struct error_case parse_errors[] = {
 #define NSX(x) "\"linux\":{\"namespaces\":[{\"type\":\"ipc\"},{\"type\":\"uts\"}," \
 	"{\"type\":\"network\"}]," x "}"
 #define NS(x) J(NSX(x))
-#define UL(x) VL("\"namespaces\":[{\"type\":\"user\"}]," x)
+/* A linux object with a user namespace, to go in J() after other fields. */
+#define ULX(x) "\"linux\":{\"namespaces\":[{\"type\":\"user\"}]," x "}"
+#define UL(x) J(ULX(x))
 
 static const struct error_case validation_errors[] = {
 	{ "{\"ociVersion\":\"1.0\"}", E ".ociVersion: must be a semantic version (SemVer 2.0.0), got \"1.0\"" },
@@ -326,8 +331,8 @@ static const struct error_case validation_errors[] = {
 	{ UL("\"gidMappings\":[{\"containerID\":0,\"hostID\":2147483000,\"size\":65536}]"),
 	  E ".linux.gidMappings[0].size: 65536 ids from hostID 2147483000 go past 2147483647, "
 	    "the highest id" },
-	{ J("\"mounts\":[{\"destination\":\"/a\",\"uidMappings\":[{\"containerID\":0,"
-	    "\"hostID\":4294967295,\"size\":1}],\"gidMappings\":[{\"containerID\":0,"
+	{ J("\"mounts\":[{\"destination\":\"/a\",\"type\":\"bind\",\"source\":\"/s\",\"uidMappings\":"
+	    "[{\"containerID\":0,\"hostID\":4294967295,\"size\":1}],\"gidMappings\":[{\"containerID\":0,"
 	    "\"hostID\":0,\"size\":1}]}]"),
 	  E ".mounts[0].uidMappings[0].hostID: must be between 0 and 2147483647, got 4294967295" },
 	{ VL("\"devices\":[{\"path\":\"/dev/x\",\"type\":\"c\",\"gid\":4294967295}]"),
@@ -350,6 +355,59 @@ static const struct error_case validation_errors[] = {
 	  E ".process.execCPUAffinity.initial: not a list of CPUs such as \"0-3,7\": \"0,\"" },
 	{ VL("\"personality\":{\"domain\":\"LINUX\",\"flags\":[\"ADDR_NO_RANDOMIZE\"]}"),
 	  E ".linux.personality.flags[0]: unsupported personality flag \"ADDR_NO_RANDOMIZE\": the runtime-spec defines none" },
+	/* Seccomp: what the config alone decides, before libseccomp sees it
+	 * (config-linux.md#seccomp: an errnoRet where it means nothing MUST
+	 * fail; runc 1.1.5 takes it silently). */
+	{ SC("{\"names\":[\"getpid\"],\"action\":\"SCMP_ACT_KILL\",\"errnoRet\":5}"),
+	  E ".linux.seccomp.syscalls[0].errnoRet: an errno return is only valid with SCMP_ACT_ERRNO "
+	    "and SCMP_ACT_TRACE, not SCMP_ACT_KILL" },
+	{ S("\"defaultAction\":\"SCMP_ACT_ALLOW\",\"defaultErrnoRet\":3"),
+	  E ".linux.seccomp.defaultErrnoRet: an errno return is only valid with SCMP_ACT_ERRNO and "
+	    "SCMP_ACT_TRACE, not SCMP_ACT_ALLOW" },
+	{ SC("{\"names\":[\"getpid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":65536}"),
+	  E ".linux.seccomp.syscalls[0].errnoRet: errno 65536 is out of range" },
+	{ SC("{\"names\":[\"kill\"],\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":0,"
+	     "\"value\":1,\"op\":\"SCMP_CMP_EQ\"},{\"index\":6,\"value\":1,\"op\":\"SCMP_CMP_EQ\"}]}"),
+	  E ".linux.seccomp.syscalls[0].args[1].index: a syscall has 6 arguments, got index 6" },
+	{ S("\"defaultAction\":\"SCMP_ACT_NOTIFY\",\"listenerPath\":\"/run/agent.sock\""),
+	  E ".linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action" },
+	{ SC("{\"names\":[\"recvmsg\",\"sendmsg\"],\"action\":\"SCMP_ACT_NOTIFY\"}"),
+	  E ".linux.seccomp.syscalls[0].names[1]: SCMP_ACT_NOTIFY cannot be used for sendmsg, which "
+	    "hands the listener to the runtime" },
+	/* Idmapped mounts: only binds, and with mappings from somewhere. */
+	{ J("\"mounts\":[{\"destination\":\"/a\",\"type\":\"tmpfs\",\"options\":[\"idmap\"]}]"),
+	  E ".mounts[0]: only bind mounts can be idmapped" },
+	{ J("\"mounts\":[{\"destination\":\"/a\",\"type\":\"tmpfs\",\"uidMappings\":"
+	    "[{\"containerID\":0,\"hostID\":1000,\"size\":1}],\"gidMappings\":"
+	    "[{\"containerID\":0,\"hostID\":1000,\"size\":1}]}]"),
+	  E ".mounts[0]: only bind mounts can be idmapped" },
+	{ J("\"mounts\":[{\"destination\":\"/a\",\"source\":\"/s\",\"options\":[\"rbind\",\"idmap\"]}]"),
+	  E ".mounts[0]: an idmapped mount needs uidMappings and gidMappings, its own or the "
+	    "container's" },
+	{ J("\"mounts\":[{\"destination\":\"/a\",\"type\":\"bind\",\"source\":\"/s\",\"options\":"
+	    "[\"ridmap\"]}]," ULX("\"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}]")),
+	  E ".mounts[0]: an idmapped mount needs uidMappings and gidMappings, its own or the "
+	    "container's" },
+	/* runc: 'error mounting "" to rootfs at "/a": stat : no such file or
+	 * directory'; skiff bound the bundle directory. */
+	{ J("\"mounts\":[{\"destination\":\"/a\",\"type\":\"bind\",\"source\":\"\"}]"),
+	  E ".mounts[0].source: a bind mount needs a source" },
+	{ J("\"mounts\":[{\"destination\":\"/a\",\"options\":[\"rbind\"]}]"),
+	  E ".mounts[0].source: a bind mount needs a source" },
+	/* A mount on / hides the rootfs (runc 1.1.5 then fails in its init,
+	 * crun refuses the destination). */
+	{ J("\"mounts\":[{\"destination\":\"/\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"}]"),
+	  E ".mounts[0].destination: a mount on \"/\" would hide the root filesystem: root.path is "
+	    "the container's /" },
+	{ J("\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\"},{\"destination\":\"/tmp/./..//\","
+	    "\"type\":\"tmpfs\"}]"),
+	  E ".mounts[1].destination: a mount on \"/tmp/./..//\" would hide the root filesystem: "
+	    "root.path is the container's /" },
+	/* Offsets go only into a time namespace skiff makes. */
+	{ VL("\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"time\",\"path\":\"/proc/1/ns/time\"}],"
+	     "\"timeOffsets\":{\"monotonic\":{\"secs\":100}}"),
+	  E ".linux.timeOffsets: time offsets can only be set on a new time namespace, not on the one "
+	    ".linux.namespaces[1].path joins" },
 };
 
 static const char *const validation_ok[] = {
@@ -377,6 +435,18 @@ static const char *const validation_ok[] = {
 	"{\"ociVersion\":\"1.3.0\"}",
 	/* config.md#mounts: deprecated, relative to "/" */
 	J("\"mounts\":[{\"destination\":\"proc\",\"type\":\"proc\"}]"),
+	J("\"mounts\":[{\"destination\":\"/a/../b\",\"type\":\"tmpfs\"}]"),
+	/* "idmap" with the container's own mappings */
+	J("\"mounts\":[{\"destination\":\"/a\",\"source\":\"/s\",\"options\":[\"rbind\",\"idmap\"]}],"
+	  ULX("\"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}],"
+	      "\"gidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}]")),
+	/* a filesystem option on a bind mount does nothing, as in runc: a
+	 * warning of check (check_host.c), no error */
+	J("\"mounts\":[{\"destination\":\"/a\",\"type\":\"bind\",\"source\":\"/s\",\"options\":"
+	  "[\"rbind\",\"size=1k\"]}]"),
+	SC("{\"names\":[\"ptrace\"],\"action\":\"SCMP_ACT_TRACE\",\"errnoRet\":1},"
+	   "{\"names\":[\"mount\"],\"action\":\"SCMP_ACT_NOTIFY\"}"),
+	VL("\"namespaces\":[{\"type\":\"time\"}],\"timeOffsets\":{\"boottime\":{\"secs\":5}}"),
 };
 
 #endif
