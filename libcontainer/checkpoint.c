@@ -548,24 +548,6 @@ static int save_config(const restore_job *j, skiff_error *err)
 	return rc;
 }
 
-static int write_pid(const char *path, pid_t pid, skiff_error *err)
-{
-	char text[16], *tmp;
-	int fd, rc = 0;
-
-	if (asprintf(&tmp, "%s.skiff-tmp", path) < 0)
-		return skiff_fail(err, ENOMEM, "write pid file");
-	/* digits only, no newline, as engines want */
-	snprintf(text, sizeof(text), "%d", (int)pid);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0 || write_all(fd, text, strlen(text)) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
-		rc = skiff_fail_at(err, errno, path, "write pid file %s", path);
-		unlink(tmp);
-	}
-	free(tmp);
-	return rc;
-}
-
 static int resolve(restore_job *j, skiff_error *err)
 {
 	const char *bundle = j->ctx->bundle ? j->ctx->bundle : ".";
@@ -628,7 +610,7 @@ static int restore(restore_job *j, bool detach, int *exit_status, skiff_error *e
 	/* criu placed the tree in the cgroups it was told; the init, at least,
 	 * is in ours whatever criu's mode did */
 	if (cgroup_enter(&j->cgroups, pid, err) < 0 || record(j, pid, err) < 0 ||
-	    (ctx->pid_file && write_pid(ctx->pid_file, pid, err) < 0))
+	    (ctx->pid_file && pid_file_write(ctx->pid_file, pid, err) < 0))
 		goto out;
 	if (j->root_bound) {
 		umount2(j->criu_root, MNT_DETACH);

@@ -419,34 +419,6 @@ static pid_t spawn_init(create_job *job, skiff_error *err)
 	return pid;
 }
 
-static int write_pid_file(const char *path, pid_t pid, skiff_error *err)
-{
-	char text[16], *copy = strdup(path), *slash;
-	const char *dir = ".", *base = path;
-	int dirfd, rc;
-
-	if (!copy)
-		return skiff_fail(err, ENOMEM, "write pid file");
-	slash = strrchr(copy, '/');
-	if (slash) {
-		*slash = '\0';
-		dir = copy[0] ? copy : "/";
-		base = slash + 1;
-	}
-	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0) {
-		rc = skiff_fail_at(err, errno, path, "write pid file %s", path);
-		free(copy);
-		return rc;
-	}
-	/* Digits only, no newline: containerd refuses anything else. */
-	snprintf(text, sizeof(text), "%d", (int)pid);
-	rc = write_file_atomic(dirfd, base, text, strlen(text), 0644, err);
-	close(dirfd);
-	free(copy);
-	return rc < 0 ? skiff_error_prefix(err, "write pid file %s", path) : 0;
-}
-
 static int record_state(const create_job *job, bool created, skiff_error *err)
 {
 	const spec_config *cfg = job->cfg;
@@ -776,7 +748,7 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 	if (record_state(&job, true, err) < 0)
 		goto out;
 	debug_stop(ctx, "create-after-created-record");
-	if (ctx->pid_file && write_pid_file(ctx->pid_file, job.pid, err) < 0)
+	if (ctx->pid_file && pid_file_write(ctx->pid_file, job.pid, err) < 0)
 		goto out;
 	*pid_out = job.pid;
 	rc = 0;

@@ -407,25 +407,6 @@ static int check_status(skiff_status status, bool ignore_paused, skiff_error *er
 	}
 }
 
-static int write_pid(const char *path, pid_t pid, skiff_error *err)
-{
-	char text[16], *tmp;
-	int fd, rc = 0;
-
-	/* Same rules as create's pid file: digits only, replaced atomically. */
-	if (asprintf(&tmp, "%s.skiff-tmp", path) < 0)
-		return skiff_fail(err, ENOMEM, "write pid file");
-	snprintf(text, sizeof(text), "%d", (int)pid);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0 || write_all(fd, text, strlen(text)) < 0 || close(fd) < 0 ||
-	    rename(tmp, path) < 0) {
-		rc = skiff_fail_at(err, errno, path, "write pid file %s", path);
-		unlink(tmp);
-	}
-	free(tmp);
-	return rc;
-}
-
 int skiff_container_exec(const skiff_context *ctx, const spec_process *p, bool detach,
 			 bool ignore_paused, int *exit_status, skiff_error *err)
 {
@@ -524,7 +505,7 @@ int skiff_container_exec_cgroups(const skiff_context *ctx, const spec_process *p
 	debug_stop(ctx, "exec-after-go");
 	if (await_ready(&job, pid, &master, err) < 0)
 		goto fail;
-	if (ctx->pid_file && write_pid(ctx->pid_file, pid, err) < 0)
+	if (ctx->pid_file && pid_file_write(ctx->pid_file, pid, err) < 0)
 		goto fail;
 	if (sync_send(job.sock[0], SYNC_GO, NULL) < 0 || await_ready(&job, pid, &master, err) < 0) {
 		skiff_fail(err, errno, "start the new process");

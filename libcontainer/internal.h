@@ -27,6 +27,8 @@ int read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *le
 /* Replace dirfd/name with data: write a temporary file, fsync-free rename. */
 int write_file_atomic(int dirfd, const char *name, const void *data, size_t len,
 		      mode_t mode, skiff_error *err);
+/* The pid file of create, exec and restore (--pid-file). */
+int pid_file_write(const char *path, pid_t pid, skiff_error *err);
 int write_all(int fd, const void *data, size_t len);
 int mkdir_parents(const char *path, mode_t mode);
 /* Remove a directory tree without following symlinks or crossing mounts. */

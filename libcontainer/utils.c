@@ -263,3 +263,33 @@ ssize_t send_with_fd(int sock, const void *data, size_t len, int fd)
 	while (n < 0 && errno == EINTR);
 	return n;
 }
+
+/* create, exec and restore alike: digits only, no newline (containerd
+ * refuses anything else), replaced atomically in its directory. */
+int pid_file_write(const char *path, pid_t pid, skiff_error *err)
+{
+	char text[16], *copy = strdup(path), *slash;
+	const char *dir = ".", *base = path;
+	int dirfd, rc;
+
+	if (!copy)
+		return skiff_fail(err, ENOMEM, "write pid file");
+	slash = strrchr(copy, '/');
+	if (slash) {
+		*slash = '\0';
+		dir = copy[0] ? copy : "/";
+		base = slash + 1;
+	}
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0) {
+		rc = skiff_fail_at(err, errno, path, "write pid file %s", path);
+		free(copy);
+		return rc;
+	}
+	/* Digits only, no newline: containerd refuses anything else. */
+	snprintf(text, sizeof(text), "%d", (int)pid);
+	rc = write_file_atomic(dirfd, base, text, strlen(text), 0644, err);
+	close(dirfd);
+	free(copy);
+	return rc < 0 ? skiff_error_prefix(err, "write pid file %s", path) : 0;
+}
