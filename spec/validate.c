@@ -3,9 +3,9 @@
  * message names the JSON path at fault, like the parser's:
  *   config.json: .process.capabilities.bounding[3]: unknown capability "CAP_FOO"
  * Problems go to a sink (schema.h): spec_validate() stops at the first,
- * spec_validate_all() hears them all.  fail() says which: it returns -1 to
+ * spec_validate_all() hears them all.  vfail() says which: it returns -1 to
  * stop, 0 to go on with the next check, so each check reads
- * `if (fail(...) < 0) return -1;` and then carries on.  A config that
+ * `if (vfail(...) < 0) return -1;` and then carries on.  A config that
  * spec_parse_config_all() left incomplete may have NULL anywhere.
  */
 #include <errno.h>
@@ -20,17 +20,9 @@
 
 #include "error.h"
 #include "schema.h"
+#include "validate.h"
 
-struct vctx {
-	const spec_config *cfg;
-	struct spec_sink *sink;
-};
-
-/* Report a problem at a path that is itself a format: -1 to stop, 0 to go on. */
-static int fail(struct vctx *v, const char *problem, const char *path_fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(struct vctx *v, const char *problem, const char *path_fmt, ...)
+int vfail(struct vctx *v, const char *problem, const char *path_fmt, ...)
 {
 	char path[256];
 	va_list ap;
@@ -42,19 +34,17 @@ static int fail(struct vctx *v, const char *problem, const char *path_fmt, ...)
 	return spec_sink_goes_on(v->sink) ? 0 : -1;
 }
 
-static const char *quote(char *buf, size_t size, const char *s)
+const char *vquote(char *buf, size_t size, const char *s)
 {
 	return spec_quote(buf, size, s ? s : "");
 }
 
-#define QBUF (SPEC_QUOTE_MAX * 6 + 8)
-
-static bool is_absolute(const char *path)
+bool vis_absolute(const char *path)
 {
 	return path && path[0] == '/';
 }
 
-static bool in_list(const char *const *list, const char *s)
+bool vin_list(const char *const *list, const char *s)
 {
 	for (; *list; list++)
 		if (strcmp(*list, s) == 0)
@@ -70,32 +60,14 @@ static const char *const rlimit_names[] = {
 };
 
 /* The spec's list plus the architectures libseccomp added since. */
-static const char *const seccomp_archs[] = {
-	"SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32", "SCMP_ARCH_ARM",
-	"SCMP_ARCH_AARCH64", "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K", "SCMP_ARCH_MIPS",
-	"SCMP_ARCH_MIPS64", "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64",
-	"SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64", "SCMP_ARCH_PPC64LE",
-	"SCMP_ARCH_S390", "SCMP_ARCH_S390X", "SCMP_ARCH_PARISC", "SCMP_ARCH_PARISC64",
-	"SCMP_ARCH_RISCV64", "SCMP_ARCH_SH", "SCMP_ARCH_SHEB", NULL,
-};
-
-static const char *const seccomp_flags[] = {
-	"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
-	"SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL,
-};
-
-static bool has_namespace(const spec_config *cfg, const char *type)
+bool vhas_namespace(const spec_config *cfg, const char *type)
 {
 	return spec_namespace_find(cfg, type) != NULL;
 }
 
 /* ---- user and group ids ---- */
 
-/* An id above SPEC_ID_MAX is refused wherever a config names one. */
-static int check_id(struct vctx *v, uint32_t id, const char *path_fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int check_id(struct vctx *v, uint32_t id, const char *path_fmt, ...)
+int vcheck_id(struct vctx *v, uint32_t id, const char *path_fmt, ...)
 {
 	char path[256], msg[96];
 	va_list ap;
@@ -106,13 +78,13 @@ static int check_id(struct vctx *v, uint32_t id, const char *path_fmt, ...)
 	vsnprintf(path, sizeof(path), path_fmt, ap);
 	va_end(ap);
 	snprintf(msg, sizeof(msg), "must be between 0 and %u, got %" PRIu32, SPEC_ID_MAX, id);
-	return fail(v, msg, "%s", path);
+	return vfail(v, msg, "%s", path);
 }
 
 /* Each range of ids, inside the container and on the host, stays within
  * 0..SPEC_ID_MAX: the kernel would take a range that ends at 4294967294. */
-static int check_id_mappings(struct vctx *v, const spec_id_mapping *maps, size_t len,
-			     const char *field)
+int vcheck_id_mappings(struct vctx *v, const spec_id_mapping *maps, size_t len,
+		       const char *field)
 {
 	char msg[160];
 
@@ -120,15 +92,15 @@ static int check_id_mappings(struct vctx *v, const spec_id_mapping *maps, size_t
 		const spec_id_mapping *m = &maps[i];
 		uint64_t first = m->container_id > m->host_id ? m->container_id : m->host_id;
 
-		if (check_id(v, m->container_id, "%s[%zu].containerID", field, i) < 0 ||
-		    check_id(v, m->host_id, "%s[%zu].hostID", field, i) < 0)
+		if (vcheck_id(v, m->container_id, "%s[%zu].containerID", field, i) < 0 ||
+		    vcheck_id(v, m->host_id, "%s[%zu].hostID", field, i) < 0)
 			return -1;
 		if (first > SPEC_ID_MAX || first + m->size <= (uint64_t)SPEC_ID_MAX + 1)
 			continue;
 		snprintf(msg, sizeof(msg), "%" PRIu32 " ids from %s %" PRIu64 " go past %u, the highest id",
 			 m->size, m->host_id > m->container_id ? "hostID" : "containerID", first,
 			 SPEC_ID_MAX);
-		if (fail(v, msg, "%s[%zu].size", field, i) < 0)
+		if (vfail(v, msg, "%s[%zu].size", field, i) < 0)
 			return -1;
 	}
 	return 0;
@@ -159,8 +131,8 @@ static int check_cap_set(struct vctx *v, const char *set, char *const *names, si
 	for (i = 0; i < len; i++) {
 		if (spec_capability_known(names[i]))
 			continue;
-		snprintf(msg, sizeof(msg), "unknown capability %s", quote(q, sizeof(q), names[i]));
-		if (fail(v, msg, ".process.capabilities.%s[%zu]", set, i) < 0)
+		snprintf(msg, sizeof(msg), "unknown capability %s", vquote(q, sizeof(q), names[i]));
+		if (vfail(v, msg, ".process.capabilities.%s[%zu]", set, i) < 0)
 			return -1;
 	}
 	return 0;
@@ -187,16 +159,16 @@ static int check_rlimits(struct vctx *v, const spec_process *p)
 	for (i = 0; i < p->rlimits_len; i++) {
 		const spec_rlimit *r = &p->rlimits[i];
 
-		if (!r->type || !in_list(rlimit_names, r->type)) {
-			snprintf(msg, sizeof(msg), "unknown rlimit %s", quote(q, sizeof(q), r->type));
-			if (fail(v, msg, ".process.rlimits[%zu].type", i) < 0)
+		if (!r->type || !vin_list(rlimit_names, r->type)) {
+			snprintf(msg, sizeof(msg), "unknown rlimit %s", vquote(q, sizeof(q), r->type));
+			if (vfail(v, msg, ".process.rlimits[%zu].type", i) < 0)
 				return -1;
 		}
 		for (j = 0; r->type && j < i; j++) {
 			if (p->rlimits[j].type && strcmp(p->rlimits[j].type, r->type) == 0) {
 				snprintf(msg, sizeof(msg), "duplicate rlimit %s (also at [%zu])",
-					 quote(q, sizeof(q), r->type), j);
-				if (fail(v, msg, ".process.rlimits[%zu].type", i) < 0)
+					 vquote(q, sizeof(q), r->type), j);
+				if (vfail(v, msg, ".process.rlimits[%zu].type", i) < 0)
 					return -1;
 				break;
 			}
@@ -205,7 +177,7 @@ static int check_rlimits(struct vctx *v, const spec_process *p)
 			snprintf(msg, sizeof(msg),
 				 "soft limit %" PRIu64 " is greater than hard limit %" PRIu64,
 				 r->soft, r->hard);
-			if (fail(v, msg, ".process.rlimits[%zu]", i) < 0)
+			if (vfail(v, msg, ".process.rlimits[%zu]", i) < 0)
 				return -1;
 		}
 	}
@@ -248,32 +220,32 @@ static int check_process(struct vctx *v, const spec_process *p)
 	char msg[QBUF + 64], q[QBUF];
 
 	if (!p->cwd) {
-		if (fail(v, "required field is missing", ".process.cwd") < 0)
+		if (vfail(v, "required field is missing", ".process.cwd") < 0)
 			return -1;
-	} else if (!is_absolute(p->cwd)) {
+	} else if (!vis_absolute(p->cwd)) {
 		snprintf(msg, sizeof(msg), "must be an absolute path, got %s",
-			 quote(q, sizeof(q), p->cwd));
-		if (fail(v, msg, ".process.cwd") < 0)
+			 vquote(q, sizeof(q), p->cwd));
+		if (vfail(v, msg, ".process.cwd") < 0)
 			return -1;
 	}
-	if (p->args_len == 0 && fail(v, "must contain at least one entry", ".process.args") < 0)
+	if (p->args_len == 0 && vfail(v, "must contain at least one entry", ".process.args") < 0)
 		return -1;
-	if (p->user && (check_id(v, p->user->uid, ".process.user.uid") < 0 ||
-			check_id(v, p->user->gid, ".process.user.gid") < 0))
+	if (p->user && (vcheck_id(v, p->user->uid, ".process.user.uid") < 0 ||
+			vcheck_id(v, p->user->gid, ".process.user.gid") < 0))
 		return -1;
 	for (size_t i = 0; p->user && i < p->user->additional_gids_len; i++)
-		if (check_id(v, p->user->additional_gids[i], ".process.user.additionalGids[%zu]", i) < 0)
+		if (vcheck_id(v, p->user->additional_gids[i], ".process.user.additionalGids[%zu]", i) < 0)
 			return -1;
 	if (p->has_oom_score_adj && (p->oom_score_adj < -1000 || p->oom_score_adj > 1000)) {
 		snprintf(msg, sizeof(msg), "must be between -1000 and 1000, got %d",
 			 (int)p->oom_score_adj);
-		if (fail(v, msg, ".process.oomScoreAdj") < 0)
+		if (vfail(v, msg, ".process.oomScoreAdj") < 0)
 			return -1;
 	}
 	if (p->io_priority && (p->io_priority->priority < 0 || p->io_priority->priority > 7)) {
 		snprintf(msg, sizeof(msg), "must be between 0 and 7, got %d",
 			 (int)p->io_priority->priority);
-		if (fail(v, msg, ".process.ioPriority.priority") < 0)
+		if (vfail(v, msg, ".process.ioPriority.priority") < 0)
 			return -1;
 	}
 	if (p->scheduler) {
@@ -291,8 +263,8 @@ static int check_process(struct vctx *v, const spec_process *p)
 			if (known)
 				continue;
 			snprintf(msg, sizeof(msg), "unknown scheduling flag %s",
-				 quote(q, sizeof(q), p->scheduler->flags[i]));
-			if (fail(v, msg, ".process.scheduler.flags[%zu]", i) < 0)
+				 vquote(q, sizeof(q), p->scheduler->flags[i]));
+			if (vfail(v, msg, ".process.scheduler.flags[%zu]", i) < 0)
 				return -1;
 		}
 	}
@@ -302,8 +274,8 @@ static int check_process(struct vctx *v, const spec_process *p)
 		const char *bad = first ? p->exec_cpu_affinity->initial : p->exec_cpu_affinity->final;
 
 		snprintf(msg, sizeof(msg), "not a list of CPUs such as \"0-3,7\": %s",
-			 quote(q, sizeof(q), bad));
-		if (fail(v, msg, ".process.execCPUAffinity.%s", first ? "initial" : "final") < 0)
+			 vquote(q, sizeof(q), bad));
+		if (vfail(v, msg, ".process.execCPUAffinity.%s", first ? "initial" : "final") < 0)
 			return -1;
 	}
 	/* An unknown capability name is an error (as runc 1.1, and the
@@ -351,10 +323,10 @@ static int check_idmapped_mount(struct vctx *v, const spec_mount *m, size_t i)
 	if (!spec_mount_idmap(m))
 		return 0;
 	if (!spec_mount_is_bind(m))
-		return fail(v, "only bind mounts can be idmapped", ".mounts[%zu]", i);
+		return vfail(v, "only bind mounts can be idmapped", ".mounts[%zu]", i);
 	if (!m->uid_mappings_len && !m->gid_mappings_len &&
 	    (!l || !l->uid_mappings_len || !l->gid_mappings_len))
-		return fail(v, "an idmapped mount needs uidMappings and gidMappings, its own or the container's",
+		return vfail(v, "an idmapped mount needs uidMappings and gidMappings, its own or the container's",
 			    ".mounts[%zu]", i);
 	return 0;
 }
@@ -372,15 +344,15 @@ static int check_mounts(struct vctx *v, const spec_config *cfg)
 		 * it inside the rootfs either way); only an empty one is refused. */
 		if (!m->destination || !m->destination[0]) {
 			snprintf(msg, sizeof(msg), "must be a path, got %s",
-				 quote(q, sizeof(q), m->destination));
-			if (fail(v, msg, ".mounts[%zu].destination", i) < 0)
+				 vquote(q, sizeof(q), m->destination));
+			if (vfail(v, msg, ".mounts[%zu].destination", i) < 0)
 				return -1;
 		}
 		snprintf(field, sizeof(field), ".mounts[%zu].uidMappings", i);
-		if (check_id_mappings(v, m->uid_mappings, m->uid_mappings_len, field) < 0)
+		if (vcheck_id_mappings(v, m->uid_mappings, m->uid_mappings_len, field) < 0)
 			return -1;
 		snprintf(field, sizeof(field), ".mounts[%zu].gidMappings", i);
-		if (check_id_mappings(v, m->gid_mappings, m->gid_mappings_len, field) < 0)
+		if (vcheck_id_mappings(v, m->gid_mappings, m->gid_mappings_len, field) < 0)
 			return -1;
 		/* It would hide the rootfs under it, leaving the container a
 		 * tmpfs (or whatever it is) for a root, and skiff has nothing
@@ -389,18 +361,18 @@ static int check_mounts(struct vctx *v, const spec_config *cfg)
 		if (destination_is_root(m->destination)) {
 			snprintf(msg, sizeof(msg),
 				 "a mount on %s would hide the root filesystem: root.path is the container's /",
-				 quote(q, sizeof(q), m->destination));
-			if (fail(v, msg, ".mounts[%zu].destination", i) < 0)
+				 vquote(q, sizeof(q), m->destination));
+			if (vfail(v, msg, ".mounts[%zu].destination", i) < 0)
 				return -1;
 		}
 		/* Else the bind would be of the bundle directory itself (its
 		 * path joined with ""); runc fails on it too ("stat : no such
 		 * file or directory"). */
 		if (spec_mount_is_bind(m) && (!m->source || !m->source[0]) &&
-		    fail(v, "a bind mount needs a source", ".mounts[%zu].source", i) < 0)
+		    vfail(v, "a bind mount needs a source", ".mounts[%zu].source", i) < 0)
 			return -1;
 		if ((m->uid_mappings_len == 0) != (m->gid_mappings_len == 0)) {
-			if (fail(v, "uidMappings and gidMappings must be given together", ".mounts[%zu]",
+			if (vfail(v, "uidMappings and gidMappings must be given together", ".mounts[%zu]",
 				 i) < 0)
 				return -1;
 		} else if (check_idmapped_mount(v, m, i) < 0) {
@@ -416,16 +388,16 @@ static int check_hook_list(struct vctx *v, const char *kind, const spec_hook *ho
 	size_t i;
 
 	for (i = 0; i < len; i++) {
-		if (!is_absolute(hooks[i].path)) {
+		if (!vis_absolute(hooks[i].path)) {
 			snprintf(msg, sizeof(msg), "must be an absolute path, got %s",
-				 quote(q, sizeof(q), hooks[i].path));
-			if (fail(v, msg, ".hooks.%s[%zu].path", kind, i) < 0)
+				 vquote(q, sizeof(q), hooks[i].path));
+			if (vfail(v, msg, ".hooks.%s[%zu].path", kind, i) < 0)
 				return -1;
 		}
 		if (hooks[i].has_timeout && hooks[i].timeout <= 0) {
 			snprintf(msg, sizeof(msg), "must be greater than zero, got %d",
 				 (int)hooks[i].timeout);
-			if (fail(v, msg, ".hooks.%s[%zu].timeout", kind, i) < 0)
+			if (vfail(v, msg, ".hooks.%s[%zu].timeout", kind, i) < 0)
 				return -1;
 		}
 	}
@@ -446,301 +418,6 @@ static int check_hooks(struct vctx *v, const spec_hooks *h)
 	    check_hook_list(v, "poststop", h->poststop, h->poststop_len) < 0)
 		return -1;
 	return 0;
-}
-
-/* ---- linux ---- */
-
-static int check_namespaces(struct vctx *v, const spec_linux *l)
-{
-	char msg[QBUF + 64], q[QBUF];
-	size_t i, j;
-
-	for (i = 0; i < l->namespaces_len; i++) {
-		const spec_namespace *ns = &l->namespaces[i];
-
-		if (!ns->type && fail(v, "required field is missing", ".linux.namespaces[%zu].type",
-				      i) < 0)
-			return -1;
-		for (j = 0; ns->type && j < i; j++) {
-			if (l->namespaces[j].type && strcmp(l->namespaces[j].type, ns->type) == 0) {
-				snprintf(msg, sizeof(msg),
-					 "duplicate namespace type %s (also at [%zu])",
-					 quote(q, sizeof(q), ns->type), j);
-				if (fail(v, msg, ".linux.namespaces[%zu].type", i) < 0)
-					return -1;
-				break;
-			}
-		}
-		if (ns->path && ns->path[0] && !is_absolute(ns->path)) {
-			snprintf(msg, sizeof(msg), "must be an absolute path, got %s",
-				 quote(q, sizeof(q), ns->path));
-			if (fail(v, msg, ".linux.namespaces[%zu].path", i) < 0)
-				return -1;
-		}
-	}
-	return 0;
-}
-
-/* Absolute, under /dev/, and no ".." component to climb out of it. */
-static bool device_path_ok(const char *path)
-{
-	const char *p;
-
-	if (!path || strncmp(path, "/dev/", 5) != 0 || !path[5])
-		return false;
-	for (p = path; *p;) {
-		size_t n = strcspn(p, "/");
-
-		if (n == 2 && p[0] == '.' && p[1] == '.')
-			return false;
-		p += n;
-		while (*p == '/')
-			p++;
-	}
-	return true;
-}
-
-static int check_string_list(struct vctx *v, const char *what, const char *const *known,
-			     char *const *items, size_t len, const char *field)
-{
-	char msg[QBUF + 64], q[QBUF];
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		if (items[i] && in_list(known, items[i]))
-			continue;
-		snprintf(msg, sizeof(msg), "unknown %s %s", what, quote(q, sizeof(q), items[i]));
-		if (fail(v, msg, ".linux.seccomp.%s[%zu]", field, i) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* config-linux.md#seccomp: an errno for an action that takes none "MUST
- * print and error and fail"; the filter keeps it in 16 bits. */
-static int check_errno_ret(struct vctx *v, const char *action, bool has, uint32_t value,
-			   const char *path)
-{
-	char msg[128];
-
-	if (!has || !action)
-		return 0;
-	if (strcmp(action, "SCMP_ACT_ERRNO") != 0 && strcmp(action, "SCMP_ACT_TRACE") != 0) {
-		snprintf(msg, sizeof(msg),
-			 "an errno return is only valid with SCMP_ACT_ERRNO and SCMP_ACT_TRACE, not %s",
-			 action);
-		return fail(v, msg, "%s", path);
-	}
-	if (value > 0xffff) {
-		snprintf(msg, sizeof(msg), "errno %" PRIu32 " is out of range", value);
-		return fail(v, msg, "%s", path);
-	}
-	return 0;
-}
-
-static int check_syscall_rule(struct vctx *v, const spec_syscall *sc, size_t i)
-{
-	char path[96], msg[96];
-
-	if (sc->names_len == 0 &&
-	    fail(v, "must contain at least one entry", ".linux.seccomp.syscalls[%zu].names", i) < 0)
-		return -1;
-	snprintf(path, sizeof(path), ".linux.seccomp.syscalls[%zu].errnoRet", i);
-	if (check_errno_ret(v, sc->action, sc->has_errno_ret, sc->errno_ret, path) < 0)
-		return -1;
-	for (size_t j = 0; j < sc->args_len; j++) {
-		if (sc->args[j].index <= 5)
-			continue;
-		snprintf(msg, sizeof(msg), "a syscall has 6 arguments, got index %" PRIu32,
-			 sc->args[j].index);
-		if (fail(v, msg, ".linux.seccomp.syscalls[%zu].args[%zu].index", i, j) < 0)
-			return -1;
-	}
-	/* The init hands the listener over with sendmsg(2), under the filter
-	 * already: a NOTIFY there would wait on an agent that has nothing yet
-	 * (runc's rule, for its write(2)). */
-	for (size_t n = 0; sc->action && !strcmp(sc->action, "SCMP_ACT_NOTIFY") && n < sc->names_len;
-	     n++)
-		if (sc->names[n] && !strcmp(sc->names[n], "sendmsg") &&
-		    fail(v, "SCMP_ACT_NOTIFY cannot be used for sendmsg, which hands the listener to the runtime",
-			 ".linux.seccomp.syscalls[%zu].names[%zu]", i, n) < 0)
-			return -1;
-	return 0;
-}
-
-static int check_seccomp(struct vctx *v, const spec_seccomp *s)
-{
-	size_t i;
-
-	if (!s)
-		return 0;
-	if (check_string_list(v, "architecture", seccomp_archs, s->architectures,
-			      s->architectures_len, "architectures") < 0 ||
-	    check_string_list(v, "seccomp flag", seccomp_flags, s->flags, s->flags_len,
-			      "flags") < 0)
-		return -1;
-	/* Every syscall would wait for an agent, the runtime's own included
-	 * (runc: "SCMP_ACT_NOTIFY cannot be used as default action"). */
-	if (s->default_action && !strcmp(s->default_action, "SCMP_ACT_NOTIFY") &&
-	    fail(v, "SCMP_ACT_NOTIFY cannot be the default action", ".linux.seccomp.defaultAction") < 0)
-		return -1;
-	if (check_errno_ret(v, s->default_action, s->has_default_errno_ret, s->default_errno_ret,
-			    ".linux.seccomp.defaultErrnoRet") < 0)
-		return -1;
-	for (i = 0; i < s->syscalls_len; i++)
-		if (check_syscall_rule(v, &s->syscalls[i], i) < 0)
-			return -1;
-	if (s->listener_metadata && !s->listener_path)
-		return fail(v, "requires listenerPath", ".linux.seccomp.listenerMetadata");
-	return 0;
-}
-
-static int check_path_list(struct vctx *v, const char *field, char *const *paths, size_t len)
-{
-	char msg[QBUF + 64], q[QBUF];
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		if (is_absolute(paths[i]))
-			continue;
-		snprintf(msg, sizeof(msg), "must be an absolute path, got %s",
-			 quote(q, sizeof(q), paths[i]));
-		if (fail(v, msg, ".linux.%s[%zu]", field, i) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* A sysctl the container may set: a real name, of a namespace the
- * container has (one joined by path counts, as in runc; whether that path
- * is the runtime's own network namespace is create's question,
- * create_requirements()).  Anything else would set the host's. */
-static int check_sysctl(struct vctx *v, const spec_kv *kv)
-{
-	char path[SPEC_QUOTE_MAX * 6 + 32], name[SPEC_SYSCTL_MAX], msg[2 * QBUF + 128], q[QBUF],
-		q2[QBUF];
-	const char *ns, *field = NULL, *want = NULL;
-
-	spec_sysctl_json_path(kv->key, path, sizeof(path));
-	if (!kv->key || !kv->key[0])
-		return fail(v, "empty key", "%s", path);
-	if (strlen(kv->key) >= SPEC_SYSCTL_MAX)
-		return fail(v, "not a sysctl: longer than 255 bytes", "%s", path);
-	if (spec_sysctl_name(kv->key, name, sizeof(name)) < 0)
-		return fail(v, "not a sysctl: a component is empty, \".\" or \"..\"", "%s", path);
-	ns = spec_sysctl_namespace(name);
-	if (!ns) {
-		snprintf(msg, sizeof(msg),
-			 "sysctl %s is not in a separate kernel namespace: it would set the host's",
-			 quote(q, sizeof(q), name));
-		return fail(v, msg, "%s", path);
-	}
-	if (!has_namespace(v->cfg, ns)) {
-		snprintf(msg, sizeof(msg),
-			 "sysctl %s would set the host's: .linux.namespaces has no \"%s\" namespace",
-			 quote(q, sizeof(q), name), ns);
-		return fail(v, msg, "%s", path);
-	}
-	/* The UTS names have fields of their own, which a sysctl saying
-	 * otherwise would override without a word.  One that agrees does no
-	 * harm (runc 1.1 refuses kernel.hostname whatever its value). */
-	if (strcmp(name, "kernel.hostname") == 0)
-		field = "hostname", want = v->cfg->hostname;
-	else if (strcmp(name, "kernel.domainname") == 0)
-		field = "domainname", want = v->cfg->domainname;
-	if (want && want[0] && strcmp(want, kv->value ? kv->value : "") != 0) {
-		snprintf(msg, sizeof(msg), "sysctl %s conflicts with .%s %s", quote(q, sizeof(q), name),
-			 field, quote(q2, sizeof(q2), want));
-		return fail(v, msg, "%s", path);
-	}
-	return 0;
-}
-
-static int check_sysctls(struct vctx *v, const spec_linux *l)
-{
-	for (size_t i = 0; i < l->sysctl_len; i++)
-		if (check_sysctl(v, &l->sysctl[i]) < 0)
-			return -1;
-	return 0;
-}
-
-static int check_linux(struct vctx *v, const spec_linux *l)
-{
-	char msg[QBUF + 64], q[QBUF];
-	size_t i;
-
-	if (check_namespaces(v, l) < 0)
-		return -1;
-	if (l->uid_mappings_len && !has_namespace(v->cfg, "user") &&
-	    fail(v, "uid mappings need a user namespace in .linux.namespaces",
-		 ".linux.uidMappings") < 0)
-		return -1;
-	if (l->gid_mappings_len && !has_namespace(v->cfg, "user") &&
-	    fail(v, "gid mappings need a user namespace in .linux.namespaces",
-		 ".linux.gidMappings") < 0)
-		return -1;
-	if (l->time_offsets_len && !has_namespace(v->cfg, "time") &&
-	    fail(v, "time offsets need a time namespace in .linux.namespaces",
-		 ".linux.timeOffsets") < 0)
-		return -1;
-	/* The kernel takes offsets only before a time namespace has a
-	 * process: one joined by path has its own already, and the container
-	 * would run with those, not these (runc 1.1 knows no time namespace;
-	 * 1.2 stopped writing offsets on a join, as it fails). */
-	{
-		const spec_namespace *time = spec_namespace_find(v->cfg, "time");
-
-		if (l->time_offsets_len && time && time->path && time->path[0]) {
-			snprintf(msg, sizeof(msg),
-				 "time offsets can only be set on a new time namespace, not on the one .linux.namespaces[%zu].path joins",
-				 (size_t)(time - l->namespaces));
-			if (fail(v, msg, ".linux.timeOffsets") < 0)
-				return -1;
-		}
-	}
-	for (i = 0; i < l->devices_len; i++) {
-		if (device_path_ok(l->devices[i].path))
-			continue;
-		snprintf(msg, sizeof(msg), "must be an absolute path under /dev, got %s",
-			 quote(q, sizeof(q), l->devices[i].path));
-		if (fail(v, msg, ".linux.devices[%zu].path", i) < 0)
-			return -1;
-	}
-	if (check_sysctls(v, l) < 0)
-		return -1;
-	if (check_id_mappings(v, l->uid_mappings, l->uid_mappings_len, ".linux.uidMappings") < 0 ||
-	    check_id_mappings(v, l->gid_mappings, l->gid_mappings_len, ".linux.gidMappings") < 0)
-		return -1;
-	for (i = 0; i < l->devices_len; i++) {
-		const spec_device *d = &l->devices[i];
-
-		if ((d->has_uid && check_id(v, d->uid, ".linux.devices[%zu].uid", i) < 0) ||
-		    (d->has_gid && check_id(v, d->gid, ".linux.devices[%zu].gid", i) < 0))
-			return -1;
-	}
-	if (check_path_list(v, "maskedPaths", l->masked_paths, l->masked_paths_len) < 0 ||
-	    check_path_list(v, "readonlyPaths", l->readonly_paths, l->readonly_paths_len) < 0)
-		return -1;
-	/* Without a mount namespace the container shares its mounts with the
-	 * caller (the host): a mask there would mask the host's.  runc refuses
-	 * the same, with these words (one joined by path it takes as the
-	 * container's own, and so does skiff). */
-	if (!has_namespace(v->cfg, "mount") && (l->masked_paths_len || l->readonly_paths_len) &&
-	    fail(v, "unable to restrict sys entries without a private MNT namespace",
-		 l->masked_paths_len ? ".linux.maskedPaths" : ".linux.readonlyPaths") < 0)
-		return -1;
-	/* config-linux.md#personality: "Currently no flag values are
-	 * supported", and config.md#valid-values wants an error for a value
-	 * that is not supported. */
-	for (size_t i = 0; l->personality && i < l->personality->flags_len; i++) {
-		char msg[QBUF + 64], q[QBUF];
-
-		snprintf(msg, sizeof(msg), "unsupported personality flag %s: the runtime-spec defines none",
-			 quote(q, sizeof(q), l->personality->flags[i]));
-		if (fail(v, msg, ".linux.personality.flags[%zu]", i) < 0)
-			return -1;
-	}
-	return check_seccomp(v, l->seccomp);
 }
 
 /* A dot-separated identifier list of semver's pre-release or build part;
@@ -797,16 +474,16 @@ static int check_oci_version(struct vctx *v, const char *version)
 	unsigned long major = 0;
 
 	if (!version)
-		return fail(v, "required field is missing", ".ociVersion");
+		return vfail(v, "required field is missing", ".ociVersion");
 	if (!semver_ok(version, &major)) {
 		snprintf(msg, sizeof(msg), "must be a semantic version (SemVer 2.0.0), got %s",
-			 quote(q, sizeof(q), version));
-		return fail(v, msg, ".ociVersion");
+			 vquote(q, sizeof(q), version));
+		return vfail(v, msg, ".ociVersion");
 	}
 	if (major != 1) {
 		snprintf(msg, sizeof(msg), "skiff implements runtime-spec 1.x, got %s",
-			 quote(q, sizeof(q), version));
-		return fail(v, msg, ".ociVersion");
+			 vquote(q, sizeof(q), version));
+		return vfail(v, msg, ".ociVersion");
 	}
 	return 0;
 }
@@ -826,16 +503,16 @@ static int validate(struct vctx *v)
 		return -1;
 	for (size_t i = 0; i < cfg->annotations_len; i++)
 		if ((!cfg->annotations[i].key || !cfg->annotations[i].key[0]) &&
-		    fail(v, "keys must not be empty", ".annotations[\"\"]") < 0)
+		    vfail(v, "keys must not be empty", ".annotations[\"\"]") < 0)
 			return -1;
-	if (cfg->linux_ && check_linux(v, cfg->linux_) < 0)
+	if (cfg->linux_ && validate_linux(v, cfg->linux_) < 0)
 		return -1;
 	/* As runc: setting the name of the host's UTS namespace is not ours. */
-	if (cfg->hostname && cfg->hostname[0] && !has_namespace(cfg, "uts") &&
-	    fail(v, "unable to set hostname without a private UTS namespace", ".hostname") < 0)
+	if (cfg->hostname && cfg->hostname[0] && !vhas_namespace(cfg, "uts") &&
+	    vfail(v, "unable to set hostname without a private UTS namespace", ".hostname") < 0)
 		return -1;
-	if (cfg->domainname && cfg->domainname[0] && !has_namespace(cfg, "uts"))
-		return fail(v, "unable to set domainname without a private UTS namespace",
+	if (cfg->domainname && cfg->domainname[0] && !vhas_namespace(cfg, "uts"))
+		return vfail(v, "unable to set domainname without a private UTS namespace",
 			    ".domainname");
 	return 0;
 }
