@@ -233,3 +233,16 @@ teardown() {
 	assert_line null
 	assert_line read-only
 }
+
+@test "a bind of the host's /proc (no pid namespace) is a procfs, and is taken (as runc)" {
+	# runc 1.1.5 runs it; skiff 05a8e95 refused it ("/proc cannot be mounted
+	# because it is not of type proc"): the source is a procfs, which is all
+	# the CVE-2019-16884 guard asks.
+	update_config '.linux.namespaces |= map(select(.type != "pid"))
+		| .mounts |= map(if .destination == "/proc" then
+			{destination: "/proc", type: "none", source: "/proc", options: ["rbind"]} else . end)'
+	set_args sh -c 'grep -c " /proc proc " /proc/self/mounts; [ -e /proc/self/status ] && echo procfs'
+	run skiff run ctr
+	assert_success
+	assert_line procfs
+}
