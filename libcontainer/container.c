@@ -42,8 +42,9 @@
  * No re-exec of the runtime: the init is a clone of the caller and runs
  * this code directly; what waits for `start` and execs the program is the
  * stub, so nothing in the container ever runs or reaches the runtime's
- * binary through /proc/<pid>/exe (CVE-2019-5736; stub/stub.c).  The init is in its cgroups before it runs anything
- * of the user's.  Every failure kills the init, removes its cgroups and the
+ * binary through /proc/<pid>/exe (CVE-2019-5736; stub/stub.c).  The init
+ * is in its cgroups before it runs anything of the user's.  Every failure
+ * kills the init, removes its cgroups and the
  * state directory, so a bad bundle leaves nothing behind; once the init
  * existed (and hooks may have run), the poststop hooks run too, as runc
  * does when it destroys a container it failed to create.
