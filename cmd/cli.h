@@ -63,6 +63,9 @@ int cli_fail_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_log_close(void);
 /* The library's warnings (failing poststart/poststop hooks). */
 void cli_warn(void *data, const skiff_error *problem);
+/* --debug: the library's trace lines (skiff_context.trace), as runc's
+ * level=debug lines on the --log file or else stderr. */
+void cli_trace(void *data, const char *msg);
 
 /* Print NAME's help, return 0; or a usage error for NAME, return 1. */
 int cli_help(const cli_command *cmd);

@@ -233,6 +233,8 @@ void cli_context_init(skiff_context *ctx, const cli_globals *g)
 	ctx->rootless = g->rootless;
 	ctx->systemd_cgroup = g->systemd_cgroup;
 	ctx->warn = cli_warn;
+	if (g->debug)
+		ctx->trace = cli_trace;
 	ctx->debug_stop_at = stop && *stop ? stop : NULL;
 }
 

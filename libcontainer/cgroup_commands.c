@@ -46,6 +46,7 @@ static int open_live(const skiff_context *ctx, bool lock, live_container *c, ski
 
 int skiff_container_update(const skiff_context *ctx, const spec_resources *r, skiff_error *err)
 {
+	TRACE_SCOPE(ctx);
 	live_container c;
 	int rc = -1;
 
@@ -61,6 +62,7 @@ int skiff_container_update(const skiff_context *ctx, const spec_resources *r, sk
 
 int skiff_container_pause(const skiff_context *ctx, skiff_error *err)
 {
+	TRACE_SCOPE(ctx);
 	live_container c;
 	int rc = -1;
 
@@ -76,6 +78,7 @@ int skiff_container_pause(const skiff_context *ctx, skiff_error *err)
 
 int skiff_container_resume(const skiff_context *ctx, skiff_error *err)
 {
+	TRACE_SCOPE(ctx);
 	live_container c;
 	int rc = -1;
 

@@ -149,6 +149,7 @@ int cgroup_create(const cgroup_set *set, const spec_config *cfg, skiff_error *er
 	for (size_t i = 0; i < set->n; i++) {
 		const char *dir = set->dirs[i].value;
 
+		trace("cgroup: make %s (%s)", dir, set->dirs[i].key);
 		if (mkdir_parents(dir, 0755) < 0)
 			return skiff_fail_at(err, errno, dir, "cgroups: create %s", dir);
 		if (cg_key_has(set->dirs[i].key, "cpuset") && cg1_cpuset_inherit(dir, err) < 0)
@@ -178,6 +179,7 @@ int cgroup_enter(const cgroup_set *set, pid_t pid, skiff_error *err)
 {
 	char text[16];
 
+	trace("cgroup: move pid %d into the container's cgroups", (int)pid);
 	snprintf(text, sizeof(text), "%d", (int)pid);
 	for (size_t i = 0; i < set->n; i++) {
 		int rc = -1;
@@ -393,6 +395,7 @@ int cgroup_destroy(const cgroup_set *set, skiff_error *err)
 			cgroup_signal_all(set, SIGKILL, NULL);
 		failed = NULL;
 		for (size_t i = 0; i < set->n; i++) {
+			trace("cgroup: remove %s", set->dirs[i].value);
 			if (remove_cgroup_tree(set->dirs[i].value, 0) < 0) {
 				failed = set->dirs[i].value;
 				failed_errno = errno;

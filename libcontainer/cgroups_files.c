@@ -27,6 +27,7 @@ int cg_write(const char *dir, const char *file, const char *value, const char *f
 	size_t len = strlen(value);
 	int fd, saved = ENAMETOOLONG;
 
+	trace("cgroup: write \"%s\" to %s/%s", value, dir, file);
 	if (file_path(path, sizeof(path), dir, file) == 0) {
 		/* cgroup files take one value per write(): never split it. */
 		fd = open(path, O_WRONLY | O_CLOEXEC);

@@ -512,6 +512,8 @@ int cgroup_plan(const skiff_context *ctx, const spec_config *cfg, cgroup_set *ou
 		goto out;
 	}
 	rc = cgroup_plan_dirs(inner, out, err);
+	for (size_t i = 0; rc == 0 && i < out->n; i++)
+		trace("cgroup: %s: %s", out->dirs[i].key, out->dirs[i].value);
 out:
 	if (rc < 0)
 		cgroup_set_free(out);

@@ -224,6 +224,7 @@ int cgroup_plan_systemd(const skiff_context *ctx, const spec_config *cfg, cgroup
 	out->slice = p.slice;
 	out->unit_cgroup = full;
 	out->user_manager = rootless;
+	trace("systemd: unit %s in slice %s, cgroup %s", p.unit, p.slice, full);
 	p.unit = p.slice = NULL;
 	full = NULL;
 	rc = 0;
@@ -253,6 +254,7 @@ int cgroup_systemd_start(const cgroup_set *set, const spec_config *cfg, const ch
 
 	if (cg_device_rules(cfg, &rules, &n_rules, err) < 0)
 		return -1;
+	trace("systemd: StartTransientUnit %s with pid %d", set->unit, (int)pid);
 	/* The version again: a property systemd does not know fails the call. */
 	rc = cgsd_bus_manager(set->user_manager, &version, NULL, err);
 	if (rc == 0)

@@ -329,6 +329,7 @@ static int dump_args(argv_list *a, const skiff_checkpoint_opts *o, const char *w
 int skiff_container_checkpoint(const skiff_context *ctx, const skiff_checkpoint_opts *opts,
 			       skiff_error *err)
 {
+	TRACE_SCOPE(ctx);
 	skiff_checkpoint_opts none = { .status_fd = -1 };
 	argv_list a = { 0 };
 	container_record rec;
@@ -646,6 +647,7 @@ int skiff_container_restore(const skiff_context *ctx, const skiff_config *cfg,
 			    const skiff_checkpoint_opts *opts, bool detach, int *exit_status,
 			    skiff_error *err)
 {
+	TRACE_SCOPE(ctx);
 	skiff_checkpoint_opts none = { .status_fd = -1 };
 	restore_job j = { .ctx = ctx, .statefd = -1 };
 	skiff_config *loaded = NULL;

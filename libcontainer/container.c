@@ -322,6 +322,7 @@ static __attribute__((noreturn)) void init_main(create_job *job)
 
 	skiff_error_clear(&err);
 	close(job->sock[0]);
+	trace_relay_to(&job->sock[1], "init");
 	/* The state directory stays the runtime's: no fd of it in the
 	 * container (and our copy would share the parent's flock). */
 	close(job->statefd);
@@ -349,6 +350,7 @@ static __attribute__((noreturn)) void init_main(create_job *job)
 		_exit(1);
 	}
 	debug_stop(job->ctx, "init-before-ready");
+	trace("ready: the exec stub waits for start, then execs %s", exe);
 	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	if (sync_send(job->sock[1], SYNC_READY, NULL) < 0)
 		_exit(1);
@@ -666,6 +668,7 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 	    host_fds_prepare(&job.host, cfg, job.bundle, err) < 0)
 		goto out;
 	capabilities_warn(ctx, cfg->process->capabilities);
+	trace("create %s: bundle %s, rootfs %s", ctx->id, job.bundle, job.rootfs);
 	if (state_dir_create(root, ctx->id, &job.statefd, err) < 0)
 		goto out;
 	dir_made = true;
@@ -707,6 +710,7 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 	if (job.pid < 0)
 		goto out;
 	spawned = job.pid;
+	trace("clone3: the init is pid %d", (int)job.pid);
 	close(job.sock[1]);
 	job.sock[1] = -1;
 	close(job.go);
@@ -749,6 +753,7 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 	if (record_state(&job, true, err) < 0)
 		goto out;
 	debug_stop(ctx, "create-after-created-record");
+	trace("created: the init waits for start");
 	if (ctx->pid_file && pid_file_write(ctx->pid_file, job.pid, err) < 0)
 		goto out;
 	*pid_out = job.pid;

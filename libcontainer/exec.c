@@ -57,6 +57,14 @@ static const struct {
 	{ "net", CLONE_NEWNET },   { "cgroup", CLONE_NEWCGROUP }, { "mnt", CLONE_NEWNS },
 };
 
+static const char *ns_type_name(int flag)
+{
+	for (size_t i = 0; i < sizeof(join_order) / sizeof(join_order[0]); i++)
+		if (join_order[i].flag == flag)
+			return join_order[i].name;
+	return "?";
+}
+
 typedef struct exec_job {
 	const skiff_context *ctx;
 	const spec_process *p;
@@ -207,10 +215,12 @@ static int exec_setup(exec_job *job, char **exe, char **home, skiff_error *err)
 	    ((job->proc = procfs_open_root(PROCFS_PIDS, err)) < 0 ||
 	     lsm_exec_labels_in(job->p, job->proc, job->labels, &job->labels_len, err) < 0))
 		return -1;
-	for (size_t i = 0; i < job->join_count; i++)
+	for (size_t i = 0; i < job->join_count; i++) {
+		trace("setns: join the container's %s namespace", ns_type_name(job->join_types[i]));
 		if (setns(job->join_fds[i], job->join_types[i]) < 0)
 			return skiff_fail(err, errno, "join the container's namespace (type 0x%x)",
 					  (unsigned)job->join_types[i]);
+	}
 	if (setsid() < 0)
 		return skiff_fail(err, errno, "setsid");
 	if (job->p->terminal) {
@@ -271,6 +281,7 @@ static __attribute__((noreturn)) void exec_child(exec_job *job)
 
 	skiff_error_clear(&err);
 	close(job->sock[0]);
+	trace_relay_to(&job->sock[1], "exec");
 	close_foreign_fds(job);
 	/* Until exec this process is the runtime binary; a container process
 	 * must not open it through /proc/<pid>/exe (CVE-2019-5736). */
@@ -286,6 +297,7 @@ static __attribute__((noreturn)) void exec_child(exec_job *job)
 		_exit(1);
 	}
 	debug_stop(job->ctx, "exec-child-before-ready");
+	trace("ready: the exec stub will exec %s", exe);
 	/* The runtime answers READY once the pid file is written: a runtime
 	 * killed before that must not leave the program running unknown to
 	 * anyone, so the death signal stays armed until the answer. */
@@ -435,6 +447,7 @@ int skiff_container_exec_cgroups(const skiff_context *ctx, const spec_process *p
 				 bool ignore_paused, const char *const *sub_cgroups,
 				 size_t n_sub_cgroups, int *exit_status, skiff_error *err)
 {
+	TRACE_SCOPE(ctx);
 	exec_job job = { .ctx = ctx, .p = p, .pid_ns = -1, .time_ns = -1, .sock = { -1, -1 },
 			 .proc = -1 };
 	spec_config with_process;
@@ -494,6 +507,8 @@ int skiff_container_exec_cgroups(const skiff_context *ctx, const spec_process *p
 		goto restore;
 	close(job.sock[1]);
 	job.sock[1] = -1;
+	trace("exec in %s (init pid %d): clone3: the process is pid %d", ctx->id, (int)rec.pid,
+	      (int)pid);
 	debug_stop(ctx, "exec-after-clone");
 	/* Counted and limited with the container before it runs anything. */
 	if (cgroups.n && cgroup_enter(&cgroups, pid, err) < 0)

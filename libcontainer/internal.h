@@ -120,12 +120,15 @@ enum sync_type {
 	SYNC_SECCOMP_DONE, /* parent -> child: the agent has it */
 	SYNC_READY,        /* child -> parent: set up; the init now waits for start */
 	SYNC_ERROR,        /* child -> parent: setup failed, the skiff_error says why */
+	SYNC_TRACE,        /* child -> parent: a debug trace line, in the skiff_error's
+			      message (trace.c); sync_recv_full() delivers it and waits on */
 };
 
 int sync_send(int sock, enum sync_type type, const skiff_error *payload);
 int sync_send_full(int sock, enum sync_type type, long long value, int passfd,
 		   const skiff_error *payload);
-/* Wait for one message; EOF (the peer died) is an error. */
+/* Wait for one message; EOF (the peer died) is an error.  SYNC_TRACE
+ * lines met on the way go to the caller's trace callback (trace.c). */
 int sync_recv(int sock, enum sync_type *type, skiff_error *payload, skiff_error *err);
 /* After READY: wait until the exec stub lets go of the socket (0), or for
  * why the exec or the stub's first steps failed (-1). */
@@ -588,6 +591,39 @@ void terminal_copy_size(int from, int to);
  * only children are the container's), up to the last before returning. */
 int wait_foreground(pid_t pid, const sigset_t *forward, int master, bool reap_all,
 		    int *exit_status, skiff_error *err);
+
+/* ---- trace.c: debug tracing (skiff_context.trace) ---- */
+
+/* Where trace() lines go in this thread: the callback, or in a cloned
+ * child the socket to the runtime (*relay; the fd may move, see
+ * fds_keep_only and stub_prepare, so it is read at each line). */
+typedef struct trace_scope {
+	skiff_trace_fn fn;
+	void *data;
+	const int *relay;
+	const char *who; /* "init", "exec": what a relay's lines begin with */
+} trace_scope;
+
+/* For the duration of one public call that acts on containers: trace()
+ * goes to ctx->trace (nowhere when NULL) until the enclosing block ends,
+ * whatever way it is left; the outer scope is back then. */
+#define TRACE_SCOPE(ctx) \
+	trace_scope trace_scope_saved_ __attribute__((cleanup(trace_scope_end))) = \
+		trace_scope_begin(ctx)
+trace_scope trace_scope_begin(const skiff_context *ctx);
+void trace_scope_end(trace_scope *saved);
+/* Is anyone listening?  For trace points whose arguments cost something. */
+bool trace_active(void);
+/* In a cloned child, first thing: its lines go to the runtime over the
+ * socket *sock (read at each line: the fd may be moved), prefixed
+ * "<who>: ".  Nothing when tracing is off. */
+void trace_relay_to(const int *sock, const char *who);
+/* One line; nothing is formatted when tracing is off; errno is kept. */
+void trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A relayed line, in the runtime: to the caller's callback. */
+void trace_deliver(const char *msg);
+/* "MS_NOSUID|MS_NODEV|..." for mount(2) flags, "0" for none. */
+const char *trace_mount_flags(unsigned long flags, char *buf, size_t size);
 
 /* ---- debug_stop.c: fault injection for tests ---- */
 

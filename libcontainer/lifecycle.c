@@ -40,6 +40,7 @@ static int load_config_from_bundle(const skiff_context *ctx, skiff_config **out,
 
 int skiff_container_create(const skiff_context *ctx, const skiff_config *cfg, skiff_error *err)
 {
+	TRACE_SCOPE(ctx);
 	skiff_config *loaded = NULL;
 	sigset_t mask;
 	pid_t pid;
@@ -128,6 +129,7 @@ int skiff_container_state(const skiff_context *ctx, skiff_state **out, skiff_err
 
 int skiff_container_start(const skiff_context *ctx, skiff_error *err)
 {
+	TRACE_SCOPE(ctx);
 	spec_config *cfg = NULL;
 	container_record rec;
 	skiff_status status;
@@ -250,6 +252,7 @@ static void signal_all(const container_record *rec, int signo)
 
 int skiff_container_kill(const skiff_context *ctx, int signo, bool all, skiff_error *err)
 {
+	TRACE_SCOPE(ctx);
 	container_record rec;
 	skiff_status status;
 	int dirfd, pidfd, rc = -1;
@@ -339,6 +342,7 @@ static int destroy(const skiff_context *ctx, const container_record *rec, const 
 
 int skiff_container_delete(const skiff_context *ctx, bool force, skiff_error *err)
 {
+	TRACE_SCOPE(ctx);
 	spec_config *cfg = NULL;
 	container_record rec;
 	skiff_status status;
@@ -381,6 +385,7 @@ int skiff_container_run(const skiff_context *ctx, const skiff_config *cfg, bool 
 int skiff_container_run_flags(const skiff_context *ctx, const skiff_config *cfg, unsigned flags,
 			      int *exit_status, skiff_error *err)
 {
+	TRACE_SCOPE(ctx);
 	bool detach = flags & SKIFF_RUN_DETACH;
 	skiff_config *loaded = NULL;
 	sigset_t forward, old;

@@ -42,6 +42,14 @@ static const struct {
 	{ "time", CLONE_NEWTIME },   { "mount", CLONE_NEWNS },
 };
 
+static const char *ns_name(int flag)
+{
+	for (size_t t = 0; t < sizeof(ns_types) / sizeof(ns_types[0]); t++)
+		if (ns_types[t].flag == flag)
+			return ns_types[t].name;
+	return "?";
+}
+
 static int open_own_namespace(int type)
 {
 	const char *name = NULL;
@@ -116,8 +124,10 @@ int ns_plan_make(const spec_config *cfg, ns_plan *plan, skiff_error *err)
 				plan->time_offsets = true;
 			else
 				plan->clone_flags |= ns_types[t].flag;
+			trace("namespace %s: new", ns->type);
 			continue;
 		}
+		trace("namespace %s: join %s", ns->type, ns->path);
 		int fd = open_namespace(ns->path, ns->type, ns_types[t].flag, index, err);
 		if (fd < 0) {
 			ns_plan_close(plan);
@@ -166,6 +176,7 @@ int ns_parent_enter(const ns_plan *plan, ns_saved *saved, skiff_error *err)
 		saved->fds[saved->count] = own;
 		saved->types[saved->count] = plan->join_types[i];
 		saved->count++;
+		trace("setns: join the %s namespace around clone", ns_name(plan->join_types[i]));
 		if (setns(plan->join_fds[i], plan->join_types[i]) < 0) {
 			skiff_fail(err, errno, "join namespace (setns type 0x%x)",
 				   (unsigned)plan->join_types[i]);
@@ -208,6 +219,7 @@ int ns_join(const ns_plan *plan, skiff_error *err)
 	if (plan->parent_joins)
 		return 0;
 	for (size_t i = 0; i < plan->join_count; i++) {
+		trace("setns: join the %s namespace", ns_name(plan->join_types[i]));
 		if (setns(plan->join_fds[i], plan->join_types[i]) < 0)
 			return skiff_fail(err, errno, "join namespace (setns type 0x%x)",
 					  (unsigned)plan->join_types[i]);

@@ -123,6 +123,30 @@ typedef enum skiff_rootless {
 
 /* ---- containers ---- */
 
+/*
+ * Debug tracing: told each step of create, start, run, exec, kill, delete,
+ * update, pause and resume as it is taken, one line (no newline) per step:
+ * the config and bundle used, the namespaces made and joined, the cgroup
+ * directories and every cgroup file written with its value, each mount
+ * (source, destination, type, flags and data), pivot_root or chroot, the
+ * devices made, masked and read-only paths, sysctls, hooks (which, path,
+ * exit status), the seccomp filter (compiled, loaded at which stage),
+ * rlimits, the user and capabilities switched to, the program exec'd, and
+ * the signals sent.  The wording is for people and may change between
+ * releases; do not parse it.
+ *
+ * Steps of the container's init and of exec's new process happen in those
+ * processes: they send their lines to the calling process over the setup
+ * socket, and the library calls the callback with them there, in order
+ * with its own, prefixed "init: " or "exec: ".  So the callback is only
+ * ever called in the calling thread, during the call that traces (never in
+ * another process or thread); `msg` is borrowed for the call.  It may not
+ * call the library back on the same container.  Steps of the exec stub
+ * (waiting for start, startContainer hooks, the last seccomp filter, the
+ * program's execve) are not traced: the stub carries no library.
+ */
+typedef void (*skiff_trace_fn)(void *trace_data, const char *msg);
+
 /* What one command acts on: the caller fills it (zeroed first) and keeps
  * it, and the strings it points to, alive during the call.  Unset pointers
  * take the documented defaults. */
@@ -160,6 +184,11 @@ typedef struct skiff_context {
 	 * calling thread, during the call; `problem` is borrowed. */
 	void (*warn)(void *warn_data, const skiff_error *problem);
 	void *warn_data;
+	/* Debug tracing (`skiff --debug`); NULL (the default) traces nothing
+	 * and costs nothing: no line is even formatted.  See skiff_trace_fn.
+	 * Since libskiff.so.2 (these two fields changed the struct's size). */
+	skiff_trace_fn trace;
+	void *trace_data;
 } skiff_context;
 
 typedef enum skiff_status {

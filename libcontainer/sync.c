@@ -9,6 +9,10 @@
  * struct sync_msg: it may send one short datagram "E<why>" (a label it
  * could not apply) before it lets go of the socket; that reads as
  * SYNC_ERROR.
+ *
+ * With tracing on (trace.c) the child also sends SYNC_TRACE lines at any
+ * time; every receive here passes them to the caller's callback and goes
+ * on waiting, so the runtime drains them wherever it waits.
  */
 #include <errno.h>
 #include <string.h>
@@ -58,6 +62,8 @@ int sync_recv_full(int sock, enum sync_type *type, long long *value, int *fd_out
 
 	if (fd_out)
 		*fd_out = -1;
+again:
+	mh.msg_controllen = sizeof(control);
 	do
 		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
@@ -88,6 +94,12 @@ int sync_recv_full(int sock, enum sync_type *type, long long *value, int *fd_out
 	}
 	if (n != (ssize_t)sizeof(msg))
 		return skiff_fail(err, EPROTO, "short message during setup");
+	/* The child's debug lines (trace.c), between the messages awaited. */
+	if (msg.type == SYNC_TRACE) {
+		msg.error.message[sizeof(msg.error.message) - 1] = '\0';
+		trace_deliver(msg.error.message);
+		goto again;
+	}
 	*type = (enum sync_type)msg.type;
 	if (value)
 		*value = msg.value;
