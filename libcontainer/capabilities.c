@@ -88,6 +88,7 @@ int capabilities_drop_bounding(const spec_capabilities *caps, skiff_error *err)
 
 	if (!caps)
 		caps = &no_capabilities;
+	trace("capabilities: bounding set cut to the %zu listed", caps->bounding_len);
 	for (unsigned c = 0; c < max; c++) {
 		if (listed(caps->bounding, caps->bounding_len, (cap_value_t)c))
 			continue;
@@ -170,6 +171,12 @@ int capabilities_apply(const spec_capabilities *caps, skiff_error *err)
 		cap_free(state);
 		cap_free(now);
 		return skiff_fail(err, saved, "set capabilities");
+	}
+	if (trace_active()) {
+		char *text = cap_to_text(state, NULL);
+
+		trace("capabilities: %s (ambient: %zu listed)", text ? text : "?", caps->ambient_len);
+		cap_free(text);
 	}
 	cap_free(state);
 	cap_free(now);

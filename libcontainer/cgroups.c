@@ -149,7 +149,7 @@ int cgroup_create(const cgroup_set *set, const spec_config *cfg, skiff_error *er
 	for (size_t i = 0; i < set->n; i++) {
 		const char *dir = set->dirs[i].value;
 
-		trace("cgroup: make %s (%s)", dir, set->dirs[i].key);
+		trace("cgroup: make %s", dir);
 		if (mkdir_parents(dir, 0755) < 0)
 			return skiff_fail_at(err, errno, dir, "cgroups: create %s", dir);
 		if (cg_key_has(set->dirs[i].key, "cpuset") && cg1_cpuset_inherit(dir, err) < 0)

@@ -513,7 +513,8 @@ int cgroup_plan(const skiff_context *ctx, const spec_config *cfg, cgroup_set *ou
 	}
 	rc = cgroup_plan_dirs(inner, out, err);
 	for (size_t i = 0; rc == 0 && i < out->n; i++)
-		trace("cgroup: %s: %s", out->dirs[i].key, out->dirs[i].value);
+		trace("cgroup: %s: %s", out->dirs[i].key[0] ? out->dirs[i].key : "cgroup2",
+		      out->dirs[i].value);
 out:
 	if (rc < 0)
 		cgroup_set_free(out);

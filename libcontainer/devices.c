@@ -58,6 +58,7 @@ static int bind_host_device(int rootfd, const char *path, skiff_error *err)
 
 	if (fd < 0)
 		return -1;
+	trace("device %s: bind the host's", path);
 	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
 	if (mount(path, target, NULL, MS_BIND, NULL) < 0) {
 		int saved = errno;
@@ -107,6 +108,9 @@ static int make_node(int rootfd, const char *path, mode_t type, unsigned major, 
 	dirfd = open_parent(rootfd, path, &base, err);
 	if (dirfd < 0)
 		return -1;
+	trace("device %s: %s %c %u:%u, mode %04o, owner %u:%u", path, found ? "keep" : "mknod",
+	      type == S_IFBLK ? 'b' : type == S_IFIFO ? 'p' : 'c', major, minor,
+	      (unsigned)(mode & 07777), (unsigned)uid, (unsigned)gid);
 	if (found)
 		goto created;
 	if (mknodat(dirfd, base, type | (mode & 07777), makedev(major, minor)) < 0) {

@@ -534,6 +534,9 @@ int skiff_container_exec_cgroups(const skiff_context *ctx, const spec_process *p
 		goto restore;
 	}
 	rc = wait_foreground(pid, &forward, master, false, exit_status, err);
+	if (rc == 0)
+		trace("exec in %s: pid %d exited, status %d", ctx->id, (int)pid,
+		      exit_status ? *exit_status : -1);
 	goto restore;
 fail:
 	kill(pid, SIGKILL);

@@ -103,6 +103,7 @@ static int run_one(const spec_hook *h, const spec_process *inherit, const char *
 	pid_t pid;
 	long long deadline = h->has_timeout ? now_ms() + (long long)h->timeout * 1000 : -1;
 
+	trace("hook %s[%zu]: run %s", kind, index, h->path);
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in) < 0)
 		return skiff_fail(err, errno, "%s hook %zu", kind, index);
 	if (pipe2(out, O_CLOEXEC) < 0) {
@@ -146,6 +147,8 @@ static int run_one(const spec_hook *h, const spec_process *inherit, const char *
 			kill(-pid, SIGKILL);
 			kill(pid, SIGKILL);
 			waitpid(pid, NULL, 0);
+			trace("hook %s[%zu]: %s timed out after %d s: killed", kind, index, h->path,
+			      h->timeout);
 			close(pidfd);
 			close(out[0]);
 			return skiff_fail(err, ETIMEDOUT, "%s hook %zu (%s): timed out after %d s", kind,
@@ -164,6 +167,11 @@ static int run_one(const spec_hook *h, const spec_process *inherit, const char *
 	close(out[0]);
 	if (pidfd >= 0)
 		close(pidfd);
+	if (WIFSIGNALED(status))
+		trace("hook %s[%zu]: %s killed by signal %d", kind, index, h->path, WTERMSIG(status));
+	else
+		trace("hook %s[%zu]: %s exited with status %d", kind, index, h->path,
+		      WEXITSTATUS(status));
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	while (used > 0 && (output[used - 1] == '\n' || output[used - 1] == ' '))

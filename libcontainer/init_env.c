@@ -43,6 +43,7 @@ int init_set_sysctls(const spec_config *cfg, int proc, skiff_error *err)
 		if (spec_sysctl_path(key, path + 4, sizeof(path) - 4) < 0)
 			return skiff_fail_at(err, EINVAL, spec_sysctl_json_path(key, json_path, sizeof(json_path)),
 					     "invalid sysctl \"%s\"", key ? key : "");
+		trace("sysctl %s = %s", key, lx->sysctl[i].value);
 		if (procfs_write(proc, path, lx->sysctl[i].value, err) < 0)
 			return skiff_error_prefix(err, "set sysctl %s", key);
 	}
@@ -67,6 +68,7 @@ int init_set_oom_score_adj(const spec_process *p, int proc, skiff_error *err)
 	if (!p->has_oom_score_adj)
 		return 0;
 	snprintf(text, sizeof(text), "%d", (int)p->oom_score_adj);
+	trace("oom_score_adj %s", text);
 	return procfs_write(proc, "self/oom_score_adj", text, err);
 }
 
@@ -97,7 +99,10 @@ int init_loopback_up(skiff_error *err)
 
 int init_set_names(const spec_config *cfg, skiff_error *err)
 {
-
+	if (cfg->hostname)
+		trace("hostname %s", cfg->hostname);
+	if (cfg->domainname)
+		trace("domainname %s", cfg->domainname);
 	if (cfg->hostname && sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
 		return skiff_fail_at(err, errno, ".hostname", "set hostname \"%s\"", cfg->hostname);
 	if (cfg->domainname && setdomainname(cfg->domainname, strlen(cfg->domainname)) < 0)
@@ -111,6 +116,7 @@ int init_join_session_keyring(const skiff_context *ctx, skiff_error *err)
 {
 	if (ctx->no_new_keyring)
 		return 0;
+	trace("join a new session keyring");
 	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, ctx->id) < 0 &&
 	    errno != ENOSYS && errno != EPERM && errno != EACCES)
 		return skiff_fail(err, errno, "create a session keyring");

@@ -622,6 +622,8 @@ void trace_relay_to(const int *sock, const char *who);
 void trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A relayed line, in the runtime: to the caller's callback. */
 void trace_deliver(const char *msg);
+/* "before the switch to the container's user", ... */
+const char *trace_seccomp_stage(enum seccomp_stage stage);
 /* "MS_NOSUID|MS_NODEV|..." for mount(2) flags, "0" for none. */
 const char *trace_mount_flags(unsigned long flags, char *buf, size_t size);
 

@@ -33,6 +33,7 @@ static int load_config_from_bundle(const skiff_context *ctx, skiff_config **out,
 
 	if (!path)
 		return skiff_fail(err, ENOMEM, "load config.json");
+	trace("config: load %s", path);
 	rc = skiff_config_load_file(path, out, err);
 	free(path);
 	return rc;
@@ -154,6 +155,8 @@ int skiff_container_start(const skiff_context *ctx, skiff_error *err)
 	}
 	cfg = saved_config(dirfd);
 	pidfd = container_pidfd(&rec);
+	trace("start %s: release the init (pid %d) through %s", ctx->id, (int)rec.pid,
+	      EXEC_FIFO_NAME);
 	hooks_ms = cfg && cfg->hooks ? hooks_timeout_ms(cfg->hooks->start_container,
 						       cfg->hooks->start_container_len) : 0;
 	switch (start_release(dirfd, pidfd, (int)(hooks_ms > INT_MAX / 2 ? -1 : hooks_ms), &late,
@@ -178,6 +181,7 @@ int skiff_container_start(const skiff_context *ctx, skiff_error *err)
 			   START_EXEC_TIMEOUT_MS);
 		ctx->warn(ctx->warn_data, &problem);
 	}
+	trace("start %s: the program runs", ctx->id);
 	hooks_run_late(ctx, cfg, rec.pid, SKIFF_STATUS_RUNNING, rec.bundle);
 	rc = 0;
 out:
@@ -270,6 +274,8 @@ int skiff_container_kill(const skiff_context *ctx, int signo, bool all, skiff_er
 	}
 	if (all && container_check_cgroups(dirfd, ctx->id, &rec, err) < 0)
 		goto out;
+	trace("kill %s: signal %d to the init (pid %d)%s", ctx->id, signo, (int)rec.pid,
+	      all ? " and every process of the container" : "");
 	if (all)
 		signal_all(&rec, signo);
 	if (syscall(SYS_pidfd_send_signal, pidfd, signo, NULL, 0) < 0 &&
@@ -328,6 +334,8 @@ static int destroy(const skiff_context *ctx, const container_record *rec, const 
 {
 	cgroup_set set;
 
+	trace("delete %s: kill what is left (init pid %d), remove cgroups and state", ctx->id,
+	      (int)rec->pid);
 	if (kill_and_wait(rec, err) < 0)
 		return -1;
 	set = cgroup_set_of(rec);
@@ -416,6 +424,9 @@ int skiff_container_run_flags(const skiff_context *ctx, const skiff_config *cfg,
 		goto out;
 	}
 	rc = wait_foreground(pid, &forward, master, ctx->subreaper, exit_status, err);
+	if (rc == 0)
+		trace("run %s: the init exited, status %d", ctx->id,
+		      exit_status ? *exit_status : -1);
 	/* Kept (runc run --keep): stopped, for the caller to inspect and
 	 * delete, which runs the poststop hooks then. */
 	if (rc == 0 && (flags & SKIFF_RUN_KEEP))

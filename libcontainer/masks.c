@@ -73,6 +73,7 @@ static int mask_path(int rootfd, const char *path, int *null, skiff_error *err)
 
 	if (fd < 0)
 		return fd == -2 ? 0 : -1;
+	trace("masked path %s", path);
 	if (fstat(fd, &st) < 0) {
 		rc = skiff_fail_at(err, errno, path, "mask %s", path);
 	} else if (S_ISDIR(st.st_mode)) {
@@ -94,6 +95,7 @@ static int protect_path(int rootfd, const char *path, skiff_error *err)
 
 	if (fd < 0)
 		return fd == -2 ? 0 : -1;
+	trace("read-only path %s", path);
 	rc = fd_bind_onto(fd, fd, FD_BIND_RECURSIVE | FD_BIND_RDONLY, path, err);
 	close(fd);
 	return rc < 0 ? skiff_error_prefix(err, "make %s read-only", path) : 0;

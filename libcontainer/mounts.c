@@ -407,6 +407,7 @@ static int mount_host_sysfs(int rootfd, const spec_mount *m, mount_plan *plan,
 
 	bind.source = "/sys";
 	bind.type = "bind";
+	trace("mount sysfs on %s refused: bind the host's /sys there instead", m->destination);
 	plan->bind = true;
 	plan->recursive_bind = true;
 	return mount_bind(rootfd, &bind, -1, plan, opts, err);
@@ -424,6 +425,15 @@ int mount_entry(int rootfd, const spec_mount *m, size_t index, const rootfs_opts
 
 	if (mount_plan_make(m->options, m->options_len, m->type, &plan, err) < 0)
 		return -1;
+	if (trace_active()) {
+		char flags[256];
+
+		trace("mount %s on %s (type %s%s, flags %s%s%s)", m->source ? m->source : "none",
+		      m->destination, m->type ? m->type : "none",
+		      plan.bind ? (plan.recursive_bind ? ", rbind" : ", bind") : "",
+		      trace_mount_flags(plan.flags, flags, sizeof(flags)), plan.data ? ", data " : "",
+		      plan.data ? plan.data : "");
+	}
 	if (plan.bind) {
 		rc = tree >= 0 ? mount_idmapped(rootfd, m, tree, &plan, opts, err)
 			       : mount_bind(rootfd, m, source_fd, &plan, opts, err);

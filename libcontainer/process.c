@@ -50,6 +50,8 @@ int process_apply_rlimits(const spec_process *p, skiff_error *err)
 
 		if (resource < 0)
 			return skiff_fail_at(err, 0, ".process.rlimits", "unknown rlimit %s", r->type);
+		trace("rlimit %s: soft %llu, hard %llu", r->type, (unsigned long long)r->soft,
+		      (unsigned long long)r->hard);
 		if (setrlimit(resource, &lim) < 0)
 			return skiff_fail_at(err, errno, ".process.rlimits",
 					     "set %s to soft %llu, hard %llu", r->type,
@@ -64,6 +66,7 @@ int process_set_identity(const spec_process *p, bool in_userns, skiff_error *err
 	gid_t gid = p->user ? p->user->gid : 0;
 	size_t ngroups = p->user ? p->user->additional_gids_len : 0;
 
+	trace("user: uid %u, gid %u, %zu additional gids", (unsigned)uid, (unsigned)gid, ngroups);
 	/* Drop the caller's supplementary groups: only the config's remain.
 	 * A user namespace may forbid setgroups; then there is nothing to drop. */
 	if (setgroups(ngroups, ngroups ? (const gid_t *)p->user->additional_gids : NULL) < 0 &&

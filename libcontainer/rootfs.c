@@ -58,6 +58,7 @@ static int pivot_into(int rootfd, skiff_error *err)
 
 	if (oldroot < 0)
 		return skiff_fail(err, errno, "open /");
+	trace("pivot_root into the rootfs, then detach the old root");
 	if (fchdir(rootfd) < 0 || syscall(SYS_pivot_root, ".", ".") < 0) {
 		int saved = errno;
 
@@ -172,6 +173,7 @@ static int move_into(int rootfd, const char *rootfs, skiff_error *err)
 		return -1;
 	if (fchdir(rootfd) < 0)
 		return skiff_fail(err, errno, "chdir %s", rootfs);
+	trace("--no-pivot: move %s onto / and chroot", rootfs);
 	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
 		return skiff_fail(err, errno, "move %s to /", rootfs);
 	if (chroot(".") < 0)
@@ -231,6 +233,7 @@ int remount_readonly(const char *path, skiff_error *err)
 		for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
 			if (sv.f_flag & keep[i].st)
 				flags |= keep[i].ms;
+	trace("remount %s read-only", path);
 	if (mount(NULL, path, NULL, flags, NULL) < 0)
 		return skiff_fail_at(err, errno, path, "remount %s read-only", path);
 	return 0;
@@ -287,6 +290,7 @@ static int make_cwd(int rootfd, const spec_config *cfg, skiff_error *err)
  * gets the rootfs as its root by chroot, never the caller's "/". */
 static int chroot_into(int rootfd, skiff_error *err)
 {
+	trace("chroot into the rootfs (no mount namespace of its own)");
 	if (fchdir(rootfd) < 0)
 		return skiff_fail(err, errno, "enter the rootfs");
 	if (chroot(".") < 0)
@@ -320,8 +324,11 @@ void rootfs_undo_shared(const char *rootfs, uint64_t mount_id)
  * to search the directories that lead to the bundle. */
 static int bind_rootfs(const rootfs_opts *opts, skiff_error *err)
 {
-	int tree = (int)syscall(SYS_open_tree, opts->rootfs_fd, "",
-				AT_EMPTY_PATH | AT_RECURSIVE | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	int tree;
+
+	trace("bind the rootfs %s onto itself", opts->rootfs);
+	tree = (int)syscall(SYS_open_tree, opts->rootfs_fd, "",
+			    AT_EMPTY_PATH | AT_RECURSIVE | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 
 	if (tree < 0)
 		return skiff_fail_at(err, errno, opts->rootfs, "bind mount the rootfs %s",
@@ -353,6 +360,11 @@ int rootfs_setup(const spec_config *cfg, const rootfs_opts *opts, skiff_error *e
 
 	/* In the caller's own mount namespace "/" is the host's: not ours to
 	 * change. */
+	if (!opts->shared_mountns && trace_active()) {
+		char flags[64];
+
+		trace("propagation of /: %s", trace_mount_flags(initial, flags, sizeof(flags)));
+	}
 	if (!opts->shared_mountns && mount(NULL, "/", NULL, initial, NULL) < 0)
 		return skiff_fail(err, errno, "set the propagation of /");
 	if (!opts->shared_mountns && (initial & MS_SHARED) &&

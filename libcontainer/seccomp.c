@@ -365,6 +365,8 @@ int seccomp_prepare(const spec_config *cfg, seccomp_plan **out, skiff_error *err
 		plan->stage = SECCOMP_BEFORE_READY;
 	else
 		plan->stage = SECCOMP_BEFORE_EXEC;
+	trace("seccomp: filter compiled: default action %s, %zu syscall rules, loaded %s",
+	      sp->default_action, sp->syscalls_len, trace_seccomp_stage(plan->stage));
 	*out = plan;
 	return 0;
 fail:
@@ -383,6 +385,7 @@ int seccomp_load_at(seccomp_plan *plan, enum seccomp_stage stage, int *listener_
 	rc = seccomp_load(plan->ctx);
 	if (rc < 0)
 		return skiff_fail(err, -rc, "load the seccomp filter");
+	trace("seccomp: filter loaded (%s)", trace_seccomp_stage(stage));
 	if (plan->notify) {
 		*listener_fd = seccomp_notify_fd(plan->ctx);
 		if (*listener_fd < 0)
@@ -442,6 +445,7 @@ int seccomp_export_last(const seccomp_plan *plan, int min, int *fd, unsigned lon
 		return skiff_fail(err, saved, "seal the seccomp filter");
 	}
 	*flags = plan->kernel_flags;
+	trace("seccomp: filter exported for the exec stub to load just before execve");
 	return 0;
 }
 

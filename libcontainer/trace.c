@@ -103,6 +103,19 @@ void trace_deliver(const char *msg)
 	errno = saved_errno;
 }
 
+const char *trace_seccomp_stage(enum seccomp_stage stage)
+{
+	switch (stage) {
+	case SECCOMP_BEFORE_IDENTITY:
+		return "before the switch to the container's user (noNewPrivileges false)";
+	case SECCOMP_BEFORE_READY:
+		return "before the init reports ready (a notify listener for the agent)";
+	case SECCOMP_BEFORE_EXEC:
+		return "by the exec stub, just before execve";
+	}
+	return "?";
+}
+
 const char *trace_mount_flags(unsigned long flags, char *buf, size_t size)
 {
 	static const struct {

@@ -117,6 +117,17 @@ static int write_map(pid_t pid, const char *file, const spec_id_mapping *m, size
 	if (format_map(m, n, "\n", text, sizeof(text), file, err) < 0)
 		return -1;
 	snprintf(path, sizeof(path), "%d/%s", (int)pid, file);
+	if (trace_active()) {
+		char line[4096];
+
+		size_t len;
+
+		format_map(m, n, ", ", line, sizeof(line), file, NULL);
+		len = strlen(line);
+		if (len >= 2)
+			line[len - 2] = '\0';
+		trace("write /proc/%s: %s", path, line);
+	}
 	if (own_procfs(proc, err) < 0)
 		return -1;
 	return procfs_write(*proc, path, text, err);
@@ -132,6 +143,7 @@ static int set_map(pid_t pid, bool uid, const spec_id_mapping *m, size_t n, int 
 		return 0;
 	if (geteuid() == 0 || only_own_id(m, n, own))
 		return write_map(pid, file, m, n, proc, err);
+	trace("%s for pid %d", uid ? "newuidmap" : "newgidmap", (int)pid);
 	return run_id_helper(uid ? "newuidmap" : "newgidmap", pid, m, n, err);
 }
 
@@ -174,6 +186,7 @@ int userns_become_root(skiff_error *err)
 	 * in the new namespace: files it made would belong to the overflow id
 	 * and filesystems mounted there would refuse it.  Root inside is what
 	 * every later step expects. */
+	trace("become root (uid 0, gid 0) in the new user namespace");
 	if (setresgid(0, 0, 0) < 0)
 		return skiff_fail(err, errno, "become root in the user namespace: setgid 0 (is gid 0 in linux.gidMappings?)");
 	if (setresuid(0, 0, 0) < 0)
