@@ -468,6 +468,98 @@ static void test_warnings(void)
 	skiff_config_free(cfg);
 }
 
+/* ---- tracing ---- */
+
+/* What a trace callback saw: the lines, and whether every call came in
+ * this process (never in the container's init or exec's process). */
+typedef struct trace_log {
+	pid_t caller;
+	int calls, foreign_calls;
+	char text[65536];
+	size_t used;
+} trace_log;
+
+static void on_trace(void *data, const char *msg)
+{
+	trace_log *log = data;
+	int n;
+
+	log->calls++;
+	if (getpid() != log->caller)
+		log->foreign_calls++;
+	n = snprintf(log->text + log->used, sizeof(log->text) - log->used, "%s\n", msg);
+	if (n > 0 && log->used + (size_t)n < sizeof(log->text))
+		log->used += (size_t)n;
+}
+
+static bool traced(const trace_log *log, const char *needle)
+{
+	return strstr(log->text, needle) != NULL;
+}
+
+static void test_trace(void)
+{
+	static trace_log log; /* 64 KiB: not on the stack */
+	skiff_config *cfg = bundle_config();
+	skiff_context ctx = context("api-trace");
+	skiff_error err = { 0 };
+	int status = -1;
+
+	memset(&log, 0, sizeof(log));
+	log.caller = getpid();
+	ctx.trace = on_trace;
+	ctx.trace_data = &log;
+	if (under_valgrind) {
+		skiff_config_free(cfg);
+		tap_skip("valgrind 3.19 has no openat2() for the init", "tracing create, start, exec");
+		return;
+	}
+	if (!cfg || !set_shell(cfg, "sleep 600")) {
+		ok(false, "a config to trace");
+		skiff_config_free(cfg);
+		return;
+	}
+	if (!ok(skiff_container_create(&ctx, cfg, &err) == 0, "create with a trace callback"))
+		tap_diag("%s", err.message);
+	ok(traced(&log, "create api-trace: bundle "), "  a line of the runtime (create ...: bundle)");
+	ok(traced(&log, "\ninit: mount proc on /proc (type proc"),
+	   "  a line of the init, relayed: init: mount proc on /proc");
+	ok(traced(&log, "\ninit: ready: "), "  the init's last line before the stub");
+	ok(traced(&log, "cgroup: write "), "  cgroup files written");
+	ok(log.calls > 10 && log.foreign_calls == 0,
+	   "  every call (%d) in the calling process, none in the init", log.calls);
+	ok(skiff_container_start(&ctx, &err) == 0 && traced(&log, "start api-trace: the program runs"),
+	   "start traces");
+	{
+		char *const args[] = { "sh", "-c", "exit 4" };
+		skiff_exec_overrides o = { .args = args, .args_len = 3 };
+		spec_process *p = NULL;
+
+		if (skiff_exec_process(&ctx, &o, &p, &err) < 0 ||
+		    skiff_container_exec(&ctx, p, false, false, &status, &err) < 0)
+			tap_diag("%s", err.message);
+		ok(status == 4 && traced(&log, "\nexec: ready: the exec stub will exec /bin/sh") &&
+			   traced(&log, "\nexec: setns: join the container's mnt namespace"),
+		   "exec traces its process's steps (exec: ...), status %d", status);
+		skiff_process_free(p);
+	}
+	ok(log.foreign_calls == 0, "  still never called in another process");
+	{
+		/* Without a callback nothing reaches the last one: the scope is
+		 * one call's. */
+		skiff_context quiet = context("api-trace");
+		int before = log.calls;
+
+		ok(skiff_container_kill(&quiet, SIGKILL, false, &err) == 0 &&
+			   wait_status("api-trace", SKIFF_STATUS_STOPPED) &&
+			   skiff_container_delete(&quiet, false, &err) == 0 && log.calls == before,
+		   "kill and delete without a callback: no line to the earlier one (%d new)",
+		   log.calls - before);
+	}
+	ok(dir_empty(root), "nothing left under the state root");
+	skiff_config_free(cfg);
+}
+
 /* ---- errors ---- */
 
 static void test_errors(void)
@@ -655,6 +747,7 @@ int main(void)
 	test_lifecycle();
 	test_run();
 	test_warnings();
+	test_trace();
 	test_errors();
 	test_check();
 	test_features();
