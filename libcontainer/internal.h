@@ -608,7 +608,7 @@ typedef struct trace_scope {
  * goes to ctx->trace (nowhere when NULL) until the enclosing block ends,
  * whatever way it is left; the outer scope is back then. */
 #define TRACE_SCOPE(ctx) \
-	trace_scope trace_scope_saved_ __attribute__((cleanup(trace_scope_end))) = \
+	trace_scope trace_scope_saved_ __attribute__((cleanup(trace_scope_end), unused)) = \
 		trace_scope_begin(ctx)
 trace_scope trace_scope_begin(const skiff_context *ctx);
 void trace_scope_end(trace_scope *saved);
