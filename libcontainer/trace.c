@@ -109,7 +109,7 @@ const char *trace_seccomp_stage(enum seccomp_stage stage)
 	case SECCOMP_BEFORE_IDENTITY:
 		return "before the switch to the container's user (noNewPrivileges false)";
 	case SECCOMP_BEFORE_READY:
-		return "before the init reports ready (a notify listener for the agent)";
+		return "before the process reports ready (its notify listener goes to the agent)";
 	case SECCOMP_BEFORE_EXEC:
 		return "by the exec stub, just before execve";
 	}
