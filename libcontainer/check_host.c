@@ -6,7 +6,6 @@
  *   cgroups   a resource is set but its controller is mounted nowhere
  *   caps      a capability outside skiff's own bounding set
  *   rlimits   a limit above skiff's own hard limit without CAP_SYS_RESOURCE
- *   mounts    filesystem options on a bind mount, which ignores them
  * What create refuses on this host (a missing rootfs or bind source, an
  * absent LSM, a seccomp profile libseccomp cannot make) is an error, of
  * create_requirements(), not a warning.
@@ -23,7 +22,6 @@
 #include <unistd.h>
 
 #include "internal.h"
-#include "mount_options.h"
 
 /* ---- what the host has: cgroup controllers and LSMs, from mountinfo ---- */
 
@@ -196,29 +194,6 @@ static void cap_warn(void *data, const char *path, const char *message)
 
 /* ---- mounts ---- */
 
-/* The kernel takes no filesystem options for a bind, so "size=1k" on one
- * does nothing.  runc 1.1.5 runs it the same (the bind keeps its source's
- * size), hence no error; but nothing says so at run time. */
-static void check_bind_data(check_report *r, const spec_config *cfg)
-{
-	char path[64];
-
-	for (size_t i = 0; i < cfg->mounts_len; i++) {
-		const spec_mount *m = &cfg->mounts[i];
-		mount_plan plan;
-
-		if (!spec_mount_is_bind(m) ||
-		    mount_plan_make(m->options, m->options_len, m->type, &plan, NULL) < 0)
-			continue;
-		snprintf(path, sizeof(path), ".mounts[%zu].options", i);
-		if (plan.data && plan.data[0])
-			check_warn(r, path,
-				   "filesystem options \"%s\" do nothing on a bind mount (runc ignores them too)",
-				   plan.data);
-		mount_plan_clear(&plan);
-	}
-}
-
 /* ---- rlimits ---- */
 
 static bool have_effective(cap_value_t cap)
@@ -259,7 +234,6 @@ void check_host(const spec_config *cfg, check_report *r)
 	host_view h;
 
 	host_view_read(&h);
-	check_bind_data(r, cfg);
 	if (cfg->process) {
 		capabilities_problems(cfg->process->capabilities, cap_warn, r);
 		check_rlimits(r, cfg->process);

@@ -566,8 +566,7 @@ typedef struct skiff_diagnostics {
  * host, or this process, cannot fully honour while create still runs: a
  * resource whose cgroup controller is not mounted, a capability outside
  * the caller's bounding set, an rlimit above the caller's hard limit
- * without CAP_SYS_RESOURCE, filesystem options on a bind mount (which
- * takes none).  A bundle with problems is
+ * without CAP_SYS_RESOURCE.  A bundle with problems is
  * still a success: returns 0 and *out (free it with
  * skiff_diagnostics_free()); -1 only when the check itself could not run
  * (ENOMEM).  Needs no privilege.

@@ -12,7 +12,7 @@ setup() {
 
 # skiff check --format json, kept in $CHECK_JSON; $status is check's.
 check_json() {
-	run --separate-stderr "$SKIFF" check --format json "$@"
+	run --separate-stderr ${CHECK_WRAP:-} "$SKIFF" check --format json "$@"
 	CHECK_JSON=$output
 	echo "$CHECK_JSON" | jq -e . >/dev/null || fail "not JSON: $CHECK_JSON (stderr: $stderr)"
 }
@@ -138,27 +138,30 @@ own_bounding_has() {
 	[[ "$(diag_at errors "")" == "invalid JSON: "* ]]
 }
 
-# A bind of rootfs/bin with a filesystem option: a warning on any host.
-add_sized_bind() {
-	update_config '.mounts += [{destination: "/a", type: "bind", source: "rootfs/bin", options: ["rbind", "size=1k"]}]'
+# A capability outside the bounding set check runs with (setpriv takes
+# CAP_SYS_MODULE out of it): a warning on any host.  $CAP_AT is its path.
+add_unreachable_cap() {
+	update_config '.process.capabilities.bounding += ["CAP_SYS_MODULE"]'
+	CAP_AT=".process.capabilities.bounding[$(jq '.process.capabilities.bounding | length - 1' "$BUNDLE/config.json")]"
+}
+without_sys_module() {
+	setpriv --bounding-set -sys_module "$@"
 }
 
 @test "text format: one line per finding, errors then warnings, and a summary" {
 	update_config '.process.cwd = "rel"'
-	add_sized_bind
-	local n
-	n=$(jq '.mounts | length - 1' "$BUNDLE/config.json")
-	run --separate-stderr "$SKIFF" check --bundle "$BUNDLE"
+	add_unreachable_cap
+	run --separate-stderr without_sys_module "$SKIFF" check --bundle "$BUNDLE"
 	assert_failure 1
 	assert_equal "${lines[0]}" 'error: .process.cwd: must be an absolute path, got "rel"'
-	assert_equal "${lines[1]}" "warning: .mounts[$n].options: filesystem options \"size=1k\" do nothing on a bind mount (runc ignores them too)"
+	assert_equal "${lines[1]}" "warning: $CAP_AT: CAP_SYS_MODULE is not in skiff's own bounding set, so the container cannot have it: it is ignored"
 	assert_equal "${lines[2]}" "$BUNDLE/config.json: 1 error, 1 warning"
 	assert_equal "${#lines[@]}" 3
 }
 
 @test "warnings alone keep exit 0" {
-	add_sized_bind
-	run "$SKIFF" check
+	add_unreachable_cap
+	run without_sys_module "$SKIFF" check
 	assert_success
 	assert_line "./config.json: valid, 1 warning"
 }
@@ -220,22 +223,26 @@ expect_check_and_create() {
 	[ -z "$(diag_at errors ".mounts[$((n - 1))].source")" ] || fail "an existing source is fine"
 }
 
-@test "warning: filesystem options on a bind mount, which runs as with runc" {
-	# runc 1.1.5 creates and runs it (the kernel takes no data for a bind),
-	# and so does skiff; only check says that "size=1k" does nothing.
-	add_sized_bind
-	update_config '.mounts[-1].options += ["mode=700", "ro"]'
+@test "error: filesystem options on a bind mount, in check and create alike" {
+	# The kernel takes no data for a bind: "size=1k" would be dropped
+	# without a word (runc 1.1.5 runs it so, a bind of the source's size).
+	update_config '.mounts += [{destination: "/a", type: "bind", source: "rootfs/bin", options: ["rbind", "size=1k", "mode=700", "ro"]}]'
 	local n
 	n=$(jq '.mounts | length - 1' "$BUNDLE/config.json")
 	check_json
-	assert_success
-	expect_diag warnings ".mounts[$n].options" 'filesystem options "size=1k,mode=700" do nothing on a bind mount'
-	update_config '.mounts[-1].options = ["rbind", "ro", "nosuid"]'
+	assert_failure 1
+	expect_diag errors ".mounts[$n].options" 'filesystem options "size=1k,mode=700" cannot apply to a bind mount'
+	if try_create --bundle "$BUNDLE"; then
+		fail "create took it"
+	fi
+	[[ "$CREATE_ERR" == *".mounts[$n].options: filesystem options \"size=1k,mode=700\" cannot apply to a bind mount"* ]] ||
+		fail "create said: $CREATE_ERR"
+	# Mount flags and propagation are no filesystem options.
+	update_config '.mounts[-1].options = ["rbind", "ro", "nosuid", "rprivate"]'
 	check_json
 	assert_success
-	[ -z "$(diag_at warnings ".mounts[$n].options")" ] || fail "mount flags are no filesystem options"
+	[ -z "$(diag_at errors ".mounts[$n].options")" ] || fail "mount flags are no filesystem options"
 	set_args true
-	update_config '.mounts[-1].options = ["rbind", "size=1k"]'
 	run skiff run ctr
 	assert_success
 }
@@ -364,13 +371,11 @@ expect_check_and_create() {
 
 @test "errors and warnings together in JSON, for tools" {
 	update_config '.process.cwd = "rel"'
-	add_sized_bind
-	local n
-	n=$(jq '.mounts | length - 1' "$BUNDLE/config.json")
-	check_json
+	add_unreachable_cap
+	CHECK_WRAP=without_sys_module check_json
 	assert_failure 1
 	assert_equal "$(echo "$CHECK_JSON" | jq -c '{e: [.errors[].path], w: [.warnings[].path]}')" \
-		"{\"e\":[\".process.cwd\"],\"w\":[\".mounts[$n].options\"]}"
+		"{\"e\":[\".process.cwd\"],\"w\":[\"$CAP_AT\"]}"
 	assert_equal "$(echo "$CHECK_JSON" | jq -c '[.errors[], .warnings[] | keys]')" \
 		'[["message","path"],["message","path"]]'
 }

@@ -403,6 +403,11 @@ static const struct error_case validation_errors[] = {
 	    "\"type\":\"tmpfs\"}]"),
 	  E ".mounts[1].destination: a mount on \"/tmp/./..//\" would hide the root filesystem: "
 	    "root.path is the container's /" },
+	/* The kernel takes no filesystem options for a bind (runc 1.1.5 drops them). */
+	{ J("\"mounts\":[{\"destination\":\"/a\",\"type\":\"bind\",\"source\":\"/tmp\","
+	    "\"options\":[\"rbind\",\"size=1k\"]}]"),
+	  E ".mounts[0].options: filesystem options \"size=1k\" cannot apply to a bind mount (the "
+	    "kernel takes none for one)" },
 	/* Offsets go only into a time namespace skiff makes. */
 	{ VL("\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"time\",\"path\":\"/proc/1/ns/time\"}],"
 	     "\"timeOffsets\":{\"monotonic\":{\"secs\":100}}"),
@@ -440,10 +445,9 @@ static const char *const validation_ok[] = {
 	J("\"mounts\":[{\"destination\":\"/a\",\"source\":\"/s\",\"options\":[\"rbind\",\"idmap\"]}],"
 	  ULX("\"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}],"
 	      "\"gidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}]")),
-	/* a filesystem option on a bind mount does nothing, as in runc: a
-	 * warning of check (check_host.c), no error */
+	/* mount flags and propagation on a bind are no filesystem options */
 	J("\"mounts\":[{\"destination\":\"/a\",\"type\":\"bind\",\"source\":\"/s\",\"options\":"
-	  "[\"rbind\",\"size=1k\"]}]"),
+	  "[\"rbind\",\"ro\",\"nosuid\",\"nodev\",\"noexec\",\"rprivate\",\"rro\"]}]"),
 	SC("{\"names\":[\"ptrace\"],\"action\":\"SCMP_ACT_TRACE\",\"errnoRet\":1},"
 	   "{\"names\":[\"mount\"],\"action\":\"SCMP_ACT_NOTIFY\"}"),
 	VL("\"namespaces\":[{\"type\":\"time\"}],\"timeOffsets\":{\"boottime\":{\"secs\":5}}"),
