@@ -144,8 +144,9 @@ static bool may_inherit(cap_t now, cap_value_t v, const spec_capabilities *caps)
 	return has(now, CAP_PERMITTED, v) || has(now, CAP_INHERITABLE, v);
 }
 
-int capabilities_apply(const spec_capabilities *caps, skiff_error *err)
+int capabilities_apply(const spec_capabilities *caps, bool keep_admin, skiff_error *err)
 {
+	cap_value_t admin = CAP_SYS_ADMIN;
 	cap_t state, now;
 
 	if (!caps)
@@ -165,6 +166,9 @@ int capabilities_apply(const spec_capabilities *caps, skiff_error *err)
 		    caps) < 0 ||
 	    add_set(state, CAP_INHERITABLE, caps->inheritable, caps->inheritable_len, may_inherit,
 		    now, caps) < 0 ||
+	    (keep_admin && has(now, CAP_PERMITTED, admin) &&
+	     (cap_set_flag(state, CAP_PERMITTED, 1, &admin, CAP_SET) < 0 ||
+	      cap_set_flag(state, CAP_EFFECTIVE, 1, &admin, CAP_SET) < 0)) ||
 	    cap_set_proc(state) < 0) {
 		int saved = errno;
 

@@ -174,6 +174,22 @@ static int init_load_seccomp(void *data, enum seccomp_stage stage, skiff_error *
 	return seccomp_load_and_hand_over(job->seccomp, stage, job->sock[1], err);
 }
 
+/* The program for the stub, and the caller's signal dispositions and
+ * mask back, while no filter of the user's can refuse the syscalls. */
+static int init_before_filter(void *data, const char *exe, skiff_error *err)
+{
+	create_job *job = data;
+	struct sigaction sa = { .sa_handler = SIG_DFL };
+
+	if (stub_set_program(&job->stub, exe, job->cfg->process->args,
+			     job->cfg->process->args_len, err) < 0)
+		return -1;
+	for (int sig = 1; sig < NSIG; sig++)
+		sigaction(sig, &sa, NULL);
+	sigprocmask(SIG_SETMASK, &job->caller_mask, NULL);
+	return 0;
+}
+
 /* Whether the init builds the container's root: in a mount namespace of
  * its own (pivot_root), and without any (chroot, the mounts made in the
  * namespace it shares, as runc and crun: never the host's "/").  A mount
@@ -299,18 +315,14 @@ static int init_setup(create_job *job, char **exe, char **home, skiff_error *err
 		return -1;
 	if (prepare_stub(job, err) < 0)
 		return -1;
-	process_hook hook = { .run = init_load_seccomp, .data = job };
+	process_hook hook = {
+		.before_filter = init_before_filter,
+		.run = init_load_seccomp,
+		.data = job,
+		.privileged_filter = job->seccomp && !p->no_new_privileges,
+	};
 
 	return process_prepare(p, job->ns.new_userns, &hook, exe, home, err);
-}
-
-static void reset_signals(const sigset_t *mask)
-{
-	struct sigaction sa = { .sa_handler = SIG_DFL };
-
-	for (int sig = 1; sig < NSIG; sig++)
-		sigaction(sig, &sa, NULL);
-	sigprocmask(SIG_SETMASK, mask, NULL);
 }
 
 static __attribute__((noreturn)) void init_main(create_job *job)
@@ -361,8 +373,7 @@ static __attribute__((noreturn)) void init_main(create_job *job)
 	 * startContainer hooks, loads a last seccomp filter and execs the
 	 * program.  The socket closes on this exec, which tells the runtime
 	 * the container is created. */
-	reset_signals(&job->caller_mask);
-	stub_exec(&job->stub, exe, argv, env, &err);
+	stub_exec(&job->stub, env, &err);
 	sync_send(job->sock[1], SYNC_ERROR, &err);
 	_exit(1);
 }

@@ -152,6 +152,20 @@ static int exec_load_seccomp(void *data, enum seccomp_stage stage, skiff_error *
 	return seccomp_load_and_hand_over(job->seccomp, stage, job->sock[1], err);
 }
 
+/* As init_before_filter (container.c). */
+static int exec_before_filter(void *data, const char *exe, skiff_error *err)
+{
+	exec_job *job = data;
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+
+	if (stub_set_program(&job->stub, exe, job->p->args, job->p->args_len, err) < 0)
+		return -1;
+	for (int sig = 1; sig < NSIG; sig++)
+		sigaction(sig, &dfl, NULL);
+	sigprocmask(SIG_SETMASK, &job->caller_mask, NULL);
+	return 0;
+}
+
 /* Move the namespaces the user namespace (join_fds[0]) does not own in
  * front of it, keeping the order otherwise. */
 static void join_unowned_first(exec_job *job)
@@ -253,7 +267,12 @@ static int exec_setup(exec_job *job, char **exe, char **home, skiff_error *err)
 	job->proc = -1;
 	if (rc < 0)
 		return -1;
-	process_hook hook = { .run = exec_load_seccomp, .data = job };
+	process_hook hook = {
+		.before_filter = exec_before_filter,
+		.run = exec_load_seccomp,
+		.data = job,
+		.privileged_filter = job->seccomp && !job->p->no_new_privileges,
+	};
 
 	return process_prepare(job->p, job->in_userns, &hook, exe, home, err);
 }
@@ -274,8 +293,7 @@ static void close_foreign_fds(exec_job *job)
 
 static __attribute__((noreturn)) void exec_child(exec_job *job)
 {
-	struct sigaction dfl = { .sa_handler = SIG_DFL };
-	char *exe = NULL, *home = NULL, **argv, **env;
+		char *exe = NULL, *home = NULL, **argv, **env;
 	enum sync_type type;
 	skiff_error err;
 
@@ -308,13 +326,10 @@ static __attribute__((noreturn)) void exec_child(exec_job *job)
 	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	if (sync_send(job->sock[1], SYNC_READY, NULL) < 0)
 		_exit(1);
-	for (int sig = 1; sig < NSIG; sig++)
-		sigaction(sig, &dfl, NULL);
-	sigprocmask(SIG_SETMASK, &job->caller_mask, NULL);
 	/* Through the stub (stub/stub.c), never from the runtime's binary: it
 	 * closes what the program must not inherit, loads a last seccomp
 	 * filter and execs. */
-	stub_exec(&job->stub, exe, argv, env, &err);
+	stub_exec(&job->stub, env, &err);
 	/* The runtime waits for the socket's end (sync_await_exec). */
 	sync_send(job->sock[1], SYNC_ERROR, &err);
 	_exit(127);

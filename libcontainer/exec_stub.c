@@ -3,8 +3,8 @@
  * a sealed memfd copy of the stub, the memfds it reads (startContainer
  * hooks, their state JSON, a seccomp program to load last), and the exec
  * into it.  Everything that needs a syscall the user's seccomp filter might
- * refuse is done in stub_prepare(), before any filter is loaded; what is
- * left for stub_exec() is the exec itself.
+ * refuse is done in stub_prepare() and stub_set_program(), before any
+ * filter is loaded; what is left for stub_exec() is the exec itself.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -154,13 +154,18 @@ int stub_prepare(stub_launch *l, const stub_request *req, skiff_error *err)
 	*l = (stub_launch){ .stub = -1, .bpf = -1, .hooks = -1, .state = -1, .args = -1, .go = -1,
 			    .reply = -1, .sync = -1, .proc = -1, .close_from = req->close_from };
 
+	/* The socket closes at the stub's exec (close-on-exec), which tells
+	 * the runtime the container is made; with labels to write, only once
+	 * the stub wrote them, so that a bad one fails create. */
+	bool pass_sync = req->sync && req->labels_len;
+
 	if ((req->go && keep_at_or_above(req->go, req->close_from, err) < 0) ||
 	    (req->reply && keep_at_or_above(req->reply, req->close_from, err) < 0) ||
-	    (req->sync && keep_at_or_above(req->sync, req->close_from, err) < 0))
+	    (pass_sync && keep_at_or_above(req->sync, req->close_from, err) < 0))
 		goto fail;
 	l->go = req->go ? *req->go : -1;
 	l->reply = req->reply ? *req->reply : -1;
-	l->sync = req->sync ? *req->sync : -1;
+	l->sync = pass_sync ? *req->sync : -1;
 	if (req->labels_len) {
 		int rc = append_num(&l->labels, &l->labels_len, (long long)req->labels_len);
 
@@ -189,6 +194,10 @@ int stub_prepare(stub_launch *l, const stub_request *req, skiff_error *err)
 		goto fail;
 	if (seccomp_export_last(req->seccomp, req->close_from, &l->bpf, &l->bpf_flags, err) < 0)
 		goto fail;
+	if (l->bpf >= 0 && (l->bpf_size = lseek(l->bpf, 0, SEEK_END)) < 0) {
+		skiff_fail(err, errno, "size the seccomp program");
+		goto fail;
+	}
 	if (req->hooks_len) {
 		char *blob;
 		size_t len;
@@ -197,6 +206,7 @@ int stub_prepare(stub_launch *l, const stub_request *req, skiff_error *err)
 			skiff_fail(err, ENOMEM, "startContainer hooks");
 			goto fail;
 		}
+		l->hooks_size = (long)len;
 		l->hooks = sealed_memfd("skiff-hooks", blob, len, 0, req->close_from, err);
 		free(blob);
 		if (l->hooks < 0)
@@ -212,18 +222,16 @@ fail:
 	return -1;
 }
 
-int stub_exec(const stub_launch *l, const char *exe, char *const *argv, char *const *env,
-	      skiff_error *err)
+int stub_set_program(stub_launch *l, const char *exe, char *const *args, size_t n,
+		     skiff_error *err)
 {
-	char plan[200], fdpath[32], *blob = NULL, *args[] = { "skiff-stub", plan, NULL };
-	size_t len = 0, argc = 0;
-	int n, rc;
+	const int passed[] = { l->bpf, l->hooks, l->state, l->args, l->go, l->reply, l->sync, l->proc };
+	char *blob = NULL;
+	size_t len = 0;
+	int rc = append(&blob, &len, exe) | append_num(&blob, &len, (long long)n);
 
-	while (argv[argc])
-		argc++;
-	rc = append(&blob, &len, exe) | append_num(&blob, &len, (long long)argc);
-	for (size_t i = 0; i < argc; i++)
-		rc |= append(&blob, &len, argv[i]);
+	for (size_t i = 0; i < n; i++)
+		rc |= append(&blob, &len, args[i]);
 	if (l->labels_len) {
 		char *grown = realloc(blob, len + l->labels_len);
 
@@ -239,7 +247,26 @@ int stub_exec(const stub_launch *l, const char *exe, char *const *argv, char *co
 		return skiff_fail(err, rc ? ENOMEM : errno, "pass the program to the exec stub");
 	}
 	free(blob);
-	n = snprintf(plan, sizeof(plan), "v1,close=%d,args=%d", l->close_from, l->args);
+	l->exe = exe;
+	l->args_size = (long)len;
+	/* Everything of ours closes at the stub's exec but what it reads,
+	 * which it closes at its own: then it needs no close_range (new in
+	 * Linux 5.9, which older profiles refuse) for what the runtime had.
+	 * Kernels before 5.11 lack the flag: the stub's close_range does it. */
+	if (close_range((unsigned)l->close_from, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+		for (size_t i = 0; i < sizeof(passed) / sizeof(passed[0]); i++)
+			if (passed[i] >= 0 && fcntl(passed[i], F_SETFD, 0) < 0)
+				return skiff_fail(err, errno, "pass an fd to the exec stub");
+	return 0;
+}
+
+int stub_exec(const stub_launch *l, char *const *env, skiff_error *err)
+{
+	char plan[256], fdpath[32], *args[] = { "skiff-stub", plan, NULL };
+	int n;
+
+	n = snprintf(plan, sizeof(plan), "v1,close=%d,args=%d,asize=%ld", l->close_from, l->args,
+		     l->args_size);
 	if (l->go >= 0)
 		n += snprintf(plan + n, sizeof(plan) - (size_t)n, ",go=%d", l->go);
 	if (l->reply >= 0)
@@ -249,18 +276,18 @@ int stub_exec(const stub_launch *l, const char *exe, char *const *argv, char *co
 	if (l->proc >= 0)
 		n += snprintf(plan + n, sizeof(plan) - (size_t)n, ",proc=%d", l->proc);
 	if (l->hooks >= 0)
-		n += snprintf(plan + n, sizeof(plan) - (size_t)n, ",hooks=%d,state=%d", l->hooks,
-			      l->state);
+		n += snprintf(plan + n, sizeof(plan) - (size_t)n, ",hooks=%d,hsize=%ld,state=%d",
+			      l->hooks, l->hooks_size, l->state);
 	if (l->bpf >= 0)
-		snprintf(plan + n, sizeof(plan) - (size_t)n, ",bpf=%d,flags=%lu", l->bpf,
-			 l->bpf_flags);
+		snprintf(plan + n, sizeof(plan) - (size_t)n, ",bpf=%d,bsize=%ld,flags=%lu", l->bpf,
+			 l->bpf_size, l->bpf_flags);
 	syscall(SYS_execveat, l->stub, "", args, env, AT_EMPTY_PATH);
 	n = errno;
 	/* A seccomp profile may allow execve and not execveat: the same
 	 * memfd through the container's procfs. */
 	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", l->stub);
 	execve(fdpath, args, (char **)env);
-	return skiff_fail(err, n, "exec the skiff stub (for %s)", exe);
+	return skiff_fail(err, n, "exec the skiff stub (for %s)", l->exe ? l->exe : "the program");
 }
 
 void stub_release(stub_launch *l)

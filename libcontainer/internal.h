@@ -419,8 +419,9 @@ int lsm_mount_data(const char *data, const char *label, char **out);
 
 typedef struct stub_request {
 	int *go, *reply;       /* create: the exec fifos (moved above close_from) */
-	int *sync;             /* the runtime's socket: closed by the stub once the
-				* labels are written, which the runtime waits for */
+	int *sync;             /* the runtime's socket, which the runtime waits to
+				* see closed: at the stub's exec, or with LSM labels
+				* by the stub once they are written */
 	int proc;              /* a procfs handle for the labels (dup'd), or -1 */
 	const lsm_exec_label *labels;
 	size_t labels_len;
@@ -432,15 +433,20 @@ typedef struct stub_request {
 } stub_request;
 typedef struct stub_launch {
 	int stub, bpf, hooks, state, args, go, reply, sync, proc, close_from;
+	const char *exe;
+	long args_size, bpf_size, hooks_size; /* told to the stub, which then needs no lseek */
 	unsigned long bpf_flags;
 	char *labels; /* "N\0" then "ATTR\0VALUE\0WHAT\0" each, for the args memfd */
 	size_t labels_len;
 } stub_launch;
 /* Every memfd the stub needs, made before any seccomp filter is loaded. */
 int stub_prepare(stub_launch *l, const stub_request *req, skiff_error *err);
-/* Exec the stub, which execs exe: returns only on failure. */
-int stub_exec(const stub_launch *l, const char *exe, char *const *argv, char *const *env,
-	      skiff_error *err);
+/* Write the program for the stub (exe, then args[0..n)) and leave open
+ * at exec only the fds the stub reads: before any seccomp filter. */
+int stub_set_program(stub_launch *l, const char *exe, char *const *args, size_t n,
+		     skiff_error *err);
+/* Exec the stub, which execs the program: returns only on failure. */
+int stub_exec(const stub_launch *l, char *const *env, skiff_error *err);
 void stub_release(stub_launch *l);
 
 /* ---- tmpcopyup.c ---- */
@@ -465,7 +471,7 @@ int sched_set_affinity(const char *list, const char *path, skiff_error *err);
 int process_apply_rlimits(const spec_process *p, skiff_error *err);
 int process_set_identity(const spec_process *p, bool in_userns, skiff_error *err);
 int capabilities_drop_bounding(const spec_capabilities *caps, skiff_error *err);
-int capabilities_apply(const spec_capabilities *caps, skiff_error *err);
+int capabilities_apply(const spec_capabilities *caps, bool keep_admin, skiff_error *err);
 /* Each capability of caps the init will leave out, with its JSON path and
  * why (unknown, not in this kernel, outside the runtime's bounding set):
  * warnings of create, exec and `skiff check`. */
@@ -473,12 +479,17 @@ typedef void (*cap_problem_fn)(void *data, const char *path, const char *message
 void capabilities_problems(const spec_capabilities *caps, cap_problem_fn fn, void *data);
 /* The same, told to ctx->warn as "config.json: PATH: MESSAGE". */
 void capabilities_warn(const skiff_context *ctx, const spec_capabilities *caps);
-/* Called by process_prepare just before the switch to the container's user
- * (SECCOMP_BEFORE_IDENTITY) and just after no_new_privs
- * (SECCOMP_BEFORE_READY): where a seccomp filter may have to be loaded. */
+/* How process_prepare hands over to its caller once every step of its own
+ * is done: before_filter (may be NULL) with the program found, for what
+ * must come before any seccomp filter (the stub's program, signals); then
+ * run, at SECCOMP_BEFORE_IDENTITY and SECCOMP_BEFORE_READY in turn, where
+ * the filter of that stage is loaded.  privileged_filter: one is loaded
+ * without no_new_privs, so CAP_SYS_ADMIN stays effective until then. */
 typedef struct process_hook {
+	int (*before_filter)(void *data, const char *exe, skiff_error *err);
 	int (*run)(void *data, enum seccomp_stage stage, skiff_error *err);
 	void *data;
+	bool privileged_filter;
 } process_hook;
 /* Everything between the container's setup and exec, in order: HOME and
  * the stdio's owner as runc's setupUser (*home: "HOME=<the user's home in

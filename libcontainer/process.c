@@ -268,8 +268,11 @@ static char *passwd_home(uid_t uid)
 int process_prepare(const spec_process *p, bool in_userns, const process_hook *hook, char **exe,
 		    char **home, skiff_error *err)
 {
+	/* A filter loaded without no_new_privs needs CAP_SYS_ADMIN: kept in
+	 * the effective set until it is in (see the end). */
+	bool keep_admin = hook && hook->privileged_filter;
 	/* Capabilities survive the switch to a non-root user only with KEEPCAPS. */
-	bool keep_caps = p->capabilities && p->user && p->user->uid != 0;
+	bool keep_caps = (p->capabilities || keep_admin) && p->user && p->user->uid != 0;
 	const char *env_home = env_value(p, "HOME");
 
 	/* runc's setupUser, inside the container's root and still as root (its
@@ -296,8 +299,7 @@ int process_prepare(const spec_process *p, bool in_userns, const process_hook *h
 		return -1;
 	/* The cwd first as root, as runc does: a directory only root may
 	 * enter (/root with a user 42) still works; only if root may not (a
-	 * volume only the container's user can search) again as the user.
-	 * Before any seccomp filter too: resolving it needs openat2. */
+	 * volume only the container's user can search) again as the user. */
 	bool cwd_later = false;
 
 	if (enter_cwd(p->cwd, err) < 0) {
@@ -308,8 +310,6 @@ int process_prepare(const spec_process *p, bool in_userns, const process_hook *h
 	} else if (check_cwd(p->cwd, err) < 0) {
 		return -1;
 	}
-	if (hook && hook->run(hook->data, SECCOMP_BEFORE_IDENTITY, err) < 0)
-		return -1;
 	if (capabilities_drop_bounding(p->capabilities, err) < 0)
 		return -1;
 	if (keep_caps && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
@@ -318,7 +318,7 @@ int process_prepare(const spec_process *p, bool in_userns, const process_hook *h
 		return -1;
 	if (keep_caps && prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
 		return skiff_fail(err, errno, "prctl(PR_SET_KEEPCAPS)");
-	if (capabilities_apply(p->capabilities, err) < 0)
+	if (capabilities_apply(p->capabilities, keep_admin, err) < 0)
 		return -1;
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return skiff_fail(err, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
@@ -327,12 +327,26 @@ int process_prepare(const spec_process *p, bool in_userns, const process_hook *h
 		return -1;
 	if (process_find_executable(p, exe, err) < 0)
 		return -1;
-	if (hook && hook->run(hook->data, SECCOMP_BEFORE_READY, err) < 0) {
-		free(*exe);
-		*exe = NULL;
-		return -1;
-	}
+	/*
+	 * Nothing the runtime does may hang on what the user's filter allows
+	 * (a profile older than openat2, or one that denies setgroups, capget,
+	 * close, ...).  So the filter comes after everything above, even
+	 * without no_new_privs: the identity is the container's already and
+	 * only CAP_SYS_ADMIN, kept for the load, is more than the config
+	 * gives.  It needs no capset to go: the exec into the stub right after
+	 * recomputes every set from the bounding, inheritable and ambient
+	 * ones, where it is not unless the config puts it there.
+	 */
+	if (hook && hook->before_filter && hook->before_filter(hook->data, *exe, err) < 0)
+		goto fail;
+	if (hook && (hook->run(hook->data, SECCOMP_BEFORE_IDENTITY, err) < 0 ||
+		     hook->run(hook->data, SECCOMP_BEFORE_READY, err) < 0))
+		goto fail;
 	return 0;
+fail:
+	free(*exe);
+	*exe = NULL;
+	return -1;
 }
 
 int process_exec_vectors(const spec_process *p, int listen_fds, const char *home,

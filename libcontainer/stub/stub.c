@@ -28,6 +28,7 @@
  *           bpf=FD    a seccomp BPF program to load last, flags=N its flags
  *           close=N   fds from N up are closed on exec (stdio and the
  *                     preserved ones are below it)
+ *           asize=N, bsize=N, hsize=N  the sizes of args, bpf, hooks
  *           args=FD   the program: "PATH\0ARGC\0ARGV...\0", then
  *                     "N\0" and N times "ATTR\0VALUE\0WHAT\0": LSM exec
  *                     labels, each written to PID/ATTR (attr/exec, say;
@@ -219,9 +220,11 @@ static long parse_num(const char *s)
 	return sign * v;
 }
 
-static void *map_fd(int fd, size_t *size)
+/* The whole of a memfd of the plan; its size is the plan's too (so that a
+ * filter refusing lseek cannot stop us), or else asked of the fd. */
+static void *map_fd(int fd, long known, size_t *size)
 {
-	long end = sys3(__NR_lseek, fd, 0, SEEK_END_);
+	long end = known > 0 ? known : sys3(__NR_lseek, fd, 0, SEEK_END_);
 	long p;
 
 	if (end <= 0)
@@ -382,10 +385,10 @@ static int run_hook(long index, long timeout, const char *path, char **argv, cha
 	return -1;
 }
 
-static int run_hooks(int hooks, int state, char **program_env, message *why)
+static int run_hooks(int hooks, long hooks_size, int state, char **program_env, message *why)
 {
 	size_t size;
-	const char *blob = map_fd(hooks, &size);
+	const char *blob = map_fd(hooks, hooks_size, &size);
 	cursor c = { blob, blob ? blob + size : NULL };
 	long n = blob ? parse_num(next_field(&c)) : -1;
 
@@ -502,17 +505,19 @@ static int wait_for_start(int go)
 			continue;
 		if (n < 0)
 			return -1;
-		if (sys3(__NR_read, go, &byte, 1) == 1)
+		/* `start` wrote its byte.  Data to read is enough: a filter
+		 * that refuses read must not keep the container from starting. */
+		if (sys3(__NR_read, go, &byte, 1) == 1 || (pfd.revents & POLLIN_))
 			return 0;
 		if (pfd.revents & POLLHUP_)
 			return -1;
 	}
 }
 
-static int load_filter(int bpf, long flags, message *why)
+static int load_filter(int bpf, long bpf_size, long flags, message *why)
 {
 	size_t size;
-	void *code = map_fd(bpf, &size);
+	void *code = map_fd(bpf, bpf_size, &size);
 	struct sock_fprog prog = { (unsigned short)(size / sizeof(struct sock_filter)), code };
 	long rc = code ? sys3(__NR_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog) : -22;
 
@@ -525,15 +530,31 @@ static int load_filter(int bpf, long flags, message *why)
 
 typedef struct plan {
 	long go, reply, hooks, state, bpf, flags, close_from, args, proc, sync;
+	long args_size, bpf_size, hooks_size;
 } plan;
+
+#define F_SETFD_ 2
+#define FD_CLOEXEC_ 1
+
+/* Each fd of the plan close-on-exec; -1 if one cannot be. */
+static int close_on_exec(const plan *p)
+{
+	const long fds[] = { p->go, p->reply, p->hooks, p->state, p->bpf, p->args, p->proc, p->sync };
+
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		if (fds[i] >= 0 && sys3(__NR_fcntl, fds[i], F_SETFD_, FD_CLOEXEC_) < 0)
+			return -1;
+	return 0;
+}
 
 /* "v1,go=5,..." */
 static int parse_plan(const char *s, plan *p)
 {
 	static const char *const keys[] = { "go",    "reply", "hooks", "state", "bpf",
-					    "flags", "close", "args",  "proc",  "sync" };
+					    "flags", "close", "args",  "proc",  "sync",
+					    "asize", "bsize", "hsize" };
 
-	*p = (plan){ -1, -1, -1, -1, -1, 0, 3, -1, -1, -1 };
+	*p = (plan){ -1, -1, -1, -1, -1, 0, 3, -1, -1, -1, -1, -1, -1 };
 	if (s[0] != 'v' || s[1] != '1')
 		return -1;
 	s += 2;
@@ -578,12 +599,19 @@ static int stub_main(int argc, char **argv, char **envp)
 		return 127;
 	}
 	/* Whatever the runtime passed us goes at exec: only stdio and the
-	 * preserved fds reach the program (and no hook inherits ours). */
-	sys3(__NR_close_range, p.close_from, ~0U, CLOSE_RANGE_CLOEXEC_);
+	 * preserved fds reach the program (and no hook inherits ours).  The
+	 * runtime left open at its exec only the fds of the plan; where a
+	 * filter refuses close_range (older than Linux 5.9), each of those. */
+	if (sys3(__NR_close_range, p.close_from, ~0U, CLOSE_RANGE_CLOEXEC_) < 0 &&
+	    close_on_exec(&p) < 0) {
+		put(&why, "mark the runtime's fds close-on-exec: refused");
+		report((int)p.reply, &why);
+		return 127;
+	}
 	/* Read now: once the filter is in, only the hooks' and the exec's
 	 * syscalls should need its permission. */
 	size_t size;
-	const char *blob = map_fd((int)p.args, &size);
+	const char *blob = map_fd((int)p.args, p.args_size, &size);
 	cursor c = { blob, blob ? blob + size : NULL };
 	const char *exe = blob ? next_field(&c) : NULL;
 	long n;
@@ -600,19 +628,26 @@ static int stub_main(int argc, char **argv, char **envp)
 	}
 	if (p.proc >= 0)
 		sys1(__NR_close, p.proc);
-	/* The runtime waits for this: the container is now created. */
-	if (p.sync >= 0)
-		sys1(__NR_close, p.sync);
-	if (p.go >= 0 && wait_for_start((int)p.go) < 0)
+	/* The runtime waits for this: the container is now created.  A socket
+	 * that stays open would hold create for ever. */
+	if (p.sync >= 0 && sys1(__NR_close, p.sync) < 0) {
+		put(&why, "let go of the runtime's socket: close refused");
+		report((int)p.reply, &why);
+		return 127;
+	}
+	if (p.go >= 0 && wait_for_start((int)p.go) < 0) {
+		put(&why, "wait for start: the exec fifo could not be polled or read");
+		report((int)p.reply, &why);
 		return 1;
+	}
 	/* The startContainer hooks run under the container's filter, as with
 	 * runc (whose init loads it before them either way). */
-	if (p.bpf >= 0 && load_filter((int)p.bpf, p.flags, &why) < 0) {
+	if (p.bpf >= 0 && load_filter((int)p.bpf, p.bpf_size, p.flags, &why) < 0) {
 		report((int)p.reply, &why);
 		return 127;
 	}
 	if (p.hooks >= 0) {
-		if (run_hooks((int)p.hooks, (int)p.state, envp, &why) < 0) {
+		if (run_hooks((int)p.hooks, p.hooks_size, (int)p.state, envp, &why) < 0) {
 			report((int)p.reply, &why);
 			return 1;
 		}
