@@ -324,7 +324,7 @@ void host_fds_close(host_fds *h);
 
 /* When the filter is loaded (see seccomp.c for why). */
 enum seccomp_stage {
-	SECCOMP_BEFORE_IDENTITY, /* noNewPrivileges false: while still privileged */
+	SECCOMP_BEFORE_IDENTITY, /* noNewPrivileges false: last, with CAP_SYS_ADMIN kept for it */
 	SECCOMP_BEFORE_READY,    /* a notify listener must reach the agent during create */
 	SECCOMP_BEFORE_EXEC,     /* otherwise: right before execve */
 };
