@@ -20,24 +20,50 @@
  * two, errno returns, argument indexes) spec/validate.c checks, so that
  * `skiff check` says it too; here remains what libseccomp and the kernel
  * decide (architectures, flags, notify support).
+ *
+ * Every stage loads the same program: libseccomp's, exported once here,
+ * behind the ENOSYS prefix of seccomp_enosys.c (as runc's patchbpf does:
+ * a syscall numbered above the highest the profile names, per
+ * architecture, fails with ENOSYS rather than the default action, unless
+ * that action lets syscalls through), loaded with seccomp(2) itself.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "internal.h"
+#include "seccomp_enosys.h"
+
+#ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
+#define SECCOMP_FILTER_FLAG_NEW_LISTENER (1UL << 3)
+#endif
+#ifndef SECCOMP_FILTER_FLAG_TSYNC_ESRCH
+#define SECCOMP_FILTER_FLAG_TSYNC_ESRCH (1UL << 4)
+#endif
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
+#ifndef BPF_MAXINSNS
+#define BPF_MAXINSNS 4096
+#endif
 
 struct seccomp_plan {
-	scmp_filter_ctx ctx;
+	scmp_filter_ctx ctx; /* while seccomp_prepare() builds it */
 	enum seccomp_stage stage;
 	bool notify;
-	unsigned long kernel_flags; /* what seccomp_load would pass the kernel */
+	unsigned long kernel_flags; /* the profile's flags, as SECCOMP_FILTER_FLAG_* */
+	struct sock_filter *prog;   /* what every stage loads */
+	size_t len;
+	size_t prefix_len; /* of which the ENOSYS prefix (0: none) */
 };
 
 #define SECCOMP_PATH ".linux.seccomp"
@@ -316,6 +342,169 @@ static int add_syscall_rules(scmp_filter_ctx ctx, const spec_syscall *sc, size_t
 	return rc < 0 ? -1 : 0;
 }
 
+/* libseccomp's program for ctx, as seccomp_load() would give the kernel,
+ * in *prog (malloc'd) of *len instructions. */
+static int export_program(scmp_filter_ctx ctx, struct sock_filter **prog, size_t *len,
+			  skiff_error *err)
+{
+	int fd = memfd_create("skiff-seccomp-export", MFD_CLOEXEC), rc;
+	struct stat st;
+	size_t size, got = 0;
+
+	*prog = NULL;
+	*len = 0;
+	if (fd < 0)
+		return skiff_fail(err, errno, "memfd_create for the seccomp filter");
+	rc = seccomp_export_bpf(ctx, fd);
+	if (rc < 0) {
+		close(fd);
+		return skiff_fail(err, -rc, "export the seccomp filter");
+	}
+	if (fstat(fd, &st) < 0 || st.st_size <= 0 ||
+	    st.st_size % (off_t)sizeof(struct sock_filter) != 0) {
+		close(fd);
+		return skiff_fail(err, EPROTO, "libseccomp exported no BPF program");
+	}
+	size = (size_t)st.st_size;
+	*prog = malloc(size);
+	while (*prog && got < size) {
+		ssize_t r = pread(fd, (char *)*prog + got, size - got, (off_t)got);
+
+		if (r <= 0) {
+			int saved = r < 0 ? errno : EIO;
+
+			free(*prog);
+			*prog = NULL;
+			close(fd);
+			return skiff_fail(err, saved, "read the exported seccomp filter");
+		}
+		got += (size_t)r;
+	}
+	close(fd);
+	if (!*prog)
+		return skiff_fail(err, ENOMEM, "seccomp filter");
+	*len = size / sizeof(struct sock_filter);
+	return 0;
+}
+
+/* runc leaves a permissive default alone (TRACE counts: a tracer should
+ * handle new syscalls itself), and ENOSYS is already what the prefix
+ * would give. */
+static bool wants_enosys_prefix(uint32_t default_action)
+{
+	uint32_t base = default_action & 0xffff0000U; /* SECCOMP_RET_ACTION_FULL */
+
+	if (default_action == SCMP_ACT_ALLOW || default_action == SCMP_ACT_LOG ||
+	    base == SCMP_ACT_TRACE(0))
+		return false;
+	return default_action != SCMP_ACT_ERRNO(ENOSYS);
+}
+
+/* The highest syscall each architecture of the filter has named in the
+ * profile: by every rule, even one whose action is the default (which
+ * add_syscall_rules() drops) and one of a name another architecture has,
+ * as runc counts.  The native architecture first (the filter always holds
+ * it, and it is the likeliest); a listed one libseccomp left out of the
+ * filter (the other byte order) not at all. */
+static int enosys_maxima(scmp_filter_ctx ctx, const spec_seccomp *sp, struct enosys_arch *tab,
+			 size_t *n)
+{
+	uint32_t tokens[ENOSYS_MAX_ARCHES + 1];
+	size_t ntok = 0;
+
+	*n = 0;
+	tokens[ntok++] = seccomp_arch_native();
+	for (size_t i = 0; i < sp->architectures_len && ntok < ENOSYS_MAX_ARCHES + 1; i++) {
+		uint32_t t = arch_token(sp->architectures[i]);
+		bool seen = false;
+
+		if (t == SCMP_ARCH_NATIVE)
+			t = seccomp_arch_native();
+		for (size_t j = 0; j < ntok; j++)
+			seen |= tokens[j] == t;
+		if (t && !seen && seccomp_arch_exist(ctx, t) == 0)
+			tokens[ntok++] = t;
+	}
+	for (size_t a = 0; a < ntok; a++) {
+		bool x32 = tokens[a] == SCMP_ARCH_X32;
+		/* SCMP_ARCH_* are AUDIT_ARCH_* but for x32 (see seccomp_enosys.h) */
+		uint32_t audit = x32 ? SCMP_ARCH_X86_64 : tokens[a];
+
+		for (size_t i = 0; i < sp->syscalls_len; i++) {
+			const spec_syscall *sc = &sp->syscalls[i];
+
+			for (size_t k = 0; k < sc->names_len; k++) {
+				/* negative: unknown, or a pseudo-syscall of libseccomp's */
+				int nr = seccomp_syscall_resolve_name_arch(tokens[a], sc->names[k]);
+
+				if (nr >= 0 && enosys_note(tab, n, audit, x32, (uint32_t)nr) < 0)
+					return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* plan->prog: libseccomp's program behind the ENOSYS prefix, if any. */
+static int build_program(seccomp_plan *plan, const spec_seccomp *sp, uint32_t default_action,
+			 skiff_error *err)
+{
+	struct sock_filter prefix[ENOSYS_PREFIX_MAX], *filter, *all;
+	struct enosys_arch tab[ENOSYS_MAX_ARCHES];
+	size_t n = 0, len, plen = 0;
+
+	if (export_program(plan->ctx, &filter, &len, err) < 0)
+		return -1;
+	if (wants_enosys_prefix(default_action)) {
+		if (enosys_maxima(plan->ctx, sp, tab, &n) < 0) {
+			free(filter);
+			return skiff_fail_code_at(err, EINVAL, SECCOMP_PATH ".architectures",
+						  "config.json: .linux.seccomp.architectures: more than %d",
+						  ENOSYS_MAX_ARCHES);
+		}
+		plen = enosys_prefix(tab, n, prefix);
+	}
+	if (len + plen > BPF_MAXINSNS) {
+		free(filter);
+		return skiff_fail_code_at(err, E2BIG, SECCOMP_PATH ".syscalls",
+					  "config.json: .linux.seccomp: the filter takes %zu BPF instructions, more than the kernel's %d",
+					  len + plen, BPF_MAXINSNS);
+	}
+	if (plen == 0) {
+		plan->prog = filter;
+		plan->len = len;
+		return 0;
+	}
+	all = malloc((len + plen) * sizeof(*all));
+	if (!all) {
+		free(filter);
+		return skiff_fail(err, ENOMEM, "seccomp filter");
+	}
+	memcpy(all, prefix, plen * sizeof(*all));
+	memcpy(all + plen, filter, len * sizeof(*all));
+	free(filter);
+	plan->prog = all;
+	plan->len = len + plen;
+	plan->prefix_len = plen;
+	return 0;
+}
+
+/* The flags seccomp(2) gets: the profile's, and for a notify filter
+ * NEW_LISTENER (with TSYNC, TSYNC_ESRCH too, or the kernel refuses the
+ * pair); WAIT_KILLABLE_RECV only means something, and is only taken, with
+ * a listener.  What libseccomp's seccomp_load() would pass. */
+static unsigned long load_flags(const seccomp_plan *plan)
+{
+	unsigned long flags = plan->kernel_flags;
+
+	if (!plan->notify)
+		return flags & ~(unsigned long)SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+	flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+	if (flags & SECCOMP_FILTER_FLAG_TSYNC)
+		flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
+	return flags;
+}
+
 int seccomp_prepare(const spec_config *cfg, seccomp_plan **out, skiff_error *err)
 {
 	const spec_seccomp *sp = cfg->linux_ ? cfg->linux_->seccomp : NULL;
@@ -359,6 +548,10 @@ int seccomp_prepare(const spec_config *cfg, seccomp_plan **out, skiff_error *err
 		if (add_syscall_rules(plan->ctx, &sp->syscalls[i], i, default_action, &plan->notify,
 				      err) < 0)
 			goto fail;
+	if (build_program(plan, sp, default_action, err) < 0)
+		goto fail;
+	seccomp_release(plan->ctx);
+	plan->ctx = NULL;
 	if (!p || !p->no_new_privileges)
 		plan->stage = SECCOMP_BEFORE_IDENTITY;
 	else if (plan->notify)
@@ -367,6 +560,8 @@ int seccomp_prepare(const spec_config *cfg, seccomp_plan **out, skiff_error *err
 		plan->stage = SECCOMP_BEFORE_EXEC;
 	trace("seccomp: filter compiled: default action %s, %zu syscall rules, loaded %s",
 	      sp->default_action, sp->syscalls_len, trace_seccomp_stage(plan->stage));
+	trace("seccomp: %zu BPF instructions, of which an ENOSYS prefix of %zu", plan->len,
+	      plan->prefix_len);
 	*out = plan;
 	return 0;
 fail:
@@ -377,20 +572,21 @@ fail:
 int seccomp_load_at(seccomp_plan *plan, enum seccomp_stage stage, int *listener_fd,
 		    skiff_error *err)
 {
-	int rc;
+	struct sock_fprog prog;
+	long rc;
 
 	*listener_fd = -1;
 	if (!plan || plan->stage != stage)
 		return 0;
-	rc = seccomp_load(plan->ctx);
+	prog = (struct sock_fprog){ .len = (unsigned short)plan->len, .filter = plan->prog };
+	rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, load_flags(plan), &prog);
 	if (rc < 0)
-		return skiff_fail(err, -rc, "load the seccomp filter");
+		return skiff_fail(err, errno, "load the seccomp filter");
 	trace("seccomp: filter loaded (%s)", trace_seccomp_stage(stage));
-	if (plan->notify) {
-		*listener_fd = seccomp_notify_fd(plan->ctx);
-		if (*listener_fd < 0)
-			return skiff_fail(err, -*listener_fd, "get the seccomp listener");
-	}
+	/* With NEW_LISTENER, the listener; else 0 (TSYNC: no thread left out,
+	 * as this process has but one). */
+	if (plan->notify)
+		*listener_fd = (int)rc;
 	return 0;
 }
 
@@ -419,20 +615,28 @@ int seccomp_load_and_hand_over(seccomp_plan *plan, enum seccomp_stage stage, int
 int seccomp_export_last(const seccomp_plan *plan, int min, int *fd, unsigned long *flags,
 			skiff_error *err)
 {
-	int tmp, rc;
+	size_t size, done = 0;
+	int tmp;
 
 	*fd = -1;
 	*flags = 0;
 	if (!plan || plan->stage != SECCOMP_BEFORE_EXEC)
 		return 0;
-	/* The exact program seccomp_load() would give the kernel. */
+	/* The program seccomp_load_at() would load, prefix and all. */
 	tmp = memfd_create("skiff-seccomp", MFD_ALLOW_SEALING);
 	if (tmp < 0)
 		return skiff_fail(err, errno, "memfd_create for the seccomp filter");
-	rc = seccomp_export_bpf(plan->ctx, tmp);
-	if (rc < 0) {
-		close(tmp);
-		return skiff_fail(err, -rc, "export the seccomp filter");
+	size = plan->len * sizeof(*plan->prog);
+	while (done < size) {
+		ssize_t w = write(tmp, (const char *)plan->prog + done, size - done);
+
+		if (w <= 0) {
+			int saved = w < 0 ? errno : EIO;
+
+			close(tmp);
+			return skiff_fail(err, saved, "write the seccomp filter");
+		}
+		done += (size_t)w;
 	}
 	*fd = fcntl(tmp, F_DUPFD, min);
 	close(tmp);
@@ -444,7 +648,7 @@ int seccomp_export_last(const seccomp_plan *plan, int min, int *fd, unsigned lon
 		*fd = -1;
 		return skiff_fail(err, saved, "seal the seccomp filter");
 	}
-	*flags = plan->kernel_flags;
+	*flags = load_flags(plan);
 	trace("seccomp: filter exported for the exec stub to load just before execve");
 	return 0;
 }
@@ -453,7 +657,9 @@ void seccomp_plan_free(seccomp_plan *plan)
 {
 	if (!plan)
 		return;
-	seccomp_release(plan->ctx);
+	if (plan->ctx)
+		seccomp_release(plan->ctx);
+	free(plan->prog);
 	free(plan);
 }
 
