@@ -653,6 +653,14 @@ int seccomp_export_last(const seccomp_plan *plan, int min, int *fd, unsigned lon
 	return 0;
 }
 
+const struct sock_filter *seccomp_plan_program(const seccomp_plan *plan, size_t *len,
+					       size_t *prefix_len)
+{
+	*len = plan->len;
+	*prefix_len = plan->prefix_len;
+	return plan->prog;
+}
+
 void seccomp_plan_free(seccomp_plan *plan)
 {
 	if (!plan)

@@ -46,4 +46,10 @@ int enosys_note(struct enosys_arch *tab, size_t *n, uint32_t audit_arch, bool x3
 #define ENOSYS_PREFIX_MAX (3 + 5 * ENOSYS_MAX_ARCHES)
 size_t enosys_prefix(const struct enosys_arch *tab, size_t n, struct sock_filter *out);
 
+/* The program a prepared plan (seccomp.c) loads at whatever stage, and
+ * how many of its first instructions are the ENOSYS prefix: for tests. */
+struct seccomp_plan;
+const struct sock_filter *seccomp_plan_program(const struct seccomp_plan *plan, size_t *len,
+					       size_t *prefix_len);
+
 #endif
