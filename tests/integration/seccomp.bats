@@ -288,6 +288,91 @@ denied_signals() {
 	assert_line --index 1 "Function not implemented"
 }
 
+# A profile as Docker's are made: defaultAction SCMP_ACT_ERRNO (EPERM), the
+# three x86 architectures, and an allow-list of every syscall numbered below
+# 300 on x86_64 but keyctl (250); try-syscall in the rootfs.
+enosys_profile() {
+	need_helpers try-syscall syscall-names
+	[ "$(uname -m)" = x86_64 ] || skip "the syscall numbers below are x86_64's"
+	cp "$HELPERS/try-syscall" rootfs/bin/
+	allow=$("$HELPERS/syscall-names" | awk '$1 < 300 && $2 != "keyctl" {print $2}' | jq -R . | jq -cs .)
+	update_config --argjson n "$allow" '.linux.seccomp = {"defaultAction": "SCMP_ACT_ERRNO",
+		"architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+		"syscalls": [{"names": $n, "action": "SCMP_ACT_ALLOW"}]}'
+}
+
+# "NR result" for syscall numbers around the profile's edge: 1000; 300, one
+# above the highest named (recvmmsg, 299, which runs: ENOTSOCK); keyctl, 250,
+# unnamed below it; the same for x32 (0x40000000 + NR).  runc 1.1.5 gives
+# ENOSYS for 1000, 300 and x32's 1000, EPERM for 250 and x32's 250
+# (x32's highest named is above 512).
+ENOSYS_PROBE='for nr in 1000 300 299 250 1073742824 1073742074; do echo "$nr $(try-syscall $nr)"; done'
+
+assert_enosys_probe() {
+	assert_line "1000 Function not implemented"
+	assert_line "300 Function not implemented"
+	assert_line "299 Socket operation on non-socket"
+	assert_line "250 Operation not permitted"
+	assert_line "1073742824 Function not implemented"
+	assert_line "1073742074 Operation not permitted"
+}
+
+@test "seccomp: a syscall above the highest the profile names fails with ENOSYS, not the default errno (as runc)" {
+	enosys_profile
+	set_args sh -c "$ENOSYS_PROBE"
+	# noNewPrivileges: loaded by the exec stub, last
+	run skiff run ctr
+	assert_success
+	assert_enosys_probe
+	# without: loaded before the switch to the container's user
+	update_config '.process.noNewPrivileges = false'
+	run skiff run ctr
+	assert_success
+	assert_enosys_probe
+	# no architectures listed: the native one counts all the same (runc
+	# 1.1.14 and later; 1.1.5 gave EPERM here)
+	update_config 'del(.linux.seccomp.architectures)'
+	run skiff run ctr
+	assert_line "1000 Function not implemented"
+	assert_line "250 Operation not permitted"
+	# a rule with the default action counts too (runc 1.1.5: openat2, 437,
+	# named with SCMP_ACT_ERRNO: 436 EPERM, 438 ENOSYS)
+	update_config '.linux.seccomp.syscalls += [{"names": ["openat2"], "action": "SCMP_ACT_ERRNO"}]'
+	set_args sh -c 'for nr in 436 437 438; do echo "$nr $(try-syscall $nr)"; done'
+	run skiff run ctr
+	assert_output "$(printf '436 Operation not permitted\n437 Operation not permitted\n438 Function not implemented')"
+	# a killing default action gets the prefix too (runc 1.1.5: ENOSYS);
+	# loaded last, as the runtime's own syscalls would be killed (and
+	# without openat2, as the static try-syscall's rseq, 334, would be)
+	update_config '.linux.seccomp.defaultAction = "SCMP_ACT_KILL" | .process.noNewPrivileges = true
+		| .linux.seccomp.syscalls |= .[0:1]'
+	set_args try-syscall 1000
+	run skiff run ctr
+	assert_output "Function not implemented"
+	# a permissive default action does not: the kernel answers (ENOSYS here
+	# too) and what it knows runs
+	update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["keyctl"], "action": "SCMP_ACT_ERRNO"}]}'
+	set_args sh -c 'for nr in 318 250; do echo "$nr $(try-syscall $nr)"; done'
+	run skiff run ctr
+	assert_output "$(printf '318 ok\n250 Operation not permitted')"
+}
+
+@test "seccomp: exec'd processes get ENOSYS above the highest named syscall too" {
+	enosys_profile
+	update_config '.process.noNewPrivileges = false'
+	set_args sleep 100
+	skiff run -d ctr
+	# loaded before the switch to the user
+	run skiff exec ctr sh -c "$ENOSYS_PROBE"
+	assert_success
+	assert_enosys_probe
+	# with no_new_privs: by the exec stub
+	run skiff exec --no-new-privs --user 1000:1000 ctr sh -c "grep NoNewPrivs /proc/self/status; $ENOSYS_PROBE"
+	assert_success
+	assert_line --regexp '^NoNewPrivs:\s+1$'
+	assert_enosys_probe
+}
+
 # Start the agent helper on a socket in this test's directory.
 start_agent() {
 	need_helpers seccomp-agent
@@ -358,6 +443,25 @@ notify_mkdir() {
 	assert_line --regexp '^NoNewPrivs:\s+0$'
 	# SECCOMP_USER_NOTIF_FLAG_CONTINUE: the kernel ran it
 	[ -d rootfs/tmp/a ]
+}
+
+@test "seccomp notify: the filter with a listener has the ENOSYS prefix too" {
+	enosys_profile
+	start_agent continue
+	update_config --arg p "$AGENT_SOCK" '.linux.seccomp.listenerPath = $p
+		| .linux.seccomp.syscalls[0].names -= ["mkdir", "mkdirat"]
+		| .linux.seccomp.syscalls += [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_NOTIFY"}]
+		| .linux.seccomp.flags = ["SECCOMP_FILTER_FLAG_TSYNC"]'
+	set_args sh -c "$ENOSYS_PROBE; mkdir /tmp/a && echo made"
+	run skiff run ctr
+	assert_success
+	# runc 1.1.5, same profile: ENOSYS for 1000 and 300, EPERM for 250
+	assert_enosys_probe
+	assert_line made
+	wait "$AGENT_PID"
+	AGENT_PID=
+	run cat "$AGENT_OUT"
+	assert_output --regexp '^mkdir(at)?$'
 }
 
 @test "seccomp notify: no agent at listenerPath is an error of create, nothing left" {
