@@ -324,7 +324,7 @@ void host_fds_close(host_fds *h);
 
 /* When the filter is loaded (see seccomp.c for why). */
 enum seccomp_stage {
-	SECCOMP_BEFORE_IDENTITY, /* noNewPrivileges false: last, with CAP_SYS_ADMIN kept for it */
+	SECCOMP_PRIVILEGED, /* noNewPrivileges false: last, with CAP_SYS_ADMIN kept for it */
 	SECCOMP_BEFORE_READY,    /* a notify listener must reach the agent during create */
 	SECCOMP_BEFORE_EXEC,     /* otherwise: right before execve */
 };
@@ -482,7 +482,7 @@ void capabilities_warn(const skiff_context *ctx, const spec_capabilities *caps);
 /* How process_prepare hands over to its caller once every step of its own
  * is done: before_filter (may be NULL) with the program found, for what
  * must come before any seccomp filter (the stub's program, signals); then
- * run, at SECCOMP_BEFORE_IDENTITY and SECCOMP_BEFORE_READY in turn, where
+ * run, at SECCOMP_PRIVILEGED and SECCOMP_BEFORE_READY in turn, where
  * the filter of that stage is loaded.  privileged_filter: one is loaded
  * without no_new_privs, so CAP_SYS_ADMIN stays effective until then. */
 typedef struct process_hook {

@@ -339,7 +339,7 @@ int process_prepare(const spec_process *p, bool in_userns, const process_hook *h
 	 */
 	if (hook && hook->before_filter && hook->before_filter(hook->data, *exe, err) < 0)
 		goto fail;
-	if (hook && (hook->run(hook->data, SECCOMP_BEFORE_IDENTITY, err) < 0 ||
+	if (hook && (hook->run(hook->data, SECCOMP_PRIVILEGED, err) < 0 ||
 		     hook->run(hook->data, SECCOMP_BEFORE_READY, err) < 0))
 		goto fail;
 	return 0;

@@ -2,9 +2,11 @@
  * linux.seccomp through libseccomp.
  *
  * The filter is compiled by the init before it reports ready, so a bad
- * profile is an error of `create`, and loaded as late as runc 1.1 allows:
+ * profile is an error of `create`, and loaded as late as it can be:
  *   - noNewPrivileges false: loading a filter then needs CAP_SYS_ADMIN, so
- *     it goes in before the switch to the container's user and capabilities;
+ *     it is the init's last step, after the switch to the container's user
+ *     and capabilities with CAP_SYS_ADMIN kept for it (process.c; runc
+ *     loads it before the switch);
  *   - an SCMP_ACT_NOTIFY rule: the listener fd must reach the agent while
  *     `create` still runs, so after capabilities and no_new_privs but
  *     before the init reports ready;
@@ -553,7 +555,7 @@ int seccomp_prepare(const spec_config *cfg, seccomp_plan **out, skiff_error *err
 	seccomp_release(plan->ctx);
 	plan->ctx = NULL;
 	if (!p || !p->no_new_privileges)
-		plan->stage = SECCOMP_BEFORE_IDENTITY;
+		plan->stage = SECCOMP_PRIVILEGED;
 	else if (plan->notify)
 		plan->stage = SECCOMP_BEFORE_READY;
 	else

@@ -106,8 +106,8 @@ void trace_deliver(const char *msg)
 const char *trace_seccomp_stage(enum seccomp_stage stage)
 {
 	switch (stage) {
-	case SECCOMP_BEFORE_IDENTITY:
-		return "before the switch to the container's user (noNewPrivileges false)";
+	case SECCOMP_PRIVILEGED:
+		return "last, with CAP_SYS_ADMIN kept for it (noNewPrivileges false)";
 	case SECCOMP_BEFORE_READY:
 		return "before the process reports ready (its notify listener goes to the agent)";
 	case SECCOMP_BEFORE_EXEC:

@@ -112,6 +112,25 @@ int write_file_atomic(int dirfd, const char *name, const void *data, size_t len,
 	return 0;
 }
 
+/* The directory itself first: its parents usually exist (a cgroup under
+ * each of a dozen hierarchies), and each of them asked is a syscall. */
+static int mkdir_up(char *buf, mode_t mode)
+{
+	char *slash;
+
+	if (mkdir(buf, mode) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT || !(slash = strrchr(buf, '/')) || slash == buf)
+		return -1;
+	*slash = '\0';
+	int rc = mkdir_up(buf, mode);
+
+	*slash = '/';
+	if (rc < 0)
+		return -1;
+	return mkdir(buf, mode) < 0 && errno != EEXIST ? -1 : 0;
+}
+
 int mkdir_parents(const char *path, mode_t mode)
 {
 	char buf[4096];
@@ -122,17 +141,9 @@ int mkdir_parents(const char *path, mode_t mode)
 		return -1;
 	}
 	memcpy(buf, path, len + 1);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, mode) < 0 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	if (mkdir(buf, mode) < 0 && errno != EEXIST)
-		return -1;
-	return 0;
+	while (len > 1 && buf[len - 1] == '/')
+		buf[--len] = '\0';
+	return mkdir_up(buf, mode);
 }
 
 int remove_tree_at(int dirfd, const char *name)

@@ -16,8 +16,7 @@ setup_file() {
 setup() {
 	setup_bundle_copy
 	# A pids limit (a cgroup file to write), a prestart hook, and a seccomp
-	# profile loaded by the init (noNewPrivileges false: before the switch
-	# to the container's user, as runc 1.1).
+	# profile loaded by the init (noNewPrivileges false: its last step).
 	update_config '.linux.resources.pids = {limit: 42}
 		| .hooks.prestart = [{path: "/bin/true", args: ["true"]}]
 		| .process.noNewPrivileges = false
@@ -41,7 +40,7 @@ assert_steps_text() {
 	debug_lines "$1" 'hook prestart\[0\]: run /bin/true"$' >/dev/null || fail "no hook run"
 	debug_lines "$1" 'hook prestart\[0\]: /bin/true exited with status 0"$' >/dev/null ||
 		fail "no hook exit"
-	debug_lines "$1" 'init: seccomp: filter loaded \(before the switch to the container' >/dev/null ||
+	debug_lines "$1" 'init: seccomp: filter loaded \(last, with CAP_SYS_ADMIN kept for it' >/dev/null ||
 		fail "no seccomp load"
 	debug_lines "$1" 'init: (pivot_root|chroot)' >/dev/null || fail "no pivot_root"
 	debug_lines "$1" 'init: masked path /' >/dev/null || fail "no masked path"
