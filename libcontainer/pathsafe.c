@@ -167,6 +167,49 @@ static int create_in_root(int rootfd, const char *dest, bool as_file, skiff_erro
 	return fd;
 }
 
+/*
+ * The common case in few syscalls: dest's parent resolves (inside the root,
+ * by the kernel) and only its last component is missing (/dev/pts in a
+ * fresh /dev).  It is made relative to that parent and opened without
+ * following anything.  -2 when the case is another (a missing parent, a
+ * symlink or ".." last, a race): create_in_root() walks it then.
+ */
+static int create_last_in_root(int rootfd, const char *dest, bool as_file)
+{
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_SYMLINKS };
+	char parent_path[PATH_MAX];
+	const char *name, *slash;
+	size_t len = strlen(dest);
+	int parent, fd, rc;
+
+	while (len > 1 && dest[len - 1] == '/')
+		len--;
+	if (len >= sizeof(parent_path))
+		return -2;
+	memcpy(parent_path, dest, len);
+	parent_path[len] = '\0';
+	slash = strrchr(parent_path, '/');
+	name = slash ? slash + 1 : parent_path;
+	if (!*name || !strcmp(name, ".") || !strcmp(name, ".."))
+		return -2;
+	if (slash)
+		parent_path[slash - parent_path] = '\0';
+	parent = open_in_root(rootfd, slash ? parent_path : "", O_PATH | O_DIRECTORY);
+	if (parent < 0)
+		return -2;
+	if (as_file) {
+		rc = openat(parent, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (rc >= 0)
+			close(rc);
+	} else {
+		rc = mkdirat(parent, name, 0755);
+	}
+	/* Only what we made ourselves: anything else is looked at the slow way. */
+	fd = rc < 0 ? -2 : (int)syscall(SYS_openat2, parent, name, &how, sizeof(how));
+	close(parent);
+	return fd < 0 ? -2 : fd;
+}
+
 int path_open_in_root(int rootfd, const char *dest, bool create, bool as_file,
 		      skiff_error *err)
 {
@@ -176,6 +219,9 @@ int path_open_in_root(int rootfd, const char *dest, bool create, bool as_file,
 		return fd;
 	if (errno != ENOENT || !create)
 		return skiff_fail_at(err, errno, dest, "open %s in the rootfs", dest);
+	fd = create_last_in_root(rootfd, dest, as_file);
+	if (fd >= 0)
+		return fd;
 	return create_in_root(rootfd, dest, as_file, err);
 }
 
