@@ -512,29 +512,23 @@ out:
 	return rc;
 }
 
-/* The path of the calling process's cgroup in one v1 hierarchy (or v2: ""). */
-static int own_cgroup_path(const char *controllers, char *out, size_t size)
+/* The path of the calling process's cgroup in one v1 hierarchy (or v2: "")
+ * as /proc/self/cgroup (its text, read once by the caller) says. */
+static int own_cgroup_path(const char *proc_cgroup, const char *controllers, char *out,
+			   size_t size)
 {
-	char *text, *line, *save = NULL;
+	size_t want = strlen(controllers);
 
-	if (read_file_at(AT_FDCWD, "/proc/self/cgroup", 1 << 20, &text, NULL, NULL) < 0)
-		return -1;
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *ctrl = strchr(line, ':'), *path;
+	for (const char *line = proc_cgroup; line && *line;) {
+		const char *end = strchrnul(line, '\n'), *ctrl = memchr(line, ':', (size_t)(end - line));
+		const char *path = ctrl ? memchr(ctrl + 1, ':', (size_t)(end - ctrl - 1)) : NULL;
 
-		if (!ctrl)
-			continue;
-		path = strchr(++ctrl, ':');
-		if (!path)
-			continue;
-		*path++ = '\0';
-		if (!strcmp(ctrl, controllers)) {
-			snprintf(out, size, "%s", path);
-			free(text);
+		if (path && (size_t)(path - ctrl - 1) == want && !strncmp(ctrl + 1, controllers, want)) {
+			snprintf(out, size, "%.*s", (int)(end - path - 1), path + 1);
 			return 0;
 		}
+		line = *end ? end + 1 : NULL;
 	}
-	free(text);
 	return -1;
 }
 
@@ -548,29 +542,34 @@ static int mount_cgroup(int rootfd, const spec_mount *m, const mount_plan *plan,
 	struct libmnt_fs *fs;
 	char target[64];
 	struct statfs sfs;
+	char *proc_cgroup = NULL;
 	int fd, rc = -1;
 
 	/* The procfs rules hold for a cgroup mount as for any other. */
 	fd = open_target(rootfd, m, false, -1, opts, err);
 	if (fd < 0)
 		return -1;
+	if (read_file_at(AT_FDCWD, "/proc/self/cgroup", 1 << 20, &proc_cgroup, NULL, NULL) < 0)
+		proc_cgroup = NULL;
 	if (statfs("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC) {
 		char own[4096], host[4200];
 
 		close(fd);
-		if (own_cgroup_path("", own, sizeof(own)) < 0)
+		if (own_cgroup_path(proc_cgroup, "", own, sizeof(own)) < 0)
 			snprintf(own, sizeof(own), "/");
 		snprintf(host, sizeof(host), "/sys/fs/cgroup%s", own);
 		rc = mount_cgroup_fs(rootfd, m->destination, "cgroup2", NULL, host, flags, cgroupns,
 				     err);
+		free(proc_cgroup);
 		return rc < 0 ? skiff_error_prefix(err, "mount %s", m->destination) : 0;
 	}
 	fd_path(target, sizeof(target), fd);
 
 	/* v1 or hybrid: a tmpfs holding one directory per hierarchy. */
 	if (mount("tmpfs", target, "tmpfs", flags & ~(unsigned long)MS_RDONLY, "mode=755") < 0) {
+		skiff_fail_at(err, errno, m->destination, "mount tmpfs on %s", m->destination);
 		close(fd);
-		return skiff_fail_at(err, errno, m->destination, "mount tmpfs on %s", m->destination);
+		goto out;
 	}
 	close(fd);
 	tb = mnt_new_table_from_file("/proc/self/mountinfo");
@@ -607,7 +606,7 @@ static int mount_cgroup(int rootfd, const spec_mount *m, const mount_plan *plan,
 			}
 			free(copy);
 		}
-		if (own_cgroup_path(v2 ? "" : data, own, sizeof(own)) < 0)
+		if (own_cgroup_path(proc_cgroup, v2 ? "" : data, own, sizeof(own)) < 0)
 			snprintf(own, sizeof(own), "/");
 		snprintf(host, sizeof(host), "%s%s", mp, own);
 		snprintf(sub, sizeof(sub), "%s/%s", m->destination, name);
@@ -633,6 +632,7 @@ static int mount_cgroup(int rootfd, const spec_mount *m, const mount_plan *plan,
 	}
 	rc = 0;
 out:
+	free(proc_cgroup);
 	mnt_free_iter(it);
 	mnt_unref_table(tb);
 	return rc;
