@@ -350,9 +350,15 @@ int cgroup_signal_all(const cgroup_set *set, int signo, skiff_error *err)
 /* rmdir dir after the cgroups the container made below it. */
 static int remove_cgroup_tree(const char *dir, int depth)
 {
-	DIR *d = opendir(dir);
+	DIR *d;
 	struct dirent *de;
 
+	/* Most have no sub-cgroup: then one rmdir is all. */
+	if (rmdir(dir) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != EBUSY && errno != ENOTEMPTY)
+		return -1;
+	d = opendir(dir);
 	if (!d)
 		return errno == ENOENT ? 0 : -1;
 	while (depth < 64 && (de = readdir(d))) {
