@@ -50,7 +50,7 @@ PROBE=$TESTS_BUILDDIR/helpers/probe
 REAP=$TESTS_BUILDDIR/helpers/reap
 KNOWN=$here/known-differences
 
-work= keep=false runtimes= only='*'
+work='' keep=false runtimes='' only='*'
 while getopts "ko:r:b:" opt; do
 	case $opt in
 	k) keep=true ;;
@@ -81,7 +81,7 @@ mkdir -p "$work/corpus" "$work/out" "$work/src" "$work/ns" "$work/state"
 ID=skiff-diff
 CGROUP=skiff-diff-$$
 BUNDLE=$work/bundle
-pid_holder= pid_ns_proc=
+pid_holder='' pid_ns_proc=''
 
 cleanup() {
 	local rt
@@ -204,7 +204,6 @@ fi
 . "$here/variants.sh"
 
 # ---- running -----------------------------------------------------------
-host_net=$(host_ns net) host_uts=$(host_ns uts) host_ipc=$(host_ns ipc)
 joined_net=$(stat -c %i -L "$work/ns/net" 2>/dev/null)
 joined_uts=$(stat -c %i -L "$work/ns/uts" 2>/dev/null)
 joined_ipc=$(stat -c %i -L "$work/ns/ipc" 2>/dev/null)

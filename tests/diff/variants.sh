@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The generated bundles of the differential layer, sourced by run.sh:
 #   variant NAME JQ-FILTER [mntns]
 # The filter edits `skiff spec`'s default config (the probe as its
