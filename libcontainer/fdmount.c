@@ -58,8 +58,10 @@ int fd_tmpfs_onto(int target, bool rdonly, const char *what, skiff_error *err)
 
 	if (fs < 0)
 		return skiff_fail_at(err, errno, what, "mount a tmpfs on %s", what);
-	/* "tmpfs" as its source in mountinfo, as mount(8) would show it. */
+	/* "tmpfs" as its source in mountinfo, as mount(8) would show it;
+	 * read-only, the filesystem is too (runc mounts it MS_RDONLY). */
 	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "source", "tmpfs", 0) < 0 ||
+	    (rdonly && syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0) ||
 	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
 		saved = errno;
 		close(fs);

@@ -341,7 +341,10 @@ static int mount_cgroup_fs(int rootfd, const char *dest, const char *fstype, con
 		return -1;
 	fd_path(target, sizeof(target), fd);
 	if (cgroupns) {
-		if (mount(fstype, target, fstype, flags, data) < 0) {
+		/* runc's source names: "systemd" for name=systemd */
+		const char *source = data && !strcmp(data, "name=systemd") ? "systemd" : fstype;
+
+		if (mount(source, target, fstype, flags, data) < 0) {
 			close(fd);
 			return skiff_fail(err, errno, "mount %s (%s)", fstype, data ? data : "");
 		}
@@ -370,12 +373,24 @@ static int mount_cgroup_fs(int rootfd, const char *dest, const char *fstype, con
 static int mount_cgroup(int rootfd, const spec_mount *m, const mount_plan *plan,
 			const rootfs_opts *opts, skiff_error *err);
 
-/* tmpcopyup: fill the new tmpfs from the directory it hides (from), then
- * make it read-only if it was meant to be. */
-static int copy_up(int rootfd, const spec_mount *m, int from, const mount_plan *plan,
-		   skiff_error *err)
+/* The mount of a tmpfs at m's destination made read-only (a bind
+ * remount, keeping its other flags), its filesystem left writable. */
+static int tmpfs_readonly(int rootfd, const spec_mount *m, skiff_error *err)
 {
 	char target[64];
+	int fd = reopen_target(rootfd, m->destination, err), rc;
+
+	if (fd < 0)
+		return -1;
+	fd_path(target, sizeof(target), fd);
+	rc = remount_readonly(target, err);
+	close(fd);
+	return rc < 0 ? skiff_error_prefix(err, "%s", m->destination) : 0;
+}
+
+/* tmpcopyup: fill the new tmpfs from the directory it hides (from). */
+static int copy_up(int rootfd, const spec_mount *m, int from, skiff_error *err)
+{
 	int fd = reopen_target(rootfd, m->destination, err), to, rc;
 
 	if (fd < 0)
@@ -387,12 +402,6 @@ static int copy_up(int rootfd, const spec_mount *m, int from, const mount_plan *
 	}
 	rc = tmpfs_copy_up(from, to, err);
 	close(to);
-	if (rc == 0 && (plan->flags & MS_RDONLY)) {
-		fd_path(target, sizeof(target), fd);
-		if (mount(NULL, target, NULL, MS_REMOUNT | plan->flags, plan->data) < 0)
-			rc = skiff_fail_at(err, errno, m->destination, "remount %s read-only",
-					   m->destination);
-	}
 	close(fd);
 	return rc < 0 ? skiff_error_prefix(err, "%s", m->destination) : 0;
 }
@@ -422,6 +431,7 @@ int mount_entry(int rootfd, const spec_mount *m, size_t index, const rootfs_opts
 	char target[64];
 	mount_plan plan;
 	int fd, copy_from = -1, rc = -1;
+	bool tmpfs_ro;
 
 	if (mount_plan_make(m->options, m->options_len, m->type, &plan, err) < 0)
 		return -1;
@@ -446,6 +456,10 @@ int mount_entry(int rootfd, const spec_mount *m, size_t index, const rootfs_opts
 	/* Made read-only last (rootfs_finish), once what goes in it is in. */
 	if (rootfs_dev_readonly(m))
 		plan.flags &= ~(unsigned long)MS_RDONLY;
+	/* A read-only tmpfs is mounted writable (and filled, with
+	 * tmpcopyup), then its mount made read-only, not its filesystem:
+	 * runc's mountPropagate and remountReadonly. */
+	tmpfs_ro = m->type && !strcmp(m->type, "tmpfs") && (plan.flags & MS_RDONLY);
 	/* "remount" (config.md#linux-mount-options: MUST), with mount(8)'s
 	 * meaning: new flags for what an earlier entry mounted there. */
 	if (plan.flags & MS_REMOUNT) {
@@ -453,9 +467,10 @@ int mount_entry(int rootfd, const spec_mount *m, size_t index, const rootfs_opts
 		if (fd < 0)
 			goto out;
 		fd_path(target, sizeof(target), fd);
-		if (mount(NULL, target, NULL, plan.flags, plan.data) < 0)
+		if (mount(NULL, target, NULL, plan.flags & ~(tmpfs_ro ? (unsigned long)MS_RDONLY : 0UL),
+			  plan.data) < 0)
 			skiff_fail_at(err, errno, m->destination, "remount %s", m->destination);
-		else
+		else if (!tmpfs_ro || tmpfs_readonly(rootfd, m, err) == 0)
 			rc = finish_mount(rootfd, m, &plan, err);
 		close(fd);
 		goto out;
@@ -485,9 +500,8 @@ int mount_entry(int rootfd, const spec_mount *m, size_t index, const rootfs_opts
 			goto out;
 		}
 	}
-	/* A read-only tmpfs is filled first, then made read-only. */
 	if (mount(m->source ? m->source : "none", target, m->type,
-		  plan.flags & ~(copy_from >= 0 ? (unsigned long)MS_RDONLY : 0UL), plan.data) < 0) {
+		  plan.flags & ~(tmpfs_ro ? (unsigned long)MS_RDONLY : 0UL), plan.data) < 0) {
 		if (m->type && !strcmp(m->type, "sysfs") && (errno == EPERM || errno == EBUSY)) {
 			close(fd);
 			rc = mount_host_sysfs(rootfd, m, &plan, opts, err);
@@ -500,7 +514,9 @@ int mount_entry(int rootfd, const spec_mount *m, size_t index, const rootfs_opts
 		goto out;
 	}
 	close(fd);
-	if (copy_from >= 0 && copy_up(rootfd, m, copy_from, &plan, err) < 0)
+	if (copy_from >= 0 && copy_up(rootfd, m, copy_from, err) < 0)
+		goto out;
+	if (tmpfs_ro && tmpfs_readonly(rootfd, m, err) < 0)
 		goto out;
 	rc = finish_mount(rootfd, m, &plan, err);
 out:

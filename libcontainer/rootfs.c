@@ -10,8 +10,9 @@
  *      every mount outside the rootfs, then MS_MOVE + chroot; without a
  *      mount namespace of its own, chroot alone, the mounts made in the
  *      namespace the container shares, as runc and crun do);
- *   5. after the init has written its sysctls (rootfs_finish): maskedPaths
- *      and readonlyPaths (masks.c), and root.readonly last.
+ *   5. after the init has written its sysctls (rootfs_finish): a read-only
+ *      /dev made so, maskedPaths and readonlyPaths (masks.c), and
+ *      root.readonly last.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -256,13 +257,15 @@ bool rootfs_dev_readonly(const spec_mount *m)
 
 int rootfs_finish(const spec_config *cfg, skiff_error *err)
 {
-	if (paths_mask_and_protect(cfg, err) < 0)
-		return -1;
 	/* A read-only /dev was mounted writable, for its nodes, links and
-	 * submounts; now it is what the config asked, as runc does. */
+	 * submounts; now it is what the config asked, as runc does, and
+	 * before the masks, whose binds of its null device then are
+	 * read-only too (runc's order: finalizeRootfs, then the paths). */
 	for (size_t i = 0; i < cfg->mounts_len; i++)
 		if (rootfs_dev_readonly(&cfg->mounts[i]) && remount_readonly("/dev", err) < 0)
 			return -1;
+	if (paths_mask_and_protect(cfg, err) < 0)
+		return -1;
 	if (cfg->root && cfg->root->readonly && remount_readonly("/", err) < 0)
 		return -1;
 	return 0;

@@ -279,8 +279,9 @@ static int check_process(struct vctx *v, const spec_process *p)
 		if (vfail(v, msg, ".process.execCPUAffinity.%s", first ? "initial" : "final") < 0)
 			return -1;
 	}
-	/* An unknown capability name is an error (as runc 1.1, and the
-	 * project's choice: a typo must not silently drop a capability); one
+	/* An unknown capability name is an error (the project's choice: a
+	 * typo must not silently drop a capability; runc 1.0 refused it too,
+	 * runc 1.1.5 warns and ignores it, README "Conformance"); one
 	 * known but not grantable here (not in this kernel, outside the
 	 * runtime's bounding set) is a warning and left out, as
 	 * config.md#linux-process asks (capabilities_problems()). */

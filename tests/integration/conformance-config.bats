@@ -554,8 +554,8 @@ start_recvtty() {
 }
 
 # The spec wants a name that cannot be mapped logged; skiff goes further and
-# refuses it (as runc 1.1): a misspelt name must not silently drop a
-# capability.  Only "SHOULD NOT fail" for ones that cannot be granted
+# refuses it (runc 1.1.5 warns and ignores it; tests/diff/known-differences):
+# a misspelt name must not silently drop a capability.  Only "SHOULD NOT fail" for ones that cannot be granted
 # (next test) is a warning.
 @test "config.md#linux-process: a capability name that cannot be mapped is reported with its path (skiff: an error)" {
 	set_args true

@@ -301,3 +301,53 @@ teardown() {
 	assert_success
 	assert_line procfs
 }
+
+# The mount's flags (mountinfo's field 6) and its filesystem's (the last):
+# what tests/diff/run.sh compares.
+MOUNT_FLAGS='for d in "$@"; do awk -v d=$d "\$5 == d { print d, \$6, \$NF }" /proc/self/mountinfo; done'
+
+@test "a read-only tmpfs is a read-only mount of a writable tmpfs, a masked directory a read-only tmpfs (as runc)" {
+	# runc 1.1.5 (the differential layer): /t, /c (tmpcopyup) and /r
+	# (remount) are "ro,relatime ... rw,size=..." (its mountPropagate
+	# mounts a tmpfs writable and remountReadonly binds it read-only);
+	# the tmpfs over a masked directory (maskPath: MS_RDONLY) is "ro ... ro".
+	mkdir -p rootfs/c && echo in-c > rootfs/c/file
+	update_config '.mounts += [
+		{destination: "/t", type: "tmpfs", source: "tmpfs", options: ["ro", "size=64k"]},
+		{destination: "/c", type: "tmpfs", source: "tmpfs", options: ["tmpcopyup", "ro", "nosuid"]},
+		{destination: "/r", type: "tmpfs", source: "tmpfs", options: ["size=1m"]},
+		{destination: "/r", type: "tmpfs", source: "tmpfs", options: ["remount", "ro"]}]'
+	set_args sh -c "$MOUNT_FLAGS; cat /c/file; touch /t/x /c/x 2>&1 | grep -c 'Read-only'" sh /t /c /r /proc/acpi
+	run skiff run ctr
+	assert_success
+	assert_line --regexp '^/t ro,relatime rw,size=64k$'
+	assert_line --regexp '^/c ro,nosuid,relatime rw$'
+	assert_line --regexp '^/r ro,relatime rw,size=1024k$'
+	assert_line --regexp '^/proc/acpi ro,relatime ro$'
+	assert_line in-c
+	assert_line 2
+}
+
+@test "masked files under a read-only /dev are read-only binds of its null device (as runc)" {
+	# runc 1.1.5 makes /dev read-only (finalizeRootfs) before it masks
+	# paths, so /proc/keys, bound from /dev/null, is "ro,nosuid".
+	update_config '(.mounts[] | select(.destination == "/dev") | .options) += ["ro"]'
+	set_args sh -c "$MOUNT_FLAGS" sh /proc/keys /dev
+	run skiff run ctr
+	assert_success
+	assert_line --regexp '^/proc/keys ro,nosuid '
+	assert_line --regexp '^/dev ro,nosuid '
+}
+
+@test "with a cgroup namespace the name=systemd hierarchy is mounted from \"systemd\" (as runc)" {
+	grep -q ' - cgroup [^ ]* [^ ]*name=systemd' /proc/self/mountinfo || skip "no name=systemd hierarchy"
+	[ "$(stat -f -c %T /sys/fs/cgroup)" != cgroup2fs ] || skip "cgroup v2"
+	# runc 1.1.5: "cgroup systemd ... name=systemd" in its mountinfo, the
+	# other hierarchies' source "cgroup"
+	update_config '.linux.namespaces += [{type: "cgroup"}]'
+	set_args sh -c 'grep " /sys/fs/cgroup/systemd " /proc/self/mountinfo | sed "s/.* - //"; grep -c " /sys/fs/cgroup/[a-z]* .* - cgroup cgroup " /proc/self/mountinfo'
+	run skiff run ctr
+	assert_success
+	assert_line --regexp '^cgroup systemd (rw|ro),name=systemd'
+	[ "${lines[1]}" -gt 0 ]
+}
