@@ -179,14 +179,11 @@ static int init_load_seccomp(void *data, enum seccomp_stage stage, skiff_error *
 static int init_before_filter(void *data, const char *exe, skiff_error *err)
 {
 	create_job *job = data;
-	struct sigaction sa = { .sa_handler = SIG_DFL };
 
 	if (stub_set_program(&job->stub, exe, job->cfg->process->args,
 			     job->cfg->process->args_len, err) < 0)
 		return -1;
-	for (int sig = 1; sig < NSIG; sig++)
-		sigaction(sig, &sa, NULL);
-	sigprocmask(SIG_SETMASK, &job->caller_mask, NULL);
+	signals_reset_all(&job->caller_mask);
 	return 0;
 }
 
@@ -260,6 +257,11 @@ static int init_setup(create_job *job, char **exe, char **home, skiff_error *err
 	exposure_hide_binary();
 	if (job->ns.new_userns && userns_become_root(err) < 0)
 		return -1;
+	/* Made now, by the namespace's root: its mqueue filesystem is owned
+	 * by whoever makes the namespace (0, as with runc, not the unmapped
+	 * host uid of clone time). */
+	if (job->ns.new_userns && (job->ns.clone_flags & CLONE_NEWIPC) && unshare(CLONE_NEWIPC) < 0)
+		return skiff_fail(err, errno, "unshare the ipc namespace");
 	if (ns_join(&job->ns, err) < 0)
 		return -1;
 	/* After the parent placed us in our cgroups, so their root is ours. */
@@ -384,8 +386,10 @@ static pid_t clone_init(void *data, skiff_error *err)
 {
 	create_job *job = data;
 	struct clone_args args = {
-		/* The cgroup namespace is unshared by the init once it is in its cgroups. */
-		.flags = (uint64_t)(job->ns.clone_flags & ~CLONE_NEWCGROUP),
+		/* The init unshares the cgroup namespace once it is in its cgroups,
+		 * and with a new user namespace the ipc one (init_setup()). */
+		.flags = (uint64_t)(job->ns.clone_flags & ~CLONE_NEWCGROUP &
+				    ~(job->ns.new_userns ? CLONE_NEWIPC : 0)),
 		.exit_signal = SIGCHLD,
 	};
 	pid_t pid;

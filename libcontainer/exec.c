@@ -156,13 +156,10 @@ static int exec_load_seccomp(void *data, enum seccomp_stage stage, skiff_error *
 static int exec_before_filter(void *data, const char *exe, skiff_error *err)
 {
 	exec_job *job = data;
-	struct sigaction dfl = { .sa_handler = SIG_DFL };
 
 	if (stub_set_program(&job->stub, exe, job->p->args, job->p->args_len, err) < 0)
 		return -1;
-	for (int sig = 1; sig < NSIG; sig++)
-		sigaction(sig, &dfl, NULL);
-	sigprocmask(SIG_SETMASK, &job->caller_mask, NULL);
+	signals_reset_all(&job->caller_mask);
 	return 0;
 }
 

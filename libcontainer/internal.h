@@ -675,5 +675,8 @@ void check_host(const spec_config *cfg, check_report *r);
 
 /* ---- signals.c ---- */
 const char *signal_name(int signo);
+/* Every signal's disposition the default, also 32 and 33, and mask the
+ * signal mask: what a container's process starts with. */
+void signals_reset_all(const sigset_t *mask);
 
 #endif

@@ -349,6 +349,18 @@ fail:
 	return -1;
 }
 
+/* Whether env[i]'s name is given again after it. */
+static bool env_set_later(const spec_process *p, size_t i)
+{
+	const char *eq = strchr(p->env[i], '=');
+	size_t n = eq ? (size_t)(eq - p->env[i]) : strlen(p->env[i]);
+
+	for (size_t j = i + 1; j < p->env_len; j++)
+		if (!strncmp(p->env[j], p->env[i], n) && (p->env[j][n] == '=' || !p->env[j][n]))
+			return true;
+	return false;
+}
+
 int process_exec_vectors(const spec_process *p, int listen_fds, const char *home,
 			 char ***argv_out, char ***env_out)
 {
@@ -368,6 +380,9 @@ int process_exec_vectors(const spec_process *p, int listen_fds, const char *home
 	}
 	memcpy(argv, p->args, p->args_len * sizeof(*argv));
 	for (size_t i = 0; i < p->env_len; i++) {
+		/* A name given twice keeps its last value, as runc's env does. */
+		if (env_set_later(p, i))
+			continue;
 		/* Socket activation is the runtime's to describe, not the config's. */
 		if (listen_fds > 0 && (!strncmp(p->env[i], "LISTEN_FDS=", 11) ||
 				       !strncmp(p->env[i], "LISTEN_PID=", 11)))

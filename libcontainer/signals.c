@@ -1,6 +1,9 @@
-/* Signal names as runc and kill(1) spell them, both ways. */
+/* Signal names as runc and kill(1) spell them, both ways; and the
+ * dispositions a container's process starts with. */
 #include <errno.h>
 #include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -91,4 +94,25 @@ int skiff_signal_parse(const char *text, int *signo, skiff_error *err)
 		}
 	}
 	return skiff_fail_code(err, EINVAL, "unknown signal \"%.32s\"", text);
+}
+
+/* The kernel's struct sigaction (glibc's has another layout). */
+struct kernel_sigaction {
+	void (*handler)(int);
+	unsigned long flags;
+	void (*restorer)(void);
+	unsigned long mask;
+};
+
+void signals_reset_all(const sigset_t *mask)
+{
+	const struct kernel_sigaction dfl = { .handler = SIG_DFL };
+
+	/* Every signal, by the raw syscall: glibc's sigaction() refuses 32
+	 * and 33 (its own), which a caller that ignores them would otherwise
+	 * pass on to the container (runc resets them too).  Handlers go at
+	 * exec anyway; what is ignored would stay. */
+	for (int sig = 1; sig < _NSIG; sig++)
+		syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(dfl.mask));
+	sigprocmask(SIG_SETMASK, mask, NULL);
 }

@@ -276,6 +276,33 @@ teardown() {
 	done
 }
 
+@test "signals the caller ignores, 32 and 33 too, are not ignored in the container (as runc)" {
+	# runc 1.1.5 resets every disposition (SigIgn 0 in the container, for a
+	# caller ignoring TERM, 32 and 33); glibc's sigaction() refuses 32 and
+	# 33, which skiff's reset then missed.
+	# (grep itself: busybox sh ignores SIGQUIT)
+	set_args grep ^SigIgn: /proc/self/status
+	run "$TESTS_BUILDDIR/helpers/ignore-signals" 15,32,33 "$SKIFF" --root "$ROOT" run ctr
+	assert_success
+	assert_output "SigIgn:	0000000000000000"
+	skiff delete -f ctr 2>/dev/null || true
+	set_args sleep 100
+	skiff run -d ctr
+	run "$TESTS_BUILDDIR/helpers/ignore-signals" 15,32,33 "$SKIFF" --root "$ROOT" exec ctr \
+		grep ^SigIgn: /proc/self/status
+	assert_success
+	assert_output "SigIgn:	0000000000000000"
+}
+
+@test "an env name given twice keeps its last value (as runc)" {
+	# runc 1.1.5: env ["A=1", "A=2"] gives A=2 only (found by tests/diff).
+	update_config '.process.env = ["PATH=/bin", "A=1", "A=2"]'
+	set_args sh -c 'env | grep ^A='
+	run skiff run ctr
+	assert_success
+	assert_output "A=2"
+}
+
 @test "a read-only /dev gets its nodes and submounts first, then is read-only (as runc)" {
 	# runc 1.1.5: /dev is "tmpfs ro,nosuid", /dev/pts is there, and
 	# touch /dev/x says "Read-only file system".
