@@ -175,14 +175,31 @@ int cgroup_v2_dirfd(const cgroup_set *set)
 	return dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
 }
 
-int cgroup_enter(const cgroup_set *set, pid_t pid, skiff_error *err)
+int cgroup_enter_self(const cgroup_set *set, skiff_error *err)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		if (!set->dirs[i].key[0])
+			continue;
+		if (cg_write(set->dirs[i].value, "tasks", "0", NULL, err) < 0)
+			return skiff_error_prefix(err, "cgroups: move into %s", set->dirs[i].value);
+	}
+	return 0;
+}
+
+int cgroup_enter_parted(const cgroup_set *set, pid_t pid, bool v1_by_self, bool v2_by_clone,
+			skiff_error *err)
 {
 	char text[16];
 
-	trace("cgroup: move pid %d into the container's cgroups", (int)pid);
+	trace("cgroup: move pid %d into the container's cgroups%s", (int)pid,
+	      v1_by_self ? " (it enters the v1 hierarchies itself)" : "");
 	snprintf(text, sizeof(text), "%d", (int)pid);
 	for (size_t i = 0; i < set->n; i++) {
+		bool v2 = !set->dirs[i].key[0];
 		int rc = -1;
+
+		if ((v2 && v2_by_clone) || (!v2 && v1_by_self))
+			continue;
 
 		/* A task just born may still be TASK_NEW, which the kernel
 		 * refuses with EINVAL for a moment. */
@@ -198,6 +215,11 @@ int cgroup_enter(const cgroup_set *set, pid_t pid, skiff_error *err)
 						  set->dirs[i].value);
 	}
 	return 0;
+}
+
+int cgroup_enter(const cgroup_set *set, pid_t pid, skiff_error *err)
+{
+	return cgroup_enter_parted(set, pid, false, false, err);
 }
 
 int cgroup_update(const cgroup_set *set, const spec_resources *r, skiff_error *err)

@@ -124,6 +124,15 @@ int cgroup_sub_set(const cgroup_set *set, const char *const *subs, size_t n, cgr
 		   skiff_error *err);
 /* Move pid into every directory of the set. */
 int cgroup_enter(const cgroup_set *set, pid_t pid, skiff_error *err);
+/* The same in two parts: a process just cloned moves itself into each v1
+ * hierarchy (cgroup_enter_self(), "0" to its tasks file: the kernel then
+ * skips the global threadgroup lock, whose every taking waits for an RCU
+ * grace period, 5-15 ms here, as any cgroup.procs write does), and
+ * cgroup_enter_parted() moves pid into the rest: the v1 hierarchies unless
+ * v1_by_self, the v2 directory unless clone3 put it there (v2_by_clone). */
+int cgroup_enter_self(const cgroup_set *set, skiff_error *err);
+int cgroup_enter_parted(const cgroup_set *set, pid_t pid, bool v1_by_self, bool v2_by_clone,
+			skiff_error *err);
 /* Apply the fields given in r to a live container (devices excepted). */
 int cgroup_update(const cgroup_set *set, const spec_resources *r, skiff_error *err);
 /* Kill what is left inside, stop the systemd unit if there is one, then

@@ -16,10 +16,10 @@
  *     CLONE_INTO_CGROUP)  --------------> born inside them, not dumpable,
  *                                         closes fds it did not ask for,
  *                                         waits for GO
- *   state.json (creating, pid), init
- *   moved into its (v1) cgroups,
+ *   state.json (creating, pid),
  *   uid/gid maps
- *   send GO  ---------------------------> open rootfs + bind sources,
+ *   send GO  ---------------------------> enter its v1 cgroups (cgroups.h),
+ *                                         open rootfs + bind sources,
  *                                         become root of a new userns,
  *                                         join ns by path, unshare the
  *                                         cgroup ns, hostname, LSM
@@ -88,6 +88,8 @@ typedef struct create_job {
 	ns_plan ns;
 	cgroup_set cgroups;
 	int cgroup_fd; /* the cgroup2 directory, for CLONE_INTO_CGROUP; or -1 */
+	bool cloned_into_cgroup; /* clone3 put the init in cgroup_fd's directory */
+	bool enter_self;         /* the init enters the v1 hierarchies itself */
 	sigset_t caller_mask; /* restored in the init before exec */
 	pid_t pid;            /* the init's pid in the host's namespace */
 	int *console_out;     /* foreground: where the pty master goes */
@@ -353,6 +355,12 @@ static __attribute__((noreturn)) void init_main(create_job *job)
 	if (sync_recv_full(job->sock[1], &type, &host_pid, NULL, NULL, &err) < 0 || type != SYNC_GO)
 		_exit(1);
 	job->pid = (pid_t)host_pid;
+	/* First, before anything else runs in here (cgroups.h says why it is
+	 * the init that does it). */
+	if (job->enter_self && cgroup_enter_self(&job->cgroups, &err) < 0) {
+		sync_send(job->sock[1], SYNC_ERROR, &err);
+		_exit(1);
+	}
 	debug_stop(job->ctx, "init-after-go");
 	if (init_setup(job, &exe, &home, &err) < 0) {
 		sync_send(job->sock[1], SYNC_ERROR, &err);
@@ -406,13 +414,16 @@ static pid_t clone_init(void *data, skiff_error *err)
 		args.cgroup = 0;
 		pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
 	}
-	if (pid < 0 && errno == ENOSYS && !(args.flags & CLONE_NEWTIME))
+	if (pid < 0 && errno == ENOSYS && !(args.flags & CLONE_NEWTIME)) {
+		args.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
 		pid = (pid_t)syscall(SYS_clone, (unsigned long)args.flags | SIGCHLD, NULL, NULL,
 				     NULL, 0);
+	}
 	if (pid < 0)
 		return skiff_fail(err, errno, "clone the container's init");
 	if (pid == 0)
 		init_main(job);
+	job->cloned_into_cgroup = args.flags & CLONE_INTO_CGROUP;
 	return pid;
 }
 
@@ -719,6 +730,7 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 			goto out;
 	}
 	job.cgroup_fd = job.cgroups.unit ? -1 : cgroup_v2_dirfd(&job.cgroups);
+	job.enter_self = !job.cgroups.unit && job.cgroups.n > 0;
 	if (!job.ns.new_mountns && build_root(&job))
 		job.rootfs_mount_before = rootfs_top_mount_id(job.rootfs);
 	job.pid = spawn_init(&job, err);
@@ -738,13 +750,15 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 	if (record_state(&job, false, err) < 0)
 		goto out;
 	debug_stop(ctx, "create-after-pid-record");
-	/* Before GO: the init runs nothing of the user's outside its cgroups.
+	/* Before GO: the init runs nothing of the user's outside its cgroups
+	 * (the v1 hierarchies it enters itself, the first thing after GO).
 	 * With systemd, its unit takes the init and the files get the rest. */
 	if (job.cgroups.unit &&
 	    cgroup_systemd_start(&job.cgroups, cfg, ctx->id, job.pid, err) < 0)
 		goto out;
 	debug_stop(ctx, "create-after-systemd-unit");
-	if (cgroup_enter(&job.cgroups, job.pid, err) < 0)
+	if (cgroup_enter_parted(&job.cgroups, job.pid, job.enter_self, job.cloned_into_cgroup,
+				err) < 0)
 		goto out;
 	debug_stop(ctx, "create-after-cgroups");
 	if (job.ns.new_userns && userns_write_id_maps(job.pid, cfg, err) < 0)

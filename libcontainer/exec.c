@@ -6,11 +6,11 @@
  *   read the container's record, check it
  *   open the init's namespaces that differ from ours
  *   join its pid (and time) ns for children
- *   clone3  -------------------------------> not dumpable: /proc/<pid>/exe (the
+ *   clone3 (into the cgroup2 directory) ---> not dumpable: /proc/<pid>/exe (the
  *                                            runtime binary) is out of the
  *                                            container's reach until exec
- *   move it into the container's cgroups
- *   send GO -------------------------------> join user, then the other ns
+ *   send GO -------------------------------> enter the v1 cgroups ("0" to
+ *                                            tasks), join user, then the other ns
  *                                            (mount last), setsid, pty,
  *                                            limits, user, capabilities, cwd
  *   pty to console socket or proxy <-------- CONSOLE, READY (or ERROR)
@@ -78,6 +78,9 @@ typedef struct exec_job {
 	seccomp_plan *seccomp; /* its linux.seccomp, for this process too (as runc) */
 	seccomp_agent_info agent;
 	stub_launch stub;      /* the last exec before the program (exec_stub.c) */
+	const cgroup_set *cgroups; /* to enter: the v1 ones the child enters itself */
+	int cgroup_fd;             /* their cgroup2 directory, for CLONE_INTO_CGROUP; or -1 */
+	bool cloned_into_cgroup;
 	int proc;              /* a procfs of our own for the labels, or -1 */
 	lsm_exec_label labels[2];
 	size_t labels_len;
@@ -304,6 +307,11 @@ static __attribute__((noreturn)) void exec_child(exec_job *job)
 		_exit(1);
 	if (sync_recv(job->sock[1], &type, NULL, &err) < 0 || type != SYNC_GO)
 		_exit(1);
+	/* First (cgroups.h says why the process does it itself). */
+	if (job->cgroups && cgroup_enter_self(job->cgroups, &err) < 0) {
+		sync_send(job->sock[1], SYNC_ERROR, &err);
+		_exit(1);
+	}
 	if (exec_setup(job, &exe, &home, &err) < 0 ||
 	    process_exec_vectors(job->p, 0, home, &argv, &env) < 0) {
 		if (!err.message[0])
@@ -352,11 +360,24 @@ static pid_t spawn(exec_job *job, skiff_error *err)
 		ns_children_leave(&saved);
 		return -1;
 	}
+	/* Born in the cgroup2 directory (kernels before 5.7 refuse the flag:
+	 * the runtime moves it then). */
+	if (job->cgroup_fd >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t)job->cgroup_fd;
+	}
 	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
-	if (pid < 0 && errno == ENOSYS)
+	if (pid < 0 && (args.flags & CLONE_INTO_CGROUP) && (errno == E2BIG || errno == EINVAL)) {
+		args.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
+		pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	}
+	if (pid < 0 && errno == ENOSYS) {
+		args.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
 		pid = fork();
+	}
 	if (pid == 0)
 		exec_child(job);
+	job->cloned_into_cgroup = pid > 0 && (args.flags & CLONE_INTO_CGROUP);
 	if (pid < 0)
 		skiff_fail(err, errno, "clone the new process");
 	if (initial)
@@ -461,7 +482,7 @@ int skiff_container_exec_cgroups(const skiff_context *ctx, const spec_process *p
 {
 	TRACE_SCOPE(ctx);
 	exec_job job = { .ctx = ctx, .p = p, .pid_ns = -1, .time_ns = -1, .sock = { -1, -1 },
-			 .proc = -1 };
+			 .proc = -1, .cgroup_fd = -1 };
 	spec_config with_process;
 	container_record rec;
 	skiff_status status;
@@ -514,7 +535,14 @@ int skiff_container_exec_cgroups(const skiff_context *ctx, const spec_process *p
 		skiff_fail(err, errno, "socketpair");
 		goto restore;
 	}
+	if (cgroups.n) {
+		job.cgroups = &cgroups;
+		job.cgroup_fd = cgroup_v2_dirfd(&cgroups);
+	}
 	pid = spawn(&job, err);
+	if (job.cgroup_fd >= 0)
+		close(job.cgroup_fd);
+	job.cgroup_fd = -1;
 	if (pid < 0)
 		goto restore;
 	close(job.sock[1]);
@@ -523,7 +551,7 @@ int skiff_container_exec_cgroups(const skiff_context *ctx, const spec_process *p
 	      (int)pid);
 	debug_stop(ctx, "exec-after-clone");
 	/* Counted and limited with the container before it runs anything. */
-	if (cgroups.n && cgroup_enter(&cgroups, pid, err) < 0)
+	if (cgroups.n && cgroup_enter_parted(&cgroups, pid, true, job.cloned_into_cgroup, err) < 0)
 		goto fail;
 	if (sync_send(job.sock[0], SYNC_GO, NULL) < 0) {
 		skiff_fail(err, errno, "start the new process");

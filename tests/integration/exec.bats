@@ -20,6 +20,17 @@ setup() {
 	assert_line --index 6 --regexp '^ +1 sleep$' 
 }
 
+@test "exec's process is in every cgroup of the init, v1 hierarchies and cgroup2 alike" {
+	# It enters the v1 hierarchies itself and is cloned into the cgroup2
+	# directory (libcontainer/cgroups.h): the same lines as the init's.
+	local init
+	init=$(cat "$BATS_TEST_TMPDIR/init.pid")
+	run skiff exec ctr cat /proc/self/cgroup
+	assert_success
+	assert_equal "$output" "$(cat "/proc/$init/cgroup")"
+	[ "$(grep -c . <<<"$output")" -ge 2 ] || fail "no cgroups: $output"
+}
+
 @test "exec passes stdio through" {
 	run bash -c "echo data-in | '$SKIFF' --root '$ROOT' exec ctr sh -c 'cat; echo to-stderr >&2'"
 	assert_success
