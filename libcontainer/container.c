@@ -14,12 +14,12 @@
  *   rules applied
  *   clone3(new namespaces, on cgroup v2
  *     CLONE_INTO_CGROUP)  --------------> born inside them, not dumpable,
- *                                         closes fds it did not ask for,
- *                                         waits for GO
+ *                                         enters its v1 cgroups itself
+ *                                         (cgroups.h), closes fds it did
+ *                                         not ask for, waits for GO
  *   state.json (creating, pid),
  *   uid/gid maps
- *   send GO  ---------------------------> enter its v1 cgroups (cgroups.h),
- *                                         open rootfs + bind sources,
+ *   send GO  ---------------------------> open rootfs + bind sources,
  *                                         become root of a new userns,
  *                                         join ns by path, unshare the
  *                                         cgroup ns, hostname, LSM
@@ -337,6 +337,10 @@ static __attribute__((noreturn)) void init_main(create_job *job)
 	char *exe = NULL, *home = NULL, **env = NULL, **argv = NULL;
 
 	skiff_error_clear(&err);
+	/* The very first thing, so that even what it allocates from here is
+	 * charged to the container (cgroups.h says why the init does it). */
+	int entered = job->enter_self ? cgroup_enter_self(&job->cgroups, &err) : 0;
+
 	close(job->sock[0]);
 	trace_relay_to(&job->sock[1], "init");
 	/* The state directory stays the runtime's: no fd of it in the
@@ -355,9 +359,8 @@ static __attribute__((noreturn)) void init_main(create_job *job)
 	if (sync_recv_full(job->sock[1], &type, &host_pid, NULL, NULL, &err) < 0 || type != SYNC_GO)
 		_exit(1);
 	job->pid = (pid_t)host_pid;
-	/* First, before anything else runs in here (cgroups.h says why it is
-	 * the init that does it). */
-	if (job->enter_self && cgroup_enter_self(&job->cgroups, &err) < 0) {
+	/* Told once the runtime listens. */
+	if (entered < 0) {
 		sync_send(job->sock[1], SYNC_ERROR, &err);
 		_exit(1);
 	}

@@ -8,9 +8,9 @@
  *   join its pid (and time) ns for children
  *   clone3 (into the cgroup2 directory) ---> not dumpable: /proc/<pid>/exe (the
  *                                            runtime binary) is out of the
- *                                            container's reach until exec
- *   send GO -------------------------------> enter the v1 cgroups ("0" to
- *                                            tasks), join user, then the other ns
+ *                                            container's reach until exec;
+ *                                            enters its v1 cgroups itself
+ *   send GO -------------------------------> join user, then the other ns
  *                                            (mount last), setsid, pty,
  *                                            limits, user, capabilities, cwd
  *   pty to console socket or proxy <-------- CONSOLE, READY (or ERROR)
@@ -298,6 +298,10 @@ static __attribute__((noreturn)) void exec_child(exec_job *job)
 	skiff_error err;
 
 	skiff_error_clear(&err);
+	/* First of all (cgroups.h says why the process does it itself); told
+	 * once the runtime listens. */
+	int entered = job->cgroups ? cgroup_enter_self(job->cgroups, &err) : 0;
+
 	close(job->sock[0]);
 	trace_relay_to(&job->sock[1], "exec");
 	close_foreign_fds(job);
@@ -307,8 +311,7 @@ static __attribute__((noreturn)) void exec_child(exec_job *job)
 		_exit(1);
 	if (sync_recv(job->sock[1], &type, NULL, &err) < 0 || type != SYNC_GO)
 		_exit(1);
-	/* First (cgroups.h says why the process does it itself). */
-	if (job->cgroups && cgroup_enter_self(job->cgroups, &err) < 0) {
+	if (entered < 0) {
 		sync_send(job->sock[1], SYNC_ERROR, &err);
 		_exit(1);
 	}
