@@ -337,12 +337,13 @@ static __attribute__((noreturn)) void init_main(create_job *job)
 	char *exe = NULL, *home = NULL, **env = NULL, **argv = NULL;
 
 	skiff_error_clear(&err);
-	/* The very first thing, so that even what it allocates from here is
-	 * charged to the container (cgroups.h says why the init does it). */
+	/* Never the caller's trace callback in here: relayed to the runtime. */
+	trace_relay_to(&job->sock[1], "init");
+	/* Then at once, so that even what it allocates from here is charged
+	 * to the container (cgroups.h says why the init does it). */
 	int entered = job->enter_self ? cgroup_enter_self(&job->cgroups, &err) : 0;
 
 	close(job->sock[0]);
-	trace_relay_to(&job->sock[1], "init");
 	/* The state directory stays the runtime's: no fd of it in the
 	 * container (and our copy would share the parent's flock). */
 	close(job->statefd);

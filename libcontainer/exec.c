@@ -298,12 +298,12 @@ static __attribute__((noreturn)) void exec_child(exec_job *job)
 	skiff_error err;
 
 	skiff_error_clear(&err);
-	/* First of all (cgroups.h says why the process does it itself); told
-	 * once the runtime listens. */
+	trace_relay_to(&job->sock[1], "exec");
+	/* At once (cgroups.h says why the process does it itself); told once
+	 * the runtime listens. */
 	int entered = job->cgroups ? cgroup_enter_self(job->cgroups, &err) : 0;
 
 	close(job->sock[0]);
-	trace_relay_to(&job->sock[1], "exec");
 	close_foreign_fds(job);
 	/* Until exec this process is the runtime binary; a container process
 	 * must not open it through /proc/<pid>/exe (CVE-2019-5736). */
