@@ -24,7 +24,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 ci=
 if [ "${1:-}" = --ci ]; then ci=1; shift; fi
 if [ -n "$ci" ]; then
-	runs=${1:-30} warmup=3 par_rounds=2 list_n=200 list_rounds=15 rss_n=3 sys_n=1 mem_n=5
+	runs=${1:-60} warmup=3 par_rounds=3 list_n=200 list_rounds=20 rss_n=3 sys_n=1 mem_n=5
 else
 	runs=${1:-100} warmup=5 par_rounds=5 list_n=1000 list_rounds=30 rss_n=5 sys_n=3 mem_n=10
 fi
@@ -71,6 +71,7 @@ finish() {
 	unlitter "$tag-*"
 }
 trap finish EXIT
+trap 'exit 130' INT TERM
 SKIFF=$skiff "$here/tests/make-bundle.sh" "$work/bundle" true >/dev/null
 # crun 1.8 only accepts 1.0.x configs; nothing here needs a newer field.
 jq '.ociVersion = "1.0.2"' "$work/bundle/config.json" > "$work/config.json"

@@ -30,22 +30,23 @@ median() {
 }
 
 # alternate CASE ROUNDS RUNTIME...: time `op_CASE RUNTIME ROUND` for every
-# runtime, and /bin/true as the empty command, in rounds whose order
-# rotates, so that the machine's drift falls on all alike; $warmup rounds
+# runtime, and /bin/true as the empty command, in rounds of a random order
+# (so that the machine's drift, and what one runtime's teardown leaves to
+# the kernel's workqueues, fall on all alike: with a fixed cyclic order
+# skiff always came after runc, and `run` measured 1.2-1.3x crun instead
+# of hyperfine's 1.0x); $warmup rounds
 # more before them warm the caches and are not counted.  Writes
 # $work/CASE.times ("round runtime microseconds", failures left out) and
 # counts failures in $work/CASE.fail.  The empty command's median (what
 # bash's fork and exec cost) is subtracted by `summarize`.
 alternate() {
-	local what=$1 rounds=$2 r i n t0 t1 who rc
+	local what=$1 rounds=$2 r t0 t1 who rc
 	shift 2
 	local -a all=(noop "$@")
-	n=${#all[@]}
 	: > "$work/$what.times"
 	: > "$work/$what.fail"
 	for r in $(seq $((1 - warmup)) "$rounds"); do
-		for i in $(seq 0 $((n - 1))); do
-			who=${all[$(((i + r + n * warmup) % n))]}
+		for who in $(shuf -e "${all[@]}"); do
 			rc=0
 			t0=$(now_us)
 			if [ "$who" = noop ]; then
