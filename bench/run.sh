@@ -24,7 +24,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 ci=
 if [ "${1:-}" = --ci ]; then ci=1; shift; fi
 if [ -n "$ci" ]; then
-	runs=${1:-60} warmup=3 par_rounds=3 list_n=200 list_rounds=20 rss_n=3 sys_n=1 mem_n=5
+	runs=${1:-100} warmup=3 par_rounds=5 list_n=200 list_rounds=30 rss_n=3 sys_n=1 mem_n=5
 else
 	runs=${1:-100} warmup=5 par_rounds=5 list_n=1000 list_rounds=30 rss_n=5 sys_n=3 mem_n=10
 fi

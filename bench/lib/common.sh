@@ -30,15 +30,15 @@ median() {
 }
 
 # alternate CASE ROUNDS RUNTIME...: time `op_CASE RUNTIME ROUND` for every
-# runtime, and /bin/true as the empty command, in rounds of a random order
-# (so that the machine's drift, and what one runtime's teardown leaves to
-# the kernel's workqueues, fall on all alike: with a fixed cyclic order
-# skiff always came after runc, and `run` measured 1.2-1.3x crun instead
-# of hyperfine's 1.0x); $warmup rounds
-# more before them warm the caches and are not counted.  Writes
-# $work/CASE.times ("round runtime microseconds", failures left out) and
-# counts failures in $work/CASE.fail.  The empty command's median (what
-# bash's fork and exec cost) is subtracted by `summarize`.
+# runtime, and /bin/true as the empty command, in rounds of a random order,
+# so that the machine's drift, and what one runtime's teardown leaves to
+# the kernel's workqueues, fall on all alike (with a fixed cyclic order
+# skiff always came after runc, and `run` measured 1.2-1.3x crun instead of
+# hyperfine's 1.0x).  $warmup rounds more before them warm the caches and
+# are not counted.  Writes $work/CASE.times ("round runtime microseconds",
+# failures left out) and counts failures in $work/CASE.fail.  The empty
+# command's median (what bash's fork and exec cost) is subtracted by
+# `summarize`.
 alternate() {
 	local what=$1 rounds=$2 r t0 t1 who rc
 	shift 2
