@@ -45,24 +45,25 @@ table() {
 	echo "(in parentheses: skiff's median divided by that runtime's, per round where alternated)"
 }
 
-# The goals of issue 13: key (CASE.RUNTIME, a ratio in X), limit, what.
+# The goals of issue 13: key (CASE.RUNTIME, a ratio in X), limit, unit,
+# what.
 goals() {
 	cat <<-EOF
-	run.crun 0.75 run /bin/true vs crun
-	run.runc 0.30 run /bin/true vs runc
-	rss.crun 1.00 peak RSS of run vs crun
-	sys.crun 1.20 syscalls of run vs crun
-	exec.crun 0.60 exec vs crun
-	par.crun 0.999 100 x create+start+delete (10 at a time) vs crun
-	list.crun 0.50 list of $list_n containers vs crun
-	state.crun 0.50 state vs crun
+	run.crun 0.75 ms run /bin/true vs crun
+	run.runc 0.30 ms run /bin/true vs runc
+	rss.crun 1.00 MiB peak RSS of run vs crun
+	sys.crun 1.20 calls syscalls of run vs crun
+	exec.crun 0.60 ms exec vs crun
+	par.crun 0.999 ms 100 x create+start+delete (10 at a time) vs crun
+	list.crun 0.50 ms list of $list_n containers vs crun
+	state.crun 0.50 ms state vs crun
 	EOF
 }
 
 # One line per goal: PASS|FAIL goal: measured (ratio), target.
 goal_lines() {
-	local key limit what ratio verdict c r
-	while read -r key limit what; do
+	local key limit unit what ratio verdict c r
+	while read -r key limit unit what; do
 		c=${key%.*} r=${key#*.}
 		ratio=${X[$key]:-}
 		if [ -z "$ratio" ] || [ "$ratio" = nan ]; then
@@ -70,7 +71,7 @@ goal_lines() {
 			continue
 		fi
 		verdict=$(awk -v a="$ratio" -v b="$limit" 'BEGIN { print (a <= b) ? "PASS" : "FAIL" }')
-		echo "$verdict $what: $(fmt %.4g "${M[$c.skiff]}") vs $(fmt %.4g "${M[$c.$r]}") ($(fmt %.2f "$ratio")x), target $( [ "$limit" = 0.999 ] && echo "< 1" || echo "<= $limit")x"
+		echo "$verdict $what: $(fmt %.4g "${M[$c.skiff]}") vs $(fmt %.4g "${M[$c.$r]}") $unit ($(fmt %.2f "$ratio")x), target $( [ "$limit" = 0.999 ] && echo "< 1" || echo "<= $limit")x"
 	done < <(goals)
 	# the 1 MiB goal: every attempt succeeds
 	verdict=FAIL
