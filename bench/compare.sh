@@ -12,7 +12,12 @@ b=${2:?usage: bench/compare.sh OLD-SKIFF NEW-SKIFF [PAIRS]}
 pairs=${3:-100}
 here=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
-trap 'for s in a b; do "${!s}" --root "$work/state-$s" delete --force sleeper-$s >/dev/null 2>&1 || true; done; rm -rf "$work"' EXIT
+finish() {
+	"$a" --root "$work/state-a" delete --force sleeper-a >/dev/null 2>&1 || true
+	"$b" --root "$work/state-b" delete --force sleeper-b >/dev/null 2>&1 || true
+	rm -rf "$work"
+}
+trap finish EXIT
 SKIFF=$b "$here/tests/make-bundle.sh" "$work/bundle" true >/dev/null
 cp -a "$work/bundle" "$work/sleeper"
 jq '.process.args = ["sleep", "100000"]' "$work/bundle/config.json" > "$work/sleeper/config.json"
@@ -28,10 +33,10 @@ ns() {
 
 # name, then the command with {} for the binary and @ for a or b
 measure() {
-	local what=$1 i ta tb
+	local what=$1 ta tb
 	shift
 	: > "$work/$what"
-	for i in $(seq "$pairs"); do
+	for _ in $(seq "$pairs"); do
 		ta=$(ns "$a" --root "$work/state-a" "${@//@/a}")
 		tb=$(ns "$b" --root "$work/state-b" "${@//@/b}")
 		echo "$ta $tb" >> "$work/$what"
