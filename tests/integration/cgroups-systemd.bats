@@ -69,7 +69,7 @@ assert_nothing_left() {
 	run pgrep -f -- "--root $ROOT( |\$)"
 	assert_failure
 	local found
-	found=$(find /sys/fs/cgroup -maxdepth 4 -type d -name "*$CGROUP_NAME*" 2>/dev/null)
+	found=$(find /sys/fs/cgroup -maxdepth 4 -type d -name "*$CGROUP_NAME*" 2>/dev/null || true)
 	[ -z "$found" ] || fail "cgroups left: $found"
 	if [ -d /run/systemd/system ]; then
 		run systemctl show -P LoadState "$UNIT"
