@@ -25,8 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cgroups.h"
-#include "internal.h"
+#include "container_setup.h"
 
 #define CRIU_ROOT_NAME "criu-root"
 
@@ -249,20 +248,6 @@ static int prepare_dirs(const skiff_checkpoint_opts *o, const char **work, skiff
 	return 0;
 }
 
-static spec_config *saved_config(int dirfd, skiff_error *err)
-{
-	spec_config *cfg = NULL;
-	size_t len;
-	char *json;
-
-	if (read_file_at(dirfd, CONFIG_COPY_NAME, SPEC_MAX_SIZE, &json, &len, err) < 0)
-		return NULL;
-	if (spec_parse_config(json, len, CONFIG_COPY_NAME, &cfg, err) < 0)
-		cfg = NULL;
-	free(json);
-	return cfg;
-}
-
 /* ---- checkpoint ---- */
 
 static int dump_args(argv_list *a, const skiff_checkpoint_opts *o, const char *work,
@@ -368,7 +353,7 @@ int skiff_container_checkpoint(const skiff_context *ctx, const skiff_checkpoint_
 			goto out;
 		}
 	}
-	cfg = saved_config(dirfd, err);
+	cfg = container_saved_config(dirfd, err);
 	if (!cfg || dump_args(&a, opts, work, &rec, cfg, status == SKIFF_STATUS_PAUSED, err) < 0)
 		goto out;
 	log = path_join(work, opts->pre_dump ? "pre-dump.log" : "dump.log");
@@ -415,18 +400,24 @@ static const char *hierarchy_relative(const char *dir, bool unified)
 
 typedef struct restore_job {
 	const skiff_context *ctx;
-	const spec_config *cfg;
 	const skiff_checkpoint_opts *o;
+	bool detach;
 	const char *work;
-	char *bundle, *rootfs, *criu_root, *pid_path;
-	int statefd;
-	cgroup_set cgroups;
-	bool root_bound;
+	skiff_config *loaded;   /* the bundle's config.json, when not given */
+	container_setup setup;  /* bundle, rootfs, state dir, cgroups (container_setup.h) */
+	char *criu_root;        /* <state>/criu-root, the rootfs bound there */
+	char *pid_path;         /* where criu writes the restored init's pid */
+	char *log;
+	argv_list argv;
+	bool root_bound, signals_blocked;
+	sigset_t forward, caller_mask;
 } restore_job;
 
 static int restore_args(argv_list *a, const restore_job *j, skiff_error *err)
 {
 	const skiff_checkpoint_opts *o = j->o;
+	const cgroup_set *cgroups = &j->setup.cgroups;
+	const spec_config *cfg = j->setup.cfg;
 	cg_layout layout = CG_LAYOUT_V1;
 
 	arg(a, "%s", o->criu ? o->criu : "criu");
@@ -447,14 +438,14 @@ static int restore_args(argv_list *a, const restore_job *j, skiff_error *err)
 	if (common_args(a, o, err) < 0)
 		return -1;
 	cgroup_layout_detect(&layout, NULL);
-	for (size_t i = 0; i < j->cgroups.n; i++) {
-		const char *rel = hierarchy_relative(j->cgroups.dirs[i].value, layout == CG_LAYOUT_UNIFIED);
+	for (size_t i = 0; i < cgroups->n; i++) {
+		const char *rel = hierarchy_relative(cgroups->dirs[i].value, layout == CG_LAYOUT_UNIFIED);
 
 		if (!rel)
 			continue;
 		arg(a, "--cgroup-root");
-		if (j->cgroups.dirs[i].key[0])
-			arg(a, "%s:/%s", j->cgroups.dirs[i].key, rel);
+		if (cgroups->dirs[i].key[0])
+			arg(a, "%s:/%s", cgroups->dirs[i].key, rel);
 		else
 			arg(a, "/%s", rel);
 	}
@@ -466,13 +457,13 @@ static int restore_args(argv_list *a, const restore_job *j, skiff_error *err)
 		arg(a, "--lsm-mount-context");
 		arg(a, "%s", o->lsm_mount_context);
 	}
-	for (size_t i = 0; i < j->cfg->mounts_len; i++) {
-		const spec_mount *m = &j->cfg->mounts[i];
+	for (size_t i = 0; i < cfg->mounts_len; i++) {
+		const spec_mount *m = &cfg->mounts[i];
 		char *source;
 
 		if (!is_bind(m) || !m->source)
 			continue;
-		source = path_join(j->bundle, m->source);
+		source = path_join(j->setup.bundle, m->source);
 		if (!source)
 			return skiff_fail(err, ENOMEM, "restore");
 		arg(a, "--external");
@@ -491,12 +482,19 @@ static int bind_root(restore_job *j, skiff_error *err)
 		j->criu_root = NULL;
 		return skiff_fail(err, ENOMEM, "restore");
 	}
-	if (mkdirat(j->statefd, CRIU_ROOT_NAME, 0700) < 0)
+	if (mkdirat(j->setup.statefd, CRIU_ROOT_NAME, 0700) < 0)
 		return skiff_fail(err, errno, "make %s", j->criu_root);
-	if (mount(j->rootfs, j->criu_root, NULL, MS_BIND | MS_REC, NULL) < 0)
-		return skiff_fail(err, errno, "bind %s on %s", j->rootfs, j->criu_root);
+	if (mount(j->setup.rootfs, j->criu_root, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return skiff_fail(err, errno, "bind %s on %s", j->setup.rootfs, j->criu_root);
 	j->root_bound = true;
 	return 0;
+}
+
+static void unbind_root(restore_job *j)
+{
+	if (j->root_bound)
+		umount2(j->criu_root, MNT_DETACH);
+	j->root_bound = false;
 }
 
 static int read_restored_pid(const restore_job *j, pid_t *pid, skiff_error *err)
@@ -514,133 +512,108 @@ static int read_restored_pid(const restore_job *j, pid_t *pid, skiff_error *err)
 	return 0;
 }
 
-static int record(const restore_job *j, pid_t pid, skiff_error *err)
+/* The config: the caller's, else the bundle's; checked as create checks
+ * it, and without a terminal, which criu cannot give back. */
+static int load_config(restore_job *j, const skiff_config *cfg, skiff_error *err)
 {
-	char created_at[64];
-	container_record rec = {
-		.id = (char *)j->ctx->id,
-		.pid = pid > 0 ? pid : 0,
-		.pid_start_time = pid > 0 ? process_start_time(pid) : 0,
-		.created = pid > 0,
-		.bundle = j->bundle,
-		.rootfs = j->rootfs,
-		.created_at = created_at,
-		.owner = "",
-		.annotations = j->cfg->annotations,
-		.annotations_len = j->cfg->annotations_len,
-		.cgroup_paths = j->cgroups.dirs,
-		.cgroup_paths_len = j->cgroups.n,
-	};
+	const skiff_context *ctx = j->ctx;
+	struct spec_sink sink;
 
-	rfc3339_now(created_at, sizeof(created_at));
-	return state_write(j->statefd, &rec, err);
-}
+	if (!cfg) {
+		char *path = path_join(ctx->bundle ? ctx->bundle : ".", "config.json");
+		int rc;
 
-static int save_config(const restore_job *j, skiff_error *err)
-{
-	char *json;
-	size_t len;
-	int rc;
-
-	if (spec_config_serialize(j->cfg, false, &json, &len, err) < 0)
+		if (!path)
+			return skiff_fail(err, ENOMEM, "restore");
+		rc = skiff_config_load_file(path, &j->loaded, err);
+		free(path);
+		if (rc < 0)
+			return -1;
+		cfg = j->loaded;
+	}
+	container_setup_init(&j->setup, ctx, cfg);
+	spec_sink_init(&sink, "config.json", err, NULL, NULL);
+	/* --no-pivot means nothing here: criu builds the root. */
+	if (create_requirements(cfg, ctx->bundle ? ctx->bundle : ".", false, &sink) < 0)
 		return -1;
-	rc = write_file_atomic(j->statefd, CONFIG_COPY_NAME, json, len, 0600, err);
-	free(json);
-	return rc;
+	if (cfg->process->terminal)
+		return skiff_fail_code(err, ENOTSUP,
+				       "restoring a container with a terminal is not supported");
+	return 0;
 }
 
-static int resolve(restore_job *j, skiff_error *err)
+/* criu's files: its work directory, the pid file and log there. */
+static int plan_criu(restore_job *j, skiff_error *err)
 {
-	const char *bundle = j->ctx->bundle ? j->ctx->bundle : ".";
-	char *joined;
-
-	j->bundle = realpath(bundle, NULL);
-	if (!j->bundle)
-		return skiff_fail_at(err, errno, bundle, "bundle %s", bundle);
-	joined = path_join(j->bundle, j->cfg->root->path);
-	if (!joined)
-		return skiff_fail(err, ENOMEM, "restore");
-	j->rootfs = realpath(joined, NULL);
-	free(joined);
-	if (!j->rootfs)
-		return skiff_fail_at(err, errno, ".root.path", "rootfs %s", j->cfg->root->path);
+	if (prepare_dirs(j->o, &j->work, err) < 0)
+		return -1;
 	if (asprintf(&j->pid_path, "%s/restore.pid", j->work) < 0) {
 		j->pid_path = NULL;
 		return skiff_fail(err, ENOMEM, "restore");
 	}
+	j->log = path_join(j->work, "restore.log");
+	if (!j->log)
+		return skiff_fail(err, ENOMEM, "restore");
 	return 0;
 }
 
-static int restore(restore_job *j, bool detach, int *exit_status, skiff_error *err)
+/* criu restores the tree as our child, detached; its init's pid. */
+static int run_restore(restore_job *j, skiff_error *err)
 {
-	const skiff_context *ctx = j->ctx;
-	bool dir_made = false, cgroups_made = false;
-	argv_list a = { 0 };
-	sigset_t forward, old;
-	char *log = NULL;
 	pid_t pid = -1;
-	int rc = -1;
 
-	static const int forwarded[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH };
-
-	sigemptyset(&forward);
-	sigaddset(&forward, SIGCHLD);
-	for (size_t i = 0; !detach && i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
-		sigaddset(&forward, forwarded[i]);
-	sigprocmask(SIG_BLOCK, &forward, &old);
-	if (resolve(j, err) < 0 || cgroup_plan(ctx, j->cfg, &j->cgroups, err) < 0 ||
-	    state_dir_create(state_root(ctx), ctx->id, &j->statefd, err) < 0)
-		goto out;
-	dir_made = true;
-	if (cgroup_check_unused(&j->cgroups, err) < 0)
-		goto out;
-	cgroups_made = true;
-	if (record(j, -1, err) < 0 || save_config(j, err) < 0 ||
-	    cgroup_create(&j->cgroups, j->cfg, err) < 0 || bind_root(j, err) < 0 ||
-	    restore_args(&a, j, err) < 0)
-		goto out;
-	log = path_join(j->work, "restore.log");
+	if (restore_args(&j->argv, j, err) < 0)
+		return -1;
 	unlink(j->pid_path);
-	if (!log) {
-		skiff_fail(err, ENOMEM, "restore");
-		goto out;
-	}
-	if (run_criu(&a, log, j->o->lazy_pages ? j->o->status_fd : -1, err) < 0 ||
+	if (run_criu(&j->argv, j->log, j->o->lazy_pages ? j->o->status_fd : -1, err) < 0 ||
 	    read_restored_pid(j, &pid, err) < 0)
-		goto out;
-	/* criu placed the tree in the cgroups it was told; the init, at least,
-	 * is in ours whatever criu's mode did */
-	if (cgroup_enter(&j->cgroups, pid, err) < 0 || record(j, pid, err) < 0 ||
-	    (ctx->pid_file && pid_file_write(ctx->pid_file, pid, err) < 0))
-		goto out;
-	if (j->root_bound) {
-		umount2(j->criu_root, MNT_DETACH);
-		j->root_bound = false;
-	}
-	if (detach) {
-		rc = 0;
-		goto out;
-	}
-	rc = wait_foreground(pid, &forward, -1, ctx->subreaper, exit_status, err);
-	pid = -1;
-	if (skiff_container_delete(ctx, true, rc < 0 ? NULL : err) < 0)
+		return -1;
+	j->setup.pid = pid;
+	return 0;
+}
+
+/* criu placed the tree in the cgroups it was told; the init, at least, is
+ * in ours whatever criu's mode did (with systemd, in its unit, made now as
+ * create makes it once the init exists). */
+static int place_init(restore_job *j, skiff_error *err)
+{
+	container_setup *s = &j->setup;
+
+	if (container_setup_unit(s, s->pid, err) < 0 || cgroup_enter(&s->cgroups, s->pid, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* Detached: done.  Else wait for the init, then delete the container, as
+ * run does. */
+static int finish(restore_job *j, int *exit_status, skiff_error *err)
+{
+	pid_t pid = j->setup.pid;
+	int rc;
+
+	if (j->detach)
+		return 0;
+	/* From here the container is delete's to remove, whatever happens. */
+	j->setup.pid = -1;
+	j->setup.dir_made = j->setup.cgroups_ours = false;
+	rc = wait_foreground(pid, &j->forward, -1, j->ctx->subreaper, exit_status, err);
+	if (skiff_container_delete(j->ctx, true, rc < 0 ? NULL : err) < 0)
 		rc = -1;
-	dir_made = cgroups_made = false;
-out:
-	if (rc < 0 && pid > 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-	}
-	if (j->root_bound)
-		umount2(j->criu_root, MNT_DETACH);
-	if (rc < 0 && cgroups_made)
-		cgroup_destroy(&j->cgroups, NULL);
-	if (rc < 0 && dir_made)
-		state_dir_remove(state_root(ctx), ctx->id, NULL);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	argv_free(&a);
-	free(log);
 	return rc;
+}
+
+static void restore_job_release(restore_job *j)
+{
+	unbind_root(j);
+	if (j->signals_blocked)
+		sigprocmask(SIG_SETMASK, &j->caller_mask, NULL);
+	j->signals_blocked = false;
+	container_setup_release(&j->setup);
+	argv_free(&j->argv);
+	free(j->log);
+	free(j->criu_root);
+	free(j->pid_path);
+	skiff_config_free(j->loaded);
 }
 
 int skiff_container_restore(const skiff_context *ctx, const skiff_config *cfg,
@@ -649,48 +622,34 @@ int skiff_container_restore(const skiff_context *ctx, const skiff_config *cfg,
 {
 	TRACE_SCOPE(ctx);
 	skiff_checkpoint_opts none = { .status_fd = -1 };
-	restore_job j = { .ctx = ctx, .statefd = -1 };
-	skiff_config *loaded = NULL;
-	struct spec_sink sink;
+	restore_job j = { .ctx = ctx, .o = opts ? opts : &none, .detach = detach };
 	int rc = -1;
 
-	if (!opts)
-		opts = &none;
-	j.o = opts;
-	if (skiff_id_validate(ctx->id, err) < 0)
-		return -1;
-	if (!cfg) {
-		char *path = path_join(ctx->bundle ? ctx->bundle : ".", "config.json");
-
-		if (!path)
-			return skiff_fail(err, ENOMEM, "restore");
-		rc = skiff_config_load_file(path, &loaded, err);
-		free(path);
-		if (rc < 0)
-			return -1;
-		rc = -1;
-		cfg = loaded;
-	}
-	j.cfg = cfg;
-	spec_sink_init(&sink, "config.json", err, NULL, NULL);
-	/* --no-pivot means nothing here: criu builds the root. */
-	if (create_requirements(cfg, ctx->bundle ? ctx->bundle : ".", false, &sink) < 0)
+	container_setup_init(&j.setup, ctx, cfg);
+	if (skiff_id_validate(ctx->id, err) < 0 || load_config(&j, cfg, err) < 0 ||
+	    plan_criu(&j, err) < 0)
 		goto out;
-	if (cfg->process->terminal) {
-		skiff_fail_code(err, ENOTSUP, "restoring a container with a terminal is not supported");
+	signals_block_forwarded(!detach, &j.forward, &j.caller_mask);
+	j.signals_blocked = true;
+	if (container_setup_paths(&j.setup, err) < 0 ||
+	    cgroup_plan(ctx, j.setup.cfg, &j.setup.cgroups, err) < 0 ||
+	    container_setup_state(&j.setup, err) < 0 || container_setup_cgroups(&j.setup, err) < 0 ||
+	    bind_root(&j, err) < 0 || run_restore(&j, err) < 0)
 		goto out;
-	}
-	if (prepare_dirs(opts, &j.work, err) < 0)
+	if (place_init(&j, err) < 0 || container_setup_record(&j.setup, true, err) < 0 ||
+	    container_setup_pid_file(&j.setup, err) < 0)
 		goto out;
-	rc = restore(&j, detach, exit_status, err);
+	unbind_root(&j);
+	rc = finish(&j, exit_status, err);
 out:
-	if (j.statefd >= 0)
-		close(j.statefd);
-	cgroup_set_free(&j.cgroups);
-	free(j.bundle);
-	free(j.rootfs);
-	free(j.criu_root);
-	free(j.pid_path);
-	skiff_config_free(loaded);
+	if (rc < 0 && j.setup.pid > 0) {
+		kill(j.setup.pid, SIGKILL);
+		waitpid(j.setup.pid, NULL, 0);
+	}
+	if (rc < 0) {
+		unbind_root(&j);
+		container_setup_rollback(&j.setup);
+	}
+	restore_job_release(&j);
 	return rc;
 }

@@ -1,18 +1,24 @@
 /*
- * exec: a new process in a running container.
+ * exec: a new process in a running container.  It reads top-down in
+ * skiff_container_exec_cgroups(); the clone and the socket's messages are
+ * child_protocol.c's, as for create's init.
  *
  *   runtime                                  new process
  *   -------                                  -----------
- *   read the container's record, check it
- *   open the init's namespaces that differ from ours
- *   join its pid (and time) ns for children
- *   clone3 (into the cgroup2 directory) ---> not dumpable: /proc/<pid>/exe (the
- *                                            runtime binary) is out of the
+ *   open_container(): read the record,
+ *   check it, the config copy, seccomp,
+ *   the cgroups to join
+ *   open_namespaces(): the init's that
+ *   differ from ours
+ *   spawn_process(): clone3 in its pid  ---> exec_child(): not dumpable:
+ *   (and time) ns, into the cgroup2 dir      /proc/<pid>/exe (the runtime
+ *                                            binary) is out of the
  *                                            container's reach until exec;
  *                                            enters its v1 cgroups itself
- *   send GO -------------------------------> join user, then the other ns
- *                                            (mount last), setsid, pty,
- *                                            limits, user, capabilities, cwd
+ *   the cgroups, GO  ----------------------> exec_setup(): join user, then
+ *                                            the other ns (mount last),
+ *                                            setsid, pty, limits, user,
+ *                                            capabilities, cwd
  *   pty to console socket or proxy <-------- CONSOLE, READY (or ERROR)
  *   pid file, GO  -------------------------> READY, exec the stub from a
  *   wait for the socket's end  <------------ sealed memfd (exec_stub.c): it
@@ -27,22 +33,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
-#include <linux/sched.h>
 
-#include "cgroups.h"
-#include "internal.h"
-
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
-#ifndef CLOSE_RANGE_CLOEXEC
-#define CLOSE_RANGE_CLOEXEC (1U << 2)
-#endif
+#include "container_setup.h"
+#include "child_protocol.h"
 
 /* Joined by the new process in this order: the user namespace first for
  * the privileges over the others, the mount namespace last because it
@@ -59,7 +54,7 @@ static const struct {
 
 static const char *ns_type_name(int flag)
 {
-	for (size_t i = 0; i < sizeof(join_order) / sizeof(join_order[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(join_order); i++)
 		if (join_order[i].flag == flag)
 			return join_order[i].name;
 	return "?";
@@ -68,22 +63,22 @@ static const char *ns_type_name(int flag)
 typedef struct exec_job {
 	const skiff_context *ctx;
 	const spec_process *p;
+	bool detach;
+	int dirfd;                 /* the container's state directory */
+	container_record rec;
+	skiff_status status;
+	spec_config *cfg;          /* the container's, from its state directory */
+	cgroup_set cgroups;        /* to join: the container's, or sub-cgroups there */
+	int pidfd;                 /* the init's: its pid is not reused under us */
 	int join_fds[6], join_types[6];
 	size_t join_count;
 	int pid_ns, time_ns; /* joined by the runtime for its child; -1 if shared */
 	bool in_userns;
-	int sock[2];
-	sigset_t caller_mask;
-	spec_config *cfg;      /* the container's, from its state directory */
-	seccomp_plan *seccomp; /* its linux.seccomp, for this process too (as runc) */
+	spawn_link link;           /* the socket and what the process execs (child_protocol.h) */
 	seccomp_agent_info agent;
-	stub_launch stub;      /* the last exec before the program (exec_stub.c) */
-	const cgroup_set *cgroups; /* to enter: the v1 ones the child enters itself */
-	int cgroup_fd;             /* their cgroup2 directory, for CLONE_INTO_CGROUP; or -1 */
-	bool cloned_into_cgroup;
-	int proc;              /* a procfs of our own for the labels, or -1 */
-	lsm_exec_label labels[2];
-	size_t labels_len;
+	int master;                /* the pty's master in the foreground, or -1 */
+	bool signals_blocked;
+	sigset_t forward;          /* blocked: what wait_foreground handles */
 } exec_job;
 
 /* An fd of the init's namespace `name` when it is not ours, else -1. */
@@ -106,64 +101,6 @@ static int foreign_ns(pid_t init, const char *name, skiff_error *err)
 	if (fd < 0)
 		return skiff_fail(err, errno, "open %s", path), -2;
 	return fd;
-}
-
-static void close_job(exec_job *job)
-{
-	for (size_t i = 0; i < job->join_count; i++)
-		close(job->join_fds[i]);
-	job->join_count = 0;
-	if (job->pid_ns >= 0)
-		close(job->pid_ns);
-	if (job->time_ns >= 0)
-		close(job->time_ns);
-	job->pid_ns = job->time_ns = -1;
-	for (int i = 0; i < 2; i++)
-		if (job->sock[i] >= 0)
-			close(job->sock[i]);
-	seccomp_plan_free(job->seccomp);
-	job->seccomp = NULL;
-	spec_config_free(job->cfg);
-	job->cfg = NULL;
-}
-
-/* The container's seccomp profile confines what exec runs as well; whether
- * it loads before the identity switch depends on this process's
- * noNewPrivileges. */
-static int prepare_seccomp(exec_job *job, int dirfd, skiff_error *err)
-{
-	spec_config with_process;
-	size_t len;
-	char *json;
-	int rc;
-
-	if (read_file_at(dirfd, CONFIG_COPY_NAME, SPEC_MAX_SIZE, &json, &len, err) < 0)
-		return -1;
-	rc = spec_parse_config(json, len, CONFIG_COPY_NAME, &job->cfg, err);
-	free(json);
-	if (rc < 0)
-		return -1;
-	with_process = *job->cfg;
-	with_process.process = (spec_process *)job->p;
-	return seccomp_prepare(&with_process, &job->seccomp, err);
-}
-
-static int exec_load_seccomp(void *data, enum seccomp_stage stage, skiff_error *err)
-{
-	exec_job *job = data;
-
-	return seccomp_load_and_hand_over(job->seccomp, stage, job->sock[1], err);
-}
-
-/* As init_before_filter (container.c). */
-static int exec_before_filter(void *data, const char *exe, skiff_error *err)
-{
-	exec_job *job = data;
-
-	if (stub_set_program(&job->stub, exe, job->p->args, job->p->args_len, err) < 0)
-		return -1;
-	signals_reset_all(&job->caller_mask);
-	return 0;
 }
 
 /* Move the namespaces the user namespace (join_fds[0]) does not own in
@@ -191,9 +128,48 @@ static void join_unowned_first(exec_job *job)
 	memcpy(job->join_types, types, sizeof(types));
 }
 
-static int open_namespaces(exec_job *job, pid_t init, skiff_error *err)
+static void exec_job_release(exec_job *job)
 {
-	for (size_t i = 0; i < sizeof(join_order) / sizeof(join_order[0]); i++) {
+	for (size_t i = 0; i < job->join_count; i++)
+		close(job->join_fds[i]);
+	job->join_count = 0;
+	if (job->pid_ns >= 0)
+		close(job->pid_ns);
+	if (job->time_ns >= 0)
+		close(job->time_ns);
+	job->pid_ns = job->time_ns = -1;
+	if (job->master >= 0)
+		close(job->master);
+	if (job->pidfd >= 0)
+		close(job->pidfd);
+	if (job->dirfd >= 0)
+		close(job->dirfd);
+	job->master = job->pidfd = job->dirfd = -1;
+	spawn_link_release(&job->link);
+	spec_config_free(job->cfg);
+	job->cfg = NULL;
+	cgroup_set_free(&job->cgroups);
+	container_record_clear(&job->rec);
+}
+
+/* The container's seccomp profile confines what exec runs as well; whether
+ * it loads before the identity switch depends on this process's
+ * noNewPrivileges. */
+static int prepare_seccomp(exec_job *job, skiff_error *err)
+{
+	spec_config with_process = *job->cfg;
+
+	with_process.process = (spec_process *)job->p;
+	if (lsm_check(&with_process, err) < 0)
+		return -1;
+	return seccomp_prepare(&with_process, &job->link.seccomp, err);
+}
+
+static int open_namespaces(exec_job *job, skiff_error *err)
+{
+	pid_t init = job->rec.pid;
+
+	for (size_t i = 0; i < ARRAY_SIZE(join_order); i++) {
 		int fd = foreign_ns(init, join_order[i].name, err);
 
 		if (fd == -2)
@@ -214,9 +190,25 @@ static int open_namespaces(exec_job *job, pid_t init, skiff_error *err)
 	return job->time_ns == -2 ? -1 : 0;
 }
 
+static int join_namespaces(const exec_job *job, skiff_error *err)
+{
+	for (size_t i = 0; i < job->join_count; i++) {
+		trace("setns: join the container's %s namespace", ns_type_name(job->join_types[i]));
+		if (setns(job->join_fds[i], job->join_types[i]) < 0)
+			return skiff_fail(err, errno, "join the container's namespace (type 0x%x)",
+					  (unsigned)job->join_types[i]);
+	}
+	return 0;
+}
+
+/* In the new process, between GO and READY. */
 static int exec_setup(exec_job *job, char **exe, char **home, skiff_error *err)
 {
 	const spec_cpu_affinity *aff = job->p->exec_cpu_affinity;
+	spawn_link *l = &job->link;
+	/* The stub's memfds come before any filter is loaded: they need
+	 * syscalls a profile may refuse. */
+	stub_request req = { .close_from = 3 + job->ctx->preserve_fds };
 
 	/* config.md#linux-process: execCPUAffinity.final is the affinity once
 	 * in the container's cgroups, where the runtime put us before GO. */
@@ -226,55 +218,16 @@ static int exec_setup(exec_job *job, char **exe, char **home, skiff_error *err)
 	/* Found before joining the mount namespace, through a procfs of our
 	 * own (procfs.c); the stub writes them, as they apply at the next exec. */
 	if (lsm_has_exec_labels(job->p) &&
-	    ((job->proc = procfs_open_root(PROCFS_PIDS, err)) < 0 ||
-	     lsm_exec_labels_in(job->p, job->proc, job->labels, &job->labels_len, err) < 0))
+	    ((l->proc = procfs_open_root(PROCFS_PIDS, err)) < 0 ||
+	     lsm_exec_labels_in(job->p, l->proc, l->labels, &l->labels_len, err) < 0))
 		return -1;
-	for (size_t i = 0; i < job->join_count; i++) {
-		trace("setns: join the container's %s namespace", ns_type_name(job->join_types[i]));
-		if (setns(job->join_fds[i], job->join_types[i]) < 0)
-			return skiff_fail(err, errno, "join the container's namespace (type 0x%x)",
-					  (unsigned)job->join_types[i]);
-	}
+	if (join_namespaces(job, err) < 0)
+		return -1;
 	if (setsid() < 0)
 		return skiff_fail(err, errno, "setsid");
-	if (job->p->terminal) {
-		int master;
-
-		if (terminal_setup(job->p, false, &master, err) < 0)
-			return -1;
-		if (sync_send_full(job->sock[1], SYNC_CONSOLE, 0, master, NULL) < 0) {
-			close(master);
-			return skiff_fail(err, errno, "send the pty to the runtime");
-		}
-		close(master);
-	}
-	/* Before any filter is loaded: the stub's memfds need syscalls a
-	 * profile may refuse. */
-	stub_request req = {
-		.sync = &job->sock[1],
-		.proc = job->proc,
-		.labels = job->labels,
-		.labels_len = job->labels_len,
-		.seccomp = job->seccomp,
-		.close_from = 3 + job->ctx->preserve_fds,
-	};
-	int rc = stub_prepare(&job->stub, &req, err);
-
-	lsm_exec_labels_free(job->labels, job->labels_len);
-	job->labels_len = 0;
-	if (job->proc >= 0)
-		close(job->proc);
-	job->proc = -1;
-	if (rc < 0)
+	if (spawn_child_send_pty(l, false, err) < 0 || spawn_child_prepare_stub(l, &req, err) < 0)
 		return -1;
-	process_hook hook = {
-		.before_filter = exec_before_filter,
-		.run = exec_load_seccomp,
-		.data = job,
-		.privileged_filter = job->seccomp && !job->p->no_new_privileges,
-	};
-
-	return process_prepare(job->p, job->in_userns, &hook, exe, home, err);
+	return spawn_child_process(l, job->in_userns, exe, home, err);
 }
 
 /* Only stdio, --preserve-fds, the socket and the namespaces to join stay:
@@ -285,156 +238,82 @@ static void close_foreign_fds(exec_job *job)
 	int own[1 + 6];
 	size_t n = 0;
 
-	own[n++] = job->sock[1];
+	own[n++] = job->link.sock[1];
 	for (size_t i = 0; i < job->join_count; i++)
 		own[n++] = job->join_fds[i];
 	fds_keep_only(3 + job->ctx->preserve_fds, own, n, NULL);
 }
 
-static __attribute__((noreturn)) void exec_child(exec_job *job)
+static __attribute__((noreturn)) void exec_child(void *arg)
 {
-		char *exe = NULL, *home = NULL, **argv, **env;
-	enum sync_type type;
+	exec_job *job = arg;
+	char *exe = NULL, *home = NULL, **argv, **env;
 	skiff_error err;
 
 	skiff_error_clear(&err);
-	trace_relay_to(&job->sock[1], "exec");
-	/* At once (cgroups.h says why the process does it itself); told once
-	 * the runtime listens. */
-	int entered = job->cgroups ? cgroup_enter_self(job->cgroups, &err) : 0;
+	int begun = spawn_child_begin(&job->link, &err);
 
-	close(job->sock[0]);
 	close_foreign_fds(job);
 	/* Until exec this process is the runtime binary; a container process
 	 * must not open it through /proc/<pid>/exe (CVE-2019-5736). */
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		_exit(1);
-	if (sync_recv(job->sock[1], &type, NULL, &err) < 0 || type != SYNC_GO)
-		_exit(1);
-	if (entered < 0) {
-		sync_send(job->sock[1], SYNC_ERROR, &err);
-		_exit(1);
-	}
+	spawn_child_wait_go(&job->link, begun, NULL, &err);
 	if (exec_setup(job, &exe, &home, &err) < 0 ||
 	    process_exec_vectors(job->p, 0, home, &argv, &env) < 0) {
 		if (!err.message[0])
 			skiff_fail(&err, ENOMEM, "prepare the process");
-		sync_send(job->sock[1], SYNC_ERROR, &err);
-		_exit(1);
+		spawn_child_fail(&job->link, &err);
 	}
 	debug_stop(job->ctx, "exec-child-before-ready");
 	trace("ready: the exec stub will exec %s", exe);
 	/* The runtime answers READY once the pid file is written: a runtime
 	 * killed before that must not leave the program running unknown to
 	 * anyone, so the death signal stays armed until the answer. */
-	if (sync_send(job->sock[1], SYNC_READY, NULL) < 0 ||
-	    sync_recv(job->sock[1], &type, NULL, &err) < 0 || type != SYNC_GO)
-		_exit(1);
-	/* Disarmed, then said so: the runtime may exit only after this. */
-	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
-	if (sync_send(job->sock[1], SYNC_READY, NULL) < 0)
-		_exit(1);
-	/* Through the stub (stub/stub.c), never from the runtime's binary: it
-	 * closes what the program must not inherit, loads a last seccomp
-	 * filter and execs. */
-	stub_exec(&job->stub, env, &err);
-	/* The runtime waits for the socket's end (sync_await_exec). */
-	sync_send(job->sock[1], SYNC_ERROR, &err);
-	_exit(127);
+	spawn_child_exec(&job->link, env, true, NULL);
 }
 
 /* clone3 into the init's pid and time namespaces.  With
  * execCPUAffinity.initial the new process starts on those CPUs (it
  * inherits our affinity, which is ours again right after the clone). */
-static pid_t spawn(exec_job *job, skiff_error *err)
+static int spawn_process(exec_job *job, skiff_error *err)
 {
 	const spec_cpu_affinity *aff = job->p->exec_cpu_affinity;
-	struct clone_args args = { .exit_signal = SIGCHLD };
 	bool initial = aff && aff->initial && aff->initial[0];
 	ns_children saved;
 	cpu_set_t ours;
-	pid_t pid;
+	pid_t pid = -1;
 
+	if (job->cgroups.n) {
+		job->link.enter_self = &job->cgroups;
+		job->link.cgroup_fd = cgroup_v2_dirfd(&job->cgroups);
+	}
+	if (spawn_socketpair(&job->link, err) < 0)
+		return -1;
 	if (initial && sched_getaffinity(0, sizeof(ours), &ours) < 0)
 		return skiff_fail(err, errno, "read the CPU affinity");
 	if (ns_children_enter(&saved, job->pid_ns, job->time_ns, NULL, err) < 0)
 		return -1;
-	if (initial && sched_set_affinity(aff->initial, ".process.execCPUAffinity.initial", err) < 0) {
-		ns_children_leave(&saved);
-		return -1;
-	}
-	/* Born in the cgroup2 directory (kernels before 5.7 refuse the flag:
-	 * the runtime moves it then). */
-	if (job->cgroup_fd >= 0) {
-		args.flags |= CLONE_INTO_CGROUP;
-		args.cgroup = (uint64_t)job->cgroup_fd;
-	}
-	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
-	if (pid < 0 && (args.flags & CLONE_INTO_CGROUP) && (errno == E2BIG || errno == EINVAL)) {
-		args.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
-		pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
-	}
-	if (pid < 0 && errno == ENOSYS) {
-		args.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
-		pid = fork();
-	}
-	if (pid == 0)
-		exec_child(job);
-	job->cloned_into_cgroup = pid > 0 && (args.flags & CLONE_INTO_CGROUP);
-	if (pid < 0)
-		skiff_fail(err, errno, "clone the new process");
+	if (!initial || sched_set_affinity(aff->initial, ".process.execCPUAffinity.initial", err) == 0)
+		pid = spawn_clone(&job->link, 0, exec_child, job, err);
 	if (initial)
 		sched_setaffinity(0, sizeof(ours), &ours);
 	ns_children_leave(&saved);
-	return pid;
+	if (pid < 0)
+		return -1;
+	trace("exec in %s (init pid %d): clone3: the process is pid %d", job->ctx->id,
+	      (int)job->rec.pid, (int)pid);
+	return 0;
 }
 
-/* Serve the new process until it is ready; *master gets its pty. */
-static int await_ready(exec_job *job, pid_t pid, int *master, skiff_error *err)
+/* Serve the new process until it is ready: its pty, a seccomp listener
+ * for the agent, or its error. */
+static int await_ready(exec_job *job, skiff_error *err)
 {
-	job->agent.pid = pid;
-	for (;;) {
-		enum sync_type type;
-		skiff_error child_err;
-		int fd;
+	spawn_ops ops = { .agent = &job->agent, .console_out = &job->master };
 
-		if (sync_recv_full(job->sock[0], &type, NULL, &fd, &child_err, err) < 0) {
-			int status;
-
-			skiff_fail(err, 0, "the new process exited during setup");
-			if (waitpid(pid, &status, 0) == pid && WIFSIGNALED(status))
-				skiff_error_prefix(err, "killed by signal %d", WTERMSIG(status));
-			return -1;
-		}
-		if (type == SYNC_READY)
-			return 0;
-		if (type == SYNC_ERROR) {
-			if (err)
-				*err = child_err;
-			return -1;
-		}
-		if (type == SYNC_SECCOMP) {
-			if (seccomp_take_listener(&job->agent, job->sock[0], fd, err) < 0)
-				return -1;
-			continue;
-		}
-		if (type != SYNC_CONSOLE || fd < 0) {
-			if (fd >= 0)
-				close(fd);
-			return skiff_fail(err, EPROTO, "unexpected message from the new process");
-		}
-		if (job->ctx->console_socket) {
-			int rc = terminal_send(job->ctx->console_socket, fd, err);
-
-			close(fd);
-			if (rc < 0)
-				return -1;
-		} else {
-			/* The caller's size before the program runs, not after. */
-			terminal_copy_size(0, fd);
-			*master = fd;
-		}
-	}
+	job->agent.pid = job->link.pid;
+	return spawn_serve(&job->link, &ops, err);
 }
 
 static int check_status(skiff_status status, bool ignore_paused, skiff_error *err)
@@ -455,12 +334,6 @@ static int check_status(skiff_status status, bool ignore_paused, skiff_error *er
 	}
 }
 
-int skiff_container_exec(const skiff_context *ctx, const spec_process *p, bool detach,
-			 bool ignore_paused, int *exit_status, skiff_error *err)
-{
-	return skiff_container_exec_cgroups(ctx, p, detach, ignore_paused, NULL, 0, exit_status, err);
-}
-
 /* The container's cgroups, or with sub_cgroups the sub-cgroups there. */
 static int target_cgroups(const container_record *rec, const char *const *subs, size_t n,
 			  cgroup_set *out, skiff_error *err)
@@ -479,21 +352,37 @@ static int target_cgroups(const container_record *rec, const char *const *subs, 
 	return cgroup_sub_set(&own, subs, n, out, err);
 }
 
-int skiff_container_exec_cgroups(const skiff_context *ctx, const spec_process *p, bool detach,
-				 bool ignore_paused, const char *const *sub_cgroups,
-				 size_t n_sub_cgroups, int *exit_status, skiff_error *err)
-{
-	TRACE_SCOPE(ctx);
-	exec_job job = { .ctx = ctx, .p = p, .pid_ns = -1, .time_ns = -1, .sock = { -1, -1 },
-			 .proc = -1, .cgroup_fd = -1 };
-	spec_config with_process;
-	container_record rec;
-	skiff_status status;
-	cgroup_set cgroups = { NULL, 0 };
-	sigset_t forward;
-	int dirfd = -1, pidfd = -1, master = -1, rc = -1;
-	pid_t pid = -1;
 
+/* The container as exec needs it: running (or created, or paused when
+ * allowed), its record's cgroups ours to act on, its config for seccomp
+ * and the LSM labels, its init held by a pidfd. */
+static int open_container(exec_job *job, bool ignore_paused, const char *const *subs, size_t n,
+			  skiff_error *err)
+{
+	const skiff_context *ctx = job->ctx;
+
+	if (container_open(ctx, false, &job->dirfd, &job->rec, &job->status, err) < 0)
+		return -1;
+	/* It joins the cgroups the record names. */
+	if (check_status(job->status, ignore_paused, err) < 0 ||
+	    container_check_cgroups(job->dirfd, ctx->id, &job->rec, err) < 0 ||
+	    !(job->cfg = container_saved_config(job->dirfd, err)) || prepare_seccomp(job, err) < 0 ||
+	    target_cgroups(&job->rec, subs, n, &job->cgroups, err) < 0)
+		return -1;
+	capabilities_warn(ctx, job->p->capabilities);
+	job->agent = (seccomp_agent_info){
+		.cfg = job->cfg, .id = ctx->id, .bundle = job->rec.bundle, .status = job->status,
+	};
+	/* Holding a pidfd keeps the init's pid from being reused under us. */
+	job->pidfd = container_pidfd(&job->rec);
+	if (job->pidfd < 0)
+		return skiff_fail_code(err, ESRCH, "container not running");
+	return 0;
+}
+
+static int check_request(const skiff_context *ctx, const spec_process *p, bool detach,
+			 skiff_error *err)
+{
 	if (!p || !p->args_len || !p->args[0][0])
 		return skiff_fail_code(err, EINVAL, "exec: the process has no args");
 	if (!p->cwd || p->cwd[0] != '/')
@@ -501,99 +390,77 @@ int skiff_container_exec_cgroups(const skiff_context *ctx, const spec_process *p
 	if (p->terminal && detach && !ctx->console_socket)
 		return skiff_fail_code(err, EINVAL,
 				       "cannot allocate tty if skiff will detach without setting console socket");
-	if (debug_stop_check(ctx, err) < 0 || container_open(ctx, false, &dirfd, &rec, &status, err) < 0)
-		return -1;
-	/* It joins the cgroups the record names. */
-	if (check_status(status, ignore_paused, err) < 0 ||
-	    container_check_cgroups(dirfd, ctx->id, &rec, err) < 0 ||
-	    prepare_seccomp(&job, dirfd, err) < 0)
-		goto out;
-	with_process = *job.cfg;
-	with_process.process = (spec_process *)p;
-	if (lsm_check(&with_process, err) < 0 ||
-	    target_cgroups(&rec, sub_cgroups, n_sub_cgroups, &cgroups, err) < 0)
-		goto out;
-	capabilities_warn(ctx, p->capabilities);
-	job.agent = (seccomp_agent_info){
-		.cfg = job.cfg, .id = ctx->id, .bundle = rec.bundle, .status = status,
-	};
-	/* Holding a pidfd keeps the init's pid from being reused under us. */
-	pidfd = container_pidfd(&rec);
-	if (pidfd < 0) {
-		skiff_fail_code(err, ESRCH, "container not running");
-		goto out;
-	}
-	if (open_namespaces(&job, rec.pid, err) < 0)
-		goto out;
-	sigemptyset(&forward);
-	sigaddset(&forward, SIGCHLD);
-	if (!detach) {
-		static const int forwarded[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH };
+	return debug_stop_check(ctx, err);
+}
 
-		for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
-			sigaddset(&forward, forwarded[i]);
-	}
-	sigprocmask(SIG_BLOCK, &forward, &job.caller_mask);
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, job.sock) < 0) {
-		skiff_fail(err, errno, "socketpair");
-		goto restore;
-	}
-	if (cgroups.n) {
-		job.cgroups = &cgroups;
-		job.cgroup_fd = cgroup_v2_dirfd(&cgroups);
-	}
-	pid = spawn(&job, err);
-	if (job.cgroup_fd >= 0)
-		close(job.cgroup_fd);
-	job.cgroup_fd = -1;
-	if (pid < 0)
-		goto restore;
-	close(job.sock[1]);
-	job.sock[1] = -1;
-	trace("exec in %s (init pid %d): clone3: the process is pid %d", ctx->id, (int)rec.pid,
-	      (int)pid);
+/* The process is ready: the pid file, then GO, then its exec. */
+static int confirm_ready(exec_job *job, skiff_error *err)
+{
+	if (job->ctx->pid_file && pid_file_write(job->ctx->pid_file, job->link.pid, err) < 0)
+		return -1;
+	if (spawn_go(&job->link, err) < 0 || await_ready(job, err) < 0)
+		return -1;
+	/* The stub writes the LSM labels, then lets go of the socket. */
+	return spawn_await_exec(&job->link, err);
+}
+
+/* Detached: done.  Else wait for it, forwarding signals and the pty. */
+static int finish(exec_job *job, int *exit_status, skiff_error *err)
+{
+	pid_t pid = job->link.pid;
+	int rc;
+
+	if (job->detach)
+		return 0;
+	job->link.pid = -1; /* reaped by the wait, whatever it returns */
+	rc = wait_foreground(pid, &job->forward, job->master, false, exit_status, err);
+	if (rc == 0)
+		trace("exec in %s: pid %d exited, status %d", job->ctx->id, (int)pid,
+		      exit_status ? *exit_status : -1);
+	return rc;
+}
+
+int skiff_container_exec(const skiff_context *ctx, const spec_process *p, bool detach,
+			 bool ignore_paused, int *exit_status, skiff_error *err)
+{
+	return skiff_container_exec_cgroups(ctx, p, detach, ignore_paused, NULL, 0, exit_status, err);
+}
+
+int skiff_container_exec_cgroups(const skiff_context *ctx, const spec_process *p, bool detach,
+				 bool ignore_paused, const char *const *sub_cgroups,
+				 size_t n_sub_cgroups, int *exit_status, skiff_error *err)
+{
+	TRACE_SCOPE(ctx);
+	exec_job job = { .ctx = ctx, .p = p, .detach = detach, .dirfd = -1, .pidfd = -1,
+			 .pid_ns = -1, .time_ns = -1, .master = -1 };
+	int rc = -1;
+
+	if (check_request(ctx, p, detach, err) < 0)
+		return -1;
+	spawn_link_init(&job.link, ctx, p, "exec", "the new process");
+	if (open_container(&job, ignore_paused, sub_cgroups, n_sub_cgroups, err) < 0 ||
+	    open_namespaces(&job, err) < 0)
+		goto out;
+	signals_block_forwarded(!detach, &job.forward, &job.link.caller_mask);
+	job.signals_blocked = true;
+	if (spawn_process(&job, err) < 0)
+		goto out;
 	debug_stop(ctx, "exec-after-clone");
 	/* Counted and limited with the container before it runs anything. */
-	if (cgroups.n && cgroup_enter_parted(&cgroups, pid, true, job.cloned_into_cgroup, err) < 0)
-		goto fail;
-	if (sync_send(job.sock[0], SYNC_GO, NULL) < 0) {
-		skiff_fail(err, errno, "start the new process");
-		goto fail;
-	}
+	if (job.cgroups.n && cgroup_enter_parted(&job.cgroups, job.link.pid, true,
+						 job.link.cloned_into_cgroup, err) < 0)
+		goto out;
+	if (spawn_go(&job.link, err) < 0)
+		goto out;
 	debug_stop(ctx, "exec-after-go");
-	if (await_ready(&job, pid, &master, err) < 0)
-		goto fail;
-	if (ctx->pid_file && pid_file_write(ctx->pid_file, pid, err) < 0)
-		goto fail;
-	if (sync_send(job.sock[0], SYNC_GO, NULL) < 0 || await_ready(&job, pid, &master, err) < 0) {
-		skiff_fail(err, errno, "start the new process");
-		goto fail;
-	}
-	/* The stub writes the LSM labels, then lets go of the socket. */
-	if (sync_await_exec(job.sock[0], err) < 0)
-		goto fail;
-	if (detach) {
-		rc = 0;
-		goto restore;
-	}
-	rc = wait_foreground(pid, &forward, master, false, exit_status, err);
-	if (rc == 0)
-		trace("exec in %s: pid %d exited, status %d", ctx->id, (int)pid,
-		      exit_status ? *exit_status : -1);
-	goto restore;
-fail:
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
-restore:
-	sigprocmask(SIG_SETMASK, &job.caller_mask, NULL);
+	if (await_ready(&job, err) < 0 || confirm_ready(&job, err) < 0)
+		goto out;
+	rc = finish(&job, exit_status, err);
 out:
-	if (master >= 0)
-		close(master);
-	if (pidfd >= 0)
-		close(pidfd);
-	close_job(&job);
-	cgroup_set_free(&cgroups);
-	container_record_clear(&rec);
-	close(dirfd);
+	if (rc < 0)
+		spawn_kill(&job.link);
+	if (job.signals_blocked)
+		sigprocmask(SIG_SETMASK, &job.link.caller_mask, NULL);
+	exec_job_release(&job);
 	return rc;
 }

@@ -17,12 +17,6 @@
 
 #include "internal.h"
 
-#ifndef MFD_EXEC
-#define MFD_EXEC 0x0010U
-#endif
-#ifndef F_SEAL_FUTURE_WRITE
-#define F_SEAL_FUTURE_WRITE 0x0010
-#endif
 
 /* The stub's bytes, linked in by stub_blob.S. */
 extern const unsigned char skiff_stub_start[], skiff_stub_end[];

@@ -22,9 +22,6 @@
 
 #include "internal.h"
 
-#ifndef CLOSE_RANGE_CLOEXEC
-#define CLOSE_RANGE_CLOEXEC (1U << 2)
-#endif
 
 static __attribute__((noreturn)) void hook_child(const spec_hook *h, const spec_process *inherit,
 						  int in, int out)

@@ -10,6 +10,7 @@
 #include <sched.h>
 #include <sys/types.h>
 
+#include "compat.h"
 #include "error.h"
 #include "skiff.h"
 #include "spec.h"
@@ -678,5 +679,10 @@ const char *signal_name(int signo);
 /* Every signal's disposition the default, also 32 and 33, and mask the
  * signal mask: what a container's process starts with. */
 void signals_reset_all(const sigset_t *mask);
+/* The signals a runtime waiting for a container's process handles itself
+ * (blocked, then read by wait_foreground): SIGCHLD, and in the foreground
+ * those it forwards to the process (run, exec, restore).  Blocked in the
+ * calling thread; *old gets the mask before. */
+void signals_block_forwarded(bool foreground, sigset_t *forward, sigset_t *old);
 
 #endif

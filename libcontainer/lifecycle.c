@@ -17,11 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cgroups.h"
-#include "internal.h"
-
-/* The signals `run` forwards to the container instead of dying of them. */
-static const int forwarded_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH };
+#include "container_setup.h"
 
 static int destroy(const skiff_context *ctx, const container_record *rec, const spec_config *cfg,
 		   skiff_error *err);
@@ -58,8 +54,6 @@ int skiff_container_create(const skiff_context *ctx, const skiff_config *cfg, sk
 	return rc;
 }
 
-static spec_config *saved_config(int dirfd);
-
 int container_check_cgroups(int dirfd, const char *id, const container_record *rec,
 			   skiff_error *err)
 {
@@ -68,7 +62,7 @@ int container_check_cgroups(int dirfd, const char *id, const container_record *r
 
 	if (rec->cgroup_paths_len == 0 && !(rec->systemd_unit && rec->systemd_unit[0]))
 		return 0;
-	cfg = saved_config(dirfd);
+	cfg = container_saved_config(dirfd, NULL);
 	rc = cgroup_record_check(rec, id, cfg != NULL,
 				 cfg && cfg->linux_ ? cfg->linux_->cgroups_path : NULL, err);
 	spec_config_free(cfg);
@@ -95,21 +89,6 @@ int container_open(const skiff_context *ctx, bool lock, int *dirfd, container_re
 	}
 	*status = state_status(*dirfd, rec, lock);
 	return 0;
-}
-
-/* The config saved at create, or NULL. */
-static spec_config *saved_config(int dirfd)
-{
-	spec_config *cfg = NULL;
-	size_t len;
-	char *json;
-
-	if (read_file_at(dirfd, CONFIG_COPY_NAME, SPEC_MAX_SIZE, &json, &len, NULL) < 0)
-		return NULL;
-	if (spec_parse_config(json, len, CONFIG_COPY_NAME, &cfg, NULL) < 0)
-		cfg = NULL;
-	free(json);
-	return cfg;
 }
 
 int skiff_container_state(const skiff_context *ctx, skiff_state **out, skiff_error *err)
@@ -153,7 +132,7 @@ int skiff_container_start(const skiff_context *ctx, skiff_error *err)
 		skiff_fail_code(err, EINVAL, "cannot start an already running container");
 		goto out;
 	}
-	cfg = saved_config(dirfd);
+	cfg = container_saved_config(dirfd, NULL);
 	pidfd = container_pidfd(&rec);
 	trace("start %s: release the init (pid %d) through %s", ctx->id, (int)rec.pid,
 	      EXEC_FIFO_NAME);
@@ -373,7 +352,7 @@ int skiff_container_delete(const skiff_context *ctx, bool force, skiff_error *er
 	}
 	if (container_check_cgroups(dirfd, ctx->id, &rec, err) < 0)
 		goto out;
-	cfg = rec.id ? saved_config(dirfd) : NULL;
+	cfg = rec.id ? container_saved_config(dirfd, NULL) : NULL;
 	if (destroy(ctx, &rec, cfg, err) < 0)
 		goto out;
 	rc = 0;
@@ -406,11 +385,7 @@ int skiff_container_run_flags(const skiff_context *ctx, const skiff_config *cfg,
 		cfg = loaded;
 	}
 	/* Blocked before the init exists, so no signal or exit is missed. */
-	sigemptyset(&forward);
-	sigaddset(&forward, SIGCHLD);
-	for (size_t i = 0; !detach && i < sizeof(forwarded_signals) / sizeof(forwarded_signals[0]); i++)
-		sigaddset(&forward, forwarded_signals[i]);
-	sigprocmask(SIG_BLOCK, &forward, &old);
+	signals_block_forwarded(!detach, &forward, &old);
 	if (container_create(ctx, cfg, &old, detach ? NULL : &master, &pid, err) < 0)
 		goto out;
 	debug_stop(ctx, "run-after-create");

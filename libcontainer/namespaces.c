@@ -27,9 +27,6 @@
 
 #include "internal.h"
 
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
 
 /* In join order: the user namespace first, so that the process has
  * privileges over the namespaces owned by it. */

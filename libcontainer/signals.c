@@ -116,3 +116,14 @@ void signals_reset_all(const sigset_t *mask)
 		syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(dfl.mask));
 	sigprocmask(SIG_SETMASK, mask, NULL);
 }
+
+void signals_block_forwarded(bool foreground, sigset_t *forward, sigset_t *old)
+{
+	static const int forwarded[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH };
+
+	sigemptyset(forward);
+	sigaddset(forward, SIGCHLD);
+	for (size_t i = 0; foreground && i < ARRAY_SIZE(forwarded); i++)
+		sigaddset(forward, forwarded[i]);
+	sigprocmask(SIG_BLOCK, forward, old);
+}
