@@ -137,15 +137,9 @@ int cgroup_create(const cgroup_set *set, const spec_config *cfg, skiff_error *er
 	static const spec_resources none;
 	const spec_resources *r = cfg->linux_ && cfg->linux_->resources ? cfg->linux_->resources
 									  : &none;
-	const spec_memory *m = r->memory;
 
-	/* swap is memory+swap: without a memory limit there is nothing to take
-	 * it from (runc says so on both versions; v1's kernel refuses it too).
-	 * An update may give swap alone: it converts against the limit in
-	 * place. */
-	if (m && m->has_swap && m->swap > 0 && !(m->has_limit && m->limit != 0))
-		return skiff_fail_code_at(err, EINVAL, ".linux.resources.memory.swap",
-				     "linux.resources.memory.swap: unable to set swap limit without memory limit");
+	/* The config's own memory rules (swap without a limit) are spec/'s,
+	 * checked before anything is made. */
 	for (size_t i = 0; i < set->n; i++) {
 		const char *dir = set->dirs[i].value;
 

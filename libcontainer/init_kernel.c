@@ -2,7 +2,7 @@
  * The init's own settings that are not the root filesystem nor the
  * process: sysctls, personality, oom_score_adj, the loopback interface,
  * host and domain names, the session keyring.  Each runs in the init
- * during create (container.c says when).
+ * during create (create.c says when).
  */
 #include <errno.h>
 #include <net/if.h>

@@ -526,7 +526,7 @@ int container_check_cgroups(int dirfd, const char *id, const container_record *r
 /* A pidfd of the container's init, or -1 when it is gone (or its pid reused). */
 int container_pidfd(const container_record *rec);
 
-/* ---- container.c: the start sequence ---- */
+/* ---- create.c: the start sequence ---- */
 
 #include <signal.h>
 /* Make the container and leave its init waiting for start; *pid_out is the
@@ -538,7 +538,7 @@ int container_create(const skiff_context *ctx, const spec_config *cfg,
 		     const sigset_t *caller_mask, int *console_out, pid_t *pid_out,
 		     skiff_error *err);
 
-/* ---- init_env.c: the init's settings besides the root and the process ---- */
+/* ---- init_kernel.c: the init's kernel settings besides the root and the process ---- */
 
 /* Does the init write to procfs (sysctls, oomScoreAdj, LSM labels)?  Then
  * it makes a procfs handle first thing (procfs.c), proc below. */

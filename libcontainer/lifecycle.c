@@ -1,7 +1,11 @@
 /*
- * The commands after create: start, run, state, kill, delete.  Each reads
- * the container's record from its state directory and acts on the init
- * through a pidfd, so that a recycled pid is never signalled by mistake.
+ * The public entry points of a container's life: create, run, start,
+ * state, kill, delete and list.  The others are, one file each: exec
+ * (exec.c), checkpoint and restore (checkpoint.c), update, pause, resume,
+ * pids and stats (cgroup_commands.c).  create's sequence is create.c's;
+ * each command after it reads the container's record from its state
+ * directory and acts on the init through a pidfd, so that a recycled pid
+ * is never signalled by mistake.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -414,4 +418,71 @@ out:
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	skiff_config_free(loaded);
 	return rc;
+}
+
+static int compare_states(const void *a, const void *b)
+{
+	const skiff_state *const *x = a, *const *y = b;
+
+	return strcmp((*x)->id, (*y)->id);
+}
+
+int skiff_container_list(const char *root, skiff_state ***out, size_t *count, skiff_error *err)
+{
+	skiff_state **states = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	DIR *dir;
+
+	root = root ? root : SKIFF_DEFAULT_ROOT;
+	*out = NULL;
+	*count = 0;
+	dir = opendir(root);
+	if (!dir)
+		return errno == ENOENT ? 0 : skiff_fail_at(err, errno, root, "list %s", root);
+	while ((de = readdir(dir))) {
+		container_record rec;
+		skiff_state *st;
+		int cfd;
+
+		if (de->d_name[0] == '.' || skiff_id_validate(de->d_name, NULL) < 0)
+			continue;
+		cfd = openat(dirfd(dir), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (cfd < 0)
+			continue;
+		/* A directory without state.json is a create in progress or one
+		 * that died before its first write: list it as such, honestly. */
+		if (state_read(cfd, &rec, NULL) < 0) {
+			memset(&rec, 0, sizeof(rec));
+			rec.id = strdup(de->d_name);
+		}
+		if (state_export(cfd, &rec, &st, err) < 0) {
+			container_record_clear(&rec);
+			close(cfd);
+			closedir(dir);
+			skiff_state_list_free(states, n);
+			return -1;
+		}
+		container_record_clear(&rec);
+		close(cfd);
+		if (n == cap) {
+			skiff_state **grown = realloc(states, (cap ? cap * 2 : 16) * sizeof(*states));
+
+			if (!grown) {
+				skiff_state_free(st);
+				closedir(dir);
+				skiff_state_list_free(states, n);
+				return skiff_fail(err, ENOMEM, "list containers");
+			}
+			states = grown;
+			cap = cap ? cap * 2 : 16;
+		}
+		states[n++] = st;
+	}
+	closedir(dir);
+	if (n > 1)
+		qsort(states, n, sizeof(*states), compare_states);
+	*out = states;
+	*count = n;
+	return 0;
 }

@@ -171,6 +171,41 @@ static int check_seccomp(struct vctx *v, const spec_seccomp *s)
 			return -1;
 	if (s->listener_metadata && !s->listener_path)
 		return vfail(v, "requires listenerPath", ".linux.seccomp.listenerMetadata");
+	/* A notify listener goes to the agent at listenerPath, a unix socket
+	 * (sockaddr_un has room for 107 bytes and the NUL). */
+	for (i = 0; (!s->listener_path || !s->listener_path[0]) && i < s->syscalls_len; i++)
+		if (s->syscalls[i].action && !strcmp(s->syscalls[i].action, "SCMP_ACT_NOTIFY"))
+			return vfail(v, "SCMP_ACT_NOTIFY needs a seccomp agent to listen there",
+				     ".linux.seccomp.listenerPath");
+	if (s->listener_path && strlen(s->listener_path) > 107)
+		return vfail(v, "longer than a unix socket path can be (107 bytes)",
+			     ".linux.seccomp.listenerPath");
+	return 0;
+}
+
+/* Memory limits that no cgroup version can take (config-linux.md#memory;
+ * runc's words).  swap is memory+swap, so it needs a memory limit and may
+ * not be below it; -1 is unlimited. */
+static int check_memory(struct vctx *v, const spec_memory *m)
+{
+	char msg[96];
+
+	if (!m)
+		return 0;
+	if (m->has_swappiness && m->swappiness > 100) {
+		snprintf(msg, sizeof(msg), "invalid value %" PRIu64 ", the valid range is 0-100",
+			 m->swappiness);
+		if (vfail(v, msg, ".linux.resources.memory.swappiness") < 0)
+			return -1;
+	}
+	if (!m->has_swap || m->swap <= 0)
+		return 0;
+	if (!m->has_limit || m->limit == 0)
+		return vfail(v, "unable to set swap limit without memory limit",
+			     ".linux.resources.memory.swap");
+	if (m->limit > 0 && m->swap < m->limit)
+		return vfail(v, "memory+swap limit should be >= memory limit",
+			     ".linux.resources.memory.swap");
 	return 0;
 }
 
@@ -319,5 +354,7 @@ int validate_linux(struct vctx *v, const spec_linux *l)
 		if (vfail(v, msg, ".linux.personality.flags[%zu]", i) < 0)
 			return -1;
 	}
+	if (l->resources && check_memory(v, l->resources->memory) < 0)
+		return -1;
 	return check_seccomp(v, l->seccomp);
 }

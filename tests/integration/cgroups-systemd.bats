@@ -273,3 +273,24 @@ assert_nothing_left() {
 	"$SKIFF" --root "$ROOT" delete --force ctr
 	assert_nothing_left
 }
+
+@test "systemd driver: restore records and starts the unit as create does" {
+	need_systemd
+	# criu's stand-in (helpers.bash): the restored process is its own
+	fake_criu
+	run_detached sd --criu "$FAKE" restore -d --image-path "$BATS_TEST_TMPDIR/images" ctr
+	assert_success
+	pid=$(init_pid ctr)
+	assert_equal "$(prop ActiveState)" active
+	grep -qx "$pid" "$(unit_dir)/cgroup.procs"
+	# later commands find the unit in state.json, without --systemd-cgroup
+	run jq -r .systemdUnit "$ROOT/ctr/state.json"
+	assert_output "$UNIT"
+	"$SKIFF" --root "$ROOT" delete --force ctr
+	assert_nothing_left
+	# a failing restore stops the unit and leaves nothing
+	touch "$BATS_TEST_TMPDIR/criu.fail"
+	run_detached sd --criu "$FAKE" restore -d --image-path "$BATS_TEST_TMPDIR/images" ctr
+	assert_failure
+	assert_nothing_left
+}

@@ -122,7 +122,7 @@ nullb() {
 	update_config 'del(.linux.resources.unified) | .linux.resources.memory = {"swap": 67108864}'
 	run skiff run -d ctr
 	assert_failure
-	assert_output "skiff: linux.resources.memory.swap: unable to set swap limit without memory limit"
+	assert_output "skiff: config.json: .linux.resources.memory.swap: unable to set swap limit without memory limit"
 	[ ! -e "$CG" ]
 }
 

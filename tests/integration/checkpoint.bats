@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # checkpoint and restore through criu(8).  Two kinds of tests: with the real
 # criu (skipped, with criu's own reason, when `criu check` fails on this
-# kernel), and with a stand-in criu (--criu) that records its command line
+# kernel), and with a stand-in criu (--criu, fake_criu in helpers.bash) that records its command line
 # and acts out dump and restore, which checks what skiff asks of criu and
 # what it does with the answer on any host.
 
@@ -22,43 +22,6 @@ teardown() {
 	kill_leftovers
 	[ -z "${FAKE_PID:-}" ] || kill -9 "$FAKE_PID" 2>/dev/null
 	return 0
-}
-
-# A stand-in for criu: it records its arguments (one per line) in
-# $BATS_TEST_TMPDIR/criu.args; `dump` ends the --tree process unless
-# --leave-running, `restore` starts a process and writes its pid to
-# --pidfile; with $BATS_TEST_TMPDIR/criu.fail present it fails, logging an
-# error in its log as criu does.
-fake_criu() {
-	FAKE=$BATS_TEST_TMPDIR/fake-criu
-	cat > "$FAKE" <<-'EOF'
-		#!/bin/bash
-		dir=$(dirname "$0")
-		printf '%s\n' "$@" > "$dir/criu.args"
-		cmd=$1; shift
-		while [ $# -gt 0 ]; do
-			case $1 in
-			--tree) tree=$2; shift ;;
-			--work-dir) work=$2; shift ;;
-			--log-file) log=$2; shift ;;
-			--pidfile) pidfile=$2; shift ;;
-			--leave-running) leave=1 ;;
-			esac
-			shift
-		done
-		if [ -e "$dir/criu.fail" ]; then
-			echo "(00.001) Error (fake/criu.c:1): the stand-in refuses" > "$work/$log"
-			exit 1
-		fi
-		case $cmd in
-		dump) [ -n "$leave" ] || kill -9 "$tree" ;;
-		restore)
-			setsid sleep 1000 < /dev/null > /dev/null 2>&1 &
-			echo $! > "$pidfile" ;;
-		esac
-		exit 0
-	EOF
-	chmod 755 "$FAKE"
 }
 
 criu_works() {

@@ -268,6 +268,18 @@ static const struct error_case validation_errors[] = {
 	  E ".linux.seccomp.syscalls[0].names: must contain at least one entry" },
 	{ VL("\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerMetadata\":\"m\"}"),
 	  E ".linux.seccomp.listenerMetadata: requires listenerPath" },
+	{ VL("\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mkdir\"],"
+	     "\"action\":\"SCMP_ACT_NOTIFY\"}]}"),
+	  E ".linux.seccomp.listenerPath: SCMP_ACT_NOTIFY needs a seccomp agent to listen there" },
+	{ VL("\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/"
+	     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}"),
+	  E ".linux.seccomp.listenerPath: longer than a unix socket path can be (107 bytes)" },
+	{ VL("\"resources\":{\"memory\":{\"swap\":67108864}}"),
+	  E ".linux.resources.memory.swap: unable to set swap limit without memory limit" },
+	{ VL("\"resources\":{\"memory\":{\"limit\":67108864,\"swap\":1048576}}"),
+	  E ".linux.resources.memory.swap: memory+swap limit should be >= memory limit" },
+	{ VL("\"resources\":{\"memory\":{\"swappiness\":101}}"),
+	  E ".linux.resources.memory.swappiness: invalid value 101, the valid range is 0-100" },
 	{ VL("\"timeOffsets\":{\"boottime\":{\"secs\":1}}"),
 	  E ".linux.timeOffsets: time offsets need a time namespace in .linux.namespaces" },
 	{ J("\"hostname\":\"box\""),
@@ -448,8 +460,9 @@ static const char *const validation_ok[] = {
 	/* mount flags and propagation on a bind are no filesystem options */
 	J("\"mounts\":[{\"destination\":\"/a\",\"type\":\"bind\",\"source\":\"/s\",\"options\":"
 	  "[\"rbind\",\"ro\",\"nosuid\",\"nodev\",\"noexec\",\"rprivate\",\"rro\"]}]"),
-	SC("{\"names\":[\"ptrace\"],\"action\":\"SCMP_ACT_TRACE\",\"errnoRet\":1},"
-	   "{\"names\":[\"mount\"],\"action\":\"SCMP_ACT_NOTIFY\"}"),
+	S("\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/run/agent.sock\",\"syscalls\":["
+	  "{\"names\":[\"ptrace\"],\"action\":\"SCMP_ACT_TRACE\",\"errnoRet\":1},"
+	  "{\"names\":[\"mount\"],\"action\":\"SCMP_ACT_NOTIFY\"}]"),
 	VL("\"namespaces\":[{\"type\":\"time\"}],\"timeOffsets\":{\"boottime\":{\"secs\":5}}"),
 };
 
