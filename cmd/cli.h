@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 
+#include "compat.h"
 #include "skiff.h"
 
 typedef struct cli_globals {

@@ -17,7 +17,7 @@ static const cli_command *const commands[] = {
 	&cmd_features, &cmd_kill,     &cmd_list,   &cmd_pause,  &cmd_ps,     &cmd_restore,
 	&cmd_resume, &cmd_run,        &cmd_spec,   &cmd_start,  &cmd_state,  &cmd_update,
 };
-#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+#define N_COMMANDS (ARRAY_SIZE(commands))
 
 static const cli_option global_options[] = {
 	{ "--debug", "enable debug logging" },
@@ -60,7 +60,7 @@ static int parse_rootless(const char *text, skiff_rootless *out)
 		*out = SKIFF_ROOTLESS_AUTO;
 		return 0;
 	}
-	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
 		if (!strcmp(text, yes[i])) {
 			*out = SKIFF_ROOTLESS_TRUE;
 			return 0;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compat.h"
 #include "units.h"
 
 int units_parse_size(const char *text, int64_t *out, char *why, size_t why_size)
@@ -71,7 +72,7 @@ static double unit_ns(const char *u, size_t n)
 		{ "ms", 1e6 },     { "s", 1e9 },      { "m", 60e9 },        { "h", 3600e9 },
 	};
 
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++)
 		if (strlen(units[i].name) == n && !strncmp(units[i].name, u, n))
 			return units[i].ns;
 	return 0;

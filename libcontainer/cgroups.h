@@ -186,16 +186,16 @@ typedef int (*cg_set_fn)(const char *dir, const spec_resources *r, skiff_error *
 
 int cg1_set_memory(const char *dir, const spec_resources *r, skiff_error *err);
 int cg1_set_cpu(const char *dir, const spec_resources *r, skiff_error *err);
-int cg1_set_cpuset(const char *dir, const spec_resources *r, skiff_error *err);
 /* Before a process can join a new v1 cpuset, its cpus and mems must be set:
  * copy them down from the nearest ancestor that has them. */
 int cg1_cpuset_inherit(const char *dir, skiff_error *err);
-int cg1_set_pids(const char *dir, const spec_resources *r, skiff_error *err);
 int cg1_set_blkio(const char *dir, const spec_resources *r, skiff_error *err);
 int cg1_set_hugetlb(const char *dir, const spec_resources *r, skiff_error *err);
 int cg1_set_net_cls(const char *dir, const spec_resources *r, skiff_error *err);
 int cg1_set_net_prio(const char *dir, const spec_resources *r, skiff_error *err);
-/* rdma.max has one format in v1 and v2. */
+/* cpuset, pids.max and rdma.max have one format in v1 and v2. */
+int cg_set_cpuset(const char *dir, const spec_resources *r, skiff_error *err);
+int cg_set_pids(const char *dir, const spec_resources *r, skiff_error *err);
 int cg_set_rdma(const char *dir, const spec_resources *r, skiff_error *err);
 int cg1_set_devices(const char *dir, const cg_device_rule *rules, size_t n, skiff_error *err);
 int cg1_freeze(const char *dir, bool frozen, skiff_error *err);
@@ -215,8 +215,6 @@ bool cg2_has_controller(const char *dir, const char *controller);
 int cg2_enable(const char *dir, const char *controller, skiff_error *err);
 int cg2_set_memory(const char *dir, const spec_resources *r, skiff_error *err);
 int cg2_set_cpu(const char *dir, const spec_resources *r, skiff_error *err);
-int cg2_set_cpuset(const char *dir, const spec_resources *r, skiff_error *err);
-int cg2_set_pids(const char *dir, const spec_resources *r, skiff_error *err);
 int cg2_set_io(const char *dir, const spec_resources *r, skiff_error *err);
 int cg2_set_hugetlb(const char *dir, const spec_resources *r, skiff_error *err);
 int cg2_set_unified(const char *dir, const spec_resources *r, skiff_error *err);

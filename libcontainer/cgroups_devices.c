@@ -62,7 +62,7 @@ int cg_device_rules(const spec_config *cfg, cg_device_rule **out, size_t *n, ski
 	const spec_linux *lx = cfg->linux_;
 	const spec_resources *r = lx ? lx->resources : NULL;
 	size_t user = r ? r->devices_len : 0, count = 0;
-	size_t defaults = sizeof(runc_default_devices) / sizeof(runc_default_devices[0]);
+	size_t defaults = ARRAY_SIZE(runc_default_devices);
 	cg_device_rule *rules = calloc(user + defaults, sizeof(*rules));
 
 	if (!rules)
@@ -264,7 +264,7 @@ int cg_bpf_attach_devices(const char *dir, const cg_device_rule *rules, size_t n
 	/* Programs of an earlier container in this cgroup would still vote
 	 * (ALLOW_MULTI runs them all): replace them, new one first so that
 	 * there is no moment without a filter. */
-	n_old = attached_programs(cgroup, old, sizeof(old) / sizeof(old[0]));
+	n_old = attached_programs(cgroup, old, ARRAY_SIZE(old));
 	memset(&attr, 0, sizeof(attr));
 	attr.target_fd = (uint32_t)cgroup;
 	attr.attach_bpf_fd = (uint32_t)prog;

@@ -112,7 +112,7 @@ void cg_hugepage_name(uint64_t bytes, char *out, size_t size)
 	static const char *const units[] = { "B", "KB", "MB", "GB", "TB", "PB" };
 	size_t u = 0;
 
-	while (bytes >= 1024 && bytes % 1024 == 0 && u + 1 < sizeof(units) / sizeof(units[0])) {
+	while (bytes >= 1024 && bytes % 1024 == 0 && u + 1 < ARRAY_SIZE(units)) {
 		bytes /= 1024;
 		u++;
 	}

@@ -117,10 +117,10 @@ static const struct resource_kind {
 	const char *(*requested)(const spec_resources *r);
 	cg_set_fn set_v1, set_v2;
 } resource_kinds[] = {
-	{ "cpuset", "cpuset", cpuset_requested, cg1_set_cpuset, cg2_set_cpuset },
+	{ "cpuset", "cpuset", cpuset_requested, cg_set_cpuset, cg_set_cpuset },
 	{ "memory", "memory", memory_requested, cg1_set_memory, cg2_set_memory },
 	{ "cpu", "cpu", cpu_requested, cg1_set_cpu, cg2_set_cpu },
-	{ "pids", "pids", pids_requested, cg1_set_pids, cg2_set_pids },
+	{ "pids", "pids", pids_requested, cg_set_pids, cg_set_pids },
 	{ "blkio", "io", blkio_requested, cg1_set_blkio, cg2_set_io },
 	{ "hugetlb", "hugetlb", hugetlb_requested, cg1_set_hugetlb, cg2_set_hugetlb },
 	{ "net_cls", NULL, net_cls_requested, cg1_set_net_cls, NULL },
@@ -156,7 +156,7 @@ int cg_apply_resources(const cgroup_set *set, const spec_resources *r, skiff_err
 {
 	const char *v2 = cg_v2_dir(set);
 
-	for (size_t i = 0; i < sizeof(resource_kinds) / sizeof(resource_kinds[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(resource_kinds); i++) {
 		const struct resource_kind *k = &resource_kinds[i];
 		const char *field = k->requested(r), *v1 = cg_v1_dir(set, k->v1);
 		int rc;
@@ -226,7 +226,7 @@ bool cgroup_optional(const spec_config *cfg, bool rootless, const skiff_error *e
 		return false;
 	if (lx && lx->cgroups_path && lx->cgroups_path[0])
 		return false;
-	for (size_t i = 0; r && i < sizeof(resource_kinds) / sizeof(resource_kinds[0]); i++)
+	for (size_t i = 0; r && i < ARRAY_SIZE(resource_kinds); i++)
 		if (resource_kinds[i].requested(r))
 			return false;
 	return !r || (!r->unified_len && !r->devices_len);

@@ -247,7 +247,7 @@ static void blkio_v1(const char *dir, skiff_blkio_stats *b)
 		&b->io_time_recursive,          &b->sectors_recursive,
 	};
 
-	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+	for (size_t g = 0; g < ARRAY_SIZE(groups); g++) {
 		if (read_blkio_file(dir, groups[g][0].file, lists[groups[g][0].list]) <= 0)
 			continue;
 		for (size_t i = 1; i < 8 && groups[g][i].file; i++)

@@ -260,7 +260,7 @@ static int on_job_removed(sd_bus_message *m, void *data, sd_bus_error *ret_error
 
 	(void)ret_error;
 	if (sd_bus_message_read(m, "uoss", &id, &path, &unit, &result) < 0 ||
-	    strcmp(unit, w->unit) || w->n == sizeof(w->seen) / sizeof(w->seen[0]))
+	    strcmp(unit, w->unit) || w->n == ARRAY_SIZE(w->seen))
 		return 0;
 	snprintf(w->seen[w->n].path, sizeof(w->seen[0].path), "%s", path);
 	snprintf(w->seen[w->n].result, sizeof(w->seen[0].result), "%s", result);
@@ -304,6 +304,14 @@ static int wait_job(sd_bus *bus, job_watch *w, const char *job, const char **res
 		if (r < 0 && r != -EINTR)
 			return r;
 	}
+}
+
+/* The end of every call: the error and the connection freed; 0 or -1. */
+static int bus_done(sd_bus *bus, sd_bus_error *e, int r)
+{
+	sd_bus_error_free(e);
+	sd_bus_flush_close_unref(bus);
+	return r < 0 ? -1 : 0;
 }
 
 /* Call Manager.method(unit, "replace", [props, aux]) and wait for its job. */
@@ -374,9 +382,7 @@ int cgsd_bus_manager(bool user, unsigned *version, char **control_group, skiff_e
 			bus_fail(err, r, &e, "read the manager's %s", "ControlGroup");
 	}
 out:
-	sd_bus_error_free(&e);
-	sd_bus_flush_close_unref(bus);
-	return r < 0 ? -1 : 0;
+	return bus_done(bus, &e, r);
 }
 
 int cgsd_bus_start(bool user, const char *unit, const cgsd_props *props, skiff_error *err)
@@ -408,9 +414,7 @@ int cgsd_bus_start(bool user, const char *unit, const cgsd_props *props, skiff_e
 			skiff_fail_code(err, ETIMEDOUT, "systemd: start unit %s: no answer in 30 s",
 					unit);
 	}
-	sd_bus_error_free(&e);
-	sd_bus_flush_close_unref(bus);
-	return r < 0 ? -1 : 0;
+	return bus_done(bus, &e, r);
 }
 
 int cgsd_bus_unit_cgroup(bool user, const char *unit, char **out, skiff_error *err)
@@ -438,9 +442,7 @@ int cgsd_bus_unit_cgroup(bool user, const char *unit, char **out, skiff_error *e
 	if (r < 0)
 		bus_fail(err, r, &e, "read the cgroup of unit %s", unit);
 	sd_bus_message_unref(reply);
-	sd_bus_error_free(&e);
-	sd_bus_flush_close_unref(bus);
-	return r < 0 ? -1 : 0;
+	return bus_done(bus, &e, r);
 }
 
 int cgsd_bus_set(bool user, const char *unit, const cgsd_props *props, skiff_error *err)
@@ -464,9 +466,7 @@ int cgsd_bus_set(bool user, const char *unit, const cgsd_props *props, skiff_err
 	if (r < 0)
 		bus_fail(err, r, &e, "set the properties of unit %s", unit);
 	sd_bus_message_unref(m);
-	sd_bus_error_free(&e);
-	sd_bus_flush_close_unref(bus);
-	return r < 0 ? -1 : 0;
+	return bus_done(bus, &e, r);
 }
 
 int cgsd_bus_stop(bool user, const char *unit, skiff_error *err)
@@ -492,9 +492,7 @@ int cgsd_bus_stop(bool user, const char *unit, skiff_error *err)
 	/* A failed unit stays loaded (and its name taken) until reset;
 	 * whatever the stop's result, the unit is no longer running. */
 	reset_failed(bus, unit);
-	sd_bus_error_free(&e);
-	sd_bus_flush_close_unref(bus);
-	return r < 0 ? -1 : 0;
+	return bus_done(bus, &e, r);
 }
 
 #else /* !HAVE_LIBSYSTEMD */
@@ -507,40 +505,32 @@ static int unavailable(skiff_error *err)
 
 int cgsd_bus_manager(bool user, unsigned *version, char **control_group, skiff_error *err)
 {
-	(void)user;
-	(void)version;
-	(void)control_group;
+	(void)user, (void)version, (void)control_group;
 	return unavailable(err);
 }
 
 int cgsd_bus_start(bool user, const char *unit, const cgsd_props *props, skiff_error *err)
 {
-	(void)user;
-	(void)unit;
-	(void)props;
+	(void)user, (void)unit, (void)props;
 	return unavailable(err);
 }
 
 int cgsd_bus_unit_cgroup(bool user, const char *unit, char **out, skiff_error *err)
 {
-	(void)user;
-	(void)unit;
+	(void)user, (void)unit;
 	*out = NULL;
 	return unavailable(err);
 }
 
 int cgsd_bus_set(bool user, const char *unit, const cgsd_props *props, skiff_error *err)
 {
-	(void)user;
-	(void)unit;
-	(void)props;
+	(void)user, (void)unit, (void)props;
 	return unavailable(err);
 }
 
 int cgsd_bus_stop(bool user, const char *unit, skiff_error *err)
 {
-	(void)user;
-	(void)unit;
+	(void)user, (void)unit;
 	return unavailable(err);
 }
 

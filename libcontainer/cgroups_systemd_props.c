@@ -288,7 +288,7 @@ static int unified_prop(const spec_kv *kv, unsigned version, cgsd_props *props,
 	uint64_t v;
 
 	snprintf(context, sizeof(context), ".linux.resources.unified[\"%.100s\"]", kv->key);
-	for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(numbers); i++) {
 		if (strcmp(kv->key, numbers[i].key))
 			continue;
 		if (parse_max(kv->value, &v) < 0 || (v == UINT64_MAX && !strcmp(kv->key, "cpu.weight")))

@@ -200,21 +200,6 @@ int cg1_set_cpu(const char *dir, const spec_resources *r, skiff_error *err)
 
 /* ------------------------------------------------------------- cpuset -- */
 
-int cg1_set_cpuset(const char *dir, const spec_resources *r, skiff_error *err)
-{
-	const spec_cpu *c = r->cpu;
-
-	if (!c)
-		return 0;
-	if (c->cpus && c->cpus[0] &&
-	    cg_write(dir, "cpuset.cpus", c->cpus, "linux.resources.cpu.cpus", err) < 0)
-		return -1;
-	if (c->mems && c->mems[0] &&
-	    cg_write(dir, "cpuset.mems", c->mems, "linux.resources.cpu.mems", err) < 0)
-		return -1;
-	return 0;
-}
-
 static bool is_cgroup_v1(const char *dir)
 {
 	struct statfs sfs;
@@ -261,18 +246,6 @@ int cg1_cpuset_inherit(const char *dir, skiff_error *err)
 	if (cpuset_fill(dir, "cpuset.cpus", 0, err) < 0 || cpuset_fill(dir, "cpuset.mems", 0, err) < 0)
 		return skiff_error_prefix(err, "cgroups: prepare the cpuset %s", dir);
 	return 0;
-}
-
-/* --------------------------------------------------------------- pids -- */
-
-int cg1_set_pids(const char *dir, const spec_resources *r, skiff_error *err)
-{
-	/* 0 leaves the limit alone, negative removes it: runc's reading. */
-	if (!r->pids || r->pids->limit == 0)
-		return 0;
-	if (r->pids->limit < 0)
-		return cg_write(dir, "pids.max", "max", "linux.resources.pids.limit", err);
-	return write_i64(dir, "pids.max", r->pids->limit, "linux.resources.pids.limit", err);
 }
 
 /* -------------------------------------------------------------- blkio -- */
@@ -395,6 +368,32 @@ int cg1_set_net_prio(const char *dir, const spec_resources *r, skiff_error *err)
 			return -1;
 	}
 	return 0;
+}
+
+/* cpuset.cpus and cpuset.mems, pids.max: one format in v1 and v2. */
+int cg_set_cpuset(const char *dir, const spec_resources *r, skiff_error *err)
+{
+	const spec_cpu *c = r->cpu;
+
+	if (!c)
+		return 0;
+	if (c->cpus && c->cpus[0] &&
+	    cg_write(dir, "cpuset.cpus", c->cpus, "linux.resources.cpu.cpus", err) < 0)
+		return -1;
+	if (c->mems && c->mems[0] &&
+	    cg_write(dir, "cpuset.mems", c->mems, "linux.resources.cpu.mems", err) < 0)
+		return -1;
+	return 0;
+}
+
+int cg_set_pids(const char *dir, const spec_resources *r, skiff_error *err)
+{
+	/* 0 leaves the limit alone, negative removes it: runc's reading. */
+	if (!r->pids || r->pids->limit == 0)
+		return 0;
+	if (r->pids->limit < 0)
+		return cg_write(dir, "pids.max", "max", "linux.resources.pids.limit", err);
+	return write_i64(dir, "pids.max", r->pids->limit, "linux.resources.pids.limit", err);
 }
 
 int cg_set_rdma(const char *dir, const spec_resources *r, skiff_error *err)

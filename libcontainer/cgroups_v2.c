@@ -326,30 +326,6 @@ int cg2_set_cpu(const char *dir, const spec_resources *r, skiff_error *err)
 	return 0;
 }
 
-int cg2_set_cpuset(const char *dir, const spec_resources *r, skiff_error *err)
-{
-	const spec_cpu *c = r->cpu;
-
-	if (!c)
-		return 0;
-	if (c->cpus && c->cpus[0] &&
-	    cg_write(dir, "cpuset.cpus", c->cpus, "linux.resources.cpu.cpus", err) < 0)
-		return -1;
-	if (c->mems && c->mems[0] &&
-	    cg_write(dir, "cpuset.mems", c->mems, "linux.resources.cpu.mems", err) < 0)
-		return -1;
-	return 0;
-}
-
-int cg2_set_pids(const char *dir, const spec_resources *r, skiff_error *err)
-{
-	if (!r->pids || r->pids->limit == 0)
-		return 0;
-	if (r->pids->limit < 0)
-		return cg_write(dir, "pids.max", "max", "linux.resources.pids.limit", err);
-	return write_i64(dir, "pids.max", r->pids->limit, "linux.resources.pids.limit", err);
-}
-
 static int write_io_max(const char *dir, const spec_throttle_device *d, size_t n,
 			const char *key, const char *field, skiff_error *err)
 {

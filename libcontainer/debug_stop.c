@@ -41,7 +41,7 @@ int debug_stop_check(const skiff_context *ctx, skiff_error *err)
 {
 	if (!ctx->debug_stop_at)
 		return 0;
-	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(steps); i++)
 		if (!strcmp(ctx->debug_stop_at, steps[i]))
 			return 0;
 	return skiff_fail_code(err, EINVAL, "unknown debug stop step \"%.64s\"", ctx->debug_stop_at);

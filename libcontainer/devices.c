@@ -154,7 +154,7 @@ int devices_create(int rootfd, const spec_config *cfg, bool in_userns, skiff_err
 	const spec_linux *lx = cfg->linux_;
 	int devfd;
 
-	for (size_t i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(default_devices); i++) {
 		if (make_node(rootfd, default_devices[i].path, S_IFCHR, default_devices[i].major,
 			      default_devices[i].minor, 0666, 0, 0, in_userns, true, err) < 0)
 			return -1;
@@ -172,7 +172,7 @@ int devices_create(int rootfd, const spec_config *cfg, bool in_userns, skiff_err
 	devfd = path_open_in_root(rootfd, "/dev", true, false, err);
 	if (devfd < 0)
 		return -1;
-	for (size_t i = 0; i < sizeof(default_links) / sizeof(default_links[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(default_links); i++) {
 		if (symlinkat(default_links[i].target, devfd, default_links[i].name) < 0 &&
 		    errno != EEXIST) {
 			int saved = errno;

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,17 +24,28 @@ static void append_errno(skiff_error *err, int errnum)
 	err->errnum = errnum;
 }
 
+/* The four constructors below in one: context (NULL: none), the message,
+ * and errnum spelt out after it or only kept. */
+static int set_error(skiff_error *err, int errnum, bool spell, const char *context,
+		     const char *fmt, va_list ap)
+{
+	if (!err)
+		return -1;
+	snprintf(err->context, sizeof(err->context), "%s", context ? context : "");
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	if (spell)
+		append_errno(err, errnum);
+	err->errnum = errnum;
+	return -1;
+}
+
 int skiff_fail(skiff_error *err, int errnum, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!err)
-		return -1;
-	err->context[0] = '\0';
 	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	set_error(err, errnum, true, NULL, fmt, ap);
 	va_end(ap);
-	append_errno(err, errnum);
 	return -1;
 }
 
@@ -41,13 +53,9 @@ int skiff_fail_code(skiff_error *err, int errnum, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!err)
-		return -1;
-	err->context[0] = '\0';
 	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	set_error(err, errnum, false, NULL, fmt, ap);
 	va_end(ap);
-	err->errnum = errnum;
 	return -1;
 }
 
@@ -55,13 +63,9 @@ int skiff_fail_at(skiff_error *err, int errnum, const char *context, const char 
 {
 	va_list ap;
 
-	if (!err)
-		return -1;
-	snprintf(err->context, sizeof(err->context), "%s", context ? context : "");
 	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	set_error(err, errnum, true, context, fmt, ap);
 	va_end(ap);
-	append_errno(err, errnum);
 	return -1;
 }
 
@@ -69,13 +73,9 @@ int skiff_fail_code_at(skiff_error *err, int errnum, const char *context, const 
 {
 	va_list ap;
 
-	if (!err)
-		return -1;
-	snprintf(err->context, sizeof(err->context), "%s", context ? context : "");
 	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	set_error(err, errnum, false, context, fmt, ap);
 	va_end(ap);
-	err->errnum = errnum;
 	return -1;
 }
 

@@ -7,6 +7,7 @@
 #ifndef SKIFF_ERROR_H
 #define SKIFF_ERROR_H
 
+#include "compat.h"
 #include "skiff.h"
 
 /* Set *err to the formatted message; when errnum is not 0, ": strerror(errnum)"

@@ -248,7 +248,7 @@ int stub_set_program(stub_launch *l, const char *exe, char *const *args, size_t 
 	 * Linux 5.9, which older profiles refuse) for what the runtime had.
 	 * Kernels before 5.11 lack the flag: the stub's close_range does it. */
 	if (close_range((unsigned)l->close_from, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
-		for (size_t i = 0; i < sizeof(passed) / sizeof(passed[0]); i++)
+		for (size_t i = 0; i < ARRAY_SIZE(passed); i++)
 			if (passed[i] >= 0 && fcntl(passed[i], F_SETFD, 0) < 0)
 				return skiff_fail(err, errno, "pass an fd to the exec stub");
 	return 0;
@@ -288,7 +288,7 @@ void stub_release(stub_launch *l)
 {
 	int *fds[] = { &l->stub, &l->bpf, &l->hooks, &l->state, &l->args, &l->proc };
 
-	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(fds); i++) {
 		if (*fds[i] >= 0)
 			close(*fds[i]);
 		*fds[i] = -1;

@@ -127,7 +127,7 @@ static void gen_capabilities(yajl_gen g)
 
 static void gen_seccomp(yajl_gen g)
 {
-	const char *archs[sizeof(arch_names) / sizeof(arch_names[0])], *flag;
+	const char *archs[ARRAY_SIZE(arch_names)], *flag;
 	size_t n = 0;
 
 	gen_key(g, "seccomp");
@@ -135,7 +135,7 @@ static void gen_seccomp(yajl_gen g)
 	gen_bool_field(g, "enabled", true);
 	gen_list(g, "actions", seccomp_action_name);
 	gen_list(g, "operators", seccomp_operator_name);
-	for (size_t i = 0; i < sizeof(arch_names) / sizeof(arch_names[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(arch_names); i++) {
 		char lower[32];
 		size_t k;
 
@@ -172,7 +172,7 @@ static void gen_linux(yajl_gen g)
 
 	gen_key(g, "linux");
 	yajl_gen_map_open(g);
-	while (ns[n] && n < sizeof(list) / sizeof(list[0])) {
+	while (ns[n] && n < ARRAY_SIZE(list)) {
 		list[n] = ns[n];
 		n++;
 	}
@@ -244,11 +244,11 @@ int skiff_features_json(bool pretty, char **json_out, skiff_error *err)
 	gen_str_field(g, "ociVersionMax", SKIFF_OCI_VERSION);
 	gen_key(g, "hooks");
 	yajl_gen_array_open(g);
-	for (size_t i = 0; i < sizeof(hook_names) / sizeof(hook_names[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(hook_names); i++)
 		gen_str(g, hook_names[i]);
 	yajl_gen_array_close(g);
 	gen_sorted(g, "mountOptions", options,
-		   mount_option_names(options, sizeof(options) / sizeof(options[0])));
+		   mount_option_names(options, ARRAY_SIZE(options)));
 	gen_linux(g);
 	gen_annotations(g);
 	yajl_gen_map_close(g);

@@ -256,6 +256,9 @@ int devices_create(int rootfd, const spec_config *cfg, bool in_userns, skiff_err
 int devices_link_ptmx(int rootfd, skiff_error *err);
 /* After pivot_root: maskedPaths and readonlyPaths (masks.c). */
 int paths_mask_and_protect(const spec_config *cfg, skiff_error *err);
+/* Inside a user namespace a bind of a host mount keeps its nosuid, nodev,
+ * noexec and atime flags locked: a remount of path must repeat these. */
+unsigned long mount_locked_flags(const char *path);
 int remount_readonly(const char *path, skiff_error *err);
 
 /* ---- fdmount.c: mounts from fd to fd, no path in between ---- */

@@ -189,7 +189,7 @@ bool lsm_mount_takes_label(const char *fstype)
 {
 	static const char *const labelled[] = { "tmpfs", "devpts", "mqueue", "ramfs" };
 
-	for (size_t i = 0; fstype && i < sizeof(labelled) / sizeof(labelled[0]); i++)
+	for (size_t i = 0; fstype && i < ARRAY_SIZE(labelled); i++)
 		if (!strcmp(fstype, labelled[i]))
 			return true;
 	return false;

@@ -47,7 +47,7 @@ static const struct {
 
 static bool take_recursive_attr(mount_plan *plan, const char *opt)
 {
-	for (size_t i = 0; i < sizeof(recursive_attrs) / sizeof(recursive_attrs[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(recursive_attrs); i++) {
 		if (strcmp(opt, recursive_attrs[i].name))
 			continue;
 		if (recursive_attrs[i].atime) {
@@ -134,9 +134,9 @@ size_t mount_option_names(const char **out, size_t max)
 	for (; map && map->name; map++)
 		if (!strchr(map->name, '=') && n < max)
 			out[n++] = map->name;
-	for (size_t i = 0; i < sizeof(recursive_attrs) / sizeof(recursive_attrs[0]) && n < max; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(recursive_attrs) && n < max; i++)
 		out[n++] = recursive_attrs[i].name;
-	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]) && n < max; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(own) && n < max; i++)
 		out[n++] = own[i];
 	return n;
 }

@@ -72,7 +72,7 @@ static int check_proc_target(int fd, const spec_mount *m, int bind_src, const ro
 				     "%s cannot be mounted because it is not of type proc",
 				     m->destination);
 	}
-	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(allowed); i++)
 		if (!strcmp(where, allowed[i]))
 			return 0;
 	return skiff_fail_at(err, EPERM, m->destination,
@@ -218,27 +218,6 @@ void mounts_close_sources(int *fds, size_t n)
 	free(fds);
 }
 
-/* Inside a user namespace a bind of a host mount keeps its nosuid, nodev,
- * noexec and atime flags locked: a remount must repeat them or fail. */
-static unsigned long locked_flags(const char *target)
-{
-	static const struct {
-		unsigned long st, ms;
-	} keep[] = {
-		{ ST_NOSUID, MS_NOSUID },         { ST_NODEV, MS_NODEV },
-		{ ST_NOEXEC, MS_NOEXEC },         { ST_NOATIME, MS_NOATIME },
-		{ ST_NODIRATIME, MS_NODIRATIME }, { ST_RELATIME, MS_RELATIME },
-	};
-	unsigned long flags = 0;
-	struct statvfs sv;
-
-	if (statvfs(target, &sv) == 0)
-		for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
-			if (sv.f_flag & keep[i].st)
-				flags |= keep[i].ms;
-	return flags;
-}
-
 /* A bind takes its per-mount flags (ro, nosuid...) from a remount of the
  * new mount, then the attributes and propagation asked for. */
 static int finish_bind(int rootfd, const spec_mount *m, const mount_plan *plan, skiff_error *err)
@@ -251,7 +230,7 @@ static int finish_bind(int rootfd, const spec_mount *m, const mount_plan *plan, 
 		if (fd < 0)
 			return -1;
 		fd_path(target, sizeof(target), fd);
-		if (mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | plan->flags | locked_flags(target),
+		if (mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | plan->flags | mount_locked_flags(target),
 			  NULL) < 0) {
 			int saved = errno;
 

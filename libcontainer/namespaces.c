@@ -41,7 +41,7 @@ static const struct {
 
 static const char *ns_name(int flag)
 {
-	for (size_t t = 0; t < sizeof(ns_types) / sizeof(ns_types[0]); t++)
+	for (size_t t = 0; t < ARRAY_SIZE(ns_types); t++)
 		if (ns_types[t].flag == flag)
 			return ns_types[t].name;
 	return "?";
@@ -52,7 +52,7 @@ static int open_own_namespace(int type)
 	const char *name = NULL;
 	char path[32];
 
-	for (size_t t = 0; t < sizeof(ns_types) / sizeof(ns_types[0]); t++)
+	for (size_t t = 0; t < ARRAY_SIZE(ns_types); t++)
 		if (ns_types[t].flag == type)
 			name = ns_types[t].name;
 	if (!name) {
@@ -104,7 +104,7 @@ int ns_plan_make(const spec_config *cfg, ns_plan *plan, skiff_error *err)
 
 	memset(plan, 0, sizeof(*plan));
 	plan->pid_join_fd = -1;
-	for (size_t t = 0; t < sizeof(ns_types) / sizeof(ns_types[0]); t++) {
+	for (size_t t = 0; t < ARRAY_SIZE(ns_types); t++) {
 		const spec_namespace *ns = NULL;
 		size_t index = 0;
 

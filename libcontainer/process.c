@@ -35,7 +35,7 @@ static const struct {
 
 int process_rlimit_resource(const char *type)
 {
-	for (size_t k = 0; k < sizeof(rlimit_names) / sizeof(rlimit_names[0]); k++)
+	for (size_t k = 0; k < ARRAY_SIZE(rlimit_names); k++)
 		if (!strcmp(type, rlimit_names[k].name))
 			return rlimit_names[k].resource;
 	return -1;

@@ -189,7 +189,7 @@ static int resolve_self(int proc, const char *path, char *out, size_t size, skif
 	static const char *const links[] = { "thread-self", "self" };
 	char pid[64];
 
-	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(links); i++) {
 		size_t n = strlen(links[i]);
 
 		if (strncmp(path, links[i], n) || path[n] != '/')

@@ -217,7 +217,7 @@ static bool mounts_have(const spec_config *cfg, const char *dest, bool bind_only
 	return false;
 }
 
-int remount_readonly(const char *path, skiff_error *err)
+unsigned long mount_locked_flags(const char *path)
 {
 	static const struct {
 		unsigned long st, ms;
@@ -226,14 +226,21 @@ int remount_readonly(const char *path, skiff_error *err)
 		{ ST_NOEXEC, MS_NOEXEC },         { ST_NOATIME, MS_NOATIME },
 		{ ST_NODIRATIME, MS_NODIRATIME }, { ST_RELATIME, MS_RELATIME },
 	};
-	unsigned long flags = MS_BIND | MS_REMOUNT | MS_RDONLY;
+	unsigned long flags = 0;
 	struct statvfs sv;
 
-	/* A remount must repeat the flags that are locked on the mount. */
 	if (statvfs(path, &sv) == 0)
-		for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+		for (size_t i = 0; i < ARRAY_SIZE(keep); i++)
 			if (sv.f_flag & keep[i].st)
 				flags |= keep[i].ms;
+	return flags;
+}
+
+int remount_readonly(const char *path, skiff_error *err)
+{
+	/* A remount must repeat the flags that are locked on the mount. */
+	unsigned long flags = MS_BIND | MS_REMOUNT | MS_RDONLY | mount_locked_flags(path);
+
 	trace("remount %s read-only", path);
 	if (mount(NULL, path, NULL, flags, NULL) < 0)
 		return skiff_fail_at(err, errno, path, "remount %s read-only", path);

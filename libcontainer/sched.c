@@ -59,7 +59,7 @@ static int set_scheduler(const spec_scheduler *s, skiff_error *err)
 	};
 	bool found = false;
 
-	for (size_t i = 0; i < sizeof(policies) / sizeof(policies[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(policies); i++) {
 		if (!strcmp(s->policy, policies[i].name)) {
 			attr.sched_policy = policies[i].value;
 			found = true;
@@ -69,7 +69,7 @@ static int set_scheduler(const spec_scheduler *s, skiff_error *err)
 		return skiff_fail_code_at(err, EINVAL, ".process.scheduler.policy",
 					  "unknown scheduling policy \"%s\"", s->policy);
 	for (size_t i = 0; i < s->flags_len; i++)
-		for (size_t k = 0; k < sizeof(sched_flags) / sizeof(sched_flags[0]); k++)
+		for (size_t k = 0; k < ARRAY_SIZE(sched_flags); k++)
 			if (!strcmp(s->flags[i], sched_flags[k].name))
 				attr.sched_flags |= sched_flags[k].value;
 	if (syscall(SYS_sched_setattr, 0, &attr, 0) < 0)

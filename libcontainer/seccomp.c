@@ -106,7 +106,7 @@ static const struct {
 static int resolve_action(const char *name, bool has_errno, uint32_t errno_ret, const char *ctx,
 			  uint32_t *out, skiff_error *err)
 {
-	for (size_t i = 0; name && i < sizeof(actions) / sizeof(actions[0]); i++) {
+	for (size_t i = 0; name && i < ARRAY_SIZE(actions); i++) {
 		if (strcmp(name, actions[i].name))
 			continue;
 		*out = actions[i].action;
@@ -168,7 +168,7 @@ static const struct {
 	{ "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", false, 0, 7, 1UL << 5 },
 #endif
 };
-#define N_FILTER_FLAGS (sizeof(filter_flags) / sizeof(filter_flags[0]))
+#define N_FILTER_FLAGS (ARRAY_SIZE(filter_flags))
 
 static int find_flag(const char *name)
 {
@@ -197,12 +197,12 @@ bool seccomp_flag_supported(const char *name)
 
 const char *seccomp_action_name(size_t i)
 {
-	return i < sizeof(actions) / sizeof(actions[0]) ? actions[i].name : NULL;
+	return i < ARRAY_SIZE(actions) ? actions[i].name : NULL;
 }
 
 const char *seccomp_operator_name(size_t i)
 {
-	return i < sizeof(operators) / sizeof(operators[0]) ? operators[i].name : NULL;
+	return i < ARRAY_SIZE(operators) ? operators[i].name : NULL;
 }
 
 const char *seccomp_flag_name(size_t i)
@@ -268,7 +268,7 @@ int seccomp_requirements(const spec_config *cfg, struct spec_sink *sink)
 
 static int find_operator(const char *name, enum scmp_compare *op)
 {
-	for (size_t i = 0; name && i < sizeof(operators) / sizeof(operators[0]); i++) {
+	for (size_t i = 0; name && i < ARRAY_SIZE(operators); i++) {
 		if (!strcmp(name, operators[i].name)) {
 			*op = operators[i].op;
 			return 0;

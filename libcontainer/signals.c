@@ -30,7 +30,7 @@ static const struct {
 
 const char *signal_name(int signo)
 {
-	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(signals); i++)
 		if (signals[i].signo == signo)
 			return signals[i].name;
 	return NULL;
@@ -67,7 +67,7 @@ int skiff_signal_parse(const char *text, int *signo, skiff_error *err)
 	}
 	if (strncasecmp(name, "SIG", 3) == 0)
 		name += 3;
-	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(signals); i++) {
 		if (strcasecmp(name, signals[i].name) == 0) {
 			*signo = signals[i].signo;
 			return 0;

@@ -136,7 +136,7 @@ const char *trace_mount_flags(unsigned long flags, char *buf, size_t size)
 	};
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]) && flags; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(names) && flags; i++) {
 		if (!(flags & names[i].flag))
 			continue;
 		flags &= ~names[i].flag;

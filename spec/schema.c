@@ -1,7 +1,7 @@
 /*
  * The descriptor tables of the config model, and the walkers that need no
- * JSON library: free and deep equality.  Plus the small path/quote/error
- * helpers shared by parse.c, serialize.c and validate.c.
+ * JSON library: free and deep equality.  How a problem is named (JSON
+ * paths, quoting, sinks) is problems.c's.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -53,9 +53,8 @@
 #define OBJ_MAP(st, json, m, ctype, desc, keys) \
 	FIELD(st, json, SPEC_OBJECT_MAP, 0, m, ctype *, LEN(st, m), &desc, keys)
 
-#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 #define TYPE(var, st, fields) \
-	static const struct spec_type var = { #st, sizeof(st), fields, N_ELEMS(fields) }
+	static const struct spec_type var = { #st, sizeof(st), fields, ARRAY_SIZE(fields) }
 
 /* Required fields are also always written, as Go writes fields without
  * omitempty; the few optional fields written even when zero use ALWAYS. */
@@ -199,7 +198,7 @@ static const struct spec_field process_fields[] = {
 	    t_cpu_affinity),
 };
 const struct spec_type spec_type_process = {
-	"spec_process", sizeof(spec_process), process_fields, N_ELEMS(process_fields),
+	"spec_process", sizeof(spec_process), process_fields, ARRAY_SIZE(process_fields),
 };
 
 static const struct spec_field hook_fields[] = {
@@ -329,7 +328,7 @@ static const struct spec_field resources_fields[] = {
 	STR_MAP(spec_resources, "unified", unified),
 };
 const struct spec_type spec_type_resources = {
-	"spec_resources", sizeof(spec_resources), resources_fields, N_ELEMS(resources_fields),
+	"spec_resources", sizeof(spec_resources), resources_fields, ARRAY_SIZE(resources_fields),
 };
 
 static const struct spec_field namespace_fields[] = {
@@ -435,7 +434,7 @@ static const struct spec_field config_fields[] = {
 	OBJ(spec_config, "linux", linux_, spec_linux, t_linux),
 };
 const struct spec_type spec_type_config = {
-	"spec_config", sizeof(spec_config), config_fields, N_ELEMS(config_fields),
+	"spec_config", sizeof(spec_config), config_fields, ARRAY_SIZE(config_fields),
 };
 
 /* ---- free and equality ---- */
@@ -620,192 +619,4 @@ void spec_resources_free(spec_resources *resources)
 {
 	spec_schema_free(&spec_type_resources, resources);
 	free(resources);
-}
-
-/* ---- paths, quoting, errors ---- */
-
-void spec_path_init(struct spec_path *p)
-{
-	p->len = 0;
-	p->buf[0] = '\0';
-}
-
-static size_t path_append(struct spec_path *p, const char *s)
-{
-	size_t old = p->len, n = strlen(s), room = sizeof(p->buf) - 1 - p->len;
-
-	if (n <= room) {
-		memcpy(p->buf + p->len, s, n);
-		p->len += n;
-	} else {
-		/* Cut short; only messages use the path, so say so with "...". */
-		memcpy(p->buf + p->len, s, room);
-		p->len = sizeof(p->buf) - 1;
-		memcpy(p->buf + p->len - 3, "...", 3);
-	}
-	p->buf[p->len] = '\0';
-	return old;
-}
-
-size_t spec_path_push_field(struct spec_path *p, const char *name)
-{
-	size_t old = path_append(p, ".");
-
-	path_append(p, name);
-	return old;
-}
-
-size_t spec_path_push_index(struct spec_path *p, size_t index)
-{
-	char tmp[32];
-
-	snprintf(tmp, sizeof(tmp), "[%zu]", index);
-	return path_append(p, tmp);
-}
-
-size_t spec_path_push_key(struct spec_path *p, const char *key)
-{
-	char quoted[SPEC_QUOTE_MAX * 6 + 8];
-	size_t old = path_append(p, "[");
-
-	path_append(p, spec_quote(quoted, sizeof(quoted), key));
-	path_append(p, "]");
-	return old;
-}
-
-void spec_path_pop(struct spec_path *p, size_t len)
-{
-	if (len < p->len) {
-		p->len = len;
-		p->buf[len] = '\0';
-	}
-}
-
-char *spec_quote(char *buf, size_t size, const char *s)
-{
-	size_t n = strlen(s), cut = n, o = 0, i;
-	bool cut_short = false;
-
-	if (size < 8) { /* too small to say anything useful */
-		if (size)
-			buf[0] = '\0';
-		return buf;
-	}
-	if (n > SPEC_QUOTE_MAX) {
-		cut = SPEC_QUOTE_MAX;
-		/* Do not split a UTF-8 sequence. */
-		while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
-			cut--;
-		cut_short = true;
-	}
-	buf[o++] = '"';
-	for (i = 0; i < cut; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		char esc[8];
-		size_t elen;
-
-		if (ch == '"' || ch == '\\')
-			snprintf(esc, sizeof(esc), "\\%c", ch);
-		else if (ch == '\n')
-			snprintf(esc, sizeof(esc), "\\n");
-		else if (ch == '\t')
-			snprintf(esc, sizeof(esc), "\\t");
-		else if (ch < 0x20 || ch == 0x7f)
-			snprintf(esc, sizeof(esc), "\\u%04x", ch);
-		else {
-			esc[0] = (char)ch;
-			esc[1] = '\0';
-		}
-		elen = strlen(esc);
-		if (o + elen + 5 > size) { /* keep room for ...", NUL */
-			cut_short = true;
-			break;
-		}
-		memcpy(buf + o, esc, elen);
-		o += elen;
-	}
-	if (cut_short) {
-		memcpy(buf + o, "...", 3);
-		o += 3;
-	}
-	buf[o++] = '"';
-	buf[o] = '\0';
-	return buf;
-}
-
-int spec_fail_path(skiff_error *err, const char *name, const char *path, const char *fmt, ...)
-{
-	char problem[768];
-	va_list ap;
-
-	if (!err)
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(problem, sizeof(problem), fmt, ap);
-	va_end(ap);
-	if (path && *path)
-		return skiff_fail_at(err, 0, path, "%s: %s: %s", name, path, problem);
-	return skiff_fail_at(err, 0, "", "%s: %s", name, problem);
-}
-
-/* ---- problem sinks ---- */
-
-void spec_sink_init(struct spec_sink *s, const char *name, skiff_error *first, spec_problem_fn fn,
-		    void *data)
-{
-	memset(s, 0, sizeof(*s));
-	s->name = name;
-	s->first = first;
-	s->fn = fn;
-	s->data = data;
-}
-
-/* The first problem goes to s->first, every one to s->fn.  errnum (0 if
- * none) is kept in s->first and spelled out after the problem. */
-static void sink_record(struct spec_sink *s, int errnum, const char *path, const char *problem)
-{
-	if (s->count++ == 0 && s->first) {
-		if (errnum)
-			skiff_fail_at(s->first, errnum, path, "%s: %s", s->name, problem);
-		else
-			spec_fail_path(s->first, s->name, path, "%s", problem);
-	}
-	if (s->fn && errnum) {
-		char full[1024], why[128];
-
-		snprintf(full, sizeof(full), "%s: %s", problem, strerror_r(errnum, why, sizeof(why)));
-		s->fn(s->data, path, full);
-	} else if (s->fn) {
-		s->fn(s->data, path, problem);
-	}
-}
-
-int spec_report(struct spec_sink *s, const char *path, const char *fmt, ...)
-{
-	char problem[768];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(problem, sizeof(problem), fmt, ap);
-	va_end(ap);
-	sink_record(s, 0, path ? path : "", problem);
-	return -1;
-}
-
-int spec_report_fatal(struct spec_sink *s, int errnum, const char *path, const char *fmt, ...)
-{
-	char problem[768];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(problem, sizeof(problem), fmt, ap);
-	va_end(ap);
-	s->fatal = true;
-	sink_record(s, errnum, path ? path : "", problem);
-	return -1;
-}
-
-bool spec_sink_goes_on(const struct spec_sink *s)
-{
-	return s->fn && !s->fatal;
 }

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "compat.h"
 #include "model.h"
 #include "skiff.h"
 

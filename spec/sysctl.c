@@ -76,7 +76,7 @@ const char *spec_sysctl_namespace(const char *name)
 		"kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
 	};
 
-	for (size_t i = 0; i < sizeof(ipc) / sizeof(ipc[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(ipc); i++)
 		if (strcmp(name, ipc[i]) == 0)
 			return "ipc";
 	if (strncmp(name, "fs.mqueue.", 10) == 0)

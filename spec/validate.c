@@ -259,7 +259,7 @@ static int check_process(struct vctx *v, const spec_process *p)
 		for (size_t i = 0; i < p->scheduler->flags_len; i++) {
 			bool known = false;
 
-			for (size_t k = 0; k < sizeof(flags) / sizeof(flags[0]); k++)
+			for (size_t k = 0; k < ARRAY_SIZE(flags); k++)
 				known |= !strcmp(p->scheduler->flags[i], flags[k]);
 			if (known)
 				continue;

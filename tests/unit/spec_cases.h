@@ -383,7 +383,8 @@ static const struct error_case validation_errors[] = {
 	  E ".linux.seccomp.syscalls[0].args[1].index: a syscall has 6 arguments, got index 6" },
 	{ S("\"defaultAction\":\"SCMP_ACT_NOTIFY\",\"listenerPath\":\"/run/agent.sock\""),
 	  E ".linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action" },
-	{ SC("{\"names\":[\"recvmsg\",\"sendmsg\"],\"action\":\"SCMP_ACT_NOTIFY\"}"),
+	{ S("\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/run/agent.sock\",\"syscalls\":["
+	    "{\"names\":[\"recvmsg\",\"sendmsg\"],\"action\":\"SCMP_ACT_NOTIFY\"}]"),
 	  E ".linux.seccomp.syscalls[0].names[1]: SCMP_ACT_NOTIFY cannot be used for sendmsg, which "
 	    "hands the listener to the runtime" },
 	/* Idmapped mounts: only binds, and with mappings from somewhere. */
