@@ -93,7 +93,7 @@ int capabilities_drop_bounding(const spec_capabilities *caps, skiff_error *err)
 		if (listed(caps->bounding, caps->bounding_len, (cap_value_t)c))
 			continue;
 		if (cap_drop_bound((cap_value_t)c) < 0 && errno != EINVAL)
-			return skiff_fail(err, errno, "drop %s from the bounding set",
+			return skiff_fail_errno(err, errno, "drop %s from the bounding set",
 					  cap_to_name((cap_value_t)c));
 	}
 	return 0;
@@ -158,7 +158,7 @@ int capabilities_apply(const spec_capabilities *caps, bool keep_admin, skiff_err
 
 		cap_free(state);
 		cap_free(now);
-		return skiff_fail(err, saved, "allocate capabilities");
+		return skiff_fail_errno(err, saved, "allocate capabilities");
 	}
 	if (add_set(state, CAP_EFFECTIVE, caps->effective, caps->effective_len, may_make_effective,
 		    now, caps) < 0 ||
@@ -174,7 +174,7 @@ int capabilities_apply(const spec_capabilities *caps, bool keep_admin, skiff_err
 
 		cap_free(state);
 		cap_free(now);
-		return skiff_fail(err, saved, "set capabilities");
+		return skiff_fail_errno(err, saved, "set capabilities");
 	}
 	if (trace_active()) {
 		char *text = cap_to_text(state, NULL);
@@ -187,7 +187,7 @@ int capabilities_apply(const spec_capabilities *caps, bool keep_admin, skiff_err
 	/* One prctl: libcap's cap_reset_ambient() first asks the kernel about
 	 * each capability (41 calls here). */
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
-		return skiff_fail(err, errno, "clear ambient capabilities");
+		return skiff_fail_errno(err, errno, "clear ambient capabilities");
 	for (size_t i = 0; i < caps->ambient_len; i++) {
 		cap_value_t v;
 
@@ -196,7 +196,7 @@ int capabilities_apply(const spec_capabilities *caps, bool keep_admin, skiff_err
 		/* The kernel only raises an ambient capability that is also
 		 * permitted and inheritable; like runc, others are skipped. */
 		if (cap_set_ambient(v, CAP_SET) < 0 && errno != EPERM && errno != EINVAL)
-			return skiff_fail(err, errno, "raise ambient %s", caps->ambient[i]);
+			return skiff_fail_errno(err, errno, "raise ambient %s", caps->ambient[i]);
 	}
 	return 0;
 }
@@ -207,7 +207,7 @@ static void warn_one(void *data, const char *path, const char *message)
 	skiff_error problem;
 
 	skiff_error_clear(&problem);
-	skiff_fail_at(&problem, 0, path, "config.json: %s: %s", path, message);
+	skiff_fail_config(&problem, 0, path, "%s", message);
 	ctx->warn(ctx->warn_data, &problem);
 }
 

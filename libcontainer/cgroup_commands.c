@@ -39,7 +39,7 @@ static int open_live(const skiff_context *ctx, bool lock, live_container *c, ski
 		return 0;
 	if (!c->cgroups.n || !cgroup_exists(&c->cgroups)) {
 		close_live(c);
-		return skiff_fail_code(err, ENOENT, "container %s has no cgroups", ctx->id);
+		return skiff_fail_msg(err, ENOENT, "container %s has no cgroups", ctx->id);
 	}
 	return 0;
 }
@@ -53,7 +53,7 @@ int skiff_container_update(const skiff_context *ctx, const spec_resources *r, sk
 	if (open_live(ctx, true, &c, err) < 0)
 		return -1;
 	if (c.status == SKIFF_STATUS_STOPPED)
-		skiff_fail_code(err, EINVAL, "container not running");
+		skiff_fail_msg(err, EINVAL, "container not running");
 	else
 		rc = cgroup_update(&c.cgroups, r, err);
 	close_live(&c);
@@ -69,7 +69,7 @@ int skiff_container_pause(const skiff_context *ctx, skiff_error *err)
 	if (open_live(ctx, true, &c, err) < 0)
 		return -1;
 	if (c.status != SKIFF_STATUS_RUNNING && c.status != SKIFF_STATUS_CREATED)
-		skiff_fail_code(err, EINVAL, "container not running");
+		skiff_fail_msg(err, EINVAL, "container not running");
 	else
 		rc = cgroup_freeze(&c.cgroups, true, err);
 	close_live(&c);
@@ -85,7 +85,7 @@ int skiff_container_resume(const skiff_context *ctx, skiff_error *err)
 	if (open_live(ctx, true, &c, err) < 0)
 		return -1;
 	if (c.status != SKIFF_STATUS_PAUSED)
-		skiff_fail_code(err, EINVAL, "container not paused");
+		skiff_fail_msg(err, EINVAL, "container not paused");
 	else
 		rc = cgroup_freeze(&c.cgroups, false, err);
 	close_live(&c);
@@ -116,12 +116,12 @@ int skiff_container_stats(const skiff_context *ctx, skiff_stats **out, skiff_err
 	if (open_live(ctx, false, &c, err) < 0)
 		return -1;
 	if (c.status == SKIFF_STATUS_STOPPED) {
-		skiff_fail_code(err, EINVAL, "container with id %s is not running", ctx->id);
+		skiff_fail_msg(err, EINVAL, "container with id %s is not running", ctx->id);
 		goto out;
 	}
 	st = calloc(1, sizeof(*st));
 	if (!st) {
-		skiff_fail(err, ENOMEM, "read statistics");
+		skiff_fail_errno(err, ENOMEM, "read statistics");
 		goto out;
 	}
 	if (cgroup_stats(&c.cgroups, st, err) < 0) {
@@ -143,7 +143,7 @@ int skiff_oom_watch_open(const skiff_context *ctx, skiff_oom_watch **out, skiff_
 	if (open_live(ctx, false, &c, err) < 0)
 		return -1;
 	if (c.status == SKIFF_STATUS_STOPPED)
-		skiff_fail_code(err, EINVAL, "container with id %s is not running", ctx->id);
+		skiff_fail_msg(err, EINVAL, "container with id %s is not running", ctx->id);
 	else
 		rc = cgroup_oom_watch(&c.cgroups, out, err);
 	close_live(&c);

@@ -107,7 +107,7 @@ int cgroup_check_unused(const cgroup_set *set, skiff_error *err)
 		procs_in(set->dirs[i].value, &pids, &n, &cap, 0);
 		free(pids);
 		if (n)
-			return skiff_fail_code_at(err, EBUSY, ".linux.cgroupsPath",
+			return skiff_fail_msg_at(err, EBUSY, ".linux.cgroupsPath",
 					     "linux.cgroupsPath: the container's cgroup %s is not empty: %zu process(es) found",
 					     set->dirs[i].value, n);
 	}
@@ -145,7 +145,7 @@ int cgroup_create(const cgroup_set *set, const spec_config *cfg, skiff_error *er
 
 		trace("cgroup: make %s", dir);
 		if (mkdir_parents(dir, 0755) < 0)
-			return skiff_fail_at(err, errno, dir, "cgroups: create %s", dir);
+			return skiff_fail_errno_at(err, errno, dir, "cgroups: create %s", dir);
 		if (cg_key_has(set->dirs[i].key, "cpuset") && cg1_cpuset_inherit(dir, err) < 0)
 			return -1;
 	}
@@ -157,7 +157,7 @@ int cgroup_create(const cgroup_set *set, const spec_config *cfg, skiff_error *er
 	/* An init placed there would stop before it reports back, and create
 	 * would wait for it forever. */
 	if (frozen_here_or_above(set))
-		return skiff_fail_code_at(err, EBUSY, ".linux.cgroupsPath",
+		return skiff_fail_msg_at(err, EBUSY, ".linux.cgroupsPath",
 					  "linux.cgroupsPath: the container's cgroup is frozen (paused), or one above it is: thaw it first");
 	return 0;
 }
@@ -304,7 +304,7 @@ int cgroup_procs(const cgroup_set *set, pid_t **pids, size_t *n, skiff_error *er
 		free(*pids);
 		*pids = NULL;
 		*n = 0;
-		return skiff_fail(err, errno ? errno : ENOMEM, "cgroups: list the processes of %s", dir);
+		return skiff_fail_errno(err, errno ? errno : ENOMEM, "cgroups: list the processes of %s", dir);
 	}
 	/* An empty cgroup leaves *pids NULL: qsort(NULL, 0) is undefined
 	 * (UBSan says so). */
@@ -325,7 +325,7 @@ int cgroup_freeze(const cgroup_set *set, bool frozen, skiff_error *err)
 		return cg1_freeze(v1, frozen, err);
 	if (v2)
 		return cg2_freeze(v2, frozen, err);
-	return skiff_fail_code(err, ENOTSUP, "the freezer controller is not available");
+	return skiff_fail_msg(err, ENOTSUP, "the freezer controller is not available");
 }
 
 bool cgroup_frozen(const cgroup_set *set)
@@ -428,7 +428,7 @@ int cgroup_destroy(const cgroup_set *set, skiff_error *err)
 		sleep_ms(20);
 	}
 	if (failed)
-		return skiff_fail_at(err, failed_errno, failed, "cgroups: remove %s", failed);
+		return skiff_fail_errno_at(err, failed_errno, failed, "cgroups: remove %s", failed);
 	if (stop_failed) {
 		/* The state stays, so that a later delete stops it. */
 		if (err)

@@ -66,17 +66,19 @@ int cg_device_rules(const spec_config *cfg, cg_device_rule **out, size_t *n, ski
 	cg_device_rule *rules = calloc(user + defaults, sizeof(*rules));
 
 	if (!rules)
-		return skiff_fail(err, ENOMEM, "device rules");
+		return skiff_fail_errno(err, ENOMEM, "device rules");
 	for (size_t i = 0; i < user; i++) {
 		const spec_device_cgroup *d = &r->devices[i];
 		const char *access = d->access ? d->access : "rwm";
 		cg_device_rule *rule = &rules[count++];
 
 		if (strlen(access) > 3 || strspn(access, "rwm") != strlen(access)) {
+			char path[64];
+
 			free(rules);
-			return skiff_fail_at(err, 0, ".linux.resources.devices",
-					     "linux.resources.devices[%zu].access: \"%s\" is not a combination of r, w and m",
-					     i, access);
+			snprintf(path, sizeof(path), ".linux.resources.devices[%zu].access", i);
+			return skiff_fail_msg_at(err, 0, path, "%s: \"%s\" is not a combination of r, w and m",
+						 path + 1, access);
 		}
 		rule->allow = d->allow;
 		rule->type = d->type ? d->type[0] : 'a';
@@ -157,7 +159,7 @@ int cg_bpf_device_program(const cg_device_rule *rules, size_t n, void **insns, s
 	bool always = false;
 
 	if (!prog)
-		return skiff_fail(err, ENOMEM, "device filter");
+		return skiff_fail_errno(err, ENOMEM, "device filter");
 	prog[used++] = LOAD_CTX_W(2, 0);
 	prog[used++] = ALU32_IMM(BPF_AND, 2, 0xffff);
 	prog[used++] = LOAD_CTX_W(3, 0);
@@ -204,7 +206,7 @@ static int load_program(const struct bpf_insn *insns, size_t count, skiff_error 
 	if (fd >= 0)
 		return fd;
 	log[strcspn(log, "\n")] = '\0';
-	return skiff_fail(err, errno, "load the device filter%s%s", log[0] ? ": " : "", log);
+	return skiff_fail_errno(err, errno, "load the device filter%s%s", log[0] ? ": " : "", log);
 }
 
 /* The ids of the device programs attached to cgroup now (at most max). */
@@ -255,7 +257,7 @@ int cg_bpf_attach_devices(const char *dir, const cg_device_rule *rules, size_t n
 	cgroup = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (cgroup < 0) {
 		free(insns);
-		return skiff_fail_at(err, errno, dir, "open %s", dir);
+		return skiff_fail_errno_at(err, errno, dir, "open %s", dir);
 	}
 	prog = load_program(insns, count, err);
 	free(insns);
@@ -271,7 +273,7 @@ int cg_bpf_attach_devices(const char *dir, const cg_device_rule *rules, size_t n
 	attr.attach_type = BPF_CGROUP_DEVICE;
 	attr.attach_flags = BPF_F_ALLOW_MULTI;
 	if (bpf(BPF_PROG_ATTACH, &attr, sizeof(attr)) < 0) {
-		skiff_fail(err, errno, "attach the device filter to %s", dir);
+		skiff_fail_errno(err, errno, "attach the device filter to %s", dir);
 		goto out;
 	}
 	for (size_t i = 0; i < n_old; i++)

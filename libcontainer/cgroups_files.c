@@ -46,9 +46,9 @@ int cg_write(const char *dir, const char *file, const char *value, const char *f
 		}
 	}
 	if (!field)
-		return skiff_fail_at(err, saved, path, "write \"%s\" to %s/%s", value, dir, file);
+		return skiff_fail_errno_at(err, saved, path, "write \"%s\" to %s/%s", value, dir, file);
 	snprintf(context, sizeof(context), ".%s", field);
-	return skiff_fail_at(err, saved, context, "%s: set %s to \"%s\" in %s", field, file, value,
+	return skiff_fail_errno_at(err, saved, context, "%s: set %s to \"%s\" in %s", field, file, value,
 			     dir);
 }
 
@@ -57,7 +57,7 @@ int cg_read(const char *dir, const char *file, char **out, skiff_error *err)
 	char path[PATH_MAX];
 
 	if (file_path(path, sizeof(path), dir, file) < 0)
-		return skiff_fail(err, ENAMETOOLONG, "read %s/%s", dir, file);
+		return skiff_fail_errno(err, ENAMETOOLONG, "read %s/%s", dir, file);
 	return read_file_at(AT_FDCWD, path, 16u << 20, out, NULL, err);
 }
 

@@ -42,7 +42,7 @@ int cgroup_layout_detect(cg_layout *out, skiff_error *err)
 	struct statfs sfs;
 
 	if (statfs("/sys/fs/cgroup", &sfs) < 0)
-		return skiff_fail(err, errno, "cgroups: statfs /sys/fs/cgroup");
+		return skiff_fail_errno(err, errno, "cgroups: statfs /sys/fs/cgroup");
 	if (sfs.f_type == CGROUP2_SUPER_MAGIC)
 		*out = CG_LAYOUT_UNIFIED;
 	else if (statfs("/sys/fs/cgroup/unified", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC)
@@ -154,7 +154,7 @@ int cgroup_sub_set(const cgroup_set *set, const char *const *subs, size_t n, cgr
 		const char *sub = colon ? colon + 1 : subs[i];
 
 		if (sub_escapes(sub))
-			return skiff_fail_code(err, EINVAL, "exec --cgroup: %s is not a sub cgroup path",
+			return skiff_fail_msg(err, EINVAL, "exec --cgroup: %s is not a sub cgroup path",
 					       sub);
 	}
 	bool *matched = calloc(n ? n : 1, sizeof(*matched));
@@ -163,7 +163,7 @@ int cgroup_sub_set(const cgroup_set *set, const char *const *subs, size_t n, cgr
 	out->n = 0;
 	if (!matched || !out->dirs) {
 		free(matched);
-		return skiff_fail(err, ENOMEM, "exec --cgroup");
+		return skiff_fail_errno(err, ENOMEM, "exec --cgroup");
 	}
 	for (size_t i = 0; i < set->n; i++) {
 		long k = sub_for(set->dirs[i].key, subs, n, matched);
@@ -180,11 +180,11 @@ int cgroup_sub_set(const cgroup_set *set, const char *const *subs, size_t n, cgr
 		if ((sub && !clean) || !out->dirs[i].key || !out->dirs[i].value) {
 			free(clean);
 			free(matched);
-			return skiff_fail(err, ENOMEM, "exec --cgroup");
+			return skiff_fail_errno(err, ENOMEM, "exec --cgroup");
 		}
 		/* runc's rule: the sub-cgroup is one that exists. */
 		if (clean && clean[0] && (stat(out->dirs[i].value, &st) < 0 || !S_ISDIR(st.st_mode))) {
-			skiff_fail_code(err, ENOENT, "exec --cgroup %s: no cgroup %s", subs[k],
+			skiff_fail_msg(err, ENOENT, "exec --cgroup %s: no cgroup %s", subs[k],
 					out->dirs[i].value);
 			free(clean);
 			free(matched);
@@ -194,7 +194,7 @@ int cgroup_sub_set(const cgroup_set *set, const char *const *subs, size_t n, cgr
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (!matched[i] && strchr(subs[i], ':')) {
-			skiff_fail_code(err, EINVAL,
+			skiff_fail_msg(err, EINVAL,
 					"exec --cgroup %s: the container has no cgroup of such a controller",
 					subs[i]);
 			free(matched);
@@ -246,7 +246,7 @@ static int read_own_cgroups(own_cgroup **out, size_t *n, skiff_error *err)
 			free(list[i].path);
 		}
 		free(list);
-		return skiff_fail(err, ENOMEM, "cgroups: read /proc/self/cgroup");
+		return skiff_fail_errno(err, ENOMEM, "cgroups: read /proc/self/cgroup");
 	}
 	*out = list;
 	*n = count;
@@ -322,7 +322,7 @@ static char *resolve_dir(const char *target, const char *mount_root, const char 
 	if (inner[0] != '/') {
 		/* Relative: below the runtime's own cgroup, as the mount shows it. */
 		if (strncmp(own, mount_root, rootlen) || (own[rootlen] && own[rootlen] != '/')) {
-			skiff_fail(err, 0, "cgroups: our own cgroup %s is not visible at %s", own, target);
+			skiff_fail_msg(err, 0, "cgroups: our own cgroup %s is not visible at %s", own, target);
 			return NULL;
 		}
 		base = strdup(own + rootlen);
@@ -337,14 +337,14 @@ static char *resolve_dir(const char *target, const char *mount_root, const char 
 	}
 	if (!base || asprintf(&joined, "%s/%s/%s", target, base, inner) < 0) {
 		free(base);
-		skiff_fail(err, ENOMEM, "cgroups: resolve %s", inner);
+		skiff_fail_errno(err, ENOMEM, "cgroups: resolve %s", inner);
 		return NULL;
 	}
 	free(base);
 	clean = cgroup_clean_path(joined);
 	free(joined);
 	if (!clean)
-		skiff_fail(err, ENOMEM, "cgroups: resolve %s", inner);
+		skiff_fail_errno(err, ENOMEM, "cgroups: resolve %s", inner);
 	return clean;
 }
 
@@ -371,7 +371,7 @@ static int add_dir(cgroup_set *set, const char *key, char *dir, skiff_error *err
 		if (grown)
 			set->dirs = grown;
 		free(dir);
-		return skiff_fail(err, ENOMEM, "cgroups: plan");
+		return skiff_fail_errno(err, ENOMEM, "cgroups: plan");
 	}
 	set->dirs = grown;
 	set->dirs[set->n++].value = dir;
@@ -396,7 +396,7 @@ static int each_hierarchy(hierarchy_fn fn, void *data, skiff_error *err)
 		goto out;
 	tb = mnt_new_table_from_file("/proc/self/mountinfo");
 	if (!tb) {
-		skiff_fail(err, errno ? errno : ENOMEM, "cgroups: read /proc/self/mountinfo");
+		skiff_fail_errno(err, errno ? errno : ENOMEM, "cgroups: read /proc/self/mountinfo");
 		goto out;
 	}
 	for (size_t i = 0; i < n_own; i++) {
@@ -440,7 +440,7 @@ int cgroup_plan_dirs(const char *inner, cgroup_set *out, skiff_error *err)
 	if (each_hierarchy(plan_one, data, err) < 0)
 		return -1;
 	if (out->n == 0)
-		return skiff_fail(err, ENOENT,
+		return skiff_fail_msg(err, ENOENT,
 				  "cgroups: no cgroup hierarchy is mounted under /sys/fs/cgroup");
 	return 0;
 }
@@ -454,7 +454,7 @@ static int list_one(const char *key, const char *target, const char *mount_root,
 
 	(void)layout;
 	if (!grown)
-		return skiff_fail(err, ENOMEM, "cgroups: list the hierarchies");
+		return skiff_fail_errno(err, ENOMEM, "cgroups: list the hierarchies");
 	list->items = grown;
 	h = &grown[list->n];
 	h->key = strdup(key);
@@ -464,7 +464,7 @@ static int list_one(const char *key, const char *target, const char *mount_root,
 	h->own = resolve_dir(target, mount_root, own, ".", false, NULL);
 	list->n++;
 	if (!h->key || !h->mount)
-		return skiff_fail(err, ENOMEM, "cgroups: list the hierarchies");
+		return skiff_fail_errno(err, ENOMEM, "cgroups: list the hierarchies");
 	return 0;
 }
 
@@ -502,11 +502,11 @@ int cgroup_plan(const skiff_context *ctx, const spec_config *cfg, cgroup_set *ou
 	/* Absent: the container's id, relative, as runc's cgroupfs driver does. */
 	inner = cgroup_clean_path(path && path[0] ? path : ctx->id);
 	if (!inner)
-		return skiff_fail(err, ENOMEM, "cgroups: plan");
+		return skiff_fail_errno(err, ENOMEM, "cgroups: plan");
 	if (!inner[0] || !strcmp(inner, "/")) {
 		/* It would be the runtime's own cgroup or a hierarchy's root, whose
 		 * processes delete would kill. */
-		skiff_fail_at(err, 0, ".linux.cgroupsPath",
+		skiff_fail_msg_at(err, 0, ".linux.cgroupsPath",
 			      "linux.cgroupsPath: \"%s\" names no cgroup of the container's own",
 			      path ? path : "");
 		goto out;

@@ -57,7 +57,7 @@ static void expected_free(expected *e)
 
 static int refuse(skiff_error *err, const char *id, const char *what, const char *why)
 {
-	return skiff_fail_code_at(err, EPERM, what,
+	return skiff_fail_msg_at(err, EPERM, what,
 				  "container %s: its state.json names %s, which %s: refusing to act on it "
 				  "(a record skiff did not write; remove the state directory by hand)",
 				  id, what, why);
@@ -108,7 +108,7 @@ static int expected_of(const container_record *rec, const char *id, const char *
 	}
 	if (!has_unit && cgroupfs_tail(cgroups_path, id, e) < 0) {
 		expected_free(e);
-		return skiff_fail(err, ENOMEM, "check the state of container %s", id);
+		return skiff_fail_errno(err, ENOMEM, "check the state of container %s", id);
 	}
 	if (has_unit && (!e->unit || strcmp(e->unit, rec->systemd_unit))) {
 		expected_free(e);
@@ -153,7 +153,7 @@ static int check_on_disk(const cg_hierarchy *h, const char *dir, const char *rel
 	int mountfd = open(h->mount, O_PATH | O_DIRECTORY | O_CLOEXEC), fd, saved;
 
 	if (mountfd < 0)
-		return skiff_fail_at(err, errno, h->mount, "open the cgroup mount %s", h->mount);
+		return skiff_fail_errno_at(err, errno, h->mount, "open the cgroup mount %s", h->mount);
 	if (!on_cgroupfs(mountfd)) {
 		close(mountfd);
 		return refuse(err, id, dir, "is not on a cgroup filesystem");

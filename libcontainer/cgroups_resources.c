@@ -173,7 +173,7 @@ int cg_apply_resources(const cgroup_set *set, const spec_resources *r, skiff_err
 			char context[80];
 
 			snprintf(context, sizeof(context), ".%s", field);
-			return skiff_fail_code_at(err, ENOTSUP, context,
+			return skiff_fail_msg_at(err, ENOTSUP, context,
 						  "%s: the %s controller is not available", field,
 						  cg_set_is_unified(set) && k->v2 ? k->v2 : k->v1);
 		}
@@ -181,7 +181,7 @@ int cg_apply_resources(const cgroup_set *set, const spec_resources *r, skiff_err
 	if (!r->unified_len)
 		return 0;
 	if (!v2)
-		return skiff_fail_code_at(err, ENOTSUP, ".linux.resources.unified",
+		return skiff_fail_msg_at(err, ENOTSUP, ".linux.resources.unified",
 					  "linux.resources.unified: needs cgroup v2, and this host has only cgroup v1");
 	/* On a hybrid host the files of the controllers named need enabling. */
 	for (size_t i = 0; !cg_set_is_unified(set) && i < r->unified_len; i++) {
@@ -207,7 +207,7 @@ int cg_apply_devices(const cgroup_set *set, const spec_config *cfg, skiff_error 
 
 	if (!v1 && !v2)
 		/* runc too refuses to run without a device cgroup. */
-		return skiff_fail_code_at(err, ENOTSUP, ".linux.resources.devices",
+		return skiff_fail_msg_at(err, ENOTSUP, ".linux.resources.devices",
 				     "linux.resources.devices: the devices controller is not available");
 	if (cg_device_rules(cfg, &rules, &n, err) < 0)
 		return -1;

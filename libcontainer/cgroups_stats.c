@@ -335,7 +335,7 @@ int cgroup_stats(const cgroup_set *set, skiff_stats *st, skiff_error *err)
 	const char *v2 = cg_v2_dir(set), *dir;
 
 	if (!cgroup_exists(set))
-		return skiff_fail(err, ENOENT, "the container's cgroups are gone");
+		return skiff_fail_msg(err, ENOENT, "the container's cgroups are gone");
 	if (cg_v1_dir(set, "cpuacct") || cg_v1_dir(set, "cpu"))
 		cpu_v1(cg_v1_dir(set, "cpuacct"), cg_v1_dir(set, "cpu"), &st->cpu);
 	else if (v2)
@@ -420,17 +420,17 @@ int cgroup_oom_watch(const cgroup_set *set, skiff_oom_watch **out, skiff_error *
 	char path[4200], text[64];
 
 	if (!w)
-		return skiff_fail(err, ENOMEM, "watch for OOM");
+		return skiff_fail_errno(err, ENOMEM, "watch for OOM");
 	w->fd = w->control_fd = -1;
 	if (!v1 && !(v2 && cg_file_exists(v2, "memory.events"))) {
 		free(w);
-		return skiff_fail_code(err, ENOTSUP, "the memory controller is not available");
+		return skiff_fail_msg(err, ENOTSUP, "the memory controller is not available");
 	}
 	w->v2 = !v1;
 	w->dir = strdup(v1 ? v1 : v2);
 	if (!w->dir) {
 		skiff_oom_watch_close(w);
-		return skiff_fail(err, ENOMEM, "watch for OOM");
+		return skiff_fail_errno(err, ENOMEM, "watch for OOM");
 	}
 	if (w->v2) {
 		snprintf(path, sizeof(path), "%s/memory.events", w->dir);
@@ -453,7 +453,7 @@ int cgroup_oom_watch(const cgroup_set *set, skiff_oom_watch **out, skiff_error *
 	*out = w;
 	return 0;
 fail:
-	skiff_fail(err, errno, "watch for OOM in %s", w->dir);
+	skiff_fail_errno(err, errno, "watch for OOM in %s", w->dir);
 	skiff_oom_watch_close(w);
 	return -1;
 }
@@ -472,7 +472,7 @@ int skiff_oom_watch_read(skiff_oom_watch *w, unsigned *ooms, bool *gone, skiff_e
 	*gone = false;
 	if (!w->v2) {
 		if (read(w->fd, &count, sizeof(count)) < 0 && errno != EAGAIN)
-			return skiff_fail(err, errno, "read OOM notifications");
+			return skiff_fail_errno(err, errno, "read OOM notifications");
 		/* Removing the cgroup wakes the eventfd too: that is no OOM. */
 		if (!cg_file_exists(w->dir, "memory.oom_control")) {
 			*gone = true;

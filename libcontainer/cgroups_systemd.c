@@ -90,7 +90,7 @@ void cgsd_path_free(cgsd_path *p)
 
 static int path_error(skiff_error *err, const char *path, const char *why)
 {
-	return skiff_fail_code_at(err, EINVAL, ".linux.cgroupsPath",
+	return skiff_fail_msg_at(err, EINVAL, ".linux.cgroupsPath",
 				  "linux.cgroupsPath: \"%s\" %s", path, why);
 }
 
@@ -106,7 +106,7 @@ int cgsd_parse_path(const char *path, const char *id, bool rootless, cgsd_path *
 	if (path && path[0]) {
 		copy = strdup(path);
 		if (!copy)
-			return skiff_fail(err, ENOMEM, "cgroups: systemd unit");
+			return skiff_fail_errno(err, ENOMEM, "cgroups: systemd unit");
 		colon1 = strchr(copy, ':');
 		colon2 = colon1 ? strchr(colon1 + 1, ':') : NULL;
 		if (!colon2 || strchr(colon2 + 1, ':')) {
@@ -164,7 +164,7 @@ int cgsd_parse_path(const char *path, const char *id, bool rootless, cgsd_path *
 		out->cgroup = NULL;
 	}
 	if (!out->slice || !out->unit || !out->cgroup) {
-		skiff_fail(err, ENOMEM, "cgroups: systemd unit");
+		skiff_fail_errno(err, ENOMEM, "cgroups: systemd unit");
 		goto out;
 	}
 	rc = 0;
@@ -195,14 +195,14 @@ int cgroup_plan_systemd(const skiff_context *ctx, const spec_config *cfg, cgroup
 	if (cgsd_parse_path(path, ctx->id, rootless, &p, err) < 0)
 		return -1;
 	if (!cgsd_systemd_running()) {
-		skiff_fail_code(err, ENOTSUP, "systemd cgroup driver requested but systemd is not running");
+		skiff_fail_msg(err, ENOTSUP, "systemd cgroup driver requested but systemd is not running");
 		goto out;
 	}
 	if (cgroup_layout_detect(&layout, err) < 0)
 		goto out;
 	if (rootless && layout != CG_LAYOUT_UNIFIED) {
 		/* A user's manager may delegate only on cgroup v2. */
-		skiff_fail_code(err, ENOTSUP,
+		skiff_fail_msg(err, ENOTSUP,
 				"rootless containers with the systemd cgroup driver need cgroup v2");
 		goto out;
 	}
@@ -215,7 +215,7 @@ int cgroup_plan_systemd(const skiff_context *ctx, const spec_config *cfg, cgroup
 		manager_cg[--len] = '\0';
 	if (asprintf(&full, "%s%s", manager_cg, p.cgroup) < 0) {
 		full = NULL;
-		skiff_fail(err, ENOMEM, "cgroups: plan");
+		skiff_fail_errno(err, ENOMEM, "cgroups: plan");
 		goto out;
 	}
 	if (cgroup_plan_dirs(full, out, err) < 0)
@@ -271,7 +271,7 @@ int cgroup_systemd_start(const cgroup_set *set, const spec_config *cfg, const ch
 	if (cgsd_bus_unit_cgroup(set->user_manager, set->unit, &actual, err) < 0)
 		return -1;
 	if (actual[0] && set->unit_cgroup && strcmp(actual, set->unit_cgroup)) {
-		skiff_fail_code_at(err, EINVAL, ".linux.cgroupsPath",
+		skiff_fail_msg_at(err, EINVAL, ".linux.cgroupsPath",
 				   "systemd put unit %s in cgroup %s, not %s as planned", set->unit,
 				   actual, set->unit_cgroup);
 		free(actual);

@@ -103,7 +103,7 @@ static int sd_api_ready(skiff_error *err)
 {
 	pthread_once(&sd_api_once, sd_api_load);
 	if (sd_api.failure)
-		return skiff_fail_code(err, ENOTSUP, "systemd cgroup driver: %s", sd_api.failure);
+		return skiff_fail_msg(err, ENOTSUP, "systemd cgroup driver: %s", sd_api.failure);
 	return 0;
 }
 
@@ -150,8 +150,8 @@ static int bus_fail(skiff_error *err, int r, const sd_bus_error *e, const char *
 
 	snprintf(head, sizeof(head), fmt, what);
 	if (e && sd_bus_error_is_set(e) && e->message)
-		return skiff_fail_code(err, errnum ? errnum : EIO, "systemd: %s: %s", head, e->message);
-	return skiff_fail(err, errnum ? errnum : EIO, "systemd: %s", head);
+		return skiff_fail_msg(err, errnum ? errnum : EIO, "systemd: %s: %s", head, e->message);
+	return skiff_fail_errno(err, errnum ? errnum : EIO, "systemd: %s", head);
 }
 
 static int bus_open(bool user, sd_bus **out, skiff_error *err)
@@ -176,7 +176,7 @@ static int bus_open(bool user, sd_bus **out, skiff_error *err)
 	if (r < 0) {
 		/* ENOTCONN for all of them: delete tells "unreachable" from
 		 * "refused" by it. */
-		return skiff_fail_code(err, ENOTCONN, "systemd: cannot connect to the %s manager: %s",
+		return skiff_fail_msg(err, ENOTCONN, "systemd: cannot connect to the %s manager: %s",
 				       user ? "user's" : "system", strerror(-r));
 	}
 	*out = bus;
@@ -408,10 +408,10 @@ int cgsd_bus_start(bool user, const char *unit, const cgsd_props *props, skiff_e
 		r = -1;
 		reset_failed(bus, unit);
 		if (result)
-			skiff_fail_code(err, EIO, "systemd: start unit %s: the job ended with \"%s\"",
+			skiff_fail_msg(err, EIO, "systemd: start unit %s: the job ended with \"%s\"",
 					unit, result);
 		else
-			skiff_fail_code(err, ETIMEDOUT, "systemd: start unit %s: no answer in 30 s",
+			skiff_fail_msg(err, ETIMEDOUT, "systemd: start unit %s: no answer in 30 s",
 					unit);
 	}
 	return bus_done(bus, &e, r);
@@ -487,7 +487,7 @@ int cgsd_bus_stop(bool user, const char *unit, skiff_error *err)
 		bus_fail(err, r, &e, "stop unit %s", unit);
 	} else if (!result) {
 		r = -1;
-		skiff_fail_code(err, ETIMEDOUT, "systemd: stop unit %s: no answer in 30 s", unit);
+		skiff_fail_msg(err, ETIMEDOUT, "systemd: stop unit %s: no answer in 30 s", unit);
 	}
 	/* A failed unit stays loaded (and its name taken) until reset;
 	 * whatever the stop's result, the unit is no longer running. */
@@ -499,7 +499,7 @@ int cgsd_bus_stop(bool user, const char *unit, skiff_error *err)
 
 static int unavailable(skiff_error *err)
 {
-	return skiff_fail_code(err, ENOTSUP,
+	return skiff_fail_msg(err, ENOTSUP,
 			       "the systemd cgroup driver is not available in this build (skiff was built without libsystemd): run without --systemd-cgroup");
 }
 

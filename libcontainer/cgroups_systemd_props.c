@@ -163,12 +163,12 @@ static int push_cpuset(cgsd_props *props, const char *name, const char *list,
 	size_t len;
 
 	if (cgsd_cpuset_bits(list, &bytes, &len) < 0)
-		return skiff_fail_code_at(err, EINVAL, field, "%s: \"%s\" is not a list of cpus or nodes",
+		return skiff_fail_msg_at(err, EINVAL, field, "%s: \"%s\" is not a list of cpus or nodes",
 					  field + 1, list);
 	p = push(props, name, CGSD_BYTES);
 	if (!p) {
 		free(bytes);
-		return skiff_fail(err, ENOMEM, "systemd unit properties");
+		return skiff_fail_errno(err, ENOMEM, "systemd unit properties");
 	}
 	p->bytes = bytes;
 	p->len = len;
@@ -210,17 +210,17 @@ static int memory_props(const spec_memory *m, bool unified, cgsd_props *props, s
 	bool swap_set;
 
 	if (limit && push_u64(props, unified ? "MemoryMax" : "MemoryLimit", as_u64(limit)) < 0)
-		return skiff_fail(err, ENOMEM, "systemd unit properties");
+		return skiff_fail_errno(err, ENOMEM, "systemd unit properties");
 	if (!unified)
 		return 0;
 	if (m->has_reservation && m->reservation &&
 	    push_u64(props, "MemoryLow", as_u64(m->reservation)) < 0)
-		return skiff_fail(err, ENOMEM, "systemd unit properties");
+		return skiff_fail_errno(err, ENOMEM, "systemd unit properties");
 	if (cg2_swap_value(m->has_swap ? m->swap : 0, limit, &swap_v2, &swap_set, &why) < 0)
-		return skiff_fail_code_at(err, EINVAL, ".linux.resources.memory.swap",
+		return skiff_fail_msg_at(err, EINVAL, ".linux.resources.memory.swap",
 					  "linux.resources.memory.swap: %s", why);
 	if (swap_set && push_u64(props, "MemorySwapMax", as_u64(swap_v2)) < 0)
-		return skiff_fail(err, ENOMEM, "systemd unit properties");
+		return skiff_fail_errno(err, ENOMEM, "systemd unit properties");
 	return 0;
 }
 
@@ -235,11 +235,11 @@ static int cpu_props(const spec_cpu *c, bool unified, unsigned version, cgsd_pro
 		if (!unified)
 			v = v < 2 ? 2 : v > 262144 ? 262144 : v;
 		if (push_u64(props, unified ? "CPUWeight" : "CPUShares", v) < 0)
-			return skiff_fail(err, ENOMEM, "systemd unit properties");
+			return skiff_fail_errno(err, ENOMEM, "systemd unit properties");
 	}
 	if (push_cpu_quota(props, c->has_quota ? c->quota : 0, c->has_period ? c->period : 0,
 			   version) < 0)
-		return skiff_fail(err, ENOMEM, "systemd unit properties");
+		return skiff_fail_errno(err, ENOMEM, "systemd unit properties");
 	/* AllowedCPUs= and AllowedMemoryNodes= came with systemd 244. */
 	if (version >= 244 && c->cpus && c->cpus[0] &&
 	    push_cpuset(props, "AllowedCPUs", c->cpus, ".linux.resources.cpu.cpus", err) < 0)
@@ -292,10 +292,10 @@ static int unified_prop(const spec_kv *kv, unsigned version, cgsd_props *props,
 		if (strcmp(kv->key, numbers[i].key))
 			continue;
 		if (parse_max(kv->value, &v) < 0 || (v == UINT64_MAX && !strcmp(kv->key, "cpu.weight")))
-			return skiff_fail_code_at(err, EINVAL, context, "%s: \"%s\" is not a valid value",
+			return skiff_fail_msg_at(err, EINVAL, context, "%s: \"%s\" is not a valid value",
 						  context + 1, kv->value);
 		return push_u64(props, numbers[i].prop, v) < 0
-			       ? skiff_fail(err, ENOMEM, "systemd unit properties")
+			       ? skiff_fail_errno(err, ENOMEM, "systemd unit properties")
 			       : 0;
 	}
 	if (!strcmp(kv->key, "cpu.max")) {
@@ -306,12 +306,12 @@ static int unified_prop(const spec_kv *kv, unsigned version, cgsd_props *props,
 		uint64_t q = 0;
 
 		if (fields < 1 || (strcmp(quota, "max") && parse_max(quota, &q) < 0) || !period)
-			return skiff_fail_code_at(err, EINVAL, context, "%s: \"%s\" is not a valid value",
+			return skiff_fail_msg_at(err, EINVAL, context, "%s: \"%s\" is not a valid value",
 						  context + 1, kv->value);
 		if (!strcmp(quota, "max"))
 			q = 0;
 		return push_cpu_quota(props, (int64_t)q, period, version) < 0
-			       ? skiff_fail(err, ENOMEM, "systemd unit properties")
+			       ? skiff_fail_errno(err, ENOMEM, "systemd unit properties")
 			       : 0;
 	}
 	if (version >= 244 && !strcmp(kv->key, "cpuset.cpus"))
@@ -343,7 +343,7 @@ int cgsd_resource_props(const spec_resources *r, bool unified, unsigned version,
 			goto fail;
 	return 0;
 oom:
-	skiff_fail(err, ENOMEM, "systemd unit properties");
+	skiff_fail_errno(err, ENOMEM, "systemd unit properties");
 fail:
 	cgsd_props_free(out);
 	return -1;
@@ -395,7 +395,7 @@ int cgsd_device_props(const cg_device_rule *rules, size_t n, cgsd_props *out, sk
 
 	memset(out, 0, sizeof(*out));
 	if (!list)
-		return skiff_fail(err, ENOMEM, "systemd unit properties");
+		return skiff_fail_errno(err, ENOMEM, "systemd unit properties");
 	for (size_t i = 0; i < n; i++) {
 		const cg_device_rule *r = &rules[i];
 		unsigned bits = perm_bits(r->access);
@@ -448,7 +448,7 @@ int cgsd_device_props(const cg_device_rule *rules, size_t n, cgsd_props *out, sk
 oom:
 	free(list);
 	cgsd_props_free(out);
-	return skiff_fail(err, ENOMEM, "systemd unit properties");
+	return skiff_fail_errno(err, ENOMEM, "systemd unit properties");
 }
 
 /* ---------------------------------------------------------- start unit -- */
@@ -517,7 +517,7 @@ int cgsd_start_props(const char *unit, const char *slice, const char *id, pid_t 
 		goto oom;
 	return 0;
 oom:
-	skiff_fail(err, ENOMEM, "systemd unit properties");
+	skiff_fail_errno(err, ENOMEM, "systemd unit properties");
 fail:
 	cgsd_props_free(&more);
 	cgsd_props_free(out);

@@ -49,7 +49,7 @@ static int set_limit(const char *dir, int64_t limit, skiff_error *err)
 	/* The kernel refuses a limit below what is in use: say so. */
 	cg_read_u64(dir, "memory.usage_in_bytes", &usage);
 	cg_read_u64(dir, "memory.max_usage_in_bytes", &peak);
-	return skiff_fail_code_at(err, EBUSY, ".linux.resources.memory.limit",
+	return skiff_fail_msg_at(err, EBUSY, ".linux.resources.memory.limit",
 			     "linux.resources.memory.limit: unable to set memory limit to %" PRId64
 			     " (current usage: %" PRIu64 ", peak usage: %" PRIu64 ")",
 			     limit, usage, peak);
@@ -60,7 +60,7 @@ static int set_swap(const char *dir, int64_t swap, skiff_error *err)
 	if (swap == 0)
 		return 0;
 	if (!cg_file_exists(dir, MEMSW))
-		return skiff_fail_code_at(err, ENOTSUP, ".linux.resources.memory.swap",
+		return skiff_fail_msg_at(err, ENOTSUP, ".linux.resources.memory.swap",
 				     "linux.resources.memory.swap: the kernel does not account swap (no %s)",
 				     MEMSW);
 	return write_i64(dir, MEMSW, swap, "linux.resources.memory.swap", err);
@@ -73,7 +73,7 @@ int cg_check_memory_usage(const char *dir, const char *usage_file, int64_t limit
 
 	if (limit <= 0 || cg_read_u64(dir, usage_file, &usage) < 0 || (uint64_t)limit >= usage)
 		return 0;
-	return skiff_fail_code_at(err, EBUSY, ".linux.resources.memory.limit",
+	return skiff_fail_msg_at(err, EBUSY, ".linux.resources.memory.limit",
 			     "linux.resources.memory.limit: rejecting memory limit %" PRId64
 			     " below usage %" PRIu64 " (checkBeforeUpdate)",
 			     limit, usage);
@@ -121,7 +121,7 @@ rest:
 		return -1;
 	if (m->has_swappiness) {
 		if (m->swappiness > 100)
-			return skiff_fail_code_at(err, EINVAL, ".linux.resources.memory.swappiness",
+			return skiff_fail_msg_at(err, EINVAL, ".linux.resources.memory.swappiness",
 					     "linux.resources.memory.swappiness: invalid value %" PRIu64
 					     ", the valid range is 0-100",
 					     m->swappiness);
@@ -146,7 +146,7 @@ static int set_shares(const char *dir, uint64_t shares, skiff_error *err)
 		return -1;
 	/* The kernel clamps silently; runc reads back to report it. */
 	if (cg_read_u64(dir, "cpu.shares", &got) == 0 && got != shares)
-		return skiff_fail_code_at(err, ERANGE, ".linux.resources.cpu.shares",
+		return skiff_fail_msg_at(err, ERANGE, ".linux.resources.cpu.shares",
 				     "linux.resources.cpu.shares: the %s allowed cpu-shares is %" PRIu64,
 				     shares > got ? "maximum" : "minimum", got);
 	return 0;
@@ -222,12 +222,12 @@ static int cpuset_fill(const char *dir, const char *file, int depth, skiff_error
 	parent = strdup(dir);
 	slash = parent ? strrchr(parent, '/') : NULL;
 	if (!slash || slash == parent || depth > 64) {
-		skiff_fail(err, ENOENT, "cgroups: no cpuset above %s to inherit %s from", dir, file);
+		skiff_fail_msg(err, ENOENT, "cgroups: no cpuset above %s to inherit %s from", dir, file);
 		goto out;
 	}
 	*slash = '\0';
 	if (!is_cgroup_v1(parent)) {
-		skiff_fail(err, ENOENT, "cgroups: %s has an empty %s", dir, file);
+		skiff_fail_msg(err, ENOENT, "cgroups: %s has an empty %s", dir, file);
 		goto out;
 	}
 	if (cpuset_fill(parent, file, depth + 1, err) < 0 || cg_read(parent, file, &theirs, err) < 0)
@@ -320,10 +320,13 @@ int cg_hugetlb_file(const char *dir, const spec_resources *r, size_t i, const ch
 	const char *ps = r->hugepage_limits[i].page_size;
 
 	snprintf(file, size, "hugetlb.%s.%s", ps, suffix);
-	if (strchr(ps, '/') || !cg_file_exists(dir, file))
-		return skiff_fail_code_at(err, EINVAL, ".linux.resources.hugepageLimits",
-				     "linux.resources.hugepageLimits[%zu].pageSize: this host has no \"%s\" huge pages",
-				     i, ps);
+	if (strchr(ps, '/') || !cg_file_exists(dir, file)) {
+		char path[64];
+
+		snprintf(path, sizeof(path), ".linux.resources.hugepageLimits[%zu].pageSize", i);
+		return skiff_fail_msg_at(err, EINVAL, path, "%s: this host has no \"%s\" huge pages",
+					 path + 1, ps);
+	}
 	return 0;
 }
 
@@ -480,5 +483,5 @@ int cg1_freeze(const char *dir, bool frozen, skiff_error *err)
 		nanosleep(&tick, NULL);
 	}
 	cg_write(dir, "freezer.state", "THAWED", NULL, NULL);
-	return skiff_fail(err, ETIMEDOUT, "cgroups: freeze %s", dir);
+	return skiff_fail_errno(err, ETIMEDOUT, "cgroups: freeze %s", dir);
 }

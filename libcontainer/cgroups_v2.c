@@ -171,7 +171,7 @@ int cg2_enable(const char *dir, const char *controller, skiff_error *err)
 	int rc = 0;
 
 	if (!path)
-		return skiff_fail(err, ENOMEM, "cgroups: enable controllers");
+		return skiff_fail_errno(err, ENOMEM, "cgroups: enable controllers");
 	len = strlen(path);
 	/* The mount is the highest ancestor still on cgroup2: path[0, end). */
 	for (end = len;;) {
@@ -229,11 +229,11 @@ int cg2_set_memory(const char *dir, const spec_resources *r, skiff_error *err)
 		if (cg_read_u64(dir, "memory.max", &current) == 0)
 			limit = current == UINT64_MAX ? -1 : (int64_t)current;
 		if (cg2_swap_value(swap, limit, &swap_v2, &swap_set, &why) < 0)
-			return skiff_fail_code_at(err, EINVAL, ".linux.resources.memory.swap",
+			return skiff_fail_msg_at(err, EINVAL, ".linux.resources.memory.swap",
 					     "linux.resources.memory.swap: %s", why);
 		limit = 0;
 	} else if (cg2_swap_value(swap, limit, &swap_v2, &swap_set, &why) < 0) {
-		return skiff_fail_code_at(err, EINVAL, ".linux.resources.memory.swap",
+		return skiff_fail_msg_at(err, EINVAL, ".linux.resources.memory.swap",
 				     "linux.resources.memory.swap: %s", why);
 	}
 	if (swap_set) {
@@ -279,7 +279,7 @@ int cg2_set_cpu(const char *dir, const spec_resources *r, skiff_error *err)
 		return 0;
 	if ((c->has_realtime_runtime && c->realtime_runtime) ||
 	    (c->has_realtime_period && c->realtime_period))
-		return skiff_fail_code_at(err, ENOTSUP, ".linux.resources.cpu.realtimeRuntime",
+		return skiff_fail_msg_at(err, ENOTSUP, ".linux.resources.cpu.realtimeRuntime",
 				     "linux.resources.cpu.realtimeRuntime: realtime limits do not exist in cgroup v2");
 	/* An idle group has the kernel's minimum weight and refuses another
 	 * (EINVAL): leave idle before the weight is written, become idle after. */
@@ -352,7 +352,7 @@ int cg2_set_io(const char *dir, const spec_resources *r, skiff_error *err)
 	if (!b)
 		return 0;
 	if (b->has_leaf_weight && b->leaf_weight)
-		return skiff_fail_code_at(err, ENOTSUP, ".linux.resources.blockIO.leafWeight",
+		return skiff_fail_msg_at(err, ENOTSUP, ".linux.resources.blockIO.leafWeight",
 				     "linux.resources.blockIO.leafWeight: leaf weights do not exist in cgroup v2");
 	if (b->has_weight && b->weight) {
 		snprintf(text, sizeof(text), "%" PRIu64,
@@ -366,7 +366,7 @@ int cg2_set_io(const char *dir, const spec_resources *r, skiff_error *err)
 
 		snprintf(field, sizeof(field), "linux.resources.blockIO.weightDevice[%zu]", i);
 		if (w->has_leaf_weight && w->leaf_weight)
-			return skiff_fail_code_at(err, ENOTSUP, field,
+			return skiff_fail_msg_at(err, ENOTSUP, field,
 					     "%s.leafWeight: leaf weights do not exist in cgroup v2",
 					     field);
 		if (!w->has_weight)
@@ -415,14 +415,14 @@ int cg2_set_unified(const char *dir, const spec_resources *r, skiff_error *err)
 		/* A file of this cgroup, not a path; and a resource, not a move. */
 		if (!dot || dot == key || strchr(key, '/') || !strcmp(key, "cgroup.procs") ||
 		    !strcmp(key, "cgroup.threads"))
-			return skiff_fail_code_at(err, EINVAL, field,
+			return skiff_fail_msg_at(err, EINVAL, field,
 					     "%s: not a resource file of the container's cgroup", field);
 		if (cg_write(dir, key, r->unified[i].value, field, err) == 0)
 			continue;
 		snprintf(controller, sizeof(controller), "%.*s", (int)(dot - key), key);
 		if (err && (err->errnum == ENOENT || err->errnum == EPERM || err->errnum == EACCES) &&
 		    strcmp(controller, "cgroup") && !cg2_has_controller(dir, controller))
-			return skiff_fail_code_at(err, ENOTSUP, field, "%s: the %s controller is not available",
+			return skiff_fail_msg_at(err, ENOTSUP, field, "%s: the %s controller is not available",
 					     field, controller);
 		return -1;
 	}
@@ -459,5 +459,5 @@ int cg2_freeze(const char *dir, bool frozen, skiff_error *err)
 	}
 	if (frozen)
 		cg_write(dir, "cgroup.freeze", "0", NULL, NULL);
-	return skiff_fail(err, ETIMEDOUT, "cgroups: %s %s", frozen ? "freeze" : "thaw", dir);
+	return skiff_fail_errno(err, ETIMEDOUT, "cgroups: %s %s", frozen ? "freeze" : "thaw", dir);
 }

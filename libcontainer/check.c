@@ -340,7 +340,7 @@ int skiff_bundle_check(const char *bundle, skiff_diagnostics **out, skiff_error 
 		free(d);
 		diag_clear(r.errors, r.errors_len);
 		diag_clear(r.warnings, r.warnings_len);
-		return skiff_fail(err, ENOMEM, "check bundle %s", bundle);
+		return skiff_fail_errno(err, ENOMEM, "check bundle %s", bundle);
 	}
 	/* Errors first, then warnings, in one array. */
 	d->errors = r.errors_len;
@@ -354,7 +354,7 @@ int skiff_bundle_check(const char *bundle, skiff_diagnostics **out, skiff_error 
 			diag_clear(r.errors, r.errors_len);
 			diag_clear(r.warnings, r.warnings_len);
 			free(d);
-			return skiff_fail(err, ENOMEM, "check bundle %s", bundle);
+			return skiff_fail_errno(err, ENOMEM, "check bundle %s", bundle);
 		}
 		memcpy(all + r.errors_len, r.warnings, r.warnings_len * sizeof(*all));
 		free(r.warnings);
@@ -404,10 +404,10 @@ int skiff_diagnostics_to_json(const skiff_diagnostics *diags, bool pretty, char 
 
 	*json_out = NULL;
 	if (!diags)
-		return skiff_fail(err, EINVAL, "diagnostics to JSON: no diagnostics");
+		return skiff_fail_msg(err, EINVAL, "diagnostics to JSON: no diagnostics");
 	g = yajl_gen_alloc(NULL);
 	if (!g)
-		return skiff_fail(err, ENOMEM, "diagnostics to JSON");
+		return skiff_fail_errno(err, ENOMEM, "diagnostics to JSON");
 	yajl_gen_config(g, yajl_gen_beautify, pretty ? 1 : 0);
 	yajl_gen_config(g, yajl_gen_indent_string, "  ");
 	yajl_gen_map_open(g);
@@ -416,11 +416,11 @@ int skiff_diagnostics_to_json(const skiff_diagnostics *diags, bool pretty, char 
 	yajl_gen_map_close(g);
 	if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok) {
 		yajl_gen_free(g);
-		return skiff_fail(err, 0, "diagnostics to JSON: yajl_gen failed");
+		return skiff_fail_msg(err, 0, "diagnostics to JSON: yajl_gen failed");
 	}
 	*json_out = strndup((const char *)buf, len);
 	yajl_gen_free(g);
 	if (!*json_out)
-		return skiff_fail(err, ENOMEM, "diagnostics to JSON");
+		return skiff_fail_errno(err, ENOMEM, "diagnostics to JSON");
 	return 0;
 }

@@ -96,7 +96,7 @@ static int common_args(argv_list *a, const skiff_checkpoint_opts *o, skiff_error
 
 	if (strcmp(mode, "soft") && strcmp(mode, "full") && strcmp(mode, "strict") &&
 	    strcmp(mode, "ignore"))
-		return skiff_fail_code(err, EINVAL,
+		return skiff_fail_msg(err, EINVAL,
 				       "invalid manage-cgroups-mode \"%s\": soft, full, strict or ignore",
 				       mode);
 	/* criu's command line takes the mode as --manage-cgroups' own value */
@@ -178,14 +178,14 @@ static int run_criu(argv_list *a, const char *log, int keep_fd, skiff_error *err
 	pid_t pid;
 
 	if (a->failed)
-		return skiff_fail(err, ENOMEM, "criu");
+		return skiff_fail_errno(err, ENOMEM, "criu");
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
-		return skiff_fail(err, errno, "run %s", a->v[0]);
+		return skiff_fail_errno(err, errno, "run %s", a->v[0]);
 	pid = fork();
 	if (pid < 0) {
 		close(pipefd[0]);
 		close(pipefd[1]);
-		return skiff_fail(err, errno, "run %s", a->v[0]);
+		return skiff_fail_errno(err, errno, "run %s", a->v[0]);
 	}
 	if (pid == 0) {
 		int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -219,18 +219,18 @@ static int run_criu(argv_list *a, const char *log, int keep_fd, skiff_error *err
 	close(pipefd[0]);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
-			return skiff_fail(err, errno, "wait for %s", a->v[0]);
+			return skiff_fail_errno(err, errno, "wait for %s", a->v[0]);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
 		last_line(out, used, why, sizeof(why));
-		return skiff_fail_code(err, ENOENT, "%s %s: cannot run %s (is criu installed?): %s",
+		return skiff_fail_msg(err, ENOENT, "%s %s: cannot run %s (is criu installed?): %s",
 				       a->v[0], a->v[1], a->v[0], why);
 	}
 	last_errors(log, why, sizeof(why));
 	if (!why[0])
 		last_line(out, used, why, sizeof(why));
-	return skiff_fail_code(err, EIO, "%s %s failed%s%s (see %s)", a->v[0], a->v[1],
+	return skiff_fail_msg(err, EIO, "%s %s failed%s%s (see %s)", a->v[0], a->v[1],
 			       why[0] ? ": " : "", why, log);
 }
 
@@ -239,12 +239,12 @@ static int run_criu(argv_list *a, const char *log, int keep_fd, skiff_error *err
 static int prepare_dirs(const skiff_checkpoint_opts *o, const char **work, skiff_error *err)
 {
 	if (!o->image_path || !o->image_path[0])
-		return skiff_fail_code(err, EINVAL, "an image path is required");
+		return skiff_fail_msg(err, EINVAL, "an image path is required");
 	if (mkdir(o->image_path, 0700) < 0 && errno != EEXIST)
-		return skiff_fail_at(err, errno, o->image_path, "image path %s", o->image_path);
+		return skiff_fail_errno_at(err, errno, o->image_path, "image path %s", o->image_path);
 	*work = o->work_path && o->work_path[0] ? o->work_path : o->image_path;
 	if (mkdir(*work, 0700) < 0 && errno != EEXIST)
-		return skiff_fail_at(err, errno, *work, "work path %s", *work);
+		return skiff_fail_errno_at(err, errno, *work, "work path %s", *work);
 	return 0;
 }
 
@@ -283,7 +283,7 @@ static int dump_args(argv_list *a, const skiff_checkpoint_opts *o, const char *w
 		const char *colon = strrchr(o->page_server, ':');
 
 		if (!colon || colon == o->page_server || !colon[1])
-			return skiff_fail_code(err, EINVAL,
+			return skiff_fail_msg(err, EINVAL,
 					       "use --page-server ADDRESS:PORT to specify the page server");
 		arg(a, "--page-server");
 		arg(a, "--address");
@@ -332,12 +332,12 @@ int skiff_container_checkpoint(const skiff_context *ctx, const skiff_checkpoint_
 	if (container_check_cgroups(dirfd, ctx->id, &rec, err) < 0)
 		goto out;
 	if (status != SKIFF_STATUS_RUNNING && status != SKIFF_STATUS_PAUSED) {
-		skiff_fail_code(err, EINVAL, "container not running (it is %s): cannot checkpoint it",
+		skiff_fail_msg(err, EINVAL, "container not running (it is %s): cannot checkpoint it",
 				skiff_status_name(status));
 		goto out;
 	}
 	if (opts->parent_path && opts->parent_path[0] == '/') {
-		skiff_fail_code(err, EINVAL, "--parent-path must be relative (to the image path)");
+		skiff_fail_msg(err, EINVAL, "--parent-path must be relative (to the image path)");
 		goto out;
 	}
 	if (prepare_dirs(opts, &work, err) < 0)
@@ -349,7 +349,7 @@ int skiff_container_checkpoint(const skiff_context *ctx, const skiff_checkpoint_
 
 		free(parent);
 		if (bad) {
-			skiff_fail(err, bad, "invalid --parent-path %s", opts->parent_path);
+			skiff_fail_errno(err, bad, "invalid --parent-path %s", opts->parent_path);
 			goto out;
 		}
 	}
@@ -358,7 +358,7 @@ int skiff_container_checkpoint(const skiff_context *ctx, const skiff_checkpoint_
 		goto out;
 	log = path_join(work, opts->pre_dump ? "pre-dump.log" : "dump.log");
 	if (!log) {
-		skiff_fail(err, ENOMEM, "checkpoint");
+		skiff_fail_errno(err, ENOMEM, "checkpoint");
 		goto out;
 	}
 	if (run_criu(&a, log, opts->lazy_pages ? opts->status_fd : -1, err) < 0)
@@ -465,7 +465,7 @@ static int restore_args(argv_list *a, const restore_job *j, skiff_error *err)
 			continue;
 		source = path_join(j->setup.bundle, m->source);
 		if (!source)
-			return skiff_fail(err, ENOMEM, "restore");
+			return skiff_fail_errno(err, ENOMEM, "restore");
 		arg(a, "--external");
 		arg(a, "mnt[%s%s]:%s", slash(m->destination), m->destination, source);
 		free(source);
@@ -480,12 +480,12 @@ static int bind_root(restore_job *j, skiff_error *err)
 
 	if (asprintf(&j->criu_root, "%s/%s/%s", root, j->ctx->id, CRIU_ROOT_NAME) < 0) {
 		j->criu_root = NULL;
-		return skiff_fail(err, ENOMEM, "restore");
+		return skiff_fail_errno(err, ENOMEM, "restore");
 	}
 	if (mkdirat(j->setup.statefd, CRIU_ROOT_NAME, 0700) < 0)
-		return skiff_fail(err, errno, "make %s", j->criu_root);
+		return skiff_fail_errno(err, errno, "make %s", j->criu_root);
 	if (mount(j->setup.rootfs, j->criu_root, NULL, MS_BIND | MS_REC, NULL) < 0)
-		return skiff_fail(err, errno, "bind %s on %s", j->setup.rootfs, j->criu_root);
+		return skiff_fail_errno(err, errno, "bind %s on %s", j->setup.rootfs, j->criu_root);
 	j->root_bound = true;
 	return 0;
 }
@@ -507,7 +507,7 @@ static int read_restored_pid(const restore_job *j, pid_t *pid, skiff_error *err)
 	n = strtol(text, NULL, 10);
 	free(text);
 	if (n <= 0)
-		return skiff_fail_code(err, EPROTO, "criu wrote no pid to %s", j->pid_path);
+		return skiff_fail_msg(err, EPROTO, "criu wrote no pid to %s", j->pid_path);
 	*pid = (pid_t)n;
 	return 0;
 }
@@ -524,7 +524,7 @@ static int load_config(restore_job *j, const skiff_config *cfg, skiff_error *err
 		int rc;
 
 		if (!path)
-			return skiff_fail(err, ENOMEM, "restore");
+			return skiff_fail_errno(err, ENOMEM, "restore");
 		rc = skiff_config_load_file(path, &j->loaded, err);
 		free(path);
 		if (rc < 0)
@@ -537,7 +537,7 @@ static int load_config(restore_job *j, const skiff_config *cfg, skiff_error *err
 	if (create_requirements(cfg, ctx->bundle ? ctx->bundle : ".", false, &sink) < 0)
 		return -1;
 	if (cfg->process->terminal)
-		return skiff_fail_code(err, ENOTSUP,
+		return skiff_fail_msg(err, ENOTSUP,
 				       "restoring a container with a terminal is not supported");
 	return 0;
 }
@@ -549,11 +549,11 @@ static int plan_criu(restore_job *j, skiff_error *err)
 		return -1;
 	if (asprintf(&j->pid_path, "%s/restore.pid", j->work) < 0) {
 		j->pid_path = NULL;
-		return skiff_fail(err, ENOMEM, "restore");
+		return skiff_fail_errno(err, ENOMEM, "restore");
 	}
 	j->log = path_join(j->work, "restore.log");
 	if (!j->log)
-		return skiff_fail(err, ENOMEM, "restore");
+		return skiff_fail_errno(err, ENOMEM, "restore");
 	return 0;
 }
 

@@ -35,7 +35,7 @@ void spawn_link_init(spawn_link *l, const skiff_context *ctx, const spec_process
 int spawn_socketpair(spawn_link *l, skiff_error *err)
 {
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, l->sock) < 0)
-		return skiff_fail(err, errno, "socketpair");
+		return skiff_fail_errno(err, errno, "socketpair");
 	return 0;
 }
 
@@ -67,7 +67,7 @@ pid_t spawn_clone(spawn_link *l, uint64_t ns_flags, void (*child)(void *arg), vo
 		_exit(127); /* child() does not return */
 	}
 	if (pid < 0)
-		return skiff_fail(err, errno, "clone %s", l->what);
+		return skiff_fail_errno(err, errno, "clone %s", l->what);
 	l->pid = pid;
 	l->cloned_into_cgroup = args.flags & CLONE_INTO_CGROUP;
 	close(l->sock[1]);
@@ -85,10 +85,10 @@ static void explain_death(spawn_link *l, skiff_error *err)
 
 	if (waitpid(l->pid, &status, 0) == l->pid) {
 		if (WIFSIGNALED(status))
-			skiff_fail(err, 0, "%s was killed by signal %d during setup", l->what,
+			skiff_fail_msg(err, 0, "%s was killed by signal %d during setup", l->what,
 				   WTERMSIG(status));
 		else if (WIFEXITED(status))
-			skiff_fail(err, 0, "%s exited with status %d during setup", l->what,
+			skiff_fail_msg(err, 0, "%s exited with status %d during setup", l->what,
 				   WEXITSTATUS(status));
 	}
 	l->pid = -1;
@@ -98,7 +98,7 @@ int spawn_go(spawn_link *l, skiff_error *err)
 {
 	if (sync_send_full(l->sock[0], SYNC_GO, l->pid, -1, NULL) == 0)
 		return 0;
-	skiff_fail(err, errno, "start %s", l->what);
+	skiff_fail_errno(err, errno, "start %s", l->what);
 	explain_death(l, err);
 	return -1;
 }
@@ -108,7 +108,7 @@ static int take_console(const spawn_link *l, const spawn_ops *ops, int master, s
 	int rc = 0;
 
 	if (master < 0)
-		return skiff_fail(err, EPROTO, "no pty came from %s", l->what);
+		return skiff_fail_msg(err, EPROTO, "no pty came from %s", l->what);
 	if (l->ctx->console_socket)
 		rc = terminal_send(l->ctx->console_socket, master, err);
 	else if (ops->console_out && *ops->console_out < 0) {
@@ -117,7 +117,7 @@ static int take_console(const spawn_link *l, const spawn_ops *ops, int master, s
 		*ops->console_out = master;
 	}
 	else
-		rc = skiff_fail(err, EINVAL, "unexpected pty from %s", l->what);
+		rc = skiff_fail_msg(err, EINVAL, "unexpected pty from %s", l->what);
 	if (rc < 0 || !ops->console_out || *ops->console_out != master)
 		close(master);
 	return rc;
@@ -131,7 +131,7 @@ int spawn_serve(spawn_link *l, const spawn_ops *ops, skiff_error *err)
 		int fd;
 
 		if (sync_recv_full(l->sock[0], &type, NULL, &fd, &child_err, err) < 0) {
-			skiff_fail(err, 0, "%s exited during setup", l->what);
+			skiff_fail_msg(err, 0, "%s exited during setup", l->what);
 			explain_death(l, err);
 			return -1;
 		}
@@ -148,7 +148,7 @@ int spawn_serve(spawn_link *l, const spawn_ops *ops, skiff_error *err)
 			if (ops->hooks(ops->data, err) < 0)
 				return -1;
 			if (sync_send(l->sock[0], SYNC_HOOKS_DONE, NULL) < 0)
-				return skiff_fail(err, errno, "resume %s", l->what);
+				return skiff_fail_errno(err, errno, "resume %s", l->what);
 			continue;
 		case SYNC_SECCOMP:
 			if (!ops->agent)
@@ -165,7 +165,7 @@ int spawn_serve(spawn_link *l, const spawn_ops *ops, skiff_error *err)
 		}
 		if (fd >= 0)
 			close(fd);
-		return skiff_fail(err, EPROTO, "unexpected message %d from %s", (int)type, l->what);
+		return skiff_fail_msg(err, EPROTO, "unexpected message %d from %s", (int)type, l->what);
 	}
 }
 
@@ -244,7 +244,7 @@ int spawn_child_send_pty(spawn_link *l, bool console, skiff_error *err)
 		return -1;
 	if (sync_send_full(l->sock[1], SYNC_CONSOLE, 0, master, NULL) < 0) {
 		close(master);
-		return skiff_fail(err, errno, "send the pty to the runtime");
+		return skiff_fail_errno(err, errno, "send the pty to the runtime");
 	}
 	close(master);
 	return 0;

@@ -24,15 +24,15 @@ int container_setup_paths(container_setup *s, skiff_error *err)
 
 	s->bundle = realpath(bundle, NULL);
 	if (!s->bundle)
-		return skiff_fail_at(err, errno, bundle, "bundle %s", bundle);
+		return skiff_fail_errno_at(err, errno, bundle, "bundle %s", bundle);
 	joined = path_join(s->bundle, s->cfg->root->path);
 	if (!joined)
-		return skiff_fail(err, ENOMEM, "rootfs");
+		return skiff_fail_errno(err, ENOMEM, "rootfs");
 	s->rootfs = realpath(joined, NULL);
 	if (!s->rootfs || stat(s->rootfs, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		int saved = s->rootfs ? ENOTDIR : errno;
 
-		skiff_fail_at(err, saved, ".root.path", "rootfs (%s) is not a usable directory", joined);
+		skiff_fail_errno_at(err, saved, ".root.path", "rootfs (%s) is not a usable directory", joined);
 		free(joined);
 		return -1;
 	}

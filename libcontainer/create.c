@@ -109,7 +109,7 @@ static int run_runtime_hooks(void *data, skiff_error *err)
 	int rc;
 
 	if (!state)
-		return skiff_fail(err, ENOMEM, "run hooks");
+		return skiff_fail_errno(err, ENOMEM, "run hooks");
 	rc = hooks_run(hooks->prestart, hooks->prestart_len, NULL, "prestart", state, err);
 	if (rc == 0)
 		rc = hooks_run(hooks->create_runtime, hooks->create_runtime_len, NULL, "createRuntime",
@@ -158,10 +158,10 @@ static int check_terminal(const skiff_context *ctx, const spec_process *p, bool 
 			  skiff_error *err)
 {
 	if (p->terminal && !ctx->console_socket && !foreground)
-		return skiff_fail_code(err, EINVAL,
+		return skiff_fail_msg(err, EINVAL,
 				       "cannot allocate tty if skiff will detach without setting console socket");
 	if (!p->terminal && ctx->console_socket)
-		return skiff_fail_code(err, EINVAL,
+		return skiff_fail_msg(err, EINVAL,
 				       "cannot use console socket if skiff will not detach or allocate tty");
 	return 0;
 }

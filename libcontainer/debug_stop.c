@@ -44,7 +44,7 @@ int debug_stop_check(const skiff_context *ctx, skiff_error *err)
 	for (size_t i = 0; i < ARRAY_SIZE(steps); i++)
 		if (!strcmp(ctx->debug_stop_at, steps[i]))
 			return 0;
-	return skiff_fail_code(err, EINVAL, "unknown debug stop step \"%.64s\"", ctx->debug_stop_at);
+	return skiff_fail_msg(err, EINVAL, "unknown debug stop step \"%.64s\"", ctx->debug_stop_at);
 }
 
 void debug_stop(const skiff_context *ctx, const char *step)

@@ -41,10 +41,10 @@ static int open_parent(int rootfd, const char *path, const char **base, skiff_er
 	size_t n;
 
 	if (!slash || slash[1] == '\0')
-		return skiff_fail_at(err, 0, path, "invalid device path %s", path);
+		return skiff_fail_msg_at(err, 0, path, "invalid device path %s", path);
 	n = (size_t)(slash - path);
 	if (n >= sizeof(dir))
-		return skiff_fail_at(err, ENAMETOOLONG, path, "device path %s", path);
+		return skiff_fail_errno_at(err, ENAMETOOLONG, path, "device path %s", path);
 	memcpy(dir, path, n);
 	dir[n] = '\0';
 	*base = slash + 1;
@@ -64,7 +64,7 @@ static int bind_host_device(int rootfd, const char *path, skiff_error *err)
 		int saved = errno;
 
 		close(fd);
-		return skiff_fail_at(err, saved, path, "bind mount device %s", path);
+		return skiff_fail_errno_at(err, saved, path, "bind mount device %s", path);
 	}
 	close(fd);
 	return 0;
@@ -80,14 +80,14 @@ static int existing_node(int rootfd, const char *path, mode_t type, unsigned maj
 	struct stat st;
 
 	if (path_lstat_in_root(rootfd, path, &st) < 0)
-		return errno == ENOENT ? 0 : skiff_fail_at(err, errno, path, "inspect %s", path);
+		return errno == ENOENT ? 0 : skiff_fail_errno_at(err, errno, path, "inspect %s", path);
 	if ((st.st_mode & S_IFMT) == type &&
 	    (type == S_IFIFO || st.st_rdev == makedev(major, minor)))
 		return 1;
 	if (type == S_IFIFO)
-		return skiff_fail_code_at(err, EEXIST, path,
+		return skiff_fail_msg_at(err, EEXIST, path,
 					  "%s already exists and is not the requested fifo", path);
-	return skiff_fail_code_at(err, EEXIST, path,
+	return skiff_fail_msg_at(err, EEXIST, path,
 				  "%s already exists and is not the requested device (%c %u:%u)", path,
 				  type == S_IFBLK ? 'b' : 'c', major, minor);
 }
@@ -122,7 +122,7 @@ static int make_node(int rootfd, const char *path, mode_t type, unsigned major, 
 		close(dirfd);
 		if (saved == EPERM)
 			return bind_host_device(rootfd, path, err);
-		return skiff_fail_at(err, saved, path, "mknod %s", path);
+		return skiff_fail_errno_at(err, saved, path, "mknod %s", path);
 	}
 created:
 	/* mknod honours the umask; the config's mode is meant literally. */
@@ -131,7 +131,7 @@ created:
 		int saved = errno;
 
 		close(dirfd);
-		return skiff_fail_at(err, saved, path, "set owner and mode of %s", path);
+		return skiff_fail_errno_at(err, saved, path, "set owner and mode of %s", path);
 	}
 	close(dirfd);
 	return 0;
@@ -178,7 +178,7 @@ int devices_create(int rootfd, const spec_config *cfg, bool in_userns, skiff_err
 			int saved = errno;
 
 			close(devfd);
-			return skiff_fail(err, saved, "symlink /dev/%s", default_links[i].name);
+			return skiff_fail_errno(err, saved, "symlink /dev/%s", default_links[i].name);
 		}
 	}
 	if (access("/proc/kcore", F_OK) == 0)
@@ -198,13 +198,13 @@ int devices_link_ptmx(int rootfd, skiff_error *err)
 		int saved = errno;
 
 		close(devfd);
-		return skiff_fail(err, saved, "remove /dev/ptmx");
+		return skiff_fail_errno(err, saved, "remove /dev/ptmx");
 	}
 	if (symlinkat("pts/ptmx", devfd, "ptmx") < 0) {
 		int saved = errno;
 
 		close(devfd);
-		return skiff_fail(err, saved, "symlink /dev/ptmx");
+		return skiff_fail_errno(err, saved, "symlink /dev/ptmx");
 	}
 	close(devfd);
 	return 0;

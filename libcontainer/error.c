@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -24,6 +25,17 @@ static void append_errno(skiff_error *err, int errnum)
 	err->errnum = errnum;
 }
 
+/* ".process.cwd", ".mounts[2]": a JSON path; any other text a file's
+ * path (absolute, or relative as ".", "state.json" or "sys/kernel/x"). */
+static skiff_context_kind kind_of(const char *context)
+{
+	if (!context || !context[0])
+		return SKIFF_CONTEXT_NONE;
+	if (context[0] == '.' && (isalpha((unsigned char)context[1]) || context[1] == '['))
+		return SKIFF_CONTEXT_JSON_PATH;
+	return SKIFF_CONTEXT_FILE;
+}
+
 /* The four constructors below in one: context (NULL: none), the message,
  * and errnum spelt out after it or only kept. */
 static int set_error(skiff_error *err, int errnum, bool spell, const char *context,
@@ -31,6 +43,7 @@ static int set_error(skiff_error *err, int errnum, bool spell, const char *conte
 {
 	if (!err)
 		return -1;
+	err->kind = kind_of(context);
 	snprintf(err->context, sizeof(err->context), "%s", context ? context : "");
 	vsnprintf(err->message, sizeof(err->message), fmt, ap);
 	if (spell)
@@ -39,7 +52,7 @@ static int set_error(skiff_error *err, int errnum, bool spell, const char *conte
 	return -1;
 }
 
-int skiff_fail(skiff_error *err, int errnum, const char *fmt, ...)
+int skiff_fail_errno(skiff_error *err, int errnum, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -49,7 +62,7 @@ int skiff_fail(skiff_error *err, int errnum, const char *fmt, ...)
 	return -1;
 }
 
-int skiff_fail_code(skiff_error *err, int errnum, const char *fmt, ...)
+int skiff_fail_msg(skiff_error *err, int errnum, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -59,7 +72,7 @@ int skiff_fail_code(skiff_error *err, int errnum, const char *fmt, ...)
 	return -1;
 }
 
-int skiff_fail_at(skiff_error *err, int errnum, const char *context, const char *fmt, ...)
+int skiff_fail_errno_at(skiff_error *err, int errnum, const char *context, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -69,7 +82,7 @@ int skiff_fail_at(skiff_error *err, int errnum, const char *context, const char 
 	return -1;
 }
 
-int skiff_fail_code_at(skiff_error *err, int errnum, const char *context, const char *fmt, ...)
+int skiff_fail_msg_at(skiff_error *err, int errnum, const char *context, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -77,6 +90,19 @@ int skiff_fail_code_at(skiff_error *err, int errnum, const char *context, const 
 	set_error(err, errnum, false, context, fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+int skiff_fail_config(skiff_error *err, int errnum, const char *json_path, const char *fmt, ...)
+{
+	char problem[768];
+	va_list ap;
+
+	if (!err)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(problem, sizeof(problem), fmt, ap);
+	va_end(ap);
+	return skiff_fail_msg_at(err, errnum, json_path, "config.json: %s: %s", json_path, problem);
 }
 
 int skiff_error_prefix(skiff_error *err, const char *fmt, ...)

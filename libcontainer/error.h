@@ -10,22 +10,28 @@
 #include "compat.h"
 #include "skiff.h"
 
-/* Set *err to the formatted message; when errnum is not 0, ": strerror(errnum)"
- * is appended and errnum is kept.  Always returns -1. */
-int skiff_fail(skiff_error *err, int errnum, const char *fmt, ...)
+/*
+ * The constructors, named by what they do with errnum:
+ *   skiff_fail_errno  the message, then ": " and errnum's text (a system
+ *                     call failed: "open /x: no such file or directory");
+ *   skiff_fail_msg    the message alone, worded in full (bad input, runc's
+ *                     exact wordings); errnum is kept for programs.
+ * The _at forms record what the error concerns: ".process.cwd" or
+ * ".mounts[2]" is a JSON path (SKIFF_CONTEXT_JSON_PATH), any other text a
+ * file's path (SKIFF_CONTEXT_FILE); NULL or "" is none.  All return -1.
+ */
+int skiff_fail_errno(skiff_error *err, int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-
-/* Like skiff_fail() but the message is complete as given: errnum is kept
- * for callers and not spelled out (for runc's exact wordings). */
-int skiff_fail_code(skiff_error *err, int errnum, const char *fmt, ...)
+int skiff_fail_msg(skiff_error *err, int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-
-/* Like skiff_fail(), and records context (a JSON path, a file, a syscall). */
-int skiff_fail_at(skiff_error *err, int errnum, const char *context, const char *fmt, ...)
+int skiff_fail_errno_at(skiff_error *err, int errnum, const char *context, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-
-/* skiff_fail_code() with a context: for validation errors worded in full. */
-int skiff_fail_code_at(skiff_error *err, int errnum, const char *context, const char *fmt, ...)
+int skiff_fail_msg_at(skiff_error *err, int errnum, const char *context, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* A config field this host or this build cannot take, found at run time
+ * (the config's own rules are spec/'s): "config.json: <json_path>: <the
+ * message>", as spec/'s errors read; errnum kept. */
+int skiff_fail_config(skiff_error *err, int errnum, const char *json_path, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
 /* Turn "why" into "<prefix>: why", keeping errnum and context.  Returns -1. */

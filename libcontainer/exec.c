@@ -93,13 +93,13 @@ static int foreign_ns(pid_t init, const char *name, skiff_error *err)
 	if (stat(path, &theirs) < 0) {
 		if (errno == ENOENT && strcmp(name, "time") == 0)
 			return -1; /* a kernel without time namespaces */
-		return skiff_fail(err, errno, "stat %s", path), -2;
+		return skiff_fail_errno(err, errno, "stat %s", path), -2;
 	}
 	if (stat(own, &ours) == 0 && ours.st_ino == theirs.st_ino && ours.st_dev == theirs.st_dev)
 		return -1;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return skiff_fail(err, errno, "open %s", path), -2;
+		return skiff_fail_errno(err, errno, "open %s", path), -2;
 	return fd;
 }
 
@@ -195,7 +195,7 @@ static int join_namespaces(const exec_job *job, skiff_error *err)
 	for (size_t i = 0; i < job->join_count; i++) {
 		trace("setns: join the container's %s namespace", ns_type_name(job->join_types[i]));
 		if (setns(job->join_fds[i], job->join_types[i]) < 0)
-			return skiff_fail(err, errno, "join the container's namespace (type 0x%x)",
+			return skiff_fail_errno(err, errno, "join the container's namespace (type 0x%x)",
 					  (unsigned)job->join_types[i]);
 	}
 	return 0;
@@ -224,7 +224,7 @@ static int exec_setup(exec_job *job, char **exe, char **home, skiff_error *err)
 	if (join_namespaces(job, err) < 0)
 		return -1;
 	if (setsid() < 0)
-		return skiff_fail(err, errno, "setsid");
+		return skiff_fail_errno(err, errno, "setsid");
 	if (spawn_child_send_pty(l, false, err) < 0 || spawn_child_prepare_stub(l, &req, err) < 0)
 		return -1;
 	return spawn_child_process(l, job->in_userns, exe, home, err);
@@ -262,7 +262,7 @@ static __attribute__((noreturn)) void exec_child(void *arg)
 	if (exec_setup(job, &exe, &home, &err) < 0 ||
 	    process_exec_vectors(job->p, 0, home, &argv, &env) < 0) {
 		if (!err.message[0])
-			skiff_fail(&err, ENOMEM, "prepare the process");
+			skiff_fail_errno(&err, ENOMEM, "prepare the process");
 		spawn_child_fail(&job->link, &err);
 	}
 	debug_stop(job->ctx, "exec-child-before-ready");
@@ -291,7 +291,7 @@ static int spawn_process(exec_job *job, skiff_error *err)
 	if (spawn_socketpair(&job->link, err) < 0)
 		return -1;
 	if (initial && sched_getaffinity(0, sizeof(ours), &ours) < 0)
-		return skiff_fail(err, errno, "read the CPU affinity");
+		return skiff_fail_errno(err, errno, "read the CPU affinity");
 	if (ns_children_enter(&saved, job->pid_ns, job->time_ns, NULL, err) < 0)
 		return -1;
 	if (!initial || sched_set_affinity(aff->initial, ".process.execCPUAffinity.initial", err) == 0)
@@ -325,12 +325,12 @@ static int check_status(skiff_status status, bool ignore_paused, skiff_error *er
 	case SKIFF_STATUS_PAUSED:
 		if (ignore_paused)
 			return 0;
-		return skiff_fail_code(err, EBUSY,
+		return skiff_fail_msg(err, EBUSY,
 				       "cannot exec in a paused container (use --ignore-paused to override)");
 	case SKIFF_STATUS_CREATING:
-		return skiff_fail_code(err, EBUSY, "cannot exec in a container that is being created");
+		return skiff_fail_msg(err, EBUSY, "cannot exec in a container that is being created");
 	default:
-		return skiff_fail_code(err, EINVAL, "cannot exec in a stopped container");
+		return skiff_fail_msg(err, EINVAL, "cannot exec in a stopped container");
 	}
 }
 
@@ -348,7 +348,7 @@ static int target_cgroups(const container_record *rec, const char *const *subs, 
 		return 0;
 	}
 	if (!own.n || !cgroup_exists(&own))
-		return skiff_fail_code(err, EINVAL, "exec --cgroup: the container has no cgroups");
+		return skiff_fail_msg(err, EINVAL, "exec --cgroup: the container has no cgroups");
 	return cgroup_sub_set(&own, subs, n, out, err);
 }
 
@@ -376,7 +376,7 @@ static int open_container(exec_job *job, bool ignore_paused, const char *const *
 	/* Holding a pidfd keeps the init's pid from being reused under us. */
 	job->pidfd = container_pidfd(&job->rec);
 	if (job->pidfd < 0)
-		return skiff_fail_code(err, ESRCH, "container not running");
+		return skiff_fail_msg(err, ESRCH, "container not running");
 	return 0;
 }
 
@@ -384,11 +384,11 @@ static int check_request(const skiff_context *ctx, const spec_process *p, bool d
 			 skiff_error *err)
 {
 	if (!p || !p->args_len || !p->args[0][0])
-		return skiff_fail_code(err, EINVAL, "exec: the process has no args");
+		return skiff_fail_msg(err, EINVAL, "exec: the process has no args");
 	if (!p->cwd || p->cwd[0] != '/')
-		return skiff_fail_code(err, EINVAL, "exec: the cwd must be an absolute path");
+		return skiff_fail_msg(err, EINVAL, "exec: the cwd must be an absolute path");
 	if (p->terminal && detach && !ctx->console_socket)
-		return skiff_fail_code(err, EINVAL,
+		return skiff_fail_msg(err, EINVAL,
 				       "cannot allocate tty if skiff will detach without setting console socket");
 	return debug_stop_check(ctx, err);
 }

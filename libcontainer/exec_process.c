@@ -169,7 +169,7 @@ int skiff_exec_process(const skiff_context *ctx, const skiff_exec_overrides *o,
 	int dirfd, rc = -1;
 
 	if (!o->args_len)
-		return skiff_fail_code(err, EINVAL, "exec: no command given");
+		return skiff_fail_msg(err, EINVAL, "exec: no command given");
 	if (container_open(ctx, false, &dirfd, &rec, &status, err) < 0)
 		return -1;
 	if (read_file_at(dirfd, CONFIG_COPY_NAME, SPEC_MAX_SIZE, &json, &len, err) < 0 ||
@@ -178,7 +178,7 @@ int skiff_exec_process(const skiff_context *ctx, const skiff_exec_overrides *o,
 	free(json);
 	json = NULL;
 	if (!cfg->process) {
-		skiff_fail(err, EINVAL, "the container has no process to start from");
+		skiff_fail_msg(err, EINVAL, "the container has no process to start from");
 		goto out;
 	}
 	/* A deep copy through the model's own serializer. */
@@ -187,7 +187,7 @@ int skiff_exec_process(const skiff_context *ctx, const skiff_exec_overrides *o,
 		goto out;
 	p->terminal = false;
 	if (apply_overrides(p, o) < 0) {
-		skiff_fail(err, ENOMEM, "exec: build the process");
+		skiff_fail_errno(err, ENOMEM, "exec: build the process");
 		goto out;
 	}
 	if (validate_process(p, "exec", err) < 0)

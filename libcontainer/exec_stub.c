@@ -41,13 +41,13 @@ static int sealed_memfd(const char *name, const void *data, size_t len, unsigned
 	if (fd < 0 && errno == EINVAL && (flags & MFD_EXEC))
 		fd = memfd_create(name, MFD_ALLOW_SEALING | (flags & ~MFD_EXEC));
 	if (fd < 0)
-		return skiff_fail(err, errno, "memfd_create %s", name);
+		return skiff_fail_errno(err, errno, "memfd_create %s", name);
 	if (fd < min) {
 		int moved = fcntl(fd, (flags & MFD_CLOEXEC) ? F_DUPFD_CLOEXEC : F_DUPFD, min);
 
 		close(fd);
 		if (moved < 0)
-			return skiff_fail(err, errno, "move the %s memfd", name);
+			return skiff_fail_errno(err, errno, "move the %s memfd", name);
 		fd = moved;
 	}
 	while (len > 0) {
@@ -59,7 +59,7 @@ static int sealed_memfd(const char *name, const void *data, size_t len, unsigned
 			int saved = n < 0 ? errno : EIO;
 
 			close(fd);
-			return skiff_fail(err, saved, "write the %s memfd", name);
+			return skiff_fail_errno(err, saved, "write the %s memfd", name);
 		}
 		p += n;
 		len -= (size_t)n;
@@ -68,7 +68,7 @@ static int sealed_memfd(const char *name, const void *data, size_t len, unsigned
 		int saved = errno;
 
 		close(fd);
-		return skiff_fail(err, saved, "seal the %s memfd", name);
+		return skiff_fail_errno(err, saved, "seal the %s memfd", name);
 	}
 	return fd;
 }
@@ -137,7 +137,7 @@ static int keep_at_or_above(int *fd, int min, skiff_error *err)
 	 * program's fds. */
 	moved = fcntl(*fd, F_DUPFD, min);
 	if (moved < 0)
-		return skiff_fail(err, errno, "pass an fd to the exec stub");
+		return skiff_fail_errno(err, errno, "pass an fd to the exec stub");
 	close(*fd);
 	*fd = moved;
 	return 0;
@@ -168,12 +168,12 @@ int stub_prepare(stub_launch *l, const stub_request *req, skiff_error *err)
 			      append(&l->labels, &l->labels_len, req->labels[i].value) |
 			      append(&l->labels, &l->labels_len, req->labels[i].what);
 		if (rc != 0) {
-			skiff_fail(err, ENOMEM, "LSM labels");
+			skiff_fail_errno(err, ENOMEM, "LSM labels");
 			goto fail;
 		}
 		l->proc = fcntl(req->proc, F_DUPFD, req->close_from);
 		if (l->proc < 0) {
-			skiff_fail(err, errno, "pass the procfs handle to the exec stub");
+			skiff_fail_errno(err, errno, "pass the procfs handle to the exec stub");
 			goto fail;
 		}
 	}
@@ -189,7 +189,7 @@ int stub_prepare(stub_launch *l, const stub_request *req, skiff_error *err)
 	if (seccomp_export_last(req->seccomp, req->close_from, &l->bpf, &l->bpf_flags, err) < 0)
 		goto fail;
 	if (l->bpf >= 0 && (l->bpf_size = lseek(l->bpf, 0, SEEK_END)) < 0) {
-		skiff_fail(err, errno, "size the seccomp program");
+		skiff_fail_errno(err, errno, "size the seccomp program");
 		goto fail;
 	}
 	if (req->hooks_len) {
@@ -197,7 +197,7 @@ int stub_prepare(stub_launch *l, const stub_request *req, skiff_error *err)
 		size_t len;
 
 		if (serialize_hooks(req->hooks, req->hooks_len, &blob, &len) < 0) {
-			skiff_fail(err, ENOMEM, "startContainer hooks");
+			skiff_fail_errno(err, ENOMEM, "startContainer hooks");
 			goto fail;
 		}
 		l->hooks_size = (long)len;
@@ -238,7 +238,7 @@ int stub_set_program(stub_launch *l, const char *exe, char *const *args, size_t 
 	}
 	if (rc != 0 || write(l->args, blob, len) != (ssize_t)len) {
 		free(blob);
-		return skiff_fail(err, rc ? ENOMEM : errno, "pass the program to the exec stub");
+		return skiff_fail_errno(err, rc ? ENOMEM : errno, "pass the program to the exec stub");
 	}
 	free(blob);
 	l->exe = exe;
@@ -250,7 +250,7 @@ int stub_set_program(stub_launch *l, const char *exe, char *const *args, size_t 
 	if (close_range((unsigned)l->close_from, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
 		for (size_t i = 0; i < ARRAY_SIZE(passed); i++)
 			if (passed[i] >= 0 && fcntl(passed[i], F_SETFD, 0) < 0)
-				return skiff_fail(err, errno, "pass an fd to the exec stub");
+				return skiff_fail_errno(err, errno, "pass an fd to the exec stub");
 	return 0;
 }
 
@@ -281,7 +281,7 @@ int stub_exec(const stub_launch *l, char *const *env, skiff_error *err)
 	 * memfd through the container's procfs. */
 	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", l->stub);
 	execve(fdpath, args, (char **)env);
-	return skiff_fail(err, n, "exec the skiff stub (for %s)", l->exe ? l->exe : "the program");
+	return skiff_fail_errno(err, n, "exec the skiff stub (for %s)", l->exe ? l->exe : "the program");
 }
 
 void stub_release(stub_launch *l)

@@ -25,7 +25,7 @@ static int attach(int tree, int target, const char *what, skiff_error *err)
 
 	close(tree);
 	if (rc < 0)
-		return skiff_fail_at(err, saved, what, "mount on %s", what);
+		return skiff_fail_errno_at(err, saved, what, "mount on %s", what);
 	return 0;
 }
 
@@ -36,7 +36,7 @@ int fd_bind_onto(int source, int target, unsigned flags, const char *what, skiff
 	int tree = (int)syscall(SYS_open_tree, source, "", clone);
 
 	if (tree < 0)
-		return skiff_fail_at(err, errno, what, "bind mount onto %s", what);
+		return skiff_fail_errno_at(err, errno, what, "bind mount onto %s", what);
 	if (flags & FD_BIND_RDONLY) {
 		/* The top mount only, as a bind + remount would: what is
 		 * mounted below keeps its own flags. */
@@ -46,7 +46,7 @@ int fd_bind_onto(int source, int target, unsigned flags, const char *what, skiff
 			int saved = errno;
 
 			close(tree);
-			return skiff_fail_at(err, saved, what, "make %s read-only", what);
+			return skiff_fail_errno_at(err, saved, what, "make %s read-only", what);
 		}
 	}
 	return attach(tree, target, what, err);
@@ -57,7 +57,7 @@ int fd_tmpfs_onto(int target, bool rdonly, const char *what, skiff_error *err)
 	int fs = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC), mnt, saved;
 
 	if (fs < 0)
-		return skiff_fail_at(err, errno, what, "mount a tmpfs on %s", what);
+		return skiff_fail_errno_at(err, errno, what, "mount a tmpfs on %s", what);
 	/* "tmpfs" as its source in mountinfo, as mount(8) would show it;
 	 * read-only, the filesystem is too (runc mounts it MS_RDONLY). */
 	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "source", "tmpfs", 0) < 0 ||
@@ -65,12 +65,12 @@ int fd_tmpfs_onto(int target, bool rdonly, const char *what, skiff_error *err)
 	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
 		saved = errno;
 		close(fs);
-		return skiff_fail_at(err, saved, what, "mount a tmpfs on %s", what);
+		return skiff_fail_errno_at(err, saved, what, "mount a tmpfs on %s", what);
 	}
 	mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, rdonly ? MOUNT_ATTR_RDONLY : 0);
 	saved = errno;
 	close(fs);
 	if (mnt < 0)
-		return skiff_fail_at(err, saved, what, "mount a tmpfs on %s", what);
+		return skiff_fail_errno_at(err, saved, what, "mount a tmpfs on %s", what);
 	return attach(mnt, target, what, err);
 }

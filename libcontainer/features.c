@@ -236,7 +236,7 @@ int skiff_features_json(bool pretty, char **json_out, skiff_error *err)
 
 	*json_out = NULL;
 	if (!g)
-		return skiff_fail(err, ENOMEM, "generate the features document");
+		return skiff_fail_errno(err, ENOMEM, "generate the features document");
 	yajl_gen_config(g, yajl_gen_beautify, pretty ? 1 : 0);
 	yajl_gen_config(g, yajl_gen_indent_string, "    ");
 	yajl_gen_map_open(g);
@@ -254,12 +254,12 @@ int skiff_features_json(bool pretty, char **json_out, skiff_error *err)
 	yajl_gen_map_close(g);
 	if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok) {
 		yajl_gen_free(g);
-		return skiff_fail_code(err, EINVAL, "generate the features document");
+		return skiff_fail_msg(err, EINVAL, "generate the features document");
 	}
 	*json_out = malloc(len + 1);
 	if (!*json_out) {
 		yajl_gen_free(g);
-		return skiff_fail(err, ENOMEM, "generate the features document");
+		return skiff_fail_errno(err, ENOMEM, "generate the features document");
 	}
 	memcpy(*json_out, buf, len);
 	(*json_out)[len] = '\0';

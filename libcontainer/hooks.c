@@ -102,11 +102,11 @@ static int run_one(const spec_hook *h, const spec_process *inherit, const char *
 
 	trace("hook %s[%zu]: run %s", kind, index, h->path);
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in) < 0)
-		return skiff_fail(err, errno, "%s hook %zu", kind, index);
+		return skiff_fail_errno(err, errno, "%s hook %zu", kind, index);
 	if (pipe2(out, O_CLOEXEC) < 0) {
 		close(in[0]);
 		close(in[1]);
-		return skiff_fail(err, errno, "%s hook %zu", kind, index);
+		return skiff_fail_errno(err, errno, "%s hook %zu", kind, index);
 	}
 	pid = fork();
 	if (pid == 0)
@@ -122,7 +122,7 @@ static int run_one(const spec_hook *h, const spec_process *inherit, const char *
 	if (pid < 0) {
 		close(in[0]);
 		close(out[0]);
-		return skiff_fail(err, errno, "%s hook %zu: fork", kind, index);
+		return skiff_fail_errno(err, errno, "%s hook %zu: fork", kind, index);
 	}
 	/* The hook may ignore stdin: never die of SIGPIPE over it. */
 	send(in[0], state_json, strlen(state_json), MSG_NOSIGNAL);
@@ -148,7 +148,7 @@ static int run_one(const spec_hook *h, const spec_process *inherit, const char *
 			      h->timeout);
 			close(pidfd);
 			close(out[0]);
-			return skiff_fail(err, ETIMEDOUT, "%s hook %zu (%s): timed out after %d s", kind,
+			return skiff_fail_msg(err, ETIMEDOUT, "%s hook %zu (%s): timed out after %d s", kind,
 					  index, h->path, h->timeout);
 		}
 		if (fds[1].revents & (POLLIN | POLLHUP))
@@ -174,9 +174,9 @@ static int run_one(const spec_hook *h, const spec_process *inherit, const char *
 	while (used > 0 && (output[used - 1] == '\n' || output[used - 1] == ' '))
 		output[--used] = '\0';
 	if (WIFSIGNALED(status))
-		return skiff_fail(err, 0, "%s hook %zu (%s) killed by signal %d%s%s", kind, index,
+		return skiff_fail_msg(err, 0, "%s hook %zu (%s) killed by signal %d%s%s", kind, index,
 				  h->path, WTERMSIG(status), used ? ": " : "", output);
-	return skiff_fail(err, 0, "%s hook %zu (%s) exited with status %d%s%s", kind, index, h->path,
+	return skiff_fail_msg(err, 0, "%s hook %zu (%s) exited with status %d%s%s", kind, index, h->path,
 			  WEXITSTATUS(status), used ? ": " : "", output);
 }
 
@@ -220,7 +220,7 @@ void hooks_run_late(const skiff_context *ctx, const spec_config *cfg, pid_t pid,
 		skiff_error problem;
 
 		if (!state)
-			skiff_fail(&problem, ENOMEM, "%s hooks", post_start ? "poststart" : "poststop");
+			skiff_fail_errno(&problem, ENOMEM, "%s hooks", post_start ? "poststart" : "poststop");
 		else if (run_one(&hooks[i], NULL, post_start ? "poststart" : "poststop", i, state,
 				 &problem) == 0)
 			continue;

@@ -26,7 +26,7 @@ int host_fds_open(host_fds *h, const spec_config *cfg, const char *rootfs, const
 {
 	h->rootfs = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (h->rootfs < 0)
-		return skiff_fail_at(err, errno, ".root.path", "open the rootfs %s", rootfs);
+		return skiff_fail_errno_at(err, errno, ".root.path", "open the rootfs %s", rootfs);
 	return mounts_open_sources(cfg, bundle, &h->mount_sources, err);
 }
 

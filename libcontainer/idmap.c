@@ -54,7 +54,7 @@ static int make_userns(const spec_id_mapping *uids, size_t nuids, const spec_id_
 	pid_t pid;
 
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
-		return skiff_fail(err, errno, "idmapped mount: pipe");
+		return skiff_fail_errno(err, errno, "idmapped mount: pipe");
 	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
 	if (pid == 0) {
 		char byte;
@@ -68,13 +68,13 @@ static int make_userns(const spec_id_mapping *uids, size_t nuids, const spec_id_
 	close(pipefd[0]);
 	if (pid < 0) {
 		close(pipefd[1]);
-		return skiff_fail(err, errno, "idmapped mount: create a user namespace");
+		return skiff_fail_errno(err, errno, "idmapped mount: create a user namespace");
 	}
 	if (userns_write_maps(pid, uids, nuids, gids, ngids, err) == 0) {
 		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
-			skiff_fail(err, errno, "idmapped mount: open %s", path);
+			skiff_fail_errno(err, errno, "idmapped mount: open %s", path);
 	}
 	close(pipefd[1]);
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
@@ -103,17 +103,20 @@ static int idmapped_tree(const spec_mount *m, size_t index, const spec_config *c
 		ngids = lx->gid_mappings_len;
 	}
 	if (!nuids || !ngids)
-		return skiff_fail_code_at(err, EINVAL, m->destination,
-					  "config.json: .mounts[%zu]: no id mappings for an idmapped mount",
-					  index);
+	{
+		char path[32];
+
+		snprintf(path, sizeof(path), ".mounts[%zu]", index);
+		return skiff_fail_config(err, EINVAL, path, "no id mappings for an idmapped mount");
+	}
 	source = path_join(bundle, m->source ? m->source : "");
 	if (!source)
-		return skiff_fail(err, ENOMEM, "idmapped mount");
+		return skiff_fail_errno(err, ENOMEM, "idmapped mount");
 	tree = (int)syscall(SYS_open_tree, AT_FDCWD, source,
 			    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
 				    (recursive || has_option(m, "rbind") ? AT_RECURSIVE : 0));
 	if (tree < 0) {
-		skiff_fail_at(err, errno, m->source, "mounts[%zu]: idmapped mount of %s: open_tree", index,
+		skiff_fail_errno_at(err, errno, m->source, "mounts[%zu]: idmapped mount of %s: open_tree", index,
 			      source);
 		free(source);
 		return -1;
@@ -127,7 +130,7 @@ static int idmapped_tree(const spec_mount *m, size_t index, const spec_config *c
 	attr.userns_fd = (uint64_t)userns;
 	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0),
 		    &attr, sizeof(attr)) < 0) {
-		skiff_fail_at(err, errno, m->source,
+		skiff_fail_errno_at(err, errno, m->source,
 			      "mounts[%zu]: idmap %s (does its filesystem support idmapped mounts?)",
 			      index, source);
 		close(tree);
@@ -150,7 +153,7 @@ int idmap_prepare_mounts(const spec_config *cfg, const char *bundle, int **trees
 		if (!trees) {
 			trees = malloc(cfg->mounts_len * sizeof(*trees));
 			if (!trees)
-				return skiff_fail(err, ENOMEM, "idmapped mounts");
+				return skiff_fail_errno(err, ENOMEM, "idmapped mounts");
 			for (size_t j = 0; j < cfg->mounts_len; j++)
 				trees[j] = -1;
 		}
@@ -168,6 +171,6 @@ int idmap_attach(int tree, int target_fd, const char *dest, skiff_error *err)
 {
 	if (syscall(SYS_move_mount, tree, "", target_fd, "",
 		    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-		return skiff_fail_at(err, errno, dest, "attach the idmapped mount on %s", dest);
+		return skiff_fail_errno_at(err, errno, dest, "attach the idmapped mount on %s", dest);
 	return 0;
 }

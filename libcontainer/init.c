@@ -38,7 +38,7 @@ static int run_container_hooks(const create_job *job, const spec_hook *hooks, si
 	int rc;
 
 	if (!state)
-		return skiff_fail(err, ENOMEM, "%s hooks", kind);
+		return skiff_fail_errno(err, ENOMEM, "%s hooks", kind);
 	rc = hooks_run(hooks, n, job->cfg->process, kind, state, err);
 	free(state);
 	return rc;
@@ -59,14 +59,14 @@ static int init_before_pivot(void *data, skiff_error *err)
 		if (sync_send(job->link.sock[1], SYNC_HOOKS, NULL) < 0 ||
 		    sync_recv(job->link.sock[1], &type, &parent_err, err) < 0 ||
 		    type != SYNC_HOOKS_DONE)
-			return skiff_fail(err, 0, "createRuntime hooks failed");
+			return skiff_fail_msg(err, 0, "createRuntime hooks failed");
 	}
 	if (!hooks || !hooks->create_container_len)
 		return 0;
 	/* In the rootfs, as runc: the hook's relative paths are the
 	 * container's; pivot_root does not need the cwd. */
 	if (chdir(job->setup.rootfs) < 0)
-		return skiff_fail(err, errno, "chdir %s", job->setup.rootfs);
+		return skiff_fail_errno(err, errno, "chdir %s", job->setup.rootfs);
 	return run_container_hooks(job, hooks->create_container, hooks->create_container_len,
 				   "createContainer", SKIFF_STATUS_CREATING, err);
 }
@@ -115,7 +115,7 @@ static int prepare_stub(create_job *job, skiff_error *err)
 		state = hooks_state_json(job->cfg, job->ctx->id, getpid(), SKIFF_STATUS_CREATED,
 					 job->setup.bundle);
 		if (!state)
-			return skiff_fail(err, ENOMEM, "startContainer hooks");
+			return skiff_fail_errno(err, ENOMEM, "startContainer hooks");
 		req.hooks = hooks->start_container;
 		req.hooks_len = hooks->start_container_len;
 		req.state_json = state;
@@ -150,14 +150,14 @@ static int init_setup(create_job *job, char **exe, char **home, skiff_error *err
 	 * by whoever makes the namespace (0, as with runc, not the unmapped
 	 * host uid of clone time). */
 	if (job->ns.new_userns && (job->ns.clone_flags & CLONE_NEWIPC) && unshare(CLONE_NEWIPC) < 0)
-		return skiff_fail(err, errno, "unshare the ipc namespace");
+		return skiff_fail_errno(err, errno, "unshare the ipc namespace");
 	if (ns_join(&job->ns, err) < 0)
 		return -1;
 	/* After the parent placed us in our cgroups, so their root is ours. */
 	if (job->ns.new_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
-		return skiff_fail(err, errno, "unshare the cgroup namespace");
+		return skiff_fail_errno(err, errno, "unshare the cgroup namespace");
 	if (setsid() < 0)
-		return skiff_fail(err, errno, "setsid");
+		return skiff_fail_errno(err, errno, "setsid");
 	if (init_join_session_keyring(job->ctx, err) < 0 || init_set_names(job->cfg, err) < 0)
 		return -1;
 	if ((job->ns.clone_flags & CLONE_NEWNET) && init_loopback_up(err) < 0)
@@ -222,7 +222,7 @@ void init_main(void *arg)
 	if (init_setup(job, &exe, &home, &err) < 0)
 		spawn_child_fail(&job->link, &err);
 	if (process_exec_vectors(p, job->ctx->listen_fds, home, &argv, &env) < 0) {
-		skiff_fail(&err, ENOMEM, "prepare the environment");
+		skiff_fail_errno(&err, ENOMEM, "prepare the environment");
 		spawn_child_fail(&job->link, &err);
 	}
 	debug_stop(job->ctx, "init-before-ready");

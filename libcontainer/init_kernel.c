@@ -41,7 +41,7 @@ int init_set_sysctls(const spec_config *cfg, int proc, skiff_error *err)
 		 * library unvalidated must not climb out of /proc/sys either. */
 		memcpy(path, "sys/", 4);
 		if (spec_sysctl_path(key, path + 4, sizeof(path) - 4) < 0)
-			return skiff_fail_at(err, EINVAL, spec_sysctl_json_path(key, json_path, sizeof(json_path)),
+			return skiff_fail_msg_at(err, EINVAL, spec_sysctl_json_path(key, json_path, sizeof(json_path)),
 					     "invalid sysctl \"%s\"", key ? key : "");
 		trace("sysctl %s = %s", key, lx->sysctl[i].value);
 		if (procfs_write(proc, path, lx->sysctl[i].value, err) < 0)
@@ -57,7 +57,7 @@ int init_set_personality(const spec_config *cfg, skiff_error *err)
 	if (!p)
 		return 0;
 	if (personality(!strcmp(p->domain, "LINUX32") ? PER_LINUX32 : PER_LINUX) < 0)
-		return skiff_fail(err, errno, "set personality %s", p->domain);
+		return skiff_fail_errno(err, errno, "set personality %s", p->domain);
 	return 0;
 }
 
@@ -79,19 +79,19 @@ int init_loopback_up(skiff_error *err)
 	int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
 	if (sock < 0)
-		return skiff_fail(err, errno, "bring up lo: socket");
+		return skiff_fail_errno(err, errno, "bring up lo: socket");
 	if (ioctl(sock, SIOCGIFFLAGS, &ifr) < 0) {
 		int saved = errno;
 
 		close(sock);
-		return skiff_fail(err, saved, "bring up lo");
+		return skiff_fail_errno(err, saved, "bring up lo");
 	}
 	ifr.ifr_flags |= IFF_UP;
 	if (ioctl(sock, SIOCSIFFLAGS, &ifr) < 0) {
 		int saved = errno;
 
 		close(sock);
-		return skiff_fail(err, saved, "bring up lo");
+		return skiff_fail_errno(err, saved, "bring up lo");
 	}
 	close(sock);
 	return 0;
@@ -104,9 +104,9 @@ int init_set_names(const spec_config *cfg, skiff_error *err)
 	if (cfg->domainname)
 		trace("domainname %s", cfg->domainname);
 	if (cfg->hostname && sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
-		return skiff_fail_at(err, errno, ".hostname", "set hostname \"%s\"", cfg->hostname);
+		return skiff_fail_errno_at(err, errno, ".hostname", "set hostname \"%s\"", cfg->hostname);
 	if (cfg->domainname && setdomainname(cfg->domainname, strlen(cfg->domainname)) < 0)
-		return skiff_fail_at(err, errno, ".domainname", "set domainname \"%s\"",
+		return skiff_fail_errno_at(err, errno, ".domainname", "set domainname \"%s\"",
 				     cfg->domainname);
 	return 0;
 }
@@ -119,6 +119,6 @@ int init_join_session_keyring(const skiff_context *ctx, skiff_error *err)
 	trace("join a new session keyring");
 	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, ctx->id) < 0 &&
 	    errno != ENOSYS && errno != EPERM && errno != EACCES)
-		return skiff_fail(err, errno, "create a session keyring");
+		return skiff_fail_errno(err, errno, "create a session keyring");
 	return 0;
 }

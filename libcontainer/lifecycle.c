@@ -32,7 +32,7 @@ static int load_config_from_bundle(const skiff_context *ctx, skiff_config **out,
 	int rc;
 
 	if (!path)
-		return skiff_fail(err, ENOMEM, "load config.json");
+		return skiff_fail_errno(err, ENOMEM, "load config.json");
 	trace("config: load %s", path);
 	rc = skiff_config_load_file(path, out, err);
 	free(path);
@@ -127,13 +127,13 @@ int skiff_container_start(const skiff_context *ctx, skiff_error *err)
 	case SKIFF_STATUS_CREATED:
 		break;
 	case SKIFF_STATUS_STOPPED:
-		skiff_fail_code(err, EINVAL, "cannot start a container that has stopped");
+		skiff_fail_msg(err, EINVAL, "cannot start a container that has stopped");
 		goto out;
 	case SKIFF_STATUS_CREATING:
-		skiff_fail_code(err, EBUSY, "cannot start a container that is still being created");
+		skiff_fail_msg(err, EBUSY, "cannot start a container that is still being created");
 		goto out;
 	default:
-		skiff_fail_code(err, EINVAL, "cannot start an already running container");
+		skiff_fail_msg(err, EINVAL, "cannot start an already running container");
 		goto out;
 	}
 	cfg = container_saved_config(dirfd, NULL);
@@ -158,7 +158,7 @@ int skiff_container_start(const skiff_context *ctx, skiff_error *err)
 	if (late && ctx->warn) {
 		skiff_error problem;
 
-		skiff_fail(&problem, 0,
+		skiff_fail_msg(&problem, 0,
 			   "the container's process had not started its program after %d ms; "
 			   "running poststart hooks all the same",
 			   START_EXEC_TIMEOUT_MS);
@@ -247,12 +247,12 @@ int skiff_container_kill(const skiff_context *ctx, int signo, bool all, skiff_er
 	if (container_open(ctx, false, &dirfd, &rec, &status, err) < 0)
 		return -1;
 	if (status == SKIFF_STATUS_STOPPED) {
-		skiff_fail(err, 0, "container not running");
+		skiff_fail_msg(err, 0, "container not running");
 		goto out;
 	}
 	pidfd = container_pidfd(&rec);
 	if (pidfd < 0) {
-		skiff_fail(err, 0, "container not running");
+		skiff_fail_msg(err, 0, "container not running");
 		goto out;
 	}
 	if (all && container_check_cgroups(dirfd, ctx->id, &rec, err) < 0)
@@ -266,9 +266,9 @@ int skiff_container_kill(const skiff_context *ctx, int signo, bool all, skiff_er
 		/* ESRCH: it died since it was checked, which signal 0 (send
 		 * nothing, as kill(2)) is there to tell. */
 		if (errno == ESRCH)
-			skiff_fail(err, 0, "container not running");
+			skiff_fail_msg(err, 0, "container not running");
 		else
-			skiff_fail(err, errno, "kill container %s with signal %d", ctx->id, signo);
+			skiff_fail_errno(err, errno, "kill container %s with signal %d", ctx->id, signo);
 		close(pidfd);
 		goto out;
 	}
@@ -302,7 +302,7 @@ static int kill_and_wait(const container_record *rec, skiff_error *err)
 	if (ready > 0)
 		return 0;
 	if (process_matches(rec->pid, rec->pid_start_time))
-		return skiff_fail(err, ETIMEDOUT, "container init %d did not die", (int)rec->pid);
+		return skiff_fail_msg(err, ETIMEDOUT, "container init %d did not die", (int)rec->pid);
 	return 0;
 }
 
@@ -350,7 +350,7 @@ int skiff_container_delete(const skiff_context *ctx, bool force, skiff_error *er
 	/* Like runc, a container that was created but never started is
 	 * simply destroyed; a running one needs force. */
 	if ((status == SKIFF_STATUS_RUNNING || status == SKIFF_STATUS_PAUSED) && !force) {
-		skiff_fail_code(err, EBUSY, "cannot delete container %s that is not stopped: %s", ctx->id,
+		skiff_fail_msg(err, EBUSY, "cannot delete container %s that is not stopped: %s", ctx->id,
 			   skiff_status_name(status));
 		goto out;
 	}
@@ -439,7 +439,7 @@ int skiff_container_list(const char *root, skiff_state ***out, size_t *count, sk
 	*count = 0;
 	dir = opendir(root);
 	if (!dir)
-		return errno == ENOENT ? 0 : skiff_fail_at(err, errno, root, "list %s", root);
+		return errno == ENOENT ? 0 : skiff_fail_errno_at(err, errno, root, "list %s", root);
 	while ((de = readdir(dir))) {
 		container_record rec;
 		skiff_state *st;
@@ -472,7 +472,7 @@ int skiff_container_list(const char *root, skiff_state ***out, size_t *count, sk
 				skiff_state_free(st);
 				closedir(dir);
 				skiff_state_list_free(states, n);
-				return skiff_fail(err, ENOMEM, "list containers");
+				return skiff_fail_errno(err, ENOMEM, "list containers");
 			}
 			states = grown;
 			cap = cap ? cap * 2 : 16;

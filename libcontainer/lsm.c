@@ -135,10 +135,10 @@ int lsm_exec_labels(const spec_process *p, lsm_open_fn open_attr, void *data,
 			return skiff_error_prefix(err, "apply AppArmor profile \"%s\"", p->apparmor_profile);
 		out[*n].what = NULL;
 		if (asprintf(&out[*n].value, "exec %s", p->apparmor_profile) < 0)
-			return skiff_fail(err, ENOMEM, "apparmor profile");
+			return skiff_fail_errno(err, ENOMEM, "apparmor profile");
 		if (asprintf(&out[*n].what, "apply AppArmor profile \"%s\"", p->apparmor_profile) < 0) {
 			free(out[*n].value);
-			return skiff_fail(err, ENOMEM, "apparmor profile");
+			return skiff_fail_errno(err, ENOMEM, "apparmor profile");
 		}
 		(*n)++;
 	}
@@ -151,7 +151,7 @@ int lsm_exec_labels(const spec_process *p, lsm_open_fn open_attr, void *data,
 			lsm_exec_labels_free(out, *n);
 			*n = 0;
 			if (err && !err->message[0])
-				skiff_fail(err, ENOMEM, "selinux label");
+				skiff_fail_errno(err, ENOMEM, "selinux label");
 			return skiff_error_prefix(err, "apply SELinux label \"%s\"", p->selinux_label);
 		}
 		(*n)++;

@@ -29,7 +29,7 @@ static int open_protected_path(int rootfd, const char *path, const char *what, s
 	int fd = path_open_in_root(rootfd, path, false, false, NULL);
 
 	if (fd < 0)
-		return errno == ENOENT ? -2 : skiff_fail_at(err, errno, path, "%s %s", what, path);
+		return errno == ENOENT ? -2 : skiff_fail_errno_at(err, errno, path, "%s %s", what, path);
 	if (path_is_under_proc(path) && procfs_check_fd(fd, path, err) < 0) {
 		close(fd);
 		return skiff_error_prefix(err, "%s %s", what, path);
@@ -49,17 +49,17 @@ static int open_dev_null(int rootfd, skiff_error *err)
 	int fd = (int)syscall(SYS_openat2, rootfd, "/dev/null", &how, sizeof(how));
 
 	if (fd < 0)
-		return skiff_fail_at(err, errno, "/dev/null",
+		return skiff_fail_errno_at(err, errno, "/dev/null",
 				     "open the container's /dev/null to mask paths with");
 	if (fstat(fd, &st) < 0) {
 		int saved = errno;
 
 		close(fd);
-		return skiff_fail_at(err, saved, "/dev/null", "stat the container's /dev/null");
+		return skiff_fail_errno_at(err, saved, "/dev/null", "stat the container's /dev/null");
 	}
 	if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3)) {
 		close(fd);
-		return skiff_fail_code_at(err, EPERM, "/dev/null",
+		return skiff_fail_msg_at(err, EPERM, "/dev/null",
 					  "the container's /dev/null is not the null device (char 1:3): refusing to mask paths with it");
 	}
 	return fd;
@@ -75,7 +75,7 @@ static int mask_path(int rootfd, const char *path, int *null, skiff_error *err)
 		return fd == -2 ? 0 : -1;
 	trace("masked path %s", path);
 	if (fstat(fd, &st) < 0) {
-		rc = skiff_fail_at(err, errno, path, "mask %s", path);
+		rc = skiff_fail_errno_at(err, errno, path, "mask %s", path);
 	} else if (S_ISDIR(st.st_mode)) {
 		rc = fd_tmpfs_onto(fd, true, path, err);
 	} else if (*null < 0 && (*null = open_dev_null(rootfd, err)) < 0) {
@@ -110,7 +110,7 @@ int paths_mask_and_protect(const spec_config *cfg, skiff_error *err)
 		return 0;
 	rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
-		return skiff_fail(err, errno, "open /");
+		return skiff_fail_errno(err, errno, "open /");
 	for (size_t i = 0; rc == 0 && i < lx->masked_paths_len; i++)
 		rc = mask_path(rootfd, lx->masked_paths[i], &null, err);
 	for (size_t i = 0; rc == 0 && i < lx->readonly_paths_len; i++)

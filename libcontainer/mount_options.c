@@ -99,7 +99,7 @@ int mount_plan_make(char *const *options, size_t n, const char *fstype, mount_pl
 			plan->recursive_bind |= (f & MS_REC) != 0;
 		} else if (append_option(&rest, opt) < 0) {
 			free(rest);
-			return skiff_fail(err, ENOMEM, "parse mount options");
+			return skiff_fail_errno(err, ENOMEM, "parse mount options");
 		}
 	}
 	if (fstype && !strcmp(fstype, "bind"))
@@ -110,7 +110,7 @@ int mount_plan_make(char *const *options, size_t n, const char *fstype, mount_pl
 		mnt_optstr_get_flags(rest, &plan->flags, map);
 		if (mnt_split_optstr(rest, NULL, NULL, &fs, 0, 0) != 0) {
 			free(rest);
-			return skiff_fail_code(err, EINVAL, "parse mount options");
+			return skiff_fail_msg(err, EINVAL, "parse mount options");
 		}
 		plan->data = fs;
 		free(rest);

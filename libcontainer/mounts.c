@@ -62,20 +62,20 @@ static int check_proc_target(int fd, const spec_mount *m, int bind_src, const ro
 	char where[PATH_MAX];
 
 	if (path_in_root(fd, opts->rootfs, where, sizeof(where)) < 0)
-		return skiff_fail_at(err, errno, m->destination, "resolve %s", m->destination);
+		return skiff_fail_errno_at(err, errno, m->destination, "resolve %s", m->destination);
 	if (!has_prefix_dir(where, "/proc"))
 		return 0;
 	if (!strcmp(where, "/proc")) {
 		if (bind_src >= 0 ? fd_is_procfs(bind_src) : m->type && !strcmp(m->type, "proc"))
 			return 0;
-		return skiff_fail_at(err, EPERM, m->destination,
+		return skiff_fail_msg_at(err, EPERM, m->destination,
 				     "%s cannot be mounted because it is not of type proc",
 				     m->destination);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(allowed); i++)
 		if (!strcmp(where, allowed[i]))
 			return 0;
-	return skiff_fail_at(err, EPERM, m->destination,
+	return skiff_fail_msg_at(err, EPERM, m->destination,
 			     "%s cannot be mounted because it is inside /proc", m->destination);
 }
 
@@ -91,7 +91,7 @@ static int open_target(int rootfd, const spec_mount *m, bool as_file, int bind_s
 	/* Mounting through a symlink planted in the rootfs is how a volume
 	 * once replaced /proc: proc and sysfs want an ordinary directory. */
 	if (pseudo && path_lstat_in_root(rootfd, m->destination, &st) == 0 && !S_ISDIR(st.st_mode))
-		return skiff_fail_at(err, ENOTDIR, m->destination,
+		return skiff_fail_msg_at(err, ENOTDIR, m->destination,
 				     "filesystem \"%s\" must be mounted on ordinary directory (%s is not one)",
 				     m->type, m->destination);
 	fd = path_open_in_root(rootfd, m->destination, true, as_file, err);
@@ -122,7 +122,7 @@ static int verify_proc_mount(int rootfd, const spec_mount *m, const rootfs_opts 
 		return -1;
 	if (path_in_root(fd, opts->rootfs, where, sizeof(where)) == 0 && !strcmp(where, "/proc") &&
 	    !fd_is_procfs(fd))
-		rc = skiff_fail_code_at(err, EPERM, m->destination,
+		rc = skiff_fail_msg_at(err, EPERM, m->destination,
 					"%s cannot be mounted because it is not of type proc",
 					m->destination);
 	close(fd);
@@ -145,7 +145,7 @@ static int finish_mount(int rootfd, const spec_mount *m, const mount_plan *plan,
 			int saved = errno;
 
 			close(fd);
-			return skiff_fail_at(err, saved, m->destination, "set propagation of %s",
+			return skiff_fail_errno_at(err, saved, m->destination, "set propagation of %s",
 					     m->destination);
 		}
 	}
@@ -155,7 +155,7 @@ static int finish_mount(int rootfd, const spec_mount *m, const mount_plan *plan,
 		int saved = errno;
 
 		close(fd);
-		return skiff_fail_at(err, saved, m->destination, "set recursive attributes of %s",
+		return skiff_fail_errno_at(err, saved, m->destination, "set recursive attributes of %s",
 				     m->destination);
 	}
 	close(fd);
@@ -181,7 +181,7 @@ int mounts_open_sources(const spec_config *cfg, const char *bundle, int **fds_ou
 	int *fds = calloc(cfg->mounts_len ? cfg->mounts_len : 1, sizeof(*fds));
 
 	if (!fds)
-		return skiff_fail(err, ENOMEM, "open mount sources");
+		return skiff_fail_errno(err, ENOMEM, "open mount sources");
 	for (size_t i = 0; i < cfg->mounts_len; i++)
 		fds[i] = -1;
 	for (size_t i = 0; i < cfg->mounts_len; i++) {
@@ -194,11 +194,11 @@ int mounts_open_sources(const spec_config *cfg, const char *bundle, int **fds_ou
 		source = path_join(bundle, m->source);
 		if (!source) {
 			mounts_close_sources(fds, cfg->mounts_len);
-			return skiff_fail(err, ENOMEM, "open mount sources");
+			return skiff_fail_errno(err, ENOMEM, "open mount sources");
 		}
 		fds[i] = open(source, O_PATH | O_CLOEXEC);
 		if (fds[i] < 0) {
-			skiff_fail_at(err, errno, m->source, "mounts[%zu]: bind mount %s on %s: stat %s",
+			skiff_fail_errno_at(err, errno, m->source, "mounts[%zu]: bind mount %s on %s: stat %s",
 				      i, source, m->destination, source);
 			free(source);
 			mounts_close_sources(fds, cfg->mounts_len);
@@ -235,7 +235,7 @@ static int finish_bind(int rootfd, const spec_mount *m, const mount_plan *plan, 
 			int saved = errno;
 
 			close(fd);
-			return skiff_fail_at(err, saved, m->destination, "remount %s", m->destination);
+			return skiff_fail_errno_at(err, saved, m->destination, "remount %s", m->destination);
 		}
 		close(fd);
 	}
@@ -253,15 +253,15 @@ static int mount_bind(int rootfd, const spec_mount *m, int source_fd, const moun
 	struct stat st;
 
 	if (!m->source)
-		return skiff_fail_at(err, 0, m->destination, "bind mount %s: no source",
+		return skiff_fail_msg_at(err, 0, m->destination, "bind mount %s: no source",
 				     m->destination);
 	source = path_join(opts->bundle, m->source);
 	if (!source)
-		return skiff_fail(err, ENOMEM, "bind mount %s", m->destination);
+		return skiff_fail_errno(err, ENOMEM, "bind mount %s", m->destination);
 	if (source_fd < 0)
 		source_fd = own = open(source, O_PATH | O_CLOEXEC);
 	if (source_fd < 0 || fstat(source_fd, &st) < 0) {
-		skiff_fail_at(err, errno, m->source, "bind mount %s on %s: stat %s", source,
+		skiff_fail_errno_at(err, errno, m->source, "bind mount %s on %s: stat %s", source,
 			      m->destination, source);
 		goto out;
 	}
@@ -271,7 +271,7 @@ static int mount_bind(int rootfd, const spec_mount *m, int source_fd, const moun
 	fd_path(target, sizeof(target), fd);
 	fd_path(from, sizeof(from), source_fd);
 	if (mount(from, target, NULL, MS_BIND | (plan->recursive_bind ? MS_REC : 0), NULL) < 0) {
-		skiff_fail_at(err, errno, m->destination, "bind mount %s on %s", source,
+		skiff_fail_errno_at(err, errno, m->destination, "bind mount %s on %s", source,
 			      m->destination);
 		close(fd);
 		goto out;
@@ -294,7 +294,7 @@ static int mount_idmapped(int rootfd, const spec_mount *m, int tree, const mount
 	int fd;
 
 	if (fstat(tree, &st) < 0)
-		return skiff_fail_at(err, errno, m->destination, "idmapped mount on %s", m->destination);
+		return skiff_fail_errno_at(err, errno, m->destination, "idmapped mount on %s", m->destination);
 	fd = open_target(rootfd, m, !S_ISDIR(st.st_mode), tree, opts, err);
 	if (fd < 0)
 		return -1;
@@ -325,14 +325,14 @@ static int mount_cgroup_fs(int rootfd, const char *dest, const char *fstype, con
 
 		if (mount(source, target, fstype, flags, data) < 0) {
 			close(fd);
-			return skiff_fail(err, errno, "mount %s (%s)", fstype, data ? data : "");
+			return skiff_fail_errno(err, errno, "mount %s (%s)", fstype, data ? data : "");
 		}
 		close(fd);
 		return 0;
 	}
 	if (mount(host_dir, target, NULL, MS_BIND | MS_REC, NULL) < 0) {
 		close(fd);
-		return skiff_fail(err, errno, "bind mount %s", host_dir);
+		return skiff_fail_errno(err, errno, "bind mount %s", host_dir);
 	}
 	close(fd);
 	if (!flags)
@@ -343,7 +343,7 @@ static int mount_cgroup_fs(int rootfd, const char *dest, const char *fstype, con
 	fd_path(target, sizeof(target), fd);
 	if (mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | flags, NULL) < 0) {
 		close(fd);
-		return skiff_fail(err, errno, "remount %s", dest);
+		return skiff_fail_errno(err, errno, "remount %s", dest);
 	}
 	close(fd);
 	return 0;
@@ -377,7 +377,7 @@ static int copy_up(int rootfd, const spec_mount *m, int from, skiff_error *err)
 	to = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (to < 0) {
 		close(fd);
-		return skiff_fail_at(err, errno, m->destination, "tmpcopyup: open %s", m->destination);
+		return skiff_fail_errno_at(err, errno, m->destination, "tmpcopyup: open %s", m->destination);
 	}
 	rc = tmpfs_copy_up(from, to, err);
 	close(to);
@@ -448,7 +448,7 @@ int mount_entry(int rootfd, const spec_mount *m, size_t index, const rootfs_opts
 		fd_path(target, sizeof(target), fd);
 		if (mount(NULL, target, NULL, plan.flags & ~(tmpfs_ro ? (unsigned long)MS_RDONLY : 0UL),
 			  plan.data) < 0)
-			skiff_fail_at(err, errno, m->destination, "remount %s", m->destination);
+			skiff_fail_errno_at(err, errno, m->destination, "remount %s", m->destination);
 		else if (!tmpfs_ro || tmpfs_readonly(rootfd, m, err) == 0)
 			rc = finish_mount(rootfd, m, &plan, err);
 		close(fd);
@@ -463,7 +463,7 @@ int mount_entry(int rootfd, const spec_mount *m, size_t index, const rootfs_opts
 
 		if (lsm_mount_data(plan.data, opts->mount_label, &labelled) < 0) {
 			close(fd);
-			skiff_fail(err, ENOMEM, "mount label");
+			skiff_fail_errno(err, ENOMEM, "mount label");
 			goto out;
 		}
 		free(plan.data);
@@ -474,7 +474,7 @@ int mount_entry(int rootfd, const spec_mount *m, size_t index, const rootfs_opts
 		/* What the tmpfs will hide, opened while we can still see it. */
 		copy_from = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (copy_from < 0) {
-			skiff_fail_at(err, errno, m->destination, "tmpcopyup: open %s", m->destination);
+			skiff_fail_errno_at(err, errno, m->destination, "tmpcopyup: open %s", m->destination);
 			close(fd);
 			goto out;
 		}
@@ -486,7 +486,7 @@ int mount_entry(int rootfd, const spec_mount *m, size_t index, const rootfs_opts
 			rc = mount_host_sysfs(rootfd, m, &plan, opts, err);
 			goto out;
 		}
-		skiff_fail_at(err, errno, m->destination, "mount %s on %s (type %s)",
+		skiff_fail_errno_at(err, errno, m->destination, "mount %s on %s (type %s)",
 			      m->source ? m->source : "none", m->destination,
 			      m->type ? m->type : "none");
 		close(fd);
@@ -562,7 +562,7 @@ static int mount_cgroup(int rootfd, const spec_mount *m, const mount_plan *plan,
 
 	/* v1 or hybrid: a tmpfs holding one directory per hierarchy. */
 	if (mount("tmpfs", target, "tmpfs", flags & ~(unsigned long)MS_RDONLY, "mode=755") < 0) {
-		skiff_fail_at(err, errno, m->destination, "mount tmpfs on %s", m->destination);
+		skiff_fail_errno_at(err, errno, m->destination, "mount tmpfs on %s", m->destination);
 		close(fd);
 		goto out;
 	}
@@ -570,7 +570,7 @@ static int mount_cgroup(int rootfd, const spec_mount *m, const mount_plan *plan,
 	tb = mnt_new_table_from_file("/proc/self/mountinfo");
 	it = mnt_new_iter(MNT_ITER_FORWARD);
 	if (!tb || !it) {
-		skiff_fail(err, ENOMEM, "read /proc/self/mountinfo");
+		skiff_fail_errno(err, ENOMEM, "read /proc/self/mountinfo");
 		goto out;
 	}
 	while (mnt_table_next_fs(tb, it, &fs) == 0) {
@@ -619,7 +619,7 @@ static int mount_cgroup(int rootfd, const spec_mount *m, const mount_plan *plan,
 			goto out;
 		fd_path(target, sizeof(target), fd);
 		if (mount(NULL, target, NULL, MS_REMOUNT | flags, "mode=755") < 0) {
-			skiff_fail_at(err, errno, m->destination, "remount %s read-only", m->destination);
+			skiff_fail_errno_at(err, errno, m->destination, "remount %s read-only", m->destination);
 			close(fd);
 			goto out;
 		}

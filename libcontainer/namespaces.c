@@ -84,15 +84,15 @@ static int open_namespace(const char *path, const char *type, int flag, size_t i
 	snprintf(ctx, sizeof(ctx), ".linux.namespaces[%zu].path", index);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return skiff_fail_at(err, errno, ctx, "open %s namespace %s", type, path);
+		return skiff_fail_errno_at(err, errno, ctx, "open %s namespace %s", type, path);
 	kind = ioctl(fd, NS_GET_NSTYPE);
 	if (kind < 0 && errno == ENOTTY) {
 		close(fd);
-		return skiff_fail_at(err, 0, ctx, "%s: %s is not a namespace file", ctx, path);
+		return skiff_fail_msg_at(err, 0, ctx, "%s: %s is not a namespace file", ctx, path);
 	}
 	if (kind >= 0 && kind != flag) {
 		close(fd);
-		return skiff_fail_at(err, 0, ctx, "%s: %s is not a %s namespace", ctx, path, type);
+		return skiff_fail_msg_at(err, 0, ctx, "%s: %s is not a %s namespace", ctx, path, type);
 	}
 	return fd;
 }
@@ -150,7 +150,7 @@ int ns_plan_make(const spec_config *cfg, ns_plan *plan, skiff_error *err)
 	for (size_t i = 0; plan->parent_joins && i < plan->join_count; i++) {
 		if (plan->join_types[i] == CLONE_NEWNS) {
 			ns_plan_close(plan);
-			return skiff_fail_at(err, 0, ".linux.namespaces",
+			return skiff_fail_msg_at(err, 0, ".linux.namespaces",
 					     ".linux.namespaces: a mount namespace given by path cannot go with a new user namespace (the container could not mount in it)");
 		}
 	}
@@ -166,7 +166,7 @@ int ns_parent_enter(const ns_plan *plan, ns_saved *saved, skiff_error *err)
 		int own = open_own_namespace(plan->join_types[i]);
 
 		if (own < 0) {
-			skiff_fail(err, errno, "open the runtime's own namespace (type 0x%x)",
+			skiff_fail_errno(err, errno, "open the runtime's own namespace (type 0x%x)",
 				   (unsigned)plan->join_types[i]);
 			goto fail;
 		}
@@ -175,7 +175,7 @@ int ns_parent_enter(const ns_plan *plan, ns_saved *saved, skiff_error *err)
 		saved->count++;
 		trace("setns: join the %s namespace around clone", ns_name(plan->join_types[i]));
 		if (setns(plan->join_fds[i], plan->join_types[i]) < 0) {
-			skiff_fail(err, errno, "join namespace (setns type 0x%x)",
+			skiff_fail_errno(err, errno, "join namespace (setns type 0x%x)",
 				   (unsigned)plan->join_types[i]);
 			goto fail;
 		}
@@ -218,7 +218,7 @@ int ns_join(const ns_plan *plan, skiff_error *err)
 	for (size_t i = 0; i < plan->join_count; i++) {
 		trace("setns: join the %s namespace", ns_name(plan->join_types[i]));
 		if (setns(plan->join_fds[i], plan->join_types[i]) < 0)
-			return skiff_fail(err, errno, "join namespace (setns type 0x%x)",
+			return skiff_fail_errno(err, errno, "join namespace (setns type 0x%x)",
 					  (unsigned)plan->join_types[i]);
 	}
 	return 0;
@@ -232,14 +232,14 @@ int ns_prepare_time(const spec_config *cfg, skiff_error *err)
 	int proc;
 
 	if (unshare(CLONE_NEWTIME) < 0)
-		return skiff_fail(err, errno, "unshare the time namespace");
+		return skiff_fail_errno(err, errno, "unshare the time namespace");
 	for (size_t i = 0; i < lx->time_offsets_len; i++) {
 		const spec_time_offset *o = &lx->time_offsets[i];
 
 		used += (size_t)snprintf(text + used, sizeof(text) - used, "%s %lld %u\n", o->key,
 					 (long long)o->secs, o->nanosecs);
 		if (used >= sizeof(text))
-			return skiff_fail(err, 0, "linux.timeOffsets: too many entries");
+			return skiff_fail_msg(err, 0, "linux.timeOffsets: too many entries");
 	}
 	/* Through a procfs of our own, as every procfs write (procfs.c). */
 	proc = procfs_open_root(PROCFS_PIDS, err);
@@ -259,19 +259,19 @@ int ns_children_enter(ns_children *saved, int pid_fd, int time_fd, const spec_co
 	if (pid_fd >= 0) {
 		saved->pid = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
 		if (saved->pid < 0 || setns(pid_fd, CLONE_NEWPID) < 0) {
-			skiff_fail(err, errno, "join the container's pid namespace");
+			skiff_fail_errno(err, errno, "join the container's pid namespace");
 			goto fail;
 		}
 	}
 	if (time_fd >= 0 || offsets_cfg) {
 		saved->time = open("/proc/self/ns/time", O_RDONLY | O_CLOEXEC);
 		if (saved->time < 0) {
-			skiff_fail(err, errno, "open /proc/self/ns/time");
+			skiff_fail_errno(err, errno, "open /proc/self/ns/time");
 			goto fail;
 		}
 		if (offsets_cfg ? ns_prepare_time(offsets_cfg, err) < 0
 				: (setns(time_fd, CLONE_NEWTIME) < 0 &&
-				   skiff_fail(err, errno, "join the container's time namespace") < 0))
+				   skiff_fail_errno(err, errno, "join the container's time namespace") < 0))
 			goto fail;
 	}
 	return 0;

@@ -76,14 +76,14 @@ static int create_in_root(int rootfd, const char *dest, bool as_file, skiff_erro
 	bool too_long;
 
 	if ((size_t)snprintf(todo_buf, sizeof(todo_buf), "%s", dest) >= sizeof(todo_buf))
-		return skiff_fail_at(err, ENAMETOOLONG, dest, "open %s in the rootfs", dest);
+		return skiff_fail_errno_at(err, ENAMETOOLONG, dest, "open %s in the rootfs", dest);
 	while (next_component(&todo, name, sizeof(name), &too_long)) {
 		bool last = is_last(todo), raced = false;
 		int parent, probe, saved;
 		ssize_t n;
 
 		if (too_long)
-			return skiff_fail_at(err, ENAMETOOLONG, dest, "open %s in the rootfs", dest);
+			return skiff_fail_errno_at(err, ENAMETOOLONG, dest, "open %s in the rootfs", dest);
 		if (!strcmp(name, "."))
 			continue;
 		if (!strcmp(name, "..")) {
@@ -95,7 +95,7 @@ static int create_in_root(int rootfd, const char *dest, bool as_file, skiff_erro
 		}
 		parent = open_in_root(rootfd, prefix, O_PATH | O_DIRECTORY);
 		if (parent < 0)
-			return skiff_fail_at(err, errno, dest, "open %s in the rootfs", dest);
+			return skiff_fail_errno_at(err, errno, dest, "open %s in the rootfs", dest);
 		probe = openat(parent, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		if (probe >= 0) {
 			struct stat st;
@@ -106,11 +106,11 @@ static int create_in_root(int rootfd, const char *dest, bool as_file, skiff_erro
 				close(probe);
 				close(parent);
 				if (n < 0)
-					return skiff_fail_at(err, saved, dest, "readlink in %s", dest);
+					return skiff_fail_errno_at(err, saved, dest, "readlink in %s", dest);
 				link[n] = '\0';
 				if (++hops > 40 ||
 				    strlen(link) + strlen(todo) + 2 > sizeof(todo_buf))
-					return skiff_fail_at(err, ELOOP, dest, "open %s in the rootfs",
+					return skiff_fail_errno_at(err, ELOOP, dest, "open %s in the rootfs",
 							     dest);
 				/* The rest of the path now follows the link's target. */
 				memmove(todo_buf + n + 1, todo, strlen(todo) + 1);
@@ -125,7 +125,7 @@ static int create_in_root(int rootfd, const char *dest, bool as_file, skiff_erro
 		} else if (errno != ENOENT) {
 			saved = errno;
 			close(parent);
-			return skiff_fail_at(err, saved, dest, "open %s in the rootfs", dest);
+			return skiff_fail_errno_at(err, saved, dest, "open %s in the rootfs", dest);
 		} else if (last && as_file) {
 			int f = openat(parent, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
 				       0644);
@@ -137,14 +137,14 @@ static int create_in_root(int rootfd, const char *dest, bool as_file, skiff_erro
 			else {
 				saved = errno;
 				close(parent);
-				return skiff_fail_at(err, saved, dest, "create %s in the rootfs", dest);
+				return skiff_fail_errno_at(err, saved, dest, "create %s in the rootfs", dest);
 			}
 		} else if (mkdirat(parent, name, 0755) < 0) {
 			saved = errno;
 			raced = saved == EEXIST;
 			if (!raced) {
 				close(parent);
-				return skiff_fail_at(err, saved, dest, "mkdir %s in the rootfs", dest);
+				return skiff_fail_errno_at(err, saved, dest, "mkdir %s in the rootfs", dest);
 			}
 		}
 		close(parent);
@@ -153,17 +153,17 @@ static int create_in_root(int rootfd, const char *dest, bool as_file, skiff_erro
 			 * (todo still holds the name just taken from it). */
 			todo -= strlen(name);
 			if (++hops > 40)
-				return skiff_fail_at(err, ELOOP, dest, "open %s in the rootfs", dest);
+				return skiff_fail_errno_at(err, ELOOP, dest, "open %s in the rootfs", dest);
 			continue;
 		}
 		if (strlen(prefix) + strlen(name) + 2 > sizeof(prefix))
-			return skiff_fail_at(err, ENAMETOOLONG, dest, "open %s in the rootfs", dest);
+			return skiff_fail_errno_at(err, ENAMETOOLONG, dest, "open %s in the rootfs", dest);
 		strcat(prefix, "/");
 		strcat(prefix, name);
 	}
 	fd = open_in_root(rootfd, prefix, O_PATH);
 	if (fd < 0)
-		return skiff_fail_at(err, errno, dest, "open %s in the rootfs", dest);
+		return skiff_fail_errno_at(err, errno, dest, "open %s in the rootfs", dest);
 	return fd;
 }
 
@@ -218,7 +218,7 @@ int path_open_in_root(int rootfd, const char *dest, bool create, bool as_file,
 	if (fd >= 0)
 		return fd;
 	if (errno != ENOENT || !create)
-		return skiff_fail_at(err, errno, dest, "open %s in the rootfs", dest);
+		return skiff_fail_errno_at(err, errno, dest, "open %s in the rootfs", dest);
 	fd = create_last_in_root(rootfd, dest, as_file);
 	if (fd >= 0)
 		return fd;

@@ -47,13 +47,15 @@ int process_apply_rlimits(const spec_process *p, skiff_error *err)
 		const spec_rlimit *r = &p->rlimits[i];
 		struct rlimit lim = { .rlim_cur = r->soft, .rlim_max = r->hard };
 		int resource = process_rlimit_resource(r->type);
+		char path[40];
 
+		snprintf(path, sizeof(path), ".process.rlimits[%zu]", i);
 		if (resource < 0)
-			return skiff_fail_at(err, 0, ".process.rlimits", "unknown rlimit %s", r->type);
+			return skiff_fail_msg_at(err, 0, path, "unknown rlimit %s", r->type);
 		trace("rlimit %s: soft %llu, hard %llu", r->type, (unsigned long long)r->soft,
 		      (unsigned long long)r->hard);
 		if (setrlimit(resource, &lim) < 0)
-			return skiff_fail_at(err, errno, ".process.rlimits",
+			return skiff_fail_errno_at(err, errno, path,
 					     "set %s to soft %llu, hard %llu", r->type,
 					     (unsigned long long)r->soft, (unsigned long long)r->hard);
 	}
@@ -73,14 +75,14 @@ int process_set_identity(const spec_process *p, bool in_userns, skiff_error *err
 	    !(in_userns && errno == EPERM && ngroups == 0)) {
 		/* An unprivileged mapping denied setgroups for good (userns.c). */
 		if (in_userns && errno == EPERM && userns_setgroups_denied())
-			return skiff_fail_code(err, EPERM,
+			return skiff_fail_msg(err, EPERM,
 					       "cannot set any additional groups in a rootless container");
-		return skiff_fail(err, errno, "setgroups");
+		return skiff_fail_errno(err, errno, "setgroups");
 	}
 	if (setresgid(gid, gid, gid) < 0)
-		return skiff_fail(err, errno, "setgid %u", (unsigned)gid);
+		return skiff_fail_errno(err, errno, "setgid %u", (unsigned)gid);
 	if (setresuid(uid, uid, uid) < 0)
-		return skiff_fail(err, errno, "setuid %u", (unsigned)uid);
+		return skiff_fail_errno(err, errno, "setuid %u", (unsigned)uid);
 	return 0;
 }
 
@@ -101,18 +103,18 @@ static int give_stdio_to_user(const spec_process *p, skiff_error *err)
 	struct stat null, st;
 
 	if (stat("/dev/null", &null) < 0)
-		return skiff_fail(err, errno, "stat /dev/null");
+		return skiff_fail_errno(err, errno, "stat /dev/null");
 	for (int fd = 0; fd <= 2; fd++) {
 		if (fstat(fd, &st) < 0) {
 			if (errno == EBADF)
 				continue; /* a caller that closed it: nothing to hand over */
-			return skiff_fail(err, errno, "fstat stdio fd %d", fd);
+			return skiff_fail_errno(err, errno, "fstat stdio fd %d", fd);
 		}
 		if (st.st_uid == uid || st.st_rdev == null.st_rdev)
 			continue;
 		if (fchown(fd, uid, st.st_gid) < 0 && errno != EINVAL && errno != EPERM &&
 		    errno != EROFS)
-			return skiff_fail(err, errno, "chown stdio fd %d to uid %u", fd, (unsigned)uid);
+			return skiff_fail_errno(err, errno, "chown stdio fd %d to uid %u", fd, (unsigned)uid);
 	}
 	return 0;
 }
@@ -149,16 +151,16 @@ int process_find_executable(const spec_process *p, char **path_out, skiff_error 
 
 	if (strchr(name, '/')) {
 		if (check_executable(name) < 0)
-			return skiff_fail(err, errno, "exec: \"%s\": stat %s", name, name);
+			return skiff_fail_errno(err, errno, "exec: \"%s\": stat %s", name, name);
 		*path_out = strdup(name);
-		return *path_out ? 0 : skiff_fail(err, ENOMEM, "exec");
+		return *path_out ? 0 : skiff_fail_errno(err, ENOMEM, "exec");
 	}
 	search = env_value(p, "PATH");
 	if (!search)
 		search = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 	copy = strdup(search);
 	if (!copy)
-		return skiff_fail(err, ENOMEM, "exec");
+		return skiff_fail_errno(err, ENOMEM, "exec");
 	for (dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
 		char *candidate;
 
@@ -173,7 +175,7 @@ int process_find_executable(const spec_process *p, char **path_out, skiff_error 
 	}
 	free(copy);
 	/* runc's wording, which engines match on; errno kept for callers. */
-	return skiff_fail_code(err, ENOENT, "exec: \"%s\": executable file not found in $PATH", name);
+	return skiff_fail_msg(err, ENOENT, "exec: \"%s\": executable file not found in $PATH", name);
 }
 
 /* chdir to cwd resolved inside the container's root, without magic links:
@@ -184,15 +186,15 @@ static int enter_cwd(const char *cwd, skiff_error *err)
 	int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), fd, rc = 0;
 
 	if (root < 0)
-		return skiff_fail(err, errno, "open /");
+		return skiff_fail_errno(err, errno, "open /");
 	fd = path_open_in_root(root, cwd, false, false, NULL);
 	if (fd < 0 && errno == ELOOP)
 		/* A magic link (or a loop): nothing the container may have as cwd. */
-		rc = skiff_fail_code_at(err, ELOOP, ".process.cwd",
+		rc = skiff_fail_msg_at(err, ELOOP, ".process.cwd",
 					"cwd \"%s\" is outside the container (magic links are not followed)",
 					cwd);
 	else if (fd < 0 || fchdir(fd) < 0)
-		rc = skiff_fail_at(err, errno, ".process.cwd",
+		rc = skiff_fail_errno_at(err, errno, ".process.cwd",
 				   "chdir to cwd (\"%s\") set in config.json", cwd);
 	if (fd >= 0)
 		close(fd);
@@ -206,7 +208,7 @@ static int check_cwd(const char *cwd, skiff_error *err)
 	char where[PATH_MAX];
 
 	if (!getcwd(where, sizeof(where)) || where[0] != '/')
-		return skiff_fail_at(err, EPERM, ".process.cwd",
+		return skiff_fail_msg_at(err, EPERM, ".process.cwd",
 				     "cwd \"%s\" is outside the container", cwd);
 	return 0;
 }
@@ -285,7 +287,7 @@ int process_prepare(const spec_process *p, bool in_userns, const process_hook *h
 		if (!dir || asprintf(home, "HOME=%s", dir) < 0) {
 			free(dir);
 			*home = NULL;
-			return skiff_fail(err, ENOMEM, "HOME");
+			return skiff_fail_errno(err, ENOMEM, "HOME");
 		}
 		free(dir);
 	}
@@ -313,15 +315,15 @@ int process_prepare(const spec_process *p, bool in_userns, const process_hook *h
 	if (capabilities_drop_bounding(p->capabilities, err) < 0)
 		return -1;
 	if (keep_caps && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
-		return skiff_fail(err, errno, "prctl(PR_SET_KEEPCAPS)");
+		return skiff_fail_errno(err, errno, "prctl(PR_SET_KEEPCAPS)");
 	if (process_set_identity(p, in_userns, err) < 0)
 		return -1;
 	if (keep_caps && prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
-		return skiff_fail(err, errno, "prctl(PR_SET_KEEPCAPS)");
+		return skiff_fail_errno(err, errno, "prctl(PR_SET_KEEPCAPS)");
 	if (capabilities_apply(p->capabilities, keep_admin, err) < 0)
 		return -1;
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return skiff_fail(err, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
+		return skiff_fail_errno(err, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
 	umask(p->user && p->user->has_umask ? p->user->umask : 0022);
 	if (cwd_later && (enter_cwd(p->cwd, err) < 0 || check_cwd(p->cwd, err) < 0))
 		return -1;

@@ -85,9 +85,9 @@ static int check_root(int fd, skiff_error *err)
 	struct stat st;
 
 	if (fstatfs(fd, &sfs) < 0 || fstat(fd, &st) < 0)
-		return skiff_fail_at(err, errno, "/proc", "stat /proc");
+		return skiff_fail_errno_at(err, errno, "/proc", "stat /proc");
 	if ((long)sfs.f_type != PROC_SUPER_MAGIC || st.st_ino != PROC_ROOT_INO)
-		return skiff_fail_code_at(err, EXDEV, "/proc",
+		return skiff_fail_msg_at(err, EXDEV, "/proc",
 					  "/proc is not the root of a procfs: refusing to use it");
 	return 0;
 }
@@ -102,7 +102,7 @@ int procfs_open_root(enum procfs_scope scope, skiff_error *err)
 	if (fd < 0)
 		fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return skiff_fail_at(err, errno, "/proc", "open /proc");
+		return skiff_fail_errno_at(err, errno, "/proc", "open /proc");
 	if (check_root(fd, err) < 0) {
 		close(fd);
 		return -1;
@@ -151,18 +151,18 @@ static int read_self(int proc, const char *name, char *buf, size_t size, skiff_e
 
 	fd = open_beneath(proc, name, O_PATH | O_NOFOLLOW);
 	if (fd < 0)
-		return skiff_fail_at(err, errno, name, "open /proc/%s", name);
+		return skiff_fail_errno_at(err, errno, name, "open /proc/%s", name);
 	n = readlinkat(fd, "", buf, size - 1);
 	if (n < 0) {
 		int saved = errno;
 
 		close(fd);
-		return skiff_fail_at(err, saved, name, "read /proc/%s", name);
+		return skiff_fail_errno_at(err, saved, name, "read /proc/%s", name);
 	}
 	close(fd);
 	buf[n] = '\0';
 	if (!is_pid_dir(buf, strcmp(name, "self") != 0))
-		return skiff_fail_code_at(err, EXDEV, name,
+		return skiff_fail_msg_at(err, EXDEV, name,
 					  "/proc/%s is \"%s\", not a pid directory: refusing it", name,
 					  buf);
 	return 0;
@@ -177,7 +177,7 @@ static int check_own_pids(int proc, skiff_error *err)
 		return -1;
 	snprintf(own, sizeof(own), "%d", (int)getpid());
 	if (strcmp(self, own))
-		return skiff_fail_code_at(err, EXDEV, "/proc/self",
+		return skiff_fail_msg_at(err, EXDEV, "/proc/self",
 					  "the runtime's procfs is of another pid namespace (self is %s, not %s)",
 					  self, own);
 	return 0;
@@ -197,13 +197,13 @@ static int resolve_self(int proc, const char *path, char *out, size_t size, skif
 		if (read_self(proc, links[i], pid, sizeof(pid), err) < 0)
 			return -1;
 		if ((size_t)snprintf(out, size, "%s%s", pid, path + n) >= size)
-			return skiff_fail_at(err, ENAMETOOLONG, path, "open /proc/%s", path);
+			return skiff_fail_errno_at(err, ENAMETOOLONG, path, "open /proc/%s", path);
 		return 0;
 	}
 	if (path[0] >= '0' && path[0] <= '9' && check_own_pids(proc, err) < 0)
 		return -1;
 	if ((size_t)snprintf(out, size, "%s", path) >= size)
-		return skiff_fail_at(err, ENAMETOOLONG, path, "open /proc/%s", path);
+		return skiff_fail_errno_at(err, ENAMETOOLONG, path, "open /proc/%s", path);
 	return 0;
 }
 
@@ -218,13 +218,13 @@ int procfs_open(int proc, const char *path, int flags, skiff_error *err)
 	fd = open_beneath(proc, where, flags);
 	if (fd < 0) {
 		/* EXDEV: something is mounted on the way, ELOOP: a symlink. */
-		return skiff_fail_at(err, errno, path, "open /proc/%s", path);
+		return skiff_fail_errno_at(err, errno, path, "open /proc/%s", path);
 	}
 	/* What openat2 already ensures for a procfs root; checked on the
 	 * file itself all the same, as the runtime is about to trust it. */
 	if (fstatfs(fd, &sfs) < 0 || (long)sfs.f_type != PROC_SUPER_MAGIC) {
 		close(fd);
-		return skiff_fail_code_at(err, EXDEV, path,
+		return skiff_fail_msg_at(err, EXDEV, path,
 					  "/proc/%s is not on procfs: refusing to use it", path);
 	}
 	return fd;
@@ -240,7 +240,7 @@ int procfs_write(int proc, const char *path, const char *text, skiff_error *err)
 		int saved = errno;
 
 		close(fd);
-		return skiff_fail_at(err, saved, path, "write /proc/%s", path);
+		return skiff_fail_errno_at(err, saved, path, "write /proc/%s", path);
 	}
 	close(fd);
 	return 0;
@@ -253,9 +253,9 @@ int procfs_check_fd(int fd, const char *path, skiff_error *err)
 	struct statfs sfs;
 
 	if (fstatfs(fd, &sfs) < 0)
-		return skiff_fail_at(err, errno, path, "statfs %s", path);
+		return skiff_fail_errno_at(err, errno, path, "statfs %s", path);
 	if (sfs.f_type != PROC_SUPER_MAGIC)
-		return skiff_fail_code_at(err, EXDEV, path,
+		return skiff_fail_msg_at(err, EXDEV, path,
 					  "%s is not on procfs (a fake /proc?): refusing to use it", path);
 	return 0;
 }

@@ -35,7 +35,7 @@ static int parse_propagation(const char *value, unsigned long *flags, skiff_erro
 
 	if (mnt_optstr_get_flags(value, &f, mnt_get_builtin_optmap(MNT_LINUX_MAP)) != 0 ||
 	    !(f & (MS_SHARED | MS_SLAVE | MS_PRIVATE | MS_UNBINDABLE)))
-		return skiff_fail_at(err, 0, ".linux.rootfsPropagation",
+		return skiff_fail_msg_at(err, 0, ".linux.rootfsPropagation",
 				     "invalid linux.rootfsPropagation \"%s\"", value);
 	*flags = f;
 	return 0;
@@ -48,7 +48,7 @@ static int make_parent_private(const char *rootfs, skiff_error *err)
 	int rc = 0;
 
 	if (mp && mount(NULL, mp, NULL, MS_PRIVATE, NULL) < 0)
-		rc = skiff_fail(err, errno, "make %s private", mp);
+		rc = skiff_fail_errno(err, errno, "make %s private", mp);
 	free(mp);
 	return rc;
 }
@@ -58,13 +58,13 @@ static int pivot_into(int rootfd, skiff_error *err)
 	int oldroot = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
 
 	if (oldroot < 0)
-		return skiff_fail(err, errno, "open /");
+		return skiff_fail_errno(err, errno, "open /");
 	trace("pivot_root into the rootfs, then detach the old root");
 	if (fchdir(rootfd) < 0 || syscall(SYS_pivot_root, ".", ".") < 0) {
 		int saved = errno;
 
 		close(oldroot);
-		return skiff_fail(err, saved, "pivot_root");
+		return skiff_fail_errno(err, saved, "pivot_root");
 	}
 	/* The old root now sits under ".": detach it without letting the
 	 * unmount propagate to the host. */
@@ -73,11 +73,11 @@ static int pivot_into(int rootfd, skiff_error *err)
 		int saved = errno;
 
 		close(oldroot);
-		return skiff_fail(err, saved, "detach the old root");
+		return skiff_fail_errno(err, saved, "detach the old root");
 	}
 	close(oldroot);
 	if (chdir("/") < 0)
-		return skiff_fail(err, errno, "chdir /");
+		return skiff_fail_errno(err, errno, "chdir /");
 	return 0;
 }
 
@@ -124,7 +124,7 @@ static int detach_outside(const char *rootfs, skiff_error *err)
 	int rc = -1;
 
 	if (!tb || !it) {
-		skiff_fail(err, errno ? errno : ENOMEM, "read /proc/self/mountinfo");
+		skiff_fail_errno(err, errno ? errno : ENOMEM, "read /proc/self/mountinfo");
 		goto out;
 	}
 	while (mnt_table_next_fs(tb, it, &fs) == 0) {
@@ -137,7 +137,7 @@ static int detach_outside(const char *rootfs, skiff_error *err)
 		 * is the upper one's parent, and out of reach by path). */
 		if (mount(NULL, target, NULL, path_within(rootfs, target) ? MS_SLAVE : MS_SLAVE | MS_REC,
 			  NULL) < 0) {
-			skiff_fail_at(err, errno, target, "--no-pivot: make %s a slave", target);
+			skiff_fail_errno_at(err, errno, target, "--no-pivot: make %s a slave", target);
 			goto out;
 		}
 	}
@@ -152,12 +152,12 @@ static int detach_outside(const char *rootfs, skiff_error *err)
 		if (!still_mounted(fs) || umount2(target, MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
 			continue;
 		if (errno != EINVAL && errno != EPERM) {
-			skiff_fail_at(err, errno, target, "--no-pivot: detach %s", target);
+			skiff_fail_errno_at(err, errno, target, "--no-pivot: detach %s", target);
 			goto out;
 		}
 		if (pseudo && mount("tmpfs", target, "tmpfs",
 				    MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0") < 0) {
-			skiff_fail_at(err, errno, target, "--no-pivot: cover %s", target);
+			skiff_fail_errno_at(err, errno, target, "--no-pivot: cover %s", target);
 			goto out;
 		}
 	}
@@ -173,14 +173,14 @@ static int move_into(int rootfd, const char *rootfs, skiff_error *err)
 	if (detach_outside(rootfs, err) < 0)
 		return -1;
 	if (fchdir(rootfd) < 0)
-		return skiff_fail(err, errno, "chdir %s", rootfs);
+		return skiff_fail_errno(err, errno, "chdir %s", rootfs);
 	trace("--no-pivot: move %s onto / and chroot", rootfs);
 	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
-		return skiff_fail(err, errno, "move %s to /", rootfs);
+		return skiff_fail_errno(err, errno, "move %s to /", rootfs);
 	if (chroot(".") < 0)
-		return skiff_fail(err, errno, "chroot");
+		return skiff_fail_errno(err, errno, "chroot");
 	if (chdir("/") < 0)
-		return skiff_fail(err, errno, "chdir /");
+		return skiff_fail_errno(err, errno, "chdir /");
 	return 0;
 }
 
@@ -243,7 +243,7 @@ int remount_readonly(const char *path, skiff_error *err)
 
 	trace("remount %s read-only", path);
 	if (mount(NULL, path, NULL, flags, NULL) < 0)
-		return skiff_fail_at(err, errno, path, "remount %s read-only", path);
+		return skiff_fail_errno_at(err, errno, path, "remount %s read-only", path);
 	return 0;
 }
 
@@ -286,7 +286,7 @@ static int make_cwd(int rootfd, const spec_config *cfg, skiff_error *err)
 		return 0;
 	fd = path_open_in_root(rootfd, cfg->process->cwd, true, false, err);
 	if (fd < 0 && err && err->errnum == ELOOP)
-		return skiff_fail_code_at(err, ELOOP, ".process.cwd",
+		return skiff_fail_msg_at(err, ELOOP, ".process.cwd",
 					  "cwd \"%s\" is outside the container (magic links are not followed)",
 					  cfg->process->cwd);
 	if (fd < 0)
@@ -302,11 +302,11 @@ static int chroot_into(int rootfd, skiff_error *err)
 {
 	trace("chroot into the rootfs (no mount namespace of its own)");
 	if (fchdir(rootfd) < 0)
-		return skiff_fail(err, errno, "enter the rootfs");
+		return skiff_fail_errno(err, errno, "enter the rootfs");
 	if (chroot(".") < 0)
-		return skiff_fail(err, errno, "chroot");
+		return skiff_fail_errno(err, errno, "chroot");
 	if (chdir("/") < 0)
-		return skiff_fail(err, errno, "chdir /");
+		return skiff_fail_errno(err, errno, "chdir /");
 	return 0;
 }
 
@@ -341,14 +341,14 @@ static int bind_rootfs(const rootfs_opts *opts, skiff_error *err)
 			    AT_EMPTY_PATH | AT_RECURSIVE | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 
 	if (tree < 0)
-		return skiff_fail_at(err, errno, opts->rootfs, "bind mount the rootfs %s",
+		return skiff_fail_errno_at(err, errno, opts->rootfs, "bind mount the rootfs %s",
 				     opts->rootfs);
 	if (syscall(SYS_move_mount, tree, "", opts->rootfs_fd, "",
 		    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
 		int saved = errno;
 
 		close(tree);
-		return skiff_fail_at(err, saved, opts->rootfs, "bind mount the rootfs %s",
+		return skiff_fail_errno_at(err, saved, opts->rootfs, "bind mount the rootfs %s",
 				     opts->rootfs);
 	}
 	return tree;
@@ -376,7 +376,7 @@ int rootfs_setup(const spec_config *cfg, const rootfs_opts *opts, skiff_error *e
 		trace("propagation of /: %s", trace_mount_flags(initial, flags, sizeof(flags)));
 	}
 	if (!opts->shared_mountns && mount(NULL, "/", NULL, initial, NULL) < 0)
-		return skiff_fail(err, errno, "set the propagation of /");
+		return skiff_fail_errno(err, errno, "set the propagation of /");
 	if (!opts->shared_mountns && (initial & MS_SHARED) &&
 	    make_parent_private(opts->rootfs, err) < 0)
 		return -1;
@@ -407,7 +407,7 @@ int rootfs_setup(const spec_config *cfg, const rootfs_opts *opts, skiff_error *e
 				    pivot_into(rootfd, err)) < 0)
 		goto out;
 	if (prop_text && prop_text[0] && mount(NULL, "/", NULL, prop, NULL) < 0) {
-		skiff_fail(err, errno, "set the propagation of the container's /");
+		skiff_fail_errno(err, errno, "set the propagation of the container's /");
 		goto out;
 	}
 	rc = 0;

@@ -66,14 +66,14 @@ static int set_scheduler(const spec_scheduler *s, skiff_error *err)
 		}
 	}
 	if (!found)
-		return skiff_fail_code_at(err, EINVAL, ".process.scheduler.policy",
+		return skiff_fail_msg_at(err, EINVAL, ".process.scheduler.policy",
 					  "unknown scheduling policy \"%s\"", s->policy);
 	for (size_t i = 0; i < s->flags_len; i++)
 		for (size_t k = 0; k < ARRAY_SIZE(sched_flags); k++)
 			if (!strcmp(s->flags[i], sched_flags[k].name))
 				attr.sched_flags |= sched_flags[k].value;
 	if (syscall(SYS_sched_setattr, 0, &attr, 0) < 0)
-		return skiff_fail_at(err, errno, ".process.scheduler", "set the scheduling policy %s",
+		return skiff_fail_errno_at(err, errno, ".process.scheduler", "set the scheduling policy %s",
 				     s->policy);
 	return 0;
 }
@@ -93,11 +93,11 @@ static int set_io_priority(const spec_io_priority *io, skiff_error *err)
 	else if (!strcmp(io->class_, "IOPRIO_CLASS_IDLE"))
 		klass = 3;
 	else
-		return skiff_fail_code_at(err, EINVAL, ".process.ioPriority.class",
+		return skiff_fail_msg_at(err, EINVAL, ".process.ioPriority.class",
 					  "unknown I/O priority class \"%s\"", io->class_);
 	if (syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0,
 		    (klass << IOPRIO_CLASS_SHIFT) | (io->priority & 0x1fff)) < 0)
-		return skiff_fail_at(err, errno, ".process.ioPriority", "set the I/O priority %s %d",
+		return skiff_fail_errno_at(err, errno, ".process.ioPriority", "set the I/O priority %s %d",
 				     io->class_, (int)io->priority);
 	return 0;
 }
@@ -149,9 +149,9 @@ int sched_set_affinity(const char *list, const char *path, skiff_error *err)
 	cpu_set_t set;
 
 	if (sched_cpu_list_parse(list, &set) < 0)
-		return skiff_fail_code_at(err, EINVAL, path, "%s: not a list of CPUs: \"%s\"", path,
+		return skiff_fail_msg_at(err, EINVAL, path, "%s: not a list of CPUs: \"%s\"", path,
 					  list);
 	if (sched_setaffinity(0, sizeof(set), &set) < 0)
-		return skiff_fail_at(err, errno, path, "%s: set the CPU affinity to %s", path, list);
+		return skiff_fail_errno_at(err, errno, path, "%s: set the CPU affinity to %s", path, list);
 	return 0;
 }

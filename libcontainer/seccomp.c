@@ -114,8 +114,7 @@ static int resolve_action(const char *name, bool has_errno, uint32_t errno_ret, 
 			*out |= (has_errno ? errno_ret : EPERM) & 0xffff;
 		return 0;
 	}
-	return skiff_fail_code_at(err, EINVAL, ctx, "config.json: %s: unknown seccomp action \"%s\"",
-				  ctx, name ? name : "");
+	return skiff_fail_config(err, EINVAL, ctx, "unknown seccomp action \"%s\"", name ? name : "");
 }
 
 /* "SCMP_ARCH_X86_64" is libseccomp's "x86_64"; 0 when this libseccomp
@@ -144,7 +143,7 @@ static int add_architecture(scmp_filter_ctx ctx, const char *name, skiff_error *
 	 * syscalls, so there is nothing to filter: profiles that list every
 	 * architecture (as the features document does) work on every host. */
 	if (rc < 0 && rc != -EEXIST && rc != -EDOM)
-		return skiff_fail_at(err, -rc, SECCOMP_PATH ".architectures",
+		return skiff_fail_errno_at(err, -rc, SECCOMP_PATH ".architectures",
 				     "add seccomp architecture %s", name);
 	return 0;
 }
@@ -216,11 +215,10 @@ static int set_flag(seccomp_plan *plan, const char *flag, skiff_error *err)
 	int i = find_flag(flag), rc;
 
 	if (i < 0 || !filter_flags[i].built)
-		return skiff_fail_code_at(err, EINVAL, SECCOMP_PATH ".flags",
-					  "config.json: .linux.seccomp.flags: cannot set %s", flag);
+		return skiff_fail_config(err, EINVAL, SECCOMP_PATH ".flags", "cannot set %s", flag);
 	rc = seccomp_attr_set(plan->ctx, (enum scmp_filter_attr)filter_flags[i].attr, 1);
 	if (rc < 0)
-		return skiff_fail_at(err, -rc, SECCOMP_PATH ".flags", "set seccomp flag %s", flag);
+		return skiff_fail_errno_at(err, -rc, SECCOMP_PATH ".flags", "set seccomp flag %s", flag);
 	plan->kernel_flags |= filter_flags[i].kernel_flag;
 	return 0;
 }
@@ -289,10 +287,12 @@ static int make_conditions(const spec_syscall *sc, size_t index, struct scmp_arg
 		const spec_seccomp_arg *a = &sc->args[i];
 		enum scmp_compare op;
 
-		if (a->index > 5 || find_operator(a->op, &op) < 0)
-			return skiff_fail_code_at(err, EINVAL, SECCOMP_PATH ".syscalls",
-						  "config.json: .linux.seccomp.syscalls[%zu].args[%zu]: not a condition skiff can make",
-						  index, i);
+		if (a->index > 5 || find_operator(a->op, &op) < 0) {
+			char path[96];
+
+			snprintf(path, sizeof(path), SECCOMP_PATH ".syscalls[%zu].args[%zu]", index, i);
+			return skiff_fail_config(err, EINVAL, path, "not a condition skiff can make");
+		}
 		*same_arg |= seen[a->index]++ > 0;
 		/* MASKED_EQ: value is the mask, valueTwo what the masked argument must equal. */
 		conds[i] = (struct scmp_arg_cmp){ .arg = a->index, .op = op, .datum_a = a->value,
@@ -315,7 +315,7 @@ static int add_syscall_rules(scmp_filter_ctx ctx, const spec_syscall *sc, size_t
 		return -1;
 	conds = calloc(sc->args_len ? sc->args_len : 1, sizeof(*conds));
 	if (!conds)
-		return skiff_fail(err, ENOMEM, "seccomp conditions");
+		return skiff_fail_errno(err, ENOMEM, "seccomp conditions");
 	if (make_conditions(sc, index, conds, &same_arg, err) < 0) {
 		free(conds);
 		return -1;
@@ -336,9 +336,13 @@ static int add_syscall_rules(scmp_filter_ctx ctx, const spec_syscall *sc, size_t
 			for (size_t i = 0; i < sc->args_len && rc == 0; i++)
 				rc = seccomp_rule_add_array(ctx, action, nr, 1, &conds[i]);
 		}
-		if (rc < 0)
-			skiff_fail_at(err, -rc, SECCOMP_PATH ".syscalls",
-				      "add the seccomp rule of syscalls[%zu] for %s", index, name);
+		if (rc < 0) {
+			char path[64];
+
+			snprintf(path, sizeof(path), SECCOMP_PATH ".syscalls[%zu]", index);
+			skiff_fail_errno_at(err, -rc, path, "add the seccomp rule of syscalls[%zu] for %s",
+					    index, name);
+		}
 	}
 	free(conds);
 	return rc < 0 ? -1 : 0;
@@ -356,16 +360,16 @@ static int export_program(scmp_filter_ctx ctx, struct sock_filter **prog, size_t
 	*prog = NULL;
 	*len = 0;
 	if (fd < 0)
-		return skiff_fail(err, errno, "memfd_create for the seccomp filter");
+		return skiff_fail_errno(err, errno, "memfd_create for the seccomp filter");
 	rc = seccomp_export_bpf(ctx, fd);
 	if (rc < 0) {
 		close(fd);
-		return skiff_fail(err, -rc, "export the seccomp filter");
+		return skiff_fail_errno(err, -rc, "export the seccomp filter");
 	}
 	if (fstat(fd, &st) < 0 || st.st_size <= 0 ||
 	    st.st_size % (off_t)sizeof(struct sock_filter) != 0) {
 		close(fd);
-		return skiff_fail(err, EPROTO, "libseccomp exported no BPF program");
+		return skiff_fail_msg(err, EPROTO, "libseccomp exported no BPF program");
 	}
 	size = (size_t)st.st_size;
 	*prog = malloc(size);
@@ -378,13 +382,13 @@ static int export_program(scmp_filter_ctx ctx, struct sock_filter **prog, size_t
 			free(*prog);
 			*prog = NULL;
 			close(fd);
-			return skiff_fail(err, saved, "read the exported seccomp filter");
+			return skiff_fail_errno(err, saved, "read the exported seccomp filter");
 		}
 		got += (size_t)r;
 	}
 	close(fd);
 	if (!*prog)
-		return skiff_fail(err, ENOMEM, "seccomp filter");
+		return skiff_fail_errno(err, ENOMEM, "seccomp filter");
 	*len = size / sizeof(struct sock_filter);
 	return 0;
 }
@@ -460,16 +464,15 @@ static int build_program(seccomp_plan *plan, const spec_seccomp *sp, uint32_t de
 	if (wants_enosys_prefix(default_action)) {
 		if (enosys_maxima(plan->ctx, sp, tab, &n) < 0) {
 			free(filter);
-			return skiff_fail_code_at(err, EINVAL, SECCOMP_PATH ".architectures",
-						  "config.json: .linux.seccomp.architectures: more than %d",
-						  ENOSYS_MAX_ARCHES);
+			return skiff_fail_config(err, EINVAL, SECCOMP_PATH ".architectures",
+						 "more than %d", ENOSYS_MAX_ARCHES);
 		}
 		plen = enosys_prefix(tab, n, prefix);
 	}
 	if (len + plen > BPF_MAXINSNS) {
 		free(filter);
-		return skiff_fail_code_at(err, E2BIG, SECCOMP_PATH ".syscalls",
-					  "config.json: .linux.seccomp: the filter takes %zu BPF instructions, more than the kernel's %d",
+		return skiff_fail_config(err, E2BIG, SECCOMP_PATH ".syscalls",
+					 "the filter takes %zu BPF instructions, more than the kernel's %d",
 					  len + plen, BPF_MAXINSNS);
 	}
 	if (plen == 0) {
@@ -480,7 +483,7 @@ static int build_program(seccomp_plan *plan, const spec_seccomp *sp, uint32_t de
 	all = malloc((len + plen) * sizeof(*all));
 	if (!all) {
 		free(filter);
-		return skiff_fail(err, ENOMEM, "seccomp filter");
+		return skiff_fail_errno(err, ENOMEM, "seccomp filter");
 	}
 	memcpy(all, prefix, plen * sizeof(*all));
 	memcpy(all + plen, filter, len * sizeof(*all));
@@ -528,16 +531,16 @@ int seccomp_prepare(const spec_config *cfg, seccomp_plan **out, skiff_error *err
 		return -1;
 	plan = calloc(1, sizeof(*plan));
 	if (!plan)
-		return skiff_fail(err, ENOMEM, "seccomp");
+		return skiff_fail_errno(err, ENOMEM, "seccomp");
 	plan->ctx = seccomp_init(default_action);
 	if (!plan->ctx) {
 		free(plan);
-		return skiff_fail(err, ENOMEM, "initialise the seccomp filter");
+		return skiff_fail_errno(err, ENOMEM, "initialise the seccomp filter");
 	}
 	/* no_new_privs is process.noNewPrivileges' business, not libseccomp's. */
 	rc = seccomp_attr_set(plan->ctx, SCMP_FLTATR_CTL_NNP, 0);
 	if (rc < 0) {
-		skiff_fail(err, -rc, "seccomp: no_new_privs attribute");
+		skiff_fail_errno(err, -rc, "seccomp: no_new_privs attribute");
 		goto fail;
 	}
 	for (size_t i = 0; i < sp->architectures_len; i++)
@@ -583,7 +586,7 @@ int seccomp_load_at(seccomp_plan *plan, enum seccomp_stage stage, int *listener_
 	prog = (struct sock_fprog){ .len = (unsigned short)plan->len, .filter = plan->prog };
 	rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, load_flags(plan), &prog);
 	if (rc < 0)
-		return skiff_fail(err, errno, "load the seccomp filter");
+		return skiff_fail_errno(err, errno, "load the seccomp filter");
 	trace("seccomp: filter loaded (%s)", trace_seccomp_stage(stage));
 	/* With NEW_LISTENER, the listener; else 0 (TSYNC: no thread left out,
 	 * as this process has but one). */
@@ -608,9 +611,9 @@ int seccomp_load_and_hand_over(seccomp_plan *plan, enum seccomp_stage stage, int
 	rc = sync_send_full(sock, SYNC_SECCOMP, 0, listener, NULL);
 	close(listener);
 	if (rc < 0)
-		return skiff_fail(err, errno, "send the seccomp listener to the runtime");
+		return skiff_fail_errno(err, errno, "send the seccomp listener to the runtime");
 	if (sync_recv(sock, &type, &peer, err) < 0 || type != SYNC_SECCOMP_DONE)
-		return skiff_fail(err, EPROTO, "the runtime did not take the seccomp listener");
+		return skiff_fail_msg(err, EPROTO, "the runtime did not take the seccomp listener");
 	return 0;
 }
 
@@ -627,7 +630,7 @@ int seccomp_export_last(const seccomp_plan *plan, int min, int *fd, unsigned lon
 	/* The program seccomp_load_at() would load, prefix and all. */
 	tmp = memfd_create("skiff-seccomp", MFD_ALLOW_SEALING);
 	if (tmp < 0)
-		return skiff_fail(err, errno, "memfd_create for the seccomp filter");
+		return skiff_fail_errno(err, errno, "memfd_create for the seccomp filter");
 	size = plan->len * sizeof(*plan->prog);
 	while (done < size) {
 		ssize_t w = write(tmp, (const char *)plan->prog + done, size - done);
@@ -636,7 +639,7 @@ int seccomp_export_last(const seccomp_plan *plan, int min, int *fd, unsigned lon
 			int saved = w < 0 ? errno : EIO;
 
 			close(tmp);
-			return skiff_fail(err, saved, "write the seccomp filter");
+			return skiff_fail_errno(err, saved, "write the seccomp filter");
 		}
 		done += (size_t)w;
 	}
@@ -648,7 +651,7 @@ int seccomp_export_last(const seccomp_plan *plan, int min, int *fd, unsigned lon
 		if (*fd >= 0)
 			close(*fd);
 		*fd = -1;
-		return skiff_fail(err, saved, "seal the seccomp filter");
+		return skiff_fail_errno(err, saved, "seal the seccomp filter");
 	}
 	*flags = load_flags(plan);
 	trace("seccomp: filter exported for the exec stub to load just before execve");

@@ -44,7 +44,7 @@ static int process_state_json(const seccomp_agent_info *info, char **json, size_
 	size_t n;
 
 	if (!g)
-		return skiff_fail(err, ENOMEM, "seccomp agent state");
+		return skiff_fail_errno(err, ENOMEM, "seccomp agent state");
 	yajl_gen_map_open(g);
 	put_string(g, "ociVersion", SKIFF_OCI_VERSION);
 	put_key(g, "fds");
@@ -74,7 +74,7 @@ static int process_state_json(const seccomp_agent_info *info, char **json, size_
 	yajl_gen_map_close(g);
 	if (yajl_gen_get_buf(g, &buf, &n) != yajl_gen_status_ok) {
 		yajl_gen_free(g);
-		return skiff_fail(err, EINVAL, "seccomp agent state");
+		return skiff_fail_msg(err, EINVAL, "seccomp agent state");
 	}
 	*json = malloc(n + 1);
 	if (*json) {
@@ -83,7 +83,7 @@ static int process_state_json(const seccomp_agent_info *info, char **json, size_
 		*len = n;
 	}
 	yajl_gen_free(g);
-	return *json ? 0 : skiff_fail(err, ENOMEM, "seccomp agent state");
+	return *json ? 0 : skiff_fail_errno(err, ENOMEM, "seccomp agent state");
 }
 
 /* The fd goes with the first part; the rest, if any, is plain payload. */
@@ -116,26 +116,26 @@ int seccomp_agent_send(const seccomp_agent_info *info, int listener, skiff_error
 	int sock, rc = -1;
 
 	if (!path || !path[0])
-		return skiff_fail_at(err, EINVAL, ".linux.seccomp.listenerPath",
-				     "config.json: .linux.seccomp.listenerPath: SCMP_ACT_NOTIFY needs a seccomp agent to listen there");
+		return skiff_fail_config(err, EINVAL, ".linux.seccomp.listenerPath",
+					 "SCMP_ACT_NOTIFY needs a seccomp agent to listen there");
 	if (strlen(path) >= sizeof(addr.sun_path))
-		return skiff_fail_at(err, ENAMETOOLONG, ".linux.seccomp.listenerPath",
+		return skiff_fail_errno_at(err, ENAMETOOLONG, ".linux.seccomp.listenerPath",
 				     "seccomp agent socket %s", path);
 	memcpy(addr.sun_path, path, strlen(path) + 1);
 	if (process_state_json(info, &json, &len, err) < 0)
 		return -1;
 	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (sock < 0) {
-		skiff_fail(err, errno, "seccomp agent socket");
+		skiff_fail_errno(err, errno, "seccomp agent socket");
 		goto out;
 	}
 	if (connect(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-		skiff_fail_at(err, errno, ".linux.seccomp.listenerPath",
+		skiff_fail_errno_at(err, errno, ".linux.seccomp.listenerPath",
 			      "connect to the seccomp agent at %s", path);
 		goto out;
 	}
 	if (send_state(sock, json, len, listener) < 0) {
-		skiff_fail_at(err, errno, ".linux.seccomp.listenerPath",
+		skiff_fail_errno_at(err, errno, ".linux.seccomp.listenerPath",
 			      "send the seccomp listener to the agent at %s", path);
 		goto out;
 	}
@@ -153,12 +153,12 @@ int seccomp_take_listener(const seccomp_agent_info *info, int sock, int listener
 	int rc;
 
 	if (listener < 0)
-		return skiff_fail(err, EPROTO, "no seccomp listener came from the container");
+		return skiff_fail_errno(err, EPROTO, "no seccomp listener came from the container");
 	rc = seccomp_agent_send(info, listener, err);
 	close(listener);
 	if (rc < 0)
 		return -1;
 	if (sync_send(sock, SYNC_SECCOMP_DONE, NULL) < 0)
-		return skiff_fail(err, errno, "resume the container's process");
+		return skiff_fail_errno(err, errno, "resume the container's process");
 	return 0;
 }

@@ -58,7 +58,7 @@ int skiff_signal_parse(const char *text, int *signo, skiff_error *err)
 	int n;
 
 	if (!text || !*text)
-		return skiff_fail_code(err, EINVAL, "invalid signal: empty");
+		return skiff_fail_msg(err, EINVAL, "invalid signal: empty");
 	/* 0 as with kill(2) and runc: check that the process exists, send
 	 * nothing. */
 	if (parse_small(text, 0, SIGRTMAX, &n) == 0) {
@@ -93,7 +93,7 @@ int skiff_signal_parse(const char *text, int *signo, skiff_error *err)
 			return 0;
 		}
 	}
-	return skiff_fail_code(err, EINVAL, "unknown signal \"%.32s\"", text);
+	return skiff_fail_msg(err, EINVAL, "unknown signal \"%.32s\"", text);
 }
 
 /* The kernel's struct sigaction (glibc's has another layout). */

@@ -60,14 +60,24 @@ extern "C" {
  * (fixed-size: no allocation, nothing to free).
  * message: the full human-readable text, "what failed: why", NUL-terminated
  *          and cut to fit.
- * context: what it concerns, for programs: a JSON path (".process.cwd"),
- *          a file, or a syscall; empty when there is none.
+ * context: what it concerns, for programs, of the kind `kind` says: the
+ *          JSON path of a config field, with every index
+ *          (".process.rlimits[2].type"), or a file's path (on the host, or
+ *          a mount's destination in the container); empty for none
+ *          (SKIFF_CONTEXT_NONE).
  * errnum:  the errno behind the failure (ENOENT for a container that does
  *          not exist, EEXIST for an id in use, EINVAL for bad input, ENOMEM
  *          when memory ran out), 0 when it is not a system error.
  */
+typedef enum skiff_context_kind {
+	SKIFF_CONTEXT_NONE = 0,
+	SKIFF_CONTEXT_JSON_PATH, /* a field of config.json (or process.json) */
+	SKIFF_CONTEXT_FILE,      /* a path on the host or in the container */
+} skiff_context_kind;
+
 typedef struct skiff_error {
 	int errnum;
+	skiff_context_kind kind;
 	char context[256];
 	char message[1024];
 } skiff_error;

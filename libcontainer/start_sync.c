@@ -46,7 +46,7 @@ int start_fifos_make(int statefd, int *go, int *reply, skiff_error *err)
 	*go = *reply = -1;
 	if (mkfifoat(statefd, EXEC_FIFO_NAME, 0600) < 0 ||
 	    mkfifoat(statefd, EXEC_REPLY_NAME, 0600) < 0)
-		return skiff_fail(err, errno, "create the exec fifo");
+		return skiff_fail_errno(err, errno, "create the exec fifo");
 	/* Inside a user namespace the init could not open a file of the state
 	 * directory, and it never sees that directory at all. */
 	*go = openat(statefd, EXEC_FIFO_NAME, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -58,7 +58,7 @@ int start_fifos_make(int statefd, int *go, int *reply, skiff_error *err)
 		if (*go >= 0)
 			close(*go);
 		*go = -1;
-		return skiff_fail(err, saved, "open the exec fifo");
+		return skiff_fail_errno(err, saved, "open the exec fifo");
 	}
 	return 0;
 }
@@ -85,7 +85,7 @@ static int read_reply(int reply, skiff_error *err)
 	for (; *p == 'H'; p++)
 		rc = 1;
 	if (*p == 'E')
-		return skiff_fail_code(err, 0, "%s", p + 1);
+		return skiff_fail_msg(err, 0, "%s", p + 1);
 	return rc;
 }
 
@@ -102,12 +102,12 @@ int start_release(int dirfd, int pidfd, int hooks_ms, bool *late, skiff_error *e
 	 * so instead of hanging. */
 	go = openat(dirfd, EXEC_FIFO_NAME, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 	if (go < 0) {
-		rc = skiff_fail(err, errno == ENXIO ? 0 : errno,
+		rc = skiff_fail_errno(err, errno == ENXIO ? 0 : errno,
 				"cannot start a container that has stopped");
 		goto out;
 	}
 	if (write(go, "0", 1) != 1) {
-		rc = skiff_fail(err, errno, "start the container");
+		rc = skiff_fail_errno(err, errno, "start the container");
 		goto out;
 	}
 	/* Gone from the directory at once: from here state says running. */
@@ -131,7 +131,7 @@ int start_release(int dirfd, int pidfd, int hooks_ms, bool *late, skiff_error *e
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			rc = skiff_fail(err, errno, "wait for the container's process");
+			rc = skiff_fail_errno(err, errno, "wait for the container's process");
 			break;
 		}
 		if (fds[1].revents & POLLIN) {

@@ -51,18 +51,18 @@ int skiff_id_validate(const char *id, skiff_error *err)
 	size_t len = id ? strlen(id) : 0;
 
 	if (len == 0)
-		return skiff_fail_code(err, EINVAL, "invalid container id: the id is empty");
+		return skiff_fail_msg(err, EINVAL, "invalid container id: the id is empty");
 	if (len > 1024)
-		return skiff_fail_code(err, EINVAL, "invalid container id: longer than 1024 bytes");
+		return skiff_fail_msg(err, EINVAL, "invalid container id: longer than 1024 bytes");
 	if (id[0] == '.')
-		return skiff_fail_code(err, EINVAL, "invalid container id \"%s\": it starts with '.'", id);
+		return skiff_fail_msg(err, EINVAL, "invalid container id \"%s\": it starts with '.'", id);
 	for (size_t i = 0; i < len; i++) {
 		char c = id[i];
 
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 		    c == '_' || c == '-' || c == '.' || c == '+')
 			continue;
-		return skiff_fail_code(err, EINVAL,
+		return skiff_fail_msg(err, EINVAL,
 				  "invalid container id \"%.64s\": only letters, digits, '_', '-', '.' and '+' are allowed",
 				  id);
 	}
@@ -94,7 +94,7 @@ int flock_dir(int dirfd, const char *id, skiff_error *err)
 {
 	while (flock(dirfd, LOCK_EX) < 0) {
 		if (errno != EINTR)
-			return skiff_fail(err, errno, "lock container %s", id);
+			return skiff_fail_errno(err, errno, "lock container %s", id);
 	}
 	return 0;
 }
@@ -127,10 +127,10 @@ int state_dir_create(const char *root, const char *id, int *dirfd_out, skiff_err
 	if (skiff_id_validate(id, err) < 0)
 		return -1;
 	if (mkdir_parents(root, 0700) < 0)
-		return skiff_fail_at(err, errno, root, "create state root %s", root);
+		return skiff_fail_errno_at(err, errno, root, "create state root %s", root);
 	rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
-		return skiff_fail_at(err, errno, root, "open state root %s", root);
+		return skiff_fail_errno_at(err, errno, root, "open state root %s", root);
 	/* The directory appears under its id already locked: made under a
 	 * name that list and state never read (a dot), locked, then renamed
 	 * into place.  A reader that found it empty and unlocked would take
@@ -160,8 +160,8 @@ int state_dir_create(const char *root, const char *id, int *dirfd_out, skiff_err
 
 		close(rootfd);
 		if (saved == EEXIST || saved == ENOTEMPTY)
-			return skiff_fail_code(err, EEXIST, "container with id exists: %s", id);
-		return skiff_fail_at(err, saved, root, "create state directory %s/%s", root, id);
+			return skiff_fail_msg(err, EEXIST, "container with id exists: %s", id);
+		return skiff_fail_errno_at(err, saved, root, "create state directory %s/%s", root, id);
 	}
 	close(rootfd);
 	*dirfd_out = dirfd;
@@ -177,13 +177,13 @@ int state_dir_open(const char *root, const char *id, int *dirfd_out, skiff_error
 		return -1;
 	path = path_join(root, id);
 	if (!path)
-		return skiff_fail(err, ENOMEM, "open container %s", id);
+		return skiff_fail_errno(err, ENOMEM, "open container %s", id);
 	dirfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	free(path);
 	if (dirfd < 0) {
 		if (errno == ENOENT)
-			return skiff_fail_code(err, ENOENT, "container does not exist");
-		return skiff_fail(err, errno, "open container %s", id);
+			return skiff_fail_msg(err, ENOENT, "container does not exist");
+		return skiff_fail_errno(err, errno, "open container %s", id);
 	}
 	*dirfd_out = dirfd;
 	return 0;
@@ -194,12 +194,12 @@ int state_dir_remove(const char *root, const char *id, skiff_error *err)
 	int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (rootfd < 0)
-		return skiff_fail_at(err, errno, root, "open state root %s", root);
+		return skiff_fail_errno_at(err, errno, root, "open state root %s", root);
 	if (remove_tree_at(rootfd, id) < 0) {
 		int saved = errno;
 
 		close(rootfd);
-		return skiff_fail(err, saved, "remove state directory %s/%s", root, id);
+		return skiff_fail_errno(err, saved, "remove state directory %s/%s", root, id);
 	}
 	close(rootfd);
 	return 0;
@@ -235,12 +235,12 @@ static int gen_finish(yajl_gen g, char **out, size_t *len_out, skiff_error *err)
 
 	if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok) {
 		yajl_gen_free(g);
-		return skiff_fail_code(err, EINVAL, "generate JSON");
+		return skiff_fail_msg(err, EINVAL, "generate JSON");
 	}
 	*out = malloc(len + 1);
 	if (!*out) {
 		yajl_gen_free(g);
-		return skiff_fail(err, ENOMEM, "generate JSON");
+		return skiff_fail_errno(err, ENOMEM, "generate JSON");
 	}
 	memcpy(*out, buf, len);
 	(*out)[len] = '\0';
@@ -258,7 +258,7 @@ int state_write(int dirfd, const container_record *rec, skiff_error *err)
 	int rc;
 
 	if (!g)
-		return skiff_fail(err, ENOMEM, "write state");
+		return skiff_fail_errno(err, ENOMEM, "write state");
 	yajl_gen_map_open(g);
 	gen_string(g, "id", rec->id);
 	gen_integer(g, "pid", rec->pid);
@@ -360,11 +360,11 @@ int state_parse(const char *text, container_record *rec, skiff_error *err)
 	/* A damaged or hostile file nested deep enough would overflow the
 	 * stack in yajl's recursive tree code (found by fuzz_state). */
 	if (spec_json_prescan(text, strlen(text), STATE_FILE_NAME, NULL) < 0)
-		return skiff_fail_code(err, EINVAL, "state.json is corrupt");
+		return skiff_fail_msg(err, EINVAL, "state.json is corrupt");
 	root = yajl_tree_parse(text, errbuf, sizeof(errbuf));
 	if (!root || !YAJL_IS_OBJECT(root)) {
 		yajl_tree_free(root);
-		return skiff_fail_code(err, EINVAL, "state.json is corrupt");
+		return skiff_fail_msg(err, EINVAL, "state.json is corrupt");
 	}
 	rec->recorded = true;
 	rec->id = tree_string(root, "id");
@@ -386,7 +386,7 @@ int state_parse(const char *text, container_record *rec, skiff_error *err)
 	if (!maps_ok || !rec->id || !rec->bundle || !rec->rootfs || !rec->created_at || !rec->owner ||
 	    !rec->systemd_unit) {
 		container_record_clear(rec);
-		return skiff_fail(err, ENOMEM, "read state");
+		return skiff_fail_errno(err, ENOMEM, "read state");
 	}
 	return 0;
 }
@@ -443,7 +443,7 @@ int state_export(int dirfd, const container_record *rec, skiff_state **out, skif
 	skiff_state *st = calloc(1, sizeof(*st));
 
 	if (!st)
-		return skiff_fail(err, ENOMEM, "read state");
+		return skiff_fail_errno(err, ENOMEM, "read state");
 	st->status = state_status(dirfd, rec, false);
 	st->pid = st->status == SKIFF_STATUS_STOPPED ? 0 : rec->pid;
 	st->oci_version = strdup(SKIFF_OCI_VERSION);
@@ -463,7 +463,7 @@ int state_export(int dirfd, const container_record *rec, skiff_state **out, skif
 	if (!st->oci_version || !st->id || !st->bundle || !st->rootfs || !st->created ||
 	    !st->owner || (rec->annotations_len && !st->annotations)) {
 		skiff_state_free(st);
-		return skiff_fail(err, ENOMEM, "read state");
+		return skiff_fail_errno(err, ENOMEM, "read state");
 	}
 	*out = st;
 	return 0;
@@ -501,7 +501,7 @@ int skiff_state_to_json(const skiff_state *st, bool pretty, char **json_out, ski
 	yajl_gen g = yajl_gen_alloc(NULL);
 
 	if (!g)
-		return skiff_fail(err, ENOMEM, "generate state JSON");
+		return skiff_fail_errno(err, ENOMEM, "generate state JSON");
 	yajl_gen_config(g, yajl_gen_beautify, pretty ? 1 : 0);
 	yajl_gen_config(g, yajl_gen_indent_string, "  ");
 	yajl_gen_map_open(g);

@@ -189,7 +189,7 @@ int skiff_event_to_json(const char *type, const char *id, const skiff_stats *st,
 	int rc = -1;
 
 	if (!g)
-		return skiff_fail(err, ENOMEM, "generate event JSON");
+		return skiff_fail_errno(err, ENOMEM, "generate event JSON");
 	yajl_gen_map_open(g);
 	key(g, "type");
 	key(g, type ? type : "stats");
@@ -200,7 +200,7 @@ int skiff_event_to_json(const char *type, const char *id, const skiff_stats *st,
 		yajl_gen_map_open(g);
 		cpu(g, &st->cpu);
 		if (memory(g, &st->memory) < 0) {
-			skiff_fail(err, ENOMEM, "generate event JSON");
+			skiff_fail_errno(err, ENOMEM, "generate event JSON");
 			goto out;
 		}
 		key(g, "pids");
@@ -210,19 +210,19 @@ int skiff_event_to_json(const char *type, const char *id, const skiff_stats *st,
 		yajl_gen_map_close(g);
 		blkio(g, &st->blkio);
 		if (hugetlb(g, st) < 0) {
-			skiff_fail(err, ENOMEM, "generate event JSON");
+			skiff_fail_errno(err, ENOMEM, "generate event JSON");
 			goto out;
 		}
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_map_close(g);
 	if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok) {
-		skiff_fail_code(err, EINVAL, "generate event JSON");
+		skiff_fail_msg(err, EINVAL, "generate event JSON");
 		goto out;
 	}
 	*json_out = malloc(len + 1);
 	if (!*json_out) {
-		skiff_fail(err, ENOMEM, "generate event JSON");
+		skiff_fail_errno(err, ENOMEM, "generate event JSON");
 		goto out;
 	}
 	memcpy(*json_out, buf, len);

@@ -68,9 +68,9 @@ again:
 		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
-		return skiff_fail(err, errno, "read from the container process");
+		return skiff_fail_errno(err, errno, "read from the container process");
 	if (n == 0)
-		return skiff_fail(err, EPIPE, "the peer exited during setup");
+		return skiff_fail_msg(err, EPIPE, "the peer exited during setup");
 	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
 		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) {
 			int fd;
@@ -88,12 +88,12 @@ again:
 		*type = SYNC_ERROR;
 		if (payload) {
 			skiff_error_clear(payload);
-			skiff_fail(payload, 0, "%.*s", (int)(n - 1), text);
+			skiff_fail_msg(payload, 0, "%.*s", (int)(n - 1), text);
 		}
 		return 0;
 	}
 	if (n != (ssize_t)sizeof(msg))
-		return skiff_fail(err, EPROTO, "short message during setup");
+		return skiff_fail_msg(err, EPROTO, "short message during setup");
 	/* The child's debug lines (trace.c), between the messages awaited. */
 	if (msg.type == SYNC_TRACE) {
 		msg.error.message[sizeof(msg.error.message) - 1] = '\0';
@@ -130,5 +130,5 @@ int sync_await_exec(int sock, skiff_error *err)
 			*err = peer;
 		return -1;
 	}
-	return skiff_fail(err, EPROTO, "unexpected message %d from the container process", (int)type);
+	return skiff_fail_msg(err, EPROTO, "unexpected message %d from the container process", (int)type);
 }

@@ -33,12 +33,12 @@ static int open_dev(skiff_error *err)
 	int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), fd, saved;
 
 	if (root < 0)
-		return skiff_fail(err, errno, "open /");
+		return skiff_fail_errno(err, errno, "open /");
 	fd = (int)syscall(SYS_openat2, root, "dev", &how, sizeof(how));
 	saved = errno;
 	close(root);
 	if (fd < 0)
-		return skiff_fail_at(err, saved, "/dev/console",
+		return skiff_fail_errno_at(err, saved, "/dev/console",
 				     "open /dev to bind the console (no symlink is followed)");
 	return fd;
 }
@@ -60,22 +60,22 @@ static int bind_console(int slave, skiff_error *err)
 		return -1;
 	if (fstatat(dev, "console", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode) &&
 	    unlinkat(dev, "console", 0) < 0) {
-		rc = skiff_fail(err, errno, "replace the symlink /dev/console");
+		rc = skiff_fail_errno(err, errno, "replace the symlink /dev/console");
 		goto out;
 	}
 	if (mknodat(dev, "console", S_IFREG | 0600, 0) < 0 && errno != EEXIST) {
-		rc = skiff_fail(err, errno, "create /dev/console");
+		rc = skiff_fail_errno(err, errno, "create /dev/console");
 		goto out;
 	}
 	/* Whatever is there now, a symlink raced in included, is opened as
 	 * itself and checked. */
 	fd = openat(dev, "console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
-		rc = skiff_fail(err, errno, "open /dev/console");
+		rc = skiff_fail_errno(err, errno, "open /dev/console");
 		goto out;
 	}
 	if (fstat(fd, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISCHR(st.st_mode)))
-		rc = skiff_fail_code_at(err, EPERM, "/dev/console",
+		rc = skiff_fail_msg_at(err, EPERM, "/dev/console",
 					"/dev/console is neither a file nor a character device: refusing to bind the console there");
 	else
 		rc = fd_bind_onto(slave, fd, 0, "/dev/console", err);
@@ -92,24 +92,24 @@ int terminal_setup(const spec_process *p, bool console, int *master_out, skiff_e
 	/* /dev/ptmx is the container's (pts/ptmx): the pty lives in its devpts. */
 	master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (master < 0)
-		return skiff_fail(err, errno, "open /dev/ptmx in the container");
+		return skiff_fail_errno(err, errno, "open /dev/ptmx in the container");
 	if (unlockpt(master) < 0) {
 		close(master);
-		return skiff_fail(err, errno, "unlockpt");
+		return skiff_fail_errno(err, errno, "unlockpt");
 	}
 	/* TIOCGPTPEER opens the slave through the master, never by a path
 	 * the container could have replaced. */
 	slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (slave < 0) {
 		close(master);
-		return skiff_fail(err, errno, "open the pty slave");
+		return skiff_fail_errno(err, errno, "open the pty slave");
 	}
 	if (p->user && fchown(slave, p->user->uid, (gid_t)-1) < 0 && errno != EINVAL) {
 		int saved = errno;
 
 		close(slave);
 		close(master);
-		return skiff_fail(err, saved, "chown the pty slave");
+		return skiff_fail_errno(err, saved, "chown the pty slave");
 	}
 	if (console && bind_console(slave, err) < 0) {
 		close(slave);
@@ -130,7 +130,7 @@ int terminal_setup(const spec_process *p, bool console, int *master_out, skiff_e
 
 		close(slave);
 		close(master);
-		return skiff_fail(err, saved, "make the pty the controlling terminal");
+		return skiff_fail_errno(err, saved, "make the pty the controlling terminal");
 	}
 	if (slave > 2)
 		close(slave);
@@ -145,16 +145,16 @@ int terminal_send(const char *socket_path, int master, skiff_error *err)
 	int sock;
 
 	if (strlen(socket_path) >= sizeof(addr.sun_path))
-		return skiff_fail_at(err, ENAMETOOLONG, socket_path, "console socket %s", socket_path);
+		return skiff_fail_errno_at(err, ENAMETOOLONG, socket_path, "console socket %s", socket_path);
 	strcpy(addr.sun_path, socket_path);
 	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (sock < 0)
-		return skiff_fail(err, errno, "console socket");
+		return skiff_fail_errno(err, errno, "console socket");
 	if (connect(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
 		int saved = errno;
 
 		close(sock);
-		return skiff_fail_at(err, saved, socket_path, "connect to console socket %s",
+		return skiff_fail_errno_at(err, saved, socket_path, "connect to console socket %s",
 				     socket_path);
 	}
 	/* conmon wants at least one byte of data with the descriptor. */
@@ -162,7 +162,7 @@ int terminal_send(const char *socket_path, int master, skiff_error *err)
 		int saved = errno;
 
 		close(sock);
-		return skiff_fail_at(err, saved, socket_path, "send the pty to %s", socket_path);
+		return skiff_fail_errno_at(err, saved, socket_path, "send the pty to %s", socket_path);
 	}
 	close(sock);
 	return 0;

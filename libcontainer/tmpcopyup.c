@@ -69,16 +69,16 @@ static int copy_entry(int from_dir, int to_dir, const char *name, int depth, ski
 	int rc = 0;
 
 	if (fstatat(from_dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return skiff_fail(err, errno, "tmpcopyup: stat %s", name);
+		return skiff_fail_errno(err, errno, "tmpcopyup: stat %s", name);
 	if (S_ISDIR(st.st_mode)) {
 		int sub_from, sub_to;
 
 		if (mkdirat(to_dir, name, 0700) < 0)
-			return skiff_fail(err, errno, "tmpcopyup: mkdir %s", name);
+			return skiff_fail_errno(err, errno, "tmpcopyup: mkdir %s", name);
 		sub_from = openat(from_dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		sub_to = openat(to_dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (sub_from < 0 || sub_to < 0)
-			rc = skiff_fail(err, errno, "tmpcopyup: open %s", name);
+			rc = skiff_fail_errno(err, errno, "tmpcopyup: open %s", name);
 		else
 			rc = copy_tree(sub_from, sub_to, depth + 1, err);
 		if (sub_from >= 0)
@@ -87,20 +87,20 @@ static int copy_entry(int from_dir, int to_dir, const char *name, int depth, ski
 			close(sub_to);
 	} else if (S_ISREG(st.st_mode)) {
 		if (copy_file(from_dir, to_dir, name, &st) < 0)
-			rc = skiff_fail(err, errno, "tmpcopyup: copy %s", name);
+			rc = skiff_fail_errno(err, errno, "tmpcopyup: copy %s", name);
 	} else if (S_ISLNK(st.st_mode)) {
 		char target[4096];
 		ssize_t n = readlinkat(from_dir, name, target, sizeof(target) - 1);
 
 		if (n < 0)
-			return skiff_fail(err, errno, "tmpcopyup: readlink %s", name);
+			return skiff_fail_errno(err, errno, "tmpcopyup: readlink %s", name);
 		target[n] = '\0';
 		if (symlinkat(target, to_dir, name) < 0)
-			rc = skiff_fail(err, errno, "tmpcopyup: symlink %s", name);
+			rc = skiff_fail_errno(err, errno, "tmpcopyup: symlink %s", name);
 	} else if (mknodat(to_dir, name, st.st_mode, st.st_rdev) < 0) {
 		/* a device, fifo or socket: mknod may be denied (user namespace) */
 		if (errno != EPERM)
-			rc = skiff_fail(err, errno, "tmpcopyup: mknod %s", name);
+			rc = skiff_fail_errno(err, errno, "tmpcopyup: mknod %s", name);
 		return rc;
 	}
 	if (rc == 0)
@@ -115,12 +115,12 @@ static int copy_tree(int from_dir, int to_dir, int depth, skiff_error *err)
 	int fd, rc = 0;
 
 	if (depth > COPY_MAX_DEPTH)
-		return skiff_fail(err, ELOOP, "tmpcopyup: deeper than %d directories", COPY_MAX_DEPTH);
+		return skiff_fail_msg(err, ELOOP, "tmpcopyup: deeper than %d directories", COPY_MAX_DEPTH);
 	fd = dup(from_dir);
 	if (fd < 0 || !(d = fdopendir(fd))) {
 		if (fd >= 0)
 			close(fd);
-		return skiff_fail(err, errno, "tmpcopyup: read a directory");
+		return skiff_fail_errno(err, errno, "tmpcopyup: read a directory");
 	}
 	while (rc == 0 && (errno = 0, de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
@@ -128,7 +128,7 @@ static int copy_tree(int from_dir, int to_dir, int depth, skiff_error *err)
 		rc = copy_entry(from_dir, to_dir, de->d_name, depth, err);
 	}
 	if (rc == 0 && errno)
-		rc = skiff_fail(err, errno, "tmpcopyup: read a directory");
+		rc = skiff_fail_errno(err, errno, "tmpcopyup: read a directory");
 	closedir(d);
 	return rc;
 }

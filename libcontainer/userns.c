@@ -32,7 +32,7 @@ static int format_map(const spec_id_mapping *m, size_t n, const char *sep, char 
 		used += (size_t)snprintf(text + used, size - used, "%u %u %u%s", m[i].container_id,
 					 m[i].host_id, m[i].size, sep);
 		if (used >= size)
-			return skiff_fail(err, E2BIG, "%s: too many id mappings", file);
+			return skiff_fail_errno(err, E2BIG, "%s: too many id mappings", file);
 	}
 	return 0;
 }
@@ -56,7 +56,7 @@ static int run_id_helper(const char *helper, pid_t pid, const spec_id_mapping *m
 	pid_t child;
 
 	if (n > 340)
-		return skiff_fail(err, E2BIG, "%s: too many id mappings", helper);
+		return skiff_fail_errno(err, E2BIG, "%s: too many id mappings", helper);
 	if (format_map(m, n, " ", text, sizeof(text), helper, err) < 0)
 		return -1;
 	snprintf(pidtext, sizeof(pidtext), "%d", (int)pid);
@@ -66,7 +66,7 @@ static int run_id_helper(const char *helper, pid_t pid, const spec_id_mapping *m
 		argv[argc++] = tok;
 	argv[argc] = NULL;
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
-		return skiff_fail(err, errno, "run %s", helper);
+		return skiff_fail_errno(err, errno, "run %s", helper);
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 2);
 	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
@@ -75,7 +75,7 @@ static int run_id_helper(const char *helper, pid_t pid, const spec_id_mapping *m
 	close(pipefd[1]);
 	if (rc != 0) {
 		close(pipefd[0]);
-		return skiff_fail(err, rc, "run %s (install the uidmap package)", helper);
+		return skiff_fail_errno(err, rc, "run %s (install the uidmap package)", helper);
 	}
 	for (;;) {
 		ssize_t got = read(pipefd[0], output + used, sizeof(output) - 1 - used);
@@ -95,7 +95,7 @@ static int run_id_helper(const char *helper, pid_t pid, const spec_id_mapping *m
 	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
 		;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return skiff_fail(err, EPERM, "%s %s failed%s%s", helper, pidtext,
+		return skiff_fail_msg(err, EPERM, "%s %s failed%s%s", helper, pidtext,
 				  output[0] ? ": " : "", output);
 	return 0;
 }
@@ -188,9 +188,9 @@ int userns_become_root(skiff_error *err)
 	 * every later step expects. */
 	trace("become root (uid 0, gid 0) in the new user namespace");
 	if (setresgid(0, 0, 0) < 0)
-		return skiff_fail(err, errno, "become root in the user namespace: setgid 0 (is gid 0 in linux.gidMappings?)");
+		return skiff_fail_errno(err, errno, "become root in the user namespace: setgid 0 (is gid 0 in linux.gidMappings?)");
 	if (setresuid(0, 0, 0) < 0)
-		return skiff_fail(err, errno, "become root in the user namespace: setuid 0 (is uid 0 in linux.uidMappings?)");
+		return skiff_fail_errno(err, errno, "become root in the user namespace: setuid 0 (is uid 0 in linux.uidMappings?)");
 	return 0;
 }
 

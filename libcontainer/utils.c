@@ -39,11 +39,11 @@ int read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *le
 
 	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return skiff_fail_at(err, errno, path, "open %s", path);
+		return skiff_fail_errno_at(err, errno, path, "open %s", path);
 	buf = malloc(cap);
 	if (!buf) {
 		close(fd);
-		return skiff_fail(err, ENOMEM, "read %s", path);
+		return skiff_fail_errno(err, ENOMEM, "read %s", path);
 	}
 	for (;;) {
 		ssize_t n;
@@ -54,13 +54,13 @@ int read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *le
 			if (cap > max) {
 				free(buf);
 				close(fd);
-				return skiff_fail_at(err, EFBIG, path, "read %s", path);
+				return skiff_fail_errno_at(err, EFBIG, path, "read %s", path);
 			}
 			grown = realloc(buf, cap * 2);
 			if (!grown) {
 				free(buf);
 				close(fd);
-				return skiff_fail(err, ENOMEM, "read %s", path);
+				return skiff_fail_errno(err, ENOMEM, "read %s", path);
 			}
 			buf = grown;
 			cap *= 2;
@@ -73,7 +73,7 @@ int read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *le
 
 			free(buf);
 			close(fd);
-			return skiff_fail_at(err, saved, path, "read %s", path);
+			return skiff_fail_errno_at(err, saved, path, "read %s", path);
 		}
 		if (n == 0)
 			break;
@@ -96,18 +96,18 @@ int write_file_atomic(int dirfd, const char *name, const void *data, size_t len,
 	snprintf(tmp, sizeof(tmp), ".%s.%d.tmp", name, (int)getpid());
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (fd < 0)
-		return skiff_fail_at(err, errno, name, "write %s", name);
+		return skiff_fail_errno_at(err, errno, name, "write %s", name);
 	if (write_all(fd, data, len) < 0 || close(fd) < 0) {
 		int saved = errno;
 
 		unlinkat(dirfd, tmp, 0);
-		return skiff_fail_at(err, saved, name, "write %s", name);
+		return skiff_fail_errno_at(err, saved, name, "write %s", name);
 	}
 	if (renameat(dirfd, tmp, dirfd, name) < 0) {
 		int saved = errno;
 
 		unlinkat(dirfd, tmp, 0);
-		return skiff_fail_at(err, saved, name, "rename %s", name);
+		return skiff_fail_errno_at(err, saved, name, "rename %s", name);
 	}
 	return 0;
 }
@@ -284,7 +284,7 @@ int pid_file_write(const char *path, pid_t pid, skiff_error *err)
 	int dirfd, rc;
 
 	if (!copy)
-		return skiff_fail(err, ENOMEM, "write pid file");
+		return skiff_fail_errno(err, ENOMEM, "write pid file");
 	slash = strrchr(copy, '/');
 	if (slash) {
 		*slash = '\0';
@@ -293,7 +293,7 @@ int pid_file_write(const char *path, pid_t pid, skiff_error *err)
 	}
 	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0) {
-		rc = skiff_fail_at(err, errno, path, "write pid file %s", path);
+		rc = skiff_fail_errno_at(err, errno, path, "write pid file %s", path);
 		free(copy);
 		return rc;
 	}

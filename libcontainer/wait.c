@@ -64,7 +64,7 @@ int wait_foreground(pid_t pid, const sigset_t *forward, int master, bool reap_al
 
 	sfd = signalfd(-1, forward, SFD_CLOEXEC);
 	if (sfd < 0)
-		return skiff_fail(err, errno, "signalfd");
+		return skiff_fail_errno(err, errno, "signalfd");
 	if (master >= 0) {
 		raw = terminal_raw(0, &saved) == 0;
 		terminal_copy_size(0, master);
@@ -103,7 +103,7 @@ int wait_foreground(pid_t pid, const sigset_t *forward, int master, bool reap_al
 		if (raw)
 			tcsetattr(0, TCSANOW, &saved);
 		close(sfd);
-		return skiff_fail(err, errno, "wait for the container's process");
+		return skiff_fail_errno(err, errno, "wait for the container's process");
 	}
 	/* Orphans that died with the process, reparented to us. */
 	if (reap_all)

@@ -22,11 +22,11 @@ static int read_file(const char *path, char **data, size_t *len, skiff_error *er
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return skiff_fail_at(err, errno, path, "open %s", path);
+		return skiff_fail_errno_at(err, errno, path, "open %s", path);
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
 		if ((unsigned long long)st.st_size > SPEC_MAX_SIZE) {
 			close(fd);
-			return skiff_fail_at(err, 0, path, "%s: too large: %lld bytes, the limit is %u",
+			return skiff_fail_msg_at(err, 0, path, "%s: too large: %lld bytes, the limit is %u",
 					     path, (long long)st.st_size, SPEC_MAX_SIZE);
 		}
 		cap = (size_t)st.st_size + 1; /* +1 to see EOF in one read */
@@ -34,7 +34,7 @@ static int read_file(const char *path, char **data, size_t *len, skiff_error *er
 	buf = malloc(cap);
 	if (!buf) {
 		close(fd);
-		return skiff_fail_at(err, ENOMEM, path, "read %s", path);
+		return skiff_fail_errno_at(err, ENOMEM, path, "read %s", path);
 	}
 	for (;;) {
 		ssize_t n;
@@ -46,7 +46,7 @@ static int read_file(const char *path, char **data, size_t *len, skiff_error *er
 			if (cap > SPEC_MAX_SIZE) {
 				free(buf);
 				close(fd);
-				return skiff_fail_at(err, 0, path, "%s: too large, the limit is %u bytes",
+				return skiff_fail_msg_at(err, 0, path, "%s: too large, the limit is %u bytes",
 						     path, SPEC_MAX_SIZE);
 			}
 			cap = cap * 2 > (size_t)SPEC_MAX_SIZE + 1 ? (size_t)SPEC_MAX_SIZE + 1 : cap * 2;
@@ -54,7 +54,7 @@ static int read_file(const char *path, char **data, size_t *len, skiff_error *er
 			if (!bigger) {
 				free(buf);
 				close(fd);
-				return skiff_fail_at(err, ENOMEM, path, "read %s", path);
+				return skiff_fail_errno_at(err, ENOMEM, path, "read %s", path);
 			}
 			buf = bigger;
 		}
@@ -66,7 +66,7 @@ static int read_file(const char *path, char **data, size_t *len, skiff_error *er
 
 			free(buf);
 			close(fd);
-			return skiff_fail_at(err, saved, path, "read %s", path);
+			return skiff_fail_errno_at(err, saved, path, "read %s", path);
 		}
 		if (n == 0)
 			break;
@@ -87,7 +87,7 @@ int skiff_config_load_file(const char *path, skiff_config **out, skiff_error *er
 
 	*out = NULL;
 	if (!path)
-		return skiff_fail(err, EINVAL, "load config: no path");
+		return skiff_fail_msg(err, EINVAL, "load config: no path");
 	/* Messages name the file as users know it: "config.json: ...". */
 	slash = strrchr(path, '/');
 	name = slash && slash[1] ? slash + 1 : path;

@@ -105,7 +105,7 @@ int spec_config_default(bool rootless, uid_t uid, gid_t gid, spec_config **out,
 		n = snprintf(rootless_json, sizeof(rootless_json), rootless_format,
 			     (unsigned)uid, (unsigned)gid);
 		if (n < 0 || (size_t)n >= sizeof(rootless_json))
-			return skiff_fail(err, 0, "default config: formatting failed");
+			return skiff_fail_msg(err, 0, "default config: formatting failed");
 		json = rootless_json;
 	}
 	if (spec_parse_config(json, strlen(json), "default config", out, err) < 0)

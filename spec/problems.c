@@ -136,8 +136,8 @@ int spec_fail_path(skiff_error *err, const char *name, const char *path, const c
 	vsnprintf(problem, sizeof(problem), fmt, ap);
 	va_end(ap);
 	if (path && *path)
-		return skiff_fail_at(err, 0, path, "%s: %s: %s", name, path, problem);
-	return skiff_fail_at(err, 0, "", "%s: %s", name, problem);
+		return skiff_fail_msg_at(err, 0, path, "%s: %s: %s", name, path, problem);
+	return skiff_fail_msg_at(err, 0, "", "%s: %s", name, problem);
 }
 
 /* ---- problem sinks ---- */
@@ -158,7 +158,7 @@ static void sink_record(struct spec_sink *s, int errnum, const char *path, const
 {
 	if (s->count++ == 0 && s->first) {
 		if (errnum)
-			skiff_fail_at(s->first, errnum, path, "%s: %s", s->name, problem);
+			skiff_fail_errno_at(s->first, errnum, path, "%s: %s", s->name, problem);
 		else
 			spec_fail_path(s->first, s->name, path, "%s", problem);
 	}

@@ -263,11 +263,11 @@ int spec_schema_serialize(const struct spec_type *type, const void *base, bool p
 	if (len_out)
 		*len_out = 0;
 	if (!base)
-		return skiff_fail(err, EINVAL, "serialize: nothing to serialize");
+		return skiff_fail_msg(err, EINVAL, "serialize: nothing to serialize");
 	spec_path_init(&c.path);
 	c.g = yajl_gen_alloc(NULL);
 	if (!c.g)
-		return skiff_fail(err, ENOMEM, "serialize");
+		return skiff_fail_errno(err, ENOMEM, "serialize");
 	yajl_gen_config(c.g, yajl_gen_validate_utf8, 1);
 	if (pretty) {
 		/* runc's layout: tab indentation, "key": value. */
@@ -287,7 +287,7 @@ int spec_schema_serialize(const struct spec_type *type, const void *base, bool p
 	text = malloc(len + 1);
 	if (!text) {
 		yajl_gen_free(c.g);
-		return skiff_fail(err, ENOMEM, "serialize");
+		return skiff_fail_errno(err, ENOMEM, "serialize");
 	}
 	memcpy(text, buf, len);
 	yajl_gen_free(c.g);

@@ -551,7 +551,7 @@ int spec_validate(const spec_config *cfg, const char *name, skiff_error *err)
 
 	spec_sink_init(&sink, name ? name : "config.json", err, NULL, NULL);
 	if (!cfg)
-		return skiff_fail(err, EINVAL, "%s: no config to validate", sink.name);
+		return skiff_fail_msg(err, EINVAL, "%s: no config to validate", sink.name);
 	validate(&v);
 	return sink.count ? -1 : 0;
 }

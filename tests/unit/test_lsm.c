@@ -54,7 +54,7 @@ static int open_in_tree(void *data, const char *path, skiff_error *err)
 	snprintf(full, sizeof(full), "%s/%s", (const char *)data, path);
 	fd = open(full, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return skiff_fail_at(err, errno, path, "open /proc/%s", path);
+		return skiff_fail_errno_at(err, errno, path, "open /proc/%s", path);
 	return fd;
 }
 

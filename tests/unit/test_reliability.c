@@ -157,18 +157,42 @@ static void test_error_prefix(void)
 	skiff_error err = { 0 };
 	char big[2000];
 
-	skiff_fail(&err, ENOENT, "open %s", "x");
+	skiff_fail_errno(&err, ENOENT, "open %s", "x");
 	skiff_error_prefix(&err, "load %d", 1);
 	is_str(err.message, "load 1: open x: no such file or directory", "prefix keeps the cause");
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	skiff_fail(&err, 0, "cause");
+	skiff_fail_errno(&err, 0, "cause");
 	skiff_error_prefix(&err, "%s", big);
 	ok(strlen(err.message) == sizeof(err.message) - 1, "a prefix that fills the message is cut");
-	skiff_fail(&err, 0, "%s", big);
+	skiff_fail_errno(&err, 0, "%s", big);
 	skiff_error_prefix(&err, "short");
 	ok(strlen(err.message) == sizeof(err.message) - 1 && !strncmp(err.message, "short: aaa", 10),
 	   "a long cause is cut at the end, keeping its start");
+}
+
+/* What an error's context is, and how each constructor spells errnum. */
+static void test_error_kinds(void)
+{
+	skiff_error err = { 0 };
+
+	skiff_fail_errno_at(&err, ENOENT, "/no/such", "open %s", "/no/such");
+	ok(err.kind == SKIFF_CONTEXT_FILE && !strcmp(err.context, "/no/such") &&
+		   !strcmp(err.message, "open /no/such: no such file or directory"),
+	   "a host path is a file context; errno spelt out");
+	skiff_fail_msg_at(&err, EINVAL, ".process.rlimits[2]", "unknown rlimit %s", "RLIMIT_X");
+	ok(err.kind == SKIFF_CONTEXT_JSON_PATH && err.errnum == EINVAL &&
+		   !strcmp(err.message, "unknown rlimit RLIMIT_X"),
+	   "a JSON path is a JSON path context; the message alone, errnum kept");
+	skiff_fail_errno_at(&err, ENOENT, ".", "bundle %s", ".");
+	ok(err.kind == SKIFF_CONTEXT_FILE, "a relative file \".\" is a file, not a JSON path");
+	skiff_fail_config(&err, EINVAL, ".linux.seccomp.flags", "cannot set %s", "X");
+	ok(err.kind == SKIFF_CONTEXT_JSON_PATH &&
+		   !strcmp(err.message, "config.json: .linux.seccomp.flags: cannot set X"),
+	   "a config field found wrong at run time reads as spec/'s errors");
+	skiff_fail_msg(&err, EPROTO, "no pty");
+	ok(err.kind == SKIFF_CONTEXT_NONE && !err.context[0] && !strcmp(err.message, "no pty"),
+	   "no context: kind none");
 }
 
 int main(void)
@@ -178,5 +202,6 @@ int main(void)
 	test_process_matches();
 	test_debug_stop();
 	test_error_prefix();
+	test_error_kinds();
 	return tap_done();
 }
