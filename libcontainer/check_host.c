@@ -215,7 +215,7 @@ static void check_rlimits(check_report *r, const spec_process *p)
 
 	for (size_t i = 0; !can_raise && i < p->rlimits_len; i++) {
 		const spec_rlimit *rl = &p->rlimits[i];
-		int resource = rl->type ? process_rlimit_resource(rl->type) : -1;
+		int resource = rl->type ? spec_rlimit_resource(rl->type) : -1;
 		struct rlimit own;
 
 		if (resource < 0 || getrlimit(resource, &own) < 0 || own.rlim_max == RLIM_INFINITY)

@@ -42,18 +42,6 @@ static const bool has_idmapped_mounts = true; /* idmap.c */
 /* The oldest config skiff runs: its parser and validator know 1.0.0's. */
 #define OCI_VERSION_MIN "1.0.0"
 
-/* libseccomp's architectures as the spec names them: every name of
- * config-linux.md#seccomp and the newer ones; only those this libseccomp
- * resolves are listed. */
-static const char *const arch_names[] = {
-	"SCMP_ARCH_X86",     "SCMP_ARCH_X86_64",    "SCMP_ARCH_X32",       "SCMP_ARCH_ARM",
-	"SCMP_ARCH_AARCH64", "SCMP_ARCH_MIPS",      "SCMP_ARCH_MIPS64",    "SCMP_ARCH_MIPS64N32",
-	"SCMP_ARCH_MIPSEL",  "SCMP_ARCH_MIPSEL64",  "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",
-	"SCMP_ARCH_PPC64",   "SCMP_ARCH_PPC64LE",   "SCMP_ARCH_S390",      "SCMP_ARCH_S390X",
-	"SCMP_ARCH_PARISC",  "SCMP_ARCH_PARISC64",  "SCMP_ARCH_RISCV64",   "SCMP_ARCH_LOONGARCH64",
-	"SCMP_ARCH_M68K",    "SCMP_ARCH_SH",        "SCMP_ARCH_SHEB",
-};
-
 static const char *const hook_names[] = {
 	"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
 };
@@ -127,7 +115,7 @@ static void gen_capabilities(yajl_gen g)
 
 static void gen_seccomp(yajl_gen g)
 {
-	const char *archs[ARRAY_SIZE(arch_names)], *flag;
+	const char *archs[64], *flag;
 	size_t n = 0;
 
 	gen_key(g, "seccomp");
@@ -135,15 +123,15 @@ static void gen_seccomp(yajl_gen g)
 	gen_bool_field(g, "enabled", true);
 	gen_list(g, "actions", seccomp_action_name);
 	gen_list(g, "operators", seccomp_operator_name);
-	for (size_t i = 0; i < ARRAY_SIZE(arch_names); i++) {
+	for (const char *const *name = spec_seccomp_arch_names; *name && n < ARRAY_SIZE(archs); name++) {
 		char lower[32];
 		size_t k;
 
-		for (k = 0; arch_names[i][10 + k] && k < sizeof(lower) - 1; k++)
-			lower[k] = (char)tolower((unsigned char)arch_names[i][10 + k]);
+		for (k = 0; (*name)[10 + k] && k < sizeof(lower) - 1; k++)
+			lower[k] = (char)tolower((unsigned char)(*name)[10 + k]);
 		lower[k] = '\0';
 		if (seccomp_arch_resolve_name(lower))
-			archs[n++] = arch_names[i];
+			archs[n++] = *name;
 	}
 	gen_sorted(g, "archs", archs, n);
 	gen_list(g, "knownFlags", seccomp_flag_name);

@@ -509,8 +509,6 @@ int process_prepare(const spec_process *p, bool in_userns, const process_hook *h
  * model's and home. */
 int process_exec_vectors(const spec_process *p, int listen_fds, const char *home,
 			 char ***argv_out, char ***env_out);
-/* The RLIMIT_* number of an OCI rlimit type ("RLIMIT_NOFILE"), -1 if unknown. */
-int process_rlimit_resource(const char *type);
 /* Resolve args[0] like execvp with the container's PATH; *path_out is malloc'd. */
 int process_find_executable(const spec_process *p, char **path_out, skiff_error *err);
 

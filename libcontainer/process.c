@@ -19,34 +19,12 @@
 
 #include "internal.h"
 
-static const struct {
-	const char *name;
-	int resource;
-} rlimit_names[] = {
-	{ "RLIMIT_AS", RLIMIT_AS },           { "RLIMIT_CORE", RLIMIT_CORE },
-	{ "RLIMIT_CPU", RLIMIT_CPU },         { "RLIMIT_DATA", RLIMIT_DATA },
-	{ "RLIMIT_FSIZE", RLIMIT_FSIZE },     { "RLIMIT_LOCKS", RLIMIT_LOCKS },
-	{ "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK }, { "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE },
-	{ "RLIMIT_NICE", RLIMIT_NICE },       { "RLIMIT_NOFILE", RLIMIT_NOFILE },
-	{ "RLIMIT_NPROC", RLIMIT_NPROC },     { "RLIMIT_RSS", RLIMIT_RSS },
-	{ "RLIMIT_RTPRIO", RLIMIT_RTPRIO },   { "RLIMIT_RTTIME", RLIMIT_RTTIME },
-	{ "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING }, { "RLIMIT_STACK", RLIMIT_STACK },
-};
-
-int process_rlimit_resource(const char *type)
-{
-	for (size_t k = 0; k < ARRAY_SIZE(rlimit_names); k++)
-		if (!strcmp(type, rlimit_names[k].name))
-			return rlimit_names[k].resource;
-	return -1;
-}
-
 int process_apply_rlimits(const spec_process *p, skiff_error *err)
 {
 	for (size_t i = 0; i < p->rlimits_len; i++) {
 		const spec_rlimit *r = &p->rlimits[i];
 		struct rlimit lim = { .rlim_cur = r->soft, .rlim_max = r->hard };
-		int resource = process_rlimit_resource(r->type);
+		int resource = spec_rlimit_resource(r->type);
 		char path[40];
 
 		snprintf(path, sizeof(path), ".process.rlimits[%zu]", i);

@@ -91,9 +91,17 @@ void spec_resources_free(spec_resources *resources);
  * namespace types unique, id mappings need a user namespace, capability
  * names known, ...).  Errors name the JSON path like the parser's. */
 int spec_validate(const spec_config *cfg, const char *name, skiff_error *err);
+/* ---- vocabulary.c: the names config.json gives the kernel's things ---- */
+
 /* A capability name libcap knows, spelled as the runtime-spec spells it
  * (CAP_UPPER_CASE; libcap also takes "cap_chown" and "12"). */
 bool spec_capability_known(const char *name);
+/* RLIMIT_NOFILE's number for "RLIMIT_NOFILE"; -1 for a name no rlimit has. */
+int spec_rlimit_resource(const char *type);
+/* NULL-terminated. */
+extern const char *const spec_seccomp_arch_names[];
+extern const char *const spec_seccomp_flag_names[];
+
 /* Every validation problem, each told to fn; returns how many.  Safe on a
  * config spec_parse_config_all() left incomplete. */
 size_t spec_validate_all(const spec_config *cfg, const char *name, spec_problem_fn fn, void *data);

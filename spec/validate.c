@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sys/capability.h>
 
 
 #include "error.h"
@@ -53,12 +52,6 @@ bool vin_list(const char *const *list, const char *s)
 	return false;
 }
 
-static const char *const rlimit_names[] = {
-	"RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_DATA", "RLIMIT_STACK",
-	"RLIMIT_CORE", "RLIMIT_RSS", "RLIMIT_NPROC", "RLIMIT_NOFILE",
-	"RLIMIT_MEMLOCK", "RLIMIT_AS", "RLIMIT_LOCKS", "RLIMIT_SIGPENDING",
-	"RLIMIT_MSGQUEUE", "RLIMIT_NICE", "RLIMIT_RTPRIO", "RLIMIT_RTTIME", NULL,
-};
 
 /* The spec's list plus the architectures libseccomp added since. */
 bool vhas_namespace(const spec_config *cfg, const char *type)
@@ -109,21 +102,6 @@ int vcheck_id_mappings(struct vctx *v, const spec_id_mapping *maps, size_t len,
 
 /* ---- process ---- */
 
-/* libcap knows the names; it also takes "cap_chown" and "12", which the
- * runtime-spec does not, so insist on the CAP_UPPER_CASE spelling first. */
-bool spec_capability_known(const char *name)
-{
-	cap_value_t value;
-	const char *p;
-
-	if (!name || strncmp(name, "CAP_", 4) != 0 || !name[4])
-		return false;
-	for (p = name + 4; *p; p++)
-		if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_'))
-			return false;
-	return cap_from_name(name, &value) == 0;
-}
-
 static int check_cap_set(struct vctx *v, const char *set, char *const *names, size_t len)
 {
 	char msg[QBUF + 32], q[QBUF];
@@ -160,7 +138,7 @@ static int check_rlimits(struct vctx *v, const spec_process *p)
 	for (i = 0; i < p->rlimits_len; i++) {
 		const spec_rlimit *r = &p->rlimits[i];
 
-		if (!r->type || !vin_list(rlimit_names, r->type)) {
+		if (!r->type || spec_rlimit_resource(r->type) < 0) {
 			snprintf(msg, sizeof(msg), "unknown rlimit %s", vquote(q, sizeof(q), r->type));
 			if (vfail(v, msg, ".process.rlimits[%zu].type", i) < 0)
 				return -1;

@@ -13,20 +13,6 @@
 #include "schema.h"
 #include "validate.h"
 
-static const char *const seccomp_archs[] = {
-	"SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32", "SCMP_ARCH_ARM",
-	"SCMP_ARCH_AARCH64", "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K", "SCMP_ARCH_MIPS",
-	"SCMP_ARCH_MIPS64", "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64",
-	"SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64", "SCMP_ARCH_PPC64LE",
-	"SCMP_ARCH_S390", "SCMP_ARCH_S390X", "SCMP_ARCH_PARISC", "SCMP_ARCH_PARISC64",
-	"SCMP_ARCH_RISCV64", "SCMP_ARCH_SH", "SCMP_ARCH_SHEB", NULL,
-};
-
-static const char *const seccomp_flags[] = {
-	"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
-	"SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL,
-};
-
 /* ---- linux ---- */
 
 static int check_namespaces(struct vctx *v, const spec_linux *l)
@@ -153,9 +139,9 @@ static int check_seccomp(struct vctx *v, const spec_seccomp *s)
 
 	if (!s)
 		return 0;
-	if (check_string_list(v, "architecture", seccomp_archs, s->architectures,
+	if (check_string_list(v, "architecture", spec_seccomp_arch_names, s->architectures,
 			      s->architectures_len, "architectures") < 0 ||
-	    check_string_list(v, "seccomp flag", seccomp_flags, s->flags, s->flags_len,
+	    check_string_list(v, "seccomp flag", spec_seccomp_flag_names, s->flags, s->flags_len,
 			      "flags") < 0)
 		return -1;
 	/* Every syscall would wait for an agent, the runtime's own included
