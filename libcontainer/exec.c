@@ -363,10 +363,12 @@ static int open_container(exec_job *job, bool ignore_paused, const char *const *
 
 	if (container_open(ctx, false, &job->dirfd, &job->rec, &job->status, err) < 0)
 		return -1;
-	/* It joins the cgroups the record names. */
+	/* It joins the cgroups the record names: checked against the
+	 * config, parsed once for that and for seccomp. */
 	if (check_status(job->status, ignore_paused, err) < 0 ||
-	    container_check_cgroups(job->dirfd, ctx->id, &job->rec, err) < 0 ||
 	    !(job->cfg = container_saved_config(job->dirfd, err)) || prepare_seccomp(job, err) < 0 ||
+	    cgroup_record_check(&job->rec, ctx->id, true,
+				job->cfg->linux_ ? job->cfg->linux_->cgroups_path : NULL, err) < 0 ||
 	    target_cgroups(&job->rec, subs, n, &job->cgroups, err) < 0)
 		return -1;
 	capabilities_warn(ctx, job->p->capabilities);

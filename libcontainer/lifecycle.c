@@ -1,8 +1,8 @@
 /*
  * The public entry points of a container's life: create, run, start,
- * state, kill, delete and list.  The others are, one file each: exec
- * (exec.c), checkpoint and restore (checkpoint.c), update, pause, resume,
- * pids and stats (cgroup_commands.c).  create's sequence is create.c's;
+ * state, kill and delete.  The others are, one file each: list
+ * (state_list.c), exec (exec.c), checkpoint and restore (checkpoint.c),
+ * update, pause, resume, pids and stats (cgroup_commands.c).  create's sequence is create.c's;
  * each command after it reads the container's record from its state
  * directory and acts on the init through a pidfd, so that a recycled pid
  * is never signalled by mistake.
@@ -25,6 +25,10 @@
 
 static int destroy(const skiff_context *ctx, const container_record *rec, const spec_config *cfg,
 		   skiff_error *err);
+static int start_with_config(const skiff_context *ctx, const spec_config *known,
+			     skiff_error *err);
+static int delete_with_config(const skiff_context *ctx, bool force, const spec_config *known,
+			      skiff_error *err);
 
 static int load_config_from_bundle(const skiff_context *ctx, skiff_config **out, skiff_error *err)
 {
@@ -111,10 +115,31 @@ int skiff_container_state(const skiff_context *ctx, skiff_state **out, skiff_err
 	return rc;
 }
 
+/* The cgroups check of a record, with the config already in hand when
+ * `known` is set (run's own), else the copy saved at create. */
+static int check_cgroups(int dirfd, const char *id, const container_record *rec,
+			 const spec_config *known, skiff_error *err)
+{
+	if (!known)
+		return container_check_cgroups(dirfd, id, rec, err);
+	return cgroup_record_check(rec, id, true,
+				   known->linux_ ? known->linux_->cgroups_path : NULL, err);
+}
+
 int skiff_container_start(const skiff_context *ctx, skiff_error *err)
 {
+	return start_with_config(ctx, NULL, err);
+}
+
+/* start, with `known` the container's config when the caller has it (run
+ * made the container from it): the copy saved at create is then not read
+ * and parsed again. */
+static int start_with_config(const skiff_context *ctx, const spec_config *known,
+			     skiff_error *err)
+{
 	TRACE_SCOPE(ctx);
-	spec_config *cfg = NULL;
+	spec_config *saved = NULL;
+	const spec_config *cfg;
 	container_record rec;
 	skiff_status status;
 	long long hooks_ms;
@@ -136,7 +161,7 @@ int skiff_container_start(const skiff_context *ctx, skiff_error *err)
 		skiff_fail_msg(err, EINVAL, "cannot start an already running container");
 		goto out;
 	}
-	cfg = container_saved_config(dirfd, NULL);
+	cfg = known ? known : (saved = container_saved_config(dirfd, NULL));
 	pidfd = container_pidfd(&rec);
 	trace("start %s: release the init (pid %d) through %s", ctx->id, (int)rec.pid,
 	      EXEC_FIFO_NAME);
@@ -149,7 +174,7 @@ int skiff_container_start(const skiff_context *ctx, skiff_error *err)
 	case -2:
 		/* A startContainer hook (or the exec) failed: the spec has the
 		 * container stopped and destroyed, then its poststop hooks. */
-		if (container_check_cgroups(dirfd, ctx->id, &rec, NULL) == 0)
+		if (check_cgroups(dirfd, ctx->id, &rec, known, NULL) == 0)
 			destroy(ctx, &rec, cfg, NULL);
 		goto out;
 	default:
@@ -170,7 +195,7 @@ int skiff_container_start(const skiff_context *ctx, skiff_error *err)
 out:
 	if (pidfd >= 0)
 		close(pidfd);
-	spec_config_free(cfg);
+	spec_config_free(saved);
 	container_record_clear(&rec);
 	close(dirfd);
 	return rc;
@@ -333,8 +358,16 @@ static int destroy(const skiff_context *ctx, const container_record *rec, const 
 
 int skiff_container_delete(const skiff_context *ctx, bool force, skiff_error *err)
 {
+	return delete_with_config(ctx, force, NULL, err);
+}
+
+/* delete, with `known` as in start_with_config. */
+static int delete_with_config(const skiff_context *ctx, bool force, const spec_config *known,
+			      skiff_error *err)
+{
 	TRACE_SCOPE(ctx);
-	spec_config *cfg = NULL;
+	spec_config *saved = NULL;
+	const spec_config *cfg;
 	container_record rec;
 	skiff_status status;
 	int dirfd, rc = -1;
@@ -354,14 +387,14 @@ int skiff_container_delete(const skiff_context *ctx, bool force, skiff_error *er
 			   skiff_status_name(status));
 		goto out;
 	}
-	if (container_check_cgroups(dirfd, ctx->id, &rec, err) < 0)
+	if (check_cgroups(dirfd, ctx->id, &rec, known, err) < 0)
 		goto out;
-	cfg = rec.id ? container_saved_config(dirfd, NULL) : NULL;
+	cfg = known ? known : rec.id ? (saved = container_saved_config(dirfd, NULL)) : NULL;
 	if (destroy(ctx, &rec, cfg, err) < 0)
 		goto out;
 	rc = 0;
 out:
-	spec_config_free(cfg);
+	spec_config_free(saved);
 	container_record_clear(&rec);
 	close(dirfd);
 	return rc;
@@ -393,8 +426,8 @@ int skiff_container_run_flags(const skiff_context *ctx, const skiff_config *cfg,
 	if (container_create(ctx, cfg, &old, detach ? NULL : &master, &pid, err) < 0)
 		goto out;
 	debug_stop(ctx, "run-after-create");
-	if (skiff_container_start(ctx, err) < 0) {
-		skiff_container_delete(ctx, true, NULL);
+	if (start_with_config(ctx, cfg, err) < 0) {
+		delete_with_config(ctx, true, cfg, NULL);
 		goto out;
 	}
 	debug_stop(ctx, "run-after-start");
@@ -410,7 +443,7 @@ int skiff_container_run_flags(const skiff_context *ctx, const skiff_config *cfg,
 	 * delete, which runs the poststop hooks then. */
 	if (rc == 0 && (flags & SKIFF_RUN_KEEP))
 		goto out;
-	if (skiff_container_delete(ctx, true, rc < 0 ? NULL : err) < 0)
+	if (delete_with_config(ctx, true, cfg, rc < 0 ? NULL : err) < 0)
 		rc = -1;
 out:
 	if (master >= 0)
@@ -418,71 +451,4 @@ out:
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	skiff_config_free(loaded);
 	return rc;
-}
-
-static int compare_states(const void *a, const void *b)
-{
-	const skiff_state *const *x = a, *const *y = b;
-
-	return strcmp((*x)->id, (*y)->id);
-}
-
-int skiff_container_list(const char *root, skiff_state ***out, size_t *count, skiff_error *err)
-{
-	skiff_state **states = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *de;
-	DIR *dir;
-
-	root = root ? root : SKIFF_DEFAULT_ROOT;
-	*out = NULL;
-	*count = 0;
-	dir = opendir(root);
-	if (!dir)
-		return errno == ENOENT ? 0 : skiff_fail_errno_at(err, errno, root, "list %s", root);
-	while ((de = readdir(dir))) {
-		container_record rec;
-		skiff_state *st;
-		int cfd;
-
-		if (de->d_name[0] == '.' || skiff_id_validate(de->d_name, NULL) < 0)
-			continue;
-		cfd = openat(dirfd(dir), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (cfd < 0)
-			continue;
-		/* A directory without state.json is a create in progress or one
-		 * that died before its first write: list it as such, honestly. */
-		if (state_read(cfd, &rec, NULL) < 0) {
-			memset(&rec, 0, sizeof(rec));
-			rec.id = strdup(de->d_name);
-		}
-		if (state_export(cfd, &rec, &st, err) < 0) {
-			container_record_clear(&rec);
-			close(cfd);
-			closedir(dir);
-			skiff_state_list_free(states, n);
-			return -1;
-		}
-		container_record_clear(&rec);
-		close(cfd);
-		if (n == cap) {
-			skiff_state **grown = realloc(states, (cap ? cap * 2 : 16) * sizeof(*states));
-
-			if (!grown) {
-				skiff_state_free(st);
-				closedir(dir);
-				skiff_state_list_free(states, n);
-				return skiff_fail_errno(err, ENOMEM, "list containers");
-			}
-			states = grown;
-			cap = cap ? cap * 2 : 16;
-		}
-		states[n++] = st;
-	}
-	closedir(dir);
-	if (n > 1)
-		qsort(states, n, sizeof(*states), compare_states);
-	*out = states;
-	*count = n;
-	return 0;
 }
