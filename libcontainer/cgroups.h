@@ -157,6 +157,11 @@ bool cg_key_has(const char *key, const char *controller);
 const char *cg_v2_dir(const cgroup_set *set);
 int cg_write(const char *dir, const char *file, const char *value, const char *field,
 	     skiff_error *err);
+/* A number, in decimal. */
+int cg_write_i64(const char *dir, const char *file, int64_t value, const char *field,
+		 skiff_error *err);
+int cg_write_u64(const char *dir, const char *file, uint64_t value, const char *field,
+		 skiff_error *err);
 int cg_read(const char *dir, const char *file, char **out, skiff_error *err);
 /* A short value's text (one read(), NUL-terminated); -1 if it does not fit. */
 int cg_read_short(const char *dir, const char *file, char *buf, size_t size);

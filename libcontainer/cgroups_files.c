@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,24 @@ int cg_write(const char *dir, const char *file, const char *value, const char *f
 	snprintf(context, sizeof(context), ".%s", field);
 	return skiff_fail_errno_at(err, saved, context, "%s: set %s to \"%s\" in %s", field, file, value,
 			     dir);
+}
+
+int cg_write_i64(const char *dir, const char *file, int64_t value, const char *field,
+		 skiff_error *err)
+{
+	char text[32];
+
+	snprintf(text, sizeof(text), "%" PRId64, value);
+	return cg_write(dir, file, text, field, err);
+}
+
+int cg_write_u64(const char *dir, const char *file, uint64_t value, const char *field,
+		 skiff_error *err)
+{
+	char text[32];
+
+	snprintf(text, sizeof(text), "%" PRIu64, value);
+	return cg_write(dir, file, text, field, err);
 }
 
 int cg_read(const char *dir, const char *file, char **out, skiff_error *err)

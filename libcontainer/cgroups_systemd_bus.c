@@ -385,16 +385,27 @@ out:
 	return bus_done(bus, &e, r);
 }
 
+/* run_job on a connection of its own: *bus NULL when none could be had
+ * (err says why). */
+static int open_and_run(bool user, const char *method, const char *unit, const cgsd_props *props,
+			sd_bus **bus, sd_bus_error *e, const char **result, skiff_error *err)
+{
+	if (bus_open(user, bus, err) < 0) {
+		*bus = NULL;
+		return -1;
+	}
+	return run_job(*bus, method, unit, props, e, result);
+}
+
 int cgsd_bus_start(bool user, const char *unit, const cgsd_props *props, skiff_error *err)
 {
 	sd_bus_error e = SD_BUS_ERROR_NULL;
 	const char *result = NULL;
 	sd_bus *bus;
-	int r;
+	int r = open_and_run(user, "StartTransientUnit", unit, props, &bus, &e, &result, err);
 
-	if (bus_open(user, &bus, err) < 0)
+	if (!bus)
 		return -1;
-	r = run_job(bus, "StartTransientUnit", unit, props, &e, &result);
 	if (r < 0 && sd_bus_error_has_name(&e, "org.freedesktop.systemd1.UnitExists")) {
 		/* A failed unit of that name may be left from an earlier
 		 * container: let systemd forget it, and try once more. */
@@ -474,11 +485,10 @@ int cgsd_bus_stop(bool user, const char *unit, skiff_error *err)
 	sd_bus_error e = SD_BUS_ERROR_NULL;
 	const char *result = NULL;
 	sd_bus *bus;
-	int r;
+	int r = open_and_run(user, "StopUnit", unit, NULL, &bus, &e, &result, err);
 
-	if (bus_open(user, &bus, err) < 0)
+	if (!bus)
 		return -1;
-	r = run_job(bus, "StopUnit", unit, NULL, &e, &result);
 	if (r < 0 && sd_bus_error_has_name(&e, "org.freedesktop.systemd1.NoSuchUnit")) {
 		r = 0; /* gone already: the scope stopped when its last process left */
 		result = "done";

@@ -17,31 +17,13 @@
 
 #define MEMSW "memory.memsw.limit_in_bytes"
 
-static int write_i64(const char *dir, const char *file, int64_t value, const char *field,
-		     skiff_error *err)
-{
-	char text[32];
-
-	snprintf(text, sizeof(text), "%" PRId64, value);
-	return cg_write(dir, file, text, field, err);
-}
-
-static int write_u64(const char *dir, const char *file, uint64_t value, const char *field,
-		     skiff_error *err)
-{
-	char text[32];
-
-	snprintf(text, sizeof(text), "%" PRIu64, value);
-	return cg_write(dir, file, text, field, err);
-}
-
 /* ------------------------------------------------------------- memory -- */
 
 static int set_limit(const char *dir, int64_t limit, skiff_error *err)
 {
 	uint64_t usage = 0, peak = 0;
 
-	if (limit == 0 || write_i64(dir, "memory.limit_in_bytes", limit,
+	if (limit == 0 || cg_write_i64(dir, "memory.limit_in_bytes", limit,
 				    "linux.resources.memory.limit", err) == 0)
 		return 0;
 	if (!err || err->errnum != EBUSY)
@@ -63,7 +45,7 @@ static int set_swap(const char *dir, int64_t swap, skiff_error *err)
 		return skiff_fail_msg_at(err, ENOTSUP, ".linux.resources.memory.swap",
 				     "linux.resources.memory.swap: the kernel does not account swap (no %s)",
 				     MEMSW);
-	return write_i64(dir, MEMSW, swap, "linux.resources.memory.swap", err);
+	return cg_write_i64(dir, MEMSW, swap, "linux.resources.memory.swap", err);
 }
 
 int cg_check_memory_usage(const char *dir, const char *usage_file, int64_t limit,
@@ -112,7 +94,7 @@ rest:
 	/* kernel and kernelTCP are ignored, as by runc 1.1: the kernel
 	 * deprecated kmem limits. */
 	if (m->has_reservation && m->reservation &&
-	    write_i64(dir, "memory.soft_limit_in_bytes", m->reservation,
+	    cg_write_i64(dir, "memory.soft_limit_in_bytes", m->reservation,
 		      "linux.resources.memory.reservation", err) < 0)
 		return -1;
 	if (m->has_disable_oom_killer && m->disable_oom_killer &&
@@ -125,7 +107,7 @@ rest:
 					     "linux.resources.memory.swappiness: invalid value %" PRIu64
 					     ", the valid range is 0-100",
 					     m->swappiness);
-		if (write_u64(dir, "memory.swappiness", m->swappiness,
+		if (cg_write_u64(dir, "memory.swappiness", m->swappiness,
 			      "linux.resources.memory.swappiness", err) < 0)
 			return -1;
 	}
@@ -142,7 +124,7 @@ static int set_shares(const char *dir, uint64_t shares, skiff_error *err)
 {
 	uint64_t got;
 
-	if (write_u64(dir, "cpu.shares", shares, "linux.resources.cpu.shares", err) < 0)
+	if (cg_write_u64(dir, "cpu.shares", shares, "linux.resources.cpu.shares", err) < 0)
 		return -1;
 	/* The kernel clamps silently; runc reads back to report it. */
 	if (cg_read_u64(dir, "cpu.shares", &got) == 0 && got != shares)
@@ -162,12 +144,12 @@ int cg1_set_cpu(const char *dir, const spec_resources *r, skiff_error *err)
 	/* An idle group refuses new shares (EINVAL): leave idle before the
 	 * shares are written, become idle after (as on v2). */
 	if (c->has_idle && c->idle == 0 &&
-	    write_i64(dir, "cpu.idle", 0, "linux.resources.cpu.idle", err) < 0)
+	    cg_write_i64(dir, "cpu.idle", 0, "linux.resources.cpu.idle", err) < 0)
 		return -1;
 	if (c->has_shares && c->shares && set_shares(dir, c->shares, err) < 0)
 		return -1;
 	if (c->has_period && c->period &&
-	    write_u64(dir, "cpu.cfs_period_us", c->period, "linux.resources.cpu.period", err) < 0) {
+	    cg_write_u64(dir, "cpu.cfs_period_us", c->period, "linux.resources.cpu.period", err) < 0) {
 		/* A shorter period can clash with the old quota against the
 		 * parent's; when a quota comes too, retry after it. */
 		if (!err || err->errnum != EINVAL || !c->has_quota || !c->quota)
@@ -175,25 +157,25 @@ int cg1_set_cpu(const char *dir, const spec_resources *r, skiff_error *err)
 		period_pending = true;
 	}
 	if (c->has_quota && c->quota) {
-		if (write_i64(dir, "cpu.cfs_quota_us", c->quota, "linux.resources.cpu.quota", err) < 0)
+		if (cg_write_i64(dir, "cpu.cfs_quota_us", c->quota, "linux.resources.cpu.quota", err) < 0)
 			return -1;
-		if (period_pending && write_u64(dir, "cpu.cfs_period_us", c->period,
+		if (period_pending && cg_write_u64(dir, "cpu.cfs_period_us", c->period,
 						"linux.resources.cpu.period", err) < 0)
 			return -1;
 	}
 	if (c->has_burst &&
-	    write_u64(dir, "cpu.cfs_burst_us", c->burst, "linux.resources.cpu.burst", err) < 0)
+	    cg_write_u64(dir, "cpu.cfs_burst_us", c->burst, "linux.resources.cpu.burst", err) < 0)
 		return -1;
 	if (c->has_realtime_period && c->realtime_period &&
-	    write_u64(dir, "cpu.rt_period_us", c->realtime_period,
+	    cg_write_u64(dir, "cpu.rt_period_us", c->realtime_period,
 		      "linux.resources.cpu.realtimePeriod", err) < 0)
 		return -1;
 	if (c->has_realtime_runtime && c->realtime_runtime &&
-	    write_i64(dir, "cpu.rt_runtime_us", c->realtime_runtime,
+	    cg_write_i64(dir, "cpu.rt_runtime_us", c->realtime_runtime,
 		      "linux.resources.cpu.realtimeRuntime", err) < 0)
 		return -1;
 	if (c->has_idle && c->idle != 0 &&
-	    write_i64(dir, "cpu.idle", c->idle, "linux.resources.cpu.idle", err) < 0)
+	    cg_write_i64(dir, "cpu.idle", c->idle, "linux.resources.cpu.idle", err) < 0)
 		return -1;
 	return 0;
 }
@@ -276,10 +258,10 @@ int cg1_set_blkio(const char *dir, const spec_resources *r, skiff_error *err)
 	if (!b)
 		return 0;
 	if (b->has_weight && b->weight &&
-	    write_u64(dir, weight, b->weight, "linux.resources.blockIO.weight", err) < 0)
+	    cg_write_u64(dir, weight, b->weight, "linux.resources.blockIO.weight", err) < 0)
 		return -1;
 	if (b->has_leaf_weight && b->leaf_weight &&
-	    write_u64(dir, "blkio.leaf_weight", b->leaf_weight, "linux.resources.blockIO.leafWeight",
+	    cg_write_u64(dir, "blkio.leaf_weight", b->leaf_weight, "linux.resources.blockIO.leafWeight",
 		      err) < 0)
 		return -1;
 	for (size_t i = 0; i < b->weight_device_len; i++) {
@@ -337,13 +319,13 @@ int cg1_set_hugetlb(const char *dir, const spec_resources *r, skiff_error *err)
 
 		snprintf(field, sizeof(field), "linux.resources.hugepageLimits[%zu].limit", i);
 		if (cg_hugetlb_file(dir, r, i, "limit_in_bytes", file, sizeof(file), err) < 0 ||
-		    write_u64(dir, file, r->hugepage_limits[i].limit, field, err) < 0)
+		    cg_write_u64(dir, file, r->hugepage_limits[i].limit, field, err) < 0)
 			return -1;
 		/* Reservations count too where the kernel tracks them (5.7+). */
 		snprintf(file, sizeof(file), "hugetlb.%s.rsvd.limit_in_bytes",
 			 r->hugepage_limits[i].page_size);
 		if (cg_file_exists(dir, file) &&
-		    write_u64(dir, file, r->hugepage_limits[i].limit, field, err) < 0)
+		    cg_write_u64(dir, file, r->hugepage_limits[i].limit, field, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -355,7 +337,7 @@ int cg1_set_net_cls(const char *dir, const spec_resources *r, skiff_error *err)
 {
 	if (!r->network || !r->network->has_class_id)
 		return 0;
-	return write_u64(dir, "net_cls.classid", r->network->class_id,
+	return cg_write_u64(dir, "net_cls.classid", r->network->class_id,
 			 "linux.resources.network.classID", err);
 }
 
@@ -396,7 +378,7 @@ int cg_set_pids(const char *dir, const spec_resources *r, skiff_error *err)
 		return 0;
 	if (r->pids->limit < 0)
 		return cg_write(dir, "pids.max", "max", "linux.resources.pids.limit", err);
-	return write_i64(dir, "pids.max", r->pids->limit, "linux.resources.pids.limit", err);
+	return cg_write_i64(dir, "pids.max", r->pids->limit, "linux.resources.pids.limit", err);
 }
 
 int cg_set_rdma(const char *dir, const spec_resources *r, skiff_error *err)

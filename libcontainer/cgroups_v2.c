@@ -14,22 +14,13 @@
 
 #include "cgroups.h"
 
-static int write_i64(const char *dir, const char *file, int64_t value, const char *field,
-		     skiff_error *err)
-{
-	char text[32];
-
-	snprintf(text, sizeof(text), "%" PRId64, value);
-	return cg_write(dir, file, text, field, err);
-}
-
 /* v1 wrote -1 for "no limit"; v2 says max. */
 static int write_limit(const char *dir, const char *file, int64_t value, const char *field,
 		       skiff_error *err)
 {
 	if (value == -1)
 		return cg_write(dir, file, "max", field, err);
-	return write_i64(dir, file, value, field, err);
+	return cg_write_i64(dir, file, value, field, err);
 }
 
 /* --------------------------------------------------------- conversions -- */
@@ -284,7 +275,7 @@ int cg2_set_cpu(const char *dir, const spec_resources *r, skiff_error *err)
 	/* An idle group has the kernel's minimum weight and refuses another
 	 * (EINVAL): leave idle before the weight is written, become idle after. */
 	if (c->has_idle && c->idle == 0 &&
-	    write_i64(dir, "cpu.idle", 0, "linux.resources.cpu.idle", err) < 0)
+	    cg_write_i64(dir, "cpu.idle", 0, "linux.resources.cpu.idle", err) < 0)
 		return -1;
 	if (c->has_shares && c->shares) {
 		char text[32];
@@ -294,9 +285,9 @@ int cg2_set_cpu(const char *dir, const spec_resources *r, skiff_error *err)
 			return -1;
 	}
 	if (c->has_idle && c->idle != 0 &&
-	    write_i64(dir, "cpu.idle", c->idle, "linux.resources.cpu.idle", err) < 0)
+	    cg_write_i64(dir, "cpu.idle", c->idle, "linux.resources.cpu.idle", err) < 0)
 		return -1;
-	if (c->has_burst && write_i64(dir, "cpu.max.burst", (int64_t)c->burst,
+	if (c->has_burst && cg_write_i64(dir, "cpu.max.burst", (int64_t)c->burst,
 				      "linux.resources.cpu.burst", err) < 0) {
 		/* A burst above the old quota waits for the new one. */
 		if (!quota && !period)
@@ -320,7 +311,7 @@ int cg2_set_cpu(const char *dir, const spec_resources *r, skiff_error *err)
 							 : "linux.resources.cpu.period", err) < 0)
 			return -1;
 	}
-	if (burst_pending && write_i64(dir, "cpu.max.burst", (int64_t)c->burst,
+	if (burst_pending && cg_write_i64(dir, "cpu.max.burst", (int64_t)c->burst,
 				       "linux.resources.cpu.burst", err) < 0)
 		return -1;
 	return 0;
