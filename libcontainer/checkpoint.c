@@ -11,7 +11,11 @@
  *     external mounts bound from the config's sources, the tree restored as
  *     our child (--restore-sibling) and left running (--restore-detached).
  * criu logs to <work>/dump.log or restore.log; its last "Error" lines are
- * what a failure says.
+ * what a failure says.  restore reads top-down in skiff_container_restore():
+ * the config checked as create checks it, the container's state directory,
+ * record and cgroups made (container_setup.c, shared with create, which
+ * also undoes them), criu run, the restored init put in the cgroups (with
+ * the systemd driver, in the unit started for it) and recorded.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -602,6 +606,17 @@ static int finish(restore_job *j, int *exit_status, skiff_error *err)
 	return rc;
 }
 
+/* After a failure: the restored tree killed, nothing of the container left. */
+static void rollback(restore_job *j)
+{
+	if (j->setup.pid > 0) {
+		kill(j->setup.pid, SIGKILL);
+		waitpid(j->setup.pid, NULL, 0);
+	}
+	unbind_root(j);
+	container_setup_rollback(&j->setup);
+}
+
 static void restore_job_release(restore_job *j)
 {
 	unbind_root(j);
@@ -642,14 +657,8 @@ int skiff_container_restore(const skiff_context *ctx, const skiff_config *cfg,
 	unbind_root(&j);
 	rc = finish(&j, exit_status, err);
 out:
-	if (rc < 0 && j.setup.pid > 0) {
-		kill(j.setup.pid, SIGKILL);
-		waitpid(j.setup.pid, NULL, 0);
-	}
-	if (rc < 0) {
-		unbind_root(&j);
-		container_setup_rollback(&j.setup);
-	}
+	if (rc < 0)
+		rollback(&j);
 	restore_job_release(&j);
 	return rc;
 }
