@@ -40,16 +40,17 @@
  *                                         `start` (start_sync.c)
  *
  * The right-hand column is init.c; the state directory, record and
- * cgroups, and their undoing, are container_setup.c's, the clone and the
- * socket's messages child_protocol.c's (exec uses them too).  No re-exec of the runtime: the init
- * is a clone of the caller and runs that code directly; what waits for `start` and execs the program is the
- * stub, so nothing in the container ever runs or reaches the runtime's
- * binary through /proc/<pid>/exe (CVE-2019-5736; stub/stub.c).  The init
- * is in its cgroups before it runs anything of the user's.  Every failure
- * kills the init, removes its cgroups and the
- * state directory, so a bad bundle leaves nothing behind; once the init
- * existed (and hooks may have run), the poststop hooks run too, as runc
- * does when it destroys a container it failed to create.
+ * cgroups, and their undoing, are container_setup.c's (restore uses it
+ * too), the clone and the socket's messages child_protocol.c's (exec uses
+ * it too).  No re-exec of the runtime: the init is a clone of the caller
+ * and runs that code directly; what waits for `start` and execs the
+ * program is the stub, so nothing in the container ever runs or reaches
+ * the runtime's binary through /proc/<pid>/exe (CVE-2019-5736;
+ * stub/stub.c).  The init is in its cgroups before it runs anything of the
+ * user's.  Every failure kills the init, removes its cgroups and the state
+ * directory, so a bad bundle leaves nothing behind; once the init existed
+ * (and hooks may have run), the poststop hooks run too, as runc does when
+ * it destroys a container it failed to create.
  */
 #include <errno.h>
 #include <signal.h>
@@ -196,6 +197,19 @@ static int open_channels(create_job *job, skiff_error *err)
 	return spawn_socketpair(&job->link, err);
 }
 
+/* Where the init is born: in its cgroup2 directory, entering the v1
+ * hierarchies itself (with systemd, the unit takes it once it exists).
+ * Without a mount namespace of its own, what tops the rootfs before it. */
+static void prepare_clone(create_job *job)
+{
+	if (!job->setup.cgroups.unit) {
+		job->link.cgroup_fd = cgroup_v2_dirfd(&job->setup.cgroups);
+		job->link.enter_self = job->setup.cgroups.n > 0 ? &job->setup.cgroups : NULL;
+	}
+	if (!job->ns.new_mountns && create_job_builds_root(job))
+		job->rootfs_mount_before = rootfs_top_mount_id(job->setup.rootfs);
+}
+
 /* The init is born: what only it needed goes from here. */
 static void after_clone(create_job *job)
 {
@@ -276,12 +290,7 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 	if (plan(&job, err) < 0 || container_setup_state(&job.setup, err) < 0 ||
 	    open_channels(&job, err) < 0 || container_setup_cgroups(&job.setup, err) < 0)
 		goto out;
-	if (!job.setup.cgroups.unit) {
-		job.link.cgroup_fd = cgroup_v2_dirfd(&job.setup.cgroups);
-		job.link.enter_self = job.setup.cgroups.n > 0 ? &job.setup.cgroups : NULL;
-	}
-	if (!job.ns.new_mountns && create_job_builds_root(&job))
-		job.rootfs_mount_before = rootfs_top_mount_id(job.setup.rootfs);
+	prepare_clone(&job);
 	if (spawn_init(&job, err) < 0)
 		goto out;
 	spawned = true;
