@@ -70,11 +70,8 @@ pid_t spawn_clone(spawn_link *l, uint64_t ns_flags, void (*child)(void *arg), vo
 		return skiff_fail_errno(err, errno, "clone %s", l->what);
 	l->pid = pid;
 	l->cloned_into_cgroup = args.flags & CLONE_INTO_CGROUP;
-	close(l->sock[1]);
-	l->sock[1] = -1;
-	if (l->cgroup_fd >= 0)
-		close(l->cgroup_fd);
-	l->cgroup_fd = -1;
+	fd_release(&l->sock[1]);
+	fd_release(&l->cgroup_fd);
 	return pid;
 }
 
@@ -185,13 +182,9 @@ void spawn_kill(spawn_link *l)
 
 void spawn_link_release(spawn_link *l)
 {
-	for (int i = 0; i < 2; i++)
-		if (l->sock[i] >= 0)
-			close(l->sock[i]);
-	l->sock[0] = l->sock[1] = -1;
-	if (l->cgroup_fd >= 0)
-		close(l->cgroup_fd);
-	l->cgroup_fd = -1;
+	fd_release(&l->sock[0]);
+	fd_release(&l->sock[1]);
+	fd_release(&l->cgroup_fd);
 	seccomp_plan_free(l->seccomp);
 	l->seccomp = NULL;
 }
@@ -262,9 +255,7 @@ int spawn_child_prepare_stub(spawn_link *l, stub_request *req, skiff_error *err)
 	rc = stub_prepare(&l->stub, req, err);
 	lsm_exec_labels_free(l->labels, l->labels_len);
 	l->labels_len = 0;
-	if (l->proc >= 0)
-		close(l->proc);
-	l->proc = -1;
+	fd_release(&l->proc);
 	return rc;
 }
 

@@ -143,9 +143,7 @@ void container_setup_rollback(container_setup *s)
 
 void container_setup_release(container_setup *s)
 {
-	if (s->statefd >= 0)
-		close(s->statefd);
-	s->statefd = -1;
+	fd_release(&s->statefd);
 	cgroup_set_free(&s->cgroups);
 	free(s->bundle);
 	free(s->rootfs);

@@ -215,9 +215,8 @@ static void after_clone(create_job *job)
 {
 	trace("clone3: the init is pid %d", (int)job->link.pid);
 	job->setup.pid = job->link.pid;
-	close(job->go);
-	close(job->reply);
-	job->go = job->reply = -1;
+	fd_release(&job->go);
+	fd_release(&job->reply);
 	host_fds_close(&job->host);
 }
 
@@ -257,10 +256,8 @@ static void rollback(create_job *job, bool spawned)
 
 static void create_job_release(create_job *job)
 {
-	if (job->go >= 0)
-		close(job->go);
-	if (job->reply >= 0)
-		close(job->reply);
+	fd_release(&job->go);
+	fd_release(&job->reply);
 	host_fds_close(&job->host);
 	ns_plan_close(&job->ns);
 	spawn_link_release(&job->link);

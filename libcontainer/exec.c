@@ -133,18 +133,11 @@ static void exec_job_release(exec_job *job)
 	for (size_t i = 0; i < job->join_count; i++)
 		close(job->join_fds[i]);
 	job->join_count = 0;
-	if (job->pid_ns >= 0)
-		close(job->pid_ns);
-	if (job->time_ns >= 0)
-		close(job->time_ns);
-	job->pid_ns = job->time_ns = -1;
-	if (job->master >= 0)
-		close(job->master);
-	if (job->pidfd >= 0)
-		close(job->pidfd);
-	if (job->dirfd >= 0)
-		close(job->dirfd);
-	job->master = job->pidfd = job->dirfd = -1;
+	fd_release(&job->pid_ns);
+	fd_release(&job->time_ns);
+	fd_release(&job->master);
+	fd_release(&job->pidfd);
+	fd_release(&job->dirfd);
 	spawn_link_release(&job->link);
 	spec_config_free(job->cfg);
 	job->cfg = NULL;

@@ -34,6 +34,9 @@ int write_file_atomic(int dirfd, const char *name, const void *data, size_t len,
 /* The pid file of create, exec and restore (--pid-file). */
 int pid_file_write(const char *path, pid_t pid, skiff_error *err);
 int write_all(int fd, const void *data, size_t len);
+/* Close *fd if it is open and mark it closed (-1): for release functions,
+ * which may meet a field set or not. */
+void fd_release(int *fd);
 int mkdir_parents(const char *path, mode_t mode);
 /* Remove a directory tree without following symlinks or crossing mounts. */
 int remove_tree_at(int dirfd, const char *name);

@@ -145,13 +145,13 @@ int ns_plan_make(const spec_config *cfg, ns_plan *plan, skiff_error *err)
 	plan->new_utsns = plan->clone_flags & CLONE_NEWUTS;
 	plan->new_cgroupns = plan->clone_flags & CLONE_NEWCGROUP;
 	plan->parent_joins = plan->new_userns && joins_other;
-	/* Root of a new user namespace could not mount anything in a mount
-	 * namespace the host owns: the container could not be built. */
+	/* A config spec/ did not validate: a mount namespace given by path
+	 * with a new user namespace (validate_linux.c says why). */
 	for (size_t i = 0; plan->parent_joins && i < plan->join_count; i++) {
 		if (plan->join_types[i] == CLONE_NEWNS) {
 			ns_plan_close(plan);
-			return skiff_fail_msg_at(err, 0, ".linux.namespaces",
-					     ".linux.namespaces: a mount namespace given by path cannot go with a new user namespace (the container could not mount in it)");
+			return skiff_fail_config(err, EINVAL, ".linux.namespaces",
+						 "a mount namespace given by path cannot go with a new user namespace");
 		}
 	}
 	return 0;

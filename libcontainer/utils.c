@@ -12,6 +12,13 @@
 
 #include "internal.h"
 
+void fd_release(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
 int write_all(int fd, const void *data, size_t len)
 {
 	const char *p = data;

@@ -43,6 +43,14 @@ static int check_namespaces(struct vctx *v, const spec_linux *l)
 				return -1;
 		}
 	}
+	/* The root of a new user namespace cannot mount anything in a mount
+	 * namespace it does not own: the container could not be built. */
+	const spec_namespace *user = spec_namespace_find(v->cfg, "user");
+	const spec_namespace *mnt = spec_namespace_find(v->cfg, "mount");
+
+	if (user && !(user->path && user->path[0]) && mnt && mnt->path && mnt->path[0])
+		return vfail(v, "a mount namespace given by path cannot go with a new user namespace (the container could not mount in it)",
+			     ".linux.namespaces[%zu].path", (size_t)(mnt - l->namespaces));
 	return 0;
 }
 
@@ -166,6 +174,24 @@ static int check_seccomp(struct vctx *v, const spec_seccomp *s)
 	if (s->listener_path && strlen(s->listener_path) > 107)
 		return vfail(v, "longer than a unix socket path can be (107 bytes)",
 			     ".linux.seccomp.listenerPath");
+	return 0;
+}
+
+/* A device rule's access: some of r, w and m ("" and none: all three). */
+static int check_device_rules(struct vctx *v, const spec_resources *r)
+{
+	char msg[QBUF + 64], q[QBUF];
+
+	for (size_t i = 0; i < r->devices_len; i++) {
+		const char *a = r->devices[i].access;
+
+		if (!a || (strlen(a) <= 3 && strspn(a, "rwm") == strlen(a)))
+			continue;
+		snprintf(msg, sizeof(msg), "%s is not a combination of r, w and m",
+			 vquote(q, sizeof(q), a));
+		if (vfail(v, msg, ".linux.resources.devices[%zu].access", i) < 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -340,7 +366,8 @@ int validate_linux(struct vctx *v, const spec_linux *l)
 		if (vfail(v, msg, ".linux.personality.flags[%zu]", i) < 0)
 			return -1;
 	}
-	if (l->resources && check_memory(v, l->resources->memory) < 0)
+	if (l->resources && (check_memory(v, l->resources->memory) < 0 ||
+			     check_device_rules(v, l->resources) < 0))
 		return -1;
 	return check_seccomp(v, l->seccomp);
 }

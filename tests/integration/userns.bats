@@ -159,8 +159,13 @@ without_netns() {
 	set_args true
 	run skiff run ctr
 	assert_failure
-	assert_output --partial ".linux.namespaces: a mount namespace given by path cannot go with a new user namespace"
+	n=$(jq '.linux.namespaces | length - 1' config.json)
+	assert_output "skiff: config.json: .linux.namespaces[$n].path: a mount namespace given by path cannot go with a new user namespace (the container could not mount in it)"
 	[ ! -e "$ROOT/ctr" ]
+	# skiff check says so too, with the same path
+	run skiff check
+	assert_failure
+	assert_output --partial ".linux.namespaces[$n].path: a mount namespace given by path"
 }
 
 @test "userns: masked and read-only paths hold inside the namespace" {

@@ -274,6 +274,11 @@ static const struct error_case validation_errors[] = {
 	{ VL("\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/"
 	     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}"),
 	  E ".linux.seccomp.listenerPath: longer than a unix socket path can be (107 bytes)" },
+	{ VL("\"namespaces\":[{\"type\":\"user\"},{\"type\":\"mount\",\"path\":\"/proc/1/ns/mnt\"}]"),
+	  E ".linux.namespaces[1].path: a mount namespace given by path cannot go with a new user "
+	    "namespace (the container could not mount in it)" },
+	{ VL("\"resources\":{\"devices\":[{\"allow\":true,\"access\":\"rwx\"}]}"),
+	  E ".linux.resources.devices[0].access: \"rwx\" is not a combination of r, w and m" },
 	{ VL("\"resources\":{\"memory\":{\"swap\":67108864}}"),
 	  E ".linux.resources.memory.swap: unable to set swap limit without memory limit" },
 	{ VL("\"resources\":{\"memory\":{\"limit\":67108864,\"swap\":1048576}}"),
