@@ -51,7 +51,7 @@ extern "C" {
 #endif
 
 /* The OCI runtime-spec version this build implements. */
-#define SKIFF_OCI_VERSION "1.2.0"
+#define SKIFF_OCI_VERSION "1.3.0"
 /* Where container state lives unless the caller says otherwise. */
 #define SKIFF_DEFAULT_ROOT "/run/skiff"
 
@@ -189,6 +189,12 @@ typedef struct skiff_context {
 	 * Since libskiff.so.2 (these two fields changed the struct's size). */
 	skiff_trace_fn trace;
 	void *trace_data;
+	/* create, run and exec: an AF_UNIX stream socket that receives a
+	 * pidfd of the init (create, run) or of exec's process, by
+	 * SCM_RIGHTS with the data "pidfd", before the call returns (runc's
+	 * --pidfd-socket); failing to send it fails the call.  NULL: none.
+	 * Since libskiff.so.3. */
+	const char *pidfd_socket;
 } skiff_context;
 
 typedef enum skiff_status {

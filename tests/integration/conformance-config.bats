@@ -93,7 +93,7 @@ host_tmpfs() {
 
 @test "config.md#specification-version: configs of earlier 1.x releases are accepted (compatible within the major version)" {
 	set_args true
-	for v in 1.0.0 1.0.2 1.1.0 1.2.0; do
+	for v in 1.0.0 1.0.2 1.1.0 1.2.0 1.3.0; do
 		update_config --arg v "$v" '.ociVersion = $v'
 		run skiff run ctr
 		[ "$status" -eq 0 ] || fail "ociVersion $v: $output"
