@@ -67,7 +67,7 @@ int intelrdt_check(const spec_config *cfg, skiff_error *err)
 		return 0;
 	if (resctrl_root(root, sizeof(root)) < 0)
 		return skiff_fail_code_at(err, ENOENT, ".linux.intelRdt",
-					  "no resctrl filesystem is mounted, so Intel RDT cannot be applied");
+					  ".linux.intelRdt: no resctrl filesystem is mounted, so Intel RDT cannot be applied");
 	return 0;
 }
 
@@ -88,12 +88,12 @@ static int write_at(const char *dir, const char *file, const char *value, const 
 	 * a test's plain file keeps every value written, in order. */
 	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
-		return skiff_fail_at(err, errno, field, "open %s", path);
+		return skiff_fail_at(err, errno, field, "%s: open %s", field, path);
 	trace("intelRdt: write \"%s\" to %s", value, path);
 	if (write(fd, value, len) != (ssize_t)len) {
 		saved = errno;
 		close(fd);
-		return skiff_fail_at(err, saved, field, "write \"%s\" to %s", value, path);
+		return skiff_fail_at(err, saved, field, "%s: write \"%s\" to %s", field, value, path);
 	}
 	close(fd);
 	return 0;
@@ -249,22 +249,22 @@ static int make_group(const char *id, const spec_intel_rdt *rdt, const char *dir
 		trace("intelRdt: made %s", dir);
 		test_tree_files(dir, true);
 	} else if (errno != EEXIST) {
-		rc = skiff_fail_at(err, errno, ".linux.intelRdt", "make the resctrl group %s", dir);
+		rc = skiff_fail_at(err, errno, ".linux.intelRdt", ".linux.intelRdt: make the resctrl group %s", dir);
 	} else if (rdt->clos_id && !any) {
 		/* a pre-configured group, taken as it is */
 	} else if (!rdt->clos_id) {
 		rc = skiff_fail_code_at(err, EEXIST, ".linux.intelRdt",
-					"the resctrl group %s of container %s exists already", dir, id);
+					".linux.intelRdt: the resctrl group %s of container %s exists already", dir, id);
 	} else if (schema && !schema_matches(dir, schema)) {
 		rc = skiff_fail_code_at(err, EINVAL, ".linux.intelRdt.closID",
-					"the resctrl group %s exists with a schemata other than l3CacheSchema/memBwSchema ask",
+					".linux.intelRdt.closID: the resctrl group %s exists with a schemata other than l3CacheSchema/memBwSchema ask",
 					dir);
 		free(schema);
 		return rc;
 	}
 	if (rc == 0 && rdt->clos_id && !any && access(dir, F_OK) < 0)
 		rc = skiff_fail_at(err, errno, ".linux.intelRdt.closID",
-				   "the pre-configured resctrl group %s", dir);
+				   ".linux.intelRdt.closID: the pre-configured resctrl group %s", dir);
 	if (rc == 0 && schema)
 		rc = write_at(dir, "schemata", schema, ".linux.intelRdt", err);
 	if (rc == 0 && rdt->schemata)
@@ -294,7 +294,7 @@ int intelrdt_enter(const char *id, const spec_config *cfg, pid_t pid, bool creat
 	snprintf(mon, sizeof(mon), "%s/mon_groups/%s", dir, id);
 	if (create && mkdir(mon, 0755) < 0)
 		return skiff_fail_at(err, errno, ".linux.intelRdt.enableMonitoring",
-				     "make the resctrl monitoring group %s", mon);
+				     ".linux.intelRdt.enableMonitoring: make the resctrl monitoring group %s", mon);
 	if (create)
 		test_tree_files(mon, true);
 	return write_at(mon, "tasks", value, ".linux.intelRdt.enableMonitoring", err);

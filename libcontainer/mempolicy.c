@@ -72,7 +72,7 @@ int mempolicy_apply(const spec_config *cfg, skiff_error *err)
 		int saved = errno;
 
 		return skiff_fail_at(err, saved, ".linux.memoryPolicy",
-				     "set_mempolicy %s nodes \"%s\"%s", mp->mode,
+				     ".linux.memoryPolicy: set_mempolicy %s, nodes \"%s\"%s", mp->mode,
 				     mp->nodes ? mp->nodes : "",
 				     saved == EINVAL ? " (a node this host does not have or allow, or a mode or flag this kernel does not know)" : "");
 	}

@@ -43,8 +43,11 @@
 
 typedef struct {
 	unsigned char family, prefixlen;
+	unsigned int flags; /* those that say how it was added (nodad, ...) */
 	unsigned char addr[16];
 } netdev_addr;
+
+#define KEPT_FLAGS (IFA_F_NODAD | IFA_F_HOMEADDRESS | IFA_F_MANAGETEMPADDR | IFA_F_NOPREFIXROUTE)
 
 typedef struct {
 	struct nlmsghdr h;
@@ -179,6 +182,7 @@ static int list_addrs(int fd, int index, netdev_addr *out, size_t *n_out)
 				continue;
 			out[*n_out].family = ifa->ifa_family;
 			out[*n_out].prefixlen = ifa->ifa_prefixlen;
+			out[*n_out].flags = flags & KEPT_FLAGS;
 			memcpy(out[*n_out].addr, addr, ifa->ifa_family == AF_INET ? 4 : 16);
 			(*n_out)++;
 		}
@@ -242,6 +246,8 @@ static int restore_link(int fd, const char *name, bool up, const netdev_addr *ad
 		r.ifa.ifa_index = (unsigned int)index;
 		add_attr(&r, IFA_LOCAL, addrs[i].addr, addrs[i].family == AF_INET ? 4 : 16);
 		add_attr(&r, IFA_ADDRESS, addrs[i].addr, addrs[i].family == AF_INET ? 4 : 16);
+		if (addrs[i].flags)
+			add_attr(&r, IFA_FLAGS, &addrs[i].flags, sizeof(addrs[i].flags));
 		rc = nl_call(fd, &r);
 		if (rc < 0 && rc != -EEXIST)
 			return rc;
@@ -259,106 +265,119 @@ static const char *inside_name(const spec_net_device *d)
 	return d->name && d->name[0] ? d->name : d->key;
 }
 
-/* Move the first n devices back out of the namespace of `init` (best effort). */
-static void move_back(const spec_linux *l, size_t n, int nsfd)
+/* Move interface `name` of the namespace of socket `from` into the one of
+ * socket `to` (fd to_ns) as `to_name`, with its addresses and link state:
+ * 0 or -errno, *moved telling whether it left `from`.  The name is checked
+ * free there first: the kernel renames after the move, and a rename that
+ * fails would leave the interface moved under its old name. */
+static int move_one(int from, int to, int to_ns, const char *name, const char *to_name,
+		    bool *moved)
 {
-	int host = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC), fd;
+	netdev_addr addrs[MAX_ADDRS];
+	int index, other, e;
+	bool up, other_up;
+	size_t n;
 
-	if (host < 0)
-		return;
-	fd = nl_open_in(nsfd, NULL);
-	for (size_t i = 0; fd >= 0 && i < n; i++) {
-		int index;
-		bool up;
-
-		if (link_by_name(fd, inside_name(&l->net_devices[i]), &index, &up) == 0)
-			move_link(fd, index, host, l->net_devices[i].key);
-	}
-	if (fd >= 0)
-		close(fd);
-	close(host);
+	*moved = false;
+	if ((e = link_by_name(from, name, &index, &up)) < 0)
+		return e;
+	if (link_by_name(to, to_name, &other, &other_up) == 0)
+		return -EEXIST;
+	if ((e = list_addrs(from, index, addrs, &n)) < 0)
+		return e;
+	trace("netDevices: move %s as %s (%s, %zu addresses)", name, to_name, up ? "up" : "down", n);
+	if ((e = move_link(from, index, to_ns, to_name)) < 0)
+		return e;
+	*moved = true;
+	return restore_link(to, to_name, up, addrs, n);
 }
 
-static int open_netns(pid_t init, skiff_error *err)
+/* The namespaces' fds and sockets: the runtime's and the one of `init`. */
+typedef struct {
+	int host_ns, ns, host, inside;
+} netdev_socks;
+
+static void socks_close(netdev_socks *s)
+{
+	int *fds[] = { &s->host_ns, &s->ns, &s->host, &s->inside };
+
+	for (size_t i = 0; i < 4; i++)
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+}
+
+static int socks_open(pid_t init, netdev_socks *s, skiff_error *err)
 {
 	char path[64];
-	int fd;
 
+	*s = (netdev_socks){ -1, -1, -1, -1 };
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)init);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if ((s->ns = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return skiff_fail(err, errno, "open %s", path);
-	return fd;
+	if ((s->host_ns = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)) < 0)
+		return skiff_fail(err, errno, "open the runtime's network namespace");
+	if ((s->host = nl_open()) < 0)
+		return skiff_fail(err, errno, "netlink socket");
+	s->inside = nl_open_in(s->ns, err);
+	return s->inside < 0 ? -1 : 0;
+}
+
+/* Back to the runtime's namespace under their own names, the first n. */
+static void move_back(const spec_linux *l, size_t n, const netdev_socks *s)
+{
+	for (size_t i = n; i-- > 0;) {
+		const spec_net_device *d = &l->net_devices[i];
+		bool moved;
+
+		/* Under its old name if only the rename failed. */
+		if (move_one(s->inside, s->host, s->host_ns, inside_name(d), d->key, &moved) == -ENODEV)
+			move_one(s->inside, s->host, s->host_ns, d->key, d->key, &moved);
+	}
 }
 
 int netdev_move(const spec_config *cfg, pid_t init, skiff_error *err)
 {
 	const spec_linux *l = cfg->linux_;
-	netdev_addr addrs[MAX_ADDRS];
-	int nsfd, host = -1, inside = -1, rc = -1;
-	size_t moved = 0, n;
+	netdev_socks s;
+	size_t i = 0;
+	int rc = -1;
 
 	if (!l || !l->net_devices_len)
 		return 0;
-	if ((nsfd = open_netns(init, err)) < 0)
-		return -1;
-	host = nl_open();
-	if (host < 0) {
-		skiff_fail(err, errno, "netlink socket");
+	if (socks_open(init, &s, err) < 0)
 		goto out;
-	}
-	if ((inside = nl_open_in(nsfd, err)) < 0)
-		goto out;
-	for (; moved < l->net_devices_len; moved++) {
-		const spec_net_device *d = &l->net_devices[moved];
+	for (; i < l->net_devices_len; i++) {
+		const spec_net_device *d = &l->net_devices[i];
 		char path[64];
-		int index, e;
-		bool up;
+		bool moved;
+		int e = move_one(s.host, s.inside, s.ns, d->key, inside_name(d), &moved);
 
+		if (e == 0)
+			continue;
 		snprintf(path, sizeof(path), ".linux.netDevices[\"%.20s\"]", d->key);
-		if ((e = link_by_name(host, d->key, &index, &up)) < 0) {
-			skiff_fail_at(err, -e, path, "network device %s%s", d->key,
-				      e == -ENODEV ? ": no such interface on the host" : "");
-			goto out;
-		}
-		if ((e = list_addrs(host, index, addrs, &n)) < 0) {
-			skiff_fail_at(err, -e, path, "read the addresses of %s", d->key);
-			goto out;
-		}
-		trace("netDevices: move %s into the container as %s (%s, %zu addresses)", d->key,
-		      inside_name(d), up ? "up" : "down", n);
-		if ((e = move_link(host, index, nsfd, inside_name(d))) < 0) {
-			skiff_fail_at(err, -e, path, "move %s into the container's network namespace as %s%s",
-				      d->key, inside_name(d),
-				      e == -EEXIST ? ": the name is taken there" : "");
-			goto out;
-		}
-		if ((e = restore_link(inside, inside_name(d), up, addrs, n)) < 0) {
-			moved++;
-			skiff_fail_at(err, -e, path, "restore the addresses and state of %s in the container",
-				      inside_name(d));
-			goto out;
-		}
+		skiff_fail_at(err, -e, path, "%s: move %s into the container's network namespace as %s%s",
+			      path, d->key, inside_name(d),
+			      e == -ENODEV ? ": no such interface on the host" :
+			      e == -EEXIST ? ": the name is taken there" : "");
+		i += moved;
+		goto out;
 	}
 	rc = 0;
 out:
-	if (rc < 0 && moved)
-		move_back(l, moved, nsfd);
-	if (inside >= 0)
-		close(inside);
-	if (host >= 0)
-		close(host);
-	close(nsfd);
+	if (rc < 0 && s.inside >= 0)
+		move_back(l, i, &s);
+	socks_close(&s);
 	return rc;
 }
 
 void netdev_return(const spec_config *cfg, pid_t init)
 {
 	const spec_linux *l = cfg->linux_;
-	int nsfd;
+	netdev_socks s;
 
-	if (!l || !l->net_devices_len || (nsfd = open_netns(init, NULL)) < 0)
+	if (!l || !l->net_devices_len)
 		return;
-	move_back(l, l->net_devices_len, nsfd);
-	close(nsfd);
+	if (socks_open(init, &s, NULL) == 0)
+		move_back(l, l->net_devices_len, &s);
+	socks_close(&s);
 }
