@@ -245,13 +245,18 @@ static int make_group(const char *id, const spec_intel_rdt *rdt, const char *dir
 
 	if ((rdt->l3_cache_schema || rdt->mem_bw_schema) && !schema)
 		return skiff_fail(err, ENOMEM, "intelRdt");
+	if (rdt->clos_id && !any) {
+		/* a pre-configured group, taken as it is: it must exist */
+		if (access(dir, F_OK) < 0)
+			rc = skiff_fail_at(err, errno, ".linux.intelRdt.closID",
+					   ".linux.intelRdt.closID: the pre-configured resctrl group %s", dir);
+		return rc;
+	}
 	if (mkdir(dir, 0755) == 0) {
 		trace("intelRdt: made %s", dir);
 		test_tree_files(dir, true);
 	} else if (errno != EEXIST) {
 		rc = skiff_fail_at(err, errno, ".linux.intelRdt", ".linux.intelRdt: make the resctrl group %s", dir);
-	} else if (rdt->clos_id && !any) {
-		/* a pre-configured group, taken as it is */
 	} else if (!rdt->clos_id) {
 		rc = skiff_fail_code_at(err, EEXIST, ".linux.intelRdt",
 					".linux.intelRdt: the resctrl group %s of container %s exists already", dir, id);
@@ -262,9 +267,6 @@ static int make_group(const char *id, const spec_intel_rdt *rdt, const char *dir
 		free(schema);
 		return rc;
 	}
-	if (rc == 0 && rdt->clos_id && !any && access(dir, F_OK) < 0)
-		rc = skiff_fail_at(err, errno, ".linux.intelRdt.closID",
-				   ".linux.intelRdt.closID: the pre-configured resctrl group %s", dir);
 	if (rc == 0 && schema)
 		rc = write_at(dir, "schemata", schema, ".linux.intelRdt", err);
 	if (rc == 0 && rdt->schemata)

@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <linux/if_addr.h>
 #include <linux/netlink.h>
@@ -306,16 +307,29 @@ static void socks_close(netdev_socks *s)
 			close(*fds[i]);
 }
 
-static int socks_open(pid_t init, netdev_socks *s, skiff_error *err)
+/* The container's network namespace: the one the init was born in, or
+ * the one its config joins by path (the init joins it only later, after
+ * GO), which must not be the runtime's own. */
+static int socks_open(const spec_config *cfg, pid_t init, netdev_socks *s, skiff_error *err)
 {
+	const spec_namespace *ns = spec_namespace_find(cfg, "network");
+	struct stat a, b;
 	char path[64];
 
 	*s = (netdev_socks){ -1, -1, -1, -1 };
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)init);
-	if ((s->ns = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	if (ns && ns->path && ns->path[0]) {
+		if ((s->ns = open(ns->path, O_RDONLY | O_CLOEXEC)) < 0)
+			return skiff_fail(err, errno, "open %s", ns->path);
+	} else if ((s->ns = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		return skiff_fail(err, errno, "open %s", path);
+	}
 	if ((s->host_ns = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)) < 0)
 		return skiff_fail(err, errno, "open the runtime's network namespace");
+	if (fstat(s->ns, &a) == 0 && fstat(s->host_ns, &b) == 0 && a.st_ino == b.st_ino &&
+	    a.st_dev == b.st_dev)
+		return skiff_fail_code_at(err, EINVAL, ".linux.netDevices",
+					  ".linux.netDevices: the container's network namespace is the runtime's own: nothing to move the devices into");
 	if ((s->host = nl_open()) < 0)
 		return skiff_fail(err, errno, "netlink socket");
 	s->inside = nl_open_in(s->ns, err);
@@ -344,7 +358,7 @@ int netdev_move(const spec_config *cfg, pid_t init, skiff_error *err)
 
 	if (!l || !l->net_devices_len)
 		return 0;
-	if (socks_open(init, &s, err) < 0)
+	if (socks_open(cfg, init, &s, err) < 0)
 		goto out;
 	for (; i < l->net_devices_len; i++) {
 		const spec_net_device *d = &l->net_devices[i];
@@ -377,7 +391,7 @@ void netdev_return(const spec_config *cfg, pid_t init)
 
 	if (!l || !l->net_devices_len)
 		return;
-	if (socks_open(init, &s, NULL) == 0)
+	if (socks_open(cfg, init, &s, NULL) == 0)
 		move_back(l, l->net_devices_len, &s);
 	socks_close(&s);
 }
