@@ -180,7 +180,7 @@ typedef struct skiff_context {
 	 * unknown name fails the command with EINVAL. */
 	const char *debug_stop_at;
 	/* Told about problems that do not fail the command (a failing
-	 * poststart or poststop hook); NULL to ignore them.  Called in the
+	 * poststop hook); NULL to ignore them.  Called in the
 	 * calling thread, during the call; `problem` is borrowed. */
 	void (*warn)(void *warn_data, const skiff_error *problem);
 	void *warn_data;
@@ -257,10 +257,11 @@ int skiff_container_create(const skiff_context *ctx, const skiff_config *cfg,
 			   skiff_error *err);
 
 /* Let a created container's init run the startContainer hooks and exec
- * the user's program, wait until it did, then run the poststart hooks
- * (their failures go to ctx->warn).  A failing startContainer hook, seccomp
- * filter or execve fails the call with the init's message, and the
- * container is then stopped.  With an SCMP_ACT_NOTIFY rule in the profile
+ * the user's program, wait until it did, then run the poststart hooks.  A
+ * failing startContainer hook, seccomp filter or execve fails the call
+ * with the init's message, and so does a failing poststart hook
+ * (runtime-spec 1.3, runc 1.2: the first failure, the later hooks do not
+ * run); the container is then destroyed and its poststop hooks run.  With an SCMP_ACT_NOTIFY rule in the profile
  * there is no waiting (the seccomp agent may be this very caller), and
  * such a failure only reaches the container's stderr.  Once it returns the
  * container is running (or already stopped), never "created".  Starting a
