@@ -84,8 +84,10 @@ static int nl_open_in(int nsfd, skiff_error *err)
 	}
 	fd = nl_open();
 	saved = errno;
-	/* Back at once; failing that, this thread would stay in the
-	 * container's namespace. */
+	/* Back at once.  Failing that (the kernel gives no reason to: we hold
+	 * a reference to our own namespace), this thread would go on in the
+	 * container's namespace, whatever the caller does next: the one place
+	 * the library stops the process rather than return. */
 	if (setns(own, CLONE_NEWNET) < 0)
 		abort();
 	close(own);
@@ -138,7 +140,7 @@ static void link_req(nl_req *r, unsigned short type, int index)
 static int list_addrs(int fd, int index, netdev_addr *out, size_t *n_out)
 {
 	nl_req r = { 0 };
-	char buf[16384];
+	char buf[32768]; /* a dump skb can be up to 32 KiB: a smaller buffer truncates it */
 	ssize_t n;
 
 	*n_out = 0;
