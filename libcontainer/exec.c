@@ -569,14 +569,14 @@ int skiff_container_exec_cgroups(const skiff_context *ctx, const spec_process *p
 		goto fail;
 	if (ctx->pid_file && pid_file_write(ctx->pid_file, pid, err) < 0)
 		goto fail;
-	if (pidfd_socket_send(ctx->pidfd_socket, pid, err) < 0)
-		goto fail;
 	if (sync_send(job.sock[0], SYNC_GO, NULL) < 0 || await_ready(&job, pid, &master, err) < 0) {
 		skiff_fail(err, errno, "start the new process");
 		goto fail;
 	}
 	/* The stub writes the LSM labels, then lets go of the socket. */
 	if (sync_await_exec(job.sock[0], err) < 0)
+		goto fail;
+	if (pidfd_socket_send(ctx->pidfd_socket, pid, err) < 0)
 		goto fail;
 	if (detach) {
 		rc = 0;

@@ -35,7 +35,7 @@ int main(int argc, char **argv)
 			      .msg_controllen = sizeof(cbuf) };
 	struct cmsghdr *c;
 	int sock, conn, fd = -1;
-	long pid = -1;
+	long pid = -2;
 	ssize_t n;
 	FILE *f;
 
@@ -78,8 +78,12 @@ int main(int argc, char **argv)
 		if (sscanf(line, "Pid: %ld", &pid) == 1)
 			break;
 	fclose(f);
-	if (pid < 0) {
+	if (pid == -2) {
 		fprintf(stderr, "recv-pidfd: fd %d is not a pidfd (no Pid: in its fdinfo)\n", fd);
+		return 1;
+	}
+	if (pid < 0) {
+		fprintf(stderr, "recv-pidfd: fd %d is a pidfd of a process that has exited already\n", fd);
 		return 1;
 	}
 	printf("pid %ld\ndata %s\n", pid, data);

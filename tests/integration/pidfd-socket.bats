@@ -55,11 +55,23 @@ start_receiver() {
 }
 
 @test "run in the foreground --pidfd-socket: the pidfd is of the init, and run waits as before" {
-	set_args sh -c 'echo $$; exit 3'
+	# the program waits for a line on its stdin, sent once the receiver
+	# has read the pidfd's fdinfo (a pidfd of an exited process says -1)
+	set_args sh -c 'read line; exit 3'
 	start_receiver
-	run skiff run --pid-file "$BATS_TEST_TMPDIR/pid" --pidfd-socket "$SOCK" ctr
-	assert_equal "$status" 3
-	wait "$RECVPID" || fail "recv-pidfd: $(cat "$BATS_TEST_TMPDIR/recv.err")"
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	skiff run --pid-file "$BATS_TEST_TMPDIR/pid" --pidfd-socket "$SOCK" ctr \
+		< "$BATS_TEST_TMPDIR/in" > "$BATS_TEST_TMPDIR/run.out" 2>&1 &
+	local runpid=$! rc=0
+	local w
+	exec {w}> "$BATS_TEST_TMPDIR/in"
+	wait "$RECVPID" || rc=$?
+	echo go >&"$w"
+	exec {w}>&-
+	local run_status=0
+	wait "$runpid" || run_status=$?
+	[ "$rc" -eq 0 ] || fail "recv-pidfd: $(cat "$BATS_TEST_TMPDIR/recv.err")"
+	assert_equal "$run_status" 3
 	run cat "$BATS_TEST_TMPDIR/recv.out"
 	assert_line --index 0 "pid $(cat "$BATS_TEST_TMPDIR/pid")"
 }
@@ -82,9 +94,18 @@ start_receiver() {
 	set_args sleep 1000
 	skiff run -d ctr
 	start_receiver
-	run skiff exec --pid-file "$BATS_TEST_TMPDIR/exec.pid" --pidfd-socket "$SOCK" ctr sh -c 'exit 7'
-	assert_equal "$status" 7
-	wait "$RECVPID" || fail "recv-pidfd: $(cat "$BATS_TEST_TMPDIR/recv.err")"
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	skiff exec --pid-file "$BATS_TEST_TMPDIR/exec.pid" --pidfd-socket "$SOCK" ctr sh -c 'read line; exit 7' \
+		< "$BATS_TEST_TMPDIR/in" > "$BATS_TEST_TMPDIR/exec.out" 2>&1 &
+	local execpid=$! rc=0 exec_status=0
+	local w
+	exec {w}> "$BATS_TEST_TMPDIR/in"
+	wait "$RECVPID" || rc=$?
+	echo go >&"$w"
+	exec {w}>&-
+	wait "$execpid" || exec_status=$?
+	[ "$rc" -eq 0 ] || fail "recv-pidfd: $(cat "$BATS_TEST_TMPDIR/recv.err")"
+	assert_equal "$exec_status" 7
 	run cat "$BATS_TEST_TMPDIR/recv.out"
 	assert_line --index 0 "pid $(cat "$BATS_TEST_TMPDIR/exec.pid")"
 }
