@@ -233,11 +233,17 @@ int create_requirements(const spec_config *cfg, const char *bundle, bool no_pivo
 		return -1;
 
 	/* config-linux.md#intelrdt: with intelRdt set and no resctrl mounted
-	 * the runtime MUST fail (intelrdt.c). */
+	 * the runtime MUST fail (intelrdt.c); a network device to move must
+	 * exist (netdev.c). */
 	{
 		skiff_error rdt;
 
 		if (intelrdt_check(cfg, &rdt) < 0) {
+			spec_report(sink, rdt.context, "%s", rdt.message);
+			if (!spec_sink_goes_on(sink))
+				return -1;
+		}
+		if (netdev_check(cfg, &rdt) < 0) {
 			spec_report(sink, rdt.context, "%s", rdt.message);
 			if (!spec_sink_goes_on(sink))
 				return -1;

@@ -56,8 +56,10 @@ int mempolicy_apply(const spec_config *cfg, skiff_error *err);
 /* netdev.c: move linux.netDevices into the network namespace of `init`,
  * renamed, with their addresses and link state. */
 int netdev_move(const spec_config *cfg, pid_t init, skiff_error *err);
-/* ... and back to the runtime's namespace, for a create that fails later. */
+/* ... and back to the runtime's namespace, for a create that fails later.
+ * netdev_check: every host interface named exists (create and check). */
 void netdev_return(const spec_config *cfg, pid_t init);
+int netdev_check(const spec_config *cfg, skiff_error *err);
 /* intelrdt.c: put `pid` in the container's resctrl group (made and its
  * schemata written when `create`), and in its monitoring group; undo
  * removes what create made.  intelrdt_check: the host has resctrl. */

@@ -397,3 +397,21 @@ void netdev_return(const spec_config *cfg, pid_t init)
 		move_back(l, l->net_devices_len, &s);
 	socks_close(&s);
 }
+
+int netdev_check(const spec_config *cfg, skiff_error *err)
+{
+	const spec_linux *l = cfg->linux_;
+	char path[64];
+
+	/* What create would find first: an interface the runtime's namespace
+	 * does not have.  (A name taken in the container's is only known once
+	 * it exists.) */
+	for (size_t i = 0; l && i < l->net_devices_len; i++) {
+		if (if_nametoindex(l->net_devices[i].key))
+			continue;
+		snprintf(path, sizeof(path), ".linux.netDevices[\"%.20s\"]", l->net_devices[i].key);
+		return skiff_fail_code_at(err, ENODEV, path, "network device %s: no such interface on the host",
+					  l->net_devices[i].key);
+	}
+	return 0;
+}

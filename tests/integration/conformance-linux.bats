@@ -908,7 +908,11 @@ make_veth() {
 @test "config-linux.md#network-devices: a host interface that does not exist is an error naming it" {
 	set_args true
 	update_config '.linux.netDevices = {skiffnosuch0: {}}'
-	expect_create_error '.linux.netDevices["skiffnosuch0"]' "no such interface on the host"
+	expect_create_error 'config.json: .linux.netDevices["skiffnosuch0"]: network device skiffnosuch0: no such interface on the host'
+	# skiff check says the same, before anything is made
+	run "$SKIFF" check --bundle "$BUNDLE"
+	assert_failure
+	assert_output --partial 'error: .linux.netDevices["skiffnosuch0"]: network device skiffnosuch0: no such interface on the host'
 }
 
 # The kernel destroys a namespace after its last user has gone, a moment
