@@ -109,7 +109,7 @@ static void add_attr(nl_req *r, unsigned short type, const void *data, size_t le
 /* Send a request and read its ACK: 0, or -errno. */
 static int nl_call(int fd, nl_req *r)
 {
-	char buf[4096];
+	char buf[4096] __attribute__((aligned(8)));
 	ssize_t n;
 
 	r->h.nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
@@ -140,7 +140,7 @@ static void link_req(nl_req *r, unsigned short type, int index)
 static int list_addrs(int fd, int index, netdev_addr *out, size_t *n_out)
 {
 	nl_req r = { 0 };
-	char buf[32768]; /* a dump skb can be up to 32 KiB: a smaller buffer truncates it */
+	char buf[32768] __attribute__((aligned(8))); /* a dump skb can be up to 32 KiB: a smaller buffer truncates it */
 	ssize_t n;
 
 	*n_out = 0;
@@ -207,7 +207,7 @@ static int move_link(int fd, int index, int nsfd, const char *name)
 static int link_by_name(int fd, const char *name, int *index, bool *up)
 {
 	nl_req r;
-	char buf[8192];
+	char buf[8192] __attribute__((aligned(8)));
 	ssize_t got;
 	struct nlmsghdr *h = (struct nlmsghdr *)buf;
 
