@@ -357,7 +357,7 @@ static int bind_rootfs(const rootfs_opts *opts, skiff_error *err)
 static int reopen_dev_null(skiff_error *err)
 {
 	struct stat null, st;
-	int fd = open("/dev/null", O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+	int fd = open("/dev/null", O_RDWR | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
 
 	if (fd < 0)
 		return 0;
