@@ -297,6 +297,7 @@ static int dump_args(argv_list *a, const skiff_checkpoint_opts *o, const char *w
 		     const container_record *rec, const spec_config *cfg, bool paused,
 		     skiff_error *err)
 {
+	const spec_mount *cgroup_mount = cfg ? bound_cgroup_mount(cfg) : NULL;
 	cgroup_set set = cgroup_set_of(rec);
 
 	arg(a, "%s", o->criu ? o->criu : "criu");
@@ -345,7 +346,7 @@ static int dump_args(argv_list *a, const skiff_checkpoint_opts *o, const char *w
 	for (size_t i = 0; cfg && i < cfg->mounts_len; i++) {
 		const spec_mount *m = &cfg->mounts[i];
 
-		if (is_bind(m) || m == bound_cgroup_mount(cfg)) {
+		if (is_bind(m) || m == cgroup_mount) {
 			arg(a, "--external");
 			arg(a, "mnt[%s%s]:%s%s", slash(m->destination), m->destination,
 			    slash(m->destination), m->destination);
