@@ -40,16 +40,6 @@ static void print_version(void)
 	       SKIFF_OCI_VERSION);
 }
 
-/* runc's default: /run/skiff for root, $XDG_RUNTIME_DIR/skiff for others. */
-static const char *default_root(char *buf, size_t size)
-{
-	const char *xdg = getenv("XDG_RUNTIME_DIR");
-
-	if (geteuid() != 0 && xdg && xdg[0] && (size_t)snprintf(buf, size, "%s/skiff", xdg) < size)
-		return buf;
-	return SKIFF_DEFAULT_ROOT;
-}
-
 /* runc takes "auto" and whatever Go's strconv.ParseBool does. */
 static int parse_rootless(const char *text, skiff_rootless *out)
 {
@@ -238,6 +228,12 @@ void cli_context_init(skiff_context *ctx, const cli_globals *g)
 	ctx->debug_stop_at = stop && *stop ? stop : NULL;
 }
 
+/* Every command but these reads or writes the state root. */
+static bool uses_root(const cli_command *cmd)
+{
+	return cmd != &cmd_spec && cmd != &cmd_check && cmd != &cmd_features;
+}
+
 static const cli_command *find_command(const char *name)
 {
 	for (size_t i = 0; i < N_COMMANDS; i++)
@@ -262,16 +258,18 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char root_buf[4096];
-	cli_globals g = { .root = default_root(root_buf, sizeof(root_buf)) };
+	static cli_root_buf root_buf; /* 4.6 KB: not on the stack */
+	cli_globals g = { 0 };
 	const cli_command *cmd;
 	int opt, rc;
 
+	cli_default_root(&g, &root_buf);
 	opterr = 0;
 	while ((opt = getopt_long_only(argc, argv, "+hv", options, NULL)) != -1) {
 		switch (opt) {
 		case OPT_ROOT:
 			g.root = optarg;
+			g.root_why = g.root_refused = NULL;
 			break;
 		case OPT_LOG:
 			g.log_path = optarg;
@@ -323,7 +321,10 @@ int main(int argc, char **argv)
 		int first = optind;
 
 		optind = 0; /* GNU getopt: start afresh for the command's flags */
-		rc = cmd->run(&g, argc - first, argv + first);
+		if (uses_root(cmd) && cli_root_refused(&g) < 0)
+			rc = 1;
+		else
+			rc = cmd->run(&g, argc - first, argv + first);
 	} else {
 		rc = cli_fail_text("unknown command \"%s\" (see 'skiff --help')", argv[optind]);
 	}
