@@ -23,8 +23,8 @@ static const cli_option global_options[] = {
 	{ "--debug", "enable debug logging" },
 	{ "--log value", "set the log file to write skiff logs to (default is '/dev/stderr')" },
 	{ "--log-format value", "set the log format ('text' (default), or 'json') (default: \"text\")" },
-	{ "--root value",
-	  "root directory for storage of container state (this should be located in tmpfs) (default: \"" SKIFF_DEFAULT_ROOT "\")" },
+	/* usage filled in by print_main_help: the default this user gets, as runc shows it */
+	{ "--root value", NULL },
 	{ "--criu value", "path to the criu binary used for checkpoint and restore (default: \"criu\")" },
 	{ "--systemd-cgroup",
 	  "enable systemd cgroup support, expects cgroupsPath to be of form \"slice:prefix:name\" for e.g. \"system.slice:skiff:434234\"" },
@@ -87,8 +87,10 @@ static void print_options(FILE *out, const cli_option *opts)
 	}
 }
 
-static void print_main_help(FILE *out)
+static void print_main_help(FILE *out, const char *root)
 {
+	cli_option options[sizeof(global_options) / sizeof(global_options[0])];
+	char root_usage[4200];
 	int width = (int)strlen("help, h");
 
 	fprintf(out,
@@ -125,7 +127,14 @@ static void print_main_help(FILE *out)
 		fprintf(out, "   %-*s%s\n", width + 2, commands[i]->name, commands[i]->summary);
 	fprintf(out, "   %-*s%s\n\nGLOBAL OPTIONS:\n", width + 2, "help, h",
 		"Shows a list of commands or help for one command");
-	print_options(out, global_options);
+	snprintf(root_usage, sizeof(root_usage),
+		 "root directory for storage of container state (this should be located in tmpfs) (default: \"%s\")",
+		 root);
+	memcpy(options, global_options, sizeof(options));
+	for (cli_option *o = options; o->flags; o++)
+		if (!o->usage)
+			o->usage = root_usage;
+	print_options(out, options);
 }
 
 int cli_help(const cli_command *cmd)
@@ -260,10 +269,12 @@ int main(int argc, char **argv)
 	};
 	static cli_root_buf root_buf; /* 4.6 KB: not on the stack */
 	cli_globals g = { 0 };
+	const char *default_root;
 	const cli_command *cmd;
 	int opt, rc;
 
 	cli_default_root(&g, &root_buf);
+	default_root = g.root; /* --help shows it, whatever --root says */
 	opterr = 0;
 	while ((opt = getopt_long_only(argc, argv, "+hv", options, NULL)) != -1) {
 		switch (opt) {
@@ -294,7 +305,7 @@ int main(int argc, char **argv)
 			g.criu = optarg;
 			break;
 		case 'h':
-			print_main_help(stdout);
+			print_main_help(stdout, default_root);
 			return 0;
 		case 'v':
 			print_version();
@@ -305,14 +316,14 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
-		print_main_help(stderr);
+		print_main_help(stderr, default_root);
 		return 1;
 	}
 	if (cli_log_open(&g) < 0)
 		return 1;
 	if (!strcmp(argv[optind], "help") || !strcmp(argv[optind], "h")) {
 		if (optind + 1 >= argc)
-			rc = (print_main_help(stdout), 0);
+			rc = (print_main_help(stdout, default_root), 0);
 		else if ((cmd = find_command(argv[optind + 1])))
 			rc = cli_help(cmd);
 		else

@@ -209,6 +209,9 @@ update_config() {
 	assert_output "$RL_ID"
 	as_user_env TMPDIR="$RL_DIR/tmp" -- "$SKIFF" delete --force "$RL_ID"
 	[ ! -e "$RL_DIR/tmp/skiff-$RL_UID/$RL_ID" ]
+	# --help shows the default this user gets, as runc's does
+	run as_user_env TMPDIR="$RL_DIR/tmp" -- "$SKIFF" --help
+	assert_line --regexp "^   --root value +root directory .* \(default: \"$RL_DIR/tmp/skiff-$RL_UID\"\)\$"
 	# without TMPDIR: /tmp
 	set_args true
 	run as_user_env -- "$SKIFF" run "$RL_ID"
