@@ -443,6 +443,7 @@ PM_SUBID=600000
 podman_rootless_setup() {
 	command -v podman >/dev/null || skip "podman is not installed"
 	command -v newuidmap >/dev/null || skip "rootless podman needs newuidmap (package uidmap)"
+	[ -f "$ENGINES/rootless-skip" ] && skip "$(cat "$ENGINES/rootless-skip")"
 	if [ ! -f "$ENGINES/rootless-ready" ]; then
 		userdel "$PM_USER" >/dev/null 2>&1 || true
 		sed -i "/^$PM_USER:/d" /etc/subuid /etc/subgid
@@ -472,7 +473,8 @@ CONF
 		chown -R "$PM_USER:$PM_USER" "$PM_DIR"
 		# podman itself must be able to run rootless here: if not, say why
 		if ! pm unshare true > "$PM_DIR/unshare.err" 2>&1; then
-			skip "podman cannot run rootless here: $(tail -1 "$PM_DIR/unshare.err")"
+			echo "podman cannot run rootless here: $(tail -1 "$PM_DIR/unshare.err")" > "$ENGINES/rootless-skip"
+			skip "$(cat "$ENGINES/rootless-skip")"
 		fi
 		pm import "$PM_DIR/rootfs.tar" localhost/skiff-busybox >/dev/null
 		touch "$ENGINES/rootless-ready"
