@@ -237,10 +237,14 @@ void cli_context_init(skiff_context *ctx, const cli_globals *g)
 	ctx->debug_stop_at = stop && *stop ? stop : NULL;
 }
 
-/* Every command but these reads or writes the state root. */
-static bool uses_root(const cli_command *cmd)
+/* Every command but these reads or writes the state root; and none does
+ * when its first word asks for its help ("skiff run --help").  Only the
+ * first: exec's and ps's words after the id are the program's. */
+static bool uses_root(const cli_command *cmd, int argc, char **argv)
 {
-	return cmd != &cmd_spec && cmd != &cmd_check && cmd != &cmd_features;
+	if (cmd == &cmd_spec || cmd == &cmd_check || cmd == &cmd_features)
+		return false;
+	return !(argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")));
 }
 
 static const cli_command *find_command(const char *name)
@@ -332,7 +336,7 @@ int main(int argc, char **argv)
 		int first = optind;
 
 		optind = 0; /* GNU getopt: start afresh for the command's flags */
-		if (uses_root(cmd) && cli_root_refused(&g) < 0)
+		if (uses_root(cmd, argc - first, argv + first) && cli_root_refused(&g) < 0)
 			rc = 1;
 		else
 			rc = cmd->run(&g, argc - first, argv + first);

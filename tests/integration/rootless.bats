@@ -247,6 +247,8 @@ update_config() {
 	# commands that keep no state do not care
 	run as_user_env TMPDIR="$RL_DIR/tmp" -- "$SKIFF" spec --help
 	assert_success
+	run as_user_env TMPDIR="$RL_DIR/tmp" -- "$SKIFF" run --help
+	assert_success
 	# a root that cannot be made: the error names it and why it is the default
 	run as_user_env XDG_RUNTIME_DIR=/proc -- "$SKIFF" run "$RL_ID"
 	assert_failure
