@@ -14,16 +14,19 @@ load helpers
 CRI_BRIDGE=skiffcri0
 CRI_SUBNET=10.233.77
 
+# bats 1.8 cannot skip in setup_file: it notes why in $CRI_SKIP, and
+# setup skips every test with that reason.
+export CRI_SKIP=$BATS_FILE_TMPDIR/skip-reason
+
 setup_file() {
-	[ "$(id -u)" = 0 ] || skip "needs root"
-	command -v containerd >/dev/null || skip "containerd is not installed (apt-get install containerd)"
-	command -v containerd-shim-runc-v2 >/dev/null || skip "containerd's runc v2 shim is not installed"
-	command -v node >/dev/null || skip "node is not installed (apt-get install nodejs npm): the CRI client is Node.js"
-	[ -x /usr/lib/cni/bridge ] && [ -x /usr/lib/cni/host-local ] ||
-		skip "the CNI plugins are not installed (apt-get install containernetworking-plugins)"
+	local why
+	if why=$(cri_missing) || why=$(cri_node_modules); then
+		echo "$why" > "$CRI_SKIP"
+		return 0
+	fi
+	export NODE_PATH=$why
 	export CRI=$BATS_FILE_TMPDIR/cri
 	mkdir -p "$CRI/cni" "$CRI/logs"
-	cri_node_modules
 	# pods' cgroups go under this parent; teardown_file removes it
 	export CRI_CGROUP=skiff-cri-$$
 	export CRI_RUNC_ROOT=$CRI/runc-root
@@ -85,27 +88,54 @@ CONF
 	done
 }
 
+# What this host lacks for the tests, if anything: prints why, returns 0.
+cri_missing() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "needs root"
+	elif ! command -v containerd > /dev/null; then
+		echo "containerd is not installed (apt-get install containerd)"
+	elif ! command -v containerd-shim-runc-v2 > /dev/null; then
+		echo "containerd's runc v2 shim is not installed"
+	elif ! command -v node > /dev/null; then
+		echo "node is not installed (apt-get install nodejs npm): the CRI client is Node.js"
+	elif [ ! -x /usr/lib/cni/bridge ] || [ ! -x /usr/lib/cni/host-local ]; then
+		echo "the CNI plugins are not installed (apt-get install containernetworking-plugins)"
+	else
+		return 1
+	fi
+}
+
 # @grpc/grpc-js and @grpc/proto-loader as tests/cri/package-lock.json pins
 # them, installed once into the build tree (npm ci from the npm registry,
-# or npm's cache when offline), or taken from $CRI_NODE_MODULES.
+# or npm's cache when offline), or taken from $CRI_NODE_MODULES.  Prints
+# why not and returns 0 when they cannot be had, else prints the
+# node_modules directory and returns 1.
 cri_node_modules() {
 	local dir=$TESTS_BUILDDIR/cri-client
 	if [ -n "${CRI_NODE_MODULES:-}" ]; then
-		export NODE_PATH=$CRI_NODE_MODULES
-	elif [ -d "$dir/node_modules/@grpc/grpc-js" ] && [ -d "$dir/node_modules/@grpc/proto-loader" ] &&
-		cmp -s "$dir/package-lock.json" "$TESTS_SRCDIR/cri/package-lock.json"; then
-		export NODE_PATH=$dir/node_modules
-	else
-		command -v npm > /dev/null || skip "npm is not installed (apt-get install npm): the CRI client needs @grpc/grpc-js"
-		mkdir -p "$dir"
-		cp "$TESTS_SRCDIR/cri/package.json" "$TESTS_SRCDIR/cri/package-lock.json" "$dir/"
-		if ! (cd "$dir" && timeout 300 npm ci --no-audit --no-fund --ignore-scripts --prefer-offline \
-			> "$dir/npm.log" 2>&1); then
-			rm -f "$dir/package-lock.json" # not a good install: try again next time
-			skip "npm ci could not install the CRI client's packages (no npm registry, no cache?): $(tail -3 "$dir/npm.log")"
-		fi
-		export NODE_PATH=$dir/node_modules
+		echo "$CRI_NODE_MODULES"
+		return 1
 	fi
+	if [ -d "$dir/node_modules/@grpc/grpc-js" ] && [ -d "$dir/node_modules/@grpc/proto-loader" ] &&
+		cmp -s "$dir/package-lock.json" "$TESTS_SRCDIR/cri/package-lock.json"; then
+		echo "$dir/node_modules"
+		return 1
+	fi
+	if ! command -v npm > /dev/null; then
+		echo "npm is not installed (apt-get install npm): the CRI client needs @grpc/grpc-js"
+		return 0
+	fi
+	mkdir -p "$dir"
+	cp "$TESTS_SRCDIR/cri/package.json" "$TESTS_SRCDIR/cri/package-lock.json" "$dir/"
+	if ! (cd "$dir" && timeout 300 npm ci --no-audit --no-fund --ignore-scripts --prefer-offline \
+		> "$dir/npm.log" 2>&1); then
+		rm -f "$dir/package-lock.json" # not a good install: try again next time
+		echo "npm ci could not install the CRI client's packages (no npm registry, no cache?):" \
+			"$(grep -m1 -i 'npm error' "$dir/npm.log")"
+		return 0
+	fi
+	echo "$dir/node_modules"
+	return 1
 }
 
 teardown_file() {
@@ -114,23 +144,27 @@ teardown_file() {
 	if [ -S "$CRI/containerd.sock" ]; then
 		local p
 		for p in $(cri ListPodSandbox 2> /dev/null | jq -r '.items[].id'); do
-			cri StopPodSandbox "$(jq -n --arg p "$p" '{pod_sandbox_id: $p}')" > /dev/null 2>&1
-			cri RemovePodSandbox "$(jq -n --arg p "$p" '{pod_sandbox_id: $p}')" > /dev/null 2>&1
+			cri StopPodSandbox "$(jq -n --arg p "$p" '{pod_sandbox_id: $p}')" > /dev/null 2>&1 || true
+			cri RemovePodSandbox "$(jq -n --arg p "$p" '{pod_sandbox_id: $p}')" > /dev/null 2>&1 || true
 		done
 	fi
 	if [ -f "$CRI/containerd.pid" ]; then
 		local pid
 		pid=$(cat "$CRI/containerd.pid")
-		kill "$pid" 2> /dev/null
+		kill "$pid" 2> /dev/null || true
 		for _ in $(seq 100); do kill -0 "$pid" 2> /dev/null || break; sleep 0.1; done
 	fi
-	grep -o " $CRI[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m" 2> /dev/null; done
+	grep -o " $CRI[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m" 2> /dev/null || true; done
 	local d
 	for d in /sys/fs/cgroup/*/"$CRI_CGROUP" /sys/fs/cgroup/unified/"$CRI_CGROUP"; do
-		[ -d "$d" ] && rmdir "$d" 2> /dev/null
+		if [ -d "$d" ]; then rmdir "$d" 2> /dev/null || true; fi
 	done
-	ip link del "$CRI_BRIDGE" 2> /dev/null
+	ip link del "$CRI_BRIDGE" 2> /dev/null || true
 	return 0
+}
+
+setup() {
+	[ ! -f "$CRI_SKIP" ] || skip "$(cat "$CRI_SKIP")"
 }
 
 teardown() {
