@@ -13,7 +13,6 @@
  * per-user directory under the temp dir, which must not be somebody
  * else's (anyone may make /tmp/skiff-UID first).
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,16 +36,18 @@ static bool in_initial_userns(void)
 	return n != 3 || (inside == 0 && outside == 0 && count == 4294967295UL);
 }
 
-/* runc's shouldHonorXDGRuntimeDir, less its XDG_RUNTIME_DIR test. */
-static bool honor_xdg(uid_t euid)
+/* runc's shouldHonorXDGRuntimeDir for euid 0 with XDG_RUNTIME_DIR set:
+ * NULL when it is honored, else why not.  (Only then is uid_map read: a
+ * plain root without XDG_RUNTIME_DIR, as engines run it, pays nothing.) */
+static const char *xdg_refused_for_root(void)
 {
 	const char *user = getenv("USER");
 
-	if (euid != 0)
-		return true;
 	if (in_initial_userns())
-		return false; /* the real root: /run/skiff even with /run/user/0 */
-	return !user || strcmp(user, "root");
+		return "in the initial user namespace"; /* the real root: even with /run/user/0 */
+	if (user && !strcmp(user, "root"))
+		return "in a user namespace with $USER root";
+	return NULL;
 }
 
 /* A directory of our own that we may write: the user's /run/user/UID. */
@@ -69,21 +70,24 @@ void cli_default_root(cli_globals *g, cli_root_buf *buf)
 	g->root = SKIFF_DEFAULT_ROOT;
 	g->root_why = buf->why;
 	g->root_refused = NULL;
-	if (xdg && xdg[0] && honor_xdg(euid)) {
-		if ((size_t)snprintf(buf->path, sizeof(buf->path), "%s/skiff", xdg) < sizeof(buf->path)) {
-			g->root = buf->path;
-			if (euid == 0)
-				snprintf(buf->why, sizeof(buf->why),
-					 "from $XDG_RUNTIME_DIR, for euid 0 in a user namespace with $USER not root");
-			else
-				snprintf(buf->why, sizeof(buf->why), "from $XDG_RUNTIME_DIR, for euid %u",
-					 (unsigned)euid);
-			return;
-		}
-	}
 	if (euid == 0) {
-		snprintf(buf->why, sizeof(buf->why), "for euid 0%s",
-			 in_initial_userns() ? "" : " in a user namespace with $USER root or no $XDG_RUNTIME_DIR");
+		const char *not_xdg = xdg && xdg[0] ? xdg_refused_for_root() : "without $XDG_RUNTIME_DIR";
+
+		if (!not_xdg && (size_t)snprintf(buf->path, sizeof(buf->path), "%s/skiff", xdg) <
+					sizeof(buf->path)) {
+			g->root = buf->path;
+			snprintf(buf->why, sizeof(buf->why),
+				 "from $XDG_RUNTIME_DIR, for euid 0 in a user namespace with $USER not root");
+		} else {
+			snprintf(buf->why, sizeof(buf->why), "for euid 0 %s",
+				 not_xdg ? not_xdg : "($XDG_RUNTIME_DIR too long)");
+		}
+		return;
+	}
+	if (xdg && xdg[0] &&
+	    (size_t)snprintf(buf->path, sizeof(buf->path), "%s/skiff", xdg) < sizeof(buf->path)) {
+		g->root = buf->path;
+		snprintf(buf->why, sizeof(buf->why), "from $XDG_RUNTIME_DIR, for euid %u", (unsigned)euid);
 		return;
 	}
 	snprintf(buf->path, sizeof(buf->path), "/run/user/%u", (unsigned)euid);
@@ -105,9 +109,9 @@ void cli_default_root(cli_globals *g, cli_root_buf *buf)
 		 (unsigned)euid, (unsigned)euid);
 	/* Made by someone else first: theirs to read and change, so never
 	 * ours to keep containers' state in. */
-	if (lstat(buf->path, &st) == 0 &&
-	    (!S_ISDIR(st.st_mode) || st.st_uid != euid || (st.st_mode & (S_IWGRP | S_IWOTH))))
-	{
+	if (lstat(buf->path, &st) < 0)
+		return; /* made, 0700, by the first command that keeps state */
+	if (!S_ISDIR(st.st_mode) || st.st_uid != euid || (st.st_mode & (S_IWGRP | S_IWOTH))) {
 		snprintf(buf->refused, sizeof(buf->refused),
 			 "it is not a directory of euid %u that only it may write", (unsigned)euid);
 		g->root_refused = buf->refused;

@@ -272,5 +272,5 @@ update_config() {
 	# $USER root: /run/skiff, as for the real root
 	run as_user_env XDG_RUNTIME_DIR="$RL_DIR/run" USER=root -- unshare --user --map-root-user "$SKIFF" state "$RL_ID"
 	assert_failure
-	assert_output "skiff: open container $RL_ID in state root /run/skiff: permission denied (the default state root, for euid 0 in a user namespace with \$USER root or no \$XDG_RUNTIME_DIR; set --root to choose another)"
+	assert_output "skiff: open container $RL_ID in state root /run/skiff: permission denied (the default state root, for euid 0 in a user namespace with \$USER root; set --root to choose another)"
 }
