@@ -465,6 +465,13 @@ cgroup_file() {
 	start_container web hungry '.linux.resources = {memory_limit_in_bytes: 16777216}' \
 		dd if=/dev/zero of=/dev/null bs=64M count=1
 	run wait_exited "$CTR"
+	# the shim's OOM event and the exit event come apart: containerd sets
+	# the reason on the first, whichever it handles last
+	for _ in $(seq 25); do
+		echo "$output" | jq -e '.reason == "OOMKilled"' > /dev/null && break
+		sleep 0.2
+		run ctr_status "$CTR"
+	done
 	echo "$output" | jq -e '.state == "CONTAINER_EXITED" and .exit_code == 137 and .reason == "OOMKilled"'
 }
 
