@@ -465,8 +465,8 @@ cgroup_file() {
 	start_container web hungry '.linux.resources = {memory_limit_in_bytes: 16777216}' \
 		dd if=/dev/zero of=/dev/null bs=64M count=1
 	run wait_exited "$CTR"
-	# the shim's OOM event and the exit event come apart: containerd sets
-	# the reason on the first, whichever it handles last
+	# the shim sends the OOM event and the exit event apart: containerd
+	# may record the reason a moment after the exit
 	for _ in $(seq 25); do
 		echo "$output" | jq -e '.reason == "OOMKilled"' > /dev/null && break
 		sleep 0.2
