@@ -27,6 +27,8 @@ setup_file() {
 	export NODE_PATH=$why
 	export CRI=$BATS_FILE_TMPDIR/cri
 	mkdir -p "$CRI/cni" "$CRI/logs"
+	# the bridge plugin of a gateway turns on IPv4 forwarding: put back after
+	cat /proc/sys/net/ipv4/ip_forward > "$CRI/ip_forward"
 	# pods' cgroups go under this parent; teardown_file removes it
 	export CRI_CGROUP=skiff-cri-$$
 	export CRI_RUNC_ROOT=$CRI/runc-root
@@ -160,6 +162,9 @@ teardown_file() {
 		if [ -d "$d" ]; then rmdir "$d" 2> /dev/null || true; fi
 	done
 	ip link del "$CRI_BRIDGE" 2> /dev/null || true
+	if [ -s "$CRI/ip_forward" ]; then
+		cat "$CRI/ip_forward" > /proc/sys/net/ipv4/ip_forward || true
+	fi
 	return 0
 }
 
