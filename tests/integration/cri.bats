@@ -485,7 +485,7 @@ cgroup_file() {
 	run cri PodSandboxStatus "$(jq -nc --arg p "$POD" '{pod_sandbox_id: $p}')"
 	assert_success
 	echo "$output" | jq -e '.status.state == "SANDBOX_READY"'
-	start_container hostnet app '.linux.security_context.namespace_options.network = "NODE"' sleep 100000
+	start_container hostnet hostapp '.linux.security_context.namespace_options.network = "NODE"' sleep 100000
 	# skiff ran both
 	"$SKIFF" --root "$CRI_STATE" state "$POD" | jq -e '.status == "running"'
 	pid=$(ctr_pid "$CTR")
@@ -497,7 +497,7 @@ cgroup_file() {
 	[ ! -e "$CRI_STATE/$POD" ]
 	[ ! -e "$CRI_STATE/$CTR" ]
 	process_alive "$pid" && fail "the hostNetwork pod's container $pid is still there"
-	rm "$CRI/pod-hostnet"
+	rm "$CRI/pod-hostnet" "$CRI/ctr-hostapp"
 }
 
 @test "cri: an unknown RuntimeClass handler is refused" {
