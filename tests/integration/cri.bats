@@ -74,10 +74,15 @@ CONF
 CONF
 	setsid containerd --config "$CRI/containerd.toml" > "$CRI/containerd.log" 2>&1 < /dev/null &
 	echo $! > "$CRI/containerd.pid"
-	local i
-	for i in $(seq 300); do
-		cri Version > /dev/null 2>&1 && break
+	# the socket first (each try of the client costs a node start), then
+	# the CRI plugin behind it
+	for _ in $(seq 300); do
+		[ -S "$CRI/containerd.sock" ] && break
 		sleep 0.1
+	done
+	for _ in $(seq 20); do
+		cri Version > /dev/null 2>&1 && break
+		sleep 0.2
 	done
 	cri Version > /dev/null || fail "containerd's CRI does not answer: $(tail -5 "$CRI/containerd.log")"
 	# The images, offline: the pause container is busybox's sleep.
@@ -156,7 +161,7 @@ teardown_file() {
 		kill "$pid" 2> /dev/null || true
 		for _ in $(seq 100); do kill -0 "$pid" 2> /dev/null || break; sleep 0.1; done
 	fi
-	grep -o " $CRI[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m" 2> /dev/null || true; done
+	grep -o " ${CRI}[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m" 2> /dev/null || true; done
 	local d
 	for d in /sys/fs/cgroup/*/"$CRI_CGROUP" /sys/fs/cgroup/unified/"$CRI_CGROUP"; do
 		if [ -d "$d" ]; then rmdir "$d" 2> /dev/null || true; fi
@@ -348,7 +353,7 @@ cgroup_file() {
 		assert_equal "$(readlink "/proc/$side/ns/$ns")" "$(readlink "/proc/$pause/ns/$ns")"
 		assert_equal "$(readlink "/proc/$app/ns/$ns")" "$(readlink "/proc/$pause/ns/$ns")"
 	done
-	[ "$(readlink /proc/$side/ns/net)" != "$(readlink /proc/self/ns/net)" ]
+	[ "$(readlink "/proc/$side/ns/net")" != "$(readlink /proc/self/ns/net)" ]
 	# pid: CONTAINER, as kubelet asks by default
 	[ "$(readlink "/proc/$side/ns/pid")" != "$(readlink "/proc/$app/ns/pid")" ]
 	# the same network seen from inside: the app's address
@@ -536,7 +541,13 @@ cgroup_file() {
 	[ ! -e "/var/run/netns/$netns" ] || fail "network namespace $netns is still there"
 	# no shim for it either, and the address is given back
 	pgrep -f "containerd-shim-runc-v2 .*-id $POD" && fail "the pod's shim is still there"
-	[ -z "$(ls "$CRI/ipam/skiff-cri" | grep -v -e lock -e last_reserved_ip)" ]
+	local f
+	for f in "$CRI/ipam/skiff-cri"/*; do
+		case ${f##*/} in
+		lock | last_reserved_ip*) ;;
+		*) fail "address ${f##*/} is still reserved" ;;
+		esac
+	done
 	# nothing else of skiff's under the shim's root
 	assert_equal "$(ls "$CRI_STATE")" ""
 }
