@@ -134,8 +134,9 @@ cri_node_modules() {
 	fi
 	mkdir -p "$dir"
 	cp "$TESTS_SRCDIR/cri/package.json" "$TESTS_SRCDIR/cri/package-lock.json" "$dir/"
-	if ! (cd "$dir" && timeout 300 npm ci --no-audit --no-fund --ignore-scripts --prefer-offline \
-		> "$dir/npm.log" 2>&1); then
+	# (npm keeps its cache under HOME: the build tree's when there is none)
+	if ! (cd "$dir" && HOME=${HOME:-$dir} timeout 300 npm ci --no-audit --no-fund --ignore-scripts \
+		--prefer-offline > "$dir/npm.log" 2>&1); then
 		rm -f "$dir/package-lock.json" # not a good install: try again next time
 		echo "npm ci could not install the CRI client's packages (no npm registry, no cache?):" \
 			"$(grep -m1 -i 'npm error' "$dir/npm.log")"
