@@ -623,6 +623,18 @@ start_recvtty() {
 	assert_output "best-effort: prio 6"
 }
 
+@test "config.md#linux-process: every ioPriority class: realtime and idle too (runc 1.2)" {
+	set_args sh -c 'ionice -p $$'
+	update_config '.process.ioPriority = {class: "IOPRIO_CLASS_RT", priority: 2}'
+	run skiff run ctr
+	assert_success
+	assert_output "realtime: prio 2"
+	update_config '.process.ioPriority = {class: "IOPRIO_CLASS_IDLE", priority: 0}'
+	run skiff run ctr
+	assert_success
+	assert_output "idle"
+}
+
 @test "config.md#linux-process: execCPUAffinity final is the affinity of an exec'd process, not of the init" {
 	[ "$(nproc)" -ge 2 ] || skip "needs two CPUs"
 	last=$(($(nproc) - 1))
