@@ -32,7 +32,7 @@
 #include "internal.h"
 
 /* The resctrl mount point into buf; -1 if none is mounted. */
-static int resctrl_root(char *buf, size_t size)
+int intelrdt_root(char *buf, size_t size)
 {
 	const char *test = getenv("SKIFF_TEST_RESCTRL_ROOT");
 	FILE *f;
@@ -65,7 +65,7 @@ int intelrdt_check(const spec_config *cfg, skiff_error *err)
 
 	if (!cfg->linux_ || !cfg->linux_->intel_rdt)
 		return 0;
-	if (resctrl_root(root, sizeof(root)) < 0)
+	if (intelrdt_root(root, sizeof(root)) < 0)
 		return skiff_fail_code_at(err, ENOENT, ".linux.intelRdt",
 					  ".linux.intelRdt: no resctrl filesystem is mounted, so Intel RDT cannot be applied");
 	return 0;
@@ -76,7 +76,7 @@ static bool monitoring(const spec_intel_rdt *rdt)
 	return rdt->enable_monitoring || rdt->enable_cmt || rdt->enable_mbm;
 }
 
-static int write_at(const char *dir, const char *file, const char *value, const char *field,
+int intelrdt_write(const char *dir, const char *file, const char *value, const char *field,
 		    skiff_error *err)
 {
 	char path[8500];
@@ -101,7 +101,7 @@ static int write_at(const char *dir, const char *file, const char *value, const 
 
 /* The value for `schemata` from l3CacheSchema and memBwSchema (spec's
  * rules), or NULL when neither is set.  Freed by the caller. */
-static char *combined_schema(const spec_intel_rdt *rdt)
+char *intelrdt_schema(const spec_intel_rdt *rdt)
 {
 	const char *l3 = rdt->l3_cache_schema, *mb = rdt->mem_bw_schema;
 	size_t size;
@@ -230,8 +230,8 @@ static void test_tree_files(const char *dir, bool make)
 		rmdir(path);
 }
 
-static void group_dir(const char *root, const char *id, const spec_intel_rdt *rdt, char *buf,
-		      size_t size)
+void intelrdt_group_dir(const char *root, const char *id, const spec_intel_rdt *rdt, char *buf,
+		       size_t size)
 {
 	snprintf(buf, size, "%s/%s", root, rdt->clos_id ? rdt->clos_id : id);
 }
@@ -239,7 +239,7 @@ static void group_dir(const char *root, const char *id, const spec_intel_rdt *rd
 static int make_group(const char *id, const spec_intel_rdt *rdt, const char *dir,
 		      skiff_error *err)
 {
-	char *schema = combined_schema(rdt);
+	char *schema = intelrdt_schema(rdt);
 	bool any = schema || rdt->schemata;
 	int rc = 0;
 
@@ -268,9 +268,9 @@ static int make_group(const char *id, const spec_intel_rdt *rdt, const char *dir
 		return rc;
 	}
 	if (rc == 0 && schema)
-		rc = write_at(dir, "schemata", schema, ".linux.intelRdt", err);
+		rc = intelrdt_write(dir, "schemata", schema, ".linux.intelRdt", err);
 	if (rc == 0 && rdt->schemata)
-		rc = write_at(dir, "schemata", rdt->schemata, ".linux.intelRdt.schemata", err);
+		rc = intelrdt_write(dir, "schemata", rdt->schemata, ".linux.intelRdt.schemata", err);
 	free(schema);
 	return rc;
 }
@@ -283,13 +283,13 @@ int intelrdt_enter(const char *id, const spec_config *cfg, pid_t pid, bool creat
 
 	if (!rdt)
 		return 0;
-	if (intelrdt_check(cfg, err) < 0 || resctrl_root(root, sizeof(root)) < 0)
+	if (intelrdt_check(cfg, err) < 0 || intelrdt_root(root, sizeof(root)) < 0)
 		return -1;
-	group_dir(root, id, rdt, dir, sizeof(dir));
+	intelrdt_group_dir(root, id, rdt, dir, sizeof(dir));
 	if (create && make_group(id, rdt, dir, err) < 0)
 		return -1;
 	snprintf(value, sizeof(value), "%d", (int)pid);
-	if (write_at(dir, "tasks", value, ".linux.intelRdt", err) < 0)
+	if (intelrdt_write(dir, "tasks", value, ".linux.intelRdt", err) < 0)
 		return -1;
 	if (!monitoring(rdt))
 		return 0;
@@ -299,7 +299,7 @@ int intelrdt_enter(const char *id, const spec_config *cfg, pid_t pid, bool creat
 				     ".linux.intelRdt.enableMonitoring: make the resctrl monitoring group %s", mon);
 	if (create)
 		test_tree_files(mon, true);
-	return write_at(mon, "tasks", value, ".linux.intelRdt.enableMonitoring", err);
+	return intelrdt_write(mon, "tasks", value, ".linux.intelRdt.enableMonitoring", err);
 }
 
 void intelrdt_remove(const char *id, const spec_config *cfg)
@@ -307,9 +307,9 @@ void intelrdt_remove(const char *id, const spec_config *cfg)
 	const spec_intel_rdt *rdt = cfg && cfg->linux_ ? cfg->linux_->intel_rdt : NULL;
 	char root[4096], dir[8192], mon[8300];
 
-	if (!rdt || resctrl_root(root, sizeof(root)) < 0)
+	if (!rdt || intelrdt_root(root, sizeof(root)) < 0)
 		return;
-	group_dir(root, id, rdt, dir, sizeof(dir));
+	intelrdt_group_dir(root, id, rdt, dir, sizeof(dir));
 	snprintf(mon, sizeof(mon), "%s/mon_groups/%s", dir, id);
 	if (monitoring(rdt)) {
 		test_tree_files(mon, false);

@@ -67,6 +67,15 @@ int intelrdt_enter(const char *id, const spec_config *cfg, pid_t pid, bool creat
 		   skiff_error *err);
 void intelrdt_remove(const char *id, const spec_config *cfg);
 int intelrdt_check(const spec_config *cfg, skiff_error *err);
+/* What intelrdt_update.c shares of intelrdt.c: the resctrl mount (-1 if
+ * none), a write there (errors name field), the schema l3CacheSchema and
+ * memBwSchema make (NULL if neither; free() it), the group's directory. */
+int intelrdt_root(char *buf, size_t size);
+int intelrdt_write(const char *dir, const char *file, const char *value, const char *field,
+		   skiff_error *err);
+char *intelrdt_schema(const spec_intel_rdt *rdt);
+void intelrdt_group_dir(const char *root, const char *id, const spec_intel_rdt *rdt, char *buf,
+			size_t size);
 
 /* ---- state.c: the state directory <root>/<id>/ ---- */
 

@@ -416,6 +416,16 @@ void skiff_resources_free(spec_resources *resources);
 int skiff_container_update(const skiff_context *ctx, const spec_resources *r,
 			   skiff_error *err);
 
+/* update --l3-cache-schema / --mem-bw-schema (either may be NULL): replace
+ * the container's linux.intelRdt l3CacheSchema and/or memBwSchema and write
+ * their combined value to its resctrl group's schemata.  A container created
+ * without intelRdt is first put in a group named after its id (its init
+ * only, as runc).  ENOTSUP with runc's words ("Intel RDT/CAT: l3 cache
+ * schema is not enabled") when the resctrl filesystem lacks the resource;
+ * "container not running" for a stopped one.  Since SKIFF_0.3. */
+int skiff_container_update_intel_rdt(const skiff_context *ctx, const char *l3_cache_schema,
+				     const char *mem_bw_schema, skiff_error *err);
+
 /* Freeze every process of a created or running container ("container not
  * running" otherwise); skiff_container_state() then reports "paused". */
 int skiff_container_pause(const skiff_context *ctx, skiff_error *err);

@@ -726,6 +726,20 @@ static void test_checkpoint_errors(void)
 	   "restore without an image path: EINVAL, nothing made (%s)", err.message);
 }
 
+/* update_intel_rdt: nothing to do without a schema; a container that does
+ * not exist is ENOENT (the rest runs through `skiff update` against a
+ * stand-in resctrl tree, conformance-linux.bats). */
+static void test_update_intel_rdt(void)
+{
+	skiff_context ctx = context("api-rdt-none");
+	skiff_error err = { 0 };
+
+	ok(skiff_container_update_intel_rdt(&ctx, NULL, NULL, &err) == 0,
+	   "update_intel_rdt without a schema does nothing");
+	ok(skiff_container_update_intel_rdt(&ctx, "L3:0=f", NULL, &err) < 0 && err.errnum == ENOENT,
+	   "update_intel_rdt of a container that does not exist: ENOENT (%s)", err.message);
+}
+
 int main(void)
 {
 	char cmd[2048];
@@ -765,6 +779,7 @@ int main(void)
 	test_check();
 	test_features();
 	test_checkpoint_errors();
+	test_update_intel_rdt();
 	/* Whatever failed above, leave nothing behind. */
 	snprintf(cmd, sizeof(cmd),
 		 "for id in $('%s' --root '%s' list -q 2>/dev/null); do '%s' --root '%s' delete --force \"$id\"; done; rm -rf '%s'",

@@ -840,6 +840,30 @@ fake_resctrl() {
 	[ ! -e "$RDT/ctr" ] || fail "a group was made for a refused config"
 }
 
+@test "config-linux.md#intelrdt: update --l3-cache-schema/--mem-bw-schema (runc's) puts a container made without intelRdt in a group of its id and writes the schema" {
+	fake_resctrl
+	set_args sleep 1000
+	skiff run -d --pid-file "$OUT/pid" ctr
+	# runc's words when resctrl lacks the resource
+	mkdir -p "$RDT/info/L3"
+	run skiff update --l3-cache-schema "L3:0=f" --mem-bw-schema "MB:0=50" ctr
+	assert_failure
+	assert_output "skiff: Intel RDT/MBA: memory bandwidth schema is not enabled"
+	[ ! -e "$RDT/ctr" ] || fail "a group was made for a refused update"
+	mkdir -p "$RDT/info/MB"
+	run skiff update --mem-bw-schema "L3:0=1" ctr
+	assert_failure
+	assert_output --partial ".linux.intelRdt.memBwSchema"
+	skiff update --l3-cache-schema "L3:0=f" --mem-bw-schema "MB:0=50" ctr
+	assert_equal "$(cat "$RDT/ctr/tasks")" "$(cat "$OUT/pid")"
+	assert_equal "$(cat "$RDT/ctr/schemata")" "$(printf 'L3:0=f\nMB:0=50')"
+	# a second update rewrites the combined value, the L3 part kept
+	skiff update --mem-bw-schema "MB:0=70" ctr
+	assert_equal "$(tail -n 2 "$RDT/ctr/schemata")" "$(printf 'MB:0=50L3:0=f\nMB:0=70')"
+	skiff delete --force ctr
+	[ ! -e "$RDT/ctr" ] || fail "the group made by update is left after delete"
+}
+
 # -------------------------------------------------------- network devices --
 
 # A veth pair sk<test>a / sk<test>b on the host (this kernel has no dummy
