@@ -245,6 +245,12 @@ static void rollback(create_job *job, bool spawned)
 		close(*job->console_out);
 		*job->console_out = -1;
 	}
+	/* The network devices moved in go back while the init still holds
+	 * its namespace. */
+	if (job->link.pid > 0)
+		netdev_return(job->cfg, job->link.pid);
+	if (spawned)
+		intelrdt_remove(job->ctx->id, job->cfg);
 	spawn_kill(&job->link);
 	container_setup_rollback(&job->setup);
 	if (!spawned)
@@ -302,6 +308,9 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 	if (job.ns.new_userns && userns_write_id_maps(job.link.pid, cfg, err) < 0)
 		goto out;
 	debug_stop(ctx, "create-after-id-maps");
+	if (netdev_move(cfg, job.link.pid, err) < 0 ||
+	    intelrdt_enter(ctx->id, cfg, job.link.pid, true, err) < 0)
+		goto out;
 	if (spawn_go(&job.link, err) < 0)
 		goto out;
 	debug_stop(ctx, "create-after-go");
@@ -315,7 +324,8 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 		goto out;
 	debug_stop(ctx, "create-after-created-record");
 	trace("created: the init waits for start");
-	if (container_setup_pid_file(&job.setup, err) < 0)
+	if (container_setup_pid_file(&job.setup, err) < 0 ||
+	    pidfd_socket_send(ctx->pidfd_socket, job.link.pid, err) < 0)
 		goto out;
 	*pid_out = job.link.pid;
 	rc = 0;

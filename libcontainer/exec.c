@@ -218,6 +218,8 @@ static int exec_setup(exec_job *job, char **exe, char **home, skiff_error *err)
 		return -1;
 	if (setsid() < 0)
 		return skiff_fail_errno(err, errno, "setsid");
+	if (mempolicy_apply(job->cfg, err) < 0)
+		return -1;
 	if (spawn_child_send_pty(l, false, err) < 0 || spawn_child_prepare_stub(l, &req, err) < 0)
 		return -1;
 	return spawn_child_process(l, job->in_userns, exe, home, err);
@@ -396,7 +398,9 @@ static int confirm_ready(exec_job *job, skiff_error *err)
 	if (spawn_go(&job->link, err) < 0 || await_ready(job, err) < 0)
 		return -1;
 	/* The stub writes the LSM labels, then lets go of the socket. */
-	return spawn_await_exec(&job->link, err);
+	if (spawn_await_exec(&job->link, err) < 0)
+		return -1;
+	return pidfd_socket_send(job->ctx->pidfd_socket, job->link.pid, err);
 }
 
 /* Detached: done.  Else wait for it, forwarding signals and the pty. */
@@ -442,8 +446,9 @@ int skiff_container_exec_cgroups(const skiff_context *ctx, const spec_process *p
 		goto out;
 	debug_stop(ctx, "exec-after-clone");
 	/* Counted and limited with the container before it runs anything. */
-	if (job.cgroups.n && cgroup_enter_parted(&job.cgroups, job.link.pid, true,
-						 job.link.cloned_into_cgroup, err) < 0)
+	if ((job.cgroups.n && cgroup_enter_parted(&job.cgroups, job.link.pid, true,
+						  job.link.cloned_into_cgroup, err) < 0) ||
+	    intelrdt_enter(ctx->id, job.cfg, job.link.pid, false, err) < 0)
 		goto out;
 	if (spawn_go(&job.link, err) < 0)
 		goto out;

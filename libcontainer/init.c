@@ -195,7 +195,7 @@ static int init_setup(create_job *job, char **exe, char **home, skiff_error *err
 		return -1;
 	if (create_job_builds_root(job) && rootfs_finish(cfg, err) < 0)
 		return -1;
-	if (prepare_stub(job, err) < 0)
+	if (mempolicy_apply(cfg, err) < 0 || prepare_stub(job, err) < 0)
 		return -1;
 	return spawn_child_process(&job->link, job->ns.new_userns, exe, home, err);
 }

@@ -183,7 +183,7 @@ int state_dir_open(const char *root, const char *id, int *dirfd_out, skiff_error
 	if (dirfd < 0) {
 		if (errno == ENOENT)
 			return skiff_fail_msg(err, ENOENT, "container does not exist");
-		return skiff_fail_errno(err, errno, "open container %s", id);
+		return skiff_fail_errno_at(err, errno, root, "open container %s in state root %s", id, root);
 	}
 	*dirfd_out = dirfd;
 	return 0;

@@ -154,5 +154,14 @@ bool spec_mount_is_bind(const spec_mount *m);
 int spec_mount_idmap(const spec_mount *m);
 /* The namespace types the model accepts, NULL-terminated. */
 const char *const *spec_namespace_types(void);
+/* linux.memoryPolicy's modes and flags, NULL-terminated. */
+const char *const *spec_memory_policy_modes(void);
+const char *const *spec_memory_policy_flags(void);
+/* The kernel's largest MAX_NUMNODES (CONFIG_NODES_SHIFT 10). */
+#define SPEC_NUMA_NODES_MAX 1024
+/* A node list ("0-3,7", as cpuset.mems) into a mask of `bits` bits; empty
+ * or NULL is no node.  -1 with the reason in why otherwise. */
+int spec_node_list_parse(const char *list, unsigned long *mask, size_t bits, char *why,
+			 size_t why_size);
 
 #endif
