@@ -50,7 +50,4 @@ void container_setup_rollback(container_setup *s);
 /* Close and free (not undo). */
 void container_setup_release(container_setup *s);
 
-/* The config copy of a container's state directory, or NULL (err says why). */
-spec_config *container_saved_config(int dirfd, skiff_error *err);
-
 #endif

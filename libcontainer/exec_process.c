@@ -172,11 +172,9 @@ int skiff_exec_process(const skiff_context *ctx, const skiff_exec_overrides *o,
 		return skiff_fail_msg(err, EINVAL, "exec: no command given");
 	if (container_open(ctx, false, &dirfd, &rec, &status, err) < 0)
 		return -1;
-	if (read_file_at(dirfd, CONFIG_COPY_NAME, SPEC_MAX_SIZE, &json, &len, err) < 0 ||
-	    spec_parse_config(json, len, CONFIG_COPY_NAME, &cfg, err) < 0)
+	cfg = container_saved_config(dirfd, err);
+	if (!cfg)
 		goto out;
-	free(json);
-	json = NULL;
 	if (!cfg->process) {
 		skiff_fail_msg(err, EINVAL, "the container has no process to start from");
 		goto out;

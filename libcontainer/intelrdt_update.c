@@ -100,12 +100,8 @@ int skiff_container_update_intel_rdt(const skiff_context *ctx, const char *l3_ca
 		skiff_fail_msg(err, EINVAL, "container not running");
 		goto out;
 	}
-	if (read_file_at(dirfd, CONFIG_COPY_NAME, SPEC_MAX_SIZE, &json, &len, err) < 0 ||
-	    spec_parse_config(json, len, CONFIG_COPY_NAME, &cfg, err) < 0)
-		goto out;
-	free(json);
-	json = NULL;
-	if (update(ctx->id, cfg, rec.pid, l3_cache_schema, mem_bw_schema, err) < 0 ||
+	cfg = container_saved_config(dirfd, err);
+	if (!cfg || update(ctx->id, cfg, rec.pid, l3_cache_schema, mem_bw_schema, err) < 0 ||
 	    spec_config_serialize(cfg, false, &json, &len, err) < 0 ||
 	    write_file_atomic(dirfd, CONFIG_COPY_NAME, json, len, 0600, err) < 0)
 		goto out;

@@ -568,6 +568,9 @@ int container_check_cgroups(int dirfd, const char *id, const container_record *r
 			   skiff_error *err);
 /* A pidfd of the container's init, or -1 when it is gone (or its pid reused). */
 int container_pidfd(const container_record *rec);
+/* The config copy of a container's state directory (container_setup.c
+ * writes it), or NULL (err says why). */
+spec_config *container_saved_config(int dirfd, skiff_error *err);
 
 /* ---- create.c: the start sequence ---- */
 

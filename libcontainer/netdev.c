@@ -107,6 +107,14 @@ static void add_attr(nl_req *r, unsigned short type, const void *data, size_t le
 }
 
 /* Send a request and read its ACK: 0, or -errno. */
+/* One datagram of replies into buf: its length, or -errno. */
+static ssize_t nl_recv(int fd, void *buf, size_t size)
+{
+	ssize_t n = recv(fd, buf, size, 0);
+
+	return n < 0 ? -errno : n;
+}
+
 static int nl_call(int fd, nl_req *r)
 {
 	char buf[4096] __attribute__((aligned(8)));
@@ -116,15 +124,13 @@ static int nl_call(int fd, nl_req *r)
 	r->h.nlmsg_seq++;
 	if (send(fd, r, r->h.nlmsg_len, 0) < 0)
 		return -errno;
-	for (;;) {
-		n = recv(fd, buf, sizeof(buf), 0);
-		if (n < 0)
-			return -errno;
+	while ((n = nl_recv(fd, buf, sizeof(buf))) >= 0) {
 		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
 		     h = NLMSG_NEXT(h, n))
 			if (h->nlmsg_type == NLMSG_ERROR)
 				return ((struct nlmsgerr *)NLMSG_DATA(h))->error;
 	}
+	return (int)n;
 }
 
 static void link_req(nl_req *r, unsigned short type, int index)
