@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <yajl/yajl_parse.h>
 #include <yajl/yajl_tree.h>
 
 #include "error.h"
@@ -502,16 +503,141 @@ int spec_json_prescan(const char *json, size_t len, const char *name, skiff_erro
 	return prescan(json, len, &sink);
 }
 
-/* yajl's message spans lines (with a picture of the spot); keep the first. */
-static int syntax_error(struct spec_sink *sink, const char *msg)
+/* yajl's message spans lines (with a picture of the spot); the first. */
+static size_t first_line_len(const char *msg)
 {
 	size_t n = strcspn(msg, "\r\n");
 
 	while (n > 0 && (msg[n - 1] == ' ' || msg[n - 1] == '.'))
 		n--;
+	return n;
+}
+
+static bool word_char(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       ch == '.' || ch == '-' || ch == '+';
+}
+
+/*
+ * Where yajl stopped, which yajl_tree_parse() does not tell: the same text
+ * again through a parser without callbacks (as lenient as the tree's:
+ * comments allowed), whose byte count ends just after the token at fault.
+ * Returns the offset of that token's first byte; *at_end when the text
+ * ended too soon.
+ */
+static size_t syntax_error_offset(const char *json, size_t len, bool *at_end)
+{
+	yajl_handle h = yajl_alloc(NULL, NULL, NULL);
+	size_t off = len;
+
+	*at_end = true;
+	if (!h)
+		return len;
+	yajl_config(h, yajl_allow_comments, 1);
+	if (yajl_parse(h, (const unsigned char *)json, len) != yajl_status_ok) {
+		off = yajl_get_bytes_consumed(h);
+		*at_end = false;
+	}
+	yajl_free(h);
+	if (*at_end || off > len) {
+		/* Just after the last character that is not a space. */
+		*at_end = true;
+		for (off = len; off > 0 && strchr(" \t\r\n", json[off - 1]);)
+			off--;
+		return off;
+	}
+	/* Back from the end of the token to its start: a bare word
+	 * ("tru", "01") as a whole, else the one character. */
+	while (off > 0 && strchr(" \t\r\n", json[off - 1]))
+		off--;
+	if (off > 0)
+		off--;
+	while (off > 0 && word_char(json[off]) && word_char(json[off - 1]))
+		off--;
+	return off;
+}
+
+/* Text from the document made fit for a one-line message (and for JSON
+ * logs, which must be UTF-8): control characters become spaces, bytes
+ * that are not UTF-8 '?'. */
+static void printable(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+
+	while (*p) {
+		size_t n = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3
+			   : (*p & 0xf8) == 0xf0 ? 4 : 0, i;
+
+		for (i = 1; i < n; i++)
+			if ((p[i] & 0xc0) != 0x80)
+				n = 0; /* a sequence cut short (or the end) */
+		if (n == 0 || (n == 2 && *p < 0xc2)) {
+			*p++ = '?';
+			continue;
+		}
+		if (n == 1 && *p < ' ')
+			*p = ' ';
+		p += n;
+	}
+}
+
+/*
+ * "<name>:LINE:COLUMN: invalid JSON: <yajl's reason>, at `<text>`", as
+ * compilers and editors spell a position (the column counts characters,
+ * from 1).  With a problem function (skiff check) the position opens the
+ * problem itself, there being no JSON path to give.
+ */
+static int syntax_error(struct spec_sink *sink, const char *json, size_t len, const char *msg)
+{
+	size_t n = first_line_len(msg), off, i, line = 1, col = 1, show;
+	const char *name = sink->name;
+	spec_problem_fn fn = sink->fn;
+	char at[256], snippet[64], problem[512];
+	bool at_end;
+
+	off = syntax_error_offset(json, len, &at_end);
+	for (i = 0; i < off; i++) {
+		if (json[i] == '\n') {
+			line++;
+			col = 1;
+		} else if (((unsigned char)json[i] & 0xc0) != 0x80) {
+			col++; /* not a UTF-8 continuation byte */
+		}
+	}
+	if (at_end) {
+		snprintf(snippet, sizeof(snippet), "the end of the text");
+	} else {
+		show = strcspn(json + off, "\r\n");
+		if (show > 24) {
+			show = 24;
+			/* not in the middle of a UTF-8 character */
+			while (show > 0 && ((unsigned char)json[off + show] & 0xc0) == 0x80)
+				show--;
+		}
+		snprintf(snippet, sizeof(snippet), "`%.*s%s`", (int)show, json + off,
+			 json[off + show] && !strchr("\r\n", json[off + show]) ? "..." : "");
+		printable(snippet);
+	}
+	snprintf(at, sizeof(at), "%s:%zu:%zu", name, line, col);
 	if (n == 0)
-		return spec_report_fatal(sink, 0, "", "invalid JSON");
-	return spec_report_fatal(sink, 0, "", "invalid JSON: %.*s", (int)n, msg);
+		snprintf(problem, sizeof(problem), "invalid JSON, at %s", snippet);
+	else
+		snprintf(problem, sizeof(problem), "invalid JSON: %.*s, at %s", (int)n, msg, snippet);
+	/* The first error names the file with the position; the problem
+	 * function gets both in the problem. */
+	sink->name = at;
+	sink->fn = NULL;
+	spec_report_fatal(sink, 0, "", "%s", problem);
+	sink->name = name;
+	sink->fn = fn;
+	if (fn) {
+		char full[sizeof(at) + sizeof(problem) + 2];
+
+		snprintf(full, sizeof(full), "%s: %s", at, problem);
+		fn(sink->data, "", full);
+	}
+	return -1;
 }
 
 int spec_schema_parse_sink(const struct spec_type *type, const char *json, size_t len,
@@ -542,7 +668,7 @@ int spec_schema_parse_sink(const struct spec_type *type, const char *json, size_
 	tree = yajl_tree_parse(copy, errbuf, sizeof(errbuf));
 	free(copy);
 	if (!tree)
-		return syntax_error(sink, errbuf);
+		return syntax_error(sink, json, len, errbuf);
 	if (!YAJL_IS_OBJECT(tree)) {
 		type_error(&c, tree, "an object");
 		sink->fatal = true;

@@ -60,6 +60,18 @@ expect_bad_bundle() {
 	expect_bad_bundle "config.json" "invalid JSON"
 }
 
+@test "invalid JSON: the line and column of the text at fault, and the text" {
+	# line 6 of `jq .`'s layout, with a second comma after "uid": 0
+	jq . config.json | sed '6s/\("uid": 0\),/\1,,/' > config.new && mv config.new config.json
+	[ "$(sed -n 6p config.json)" = '      "uid": 0,,' ]
+	expect_bad_bundle 'skiff: config.json:6:16: invalid JSON: parse error: invalid object key (must be a string), at `,`'
+	# a bare word as a whole, columns in characters (not bytes)
+	printf '{"ociVersion": "1.0.2",\n "hostname": "\303\251t\303\251", "domainname": tru}\n' > config.json
+	expect_bad_bundle 'skiff: config.json:2:35: invalid JSON: lexical error: invalid string in json text, at `tru}`'
+	printf '{"ociVersion": "1.0.2",\n"hostname": "a' > config.json
+	expect_bad_bundle 'skiff: config.json:2:15: invalid JSON: parse error: premature EOF, at the end of the text'
+}
+
 @test "an empty config.json" {
 	: > config.json
 	expect_bad_bundle "config.json"
