@@ -188,6 +188,40 @@ expect_check_and_create() {
 	[[ "$CREATE_ERR" == "skiff: config.json: $path: "*"$msg"* ]] || fail "create says: $CREATE_ERR"
 }
 
+@test "warning: every field the runtime-spec does not define, with the closest known name" {
+	update_config '.process.argz = .process.args | del(.process.args)
+		| .hostnmae = "box" | .Root = {} | .linux.resources.memory.limt = 5
+		| .mounts[1].typ = "x" | .linux.netDevices = {"eth0": {"nmae": "x"}}
+		| .zzzzz = 1 | .process.capabilities.bounding_set = []'
+	check_json
+	assert_failure 1
+	# the missing args is still the error; the misspelt field says why
+	expect_diag errors .process.args "must contain at least one entry"
+	assert_equal "$(diag_at warnings .process.argz)" 'unknown field; did you mean `args`?'
+	assert_equal "$(diag_at warnings .hostnmae)" 'unknown field; did you mean `hostname`?'
+	assert_equal "$(diag_at warnings .Root)" 'unknown field; did you mean `root`?'
+	assert_equal "$(diag_at warnings .linux.resources.memory.limt)" 'unknown field; did you mean `limit`?'
+	assert_equal "$(diag_at warnings '.mounts[1].typ')" 'unknown field; did you mean `type`?'
+	assert_equal "$(diag_at warnings '.linux.netDevices["eth0"].nmae')" 'unknown field; did you mean `name`?'
+	assert_equal "$(diag_at warnings .zzzzz)" 'unknown field, not in the runtime-spec: ignored'
+	assert_equal "$(diag_at warnings .process.capabilities.bounding_set)" 'unknown field, not in the runtime-spec: ignored'
+	assert_equal "$(echo "$CHECK_JSON" | jq '.warnings | length')" 8
+	run --separate-stderr "$SKIFF" check
+	assert_line 'warning: .process.argz: unknown field; did you mean `args`?'
+}
+
+@test "no warning for annotations, maps of the user's, vendor extensions and other platforms' fields" {
+	update_config '.annotations = {"org.example.a": "1", "argz": "2"}
+		| .linux.sysctl = {"net.ipv4.ip_forward": "1"}
+		| ."org.example.extension" = {"anything": true}
+		| .process."com.example.flag" = 1
+		| .windows = {"layerFolders": []} | .solaris = {} | .vm = {} | .zos = {}
+		| .linux.memoryPolicy = {"mode": "MPOL_DEFAULT"} | .linux.intelRdt = {"schemata": []}'
+	check_json
+	# (intelRdt is create's error on this host, which has no resctrl)
+	assert_equal "$(echo "$CHECK_JSON" | jq -c '[.warnings[] | select(.message | startswith("unknown field"))]')" '[]'
+}
+
 @test "error, as of create: the rootfs is missing, not a directory, or a symlink" {
 	# runc 1.1.5 refuses all three: "invalid rootfs: stat ...: no such file
 	# or directory", "not a directory", "invalid rootfs: not an absolute
