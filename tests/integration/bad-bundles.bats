@@ -43,7 +43,14 @@ expect_bad_bundle() {
 
 @test "no config.json" {
 	rm config.json
-	expect_bad_bundle "config.json" "no such file or directory"
+	# without --bundle, the current directory: say how to name another
+	expect_bad_bundle "skiff: open ./config.json: no such file or directory (the bundle is the current directory unless --bundle DIR names it; \`skiff spec\` writes a config.json)"
+}
+
+@test "a value too long for the message keeps the reason (a 100 KB hostname)" {
+	update_config '.hostname = ("h" * 100000)'
+	expect_bad_bundle 'skiff: set hostname "hhhh' 'hhhh...hhhh' '": invalid argument'
+	[ "${#stderr}" -lt 1100 ] || fail "a message of ${#stderr} bytes"
 }
 
 @test "a --bundle that does not exist" {

@@ -561,7 +561,7 @@ blkio_weight_file() {
 	assert_failure
 	assert_output "skiff: container not running"
 	run skiff update --memory 1g nosuch
-	assert_output "skiff: container does not exist"
+	assert_output "skiff: container does not exist: no \"nosuch\" under --root $ROOT"
 }
 
 @test "ps lists the container's processes as JSON and as ps's table" {

@@ -156,7 +156,7 @@ setup() {
 	pid=$(cat "$BATS_TEST_TMPDIR/pid")
 	run skiff delete ctr
 	assert_failure
-	assert_output --partial "cannot delete container ctr that is not stopped: running"
+	assert_output "skiff: cannot delete container ctr that is not stopped: running (kill it first, or delete it with --force)"
 	skiff delete --force ctr
 	[ ! -d "$ROOT/ctr" ]
 	run process_alive "$pid"
@@ -178,7 +178,7 @@ setup() {
 	assert_success
 	run skiff delete nosuch
 	assert_failure
-	assert_output "skiff: container does not exist"
+	assert_output "skiff: container does not exist: no \"nosuch\" under --root $ROOT"
 }
 
 @test "two parallel creates of one id: exactly one wins" {
