@@ -158,6 +158,8 @@ const char *cg_v2_dir(const cgroup_set *set);
 int cg_write(const char *dir, const char *file, const char *value, const char *field,
 	     skiff_error *err);
 int cg_read(const char *dir, const char *file, char **out, skiff_error *err);
+/* A short value's text (one read(), NUL-terminated); -1 if it does not fit. */
+int cg_read_short(const char *dir, const char *file, char *buf, size_t size);
 /* A number file; "max" reads as UINT64_MAX.  -1 when absent or unparsable. */
 int cg_read_u64(const char *dir, const char *file, uint64_t *out);
 /* The value of "key N" in a flat keyed file (memory.stat, cpu.stat, ...). */

@@ -61,24 +61,41 @@ int cg_read(const char *dir, const char *file, char **out, skiff_error *err)
 	return read_file_at(AT_FDCWD, path, 16u << 20, out, NULL, err);
 }
 
+int cg_read_short(const char *dir, const char *file, char *buf, size_t size)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	int fd;
+
+	if (size < 2 || file_path(path, sizeof(path), dir, file) < 0)
+		return -1;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	/* A cgroup file's text comes whole from one read() when it fits. */
+	do
+		n = read(fd, buf, size);
+	while (n < 0 && errno == EINTR);
+	close(fd);
+	if (n < 0 || (size_t)n == size)
+		return -1;
+	buf[n] = '\0';
+	return 0;
+}
+
 int cg_read_u64(const char *dir, const char *file, uint64_t *out)
 {
-	char *text, *end;
-	int rc = -1;
+	char text[64], *end;
 
-	if (cg_read(dir, file, &text, NULL) < 0)
+	if (cg_read_short(dir, file, text, sizeof(text)) < 0)
 		return -1;
 	if (!strncmp(text, "max", 3)) {
 		*out = UINT64_MAX;
-		rc = 0;
-	} else {
-		errno = 0;
-		*out = strtoull(text, &end, 10);
-		if (!errno && end != text && (*end == '\n' || *end == '\0'))
-			rc = 0;
+		return 0;
 	}
-	free(text);
-	return rc;
+	errno = 0;
+	*out = strtoull(text, &end, 10);
+	return !errno && end != text && (*end == '\n' || *end == '\0') ? 0 : -1;
 }
 
 int cg_read_keyed(const char *dir, const char *file, const char *key, uint64_t *out)

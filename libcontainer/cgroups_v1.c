@@ -451,14 +451,10 @@ int cg1_set_devices(const char *dir, const cg_device_rule *rules, size_t n, skif
 
 bool cg1_frozen(const char *dir)
 {
-	char *state;
-	bool frozen;
+	char state[32];
 
-	if (cg_read(dir, "freezer.state", &state, NULL) < 0)
-		return false;
-	frozen = !strncmp(state, "FROZEN", 6);
-	free(state);
-	return frozen;
+	return cg_read_short(dir, "freezer.state", state, sizeof(state)) == 0 &&
+	       !strncmp(state, "FROZEN", 6);
 }
 
 int cg1_freeze(const char *dir, bool frozen, skiff_error *err)

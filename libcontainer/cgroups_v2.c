@@ -457,14 +457,9 @@ int cg2_set_unified(const char *dir, const spec_resources *r, skiff_error *err)
 
 bool cg2_frozen(const char *dir)
 {
-	char *text;
-	bool frozen;
+	char text[32];
 
-	if (cg_read(dir, "cgroup.freeze", &text, NULL) < 0)
-		return false;
-	frozen = text[0] == '1';
-	free(text);
-	return frozen;
+	return cg_read_short(dir, "cgroup.freeze", text, sizeof(text)) == 0 && text[0] == '1';
 }
 
 int cg2_freeze(const char *dir, bool frozen, skiff_error *err)

@@ -504,9 +504,9 @@ int skiff_container_exec_cgroups(const skiff_context *ctx, const spec_process *p
 	if (debug_stop_check(ctx, err) < 0 || container_open(ctx, false, &dirfd, &rec, &status, err) < 0)
 		return -1;
 	/* It joins the cgroups the record names. */
-	if (check_status(status, ignore_paused, err) < 0 ||
-	    container_check_cgroups(dirfd, ctx->id, &rec, err) < 0 ||
-	    prepare_seccomp(&job, dirfd, err) < 0)
+	if (check_status(status, ignore_paused, err) < 0 || prepare_seccomp(&job, dirfd, err) < 0 ||
+	    cgroup_record_check(&rec, ctx->id, true,
+				job.cfg->linux_ ? job.cfg->linux_->cgroups_path : NULL, err) < 0)
 		goto out;
 	with_process = *job.cfg;
 	with_process.process = (spec_process *)p;

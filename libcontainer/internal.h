@@ -91,7 +91,8 @@ skiff_status state_status(int dirfd, const container_record *rec, bool locked);
 int state_dir_remove(const char *root, const char *id, skiff_error *err);
 const char *state_root(const skiff_context *ctx);
 /* Fill a public skiff_state from a record (copies). */
-int state_export(int dirfd, const container_record *rec, skiff_state **out, skiff_error *err);
+/* The record as skiff_state; its strings and annotations move there. */
+int state_export(int dirfd, container_record *rec, skiff_state **out, skiff_error *err);
 
 /* ---- procfs.c: procfs through a handle of the runtime's own ---- */
 

@@ -25,6 +25,10 @@ static const int forwarded_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUS
 
 static int destroy(const skiff_context *ctx, const container_record *rec, const spec_config *cfg,
 		   skiff_error *err);
+static int start_with_config(const skiff_context *ctx, const spec_config *known,
+			     skiff_error *err);
+static int delete_with_config(const skiff_context *ctx, bool force, const spec_config *known,
+			      skiff_error *err);
 
 static int load_config_from_bundle(const skiff_context *ctx, skiff_config **out, skiff_error *err)
 {
@@ -128,10 +132,31 @@ int skiff_container_state(const skiff_context *ctx, skiff_state **out, skiff_err
 	return rc;
 }
 
+/* The cgroups check of a record, with the config already in hand when
+ * `known` is set (run's own), else the copy saved at create. */
+static int check_cgroups(int dirfd, const char *id, const container_record *rec,
+			 const spec_config *known, skiff_error *err)
+{
+	if (!known)
+		return container_check_cgroups(dirfd, id, rec, err);
+	return cgroup_record_check(rec, id, true,
+				   known->linux_ ? known->linux_->cgroups_path : NULL, err);
+}
+
 int skiff_container_start(const skiff_context *ctx, skiff_error *err)
 {
+	return start_with_config(ctx, NULL, err);
+}
+
+/* start, with `known` the container's config when the caller has it (run
+ * made the container from it): the copy saved at create is then not read
+ * and parsed again. */
+static int start_with_config(const skiff_context *ctx, const spec_config *known,
+			     skiff_error *err)
+{
 	TRACE_SCOPE(ctx);
-	spec_config *cfg = NULL;
+	spec_config *saved = NULL;
+	const spec_config *cfg;
 	container_record rec;
 	skiff_status status;
 	long long hooks_ms;
@@ -153,7 +178,7 @@ int skiff_container_start(const skiff_context *ctx, skiff_error *err)
 		skiff_fail_code(err, EINVAL, "cannot start an already running container");
 		goto out;
 	}
-	cfg = saved_config(dirfd);
+	cfg = known ? known : (saved = saved_config(dirfd));
 	pidfd = container_pidfd(&rec);
 	trace("start %s: release the init (pid %d) through %s", ctx->id, (int)rec.pid,
 	      EXEC_FIFO_NAME);
@@ -166,7 +191,7 @@ int skiff_container_start(const skiff_context *ctx, skiff_error *err)
 	case -2:
 		/* A startContainer hook (or the exec) failed: the spec has the
 		 * container stopped and destroyed, then its poststop hooks. */
-		if (container_check_cgroups(dirfd, ctx->id, &rec, NULL) == 0)
+		if (check_cgroups(dirfd, ctx->id, &rec, known, NULL) == 0)
 			destroy(ctx, &rec, cfg, NULL);
 		goto out;
 	default:
@@ -187,7 +212,7 @@ int skiff_container_start(const skiff_context *ctx, skiff_error *err)
 out:
 	if (pidfd >= 0)
 		close(pidfd);
-	spec_config_free(cfg);
+	spec_config_free(saved);
 	container_record_clear(&rec);
 	close(dirfd);
 	return rc;
@@ -350,8 +375,16 @@ static int destroy(const skiff_context *ctx, const container_record *rec, const 
 
 int skiff_container_delete(const skiff_context *ctx, bool force, skiff_error *err)
 {
+	return delete_with_config(ctx, force, NULL, err);
+}
+
+/* delete, with `known` as in start_with_config. */
+static int delete_with_config(const skiff_context *ctx, bool force, const spec_config *known,
+			      skiff_error *err)
+{
 	TRACE_SCOPE(ctx);
-	spec_config *cfg = NULL;
+	spec_config *saved = NULL;
+	const spec_config *cfg;
 	container_record rec;
 	skiff_status status;
 	int dirfd, rc = -1;
@@ -371,14 +404,14 @@ int skiff_container_delete(const skiff_context *ctx, bool force, skiff_error *er
 			   skiff_status_name(status));
 		goto out;
 	}
-	if (container_check_cgroups(dirfd, ctx->id, &rec, err) < 0)
+	if (check_cgroups(dirfd, ctx->id, &rec, known, err) < 0)
 		goto out;
-	cfg = rec.id ? saved_config(dirfd) : NULL;
+	cfg = known ? known : rec.id ? (saved = saved_config(dirfd)) : NULL;
 	if (destroy(ctx, &rec, cfg, err) < 0)
 		goto out;
 	rc = 0;
 out:
-	spec_config_free(cfg);
+	spec_config_free(saved);
 	container_record_clear(&rec);
 	close(dirfd);
 	return rc;
@@ -414,8 +447,8 @@ int skiff_container_run_flags(const skiff_context *ctx, const skiff_config *cfg,
 	if (container_create(ctx, cfg, &old, detach ? NULL : &master, &pid, err) < 0)
 		goto out;
 	debug_stop(ctx, "run-after-create");
-	if (skiff_container_start(ctx, err) < 0) {
-		skiff_container_delete(ctx, true, NULL);
+	if (start_with_config(ctx, cfg, err) < 0) {
+		delete_with_config(ctx, true, cfg, NULL);
 		goto out;
 	}
 	debug_stop(ctx, "run-after-start");
@@ -431,7 +464,7 @@ int skiff_container_run_flags(const skiff_context *ctx, const skiff_config *cfg,
 	 * delete, which runs the poststop hooks then. */
 	if (rc == 0 && (flags & SKIFF_RUN_KEEP))
 		goto out;
-	if (skiff_container_delete(ctx, true, rc < 0 ? NULL : err) < 0)
+	if (delete_with_config(ctx, true, cfg, rc < 0 ? NULL : err) < 0)
 		rc = -1;
 out:
 	if (master >= 0)

@@ -17,7 +17,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
-#include <yajl/yajl_tree.h>
 
 #include "cgroups.h"
 #include "internal.h"
@@ -289,57 +288,6 @@ int state_write(int dirfd, const container_record *rec, skiff_error *err)
 	return rc;
 }
 
-static char *tree_string(yajl_val root, const char *key)
-{
-	const char *path[] = { key, NULL };
-	yajl_val v = yajl_tree_get(root, path, yajl_t_string);
-	const char *s = v ? YAJL_GET_STRING(v) : NULL;
-
-	return strdup(s ? s : "");
-}
-
-static long long tree_integer(yajl_val root, const char *key)
-{
-	const char *path[] = { key, NULL };
-	yajl_val v = yajl_tree_get(root, path, yajl_t_number);
-
-	return v && YAJL_IS_INTEGER(v) ? YAJL_GET_INTEGER(v) : 0;
-}
-
-static bool tree_bool(yajl_val root, const char *key)
-{
-	const char *path[] = { key, NULL };
-	yajl_val v = yajl_tree_get(root, path, yajl_t_any);
-
-	return v && YAJL_IS_TRUE(v);
-}
-
-/* A JSON object of strings into a spec_kv array; false without memory. */
-static bool tree_string_map(yajl_val root, const char *key, spec_kv **out, size_t *len)
-{
-	const char *path[] = { key, NULL };
-	yajl_val obj = yajl_tree_get(root, path, yajl_t_object);
-	size_t n = obj ? YAJL_GET_OBJECT(obj)->len : 0;
-
-	*out = NULL;
-	*len = 0;
-	if (n == 0)
-		return true;
-	*out = calloc(n, sizeof(**out));
-	if (!*out)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		yajl_val v = YAJL_GET_OBJECT(obj)->values[i];
-
-		(*out)[i].key = strdup(YAJL_GET_OBJECT(obj)->keys[i]);
-		(*out)[i].value = strdup(YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : "");
-		(*len)++;
-		if (!(*out)[i].key || !(*out)[i].value)
-			return false;
-	}
-	return true;
-}
-
 int state_read(int dirfd, container_record *rec, skiff_error *err)
 {
 	char *text;
@@ -351,48 +299,6 @@ int state_read(int dirfd, container_record *rec, skiff_error *err)
 	rc = state_parse(text, rec, err);
 	free(text);
 	return rc;
-}
-
-int state_parse(const char *text, container_record *rec, skiff_error *err)
-{
-	char errbuf[256];
-	yajl_val root;
-	char *phase;
-	bool maps_ok;
-
-	memset(rec, 0, sizeof(*rec));
-	/* A damaged or hostile file nested deep enough would overflow the
-	 * stack in yajl's recursive tree code (found by fuzz_state). */
-	if (spec_json_prescan(text, strlen(text), STATE_FILE_NAME, NULL) < 0)
-		return skiff_fail_code(err, EINVAL, "state.json is corrupt");
-	root = yajl_tree_parse(text, errbuf, sizeof(errbuf));
-	if (!root || !YAJL_IS_OBJECT(root)) {
-		yajl_tree_free(root);
-		return skiff_fail_code(err, EINVAL, "state.json is corrupt");
-	}
-	rec->recorded = true;
-	rec->id = tree_string(root, "id");
-	rec->pid = (pid_t)tree_integer(root, "pid");
-	rec->pid_start_time = (uint64_t)tree_integer(root, "pidStartTime");
-	phase = tree_string(root, "phase");
-	rec->created = phase && !strcmp(phase, "created");
-	free(phase);
-	rec->bundle = tree_string(root, "bundle");
-	rec->rootfs = tree_string(root, "rootfs");
-	rec->created_at = tree_string(root, "created");
-	rec->owner = tree_string(root, "owner");
-	rec->systemd_unit = tree_string(root, "systemdUnit");
-	rec->systemd_user = tree_bool(root, "systemdUserManager");
-	rec->rootfs_mount_id = (uint64_t)tree_integer(root, "rootfsMountId");
-	maps_ok = tree_string_map(root, "annotations", &rec->annotations, &rec->annotations_len) &&
-		  tree_string_map(root, "cgroupPaths", &rec->cgroup_paths, &rec->cgroup_paths_len);
-	yajl_tree_free(root);
-	if (!maps_ok || !rec->id || !rec->bundle || !rec->rootfs || !rec->created_at || !rec->owner ||
-	    !rec->systemd_unit) {
-		container_record_clear(rec);
-		return skiff_fail(err, ENOMEM, "read state");
-	}
-	return 0;
 }
 
 /* Does a create hold this directory's lock?  Probed through a new open file
@@ -437,12 +343,16 @@ skiff_status state_status(int dirfd, const container_record *rec, bool locked)
 	return SKIFF_STATUS_RUNNING;
 }
 
-static char *strdup_or_empty(const char *s)
+/* The record's string, moved out of it ("" if it has none). */
+static char *take_string(char **s)
 {
-	return strdup(s ? s : "");
+	char *out = *s ? *s : strdup("");
+
+	*s = NULL;
+	return out;
 }
 
-int state_export(int dirfd, const container_record *rec, skiff_state **out, skiff_error *err)
+int state_export(int dirfd, container_record *rec, skiff_state **out, skiff_error *err)
 {
 	skiff_state *st = calloc(1, sizeof(*st));
 
@@ -451,21 +361,17 @@ int state_export(int dirfd, const container_record *rec, skiff_state **out, skif
 	st->status = state_status(dirfd, rec, false);
 	st->pid = st->status == SKIFF_STATUS_STOPPED ? 0 : rec->pid;
 	st->oci_version = strdup(SKIFF_OCI_VERSION);
-	st->id = strdup_or_empty(rec->id);
-	st->bundle = strdup_or_empty(rec->bundle);
-	st->rootfs = strdup_or_empty(rec->rootfs);
-	st->created = strdup_or_empty(rec->created_at);
-	st->owner = strdup_or_empty(rec->owner);
-	if (rec->annotations_len) {
-		st->annotations = calloc(rec->annotations_len, sizeof(*st->annotations));
-		for (size_t i = 0; st->annotations && i < rec->annotations_len; i++) {
-			st->annotations[i].key = strdup_or_empty(rec->annotations[i].key);
-			st->annotations[i].value = strdup_or_empty(rec->annotations[i].value);
-			st->annotations_len++;
-		}
-	}
+	st->id = take_string(&rec->id);
+	st->bundle = take_string(&rec->bundle);
+	st->rootfs = take_string(&rec->rootfs);
+	st->created = take_string(&rec->created_at);
+	st->owner = take_string(&rec->owner);
+	st->annotations = rec->annotations;
+	st->annotations_len = rec->annotations_len;
+	rec->annotations = NULL;
+	rec->annotations_len = 0;
 	if (!st->oci_version || !st->id || !st->bundle || !st->rootfs || !st->created ||
-	    !st->owner || (rec->annotations_len && !st->annotations)) {
+	    !st->owner) {
 		skiff_state_free(st);
 		return skiff_fail(err, ENOMEM, "read state");
 	}
@@ -520,71 +426,4 @@ int skiff_state_to_json(const skiff_state *st, bool pretty, char **json_out, ski
 	gen_string_map(g, "annotations", st->annotations, st->annotations_len);
 	yajl_gen_map_close(g);
 	return gen_finish(g, json_out, NULL, err);
-}
-
-static int compare_states(const void *a, const void *b)
-{
-	const skiff_state *const *x = a, *const *y = b;
-
-	return strcmp((*x)->id, (*y)->id);
-}
-
-int skiff_container_list(const char *root, skiff_state ***out, size_t *count, skiff_error *err)
-{
-	skiff_state **states = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *de;
-	DIR *dir;
-
-	root = root ? root : SKIFF_DEFAULT_ROOT;
-	*out = NULL;
-	*count = 0;
-	dir = opendir(root);
-	if (!dir)
-		return errno == ENOENT ? 0 : skiff_fail_at(err, errno, root, "list %s", root);
-	while ((de = readdir(dir))) {
-		container_record rec;
-		skiff_state *st;
-		int cfd;
-
-		if (de->d_name[0] == '.' || skiff_id_validate(de->d_name, NULL) < 0)
-			continue;
-		cfd = openat(dirfd(dir), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (cfd < 0)
-			continue;
-		/* A directory without state.json is a create in progress or one
-		 * that died before its first write: list it as such, honestly. */
-		if (state_read(cfd, &rec, NULL) < 0) {
-			memset(&rec, 0, sizeof(rec));
-			rec.id = strdup(de->d_name);
-		}
-		if (state_export(cfd, &rec, &st, err) < 0) {
-			container_record_clear(&rec);
-			close(cfd);
-			closedir(dir);
-			skiff_state_list_free(states, n);
-			return -1;
-		}
-		container_record_clear(&rec);
-		close(cfd);
-		if (n == cap) {
-			skiff_state **grown = realloc(states, (cap ? cap * 2 : 16) * sizeof(*states));
-
-			if (!grown) {
-				skiff_state_free(st);
-				closedir(dir);
-				skiff_state_list_free(states, n);
-				return skiff_fail(err, ENOMEM, "list containers");
-			}
-			states = grown;
-			cap = cap ? cap * 2 : 16;
-		}
-		states[n++] = st;
-	}
-	closedir(dir);
-	if (n > 1)
-		qsort(states, n, sizeof(*states), compare_states);
-	*out = states;
-	*count = n;
-	return 0;
 }

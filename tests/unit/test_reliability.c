@@ -116,6 +116,44 @@ static void test_state_parse(void)
 	ok(state_parse(deep, &rec, &err) < 0 && !strcmp(err.message, "state.json is corrupt"),
 	   "deep nesting is refused before yajl could overflow the stack");
 	free(deep);
+	/* What the event reader takes, as the tree lookups it replaced did. */
+	ok(state_parse("{\"id\":\"a\",\"id\":\"b\",\"pid\":\"7\",\"pid\":8,\"bundle\":{\"x\":1},"
+		       "\"pidStartTime\":99999999999999999999,\"rootfsMountId\":1.5,"
+		       "\"systemdUserManager\":true,\"phase\":\"created\"}",
+		       &rec, &err) == 0 &&
+		   !strcmp(rec.id, "a") && rec.pid == 0 && !strcmp(rec.bundle, "") &&
+		   rec.pid_start_time == 0 && rec.rootfs_mount_id == 0 && rec.systemd_user &&
+		   rec.created,
+	   "first occurrence wins, wrong types and numbers that are not integers read as empty");
+	container_record_clear(&rec);
+	ok(state_parse("{\"cgroupPaths\":{\"memory\":\"/m\",\"\":[\"x\"],\"pids\":{\"a\":\"b\"},"
+		       "\"memory\":\"/n\"},\"annotations\":[\"k\"],\"cgroupPaths\":{\"c\":\"d\"}}",
+		       &rec, &err) == 0 &&
+		   rec.cgroup_paths_len == 4 && !strcmp(rec.cgroup_paths[0].value, "/m") &&
+		   !strcmp(rec.cgroup_paths[1].key, "") && !strcmp(rec.cgroup_paths[1].value, "") &&
+		   !strcmp(rec.cgroup_paths[2].key, "pids") && !strcmp(rec.cgroup_paths[2].value, "") &&
+		   !strcmp(rec.cgroup_paths[3].value, "/n") && rec.annotations_len == 0,
+	   "a map keeps every entry in order (containers as \"\"), a map that is not an object is empty");
+	container_record_clear(&rec);
+	ok(state_parse("{\"id\":\"a\\u0000b\"}", &rec, &err) < 0 &&
+		   state_parse("{\"x\":[{\"k\\u0000\":1}]}", &rec, &err) < 0 &&
+		   state_parse("\"id\"", &rec, &err) < 0 && state_parse("", &rec, &err) < 0 &&
+		   state_parse("{\"id\":\"a\"} {}", &rec, &err) < 0,
+	   "\\u0000 anywhere, a scalar, nothing, or two documents: corrupt");
+	/* The object and 64 arrays in it are 65 levels; 63 arrays, 64. */
+	for (size_t arrays = 64; arrays >= 63; arrays--) {
+		deep = calloc(1, 2 * arrays + 16);
+		strcpy(deep, "{\"x\":");
+		memset(deep + 5, '[', arrays);
+		memset(deep + 5 + arrays, ']', arrays);
+		strcpy(deep + 5 + 2 * arrays, "}");
+		if (arrays == 64)
+			ok(state_parse(deep, &rec, &err) < 0, "65 levels are too deep");
+		else
+			ok(state_parse(deep, &rec, &err) == 0, "64 levels are not");
+		container_record_clear(&rec);
+		free(deep);
+	}
 }
 
 static void test_process_matches(void)
