@@ -265,6 +265,44 @@ static void test_fuzz(void)
 	ok(problems > 0, "2000 mutants parsed and validated collecting problems (%zu found)", problems);
 }
 
+/* spec_unknown_fields(): names the runtime-spec does not define, with the
+ * closest known one; maps of the user's, vendor extensions and other
+ * platforms' fields are not fields to warn about; non-JSON has none. */
+static void test_unknown_fields(void)
+{
+	static const char doc[] =
+		"{\"ociVersion\": \"1.2.0\", \"hostnmae\": \"x\", \"Root\": {\"path\": \"r\"},"
+		" \"process\": {\"argz\": [\"sh\"], \"cwd\": \"/\", \"user\": {\"uidd\": 1}},"
+		" \"mounts\": [{\"destination\": \"/a\"}, {\"destination\": \"/b\", \"typ\": \"x\"}],"
+		" \"linux\": {\"timeOffsets\": {\"boottime\": {\"sec\": 1}}, \"sysctl\": {\"argz\": \"1\"},"
+		"   \"memoryPolicy\": {}, \"resources\": {\"unified\": {\"nope\": \"1\"}}},"
+		" \"annotations\": {\"hostnmae\": \"1\"}, \"org.example.ext\": 1, \"windows\": {},"
+		" \"zzzzzz\": 1, \"ab\": 2}";
+	struct heard h;
+	size_t n;
+
+	memset(&h, 0, sizeof(h));
+	n = spec_unknown_fields(doc, strlen(doc), hear, &h);
+	if (n != 8)
+		show(&h);
+	ok(n == 8 && h.n == 8, "eight unknown fields (%zu)", n);
+	ok(heard_text(&h, ".hostnmae: unknown field; did you mean `hostname`?"), "a swap of two letters");
+	ok(heard_text(&h, ".Root: unknown field; did you mean `root`?"), "a difference of case");
+	ok(heard_text(&h, ".process.argz: unknown field; did you mean `args`?"), "one letter");
+	ok(heard_text(&h, ".process.user.uidd: unknown field; did you mean `uid`?"), "one letter more");
+	ok(heard_text(&h, ".mounts[1].typ: unknown field; did you mean `type`?"), "in an array");
+	ok(heard_text(&h, ".linux.timeOffsets[\"boottime\"].sec: unknown field; did you mean `secs`?"),
+	   "in a map of objects");
+	ok(heard_text(&h, ".zzzzzz: unknown field, not in the runtime-spec: ignored"),
+	   "nothing close: no guess");
+	ok(heard_text(&h, ".ab: unknown field, not in the runtime-spec: ignored"),
+	   "two letters are no guess (not `id`)");
+	memset(&h, 0, sizeof(h));
+	ok(spec_unknown_fields("{\"argz\": ", 9, hear, &h) == 0 && h.n == 0,
+	   "not JSON: nothing (the parser says what is wrong)");
+	ok(spec_unknown_fields("[{\"argz\": 1}]", 14, hear, &h) == 0, "not an object: nothing");
+}
+
 int main(void)
 {
 	test_same_first_problem();
@@ -272,5 +310,6 @@ int main(void)
 	test_many_validation_problems();
 	test_fatal();
 	test_fuzz();
+	test_unknown_fields();
 	return tap_done();
 }
