@@ -75,8 +75,8 @@ trap 'stop terminated 143' TERM
 trap 'stop "hung up" 129' HUP
 
 # Run a command in the background, in its own session, its output to $1
-# (stdin /dev/null: a test reading the terminal would stop), and wait for
-# it; its exit status is run_status.  (The shell has no job control, so the
+# and its stdin /dev/null (so the tests run without the terminal, as in
+# CI), and wait for it; its exit status is run_status.  (The shell has no job control, so the
 # command is no group leader and setsid(1) needs no fork: $! is the new
 # process group; env execs too.  The redirections are the command's, not
 # this function's: the trap's messages, should one run while it waits,
