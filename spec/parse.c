@@ -6,6 +6,7 @@
  * the next field or element (spec_parse_config_all(), for `skiff check`).
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -432,6 +433,51 @@ static int parse_fields(struct pctx *c, const struct spec_type *type, yajl_val o
 /* ---- the document ---- */
 
 /*
+ * A problem of the document as a whole at byte off, as compilers and
+ * editors spell a position: "<name>:LINE:COLUMN: <problem>" (the column
+ * counts characters, from 1).  With a problem function (skiff check) the
+ * position opens the problem itself, there being no JSON path to give.
+ * Fatal: the text is not JSON.
+ */
+static int report_at(struct spec_sink *sink, const char *json, size_t off, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int report_at(struct spec_sink *sink, const char *json, size_t off, const char *fmt, ...)
+{
+	const char *name = sink->name;
+	spec_problem_fn fn = sink->fn;
+	size_t line = 1, col = 1;
+	char at[256], problem[512];
+	va_list ap;
+
+	for (size_t i = 0; i < off; i++) {
+		if (json[i] == '\n') {
+			line++;
+			col = 1;
+		} else if (((unsigned char)json[i] & 0xc0) != 0x80) {
+			col++; /* not a UTF-8 continuation byte */
+		}
+	}
+	va_start(ap, fmt);
+	vsnprintf(problem, sizeof(problem), fmt, ap);
+	va_end(ap);
+	snprintf(at, sizeof(at), "%s:%zu:%zu", name, line, col);
+	/* The first error names the file with the position (the sink's name
+	 * for this one report); the problem function gets both. */
+	sink->name = at;
+	sink->fn = NULL;
+	spec_report_fatal(sink, 0, "", "%s", problem);
+	sink->name = name;
+	sink->fn = fn;
+	if (fn) {
+		char full[sizeof(at) + sizeof(problem) + 2];
+
+		snprintf(full, sizeof(full), "%s: %s", at, problem);
+		fn(sink->data, "", full);
+	}
+	return -1;
+}
+
+/*
  * Before yajl sees the text: refuse NUL bytes (yajl reads a C string and
  * would stop there), "\u0000" in strings (it would silently cut the string),
  * and nesting deeper than SPEC_MAX_DEPTH (yajl_tree_free recurses, so a deep
@@ -446,16 +492,15 @@ static int prescan(const char *json, size_t len, struct spec_sink *sink)
 		char ch = json[i];
 
 		if (ch == '\0')
-			return spec_report_fatal(sink, 0, "", "invalid JSON: NUL byte at offset %zu", i);
+			return report_at(sink, json, i, "invalid JSON: a NUL byte");
 		if (in_string) {
 			if (ch == '"') {
 				in_string = false;
 			} else if (ch == '\\' && i + 1 < len) {
 				if (json[i + 1] == 'u' && len - i >= 6 &&
 				    memcmp(json + i + 2, "0000", 4) == 0)
-					return spec_report_fatal(
-						sink, 0, "",
-						"invalid JSON: \\u0000 in a string at offset %zu", i);
+					return report_at(sink, json, i,
+							 "invalid JSON: \\u0000 in a string");
 				if (json[i + 1] != '\0')
 					i++; /* skip the escaped character */
 			}
@@ -469,9 +514,9 @@ static int prescan(const char *json, size_t len, struct spec_sink *sink)
 		case '[':
 		case '{':
 			if (++depth > SPEC_MAX_DEPTH)
-				return spec_report_fatal(
-					sink, 0, "", "invalid JSON: nested deeper than %d levels at offset %zu",
-					SPEC_MAX_DEPTH, i);
+				return report_at(sink, json, i,
+						 "invalid JSON: nested deeper than %d levels",
+						 SPEC_MAX_DEPTH);
 			any = true;
 			break;
 		case ']':
@@ -582,62 +627,32 @@ static void printable(char *s)
 	}
 }
 
-/*
- * "<name>:LINE:COLUMN: invalid JSON: <yajl's reason>, at `<text>`", as
- * compilers and editors spell a position (the column counts characters,
- * from 1).  With a problem function (skiff check) the position opens the
- * problem itself, there being no JSON path to give.
- */
+/* yajl's reason, its position, and the text there: "parse error: invalid
+ * object key (must be a string), at `,`". */
 static int syntax_error(struct spec_sink *sink, const char *json, size_t len, const char *msg)
 {
-	size_t n = first_line_len(msg), off, i, line = 1, col = 1, show;
-	const char *name = sink->name;
-	spec_problem_fn fn = sink->fn;
-	char at[256], snippet[64], problem[512];
+	size_t n = first_line_len(msg), off, show = 0;
+	char snippet[64];
 	bool at_end;
 
 	off = syntax_error_offset(json, len, &at_end);
-	for (i = 0; i < off; i++) {
-		if (json[i] == '\n') {
-			line++;
-			col = 1;
-		} else if (((unsigned char)json[i] & 0xc0) != 0x80) {
-			col++; /* not a UTF-8 continuation byte */
-		}
-	}
 	if (at_end) {
 		snprintf(snippet, sizeof(snippet), "the end of the text");
 	} else {
-		show = strcspn(json + off, "\r\n");
-		if (show > 24) {
-			show = 24;
-			/* not in the middle of a UTF-8 character */
-			while (show > 0 && ((unsigned char)json[off + show] & 0xc0) == 0x80)
-				show--;
-		}
+		/* to the end of the line, at most 24 bytes (the text is not
+		 * NUL-terminated: its length bounds everything) */
+		while (off + show < len && show < 24 && !strchr("\r\n", json[off + show]))
+			show++;
+		/* not in the middle of a UTF-8 character */
+		while (show > 1 && off + show < len && ((unsigned char)json[off + show] & 0xc0) == 0x80)
+			show--;
 		snprintf(snippet, sizeof(snippet), "`%.*s%s`", (int)show, json + off,
-			 json[off + show] && !strchr("\r\n", json[off + show]) ? "..." : "");
+			 off + show < len && !strchr("\r\n", json[off + show]) ? "..." : "");
 		printable(snippet);
 	}
-	snprintf(at, sizeof(at), "%s:%zu:%zu", name, line, col);
 	if (n == 0)
-		snprintf(problem, sizeof(problem), "invalid JSON, at %s", snippet);
-	else
-		snprintf(problem, sizeof(problem), "invalid JSON: %.*s, at %s", (int)n, msg, snippet);
-	/* The first error names the file with the position; the problem
-	 * function gets both in the problem. */
-	sink->name = at;
-	sink->fn = NULL;
-	spec_report_fatal(sink, 0, "", "%s", problem);
-	sink->name = name;
-	sink->fn = fn;
-	if (fn) {
-		char full[sizeof(at) + sizeof(problem) + 2];
-
-		snprintf(full, sizeof(full), "%s: %s", at, problem);
-		fn(sink->data, "", full);
-	}
-	return -1;
+		return report_at(sink, json, off, "invalid JSON, at %s", snippet);
+	return report_at(sink, json, off, "invalid JSON: %.*s, at %s", (int)n, msg, snippet);
 }
 
 int spec_schema_parse_sink(const struct spec_type *type, const char *json, size_t len,
