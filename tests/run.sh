@@ -18,11 +18,15 @@
 #   CONFIGURE_FLAGS="..."   more ./configure flags, e.g. --enable-asan-ubsan
 #   TESTS="t1 t2"           only these tests (paths as in Makefile.am's TESTS,
 #                           e.g. tests/integration/exec.bats)
+#   VM=1                    then the cgroup v2 and systemd tests, each in a
+#                           QEMU VM (make check-cgroupv2, check-systemd; what
+#                           CI runs after this script), added to the total
 #
 # Interrupted (Ctrl-C, SIGTERM, SIGHUP), it stops what it started: make and
 # everything below it (the tests, bats, their containers through the tests'
-# teardowns) get SIGINT, as a Ctrl-C on a terminal would give them, then
-# SIGTERM and SIGKILL if they linger; then it exits 130, 143 or 129.
+# teardowns, the VMs) get SIGINT, as a Ctrl-C on a terminal would give
+# them, then SIGTERM and SIGKILL if they linger; then it exits 130, 143 or
+# 129.
 set -u
 cd "$(dirname "$0")/.."
 src=$(pwd)
@@ -35,16 +39,22 @@ flags=${CONFIGURE_FLAGS:-}
 
 # ---- running what can be stopped ----
 
-# Each job runs in a session, and so a process group, of its own (setsid:
-# `set -m` needs a terminal), so that stopping it reaches everything it
-# started, however deep, and nothing else; the shell waits with `wait`,
-# which a signal interrupts (a foreground command would delay the trap
-# until it ended, which for a hung test is never).
-groups=""
+# Each job runs in a session of its own (setsid: `set -m` needs a
+# terminal), so that stopping it reaches everything it started, however
+# deep, and nothing else: signals go to every process of the session,
+# those that moved to a process group of their own included (timeout(1)
+# does, with the VM under it).  The shell waits with `wait`, which a signal
+# interrupts (a foreground command would delay the trap until it ended,
+# which for a hung test is never).
+sessions=""
 
-group_alive() {
-	for g in $groups; do
-		kill -0 -"$g" 2>/dev/null && return 0
+signal_all() {
+	for sid in $sessions; do pkill -"$1" -s "$sid" 2>/dev/null; done
+}
+
+alive() {
+	for sid in $sessions; do
+		pgrep -s "$sid" >/dev/null && return 0
 	done
 	return 1
 }
@@ -52,21 +62,22 @@ group_alive() {
 stop() {
 	trap '' INT TERM HUP
 	printf '\ntests/run.sh: %s: stopping make and the tests\n' "$1" >&2
-	for g in $groups; do kill -INT -"$g" 2>/dev/null; done
+	signal_all INT
 	# bats runs the current test's teardown on SIGINT (it deletes the
-	# test's containers): up to 30 s for that, then no more waiting.
+	# test's containers), run-in-vm.sh stops its VM: up to 30 s for that,
+	# then no more waiting.
 	i=0
-	while group_alive && [ "$i" -lt 300 ]; do
+	while alive && [ "$i" -lt 300 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
-	for g in $groups; do kill -TERM -"$g" 2>/dev/null; done
+	signal_all TERM
 	i=0
-	while group_alive && [ "$i" -lt 30 ]; do
+	while alive && [ "$i" -lt 30 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
-	for g in $groups; do kill -KILL -"$g" 2>/dev/null; done
+	signal_all KILL
 	rm -f "${fifo:-}"
 	exit "$2"
 }
@@ -78,7 +89,7 @@ trap 'stop "hung up" 129' HUP
 # and its stdin /dev/null (so the tests run without the terminal, as in
 # CI), and wait for it; its exit status is run_status.  (The shell has no job control, so the
 # command is no group leader and setsid(1) needs no fork: $! is the new
-# process group; env execs too.  The redirections are the command's, not
+# session's id; env execs too.  The redirections are the command's, not
 # this function's: the trap's messages, should one run while it waits,
 # go to this shell's stderr.)
 run_job() {
@@ -87,7 +98,7 @@ run_job() {
 	# (env: what a shell starts in the background ignores SIGINT, and its
 	# children after it, which neither stopping nor the tests want.)
 	setsid env --default-signal=INT,QUIT "$@" >"$out" 2>&1 </dev/null &
-	groups="$groups $!"
+	sessions="$sessions $!"
 	wait $!
 	run_status=$?
 }
@@ -229,5 +240,32 @@ if [ -z "$pass" ]; then
 	status=1
 	fail=$(( ${fail:-0} + 1 ))
 fi
-echo "${pass:-0} passed, $(( ${fail:-0} + ${err:-0} )) failed, ${skip:-0} skipped"
+pass=${pass:-0} fail=$(( ${fail:-0} + ${err:-0} )) skip=${skip:-0}
+
+# ---- the VM tests (VM=1) ----
+
+# cgroup v2, and systemd as PID 1, each in a QEMU VM (README: "cgroup v2
+# and systemd tests in a VM"), as CI runs them after this script; each
+# ends with its own "N passed, N failed, N skipped", added to the total,
+# and a VM that gives none (it did not boot) is one failure.
+if [ "${VM:-}" = 1 ]; then
+	for target in check-cgroupv2 check-systemd; do
+		echo "tests/run.sh: make $target (a VM, about 2 minutes; output in $build/tests/$target.out)"
+		run_job "tests/$target.out" make "$target"
+		grep -E '^(not ok|run-in-vm.sh: )' "tests/$target.out"
+		line=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "tests/$target.out" | tail -1)
+		if [ -z "$line" ]; then
+			tail -20 "tests/$target.out"
+			line="0 passed, 1 failed, 0 skipped"
+		fi
+		echo "  $target: $line"
+		# shellcheck disable=SC2086
+		set -- $line
+		pass=$((pass + $1)) fail=$((fail + $3)) skip=$((skip + $5))
+		[ "$run_status" = 0 ] && [ "$3" = 0 ] || status=1
+	done
+	echo "tests/run.sh: done in $(elapsed)"
+fi
+
+echo "$pass passed, $fail failed, $skip skipped"
 exit $status

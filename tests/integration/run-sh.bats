@@ -115,3 +115,39 @@ stop_run_sh() {
 @test "run.sh: SIGINT (Ctrl-C) stops them the same way; exit 130" {
 	stop_run_sh INT 130
 }
+
+@test "run.sh VM=1: the VM tests' counts are added, a VM that gives none is a failure" {
+	printf 'echo "PASS: tests/a.bats 1 - one"\necho "PASS: tests/a.bats 2 - two"\nprintf "# TOTAL: 2\\n# PASS:  2\\n"\n' > "$FAKE/harness.sh"
+	printf '%s\n' 'all:' '	@true' 'print-tests:' '	@echo tests/a.bats' 'check:' '	@sh harness.sh' \
+		'check-cgroupv2:' '	@echo "not ok 4 four"; echo "3 passed, 1 failed, 0 skipped"; exit 1' \
+		'check-systemd:' '	@echo "run-in-vm.sh: the VM stopped without running the command (qemu: 1)"; exit 125' \
+		> "$FAKE/Makefile"
+	run env BUILDDIR="$FAKE" VM=1 "$RUN_SH"
+	assert_failure
+	assert_line "not ok 4 four"
+	assert_line "  check-cgroupv2: 3 passed, 1 failed, 0 skipped"
+	assert_line "run-in-vm.sh: the VM stopped without running the command (qemu: 1)"
+	assert_line "  check-systemd: 0 passed, 1 failed, 0 skipped"
+	assert_equal "${lines[${#lines[@]} - 1]}" "5 passed, 2 failed, 0 skipped"
+}
+
+@test "run.sh: stopping it stops a VM too, which timeout(1) keeps in a process group of its own" {
+	local mark=$BATS_TEST_TMPDIR/mark i pid sleeper rc=0
+	mkdir -p "$mark"
+	printf 'echo "# PASS: 0"\n' > "$FAKE/harness.sh"
+	# as tests/vm/run-in-vm.sh runs qemu: under timeout(1)
+	printf '%s\n' 'all:' '	@true' 'print-tests:' '	@echo none' 'check:' '	@sh harness.sh' \
+		'check-cgroupv2:' '	@timeout 1000 sh -c '"'"'echo $$$$ > "$$MARK/vm"; exec sleep 1000'"'" \
+		> "$FAKE/Makefile"
+	MARK=$mark BUILDDIR=$FAKE VM=1 env --default-signal=INT "$RUN_SH" > "$BATS_TEST_TMPDIR/out" 2>&1 &
+	pid=$!
+	for i in $(seq 300); do [ -s "$mark/vm" ] && break; sleep 0.1; done
+	[ -s "$mark/vm" ] || fail "the stand-in VM never started: $(cat "$BATS_TEST_TMPDIR/out")"
+	sleeper=$(cat "$mark/vm")
+	# in a process group of its own, not the session's first (make's)
+	[ "$(ps -o pgid= -p "$sleeper")" != "$(ps -o sid= -p "$sleeper")" ]
+	kill -TERM "$pid"
+	wait "$pid" || rc=$?
+	assert_equal "$rc" 143
+	! kill -0 "$sleeper" 2>/dev/null || fail "the stand-in VM $sleeper is still there"
+}
