@@ -183,10 +183,13 @@ setup() {
 
 @test "two parallel creates of one id: exactly one wins" {
 	set_args sleep 100
+	local pids=
 	for n in 1 2; do
 		(rc=0; skiff create ctr 2>"$BATS_TEST_TMPDIR/err$n" || rc=$?; echo $rc > "$BATS_TEST_TMPDIR/rc$n") &
+		pids="$pids $!"
 	done
-	wait
+	# these two only: a bare `wait` would wait for bats's time limit too
+	wait $pids
 	rcs=$(cat "$BATS_TEST_TMPDIR/rc1" "$BATS_TEST_TMPDIR/rc2" | sort | tr '\n' ' ')
 	assert_equal "$rcs" "0 1 "
 	run cat "$BATS_TEST_TMPDIR/err1" "$BATS_TEST_TMPDIR/err2"
