@@ -7,7 +7,7 @@
 #include "error.h"
 
 /*
- * text into the message buffer.  Text longer than the buffer loses its
+ * The message buffer gets text.  Text longer than the buffer loses its
  * middle, not its end: the start says what failed and the end why
  * ("set hostname \"hhh...hhh\": invalid argument"); a long value in
  * between is what gives way, not the reason after it.

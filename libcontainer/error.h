@@ -10,7 +10,9 @@
 #include "skiff.h"
 
 /* Set *err to the formatted message; when errnum is not 0, ": strerror(errnum)"
- * is appended and errnum is kept.  Always returns -1. */
+ * is appended and errnum is kept.  A message too long for the buffer loses
+ * its middle ("..."), so that the reason at its end stays (here and in
+ * every function below).  Always returns -1. */
 int skiff_fail(skiff_error *err, int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
