@@ -11,6 +11,8 @@
 
 typedef struct cli_globals {
 	const char *root;
+	const char *root_why;     /* the default's reason; NULL with --root */
+	const char *root_refused; /* the default may not be used: why */
 	const char *log_path;
 	bool log_json;
 	bool debug;
@@ -53,6 +55,18 @@ typedef struct cli_command {
 	const cli_option *options; /* ends with { NULL, NULL }; NULL when none */
 	int (*run)(const cli_globals *g, int argc, char **argv);
 } cli_command;
+
+/* root.c: the default state root (runc's rule, then /run/user/UID, then
+ * TMPDIR/skiff-UID) and why it was chosen, in g->root, g->root_why and
+ * g->root_refused, pointing into buf. */
+typedef struct cli_root_buf {
+	char path[4096];
+	char why[256];
+	char refused[256];
+} cli_root_buf;
+void cli_default_root(cli_globals *g, cli_root_buf *buf);
+/* A default root somebody else owns: says so, returns -1. */
+int cli_root_refused(const cli_globals *g);
 
 /* log.c: "skiff: <message>" on stderr, and to --log in its format.
  * cli_log_open() says why on stderr and returns -1 when --log cannot be

@@ -23,7 +23,8 @@ static struct {
 	int fd;
 	bool json;
 	bool debug; /* --debug: trace lines go to fd, or stderr without --log */
-} log_sink = { -1, false, false };
+	const char *root, *root_why; /* the default state root and why (no --root) */
+} log_sink = { -1, false, false, NULL, NULL };
 
 /* A log that cannot be opened fails the command before it does anything,
  * as with runc (exit 1, "open PATH: ..."): an engine that asked for the
@@ -32,6 +33,8 @@ int cli_log_open(const cli_globals *g)
 {
 	log_sink.debug = g->debug;
 	log_sink.json = g->log_json;
+	log_sink.root = g->root;
+	log_sink.root_why = g->root_why;
 	if (!g->log_path)
 		return 0;
 	log_sink.fd = open(g->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -217,5 +220,9 @@ void cli_warn(void *data, const skiff_error *problem)
 
 int cli_fail(const skiff_error *err)
 {
+	/* A state root the user never named: say which default and why. */
+	if (log_sink.root_why && err->context[0] && !strcmp(err->context, log_sink.root))
+		return cli_fail_text("%s (the default state root, %s; set --root to choose another)",
+				     err->message, log_sink.root_why);
 	return cli_fail_text("%s", err->message[0] ? err->message : "unknown error");
 }

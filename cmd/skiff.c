@@ -23,8 +23,8 @@ static const cli_option global_options[] = {
 	{ "--debug", "enable debug logging" },
 	{ "--log value", "set the log file to write skiff logs to (default is '/dev/stderr')" },
 	{ "--log-format value", "set the log format ('text' (default), or 'json') (default: \"text\")" },
-	{ "--root value",
-	  "root directory for storage of container state (this should be located in tmpfs) (default: \"" SKIFF_DEFAULT_ROOT "\")" },
+	/* usage filled in by print_main_help: the default this user gets, as runc shows it */
+	{ "--root value", NULL },
 	{ "--criu value", "path to the criu binary used for checkpoint and restore (default: \"criu\")" },
 	{ "--systemd-cgroup",
 	  "enable systemd cgroup support, expects cgroupsPath to be of form \"slice:prefix:name\" for e.g. \"system.slice:skiff:434234\"" },
@@ -38,16 +38,6 @@ static void print_version(void)
 {
 	printf("skiff version %s\ncommit: %s\nspec: %s\n", PACKAGE_VERSION, SKIFF_GIT_COMMIT,
 	       SKIFF_OCI_VERSION);
-}
-
-/* runc's default: /run/skiff for root, $XDG_RUNTIME_DIR/skiff for others. */
-static const char *default_root(char *buf, size_t size)
-{
-	const char *xdg = getenv("XDG_RUNTIME_DIR");
-
-	if (geteuid() != 0 && xdg && xdg[0] && (size_t)snprintf(buf, size, "%s/skiff", xdg) < size)
-		return buf;
-	return SKIFF_DEFAULT_ROOT;
 }
 
 /* runc takes "auto" and whatever Go's strconv.ParseBool does. */
@@ -97,8 +87,10 @@ static void print_options(FILE *out, const cli_option *opts)
 	}
 }
 
-static void print_main_help(FILE *out)
+static void print_main_help(FILE *out, const char *root)
 {
+	cli_option options[sizeof(global_options) / sizeof(global_options[0])];
+	char root_usage[4200];
 	int width = (int)strlen("help, h");
 
 	fprintf(out,
@@ -135,7 +127,14 @@ static void print_main_help(FILE *out)
 		fprintf(out, "   %-*s%s\n", width + 2, commands[i]->name, commands[i]->summary);
 	fprintf(out, "   %-*s%s\n\nGLOBAL OPTIONS:\n", width + 2, "help, h",
 		"Shows a list of commands or help for one command");
-	print_options(out, global_options);
+	snprintf(root_usage, sizeof(root_usage),
+		 "root directory for storage of container state (this should be located in tmpfs) (default: \"%s\")",
+		 root);
+	memcpy(options, global_options, sizeof(options));
+	for (cli_option *o = options; o->flags; o++)
+		if (!o->usage)
+			o->usage = root_usage;
+	print_options(out, options);
 }
 
 int cli_help(const cli_command *cmd)
@@ -238,6 +237,16 @@ void cli_context_init(skiff_context *ctx, const cli_globals *g)
 	ctx->debug_stop_at = stop && *stop ? stop : NULL;
 }
 
+/* Every command but these reads or writes the state root; and none does
+ * when its first word asks for its help ("skiff run --help").  Only the
+ * first: exec's and ps's words after the id are the program's. */
+static bool uses_root(const cli_command *cmd, int argc, char **argv)
+{
+	if (cmd == &cmd_spec || cmd == &cmd_check || cmd == &cmd_features)
+		return false;
+	return !(argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")));
+}
+
 static const cli_command *find_command(const char *name)
 {
 	for (size_t i = 0; i < N_COMMANDS; i++)
@@ -262,16 +271,20 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char root_buf[4096];
-	cli_globals g = { .root = default_root(root_buf, sizeof(root_buf)) };
+	static cli_root_buf root_buf; /* 4.6 KB: not on the stack */
+	cli_globals g = { 0 };
+	const char *default_root;
 	const cli_command *cmd;
 	int opt, rc;
 
+	cli_default_root(&g, &root_buf);
+	default_root = g.root; /* --help shows it, whatever --root says */
 	opterr = 0;
 	while ((opt = getopt_long_only(argc, argv, "+hv", options, NULL)) != -1) {
 		switch (opt) {
 		case OPT_ROOT:
 			g.root = optarg;
+			g.root_why = g.root_refused = NULL;
 			break;
 		case OPT_LOG:
 			g.log_path = optarg;
@@ -296,7 +309,7 @@ int main(int argc, char **argv)
 			g.criu = optarg;
 			break;
 		case 'h':
-			print_main_help(stdout);
+			print_main_help(stdout, default_root);
 			return 0;
 		case 'v':
 			print_version();
@@ -307,14 +320,14 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
-		print_main_help(stderr);
+		print_main_help(stderr, default_root);
 		return 1;
 	}
 	if (cli_log_open(&g) < 0)
 		return 1;
 	if (!strcmp(argv[optind], "help") || !strcmp(argv[optind], "h")) {
 		if (optind + 1 >= argc)
-			rc = (print_main_help(stdout), 0);
+			rc = (print_main_help(stdout, default_root), 0);
 		else if ((cmd = find_command(argv[optind + 1])))
 			rc = cli_help(cmd);
 		else
@@ -323,7 +336,10 @@ int main(int argc, char **argv)
 		int first = optind;
 
 		optind = 0; /* GNU getopt: start afresh for the command's flags */
-		rc = cmd->run(&g, argc - first, argv + first);
+		if (uses_root(cmd, argc - first, argv + first) && cli_root_refused(&g) < 0)
+			rc = 1;
+		else
+			rc = cmd->run(&g, argc - first, argv + first);
 	} else {
 		rc = cli_fail_text("unknown command \"%s\" (see 'skiff --help')", argv[optind]);
 	}

@@ -90,6 +90,34 @@ static const char *slash(const char *dest)
 	return dest[0] == '/' ? "" : "/";
 }
 
+/* The cgroup mount a container without a cgroup namespace gets on a pure
+ * cgroup v2 host: its own cgroup2 directory bound at the destination
+ * (mounts.c, mount_cgroup).  Its root is not the hierarchy's, which criu
+ * cannot dump ("doesn't have a proper root mount"), so it goes as an
+ * external mount, bound again at restore from the new container's
+ * directory.  NULL when there is none (a cgroup namespace mounts a cgroup2
+ * of its own, which criu dumps as any other mount). */
+static const spec_mount *bound_cgroup_mount(const spec_config *cfg)
+{
+	cg_layout layout = CG_LAYOUT_V1;
+
+	for (size_t i = 0; cfg->linux_ && i < cfg->linux_->namespaces_len; i++) {
+		const spec_namespace *ns = &cfg->linux_->namespaces[i];
+
+		if (!strcmp(ns->type, "cgroup") && (!ns->path || !ns->path[0]))
+			return NULL;
+	}
+	if (cgroup_layout_detect(&layout, NULL) < 0 || layout != CG_LAYOUT_UNIFIED)
+		return NULL;
+	for (size_t i = 0; i < cfg->mounts_len; i++) {
+		const spec_mount *m = &cfg->mounts[i];
+
+		if (m->type && !strcmp(m->type, "cgroup") && !is_bind(m))
+			return m;
+	}
+	return NULL;
+}
+
 /* The options both dump and restore take. */
 static int common_args(argv_list *a, const skiff_checkpoint_opts *o, skiff_error *err)
 {
@@ -269,6 +297,7 @@ static int dump_args(argv_list *a, const skiff_checkpoint_opts *o, const char *w
 		     const container_record *rec, const spec_config *cfg, bool paused,
 		     skiff_error *err)
 {
+	const spec_mount *cgroup_mount = cfg ? bound_cgroup_mount(cfg) : NULL;
 	cgroup_set set = cgroup_set_of(rec);
 
 	arg(a, "%s", o->criu ? o->criu : "criu");
@@ -317,7 +346,7 @@ static int dump_args(argv_list *a, const skiff_checkpoint_opts *o, const char *w
 	for (size_t i = 0; cfg && i < cfg->mounts_len; i++) {
 		const spec_mount *m = &cfg->mounts[i];
 
-		if (is_bind(m)) {
+		if (is_bind(m) || m == cgroup_mount) {
 			arg(a, "--external");
 			arg(a, "mnt[%s%s]:%s%s", slash(m->destination), m->destination,
 			    slash(m->destination), m->destination);
@@ -427,6 +456,7 @@ typedef struct restore_job {
 static int restore_args(argv_list *a, const restore_job *j, skiff_error *err)
 {
 	const skiff_checkpoint_opts *o = j->o;
+	const spec_mount *cgroup_mount;
 	cg_layout layout = CG_LAYOUT_V1;
 
 	arg(a, "%s", o->criu ? o->criu : "criu");
@@ -478,6 +508,12 @@ static int restore_args(argv_list *a, const restore_job *j, skiff_error *err)
 		arg(a, "--external");
 		arg(a, "mnt[%s%s]:%s", slash(m->destination), m->destination, source);
 		free(source);
+	}
+	cgroup_mount = bound_cgroup_mount(j->cfg);
+	if (cgroup_mount && cg_v2_dir(&j->cgroups)) {
+		arg(a, "--external");
+		arg(a, "mnt[%s%s]:%s", slash(cgroup_mount->destination), cgroup_mount->destination,
+		    cg_v2_dir(&j->cgroups));
 	}
 	return 0;
 }

@@ -24,6 +24,9 @@
 /* Read a whole file (at most max bytes) into a NUL-terminated buffer. */
 int read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *len_out,
 		 skiff_error *err);
+/* The same from an open fd (path only names it in errors). */
+int read_file_fd(int fd, const char *path, size_t max, char **out, size_t *len_out,
+		 skiff_error *err);
 /* Replace dirfd/name with data: write a temporary file, fsync-free rename. */
 int write_file_atomic(int dirfd, const char *name, const void *data, size_t len,
 		      mode_t mode, skiff_error *err);
@@ -82,17 +85,22 @@ int state_dir_open(const char *root, const char *id, int *dirfd_out, skiff_error
 int flock_dir(int dirfd, const char *id, skiff_error *err);
 int state_write(int dirfd, const container_record *rec, skiff_error *err);
 int state_read(int dirfd, container_record *rec, skiff_error *err);
+/* The record of the directory dir below atfd (list: the root and the id). */
+int state_read_in(int atfd, const char *dir, container_record *rec, skiff_error *err);
 /* The record in a state.json text (NUL-terminated); pure, for tests and fuzzing. */
 int state_parse(const char *text, container_record *rec, skiff_error *err);
 /* The live status of a container read from its record (paused when its
  * cgroup is frozen).  locked: the caller holds the directory's lock, so no
  * create is in progress there. */
 skiff_status state_status(int dirfd, const container_record *rec, bool locked);
+/* The same for the directory dir below atfd (list: the root's fd and the id). */
+skiff_status state_status_in(int atfd, const char *dir, const container_record *rec, bool locked);
 int state_dir_remove(const char *root, const char *id, skiff_error *err);
 const char *state_root(const skiff_context *ctx);
-/* Fill a public skiff_state from a record (copies). */
 /* The record as skiff_state; its strings and annotations move there. */
 int state_export(int dirfd, container_record *rec, skiff_state **out, skiff_error *err);
+int state_export_in(int atfd, const char *dir, container_record *rec, skiff_state **out,
+		    skiff_error *err);
 
 /* ---- procfs.c: procfs through a handle of the runtime's own ---- */
 

@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -347,6 +348,37 @@ static int bind_rootfs(const rootfs_opts *opts, skiff_error *err)
 	return tree;
 }
 
+/* Stdio that is the host's /dev/null (a detached container's, often)
+ * becomes the container's own /dev/null, as runc does: the same device,
+ * but a file of the container's mount tree, which criu can checkpoint (the
+ * host's is on a mount the container does not have: "Can't lookup mount").
+ * A /dev/null of the container that is not the null device is left alone,
+ * and so is the stdio then. */
+static int reopen_dev_null(skiff_error *err)
+{
+	struct stat null, st;
+	int fd = open("/dev/null", O_RDWR | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &null) < 0 || !S_ISCHR(null.st_mode) || null.st_rdev != makedev(1, 3)) {
+		close(fd);
+		return 0;
+	}
+	for (int i = 0; i <= 2; i++) {
+		if (fstat(i, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != null.st_rdev)
+			continue;
+		if (dup3(fd, i, 0) < 0) {
+			int saved = errno;
+
+			close(fd);
+			return skiff_fail(err, saved, "reopen /dev/null as fd %d", i);
+		}
+	}
+	close(fd);
+	return 0;
+}
+
 int rootfs_setup(const spec_config *cfg, const rootfs_opts *opts, skiff_error *err)
 {
 	const char *prop_text = cfg->linux_ ? cfg->linux_->rootfs_propagation : NULL;
@@ -403,6 +435,8 @@ int rootfs_setup(const spec_config *cfg, const rootfs_opts *opts, skiff_error *e
 		skiff_fail(err, errno, "set the propagation of the container's /");
 		goto out;
 	}
+	if (reopen_dev_null(err) < 0)
+		goto out;
 	rc = 0;
 out:
 	close(rootfd);

@@ -15,6 +15,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <linux/openat2.h>
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 
@@ -186,7 +187,7 @@ int state_dir_open(const char *root, const char *id, int *dirfd_out, skiff_error
 			return skiff_fail_code(err, ENOENT,
 					       "container does not exist: no \"%s\" under --root %s", id,
 					       root);
-		return skiff_fail(err, errno, "open container %s", id);
+		return skiff_fail_at(err, errno, root, "open container %s in state root %s", id, root);
 	}
 	*dirfd_out = dirfd;
 	return 0;
@@ -301,11 +302,51 @@ int state_read(int dirfd, container_record *rec, skiff_error *err)
 	return rc;
 }
 
+int state_read_in(int atfd, const char *dir, container_record *rec, skiff_error *err)
+{
+	struct open_how how = {
+		.flags = O_RDONLY | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	char path[1200], *text;
+	int fd, rc, n = snprintf(path, sizeof(path), "%s/%s", dir, STATE_FILE_NAME);
+
+	memset(rec, 0, sizeof(*rec));
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return skiff_fail(err, ENAMETOOLONG, "read %s", path);
+	/* One open, no symlink anywhere (the directory's own open used to be
+	 * a second, with O_NOFOLLOW); before Linux 5.6, those two opens. */
+	fd = (int)syscall(SYS_openat2, atfd, path, &how, sizeof(how));
+	if (fd < 0 && errno == ENOSYS) {
+		int dirfd = openat(atfd, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+		fd = dirfd < 0 ? -1 : openat(dirfd, STATE_FILE_NAME, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (dirfd >= 0) {
+			int saved = errno;
+
+			close(dirfd);
+			errno = saved;
+		}
+	}
+	if (fd < 0)
+		return skiff_fail_at(err, errno, path, "open %s", path);
+	rc = read_file_fd(fd, path, STATE_MAX_SIZE, &text, NULL, err);
+	close(fd);
+	if (rc < 0)
+		return -1;
+	rc = state_parse(text, rec, err);
+	free(text);
+	return rc;
+}
+
+/* A container's directory is named by (atfd, dir): its own fd and ".",
+ * or the root's fd and the id (list, which opens no directory). */
+
 /* Does a create hold this directory's lock?  Probed through a new open file
  * description, so a lock the caller itself holds also counts. */
-static bool state_dir_busy(int dirfd)
+static bool state_dir_busy(int atfd, const char *dir)
 {
-	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = openat(atfd, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	bool busy;
 
 	if (fd < 0)
@@ -315,32 +356,46 @@ static bool state_dir_busy(int dirfd)
 	return busy;
 }
 
-skiff_status state_status(int dirfd, const container_record *rec, bool locked)
+static bool exec_fifo_exists(int atfd, const char *dir)
+{
+	char path[1200];
+	struct stat st;
+	int n = snprintf(path, sizeof(path), "%s/%s", dir, EXEC_FIFO_NAME);
+
+	return n > 0 && (size_t)n < sizeof(path) &&
+	       fstatat(atfd, path, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+skiff_status state_status_in(int atfd, const char *dir, const container_record *rec, bool locked)
 {
 	cgroup_set set;
-	struct stat st;
 
 	/* No state.json: a create between mkdir and its first record holds
 	 * the lock; without one, that create died (its init dies with it). */
 	if (!rec->recorded)
-		return !locked && state_dir_busy(dirfd) ? SKIFF_STATUS_CREATING
-							: SKIFF_STATUS_STOPPED;
+		return !locked && state_dir_busy(atfd, dir) ? SKIFF_STATUS_CREATING
+							    : SKIFF_STATUS_STOPPED;
 	/* No live init in a record not yet "created": create records the
 	 * cgroups before it clones the init, and that init may die while
 	 * create still cleans up.  While create holds the lock the container
 	 * is being created, not stopped: an engine told "stopped" would
 	 * delete it under create's feet (runc says "does not exist" there). */
 	if (!process_matches(rec->pid, rec->pid_start_time))
-		return !rec->created && !locked && state_dir_busy(dirfd) ? SKIFF_STATUS_CREATING
-									: SKIFF_STATUS_STOPPED;
+		return !rec->created && !locked && state_dir_busy(atfd, dir) ? SKIFF_STATUS_CREATING
+									    : SKIFF_STATUS_STOPPED;
 	if (!rec->created)
 		return SKIFF_STATUS_CREATING;
 	set = cgroup_set_of(rec);
 	if (set.n && cgroup_frozen(&set))
 		return SKIFF_STATUS_PAUSED;
-	if (fstatat(dirfd, EXEC_FIFO_NAME, &st, AT_SYMLINK_NOFOLLOW) == 0)
+	if (exec_fifo_exists(atfd, dir))
 		return SKIFF_STATUS_CREATED;
 	return SKIFF_STATUS_RUNNING;
+}
+
+skiff_status state_status(int dirfd, const container_record *rec, bool locked)
+{
+	return state_status_in(dirfd, ".", rec, locked);
 }
 
 /* The record's string, moved out of it ("" if it has none). */
@@ -354,11 +409,17 @@ static char *take_string(char **s)
 
 int state_export(int dirfd, container_record *rec, skiff_state **out, skiff_error *err)
 {
+	return state_export_in(dirfd, ".", rec, out, err);
+}
+
+int state_export_in(int atfd, const char *dir, container_record *rec, skiff_state **out,
+		    skiff_error *err)
+{
 	skiff_state *st = calloc(1, sizeof(*st));
 
 	if (!st)
 		return skiff_fail(err, ENOMEM, "read state");
-	st->status = state_status(dirfd, rec, false);
+	st->status = state_status_in(atfd, dir, rec, false);
 	st->pid = st->status == SKIFF_STATUS_STOPPED ? 0 : rec->pid;
 	st->oci_version = strdup(SKIFF_OCI_VERSION);
 	st->id = take_string(&rec->id);

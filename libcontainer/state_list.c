@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -35,21 +36,21 @@ typedef struct list_job {
 static int read_one(int rootfd, const char *name, skiff_state **out, skiff_error *err)
 {
 	container_record rec;
-	int cfd, rc;
+	struct stat st;
+	int rc;
 
 	*out = NULL;
-	cfd = openat(rootfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (cfd < 0)
-		return 0; /* gone since readdir: not listed */
-	/* A directory without state.json is a create in progress or one
-	 * that died before its first write: list it as such, honestly. */
-	if (state_read(cfd, &rec, NULL) < 0) {
+	if (state_read_in(rootfd, name, &rec, NULL) < 0) {
+		/* Gone since readdir, or not a directory: not listed. */
+		if (fstatat(rootfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
+			return 0;
+		/* A directory without state.json is a create in progress or
+		 * one that died before its first write: list it as such. */
 		memset(&rec, 0, sizeof(rec));
 		rec.id = strdup(name);
 	}
-	rc = state_export(cfd, &rec, out, err);
+	rc = state_export_in(rootfd, name, &rec, out, err);
 	container_record_clear(&rec);
-	close(cfd);
 	return rc;
 }
 

@@ -18,6 +18,7 @@ setup_file() {
 
 teardown_file() {
 	[ -n "${ENGINES:-}" ] || return 0
+	rootless_teardown
 	# what a failed test left running: podman's containers (with their
 	# conmon) and containerd's tasks, before the daemons go
 	if [ -d "$ENGINES/podman-root" ]; then
@@ -427,5 +428,180 @@ CONF
 	run timeout 30 "${CTR[@]}" task rm ct3
 	assert_success
 	run timeout 30 "${CTR[@]}" container rm ct3
+	assert_success
+}
+
+# Rootless podman: a user of its own with /etc/subuid and /etc/subgid
+# ranges, made by the first test that needs it and removed by
+# teardown_file.  podman runs skiff as root of the user's user namespace
+# with XDG_RUNTIME_DIR set and no --root, as it runs runc; the network is
+# none or host (slirp4netns cannot open /dev/net/tun here), the cgroup
+# manager the one podman picks.
+PM_USER=skiff-pm-test
+PM_SUBID=600000
+
+podman_rootless_setup() {
+	command -v podman >/dev/null || skip "podman is not installed"
+	command -v newuidmap >/dev/null || skip "rootless podman needs newuidmap (package uidmap)"
+	[ -f "$ENGINES/rootless-skip" ] && skip "$(cat "$ENGINES/rootless-skip")"
+	if [ ! -f "$ENGINES/rootless-ready" ]; then
+		userdel "$PM_USER" >/dev/null 2>&1 || true
+		sed -i "/^$PM_USER:/d" /etc/subuid /etc/subgid
+		useradd --no-create-home --shell /bin/sh --user-group "$PM_USER"
+		usermod --add-subuids "$PM_SUBID-$((PM_SUBID + 65535))" \
+			--add-subgids "$PM_SUBID-$((PM_SUBID + 65535))" "$PM_USER"
+		touch "$ENGINES/rootless-user" # teardown_file removes the user
+		# bats' temp dirs are root's alone (0700): the user's own dir
+		# outside them
+		export PM_DIR
+		PM_DIR=$(mktemp -d /tmp/skiff-podman-rootless.XXXXXX)
+		echo "$PM_DIR" > "$ENGINES/rootless-dir"
+		chmod 755 "$PM_DIR"
+		mkdir -m 700 "$PM_DIR/run" "$PM_DIR/home"
+		cat > "$PM_DIR/containers.conf" <<CONF
+[containers]
+default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
+netns = "none"
+[engine]
+events_logger = "file"
+runtime = "skiff"
+runtime_supports_json = ["skiff"]
+[engine.runtimes]
+skiff = ["$SKIFF"]
+CONF
+		cp "$ENGINES/rootfs.tar" "$PM_DIR/rootfs.tar"
+		chown -R "$PM_USER:$PM_USER" "$PM_DIR"
+		# podman itself must be able to run rootless here: if not, say why
+		if ! pm unshare true > "$PM_DIR/unshare.err" 2>&1; then
+			echo "podman cannot run rootless here: $(tail -1 "$PM_DIR/unshare.err")" > "$ENGINES/rootless-skip"
+			skip "$(cat "$ENGINES/rootless-skip")"
+		fi
+		pm import "$PM_DIR/rootfs.tar" localhost/skiff-busybox >/dev/null
+		touch "$ENGINES/rootless-ready"
+	fi
+	PM_DIR=$(cat "$ENGINES/rootless-dir")
+	PM_UID=$(id -u "$PM_USER")
+}
+
+# podman as the test user, from a login without systemd: HOME, USER and
+# XDG_RUNTIME_DIR of its own, private storage.
+pm() {
+	setpriv --reuid "$PM_USER" --regid "$PM_USER" --init-groups \
+		env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$PM_DIR/home" USER="$PM_USER" \
+		XDG_RUNTIME_DIR="$PM_DIR/run" CONTAINERS_CONF="$PM_DIR/containers.conf" \
+		sh -c 'cd "$HOME" && exec timeout 60 podman --root "$0/storage" --runroot "$0/runroot" --storage-driver vfs "$@"' \
+		"$PM_DIR" "$@"
+}
+
+# What the rootless tests leave: containers, podman's pause process (its
+# user namespace), the user's processes, the user.
+rootless_teardown() {
+	[ -f "$ENGINES/rootless-user" ] || return 0
+	local dir pid
+	dir=$(cat "$ENGINES/rootless-dir" 2>/dev/null)
+	if [ -n "$dir" ] && [ -d "$dir" ]; then
+		PM_DIR=$dir pm rm -a -f -t 0 >/dev/null 2>&1
+		pid=$(cat "$dir/run/libpod/tmp/pause.pid" 2>/dev/null)
+		[ -n "$pid" ] && kill "$pid" 2>/dev/null
+	fi
+	# anything else the user still runs (conmon of a failed test)
+	for pid in $(pgrep -u "$PM_USER" 2>/dev/null); do
+		kill -9 "$pid" 2>/dev/null
+	done
+	for _ in $(seq 50); do pgrep -u "$PM_USER" >/dev/null || break; sleep 0.1; done
+	userdel "$PM_USER" >/dev/null 2>&1
+	sed -i "/^$PM_USER:/d" /etc/subuid /etc/subgid
+	[ -n "$dir" ] && rm -rf "$dir"
+	rm -f "$ENGINES/rootless-user"
+}
+
+@test "rootless podman: run with skiff as the runtime, its state under \$XDG_RUNTIME_DIR/skiff (no --root)" {
+	podman_rootless_setup
+	run pm info --format '{{.Host.Security.Rootless}} {{.Host.OCIRuntime.Name}}'
+	assert_success
+	assert_output "true skiff"
+	run pm run --rm localhost/skiff-busybox sh -c 'echo hello-rootless; id -u'
+	assert_success
+	assert_line --index 0 hello-rootless
+	assert_line --index 1 0
+	run pm run -d --name rl1 localhost/skiff-busybox sleep 1000
+	assert_success
+	local id=$output pid
+	# skiff ran as root of podman's user namespace, without --root: the
+	# default root was $XDG_RUNTIME_DIR/skiff, the user's
+	[ -d "$PM_DIR/run/skiff/$id" ]
+	assert_equal "$(stat -c %U "$PM_DIR/run/skiff/$id")" "$PM_USER"
+	pid=$(pm inspect --format '{{.State.Pid}}' rl1)
+	# root inside, the user outside
+	assert_equal "$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")" "$PM_UID"
+	run pm rm -f -t 0 rl1
+	assert_success
+	[ ! -e "$PM_DIR/run/skiff/$id" ]
+}
+
+@test "rootless podman: exec, stop (SIGTERM, then SIGKILL), rm" {
+	podman_rootless_setup
+	run pm run -d --name rl2 localhost/skiff-busybox sh -c 'trap "exit 3" TERM; echo ready; while :; do usleep 20000; done'
+	assert_success
+	run pm exec rl2 sh -c 'echo in-exec; cat /proc/1/cmdline | tr "\0" " "'
+	assert_success
+	assert_line --index 0 in-exec
+	assert_line --index 1 --partial "trap"
+	run pm exec rl2 sh -c 'exit 6'
+	assert_equal "$status" 6
+	run pm stop -t 30 rl2
+	assert_success
+	run pm inspect --format '{{.State.ExitCode}}' rl2
+	assert_output 3
+	# SIGTERM ignored: SIGKILL after -t
+	run pm run -d --name rl3 localhost/skiff-busybox sh -c 'trap "" TERM; while :; do usleep 20000; done'
+	assert_success
+	run pm stop -t 1 rl3
+	assert_success
+	run pm inspect --format '{{.State.ExitCode}}' rl3
+	assert_output 137
+	run pm rm rl2 rl3
+	assert_success
+	run pm ps -a -q
+	assert_output ""
+	# nothing of skiff's left in the user's root
+	assert_equal "$(ls "$PM_DIR/run/skiff")" ""
+}
+
+@test "rootless podman: --userns=keep-id runs the process with the user's own ids" {
+	podman_rootless_setup
+	run pm run --rm --userns=keep-id localhost/skiff-busybox sh -c 'id -u; id -g; cat /proc/self/uid_map'
+	assert_success
+	assert_line --index 0 "$PM_UID"
+	assert_line --index 1 "$(id -g "$PM_USER")"
+	run pm run -d --name rl4 --userns=keep-id localhost/skiff-busybox sleep 1000
+	assert_success
+	local pid
+	pid=$(pm inspect --format '{{.State.Pid}}' rl4)
+	assert_equal "$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")" "$PM_UID"
+	run pm exec rl4 id -u
+	assert_output "$PM_UID"
+	run pm rm -f -t 0 rl4
+	assert_success
+}
+
+@test "rootless podman: --network=host, and the cgroup manager podman picks here" {
+	podman_rootless_setup
+	run pm info --format '{{.Host.CgroupManager}} {{.Host.CgroupsVersion}}'
+	assert_success
+	# (cgroupfs on this v1 host without systemd: a user gets no cgroups)
+	echo "# podman picks the cgroup manager: $output" >&3
+	run pm run -d --name rl5 --network=host localhost/skiff-busybox sleep 1000
+	assert_success
+	# the host's network namespace (seen from inside: root here may not
+	# read the namespaces of the user's processes)
+	run pm exec rl5 readlink /proc/self/ns/net
+	assert_success
+	assert_output "$(readlink /proc/self/ns/net)"
+	# podman finds the container's process (through skiff's state)
+	run pm top rl5
+	assert_success
+	assert_output --partial "sleep 1000"
+	run pm rm -f -t 0 rl5
 	assert_success
 }

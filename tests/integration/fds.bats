@@ -40,3 +40,16 @@ setup() {
 	refute_output "/"
 	[ ! -d "$ROOT/ctr" ] || skiff delete --force ctr
 }
+
+@test "stdio that is the host's /dev/null becomes the container's /dev/null (criu can dump that one); a pipe stays" {
+	# the mount each of fds 0-2 is on, and the container's /dev
+	set_args sh -c 'for fd in 0 1 2; do sed -n "s/^mnt_id:[[:space:]]*//p" /proc/self/fdinfo/$fd; done
+		awk "\$5 == \"/dev\" {print \$1}" /proc/self/mountinfo'
+	run bash -c "'$SKIFF' --root '$ROOT' run ctr < /dev/null 2> /dev/null | cat"
+	assert_success
+	[ "${#lines[@]}" = 4 ] || fail "unexpected output: $output"
+	dev=${lines[3]}
+	assert_equal "${lines[0]} ${lines[2]}" "$dev $dev"
+	# stdout is the pipe to cat, on no mount of the container's
+	[ "${lines[1]}" != "$dev" ]
+}

@@ -42,10 +42,16 @@ setup() {
 }
 
 teardown() {
-	local id
-	for id in $(as_user "$SKIFF" list -q 2>/dev/null); do
-		as_user "$SKIFF" delete --force "$id" >/dev/null 2>&1
+	local id root
+	# the default roots of the tests below too
+	for root in "$RL_DIR/run/skiff" "$RL_DIR/tmp/skiff-$RL_UID" "/tmp/skiff-$RL_UID" \
+		"/run/user/$RL_UID/skiff"; do
+		[ -d "$root" ] || continue
+		for id in $(as_user "$SKIFF" --root "$root" list -q 2>/dev/null); do
+			as_user "$SKIFF" --root "$root" delete --force "$id" >/dev/null 2>&1
+		done
 	done
+	rm -rf "/tmp/skiff-$RL_UID" "/run/user/$RL_UID"
 	[ -n "${RL_DIR:-}" ] && rm -rf "$RL_DIR"
 	return 0
 }
@@ -54,6 +60,20 @@ teardown() {
 as_user() {
 	setpriv --reuid "$RL_USER" --regid "$RL_USER" --init-groups \
 		env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin XDG_RUNTIME_DIR="$RL_DIR/run" \
+		sh -c 'cd "$0" && exec "$@"' "$BUNDLE" "$@"
+}
+
+# as_user with the environment given before "--" instead of XDG_RUNTIME_DIR
+# (a user after `su user`: no runtime dir of its own).
+as_user_env() {
+	local envs=()
+	while [ "$1" != -- ]; do
+		envs+=("$1")
+		shift
+	done
+	shift
+	setpriv --reuid "$RL_USER" --regid "$RL_USER" --init-groups \
+		env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "${envs[@]}" \
 		sh -c 'cd "$0" && exec "$@"' "$BUNDLE" "$@"
 }
 
@@ -114,7 +134,8 @@ update_config() {
 	# uid 1000 inside is subuid + 999 outside
 	assert_equal "$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")" "$((RL_SUBID + 999))"
 	assert_equal "$(awk '/^Gid:/ {print $2}' "/proc/$pid/status")" "$((RL_SUBID + 999))"
-	for i in $(seq 50); do [ -s "$RL_DIR/out" ] && break; sleep 0.1; done
+	# both lines: the first alone was seen once under load
+	for i in $(seq 50); do [ "$(wc -l < "$RL_DIR/out")" -ge 2 ] && break; sleep 0.1; done
 	run cat "$RL_DIR/out"
 	# with newgidmap, supplementary groups stay possible
 	assert_line --index 0 --regexp '^uid=1000 gid=1000 groups=5'
@@ -176,4 +197,81 @@ update_config() {
 	run as_user "$SKIFF" --rootless maybe list
 	assert_failure
 	assert_output --partial 'invalid --rootless value "maybe"'
+}
+
+@test "rootless: without \$XDG_RUNTIME_DIR the state root is a directory of the user's under \$TMPDIR" {
+	mkdir -m 1777 "$RL_DIR/tmp"
+	set_args sleep 100
+	as_user_env TMPDIR="$RL_DIR/tmp" -- "$SKIFF" run -d "$RL_ID"
+	# made for the user alone, as runc makes its root (0700)
+	assert_equal "$(stat -c '%U %a' "$RL_DIR/tmp/skiff-$RL_UID")" "$RL_USER 700"
+	[ -d "$RL_DIR/tmp/skiff-$RL_UID/$RL_ID" ]
+	run as_user_env TMPDIR="$RL_DIR/tmp" -- "$SKIFF" list -q
+	assert_output "$RL_ID"
+	as_user_env TMPDIR="$RL_DIR/tmp" -- "$SKIFF" delete --force "$RL_ID"
+	[ ! -e "$RL_DIR/tmp/skiff-$RL_UID/$RL_ID" ]
+	# --help shows the default this user gets, as runc's does
+	run as_user_env TMPDIR="$RL_DIR/tmp" -- "$SKIFF" --help
+	assert_line --regexp "^   --root value +root directory .* \(default: \"$RL_DIR/tmp/skiff-$RL_UID\"\)\$"
+	# without TMPDIR: /tmp
+	set_args true
+	run as_user_env -- "$SKIFF" run "$RL_ID"
+	assert_success
+	assert_equal "$(stat -c '%U %a' "/tmp/skiff-$RL_UID")" "$RL_USER 700"
+}
+
+@test "rootless: without \$XDG_RUNTIME_DIR, /run/user/UID is the user's state root when it is the user's" {
+	mkdir -p /run/user
+	install -d -m 700 -o "$RL_USER" -g "$RL_USER" "/run/user/$RL_UID"
+	set_args sleep 100
+	as_user_env -- "$SKIFF" run -d "$RL_ID"
+	[ -d "/run/user/$RL_UID/skiff/$RL_ID" ]
+	as_user_env -- "$SKIFF" delete --force "$RL_ID"
+	[ ! -e "/run/user/$RL_UID/skiff/$RL_ID" ]
+	# someone else's /run/user/UID is not taken: the temp dir is
+	chown root "/run/user/$RL_UID"
+	mkdir -m 1777 "$RL_DIR/tmp"
+	as_user_env TMPDIR="$RL_DIR/tmp" -- "$SKIFF" run -d "$RL_ID"
+	[ -d "$RL_DIR/tmp/skiff-$RL_UID/$RL_ID" ]
+	[ ! -e "/run/user/$RL_UID/skiff/$RL_ID" ]
+}
+
+@test "rootless: a default state root made by someone else is refused, and errors say which root and why" {
+	mkdir -m 1777 "$RL_DIR/tmp"
+	# another user made it first: it would read and change our state
+	mkdir -m 777 "$RL_DIR/tmp/skiff-$RL_UID"
+	set_args true
+	run as_user_env TMPDIR="$RL_DIR/tmp" -- "$SKIFF" run "$RL_ID"
+	assert_failure
+	assert_output "skiff: default state root $RL_DIR/tmp/skiff-$RL_UID (for euid $RL_UID without \$XDG_RUNTIME_DIR and without a /run/user/$RL_UID of its own): it is not a directory of euid $RL_UID that only it may write; set --root or \$XDG_RUNTIME_DIR"
+	[ -z "$(ls "$RL_DIR/tmp/skiff-$RL_UID")" ]
+	# commands that keep no state do not care
+	run as_user_env TMPDIR="$RL_DIR/tmp" -- "$SKIFF" spec --help
+	assert_success
+	run as_user_env TMPDIR="$RL_DIR/tmp" -- "$SKIFF" run --help
+	assert_success
+	# a root that cannot be made: the error names it and why it is the default
+	run as_user_env XDG_RUNTIME_DIR=/proc -- "$SKIFF" run "$RL_ID"
+	assert_failure
+	assert_output --regexp "^skiff: create state root /proc/skiff: .* \(the default state root, from \\\$XDG_RUNTIME_DIR, for euid $RL_UID; set --root to choose another\)$"
+	# the same root named by --root: no such note
+	run as_user_env XDG_RUNTIME_DIR=/proc -- "$SKIFF" --root /proc/skiff run "$RL_ID"
+	assert_failure
+	refute_output --partial "default state root"
+}
+
+@test "rootless: euid 0 in a user namespace uses \$XDG_RUNTIME_DIR/skiff unless \$USER is root, as runc (rootless podman)" {
+	set_args sleep 100
+	as_user "$SKIFF" run -d "$RL_ID"
+	# the way podman runs the runtime: root in the user's own user
+	# namespace, XDG_RUNTIME_DIR set, no --root
+	run as_user_env XDG_RUNTIME_DIR="$RL_DIR/run" USER="$RL_USER" -- unshare --user --map-root-user "$SKIFF" list -q
+	assert_success
+	assert_output "$RL_ID"
+	run as_user_env XDG_RUNTIME_DIR="$RL_DIR/run" -- unshare --user --map-root-user "$SKIFF" state "$RL_ID"
+	assert_success
+	# $USER root: /run/skiff, as for the real root
+	run as_user_env XDG_RUNTIME_DIR="$RL_DIR/run" USER=root -- unshare --user --map-root-user "$SKIFF" state "$RL_ID"
+	assert_failure
+	assert_output "skiff: open container $RL_ID in state root /run/skiff: permission denied (the default state root, for euid 0 in a user namespace with \$USER root; set --root to choose another)"
 }

@@ -3,7 +3,8 @@
 # The guest side of tests/vm/run-in-vm.sh: run by busybox as PID 1 on the
 # VM's tmpfs root once the initramfs (tests/vm/init.sh) switched to it, from
 # the run directory the host shares at /.vm/run.  That directory holds:
-#   config   VM_MODE (plain or systemd) and VM_CWD, as shell assignments
+#   config   VM_MODE (plain or systemd), VM_CWD and VM_MODULES (the module
+#            sets of tests/vm/prepare.sh to load), as shell assignments
 #   shares   one "TAG MODE PATH" line per host directory to mount at PATH
 #            (MODE ro or rw; the host's /usr, and its /etc at /.vm/hostetc,
 #            are among them, read-only)
@@ -58,6 +59,12 @@ if [ "${1:-}" = --run ]; then
 fi
 
 $B --install -s /.vm/bin
+for set in ${VM_MODULES:-}; do
+	[ -f "/.vm/modules/$set.order" ] || fail "no module set $set in the initramfs (tests/vm/prepare.sh)"
+	while read -r m; do
+		insmod "/.vm/modules/$m.ko" || fail "insmod $m (module set $set) failed"
+	done < "/.vm/modules/$set.order"
+done
 mkdir -p /proc /sys /dev /tmp /run /etc /root /.vm/hostetc
 mount -t proc proc /proc || fail "mount /proc"
 mount -t sysfs sysfs /sys || fail "mount /sys"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Make what tests/vm/run-in-vm.sh boots: Debian's kernel, uncompressed, and a
 # busybox initramfs that loads the virtio and 9p modules and hands over to
-# the per-run guest script (tests/vm/guest.sh) on a tmpfs root.
+# the per-run guest script (tests/vm/guest.sh) on a tmpfs root, with sets
+# of more modules the guest loads when a run asks (run-in-vm.sh --modules).
 #   usage: prepare.sh [CACHEDIR]      (default: build/vm)
 # The kernel comes from the linux-image-*-amd64 package that
 # linux-image-amd64 depends on, fetched with `apt-get download` and unpacked
@@ -22,6 +23,16 @@ cache=$(cd "$cache" && pwd)
 # host's trees; null_blk makes a block device, /dev/nullb0, for the tests of
 # per-device I/O limits (the VM has no disk).
 modules="virtio_pci 9pnet_virtio 9p null_blk"
+# The sets loaded on request, "NAME: MODULES" (each its own dependencies,
+# but those of the boot set).  criu: what criu 3.17's kernel probe and its
+# dump of a network namespace use (its check fails without them:
+# "Unable to create a veth pair", "Protocol not supported" for the
+# sock_diag ones, nf_tables with concatenated sets, conntrack over netlink,
+# iptables-nft's mark match for the network lock).  crc32c_generic first:
+# libcrc32c (for nf_tables) needs a crc32c and names none.  Loading them
+# costs seconds under emulation: only runs that need them do.
+module_sets="criu: crc32c_generic nf_tables nf_conntrack_netlink nft_compat xt_mark veth tun
+	netlink_diag unix_diag inet_diag tcp_diag udp_diag raw_diag af_packet_diag"
 
 # One at a time (two make runs may share the cache).
 exec 9>"$cache/lock"
@@ -70,24 +81,35 @@ fi
 tail -c +$((offset + 1)) "$vmlinuz" | xz -dc --single-stream > "$work/vmlinux"
 
 # Modules with their dependencies (each .ko names them in .modinfo's
-# depends=), dependencies first: the order they are insmod'ed in.
+# depends=), dependencies first: the order they are insmod'ed in, one
+# order file per set (order: the boot set).
 moddir=$work/pkg/lib/modules/$kver/kernel
 find "$moddir" -name '*.ko' > "$work/all-modules"
 ko_of() {
 	grep -m1 "/$(echo "$1" | sed 's/[_-]/[_-]/g')\.ko$" "$work/all-modules"
 }
-: > "$work/order"
-add_module() {
-	grep -qx "$1" "$work/order" && return 0
+mkdir -p "$work/orders"
+: > "$work/orders/order"
+add_module() { # MODULE ORDER-FILE
+	cat "$work/orders/order" "$2" | grep -qx "$1" && return 0
 	ko=$(ko_of "$1")
 	[ -n "$ko" ] || { echo "prepare.sh: module $1 not found in $pkg" >&2; exit 1; }
 	for dep in $(tr '\0' '\n' < "$ko" | sed -n 's/^depends=//p' | tr ',' ' '); do
-		add_module "$dep"
+		add_module "$dep" "$2"
 	done
-	echo "$1" >> "$work/order"
+	echo "$1" >> "$2"
 }
 for m in $modules; do
-	add_module "$m"
+	add_module "$m" "$work/orders/order"
+done
+echo "$module_sets" | while read -r line; do
+	case $line in
+	*:*) set_name=${line%%:*} line=${line#*:} ;;
+	esac
+	[ -f "$work/orders/$set_name.order" ] || : > "$work/orders/$set_name.order"
+	for m in $line; do
+		add_module "$m" "$work/orders/$set_name.order"
+	done
 done
 
 # The initramfs: busybox, the modules, /init.
@@ -96,10 +118,10 @@ mkdir -p "$ird/bin" "$ird/dev" "$ird/proc" "$ird/sys" "$ird/newroot" "$ird/modul
 cp "$busybox" "$ird/bin/busybox"
 ln -s busybox "$ird/bin/sh"
 mknod -m 600 "$ird/dev/console" c 5 1
-while read -r m; do
+cat "$work"/orders/* | while read -r m; do
 	cp "$(ko_of "$m")" "$ird/modules/$m.ko"
-done < "$work/order"
-cp "$work/order" "$ird/modules/order"
+done
+cp "$work"/orders/* "$ird/modules/"
 cp "$here/init.sh" "$ird/init"
 chmod 755 "$ird/init"
 (cd "$ird" && find . | LC_ALL=C sort | "$busybox" cpio -o -H newc 2>/dev/null) > "$work/initramfs.cpio"

@@ -13,6 +13,8 @@
 #   --systemd         the host's systemd (252, from the shared /usr) is PID
 #                     1; the command runs as the oneshot unit
 #                     vm-command.service (Delegate=yes), with dbus
+#   --modules SET     load a module set of tests/vm/prepare.sh before the
+#                     command (repeatable): "criu", what criu needs
 #   --share DIR       also share DIR read-write (repeatable).  Always shared:
 #                     the source tree this script is in, and the current
 #                     directory unless it is / (a directory inside another
@@ -43,7 +45,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 srcdir=$(cd "$here/../.." && pwd)
 
-mode=plain bats=false timeout=900 cache=$srcdir/build/vm console=
+mode=plain bats=false timeout=900 cache=$srcdir/build/vm console='' modules=''
 shares=("$srcdir")
 envs=()
 usage() {
@@ -55,6 +57,7 @@ while [ $# -gt 0 ]; do
 	--systemd) mode=systemd ;;
 	--bats) bats=true; shift; break ;;
 	--share) shares+=("$(cd "$2" && pwd)"); shift ;;
+	--modules) modules="${modules:+$modules }$2"; shift ;;
 	-e) envs+=("$2"); shift ;;
 	--cache) cache=$2; shift ;;
 	--timeout) timeout=$2; shift ;;
@@ -87,7 +90,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 chmod 755 "$run"
 cp "$here/guest.sh" "$run/guest.sh"
-printf 'VM_MODE=%q\nVM_CWD=%q\nVM_DEBUG=%q\n' "$mode" "$(pwd)" "${VM_DEBUG:-}" > "$run/config"
+printf 'VM_MODE=%q\nVM_CWD=%q\nVM_DEBUG=%q\nVM_MODULES=%q\n' "$mode" "$(pwd)" "${VM_DEBUG:-}" \
+	"$modules" > "$run/config"
 
 # The command, as a bash script (its arguments quoted as given).
 {
