@@ -18,9 +18,10 @@
 #   CONFIGURE_FLAGS="..."   more ./configure flags, e.g. --enable-asan-ubsan
 #   TESTS="t1 t2"           only these tests (paths as in Makefile.am's TESTS,
 #                           e.g. tests/integration/exec.bats)
-#   VM=1                    then the cgroup v2 and systemd tests, each in a
-#                           QEMU VM (make check-cgroupv2, check-systemd; what
-#                           CI runs after this script), added to the total
+#   VM=1                    then the cgroup v2, systemd and criu tests, each in
+#                           a QEMU VM (make check-cgroupv2, check-systemd,
+#                           check-criu; what CI runs after this script), added
+#                           to the total
 #
 # Interrupted (Ctrl-C, SIGTERM, SIGHUP), it stops what it started: make and
 # everything below it (the tests, bats, their containers through the tests'
@@ -244,12 +245,13 @@ pass=${pass:-0} fail=$(( ${fail:-0} + ${err:-0} )) skip=${skip:-0}
 
 # ---- the VM tests (VM=1) ----
 
-# cgroup v2, and systemd as PID 1, each in a QEMU VM (README: "cgroup v2
-# and systemd tests in a VM"), as CI runs them after this script; each
+# cgroup v2, systemd as PID 1, and the real criu, each in a QEMU VM
+# (README: "cgroup v2 and systemd tests in a VM"), as CI runs them after
+# this script; each
 # ends with its own "N passed, N failed, N skipped", added to the total,
 # and a VM that gives none (it did not boot) is one failure.
 if [ "${VM:-}" = 1 ]; then
-	for target in check-cgroupv2 check-systemd; do
+	for target in check-cgroupv2 check-systemd check-criu; do
 		echo "tests/run.sh: make $target (a VM, about 2 minutes; output in $build/tests/$target.out)"
 		run_job "tests/$target.out" make "$target"
 		grep -E '^(not ok|run-in-vm.sh: )' "tests/$target.out"

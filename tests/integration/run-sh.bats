@@ -121,6 +121,7 @@ stop_run_sh() {
 	printf '%s\n' 'all:' '	@true' 'print-tests:' '	@echo tests/a.bats' 'check:' '	@sh harness.sh' \
 		'check-cgroupv2:' '	@echo "not ok 4 four"; echo "3 passed, 1 failed, 0 skipped"; exit 1' \
 		'check-systemd:' '	@echo "run-in-vm.sh: the VM stopped without running the command (qemu: 1)"; exit 125' \
+		'check-criu:' '	@echo "2 passed, 0 failed, 1 skipped"' \
 		> "$FAKE/Makefile"
 	run env BUILDDIR="$FAKE" VM=1 "$RUN_SH"
 	assert_failure
@@ -128,7 +129,8 @@ stop_run_sh() {
 	assert_line "  check-cgroupv2: 3 passed, 1 failed, 0 skipped"
 	assert_line "run-in-vm.sh: the VM stopped without running the command (qemu: 1)"
 	assert_line "  check-systemd: 0 passed, 1 failed, 0 skipped"
-	assert_equal "${lines[${#lines[@]} - 1]}" "5 passed, 2 failed, 0 skipped"
+	assert_line "  check-criu: 2 passed, 0 failed, 1 skipped"
+	assert_equal "${lines[${#lines[@]} - 1]}" "7 passed, 2 failed, 1 skipped"
 }
 
 @test "run.sh: stopping it stops a VM too, which timeout(1) keeps in a process group of its own" {
