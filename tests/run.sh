@@ -29,7 +29,7 @@
 # them, then SIGTERM and SIGKILL if they linger; then it exits 130, 143 or
 # 129.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 src=$(pwd)
 if [ "$(id -u)" != 0 ]; then
 	echo "tests/run.sh: the integration tests run containers: run as root" >&2
