@@ -109,16 +109,6 @@ static int read_resources(const char *path, spec_resources **out, skiff_error *e
 	return rc;
 }
 
-/* Is Intel RDT's resctrl mounted with this resource (info/L3, info/MB)? */
-static bool rdt_enabled(const char *info)
-{
-	char path[64];
-	struct stat st;
-
-	snprintf(path, sizeof(path), "/sys/fs/resctrl/info/%s", info);
-	return stat(path, &st) == 0;
-}
-
 typedef struct update_flags {
 	spec_resources *r;
 	const char *resources_file;
@@ -244,16 +234,9 @@ static int run_update(const cli_globals *g, int argc, char **argv)
 		goto out;
 	}
 	ctx.id = argv[optind];
-	if (u.l3_cache_schema && !rdt_enabled("L3")) {
-		rc = cli_fail_text("Intel RDT/CAT: l3 cache schema is not enabled");
-		goto out;
-	}
-	if (u.mem_bw_schema && !rdt_enabled("MB")) {
-		rc = cli_fail_text("Intel RDT/MBA: memory bandwidth schema is not enabled");
-		goto out;
-	}
-	if (u.l3_cache_schema || u.mem_bw_schema) {
-		rc = cli_fail_text("Intel RDT: skiff does not manage resctrl groups");
+	/* runc writes the Intel RDT schemas first, then the resources. */
+	if (skiff_container_update_intel_rdt(&ctx, u.l3_cache_schema, u.mem_bw_schema, &err) < 0) {
+		rc = cli_fail(&err);
 		goto out;
 	}
 	/* As runc: with -r, every other flag is ignored. */

@@ -118,7 +118,8 @@ static int run_exec(const cli_globals *g, int argc, char **argv)
 			ctx.console_socket = optarg;
 			break;
 		case OPT_PIDFD_SOCKET:
-			break; /* accepted for runc compatibility */
+			ctx.pidfd_socket = optarg;
+			break;
 		case OPT_CWD:
 			o.cwd = optarg;
 			break;
@@ -257,7 +258,6 @@ out:
 	return rc;
 }
 
-/* runc's --pidfd-socket is accepted and ignored, and not listed. */
 static const cli_option exec_help[] = {
 	{ "--console-socket value",
 	  "path to an AF_UNIX socket which will receive a file descriptor referencing the master end of the console's pseudoterminal" },
@@ -269,6 +269,8 @@ static const cli_option exec_help[] = {
 	{ "--process value, -p value", "path to the process.json" },
 	{ "--detach, -d", "detach from the container's process" },
 	{ "--pid-file value", "specify the file to write the process id to" },
+	{ "--pidfd-socket value",
+	  "path to an AF_UNIX socket which will receive a file descriptor referencing the exec process" },
 	{ "--process-label value", "set the asm process label for the process commonly used with selinux" },
 	{ "--apparmor value", "set the apparmor profile for the process" },
 	{ "--no-new-privs", "set the no new privileges value for the process" },

@@ -46,6 +46,9 @@ static const struct option create_options[] = {
 	{ "--console-socket value", \
 	  "path to an AF_UNIX socket which will receive a file descriptor referencing the master end of the console's pseudoterminal" }
 #define OPT_TEXT_PID_FILE { "--pid-file value", "specify the file to write the process id to" }
+#define OPT_TEXT_PIDFD_SOCKET \
+	{ "--pidfd-socket value", \
+	  "path to an AF_UNIX socket which will receive a file descriptor referencing the init process" }
 #define OPT_TEXT_NO_PIVOT \
 	{ "--no-pivot", \
 	  "do not use pivot root to jail process inside rootfs.  This should be used whenever the rootfs is on top of a ramdisk" }
@@ -115,7 +118,8 @@ static int parse_create(const cli_command *cmd, const cli_globals *g, int argc, 
 			out->keep = true;
 			break;
 		case OPT_PIDFD_SOCKET:
-			break; /* accepted for runc compatibility */
+			out->ctx.pidfd_socket = optarg;
+			break;
 		case OPT_HELP:
 			cli_help(cmd);
 			return -1;
@@ -288,13 +292,14 @@ static int run_delete(const cli_globals *g, int argc, char **argv)
 	"\"skiff spec --help\" for more explanation."
 
 static const cli_option create_help[] = {
-	OPT_TEXT_BUNDLE, OPT_TEXT_CONSOLE_SOCKET, OPT_TEXT_PID_FILE, OPT_TEXT_NO_PIVOT,
-	OPT_TEXT_NO_NEW_KEYRING, OPT_TEXT_PRESERVE_FDS, { NULL, NULL },
+	OPT_TEXT_BUNDLE, OPT_TEXT_CONSOLE_SOCKET, OPT_TEXT_PIDFD_SOCKET, OPT_TEXT_PID_FILE,
+	OPT_TEXT_NO_PIVOT, OPT_TEXT_NO_NEW_KEYRING, OPT_TEXT_PRESERVE_FDS, { NULL, NULL },
 };
 
 static const cli_option run_help[] = {
 	OPT_TEXT_BUNDLE,
 	OPT_TEXT_CONSOLE_SOCKET,
+	OPT_TEXT_PIDFD_SOCKET,
 	{ "--detach, -d", "detach from the container's process" },
 	{ "--keep", "do not delete the container after it exits" },
 	OPT_TEXT_PID_FILE,

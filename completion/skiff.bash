@@ -14,15 +14,16 @@ _skiff_global_valued="--log --log-format --root --criu --rootless"
 _skiff_flags() {
 	case $1 in
 	check) echo "--bundle -b --format -f --help" ;;
-	create) echo "--bundle -b --console-socket --pid-file --no-pivot --no-new-keyring --preserve-fds --help" ;;
+	create) echo "--bundle -b --console-socket --pidfd-socket --pid-file --no-pivot --no-new-keyring" \
+		"--preserve-fds --help" ;;
 	delete) echo "--force -f --help" ;;
 	exec) echo "--console-socket --cwd --env -e --tty -t --user -u --additional-gids -g --process -p" \
-		"--detach -d --pid-file --process-label --apparmor --no-new-privs --cap -c --preserve-fds" \
-		"--cgroup --ignore-paused --help" ;;
+		"--detach -d --pid-file --pidfd-socket --process-label --apparmor --no-new-privs --cap -c" \
+		"--preserve-fds --cgroup --ignore-paused --help" ;;
 	kill) echo "--all -a --help" ;;
 	list) echo "--format -f --quiet -q --help" ;;
-	run) echo "--bundle -b --console-socket --detach -d --keep --pid-file --no-subreaper --no-pivot" \
-		"--no-new-keyring --preserve-fds --help" ;;
+	run) echo "--bundle -b --console-socket --pidfd-socket --detach -d --keep --pid-file --no-subreaper" \
+		"--no-pivot --no-new-keyring --preserve-fds --help" ;;
 	spec) echo "--bundle -b --rootless --help" ;;
 	start | state | pause | resume | features) echo "--help" ;;
 	checkpoint) echo "--image-path --work-path --parent-path --leave-running --tcp-established" \
@@ -42,9 +43,9 @@ _skiff_flags() {
 _skiff_valued_flags() {
 	case $1 in
 	check) echo "--bundle -b --format -f" ;;
-	create | run) echo "--bundle -b --console-socket --pid-file --preserve-fds" ;;
-	exec) echo "--console-socket --cwd --env -e --user -u --additional-gids -g --process -p" \
-		"--pid-file --process-label --apparmor --cap -c --preserve-fds" ;;
+	create | run) echo "--bundle -b --console-socket --pidfd-socket --pid-file --preserve-fds" ;;
+	exec) echo "--console-socket --pidfd-socket --cwd --env -e --user -u --additional-gids -g" \
+		"--process -p --pid-file --process-label --apparmor --cap -c --preserve-fds" ;;
 	list | ps) echo "--format -f" ;;
 	spec) echo "--bundle -b" ;;
 	events) echo "--interval" ;;

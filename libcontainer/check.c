@@ -108,20 +108,6 @@ static void unknown_field(void *data, const char *path, const char *problem)
 }
 
 /* Is a resctrl filesystem mounted where we can see it? */
-static bool resctrl_mounted(void)
-{
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char line[4096];
-	bool found = false;
-
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f))
-		found = strstr(line, " - resctrl ") != NULL;
-	fclose(f);
-	return found;
-}
-
 /* A network namespace joined by path is the container's own (validation
  * lets net.* sysctls through), unless it is the one skiff runs in, where
  * they would set the host's: runc's rule, "host" meaning the current one.
@@ -253,18 +239,22 @@ int create_requirements(const spec_config *cfg, const char *bundle, bool no_pivo
 	if (net_sysctls_in_own_netns(cfg, sink) < 0)
 		return -1;
 
-	/* config-linux.md#intelrdt: with intelRdt set the runtime MUST put the
-	 * container in a resctrl group, and MUST fail when no resctrl is
-	 * mounted.  skiff has no resctrl support (its features document says
-	 * intelRdt.enabled false), so the field is always refused, saying
-	 * whether the host could have had it. */
-	if (cfg->linux_ && cfg->linux_->intel_rdt) {
-		spec_report(sink, ".linux.intelRdt", "%s",
-			    resctrl_mounted()
-				    ? "Intel RDT is not supported by skiff"
-				    : "no resctrl filesystem is mounted, so Intel RDT cannot be applied (nor does skiff support it)");
-		if (!spec_sink_goes_on(sink))
-			return -1;
+	/* config-linux.md#intelrdt: with intelRdt set and no resctrl mounted
+	 * the runtime MUST fail (intelrdt.c); a network device to move must
+	 * exist (netdev.c). */
+	{
+		skiff_error rdt;
+
+		if (intelrdt_check(cfg, &rdt) < 0) {
+			spec_report(sink, rdt.context, "%s", rdt.message);
+			if (!spec_sink_goes_on(sink))
+				return -1;
+		}
+		if (netdev_check(cfg, &rdt) < 0) {
+			spec_report(sink, rdt.context, "%s", rdt.message);
+			if (!spec_sink_goes_on(sink))
+				return -1;
+		}
 	}
 
 	/* --no-pivot moves the rootfs over / and chroots: the host's mounts

@@ -446,6 +446,8 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 	if (job.ns.new_userns && userns_write_id_maps(job.pid, cfg, err) < 0)
 		goto out;
 	debug_stop(ctx, "create-after-id-maps");
+	if (netdev_move(cfg, job.pid, err) < 0 || intelrdt_enter(ctx->id, cfg, job.pid, true, err) < 0)
+		goto out;
 	if (sync_send_full(job.sock[0], SYNC_GO, job.pid, -1, NULL) < 0) {
 		skiff_fail(err, errno, "start the container's init");
 		explain_init_death(job.pid, err);
@@ -467,6 +469,8 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 	trace("created: the init waits for start");
 	if (ctx->pid_file && pid_file_write(ctx->pid_file, job.pid, err) < 0)
 		goto out;
+	if (pidfd_socket_send(ctx->pidfd_socket, job.pid, err) < 0)
+		goto out;
 	*pid_out = job.pid;
 	rc = 0;
 out:
@@ -474,6 +478,10 @@ out:
 		close(*console_out);
 		*console_out = -1;
 	}
+	if (rc < 0 && job.pid > 0)
+		netdev_return(cfg, job.pid);
+	if (rc < 0 && spawned > 0)
+		intelrdt_remove(ctx->id, cfg);
 	if (rc < 0 && job.pid > 0) {
 		kill(job.pid, SIGKILL);
 		waitpid(job.pid, NULL, 0);

@@ -237,6 +237,8 @@ static int exec_setup(exec_job *job, char **exe, char **home, skiff_error *err)
 	}
 	if (setsid() < 0)
 		return skiff_fail(err, errno, "setsid");
+	if (mempolicy_apply(job->cfg, err) < 0)
+		return -1;
 	if (job->p->terminal) {
 		int master;
 
@@ -556,6 +558,8 @@ int skiff_container_exec_cgroups(const skiff_context *ctx, const spec_process *p
 	/* Counted and limited with the container before it runs anything. */
 	if (cgroups.n && cgroup_enter_parted(&cgroups, pid, true, job.cloned_into_cgroup, err) < 0)
 		goto fail;
+	if (intelrdt_enter(ctx->id, job.cfg, pid, false, err) < 0)
+		goto fail;
 	if (sync_send(job.sock[0], SYNC_GO, NULL) < 0) {
 		skiff_fail(err, errno, "start the new process");
 		goto fail;
@@ -571,6 +575,8 @@ int skiff_container_exec_cgroups(const skiff_context *ctx, const spec_process *p
 	}
 	/* The stub writes the LSM labels, then lets go of the socket. */
 	if (sync_await_exec(job.sock[0], err) < 0)
+		goto fail;
+	if (pidfd_socket_send(ctx->pidfd_socket, pid, err) < 0)
 		goto fail;
 	if (detach) {
 		rc = 0;

@@ -29,15 +29,15 @@
 
 /*
  * What this build implements, one place each.  The systemd drivers (system
- * and user manager) come with libsystemd (configure); intelRdt when resctrl
- * support does (create refuses linux.intelRdt).
+ * and user manager) come with libsystemd (configure).
  */
 static const bool has_cgroup_v1 = true, has_cgroup_v2 = true;
 static const bool has_systemd_cgroup = HAVE_LIBSYSTEMD, has_systemd_user_cgroup = HAVE_LIBSYSTEMD;
 static const bool has_rdma = true; /* linux.resources.rdma, cgroups_v1.c */
 static const bool has_apparmor = true, has_selinux = true; /* lsm.c */
-static const bool has_intel_rdt = false;
+static const bool has_intel_rdt = true; /* intelrdt.c: schemata and enableMonitoring too */
 static const bool has_idmapped_mounts = true; /* idmap.c */
+static const bool has_net_devices = true; /* netdev.c */
 
 /* The oldest config skiff runs: its parser and validator know 1.0.0's. */
 #define OCI_VERSION_MIN "1.0.0"
@@ -99,6 +99,15 @@ static void gen_list(yajl_gen g, const char *key, const char *(*at)(size_t i))
 	yajl_gen_array_open(g);
 	for (size_t i = 0; (name = at(i)); i++)
 		gen_str(g, name);
+	yajl_gen_array_close(g);
+}
+
+static void gen_null_list(yajl_gen g, const char *key, const char *const *names)
+{
+	gen_key(g, key);
+	yajl_gen_array_open(g);
+	for (; *names; names++)
+		gen_str(g, *names);
 	yajl_gen_array_close(g);
 }
 
@@ -189,11 +198,23 @@ static void gen_linux(yajl_gen g)
 	gen_seccomp(g);
 	gen_enabled(g, "apparmor", has_apparmor);
 	gen_enabled(g, "selinux", has_selinux);
-	gen_enabled(g, "intelRdt", has_intel_rdt);
+	gen_key(g, "intelRdt");
+	yajl_gen_map_open(g);
+	gen_bool_field(g, "enabled", has_intel_rdt);
+	gen_bool_field(g, "schemata", has_intel_rdt);
+	gen_bool_field(g, "monitoring", has_intel_rdt);
+	yajl_gen_map_close(g);
+	/* mempolicy.c applies every mode and flag the model accepts. */
+	gen_key(g, "memoryPolicy");
+	yajl_gen_map_open(g);
+	gen_null_list(g, "modes", spec_memory_policy_modes());
+	gen_null_list(g, "flags", spec_memory_policy_flags());
+	yajl_gen_map_close(g);
 	gen_key(g, "mountExtensions");
 	yajl_gen_map_open(g);
 	gen_enabled(g, "idmap", has_idmapped_mounts);
 	yajl_gen_map_close(g);
+	gen_enabled(g, "netDevices", has_net_devices);
 	yajl_gen_map_close(g);
 }
 
@@ -251,6 +272,12 @@ int skiff_features_json(bool pretty, char **json_out, skiff_error *err)
 		   mount_option_names(options, sizeof(options) / sizeof(options[0])));
 	gen_linux(g);
 	gen_annotations(g);
+	/* features.md: annotations of config.json that change what the
+	 * runtime does.  skiff acts on none (runc: bundle,
+	 * org.systemd.property., org.criu.config). */
+	gen_key(g, "potentiallyUnsafeConfigAnnotations");
+	yajl_gen_array_open(g);
+	yajl_gen_array_close(g);
 	yajl_gen_map_close(g);
 	if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok) {
 		yajl_gen_free(g);

@@ -235,6 +235,23 @@ void hooks_run_late(const skiff_context *ctx, const spec_config *cfg, pid_t pid,
 	free(state);
 }
 
+int hooks_run_poststart(const skiff_context *ctx, const spec_config *cfg, pid_t pid,
+			const char *bundle, skiff_error *err)
+{
+	char *state;
+	int rc;
+
+	if (!cfg || !cfg->hooks || !cfg->hooks->poststart_len)
+		return 0;
+	state = hooks_state_json(cfg, ctx->id, pid, SKIFF_STATUS_RUNNING, bundle);
+	if (!state)
+		return skiff_fail(err, ENOMEM, "poststart hooks");
+	rc = hooks_run(cfg->hooks->poststart, cfg->hooks->poststart_len, NULL, "poststart", state,
+		       err);
+	free(state);
+	return rc;
+}
+
 char *hooks_state_json(const spec_config *cfg, const char *id, pid_t pid, skiff_status status,
 		       const char *bundle)
 {

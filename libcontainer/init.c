@@ -236,7 +236,7 @@ static int init_setup(create_job *job, char **exe, char **home, skiff_error *err
 		return -1;
 	if (create_job_builds_root(job) && rootfs_finish(cfg, err) < 0)
 		return -1;
-	if (prepare_stub(job, err) < 0)
+	if (mempolicy_apply(cfg, err) < 0 || prepare_stub(job, err) < 0)
 		return -1;
 	process_hook hook = {
 		.before_filter = init_before_filter,

@@ -47,6 +47,36 @@ char *path_join(const char *a, const char *b);
 /* sendmsg() of data with fd (if >= 0) as SCM_RIGHTS; no SIGPIPE. */
 ssize_t send_with_fd(int sock, const void *data, size_t len, int fd);
 
+/* ---- runtime-spec 1.3 and runc 1.2-1.4 additions, one file each ---- */
+/* pidfd_socket.c: a pidfd of `pid` to the socket at path (NULL: nothing). */
+int pidfd_socket_send(const char *path, pid_t pid, skiff_error *err);
+/* mempolicy.c: linux.memoryPolicy for the calling process (the init and
+ * exec's process, before their exec); nothing without one. */
+int mempolicy_apply(const spec_config *cfg, skiff_error *err);
+/* netdev.c: move linux.netDevices into the network namespace of `init`,
+ * renamed, with their addresses and link state. */
+int netdev_move(const spec_config *cfg, pid_t init, skiff_error *err);
+/* ... and back to the runtime's namespace, for a create that fails later.
+ * netdev_check: every host interface named exists (create and check). */
+void netdev_return(const spec_config *cfg, pid_t init);
+int netdev_check(const spec_config *cfg, skiff_error *err);
+/* intelrdt.c: put `pid` in the container's resctrl group (made and its
+ * schemata written when `create`), and in its monitoring group; undo
+ * removes what create made.  intelrdt_check: the host has resctrl. */
+int intelrdt_enter(const char *id, const spec_config *cfg, pid_t pid, bool create,
+		   skiff_error *err);
+void intelrdt_remove(const char *id, const spec_config *cfg);
+int intelrdt_check(const spec_config *cfg, skiff_error *err);
+/* What intelrdt_update.c shares of intelrdt.c: the resctrl mount (-1 if
+ * none), a write there (errors name field), the schema l3CacheSchema and
+ * memBwSchema make (NULL if neither; free() it), the group's directory. */
+int intelrdt_root(char *buf, size_t size);
+int intelrdt_write(const char *dir, const char *file, const char *value, const char *field,
+		   skiff_error *err);
+char *intelrdt_schema(const spec_intel_rdt *rdt);
+void intelrdt_group_dir(const char *root, const char *id, const spec_intel_rdt *rdt, char *buf,
+			size_t size);
+
 /* ---- state.c: the state directory <root>/<id>/ ---- */
 
 typedef struct container_record {
@@ -590,6 +620,10 @@ long long hooks_timeout_ms(const spec_hook *hooks, size_t n);
  * failures are warnings to ctx->warn, as the spec has them. */
 void hooks_run_late(const skiff_context *ctx, const spec_config *cfg, pid_t pid,
 		    skiff_status status, const char *bundle);
+/* poststart, as runtime-spec 1.3 and runc 1.2 have it: the first failure
+ * is the error (start then destroys the container). */
+int hooks_run_poststart(const skiff_context *ctx, const spec_config *cfg, pid_t pid,
+			const char *bundle, skiff_error *err);
 /* The state JSON hooks read on stdin; free() it. NULL when out of memory. */
 char *hooks_state_json(const spec_config *cfg, const char *id, pid_t pid, skiff_status status,
 		       const char *bundle);

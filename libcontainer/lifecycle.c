@@ -207,7 +207,14 @@ static int start_with_config(const skiff_context *ctx, const spec_config *known,
 		ctx->warn(ctx->warn_data, &problem);
 	}
 	trace("start %s: the program runs", ctx->id);
-	hooks_run_late(ctx, cfg, rec.pid, SKIFF_STATUS_RUNNING, rec.bundle);
+	/* runtime-spec 1.3 (runtime.md#lifecycle step 9) and runc 1.2: a
+	 * failing poststart hook is an error, and the container is destroyed
+	 * as for a failing startContainer hook (1.2 had it a warning). */
+	if (hooks_run_poststart(ctx, cfg, rec.pid, rec.bundle, err) < 0) {
+		if (container_check_cgroups(dirfd, ctx->id, &rec, NULL) == 0)
+			destroy(ctx, &rec, cfg, NULL);
+		goto out;
+	}
 	rc = 0;
 out:
 	if (pidfd >= 0)
@@ -367,6 +374,7 @@ static int destroy(const skiff_context *ctx, const container_record *rec, const 
 	if (cgroup_destroy(&set, err) < 0)
 		return -1;
 	rootfs_undo_shared(rec->rootfs, rec->rootfs_mount_id);
+	intelrdt_remove(ctx->id, cfg);
 	if (state_dir_remove(state_root(ctx), ctx->id, err) < 0)
 		return -1;
 	hooks_run_late(ctx, cfg, rec->pid, SKIFF_STATUS_STOPPED, rec->bundle);

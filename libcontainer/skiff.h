@@ -51,7 +51,7 @@ extern "C" {
 #endif
 
 /* The OCI runtime-spec version this build implements. */
-#define SKIFF_OCI_VERSION "1.2.0"
+#define SKIFF_OCI_VERSION "1.3.0"
 /* Where container state lives unless the caller says otherwise. */
 #define SKIFF_DEFAULT_ROOT "/run/skiff"
 
@@ -180,7 +180,7 @@ typedef struct skiff_context {
 	 * unknown name fails the command with EINVAL. */
 	const char *debug_stop_at;
 	/* Told about problems that do not fail the command (a failing
-	 * poststart or poststop hook); NULL to ignore them.  Called in the
+	 * poststop hook); NULL to ignore them.  Called in the
 	 * calling thread, during the call; `problem` is borrowed. */
 	void (*warn)(void *warn_data, const skiff_error *problem);
 	void *warn_data;
@@ -189,6 +189,12 @@ typedef struct skiff_context {
 	 * Since libskiff.so.2 (these two fields changed the struct's size). */
 	skiff_trace_fn trace;
 	void *trace_data;
+	/* create, run and exec: an AF_UNIX stream socket that receives a
+	 * pidfd of the init (create, run) or of exec's process, by
+	 * SCM_RIGHTS with the data "pidfd", before the call returns (runc's
+	 * --pidfd-socket); failing to send it fails the call.  NULL: none.
+	 * Since libskiff.so.3. */
+	const char *pidfd_socket;
 } skiff_context;
 
 typedef enum skiff_status {
@@ -251,10 +257,11 @@ int skiff_container_create(const skiff_context *ctx, const skiff_config *cfg,
 			   skiff_error *err);
 
 /* Let a created container's init run the startContainer hooks and exec
- * the user's program, wait until it did, then run the poststart hooks
- * (their failures go to ctx->warn).  A failing startContainer hook, seccomp
- * filter or execve fails the call with the init's message, and the
- * container is then stopped.  With an SCMP_ACT_NOTIFY rule in the profile
+ * the user's program, wait until it did, then run the poststart hooks.  A
+ * failing startContainer hook, seccomp filter or execve fails the call
+ * with the init's message, and so does a failing poststart hook
+ * (runtime-spec 1.3, runc 1.2: the first failure, the later hooks do not
+ * run); the container is then destroyed and its poststop hooks run.  With an SCMP_ACT_NOTIFY rule in the profile
  * there is no waiting (the seccomp agent may be this very caller), and
  * such a failure only reaches the container's stderr.  Once it returns the
  * container is running (or already stopped), never "created".  Starting a
@@ -408,6 +415,16 @@ void skiff_resources_free(spec_resources *resources);
 
 int skiff_container_update(const skiff_context *ctx, const spec_resources *r,
 			   skiff_error *err);
+
+/* update --l3-cache-schema / --mem-bw-schema (either may be NULL): replace
+ * the container's linux.intelRdt l3CacheSchema and/or memBwSchema and write
+ * their combined value to its resctrl group's schemata.  A container created
+ * without intelRdt is first put in a group named after its id (its init
+ * only, as runc).  ENOTSUP with runc's words ("Intel RDT/CAT: l3 cache
+ * schema is not enabled") when the resctrl filesystem lacks the resource;
+ * "container not running" for a stopped one.  Since SKIFF_0.3. */
+int skiff_container_update_intel_rdt(const skiff_context *ctx, const char *l3_cache_schema,
+				     const char *mem_bw_schema, skiff_error *err);
 
 /* Freeze every process of a created or running container ("container not
  * running" otherwise); skiff_container_state() then reports "paused". */

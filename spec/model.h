@@ -345,7 +345,18 @@ typedef struct spec_intel_rdt {
 	char *mem_bw_schema;
 	bool enable_cmt;
 	bool enable_mbm;
+	char *schemata;         /* runtime-spec 1.3: written last, whole */
+	bool enable_monitoring; /* runtime-spec 1.3: a resctrl monitoring group */
 } spec_intel_rdt;
+
+/* linux.memoryPolicy (runtime-spec 1.3): set_mempolicy(2) for the
+ * container's processes. */
+typedef struct spec_memory_policy {
+	char *mode;  /* "MPOL_BIND", ... */
+	char *nodes; /* "0-3,7": a node list, as cpuset.mems */
+	char **flags;
+	size_t flags_len;
+} spec_memory_policy;
 
 typedef struct spec_personality {
 	char *domain;
@@ -385,6 +396,7 @@ typedef struct spec_linux {
 	char *mount_label;
 	spec_intel_rdt *intel_rdt;
 	spec_personality *personality;
+	spec_memory_policy *memory_policy;
 } spec_linux;
 
 typedef struct spec_config {

@@ -387,6 +387,8 @@ static const struct spec_field intel_rdt_fields[] = {
 	STR(spec_intel_rdt, "memBwSchema", mem_bw_schema, 0),
 	BOOL(spec_intel_rdt, "enableCMT", enable_cmt, 0),
 	BOOL(spec_intel_rdt, "enableMBM", enable_mbm, 0),
+	STR(spec_intel_rdt, "schemata", schemata, 0),
+	BOOL(spec_intel_rdt, "enableMonitoring", enable_monitoring, 0),
 };
 TYPE(t_intel_rdt, spec_intel_rdt, intel_rdt_fields);
 
@@ -395,6 +397,23 @@ static const struct spec_field personality_fields[] = {
 	STR_ARRAY(spec_personality, "flags", flags, 0),
 };
 TYPE(t_personality, spec_personality, personality_fields);
+
+static const char *const memory_policy_modes[] = {
+	"MPOL_DEFAULT", "MPOL_BIND", "MPOL_INTERLEAVE", "MPOL_WEIGHTED_INTERLEAVE",
+	"MPOL_PREFERRED", "MPOL_PREFERRED_MANY", "MPOL_LOCAL", NULL,
+};
+
+const char *const *spec_memory_policy_modes(void)
+{
+	return memory_policy_modes;
+}
+
+static const struct spec_field memory_policy_fields[] = {
+	ENUM(spec_memory_policy, "mode", mode, R, memory_policy_modes),
+	STR(spec_memory_policy, "nodes", nodes, 0),
+	STR_ARRAY(spec_memory_policy, "flags", flags, 0),
+};
+TYPE(t_memory_policy, spec_memory_policy, memory_policy_fields);
 
 static const struct spec_field time_offset_fields[] = {
 	I64(spec_time_offset, "secs", secs, 0),
@@ -418,6 +437,7 @@ static const struct spec_field linux_fields[] = {
 	STR(spec_linux, "mountLabel", mount_label, 0),
 	OBJ(spec_linux, "intelRdt", intel_rdt, spec_intel_rdt, t_intel_rdt),
 	OBJ(spec_linux, "personality", personality, spec_personality, t_personality),
+	OBJ(spec_linux, "memoryPolicy", memory_policy, spec_memory_policy, t_memory_policy),
 	OBJ_MAP(spec_linux, "timeOffsets", time_offsets, spec_time_offset, t_time_offset,
 		clocks),
 };

@@ -88,8 +88,7 @@ size_t spec_parse_config_all(const char *json, size_t len, const char *name, spe
  * "unknown field; did you mean `args`?").  Not fields: the keys of maps
  * that are the user's (annotations, sysctl, unified, ...) and vendor
  * extensions, members named in reverse domain notation ("org.example.x").
- * Spec fields skiff does not implement (other platforms', runtime-spec
- * 1.3's) are known.  Text that is not JSON has none: the parser says what
+ * Other platforms' sections (windows, solaris, ...) are known too.  Text that is not JSON has none: the parser says what
  * is wrong with it.  Returns how many (spec/unknown.c). */
 size_t spec_unknown_fields(const char *json, size_t len, spec_problem_fn fn, void *data);
 
@@ -156,5 +155,14 @@ bool spec_mount_is_bind(const spec_mount *m);
 int spec_mount_idmap(const spec_mount *m);
 /* The namespace types the model accepts, NULL-terminated. */
 const char *const *spec_namespace_types(void);
+/* linux.memoryPolicy's modes and flags, NULL-terminated. */
+const char *const *spec_memory_policy_modes(void);
+const char *const *spec_memory_policy_flags(void);
+/* The kernel's largest MAX_NUMNODES (CONFIG_NODES_SHIFT 10). */
+#define SPEC_NUMA_NODES_MAX 1024
+/* A node list ("0-3,7", as cpuset.mems) into a mask of `bits` bits; empty
+ * or NULL is no node.  -1 with the reason in why otherwise. */
+int spec_node_list_parse(const char *list, unsigned long *mask, size_t bits, char *why,
+			 size_t why_size);
 
 #endif

@@ -19,17 +19,14 @@
 
 /*
  * Fields the runtime-spec defines that the model does not keep: the other
- * platforms' sections, and runtime-spec 1.3's additions, which skiff does
- * not implement yet.  Known, so not warned about.  Keyed by the JSON path
- * of the object holding them.
+ * platforms' sections.  Known, so not warned about.  Keyed by the JSON
+ * path of the object holding them.
  */
 static const struct {
 	const char *path;
 	const char *names[6];
 } spec_only[] = {
 	{ "", { "solaris", "windows", "vm", "zos", "freebsd", NULL } },
-	{ ".linux", { "memoryPolicy", NULL } },
-	{ ".linux.intelRdt", { "schemata", "enableMonitoring", NULL } },
 };
 
 static bool spec_defines(const char *path, const char *name)

@@ -532,7 +532,7 @@ static int validate(struct vctx *v)
 		if ((!cfg->annotations[i].key || !cfg->annotations[i].key[0]) &&
 		    vfail(v, "keys must not be empty", ".annotations[\"\"]") < 0)
 			return -1;
-	if (cfg->linux_ && validate_linux(v, cfg->linux_) < 0)
+	if (cfg->linux_ && (validate_linux(v, cfg->linux_) < 0 || validate_linux13(v, cfg->linux_) < 0))
 		return -1;
 	/* As runc: setting the name of the host's UTS namespace is not ours. */
 	if (cfg->hostname && cfg->hostname[0] && !vhas_namespace(cfg, "uts") &&

@@ -31,5 +31,7 @@ int vcheck_id_mappings(struct vctx *v, const spec_id_mapping *maps, size_t len,
 		       const char *field);
 /* validate_linux.c */
 int validate_linux(struct vctx *v, const spec_linux *l);
+/* validate_linux13.c: netDevices, memoryPolicy, intelRdt */
+int validate_linux13(struct vctx *v, const spec_linux *l);
 
 #endif

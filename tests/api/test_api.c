@@ -428,7 +428,8 @@ static void test_run(void)
 	skiff_config_free(cfg);
 }
 
-/* A poststart hook that fails is a warning, told to ctx->warn. */
+/* A poststop hook that fails is a warning, told to ctx->warn; a poststart
+ * hook that fails fails start (runtime-spec 1.3, runc 1.2). */
 static int warnings;
 static char last_warning[1024];
 
@@ -444,6 +445,7 @@ static void test_warnings(void)
 	skiff_config *cfg = bundle_config();
 	skiff_context ctx = context("api-warn");
 	skiff_error err = { 0 };
+	skiff_state *st = NULL;
 
 	ctx.warn = on_warning;
 	if (under_valgrind) {
@@ -452,18 +454,29 @@ static void test_warnings(void)
 		return;
 	}
 	if (!cfg || !set_shell(cfg, "sleep 600") || !(cfg->hooks = calloc(1, sizeof(*cfg->hooks))) ||
-	    !(cfg->hooks->poststart = calloc(1, sizeof(spec_hook))) ||
-	    !(cfg->hooks->poststart[0].path = strdup("/bin/false"))) {
+	    !(cfg->hooks->poststop = calloc(1, sizeof(spec_hook))) ||
+	    !(cfg->hooks->poststop[0].path = strdup("/bin/false"))) {
 		ok(false, "a config with a hook");
 		skiff_config_free(cfg);
 		return;
 	}
-	cfg->hooks->poststart_len = 1;
-	ok(skiff_container_create(&ctx, cfg, &err) == 0 && skiff_container_start(&ctx, &err) == 0,
-	   "a failing poststart hook does not fail start");
+	cfg->hooks->poststop_len = 1;
+	ok(skiff_container_create(&ctx, cfg, &err) == 0 && skiff_container_start(&ctx, &err) == 0 &&
+		   skiff_container_delete(&ctx, true, &err) == 0,
+	   "a failing poststop hook does not fail delete");
 	if (err.message[0])
 		printf("# %s\n", err.message);
-	ok(warnings == 1 && strstr(last_warning, "poststart"), "it goes to ctx->warn: \"%s\"", last_warning);
+	ok(warnings == 1 && strstr(last_warning, "poststop"), "it goes to ctx->warn: \"%s\"", last_warning);
+	/* the same hook as poststart */
+	cfg->hooks->poststart = cfg->hooks->poststop;
+	cfg->hooks->poststart_len = 1;
+	cfg->hooks->poststop = NULL;
+	cfg->hooks->poststop_len = 0;
+	ok(skiff_container_create(&ctx, cfg, &err) == 0 && skiff_container_start(&ctx, &err) < 0 &&
+		   strstr(err.message, "poststart hook 0") &&
+		   skiff_container_state(&ctx, &st, NULL) < 0,
+	   "a failing poststart hook fails start, and the container is gone: \"%s\"", err.message);
+	skiff_state_free(st);
 	skiff_container_delete(&ctx, true, NULL);
 	skiff_config_free(cfg);
 }
@@ -713,6 +726,20 @@ static void test_checkpoint_errors(void)
 	   "restore without an image path: EINVAL, nothing made (%s)", err.message);
 }
 
+/* update_intel_rdt: nothing to do without a schema; a container that does
+ * not exist is ENOENT (the rest runs through `skiff update` against a
+ * stand-in resctrl tree, conformance-linux.bats). */
+static void test_update_intel_rdt(void)
+{
+	skiff_context ctx = context("api-rdt-none");
+	skiff_error err = { 0 };
+
+	ok(skiff_container_update_intel_rdt(&ctx, NULL, NULL, &err) == 0,
+	   "update_intel_rdt without a schema does nothing");
+	ok(skiff_container_update_intel_rdt(&ctx, "L3:0=f", NULL, &err) < 0 && err.errnum == ENOENT,
+	   "update_intel_rdt of a container that does not exist: ENOENT (%s)", err.message);
+}
+
 int main(void)
 {
 	char cmd[2048];
@@ -752,6 +779,7 @@ int main(void)
 	test_check();
 	test_features();
 	test_checkpoint_errors();
+	test_update_intel_rdt();
 	/* Whatever failed above, leave nothing behind. */
 	snprintf(cmd, sizeof(cmd),
 		 "for id in $('%s' --root '%s' list -q 2>/dev/null); do '%s' --root '%s' delete --force \"$id\"; done; rm -rf '%s'",

@@ -505,6 +505,12 @@ blkio_weight_file() {
 	skiff update --memory 64m --memory-swap 64m ctr
 	assert_equal "$(cat "$mem/memory.limit_in_bytes")" 67108864
 	assert_equal "$(cat "$mem/memory.memsw.limit_in_bytes")" 67108864
+	# memory.checkBeforeUpdate (runtime-spec 1.2): a limit below what the
+	# container uses is refused, and the old one stays
+	run skiff update -r - ctr <<<'{"memory": {"limit": 4096, "checkBeforeUpdate": true}}'
+	assert_failure
+	assert_output --regexp 'rejecting memory limit 4096 below usage [0-9]+ \(checkBeforeUpdate\)'
+	assert_equal "$(cat "$mem/memory.limit_in_bytes")" 67108864
 	# --pids-limit 0 leaves it, -1 lifts it (runc)
 	skiff update --pids-limit 0 ctr
 	assert_equal "$(cat "$(cg ctr pids)/pids.max")" 20

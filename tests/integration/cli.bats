@@ -206,6 +206,17 @@ command_flags() {
 	assert_output "$("$SKIFF" --version | sed -n 's/^spec: //p')"
 }
 
+@test "spec's config says 1.3.0 and holds nothing newer than runc 1.1.5 knows: runc runs it as it is" {
+	command -v runc >/dev/null || skip "no runc"
+	[ "$(id -u)" = 0 ] || skip "needs root"
+	SKIFF="$SKIFF" "$TESTS_SRCDIR/make-bundle.sh" "$BATS_TEST_TMPDIR/b" echo ran-under-runc
+	jq -e '.ociVersion == "1.3.0" and (.linux | has("memoryPolicy") or has("netDevices") or has("intelRdt") | not)' \
+		"$BATS_TEST_TMPDIR/b/config.json"
+	run runc --root "$BATS_TEST_TMPDIR/runc-root" run --bundle "$BATS_TEST_TMPDIR/b" "skiff-spec-$$"
+	assert_success
+	assert_output ran-under-runc
+}
+
 @test "spec refuses to overwrite an existing config.json" {
 	mkdir -p "$BATS_TEST_TMPDIR/s"
 	cd "$BATS_TEST_TMPDIR/s"

@@ -93,7 +93,7 @@ host_tmpfs() {
 
 @test "config.md#specification-version: configs of earlier 1.x releases are accepted (compatible within the major version)" {
 	set_args true
-	for v in 1.0.0 1.0.2 1.1.0 1.2.0; do
+	for v in 1.0.0 1.0.2 1.1.0 1.2.0 1.3.0; do
 		update_config --arg v "$v" '.ociVersion = $v'
 		run skiff run ctr
 		[ "$status" -eq 0 ] || fail "ociVersion $v: $output"
@@ -621,6 +621,18 @@ start_recvtty() {
 	run skiff run ctr
 	assert_success
 	assert_output "best-effort: prio 6"
+}
+
+@test "config.md#linux-process: every ioPriority class: realtime and idle too (runc 1.2)" {
+	set_args sh -c 'ionice -p $$'
+	update_config '.process.ioPriority = {class: "IOPRIO_CLASS_RT", priority: 2}'
+	run skiff run ctr
+	assert_success
+	assert_output "realtime: prio 2"
+	update_config '.process.ioPriority = {class: "IOPRIO_CLASS_IDLE", priority: 0}'
+	run skiff run ctr
+	assert_success
+	assert_output "idle"
 }
 
 @test "config.md#linux-process: execCPUAffinity final is the affinity of an exec'd process, not of the init" {

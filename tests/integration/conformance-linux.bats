@@ -1,8 +1,8 @@
 #!/usr/bin/env bats
-# OCI runtime-spec 1.2, config-linux.md (and runtime-linux.md): namespaces,
-# id mappings, time offsets, devices, cgroups, sysctl, seccomp, rootfs
-# propagation, masked and read-only paths, mount label, personality,
-# intelRdt.  One test per MUST/SHOULD that can be checked on this host; test
+# OCI runtime-spec 1.3, config-linux.md (and runtime-linux.md): namespaces,
+# id mappings, time offsets, devices, network devices, cgroups, sysctl,
+# seccomp, rootfs propagation, masked and read-only paths, mount label,
+# personality, intelRdt, memory policy.  One test per MUST/SHOULD that can be checked on this host; test
 # names start with the section.
 
 load helpers
@@ -17,6 +17,7 @@ setup() {
 	mkdir -p "$OUT"
 	chmod 777 "$OUT"
 	NETNS=
+	VETH=
 	HELPER_PID=
 	CG=
 	HOST_MOUNTS=()
@@ -30,6 +31,7 @@ teardown() {
 		wait "$HELPER_PID" 2>/dev/null
 	fi
 	[ -n "$NETNS" ] && ip netns delete "$NETNS" 2>/dev/null
+	[ -n "$VETH" ] && ip link delete "${VETH}a" 2>/dev/null
 	local m
 	for m in "${HOST_MOUNTS[@]}"; do
 		umount -l "$m" 2>/dev/null
@@ -760,11 +762,290 @@ root_propagation() {
 	expect_create_error .linux.intelRdt "no resctrl filesystem is mounted"
 }
 
-@test "config-linux.md#intelrdt: skiff does not implement Intel RDT, so intelRdt is refused whatever the host (config.md#valid-values)" {
+
+# The rest use a stand-in resctrl tree: no machine of this project has Intel
+# RDT.  $SKIFF_TEST_RESCTRL_ROOT (read by libcontainer/intelrdt.c, for tests
+# only) names a directory taken as the resctrl mount; plain files there keep
+# every value written (appended, in order), and a group the runtime makes
+# gets empty tasks and schemata files, as the kernel would give it.
+fake_resctrl() {
+	RDT=$BATS_TEST_TMPDIR/resctrl
+	mkdir -p "$RDT"
+	export SKIFF_TEST_RESCTRL_ROOT=$RDT
+}
+
+@test "config-linux.md#intelrdt: without closID the runtime MUST make the <container-id> group, write the combined L3/MB schema, then schemata last, and the pid to tasks" {
+	fake_resctrl
+	set_args sleep 1000
+	update_config '.linux.intelRdt = {l3CacheSchema: "L3:0=7f0;1=1f\nMB:0=100", memBwSchema: "MB:0=20;1=70", schemata: "L2:0=f"}'
+	skiff create --pid-file "$OUT/pid" ctr
+	[ -d "$RDT/ctr" ] || fail "no group named after the container"
+	# the non-MB: lines of l3CacheSchema, then memBwSchema; then schemata
+	assert_equal "$(cat "$RDT/ctr/schemata")" "$(printf 'L3:0=7f0;1=1f\nMB:0=20;1=70L2:0=f')"
+	assert_equal "$(cat "$RDT/ctr/tasks")" "$(cat "$OUT/pid")"
+	# exec's processes join the group too
+	skiff exec -d --pid-file "$OUT/exec.pid" ctr sleep 500
+	assert_equal "$(cat "$RDT/ctr/tasks")" "$(cat "$OUT/pid")$(cat "$OUT/exec.pid")"
+	skiff delete --force ctr
+	[ ! -e "$RDT/ctr" ] || fail "the container's group is left after delete"
+}
+
+@test "config-linux.md#intelrdt: a closID with no schema MUST name an existing (pre-configured) group, which the container joins and delete leaves" {
+	fake_resctrl
+	set_args sleep 1000
+	update_config '.linux.intelRdt = {closID: "guaranteed"}'
+	expect_create_error .linux.intelRdt.closID "$RDT/guaranteed"
+	mkdir "$RDT/guaranteed"
+	: > "$RDT/guaranteed/tasks"
+	: > "$RDT/guaranteed/schemata"
+	skiff create --pid-file "$OUT/pid" ctr
+	assert_equal "$(cat "$RDT/guaranteed/tasks")" "$(cat "$OUT/pid")"
+	assert_equal "$(cat "$RDT/guaranteed/schemata")" ""
+	skiff delete --force ctr
+	[ -d "$RDT/guaranteed" ] || fail "a pre-configured group was removed"
+}
+
+@test "config-linux.md#intelrdt: an existing closID group whose schemata differs from l3CacheSchema/memBwSchema MUST be an error; one that matches is joined" {
+	fake_resctrl
 	set_args true
-	update_config '.linux.intelRdt = {l3CacheSchema: "L3:0=7f0"}'
-	expect_create_error .linux.intelRdt "Intel RDT"
-	run "$SKIFF" check --format json --bundle "$BUNDLE"
+	mkdir "$RDT/shared"
+	: > "$RDT/shared/tasks"
+	# as the kernel shows it: padded, the domains in full
+	printf '    L3:0=07f0;1=001f\n    MB:0= 20;1= 70\n' > "$RDT/shared/schemata"
+	update_config '.linux.intelRdt = {closID: "shared", l3CacheSchema: "L3:0=7f0;1=1f", memBwSchema: "MB:0=30;1=70"}'
+	expect_create_error .linux.intelRdt.closID "schemata other than"
+	update_config '.linux.intelRdt.memBwSchema = "MB:0=20;1=70"'
+	skiff run ctr
+	[ -s "$RDT/shared/tasks" ] || fail "the container did not join the group"
+}
+
+@test "config-linux.md#intelrdt: enableMonitoring puts the container in a monitoring group of its own, which delete removes" {
+	fake_resctrl
+	set_args sleep 1000
+	update_config '.linux.intelRdt = {enableMonitoring: true}'
+	skiff create --pid-file "$OUT/pid" ctr
+	assert_equal "$(cat "$RDT/ctr/mon_groups/ctr/tasks")" "$(cat "$OUT/pid")"
+	# skiff check sees the same resctrl as create
+	run "$SKIFF" check --bundle "$BUNDLE"
+	assert_success
+	skiff delete --force ctr
+	[ ! -e "$RDT/ctr" ] || fail "the groups are left after delete"
+}
+
+@test "config-linux.md#intelrdt: memBwSchema MUST start with MB: and hold no newline (check and create agree)" {
+	fake_resctrl
+	set_args true
+	update_config '.linux.intelRdt = {memBwSchema: "L3:0=1"}'
+	expect_create_error .linux.intelRdt.memBwSchema "MB:"
+	[ ! -e "$RDT/ctr" ] || fail "a group was made for a refused config"
+}
+
+@test "config-linux.md#intelrdt: update --l3-cache-schema/--mem-bw-schema (runc's) puts a container made without intelRdt in a group of its id and writes the schema" {
+	fake_resctrl
+	set_args sleep 1000
+	skiff run -d --pid-file "$OUT/pid" ctr
+	# runc's words when resctrl lacks the resource
+	mkdir -p "$RDT/info/L3"
+	run skiff update --l3-cache-schema "L3:0=f" --mem-bw-schema "MB:0=50" ctr
 	assert_failure
-	echo "$output" | jq -e '.errors | any(.path == ".linux.intelRdt")'
+	assert_output "skiff: Intel RDT/MBA: memory bandwidth schema is not enabled"
+	[ ! -e "$RDT/ctr" ] || fail "a group was made for a refused update"
+	mkdir -p "$RDT/info/MB"
+	run skiff update --mem-bw-schema "L3:0=1" ctr
+	assert_failure
+	assert_output --partial ".linux.intelRdt.memBwSchema"
+	skiff update --l3-cache-schema "L3:0=f" --mem-bw-schema "MB:0=50" ctr
+	assert_equal "$(cat "$RDT/ctr/tasks")" "$(cat "$OUT/pid")"
+	assert_equal "$(cat "$RDT/ctr/schemata")" "$(printf 'L3:0=f\nMB:0=50')"
+	# a second update rewrites the combined value, the L3 part kept
+	skiff update --mem-bw-schema "MB:0=70" ctr
+	assert_equal "$(tail -n 2 "$RDT/ctr/schemata")" "$(printf 'MB:0=50L3:0=f\nMB:0=70')"
+	skiff delete --force ctr
+	[ ! -e "$RDT/ctr" ] || fail "the group made by update is left after delete"
+}
+
+# -------------------------------------------------------- network devices --
+
+# A veth pair sk<test>a / sk<test>b on the host (this kernel has no dummy
+# interfaces); the a end, up, with an IPv4 and an IPv6 address, is the one
+# moved.
+make_veth() {
+	VETH=sk$$$BATS_TEST_NUMBER
+	VETH=${VETH:0:12}
+	ip link add "${VETH}a" type veth peer name "${VETH}b"
+	ip link set "${VETH}a" up
+	ip addr add 169.254.169.13/32 dev "${VETH}a"
+	ip -6 addr add fd00:5c1f::13/64 dev "${VETH}a" nodad
+}
+
+@test "config-linux.md#network-devices: the host interface MUST move into the container's namespace, renamed, with its permanent addresses and link state" {
+	make_veth
+	set_args sleep 1000
+	update_config --arg d "${VETH}a" '.linux.netDevices = {($d): {name: "ctr0"}}'
+	skiff run -d ctr
+	# gone from the runtime's namespace
+	run ip link show "${VETH}a"
+	assert_failure
+	run skiff exec ctr ip -o addr show dev ctr0
+	assert_success
+	assert_output --partial "inet 169.254.169.13/32"
+	assert_output --partial "inet6 fd00:5c1f::13/64"
+	run skiff exec ctr ip -o link show dev ctr0
+	assert_output --regexp '<[^>]*UP[^>]*>'
+}
+
+@test "config-linux.md#network-devices: without name the interface keeps its host name, and one that was down stays down" {
+	make_veth
+	ip link set "${VETH}a" down
+	set_args ip -o link show dev "${VETH}a"
+	update_config --arg d "${VETH}a" '.linux.netDevices = {($d): {}}'
+	run skiff run ctr
+	assert_success
+	assert_output --partial "${VETH}a"
+	refute_output --regexp '<[^>]*UP[^>]*>'
+}
+
+@test "config-linux.md#network-devices: without a network namespace the runtime MUST generate an error" {
+	set_args true
+	update_config 'del(.linux.namespaces[] | select(.type == "network")) | .linux.netDevices = {eth9: {}}'
+	expect_create_error .linux.netDevices "unable to move network devices without a NET namespace"
+}
+
+@test "config-linux.md#network-devices: a name taken in the container is an error, and the interfaces already moved come back as they were" {
+	make_veth
+	ip link add "${VETH}c" type veth peer name "${VETH}d"
+	set_args true
+	# "lo" exists in every network namespace
+	update_config --arg a "${VETH}a" --arg c "${VETH}c" \
+		'.linux.netDevices = {($a): {name: "ctr0"}, ($c): {name: "lo"}}'
+	expect_create_error ".linux.netDevices[\"${VETH}c\"]" "the name is taken there"
+	run ip -o addr show dev "${VETH}a"
+	assert_success
+	assert_output --partial "inet 169.254.169.13/32"
+	assert_output --partial "fd00:5c1f::13/64"
+	run ip -o link show dev "${VETH}a"
+	assert_output --regexp '<[^>]*UP[^>]*>'
+	ip link show "${VETH}c" > /dev/null || fail "${VETH}c did not stay on the host"
+	ip link delete "${VETH}c"
+}
+
+@test "config-linux.md#network-devices: a host interface that does not exist is an error naming it" {
+	set_args true
+	update_config '.linux.netDevices = {skiffnosuch0: {}}'
+	expect_create_error 'config.json: .linux.netDevices["skiffnosuch0"]: network device skiffnosuch0: no such interface on the host'
+	# skiff check says the same, before anything is made
+	run "$SKIFF" check --bundle "$BUNDLE"
+	assert_failure
+	assert_output --partial 'error: .linux.netDevices["skiffnosuch0"]: network device skiffnosuch0: no such interface on the host'
+}
+
+# The kernel destroys a namespace after its last user has gone, a moment
+# after delete returns: wait (bounded) for $1 to disappear from the host.
+wait_link_gone() {
+	local i
+	for i in $(seq 100); do
+		ip link show "$1" > /dev/null 2>&1 || return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+@test "config-linux.md#network-devices: delete leaves the interface to the kernel: a veth in a namespace the container made dies with it, peer and all" {
+	make_veth
+	set_args sleep 1000
+	update_config --arg d "${VETH}a" '.linux.netDevices = {($d): {}}'
+	skiff run -d ctr
+	skiff delete --force ctr
+	wait_link_gone "${VETH}b" || fail "the veth's peer outlived the container's namespace"
+	run ip link show "${VETH}a"
+	assert_failure
+}
+
+@test "config-linux.md#network-devices: in a network namespace joined by path the interface moves there, and stays after delete" {
+	make_veth
+	NETNS=skiffconf-$$-$BATS_TEST_NUMBER
+	ip netns add "$NETNS"
+	set_args true
+	update_config --arg d "${VETH}a" --arg p "/var/run/netns/$NETNS" \
+		'(.linux.namespaces[] | select(.type == "network")).path = $p | .linux.netDevices = {($d): {name: "ctr0"}}'
+	skiff run ctr
+	run ip netns exec "$NETNS" ip -o addr show dev ctr0
+	assert_success
+	assert_output --partial "inet 169.254.169.13/32"
+}
+
+@test "config-linux.md#network-devices: a network namespace joined by path that is the runtime's own is refused, and the interface stays" {
+	make_veth
+	set_args true
+	update_config --arg d "${VETH}a" --arg p "/proc/$$/ns/net" \
+		'(.linux.namespaces[] | select(.type == "network")).path = $p | .linux.netDevices = {($d): {name: "ctr0"}}'
+	expect_create_error ".linux.netDevices: the container's network namespace is the runtime's own"
+	ip link show "${VETH}a" > /dev/null || fail "the interface left the host"
+	run ip link show ctr0
+	assert_failure
+}
+
+# ---------------------------------------------------------- memory policy --
+
+# The policy the container's process runs with, as numa_maps shows it for
+# its first mapping ("interleave:0", "bind=static:0", "default", ...).
+numa_policy_args() {
+	set_args sh -c 'head -n 1 /proc/self/numa_maps | cut -d " " -f 2'
+}
+
+@test "config-linux.md#memory-policy: the runtime MUST set the policy (set_mempolicy) for the container process: MPOL_INTERLEAVE" {
+	[ -e /proc/self/numa_maps ] || skip "this kernel has no NUMA (no /proc/self/numa_maps)"
+	numa_policy_args
+	update_config '.linux.memoryPolicy = {mode: "MPOL_INTERLEAVE", nodes: "0"}'
+	run skiff run ctr
+	assert_success
+	assert_output "interleave:0"
+}
+
+@test "config-linux.md#memory-policy: MPOL_BIND with MPOL_F_STATIC_NODES, MPOL_LOCAL and MPOL_DEFAULT" {
+	[ -e /proc/self/numa_maps ] || skip "this kernel has no NUMA (no /proc/self/numa_maps)"
+	numa_policy_args
+	update_config '.linux.memoryPolicy = {mode: "MPOL_BIND", nodes: "0", flags: ["MPOL_F_STATIC_NODES"]}'
+	run skiff run ctr
+	assert_success
+	assert_output "bind=static:0"
+	update_config '.linux.memoryPolicy = {mode: "MPOL_LOCAL"}'
+	run skiff run ctr
+	assert_success
+	assert_output "local"
+	update_config '.linux.memoryPolicy = {mode: "MPOL_DEFAULT"}'
+	run skiff run ctr
+	assert_success
+	assert_output "default"
+}
+
+@test "config-linux.md#memory-policy: exec'd processes get the container's policy too" {
+	[ -e /proc/self/numa_maps ] || skip "this kernel has no NUMA (no /proc/self/numa_maps)"
+	set_args sleep 1000
+	update_config '.linux.memoryPolicy = {mode: "MPOL_PREFERRED", nodes: "0", flags: ["MPOL_F_RELATIVE_NODES"]}'
+	skiff run -d ctr
+	run skiff exec ctr sh -c 'head -n 1 /proc/self/numa_maps | cut -d " " -f 2'
+	assert_success
+	assert_output "prefer=relative:0"
+}
+
+@test "config-linux.md#memory-policy: mode is REQUIRED, and the modes that need nodes, or take none, are checked with the config" {
+	set_args true
+	update_config '.linux.memoryPolicy = {nodes: "0"}'
+	expect_create_error ".linux.memoryPolicy.mode: required field is missing"
+	update_config '.linux.memoryPolicy = {mode: "MPOL_BIND"}'
+	expect_create_error ".linux.memoryPolicy.nodes: MPOL_BIND needs nodes"
+	update_config '.linux.memoryPolicy = {mode: "MPOL_DEFAULT", nodes: "0-7"}'
+	expect_create_error ".linux.memoryPolicy.nodes: MPOL_DEFAULT takes no nodes"
+	update_config '.linux.memoryPolicy = {mode: "MPOL_PREFERRED", nodes: "0", flags: ["MPOL_F_RELATIVE_NODES", "badflag"]}'
+	expect_create_error '.linux.memoryPolicy.flags[1]: invalid memory policy flag "badflag"'
+	update_config '.linux.memoryPolicy = {mode: "MPOL_BIND", nodes: "0-9876543210"}'
+	expect_create_error ".linux.memoryPolicy.nodes: invalid memory policy nodes"
+}
+
+@test "config-linux.md#memory-policy: a node this host does not have is an error naming the field, and nothing is left" {
+	[ ! -e /sys/devices/system/node/node1000 ] || skip "this host has node 1000"
+	set_args true
+	update_config '.linux.memoryPolicy = {mode: "MPOL_BIND", nodes: "1000"}'
+	expect_create_error ".linux.memoryPolicy: set_mempolicy MPOL_BIND" "invalid argument"
 }

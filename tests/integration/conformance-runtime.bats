@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# OCI runtime-spec 1.2, runtime.md: the state, the lifecycle (with its hooks)
+# OCI runtime-spec 1.3, runtime.md: the state, the lifecycle (with its hooks)
 # and the operations, one test per MUST/SHOULD.  Test names start with the
 # section, so that each can be followed back to the spec.
 
@@ -323,15 +323,28 @@ create_hook_fails() {
 	assert_output "sleep 100 "
 }
 
-@test "runtime.md#lifecycle step 9: a failing poststart hook is a warning; the other hooks and the lifecycle continue" {
+@test "runtime.md#lifecycle step 9: a failing poststart hook is an error (1.3; 1.2 had a warning): start fails, the container is destroyed, poststop runs" {
 	set_args sleep 100
-	update_config --argjson r "$(recorder poststart)" '.hooks.poststart = [{path: "/bin/false"}, $r]'
+	update_config --argjson r "$(recorder poststart)" --argjson p "$(recorder poststop)" \
+		'.hooks.poststart = [{path: "/bin/sh", args: ["sh", "-c", "echo no-go >&2; exit 3"]}, $r] | .hooks.poststop = [$p]'
 	skiff create ctr
 	run skiff start ctr
-	assert_success
-	assert_output --partial warning
-	[ -e "$OUT/poststart.json" ] || fail "the second poststart hook did not run"
-	assert_equal "$(container_status ctr)" running
+	assert_failure
+	assert_output "skiff: poststart hook 0 (/bin/sh) exited with status 3: no-go"
+	# the first failure ends the poststart hooks (runc's order)
+	[ ! -e "$OUT/poststart.json" ] || fail "the hook after the failing one ran"
+	run skiff state ctr
+	assert_failure
+	assert_output --partial "container does not exist"
+	[ -z "$(leftover_processes)" ] || fail "processes are left: $(leftover_processes)"
+	jq -e '.status == "stopped"' "$OUT/poststop.json"
+	# run -d: the same
+	rm "$OUT/poststop.json"
+	run_detached skiff run -d ctr
+	assert_failure
+	assert_output --partial "poststart hook 0 (/bin/sh) exited with status 3"
+	[ ! -e "$ROOT/ctr" ] || fail "the state directory is left"
+	jq -e '.status == "stopped"' "$OUT/poststop.json"
 }
 
 @test "runtime.md#lifecycle steps 11-13: delete destroys the container, then poststop hooks run, before delete returns" {

@@ -34,14 +34,16 @@ expect_create_ok() {
 	skiff delete --force ctr
 }
 
-@test "features: valid JSON with exactly the properties runtime-spec 1.2 defines, of the types engines decode" {
+@test "features: valid JSON with exactly the properties runtime-spec 1.3 defines, of the types engines decode" {
 	run "$SKIFF" features
 	assert_success
 	# features.md: nothing that the version in ociVersionMax does not define
 	feat -e '(keys - ["ociVersionMin", "ociVersionMax", "hooks", "mountOptions", "linux",
 		"annotations", "potentiallyUnsafeConfigAnnotations"]) == []'
 	feat -e '(.linux | keys - ["namespaces", "capabilities", "cgroup", "seccomp", "apparmor",
-		"selinux", "intelRdt", "mountExtensions"]) == []'
+		"selinux", "intelRdt", "memoryPolicy", "mountExtensions", "netDevices"]) == []'
+	feat -e '(.linux.intelRdt | keys - ["enabled", "schemata", "monitoring"]) == []'
+	feat -e '(.linux.memoryPolicy | keys - ["modes", "flags"]) == []'
 	feat -e '(.linux.cgroup | keys - ["v1", "v2", "systemd", "systemdUser", "rdma"]) == []'
 	feat -e '(.linux.seccomp | keys - ["enabled", "actions", "operators", "archs", "knownFlags",
 		"supportedFlags"]) == []'
@@ -49,9 +51,11 @@ expect_create_ok() {
 	feat -e '(.ociVersionMin | type) == "string" and (.ociVersionMax | type) == "string"'
 	feat -e '[.hooks, .mountOptions, .linux.namespaces, .linux.capabilities, .linux.seccomp.actions,
 		.linux.seccomp.operators, .linux.seccomp.archs, .linux.seccomp.knownFlags,
-		.linux.seccomp.supportedFlags] | all(type == "array" and all(.[]; type == "string"))'
+		.linux.seccomp.supportedFlags, .linux.memoryPolicy.modes, .linux.memoryPolicy.flags,
+		.potentiallyUnsafeConfigAnnotations] | all(type == "array" and all(.[]; type == "string"))'
 	feat -e '[.linux.cgroup[], .linux.seccomp.enabled, .linux.apparmor.enabled, .linux.selinux.enabled,
-		.linux.intelRdt.enabled, .linux.mountExtensions.idmap.enabled] | all(type == "boolean")'
+		.linux.intelRdt.enabled, .linux.intelRdt.schemata, .linux.intelRdt.monitoring,
+		.linux.mountExtensions.idmap.enabled, .linux.netDevices.enabled] | all(type == "boolean")'
 	feat -e '.annotations | type == "object" and all(.[]; type == "string")'
 	# indented for people, like runc's; no trailing garbage
 	[ "${lines[0]}" = "{" ] && [ "${lines[-1]}" = "}" ]
@@ -182,13 +186,51 @@ expect_create_ok() {
 	assert_equal "$(feat '.annotations["org.skiff.host.selinux.enabled"]')" "$host_se"
 }
 
-@test "features: intelRdt is not implemented, and create refuses it; idmapped mounts are" {
-	feat -e '.linux.intelRdt.enabled == false and .linux.mountExtensions.idmap.enabled == true'
+@test "features: intelRdt with schemata and monitoring is implemented: create applies it to a resctrl tree, and fails naming it without one" {
+	feat -e '.linux.intelRdt == {enabled: true, schemata: true, monitoring: true}'
 	set_args true
-	update_config '.linux.intelRdt = {closID: "features-test"}'
+	update_config '.linux.intelRdt = {schemata: "L3:0=f", enableMonitoring: true}'
+	if ! grep -q ' - resctrl ' /proc/self/mountinfo; then
+		run_detached skiff create ctr
+		assert_failure
+		assert_output --partial ".linux.intelRdt"
+	fi
+	# a stand-in resctrl tree (intelrdt.c: $SKIFF_TEST_RESCTRL_ROOT, tests only)
+	mkdir "$BATS_TEST_TMPDIR/resctrl"
+	SKIFF_TEST_RESCTRL_ROOT=$BATS_TEST_TMPDIR/resctrl expect_create_ok
+}
+
+@test "features: every memoryPolicy mode and flag listed is applied (run accepts each), and nothing else is" {
+	assert_equal "$(feat '.linux.memoryPolicy.modes | join(" ")')" \
+		"MPOL_DEFAULT MPOL_BIND MPOL_INTERLEAVE MPOL_WEIGHTED_INTERLEAVE MPOL_PREFERRED MPOL_PREFERRED_MANY MPOL_LOCAL"
+	assert_equal "$(feat '.linux.memoryPolicy.flags | join(" ")')" \
+		"MPOL_F_NUMA_BALANCING MPOL_F_RELATIVE_NODES MPOL_F_STATIC_NODES"
+	[ -e /proc/self/numa_maps ] || skip "this kernel has no NUMA"
+	set_args true
+	for mode in $(feat '.linux.memoryPolicy.modes[]'); do
+		case $mode in
+		MPOL_DEFAULT | MPOL_LOCAL) update_config --arg m "$mode" '.linux.memoryPolicy = {mode: $m}' ;;
+		*) update_config --arg m "$mode" '.linux.memoryPolicy = {mode: $m, nodes: "0"}' ;;
+		esac
+		run skiff run ctr
+		[ "$status" -eq 0 ] || fail "$mode: $output"
+	done
+	update_config '.linux.memoryPolicy = {mode: "MPOL_FOO", nodes: "0"}'
 	run_detached skiff create ctr
 	assert_failure
-	assert_output --partial intelRdt
+	update_config '.linux.memoryPolicy = {mode: "MPOL_BIND", nodes: "0", flags: ["MPOL_F_FOO"]}'
+	run_detached skiff create ctr
+	assert_failure
+	for flag in $(feat '.linux.memoryPolicy.flags[]'); do
+		update_config --arg f "$flag" '.linux.memoryPolicy = {mode: "MPOL_BIND", nodes: "0", flags: [$f]}'
+		run skiff run ctr
+		[ "$status" -eq 0 ] || fail "$flag: $output"
+	done
+}
+
+@test "features: netDevices and idmapped mounts are implemented; no config annotation changes what skiff does" {
+	feat -e '.linux.netDevices.enabled == true and .linux.mountExtensions.idmap.enabled == true'
+	feat -e '.potentiallyUnsafeConfigAnnotations == []'
 }
 
 @test "features: annotations carry the versions of skiff and libseccomp and this host's cgroup layout" {

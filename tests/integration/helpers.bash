@@ -115,6 +115,7 @@ process_alive() {
 # Test helper programs (built by `make check`).
 TESTS_BUILDDIR=${TESTS_BUILDDIR:-$TESTS_SRCDIR}
 RECVTTY=$TESTS_BUILDDIR/helpers/recvtty
+RECV_PIDFD=$TESTS_BUILDDIR/helpers/recv-pidfd
 
 # Wait (up to ~5 s) for a path to exist.
 wait_for_path() {

@@ -201,17 +201,23 @@ assert_nothing_left() {
 	assert_nothing_left
 }
 
-@test "failing poststart and poststop hooks are warnings, not errors" {
-	update_config '.hooks.poststart = [{path: "/bin/false"}, {path: "/bin/sh", args: ["sh", "-c", "echo second > /dev/null"]}] | .hooks.poststop = [{path: "/bin/false"}]'
+@test "a failing poststop hook is a warning, not an error; a failing poststart hook fails start" {
+	update_config '.hooks.poststop = [{path: "/bin/false"}]'
 	skiff create ctr
 	run skiff start ctr
 	assert_success
-	assert_output --partial "skiff: warning: poststart hook 0 (/bin/false) exited with status 1"
 	assert_equal "$(container_status ctr)" running
 	run skiff delete --force ctr
 	assert_success
 	assert_output --partial "warning: poststop hook 0"
 	[ ! -d "$ROOT/ctr" ]
+	# runtime-spec 1.3 and runc 1.2: poststart failing is an error
+	update_config '.hooks.poststart = [{path: "/bin/false"}] | del(.hooks.poststop)'
+	skiff create ctr
+	run skiff start ctr
+	assert_failure
+	assert_output "skiff: poststart hook 0 (/bin/false) exited with status 1"
+	assert_nothing_left
 }
 
 @test "a failing startContainer hook fails start, destroys the container, and poststop runs" {

@@ -402,7 +402,7 @@ notify_mkdir() {
 	assert_success
 	state=$output
 	echo "$state" | jq -e --argjson pid "$pid" --arg b "$BUNDLE" '
-		.ociVersion == "1.2.0" and .fds == ["seccompFd"] and .pid == $pid
+		.ociVersion == "1.3.0" and .fds == ["seccompFd"] and .pid == $pid
 		and .metadata == "MKDIR=refuse" and .state.id == "ctr" and .state.status == "creating"
 		and .state.pid == $pid and .state.bundle == $b and .state.annotations["org.example"] == "yes"'
 	wait "$AGENT_PID"
