@@ -98,9 +98,10 @@ const cli_command cmd_check = {
 	"with the JSON path of the field at fault (not only the first, as create does):\n"
 	"whatever create would refuse, a missing root filesystem or bind mount source,\n"
 	"an absent LSM or a seccomp architecture libseccomp does not know included. It\n"
-	"warns about fields this host cannot fully honour: a cgroup controller that is\n"
-	"not mounted, a capability skiff itself lacks, an rlimit above skiff's own hard\n"
-	"limit, filesystem options on a bind mount.\n\n"
+	"warns about fields the runtime-spec does not define (which create ignores),\n"
+	"with the closest known name, and about fields this host cannot fully honour: a\n"
+	"cgroup controller that is not mounted, a capability skiff itself lacks, an\n"
+	"rlimit above skiff's own hard limit.\n\n"
 	"It exits with 0 when the bundle is valid (even with warnings) and 1 when it has\n"
 	"errors. \"--format json\" prints {\"errors\": [...], \"warnings\": [...]}, each a list\n"
 	"of {\"path\", \"message\"} objects.",

@@ -143,6 +143,17 @@ static int parse_create(const cli_command *cmd, const cli_globals *g, int argc, 
 	return 0;
 }
 
+/* create's and run's failure.  Without --bundle, a missing config.json
+ * is most often a command run from the wrong directory. */
+static int fail_bundle(const create_args *a, const skiff_error *err)
+{
+	if (!a->ctx.bundle && err->errnum == ENOENT && !strcmp(err->context, "./config.json"))
+		return cli_fail_text("%s (the bundle is the current directory unless --bundle DIR "
+				     "names it; `skiff spec` writes a config.json)",
+				     err->message);
+	return cli_fail(err);
+}
+
 static int run_create(const cli_globals *g, int argc, char **argv)
 {
 	create_args a;
@@ -152,7 +163,7 @@ static int run_create(const cli_globals *g, int argc, char **argv)
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	if (skiff_container_create(&a.ctx, NULL, &err) < 0)
-		return cli_fail(&err);
+		return fail_bundle(&a, &err);
 	return 0;
 }
 
@@ -174,7 +185,7 @@ static int run_run(const cli_globals *g, int argc, char **argv)
 	if (skiff_container_run_flags(&a.ctx, NULL,
 				      (a.detach ? SKIFF_RUN_DETACH : 0) | (a.keep ? SKIFF_RUN_KEEP : 0),
 				      &status, &err) < 0)
-		return cli_fail(&err);
+		return fail_bundle(&a, &err);
 	return a.detach ? 0 : status;
 }
 
@@ -261,8 +272,12 @@ static int run_delete(const cli_globals *g, int argc, char **argv)
 
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	if (skiff_container_delete(&ctx, values[0], &err) < 0)
+	if (skiff_container_delete(&ctx, values[0], &err) < 0) {
+		/* A live container: say how to delete it anyway. */
+		if (err.errnum == EBUSY && !values[0])
+			return cli_fail_text("%s (kill it first, or delete it with --force)", err.message);
 		return cli_fail(&err);
+	}
 	return 0;
 }
 

@@ -5,7 +5,9 @@
  *             collects them all, not only the first), and what create
  *             itself needs (create_requirements(): a process, a rootfs
  *             that is there, the LSMs asked for);
- *   warnings  fields this host cannot honour (check_host.c).
+ *   warnings  fields the runtime-spec does not define (a misspelt one,
+ *             which create ignores), and fields this host cannot honour
+ *             (check_host.c).
  * An error whose path already has one is dropped: one field, one error.
  */
 #include <errno.h>
@@ -98,6 +100,11 @@ void check_warn(check_report *r, const char *path, const char *fmt, ...)
 static void config_problem(void *data, const char *path, const char *problem)
 {
 	check_error(data, path, "%s", problem);
+}
+
+static void unknown_field(void *data, const char *path, const char *problem)
+{
+	check_warn(data, path, "%s", problem);
 }
 
 /* Is a resctrl filesystem mounted where we can see it? */
@@ -304,6 +311,7 @@ static spec_config *check_config(const char *bundle, check_report *r)
 	}
 	free(path);
 	spec_config_problems(json, len, "config.json", config_problem, r, &cfg);
+	spec_unknown_fields(json, len, unknown_field, r);
 	free(json);
 	if (cfg) {
 		spec_sink_init(&sink, "config.json", NULL, config_problem, r);

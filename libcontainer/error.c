@@ -3,25 +3,71 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
 
-/* The errno text as runc (Go) spells it, "no such file or directory":
- * engines match runc's messages, so skiff's read the same.  strerror_r
- * (GNU's, which returns the text): strerror may share a buffer between
- * threads. */
-static void append_errno(skiff_error *err, int errnum)
+/*
+ * The message buffer gets text.  Text longer than the buffer loses its
+ * middle, not its end: the start says what failed and the end why
+ * ("set hostname \"hhh...hhh\": invalid argument"); a long value in
+ * between is what gives way, not the reason after it.
+ */
+static void put_message(skiff_error *err, const char *text)
 {
-	size_t used = strlen(err->message);
-	char buf[128];
+	size_t n = strlen(text), size = sizeof(err->message), head, tail;
 
-	if (errnum && used + 2 < sizeof(err->message)) {
-		snprintf(err->message + used, sizeof(err->message) - used, ": %s",
-			 strerror_r(errnum, buf, sizeof(buf)));
-		if (err->message[used + 2] >= 'A' && err->message[used + 2] <= 'Z')
-			err->message[used + 2] = (char)(err->message[used + 2] - 'A' + 'a');
+	if (n < size) {
+		memcpy(err->message, text, n + 1);
+		return;
 	}
+	tail = (size - 1) / 3;
+	head = size - 1 - 3 - tail;
+	/* Not in the middle of a UTF-8 character. */
+	while (head > 0 && ((unsigned char)text[head] & 0xc0) == 0x80)
+		head--;
+	while (tail > 0 && ((unsigned char)text[n - tail] & 0xc0) == 0x80)
+		tail--;
+	memcpy(err->message, text, head);
+	memcpy(err->message + head, "...", 3);
+	memcpy(err->message + head + 3, text + n - tail, tail);
+	err->message[head + 3 + tail] = '\0';
+}
+
+/* The formatted message, followed when errnum is not 0 by ": <errno text>"
+ * as runc (Go) spells it, "no such file or directory": engines match
+ * runc's messages, so skiff's read the same.  strerror_r (GNU's, which
+ * returns the text): strerror may share a buffer between threads. */
+static void set_message(skiff_error *err, int errnum, const char *fmt, va_list ap)
+{
+	char why[128], *text = NULL;
+	va_list copy;
+	int n;
+
+	va_copy(copy, ap);
+	n = vasprintf(&text, fmt, copy);
+	va_end(copy);
+	if (n < 0) {
+		/* No memory for the whole: the start, as it fits. */
+		vsnprintf(err->message, sizeof(err->message), fmt, ap);
+		text = NULL;
+	} else {
+		put_message(err, text);
+	}
+	if (errnum) {
+		const char *reason = strerror_r(errnum, why, sizeof(why));
+		char *full = NULL;
+
+		if (reason != why)
+			snprintf(why, sizeof(why), "%s", reason);
+		if (why[0] >= 'A' && why[0] <= 'Z')
+			why[0] = (char)(why[0] - 'A' + 'a');
+		if (asprintf(&full, "%s: %s", text ? text : err->message, why) >= 0)
+			put_message(err, full);
+		free(full);
+	}
+	free(text);
 	err->errnum = errnum;
 }
 
@@ -45,9 +91,7 @@ static int set_error(skiff_error *err, int errnum, bool spell, const char *conte
 		return -1;
 	err->kind = kind_of(context);
 	snprintf(err->context, sizeof(err->context), "%s", context ? context : "");
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
-	if (spell)
-		append_errno(err, errnum);
+	set_message(err, spell ? errnum : 0, fmt, ap);
 	err->errnum = errnum;
 	return -1;
 }
@@ -107,25 +151,37 @@ int skiff_fail_config(skiff_error *err, int errnum, const char *json_path, const
 
 int skiff_error_prefix(skiff_error *err, const char *fmt, ...)
 {
-	char old[sizeof(err->message)];
+	char old[sizeof(err->message)], *prefix = NULL, *full = NULL;
 	size_t used;
 	va_list ap;
+	int n;
 
 	if (!err)
 		return -1;
 	memcpy(old, err->message, sizeof(old));
 	va_start(ap, fmt);
+	n = vasprintf(&prefix, fmt, ap);
+	va_end(ap);
+	if (n >= 0 && asprintf(&full, "%s: %s", prefix, old) >= 0) {
+		/* Too long, the middle goes: the reason at the end stays. */
+		put_message(err, full);
+		free(full);
+		free(prefix);
+		return -1;
+	}
+	free(prefix);
+	/* No memory: the start of each, as they fit. */
+	va_start(ap, fmt);
 	vsnprintf(err->message, sizeof(err->message), fmt, ap);
 	va_end(ap);
 	used = strlen(err->message);
 	if (used + 2 < sizeof(err->message)) {
-		/* Truncation keeps the start of the old text, which says the most.
-		 * (memcpy, not strncat: gcc's -fsanitize builds warn on that one.) */
-		size_t n = strnlen(old, sizeof(err->message) - used - 3);
+		/* (memcpy, not strncat: gcc's -fsanitize builds warn on that one.) */
+		size_t len = strnlen(old, sizeof(err->message) - used - 3);
 
 		memcpy(err->message + used, ": ", 2);
-		memcpy(err->message + used + 2, old, n);
-		err->message[used + 2 + n] = '\0';
+		memcpy(err->message + used + 2, old, len);
+		err->message[used + 2 + len] = '\0';
 	}
 	return -1;
 }

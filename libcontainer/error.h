@@ -18,7 +18,9 @@
  *                     exact wordings); errnum is kept for programs.
  * The _at forms record what the error concerns: ".process.cwd" or
  * ".mounts[2]" is a JSON path (SKIFF_CONTEXT_JSON_PATH), any other text a
- * file's path (SKIFF_CONTEXT_FILE); NULL or "" is none.  All return -1.
+ * file's path (SKIFF_CONTEXT_FILE); NULL or "" is none.  A message too
+ * long for the buffer loses its middle ("..."), so that the reason at its
+ * end stays (here and in every function below).  All return -1.
  */
 int skiff_fail_errno(skiff_error *err, int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

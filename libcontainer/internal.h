@@ -644,6 +644,11 @@ char *hooks_state_json(const spec_config *cfg, const char *id, pid_t pid, skiff_
 int terminal_setup(const spec_process *p, bool console, int *master_out, skiff_error *err);
 /* Hand the pty master to the --console-socket listener (SCM_RIGHTS). */
 int terminal_send(const char *socket_path, int master, skiff_error *err);
+/* The caller's terminal: the first of fds 0-2 that is one, else
+ * /dev/tty opened (to close when above 2); -1 without one. */
+int terminal_host(void);
+/* Raw mode on fd's terminal, output processing included; *saved to
+ * restore with tcsetattr(). */
 int terminal_raw(int fd, struct termios *saved);
 void terminal_copy_size(int from, int to);
 /* Wait for a foreground process, forwarding the signals of forward (which

@@ -172,8 +172,9 @@ static int enter_cwd(const char *cwd, skiff_error *err)
 					"cwd \"%s\" is outside the container (magic links are not followed)",
 					cwd);
 	else if (fd < 0 || fchdir(fd) < 0)
-		rc = skiff_fail_errno_at(err, errno, ".process.cwd",
-				   "chdir to cwd (\"%s\") set in config.json", cwd);
+		/* Not "set in config.json" as runc says: exec's comes from --cwd
+		 * or --process as well. */
+		rc = skiff_fail_errno_at(err, errno, ".process.cwd", "chdir to cwd (\"%s\")", cwd);
 	if (fd >= 0)
 		close(fd);
 	close(root);

@@ -181,8 +181,12 @@ int state_dir_open(const char *root, const char *id, int *dirfd_out, skiff_error
 	dirfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	free(path);
 	if (dirfd < 0) {
+		/* runc's words first (engines look for them), then which id
+		 * and where: a container made with another --root is not here. */
 		if (errno == ENOENT)
-			return skiff_fail_msg(err, ENOENT, "container does not exist");
+			return skiff_fail_msg(err, ENOENT,
+					       "container does not exist: no \"%s\" under --root %s", id,
+					       root);
 		return skiff_fail_errno_at(err, errno, root, "open container %s in state root %s", id, root);
 	}
 	*dirfd_out = dirfd;

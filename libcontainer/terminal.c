@@ -168,16 +168,28 @@ int terminal_send(const char *socket_path, int master, skiff_error *err)
 	return 0;
 }
 
+int terminal_host(void)
+{
+	/* Any of stdio may be redirected ("exec -t ID cmd < file", "| less"):
+	 * the first that is a terminal is the caller's, else the controlling
+	 * terminal, as runc finds it. */
+	for (int fd = 0; fd <= 2; fd++)
+		if (isatty(fd))
+			return fd;
+	return open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+}
+
 int terminal_raw(int fd, struct termios *saved)
 {
 	struct termios raw;
 
-	if (!isatty(fd) || tcgetattr(fd, saved) < 0)
+	if (fd < 0 || !isatty(fd) || tcgetattr(fd, saved) < 0)
 		return -1;
 	raw = *saved;
+	/* Output post-processing too: the container's pty already turned
+	 * each "\n" into "\r\n"; the caller's terminal doing it again
+	 * printed "\r\r\n". */
 	cfmakeraw(&raw);
-	/* Output post-processing stays: the container's pty already did it. */
-	raw.c_oflag = saved->c_oflag;
 	return tcsetattr(fd, TCSANOW, &raw);
 }
 

@@ -59,15 +59,16 @@ int wait_foreground(pid_t pid, const sigset_t *forward, int master, bool reap_al
 {
 	struct termios saved;
 	bool raw = false, child_done = false;
-	int sfd, status = 0;
+	int sfd, status = 0, host = -1;
 	struct pollfd fds[3];
 
 	sfd = signalfd(-1, forward, SFD_CLOEXEC);
 	if (sfd < 0)
 		return skiff_fail_errno(err, errno, "signalfd");
 	if (master >= 0) {
-		raw = terminal_raw(0, &saved) == 0;
-		terminal_copy_size(0, master);
+		host = terminal_host();
+		raw = terminal_raw(host, &saved) == 0;
+		terminal_copy_size(host, master);
 	}
 	fds[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
 	fds[1] = (struct pollfd){ .fd = master >= 0 ? 0 : -1, .events = POLLIN };
@@ -88,7 +89,7 @@ int wait_foreground(pid_t pid, const sigset_t *forward, int master, bool reap_al
 				if (si.ssi_signo == SIGCHLD) {
 					reap(pid, reap_all, &child_done, &status);
 				} else if (si.ssi_signo == SIGWINCH && master >= 0) {
-					terminal_copy_size(0, master);
+					terminal_copy_size(host, master);
 				} else {
 					kill(pid, (int)si.ssi_signo);
 				}
@@ -100,16 +101,22 @@ int wait_foreground(pid_t pid, const sigset_t *forward, int master, bool reap_al
 			fds[2].fd = -1;
 	}
 	if (!child_done && waitpid(pid, &status, 0) < 0) {
+		int saved_errno = errno;
+
 		if (raw)
-			tcsetattr(0, TCSANOW, &saved);
+			tcsetattr(host, TCSANOW, &saved);
+		if (host > 2)
+			close(host);
 		close(sfd);
-		return skiff_fail_errno(err, errno, "wait for the container's process");
+		return skiff_fail_errno(err, saved_errno, "wait for the container's process");
 	}
 	/* Orphans that died with the process, reparented to us. */
 	if (reap_all)
 		reap(pid, true, &child_done, &status);
 	if (raw)
-		tcsetattr(0, TCSANOW, &saved);
+		tcsetattr(host, TCSANOW, &saved);
+	if (host > 2)
+		close(host);
 	close(sfd);
 	*exit_status = exit_code(status);
 	return 0;

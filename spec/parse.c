@@ -6,11 +6,13 @@
  * the next field or element (spec_parse_config_all(), for `skiff check`).
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <yajl/yajl_parse.h>
 #include <yajl/yajl_tree.h>
 
 #include "error.h"
@@ -431,6 +433,51 @@ static int parse_fields(struct pctx *c, const struct spec_type *type, yajl_val o
 /* ---- the document ---- */
 
 /*
+ * A problem of the document as a whole at byte off, as compilers and
+ * editors spell a position: "<name>:LINE:COLUMN: <problem>" (the column
+ * counts characters, from 1).  With a problem function (skiff check) the
+ * position opens the problem itself, there being no JSON path to give.
+ * Fatal: the text is not JSON.
+ */
+static int report_at(struct spec_sink *sink, const char *json, size_t off, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int report_at(struct spec_sink *sink, const char *json, size_t off, const char *fmt, ...)
+{
+	const char *name = sink->name;
+	spec_problem_fn fn = sink->fn;
+	size_t line = 1, col = 1;
+	char at[256], problem[512];
+	va_list ap;
+
+	for (size_t i = 0; i < off; i++) {
+		if (json[i] == '\n') {
+			line++;
+			col = 1;
+		} else if (((unsigned char)json[i] & 0xc0) != 0x80) {
+			col++; /* not a UTF-8 continuation byte */
+		}
+	}
+	va_start(ap, fmt);
+	vsnprintf(problem, sizeof(problem), fmt, ap);
+	va_end(ap);
+	snprintf(at, sizeof(at), "%s:%zu:%zu", name, line, col);
+	/* The first error names the file with the position (the sink's name
+	 * for this one report); the problem function gets both. */
+	sink->name = at;
+	sink->fn = NULL;
+	spec_report_fatal(sink, 0, "", "%s", problem);
+	sink->name = name;
+	sink->fn = fn;
+	if (fn) {
+		char full[sizeof(at) + sizeof(problem) + 2];
+
+		snprintf(full, sizeof(full), "%s: %s", at, problem);
+		fn(sink->data, "", full);
+	}
+	return -1;
+}
+
+/*
  * Before yajl sees the text: refuse NUL bytes (yajl reads a C string and
  * would stop there), "\u0000" in strings (it would silently cut the string),
  * and nesting deeper than SPEC_MAX_DEPTH (yajl_tree_free recurses, so a deep
@@ -445,16 +492,15 @@ static int prescan(const char *json, size_t len, struct spec_sink *sink)
 		char ch = json[i];
 
 		if (ch == '\0')
-			return spec_report_fatal(sink, 0, "", "invalid JSON: NUL byte at offset %zu", i);
+			return report_at(sink, json, i, "invalid JSON: a NUL byte");
 		if (in_string) {
 			if (ch == '"') {
 				in_string = false;
 			} else if (ch == '\\' && i + 1 < len) {
 				if (json[i + 1] == 'u' && len - i >= 6 &&
 				    memcmp(json + i + 2, "0000", 4) == 0)
-					return spec_report_fatal(
-						sink, 0, "",
-						"invalid JSON: \\u0000 in a string at offset %zu", i);
+					return report_at(sink, json, i,
+							 "invalid JSON: \\u0000 in a string");
 				if (json[i + 1] != '\0')
 					i++; /* skip the escaped character */
 			}
@@ -468,9 +514,9 @@ static int prescan(const char *json, size_t len, struct spec_sink *sink)
 		case '[':
 		case '{':
 			if (++depth > SPEC_MAX_DEPTH)
-				return spec_report_fatal(
-					sink, 0, "", "invalid JSON: nested deeper than %d levels at offset %zu",
-					SPEC_MAX_DEPTH, i);
+				return report_at(sink, json, i,
+						 "invalid JSON: nested deeper than %d levels",
+						 SPEC_MAX_DEPTH);
 			any = true;
 			break;
 		case ']':
@@ -502,16 +548,111 @@ int spec_json_prescan(const char *json, size_t len, const char *name, skiff_erro
 	return prescan(json, len, &sink);
 }
 
-/* yajl's message spans lines (with a picture of the spot); keep the first. */
-static int syntax_error(struct spec_sink *sink, const char *msg)
+/* yajl's message spans lines (with a picture of the spot); the first. */
+static size_t first_line_len(const char *msg)
 {
 	size_t n = strcspn(msg, "\r\n");
 
 	while (n > 0 && (msg[n - 1] == ' ' || msg[n - 1] == '.'))
 		n--;
+	return n;
+}
+
+static bool word_char(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       ch == '.' || ch == '-' || ch == '+';
+}
+
+/*
+ * Where yajl stopped, which yajl_tree_parse() does not tell: the same text
+ * again through a parser without callbacks (as lenient as the tree's:
+ * comments allowed), whose byte count ends just after the token at fault.
+ * Returns the offset of that token's first byte; *at_end when the text
+ * ended too soon.
+ */
+static size_t syntax_error_offset(const char *json, size_t len, bool *at_end)
+{
+	yajl_handle h = yajl_alloc(NULL, NULL, NULL);
+	size_t off = len;
+
+	*at_end = true;
+	if (!h)
+		return len;
+	yajl_config(h, yajl_allow_comments, 1);
+	if (yajl_parse(h, (const unsigned char *)json, len) != yajl_status_ok) {
+		off = yajl_get_bytes_consumed(h);
+		*at_end = false;
+	}
+	yajl_free(h);
+	if (*at_end || off > len) {
+		/* Just after the last character that is not a space. */
+		*at_end = true;
+		for (off = len; off > 0 && strchr(" \t\r\n", json[off - 1]);)
+			off--;
+		return off;
+	}
+	/* Back from the end of the token to its start: a bare word
+	 * ("tru", "01") as a whole, else the one character. */
+	while (off > 0 && strchr(" \t\r\n", json[off - 1]))
+		off--;
+	if (off > 0)
+		off--;
+	while (off > 0 && word_char(json[off]) && word_char(json[off - 1]))
+		off--;
+	return off;
+}
+
+/* Text from the document made fit for a one-line message (and for JSON
+ * logs, which must be UTF-8): control characters become spaces, bytes
+ * that are not UTF-8 '?'. */
+static void printable(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+
+	while (*p) {
+		size_t n = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3
+			   : (*p & 0xf8) == 0xf0 ? 4 : 0, i;
+
+		for (i = 1; i < n; i++)
+			if ((p[i] & 0xc0) != 0x80)
+				n = 0; /* a sequence cut short (or the end) */
+		if (n == 0 || (n == 2 && *p < 0xc2)) {
+			*p++ = '?';
+			continue;
+		}
+		if (n == 1 && *p < ' ')
+			*p = ' ';
+		p += n;
+	}
+}
+
+/* yajl's reason, its position, and the text there: "parse error: invalid
+ * object key (must be a string), at `,`". */
+static int syntax_error(struct spec_sink *sink, const char *json, size_t len, const char *msg)
+{
+	size_t n = first_line_len(msg), off, show = 0;
+	char snippet[64];
+	bool at_end;
+
+	off = syntax_error_offset(json, len, &at_end);
+	if (at_end) {
+		snprintf(snippet, sizeof(snippet), "the end of the text");
+	} else {
+		/* to the end of the line, at most 24 bytes (the text is not
+		 * NUL-terminated: its length bounds everything) */
+		while (off + show < len && show < 24 && !strchr("\r\n", json[off + show]))
+			show++;
+		/* not in the middle of a UTF-8 character */
+		while (show > 1 && off + show < len && ((unsigned char)json[off + show] & 0xc0) == 0x80)
+			show--;
+		snprintf(snippet, sizeof(snippet), "`%.*s%s`", (int)show, json + off,
+			 off + show < len && !strchr("\r\n", json[off + show]) ? "..." : "");
+		printable(snippet);
+	}
 	if (n == 0)
-		return spec_report_fatal(sink, 0, "", "invalid JSON");
-	return spec_report_fatal(sink, 0, "", "invalid JSON: %.*s", (int)n, msg);
+		return report_at(sink, json, off, "invalid JSON, at %s", snippet);
+	return report_at(sink, json, off, "invalid JSON: %.*s, at %s", (int)n, msg, snippet);
 }
 
 int spec_schema_parse_sink(const struct spec_type *type, const char *json, size_t len,
@@ -542,7 +683,7 @@ int spec_schema_parse_sink(const struct spec_type *type, const char *json, size_
 	tree = yajl_tree_parse(copy, errbuf, sizeof(errbuf));
 	free(copy);
 	if (!tree)
-		return syntax_error(sink, errbuf);
+		return syntax_error(sink, json, len, errbuf);
 	if (!YAJL_IS_OBJECT(tree)) {
 		type_error(&c, tree, "an object");
 		sink->fatal = true;

@@ -83,6 +83,16 @@ bool spec_sink_goes_on(const struct spec_sink *s);
 size_t spec_parse_config_all(const char *json, size_t len, const char *name, spec_problem_fn fn,
 			     void *data, spec_config **out);
 
+/* Every member of a config.json that the runtime-spec does not define,
+ * which a runtime must ignore (so a misspelt field is silently dropped):
+ * each told to fn, in the document's order, as (".process.argz",
+ * "unknown field; did you mean `args`?").  Not fields: the keys of maps
+ * that are the user's (annotations, sysctl, unified, ...) and vendor
+ * extensions, members named in reverse domain notation ("org.example.x").
+ * Other platforms' sections (windows, solaris, ...) are known too.  Text that is not JSON has none: the parser says what
+ * is wrong with it.  Returns how many (spec/unknown.c). */
+size_t spec_unknown_fields(const char *json, size_t len, spec_problem_fn fn, void *data);
+
 void spec_config_free(spec_config *cfg);
 void spec_process_free(spec_process *process);
 void spec_resources_free(spec_resources *resources);

@@ -40,6 +40,9 @@ teardown() {
 		"$VICTIM" --root "$ROOT" delete --force "$id" >/dev/null 2>&1 || true
 	done
 	kill_leftovers
+	# the victim may be examples/run-bundle, which has no delete: the
+	# real skiff removes what is left (its cgroups stayed otherwise)
+	teardown_containers
 }
 
 victim() {

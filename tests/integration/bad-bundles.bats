@@ -43,7 +43,14 @@ expect_bad_bundle() {
 
 @test "no config.json" {
 	rm config.json
-	expect_bad_bundle "config.json" "no such file or directory"
+	# without --bundle, the current directory: say how to name another
+	expect_bad_bundle "skiff: open ./config.json: no such file or directory (the bundle is the current directory unless --bundle DIR names it; \`skiff spec\` writes a config.json)"
+}
+
+@test "a value too long for the message keeps the reason (a 100 KB hostname)" {
+	update_config '.hostname = ("h" * 100000)'
+	expect_bad_bundle 'skiff: set hostname "hhhh' 'hhhh...hhhh' '": invalid argument'
+	[ "${#stderr}" -lt 1100 ] || fail "a message of ${#stderr} bytes"
 }
 
 @test "a --bundle that does not exist" {
@@ -58,6 +65,18 @@ expect_bad_bundle() {
 @test "invalid JSON" {
 	echo '{"ociVersion": "1.0.2", "process": {' > config.json
 	expect_bad_bundle "config.json" "invalid JSON"
+}
+
+@test "invalid JSON: the line and column of the text at fault, and the text" {
+	# line 6 of `jq .`'s layout, with a second comma after "uid": 0
+	jq . config.json | sed '6s/\("uid": 0\),/\1,,/' > config.new && mv config.new config.json
+	[ "$(sed -n 6p config.json)" = '      "uid": 0,,' ]
+	expect_bad_bundle 'skiff: config.json:6:16: invalid JSON: parse error: invalid object key (must be a string), at `,`'
+	# a bare word as a whole, columns in characters (not bytes)
+	printf '{"ociVersion": "1.0.2",\n "hostname": "\303\251t\303\251", "domainname": tru}\n' > config.json
+	expect_bad_bundle 'skiff: config.json:2:35: invalid JSON: lexical error: invalid string in json text, at `tru}`'
+	printf '{"ociVersion": "1.0.2",\n"hostname": "a' > config.json
+	expect_bad_bundle 'skiff: config.json:2:15: invalid JSON: parse error: premature EOF, at the end of the text'
 }
 
 @test "an empty config.json" {

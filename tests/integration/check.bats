@@ -135,7 +135,7 @@ own_bounding_has() {
 	check_json
 	assert_failure 1
 	assert_equal "$(echo "$CHECK_JSON" | jq -c '[.errors[].path]')" '[""]'
-	[[ "$(diag_at errors "")" == "invalid JSON: "* ]]
+	assert_equal "$(diag_at errors "")" "config.json:1:15: invalid JSON: parse error: premature EOF, at the end of the text"
 }
 
 # A capability outside the bounding set check runs with (setpriv takes
@@ -186,6 +186,39 @@ expect_check_and_create() {
 	expect_diag errors "$path" "$msg"
 	! try_create || fail "create takes it"
 	[[ "$CREATE_ERR" == "skiff: config.json: $path: "*"$msg"* ]] || fail "create says: $CREATE_ERR"
+}
+
+@test "warning: every field the runtime-spec does not define, with the closest known name" {
+	update_config '.process.argz = .process.args | del(.process.args)
+		| .hostnmae = "box" | .Root = {} | .linux.resources.memory.limt = 5
+		| .mounts[1].typ = "x" | .linux.netDevices = {"eth0": {"nmae": "x"}}
+		| .zzzzz = 1 | .process.capabilities.bounding_set = []'
+	check_json
+	assert_failure 1
+	# the missing args is still the error; the misspelt field says why
+	expect_diag errors .process.args "must contain at least one entry"
+	assert_equal "$(diag_at warnings .process.argz)" 'unknown field; did you mean `args`?'
+	assert_equal "$(diag_at warnings .hostnmae)" 'unknown field; did you mean `hostname`?'
+	assert_equal "$(diag_at warnings .Root)" 'unknown field; did you mean `root`?'
+	assert_equal "$(diag_at warnings .linux.resources.memory.limt)" 'unknown field; did you mean `limit`?'
+	assert_equal "$(diag_at warnings '.mounts[1].typ')" 'unknown field; did you mean `type`?'
+	assert_equal "$(diag_at warnings '.linux.netDevices["eth0"].nmae')" 'unknown field; did you mean `name`?'
+	assert_equal "$(diag_at warnings .zzzzz)" 'unknown field, not in the runtime-spec: ignored'
+	assert_equal "$(diag_at warnings .process.capabilities.bounding_set)" 'unknown field, not in the runtime-spec: ignored'
+	assert_equal "$(echo "$CHECK_JSON" | jq '.warnings | length')" 8
+	run --separate-stderr "$SKIFF" check
+	assert_line 'warning: .process.argz: unknown field; did you mean `args`?'
+}
+
+@test "no unknown-field warning for annotations, maps of the user's, vendor extensions, other platforms' and 1.3's fields" {
+	update_config '.annotations = {"org.example.a": "1", "argz": "2"}
+		| .linux.sysctl = {"net.ipv4.ip_forward": "1"}
+		| ."org.example.extension" = {"anything": true}
+		| .process."com.example.flag" = 1
+		| .windows = {"layerFolders": []} | .solaris = {} | .vm = {} | .zos = {}
+		| .linux.memoryPolicy = {"mode": "MPOL_DEFAULT"} | .linux.intelRdt = {"schemata": []}'
+	check_json
+	assert_equal "$(echo "$CHECK_JSON" | jq -c '[.warnings[] | select(.message | startswith("unknown field"))]')" '[]'
 }
 
 @test "error, as of create: the rootfs is missing, not a directory, or a symlink" {

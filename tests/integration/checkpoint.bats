@@ -39,7 +39,7 @@ criu_works() {
 		--page-server 127.0.0.1:27 --file-locks --pre-dump --manage-cgroups-mode soft \
 		--empty-ns network --auto-dedup nosuch
 	assert_failure
-	assert_output "skiff: container does not exist"
+	assert_output "skiff: container does not exist: no \"nosuch\" under --root $ROOT"
 	run skiff restore --console-socket /x --image-path "$IMAGES" --work-path "$BATS_TEST_TMPDIR/work" \
 		--tcp-established --ext-unix-sk --shell-job --file-locks --manage-cgroups-mode full \
 		--bundle "$BATS_TEST_TMPDIR/no-bundle" -d --pid-file /x --no-subreaper --no-pivot \
@@ -54,7 +54,7 @@ criu_works() {
 	fake_criu
 	run skiff --criu "$FAKE" checkpoint --image-path "$IMAGES" nosuch
 	assert_failure
-	assert_output "skiff: container does not exist"
+	assert_output "skiff: container does not exist: no \"nosuch\" under --root $ROOT"
 	skiff create ctr
 	run skiff --criu "$FAKE" checkpoint --image-path "$IMAGES" ctr
 	assert_failure

@@ -2,6 +2,7 @@
 # exec: new processes in a running container.
 
 load helpers
+bats_require_minimum_version 1.5.0
 
 setup() {
 	setup_bundle sleep 100
@@ -90,7 +91,7 @@ JSON
 	assert_output 'skiff: exec: "nosuchprog": executable file not found in $PATH'
 	run skiff exec nosuch true
 	assert_failure
-	assert_output "skiff: container does not exist"
+	assert_output "skiff: container does not exist: no \"nosuch\" under --root $ROOT"
 	skiff kill ctr KILL
 	wait_for_status ctr stopped
 	run skiff exec ctr true
@@ -116,6 +117,12 @@ JSON
 	# the leaked fd is closed before the cwd is looked up (or, passed on
 	# purpose, not followed): either way the process never starts
 	assert_output --regexp '/proc/self/fd/7.*(is outside the container|no such file or directory)'
+}
+
+@test "exec --cwd that is not there: the error names it, and not config.json" {
+	run --separate-stderr "$SKIFF" --root "$ROOT" exec --cwd /nosuch ctr true
+	assert_equal "$status" 255
+	assert_equal "$stderr" 'skiff: chdir to cwd ("/nosuch"): no such file or directory'
 }
 
 @test "exec keeps runtime fds out and cannot reach the host binary" {

@@ -39,7 +39,7 @@ assert_honest() {
 	local id=$1 json st pid listed
 	run skiff state "$id"
 	if [ "$status" -ne 0 ]; then
-		assert_output "skiff: container does not exist"
+		assert_output "skiff: container does not exist: no \"$id\" under --root $ROOT"
 		run skiff list -q
 		[ -z "$(grep -Fx -- "$id" <<<"$output")" ]
 		return 0
@@ -112,7 +112,7 @@ assert_gone() {
 	run cgroup_dirs "$id"
 	assert_output ""
 	run skiff state "$id"
-	assert_output "skiff: container does not exist"
+	assert_output "skiff: container does not exist: no \"$id\" under --root $ROOT"
 }
 
 # SKIFF_DEBUG_STOP_AT=step skiff CMD...: sets $status and $output, which is

@@ -42,13 +42,46 @@ set_args() {
 		printf '%s\n' "$new" > "$BUNDLE/config.json"
 }
 
-# Remove every container this test made, whatever state it is in.
+# Remove every container this test made, whatever state it is in; then
+# fail the test if any cgroup named after it is left (--no-check: the
+# caller cleans up more first, then calls check_no_leftovers itself).
 teardown_containers() {
-	[ -n "${ROOT:-}" ] && [ -d "$ROOT" ] || return 0
-	local id
-	for id in $("$SKIFF" --root "$ROOT" list -q 2>/dev/null); do
-		"$SKIFF" --root "$ROOT" delete --force "$id" >/dev/null 2>&1 || true
+	if [ -n "${ROOT:-}" ] && [ -d "$ROOT" ]; then
+		local id
+		for id in $("$SKIFF" --root "$ROOT" list -q 2>/dev/null); do
+			"$SKIFF" --root "$ROOT" delete --force "$id" >/dev/null 2>&1 || true
+		done
+	fi
+	[ "${1:-}" = --no-check ] || check_no_leftovers
+}
+
+# The cgroups named after this test ($CGROUP_NAME, or beginning with it and
+# a dash) in any hierarchy, at the top or one level down (under the
+# caller's cgroup, where relative paths go).  A glob, not find: it runs
+# after every test.
+leftover_cgroups() {
+	[ -n "${CGROUP_NAME:-}" ] || return 0
+	local d
+	for d in /sys/fs/cgroup/"$CGROUP_NAME" /sys/fs/cgroup/"$CGROUP_NAME"-* \
+		/sys/fs/cgroup/*/"$CGROUP_NAME" /sys/fs/cgroup/*/"$CGROUP_NAME"-* \
+		/sys/fs/cgroup/*/*/"$CGROUP_NAME" /sys/fs/cgroup/*/*/"$CGROUP_NAME"-*; do
+		[ -d "$d" ] && echo "$d"
 	done
+	return 0
+}
+
+# A test leaves nothing behind: a cgroup it made that is still there fails
+# it, by name, instead of piling up on the host (removed here, so one
+# failure does not fail the next run too).
+check_no_leftovers() {
+	local left d
+	left=$(leftover_cgroups)
+	[ -z "$left" ] && return 0
+	for d in $left; do
+		find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
+	done
+	echo "cgroups left behind by this test:" $left >&2
+	return 1
 }
 
 teardown() {

@@ -156,7 +156,7 @@ setup() {
 	pid=$(cat "$BATS_TEST_TMPDIR/pid")
 	run skiff delete ctr
 	assert_failure
-	assert_output --partial "cannot delete container ctr that is not stopped: running"
+	assert_output "skiff: cannot delete container ctr that is not stopped: running (kill it first, or delete it with --force)"
 	skiff delete --force ctr
 	[ ! -d "$ROOT/ctr" ]
 	run process_alive "$pid"
@@ -178,15 +178,18 @@ setup() {
 	assert_success
 	run skiff delete nosuch
 	assert_failure
-	assert_output "skiff: container does not exist"
+	assert_output "skiff: container does not exist: no \"nosuch\" under --root $ROOT"
 }
 
 @test "two parallel creates of one id: exactly one wins" {
 	set_args sleep 100
+	local pids=
 	for n in 1 2; do
 		(rc=0; skiff create ctr 2>"$BATS_TEST_TMPDIR/err$n" || rc=$?; echo $rc > "$BATS_TEST_TMPDIR/rc$n") &
+		pids="$pids $!"
 	done
-	wait
+	# these two only: a bare `wait` would wait for bats's time limit too
+	wait $pids
 	rcs=$(cat "$BATS_TEST_TMPDIR/rc1" "$BATS_TEST_TMPDIR/rc2" | sort | tr '\n' ' ')
 	assert_equal "$rcs" "0 1 "
 	run cat "$BATS_TEST_TMPDIR/err1" "$BATS_TEST_TMPDIR/err2"

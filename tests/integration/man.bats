@@ -74,3 +74,10 @@ render() {
 	done
 	[ "$n" -ge 25 ] || fail "found only $n functions in skiff.h"
 }
+
+@test "before make install, a page reads by its path from the build tree, as README says" {
+	cd "$MAN_DIR/.."
+	run --separate-stderr env MANPAGER=cat MANWIDTH=80 LC_ALL=C.UTF-8 man ./man/skiff-run.8
+	assert_success
+	assert_line --partial "skiff-run - create and run a container"
+}

@@ -75,7 +75,7 @@ teardown() {
 	assert_output --partial '"/nonexist"'
 	run skiff exec nosuch true
 	assert_equal "$status" 255
-	assert_output "skiff: container does not exist"
+	assert_output "skiff: container does not exist: no \"nosuch\" under --root $ROOT"
 	for args in "--user abc ctr true" "--env FOO ctr true" "ctr"; do
 		run skiff exec $args
 		assert_equal "$status" 255

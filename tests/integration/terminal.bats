@@ -148,3 +148,33 @@ start_recvtty() {
 	run cat "$BATS_TEST_TMPDIR/stty-after"
 	assert_output --regexp '(^| )icanon( |$)'
 }
+
+# The container's pty turns "\n" into "\r\n"; the caller's terminal, in raw
+# mode without output processing (as runc sets it), passes that on as it is:
+# "\r\r\n" was both doing it.
+@test "foreground exec -t and run under a terminal: lines end in \\r\\n, as runc's, and the terminal's output processing is restored" {
+	command -v script >/dev/null || skip "script(1) is not installed"
+	update_config '.process.terminal = true | .process.args = ["sh", "-c", "echo one; echo two"]'
+	script -qec "'$SKIFF' --root '$ROOT' run ctr; stty -a > '$BATS_TEST_TMPDIR/stty-after'" /dev/null \
+		< /dev/null > "$BATS_TEST_TMPDIR/run.out"
+	grep -q "one"$'\r'"\$" "$BATS_TEST_TMPDIR/run.out"
+	run grep -c $'\r\r' "$BATS_TEST_TMPDIR/run.out"
+	assert_output 0
+	run cat "$BATS_TEST_TMPDIR/stty-after"
+	refute_output --partial -opost
+	assert_output --partial ' onlcr '
+
+	update_config '.process.terminal = false | .process.args = ["sleep", "100"]'
+	skiff run -d ctr < /dev/null > /dev/null 2>&1
+	script -qec "'$SKIFF' --root '$ROOT' exec -t ctr sh -c 'echo three; echo four'" /dev/null \
+		< /dev/null > "$BATS_TEST_TMPDIR/exec.out"
+	grep -q "four"$'\r'"\$" "$BATS_TEST_TMPDIR/exec.out"
+	run grep -c $'\r\r' "$BATS_TEST_TMPDIR/exec.out"
+	assert_output 0
+	# stdin redirected: the terminal is found on stdout
+	script -qec "'$SKIFF' --root '$ROOT' exec -t ctr sh -c 'echo five' < /dev/null" /dev/null \
+		< /dev/null > "$BATS_TEST_TMPDIR/exec2.out"
+	grep -q "five"$'\r'"\$" "$BATS_TEST_TMPDIR/exec2.out"
+	run grep -c $'\r\r' "$BATS_TEST_TMPDIR/exec2.out"
+	assert_output 0
+}

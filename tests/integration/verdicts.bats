@@ -49,7 +49,10 @@ create_and_delete() {
 			differ+="$table[$index]: check says valid, create refuses: $stderr"$'\n'
 		elif [ "$check_status" -ne 0 ] && [ "$status" -eq 0 ]; then
 			differ+="$table[$index]: create takes it, check says: $want"$'\n'
-		elif [ "$status" -ne 0 ] && [ "$stderr" != "skiff: config.json: $want" ]; then
+		elif [[ "$want" =~ ^config\.json:[0-9] ]] && [ "$stderr" != "skiff: $want" ]; then
+			# a syntax error names the file itself, with its line and column
+			differ+="$table[$index]: create says \"$stderr\", check first \"$want\""$'\n'
+		elif [[ ! "$want" =~ ^config\.json:[0-9] ]] && [ "$status" -ne 0 ] && [ "$stderr" != "skiff: config.json: $want" ]; then
 			differ+="$table[$index]: create says \"$stderr\", check first \"$want\""$'\n'
 		fi
 	done < <("$cases")

@@ -191,15 +191,18 @@ static const struct error_case parse_errors[] = {
 	{ "\"x\"", E "expected an object, got \"x\"" },
 	{ "null", E "expected an object, got null" },
 	{ "42", E "expected an object, got 42" },
-	/* Malformed JSON. */
+	/* Malformed JSON: yajl's reason at LINE:COLUMN (of the token at
+	 * fault, or the end), and the text there. */
 	{ "", E "invalid JSON: empty document" },
 	{ " \n\t ", E "invalid JSON: empty document" },
-	{ "{", E "invalid JSON: parse error: premature EOF" },
-	{ "{\"ociVersion\":", E "invalid JSON: parse error: premature EOF" },
-	{ "garbage", E "invalid JSON: lexical error: invalid char in json text" },
-	{ "{} {}", E "invalid JSON: parse error: trailing garbage" },
-	{ "{\"ociVersion\":\"\xff\"}", E "invalid JSON: lexical error: invalid bytes in UTF8 string" },
-	{ "{\"ociVersion\":\"a\\u0000b\"}", E "invalid JSON: \\u0000 in a string at offset 16" },
+	{ "{", "config.json:1:2: invalid JSON: parse error: premature EOF, at the end of the text" },
+	{ "{\"ociVersion\":",
+	  "config.json:1:15: invalid JSON: parse error: premature EOF, at the end of the text" },
+	{ "garbage", "config.json:1:1: invalid JSON: lexical error: invalid char in json text, at `garbage`" },
+	{ "{} {}", "config.json:1:4: invalid JSON: parse error: trailing garbage, at `{}`" },
+	{ "{\"ociVersion\":\"\xff\"}",
+	  "config.json:1:16: invalid JSON: lexical error: invalid bytes in UTF8 string, at `?\"}`" },
+	{ "{\"ociVersion\":\"a\\u0000b\"}", "config.json:1:17: invalid JSON: \\u0000 in a string" },
 };
 
 #define VP(x) J("\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\"," x "}")

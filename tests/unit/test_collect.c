@@ -61,10 +61,17 @@ static void show(const struct heard *h)
 		tap_diag("heard: %s", h->text[i]);
 }
 
-/* The first problem heard, as first-problem mode words it. */
+/* The first problem heard, as first-problem mode words it: after the
+ * file's name, unless it names the file itself (a syntax error's
+ * "config.json:LINE:COLUMN: ..."). */
 static void first_as_message(const struct heard *h, char *buf, size_t size)
 {
-	snprintf(buf, size, "config.json: %s", h->n ? h->text[0] : "(nothing)");
+	const char *text = h->n ? h->text[0] : "(nothing)";
+
+	if (!strncmp(text, "config.json:", 12) && text[12] >= '0' && text[12] <= '9')
+		snprintf(buf, size, "%s", text);
+	else
+		snprintf(buf, size, "config.json: %s", text);
 }
 
 /* Every single-error case of test_spec: collecting hears the same problem
@@ -207,8 +214,9 @@ static void test_fatal(void)
 	memset(&h, 0, sizeof(h));
 	n = spec_parse_config_all("{\"ociVersion\":", 14, "config.json", hear, &h, &c);
 	ok(n == 1 && c == NULL, "a syntax error is one problem and no config");
-	ok(h.n == 1 && strncmp(h.text[0], "invalid JSON: ", 14) == 0,
-	   "  with no path, the problem says invalid JSON");
+	ok(h.n == 1 && strcmp(h.text[0], "config.json:1:15: invalid JSON: parse error: premature EOF, "
+					 "at the end of the text") == 0,
+	   "  with no path, the problem says invalid JSON where (the file, line and column)");
 	memset(&h, 0, sizeof(h));
 	n = spec_parse_config_all("[1,2]", 5, "config.json", hear, &h, &c);
 	ok(n == 1 && c == NULL && !strcmp(h.text[0], "expected an object, got an array"),
@@ -257,6 +265,44 @@ static void test_fuzz(void)
 	ok(problems > 0, "2000 mutants parsed and validated collecting problems (%zu found)", problems);
 }
 
+/* spec_unknown_fields(): names the runtime-spec does not define, with the
+ * closest known one; maps of the user's, vendor extensions and other
+ * platforms' fields are not fields to warn about; non-JSON has none. */
+static void test_unknown_fields(void)
+{
+	static const char doc[] =
+		"{\"ociVersion\": \"1.2.0\", \"hostnmae\": \"x\", \"Root\": {\"path\": \"r\"},"
+		" \"process\": {\"argz\": [\"sh\"], \"cwd\": \"/\", \"user\": {\"uidd\": 1}},"
+		" \"mounts\": [{\"destination\": \"/a\"}, {\"destination\": \"/b\", \"typ\": \"x\"}],"
+		" \"linux\": {\"timeOffsets\": {\"boottime\": {\"sec\": 1}}, \"sysctl\": {\"argz\": \"1\"},"
+		"   \"memoryPolicy\": {}, \"resources\": {\"unified\": {\"nope\": \"1\"}}},"
+		" \"annotations\": {\"hostnmae\": \"1\"}, \"org.example.ext\": 1, \"windows\": {},"
+		" \"zzzzzz\": 1, \"ab\": 2}";
+	struct heard h;
+	size_t n;
+
+	memset(&h, 0, sizeof(h));
+	n = spec_unknown_fields(doc, strlen(doc), hear, &h);
+	if (n != 8)
+		show(&h);
+	ok(n == 8 && h.n == 8, "eight unknown fields (%zu)", n);
+	ok(heard_text(&h, ".hostnmae: unknown field; did you mean `hostname`?"), "a swap of two letters");
+	ok(heard_text(&h, ".Root: unknown field; did you mean `root`?"), "a difference of case");
+	ok(heard_text(&h, ".process.argz: unknown field; did you mean `args`?"), "one letter");
+	ok(heard_text(&h, ".process.user.uidd: unknown field; did you mean `uid`?"), "one letter more");
+	ok(heard_text(&h, ".mounts[1].typ: unknown field; did you mean `type`?"), "in an array");
+	ok(heard_text(&h, ".linux.timeOffsets[\"boottime\"].sec: unknown field; did you mean `secs`?"),
+	   "in a map of objects");
+	ok(heard_text(&h, ".zzzzzz: unknown field, not in the runtime-spec: ignored"),
+	   "nothing close: no guess");
+	ok(heard_text(&h, ".ab: unknown field, not in the runtime-spec: ignored"),
+	   "two letters are no guess (not `id`)");
+	memset(&h, 0, sizeof(h));
+	ok(spec_unknown_fields("{\"argz\": ", 9, hear, &h) == 0 && h.n == 0,
+	   "not JSON: nothing (the parser says what is wrong)");
+	ok(spec_unknown_fields("[{\"argz\": 1}]", 14, hear, &h) == 0, "not an object: nothing");
+}
+
 int main(void)
 {
 	test_same_first_problem();
@@ -264,5 +310,6 @@ int main(void)
 	test_many_validation_problems();
 	test_fatal();
 	test_fuzz();
+	test_unknown_fields();
 	return tap_done();
 }
