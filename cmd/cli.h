@@ -7,8 +7,10 @@
 
 #include <stdbool.h>
 
-#include "compat.h"
 #include "skiff.h"
+
+/* The CLI sees only the public header (install.bats checks): its own. */
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 typedef struct cli_globals {
 	const char *root;

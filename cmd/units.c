@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compat.h"
+#include "cli.h"
 #include "units.h"
 
 int units_parse_size(const char *text, int64_t *out, char *why, size_t why_size)

@@ -2,8 +2,8 @@
  * What every file of skiff may use and no header of this libc or kernel
  * is sure to give: ARRAY_SIZE, and the kernel's flags newer than the
  * oldest headers skiff builds with (their values are the kernel's ABI).
- * Included by error.h (so by every file of the library), spec.h and
- * cmd/cli.h.
+ * Included by error.h (so by every file of the library) and spec.h; the
+ * CLI, which sees only the public header, has its own ARRAY_SIZE.
  */
 #ifndef SKIFF_COMPAT_H
 #define SKIFF_COMPAT_H

@@ -153,7 +153,7 @@ fi
 
 # TESTS="$TESTS" goes on make's command line: the Makefile's own TESTS
 # would win over the environment's.
-files=$(make -s ${TESTS:+"TESTS=$TESTS"} print-tests 2>/dev/null | wc -w)
+files=$(make -s --no-print-directory ${TESTS:+"TESTS=$TESTS"} print-tests 2>/dev/null | wc -w)
 echo "tests/run.sh: $files test files (the whole suite takes about 20 minutes here;" \
 	"output in $build/tests/check.out)"
 mkdir -p tests
