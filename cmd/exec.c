@@ -234,10 +234,14 @@ static int run_exec(const cli_globals *g, int argc, char **argv)
 			rc = (cli_usage_error(&cmd_exec, "requires a command, or --process"), EXEC_FAILED);
 			goto out;
 		}
-		if (skiff_exec_process(&ctx, &o, &p, &err) < 0) {
+		if (skiff_container_exec_command(&ctx, &o, detach, ignore_paused,
+						 (const char *const *)cgroups.items, cgroups.len,
+						 &status, &err) < 0) {
 			rc = (cli_fail(&err), EXEC_FAILED);
 			goto out;
 		}
+		rc = detach ? 0 : status;
+		goto out;
 	}
 	if (skiff_container_exec_cgroups(&ctx, p, detach, ignore_paused,
 					 (const char *const *)cgroups.items, cgroups.len, &status,

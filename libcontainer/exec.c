@@ -361,7 +361,8 @@ static int open_container(exec_job *job, bool ignore_paused, const char *const *
 	/* It joins the cgroups the record names: checked against the
 	 * config, parsed once for that and for seccomp. */
 	if (check_status(job->status, ignore_paused, err) < 0 ||
-	    !(job->cfg = container_saved_config(job->dirfd, err)) || prepare_seccomp(job, err) < 0 ||
+	    (!job->cfg && !(job->cfg = container_saved_config(job->dirfd, err))) ||
+	    prepare_seccomp(job, err) < 0 ||
 	    cgroup_record_check(&job->rec, ctx->id, true,
 				job->cfg->linux_ ? job->cfg->linux_->cgroups_path : NULL, err) < 0 ||
 	    target_cgroups(&job->rec, subs, n, &job->cgroups, err) < 0)
@@ -429,13 +430,23 @@ int skiff_container_exec_cgroups(const skiff_context *ctx, const spec_process *p
 				 bool ignore_paused, const char *const *sub_cgroups,
 				 size_t n_sub_cgroups, int *exit_status, skiff_error *err)
 {
+	return container_exec_with_config(ctx, p, NULL, detach, ignore_paused, sub_cgroups,
+					  n_sub_cgroups, exit_status, err);
+}
+
+int container_exec_with_config(const skiff_context *ctx, const spec_process *p, spec_config *cfg,
+			       bool detach, bool ignore_paused, const char *const *sub_cgroups,
+			       size_t n_sub_cgroups, int *exit_status, skiff_error *err)
+{
 	TRACE_SCOPE(ctx);
-	exec_job job = { .ctx = ctx, .p = p, .detach = detach, .dirfd = -1, .pidfd = -1,
-			 .pid_ns = -1, .time_ns = -1, .master = -1 };
+	exec_job job = { .ctx = ctx, .p = p, .cfg = cfg, .detach = detach, .dirfd = -1,
+			 .pidfd = -1, .pid_ns = -1, .time_ns = -1, .master = -1 };
 	int rc = -1;
 
-	if (check_request(ctx, p, detach, err) < 0)
+	if (check_request(ctx, p, detach, err) < 0) {
+		spec_config_free(cfg);
 		return -1;
+	}
 	spawn_link_init(&job.link, ctx, p, "exec", "the new process");
 	if (open_container(&job, ignore_paused, sub_cgroups, n_sub_cgroups, err) < 0 ||
 	    open_namespaces(&job, err) < 0)

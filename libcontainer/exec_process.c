@@ -157,28 +157,17 @@ static int apply_overrides(spec_process *p, const skiff_exec_overrides *o)
 	return 0;
 }
 
-int skiff_exec_process(const skiff_context *ctx, const skiff_exec_overrides *o,
-		       spec_process **out, skiff_error *err)
+/* The container's process from cfg, with the overrides applied. */
+static int build_process(const spec_config *cfg, const skiff_exec_overrides *o,
+			 spec_process **out, skiff_error *err)
 {
-	spec_config *cfg = NULL;
 	spec_process *p = NULL;
-	container_record rec;
-	skiff_status status;
 	char *json = NULL;
 	size_t len;
-	int dirfd, rc = -1;
+	int rc = -1;
 
-	if (!o->args_len)
-		return skiff_fail_msg(err, EINVAL, "exec: no command given");
-	if (container_open(ctx, false, &dirfd, &rec, &status, err) < 0)
-		return -1;
-	cfg = container_saved_config(dirfd, err);
-	if (!cfg)
-		goto out;
-	if (!cfg->process) {
-		skiff_fail_msg(err, EINVAL, "the container has no process to start from");
-		goto out;
-	}
+	if (!cfg->process)
+		return skiff_fail_msg(err, EINVAL, "the container has no process to start from");
 	/* A deep copy through the model's own serializer. */
 	if (spec_process_serialize(cfg->process, false, &json, &len, err) < 0 ||
 	    spec_parse_process(json, len, "process", &p, err) < 0)
@@ -195,9 +184,64 @@ int skiff_exec_process(const skiff_context *ctx, const skiff_exec_overrides *o,
 	rc = 0;
 out:
 	spec_process_free(p);
-	spec_config_free(cfg);
 	free(json);
+	return rc;
+}
+
+/* The config saved at create of ctx->id (ENOENT: no such container). */
+static spec_config *saved_config_of(const skiff_context *ctx, skiff_error *err)
+{
+	container_record rec;
+	skiff_status status;
+	spec_config *cfg;
+	int dirfd;
+
+	if (container_open(ctx, false, &dirfd, &rec, &status, err) < 0)
+		return NULL;
+	cfg = container_saved_config(dirfd, err);
 	container_record_clear(&rec);
 	close(dirfd);
+	return cfg;
+}
+
+int skiff_exec_process(const skiff_context *ctx, const skiff_exec_overrides *o,
+		       spec_process **out, skiff_error *err)
+{
+	spec_config *cfg;
+	int rc;
+
+	if (!o->args_len)
+		return skiff_fail_msg(err, EINVAL, "exec: no command given");
+	cfg = saved_config_of(ctx, err);
+	if (!cfg)
+		return -1;
+	rc = build_process(cfg, o, out, err);
+	spec_config_free(cfg);
+	return rc;
+}
+
+int skiff_container_exec_command(const skiff_context *ctx, const skiff_exec_overrides *o,
+				 bool detach, bool ignore_paused, const char *const *sub_cgroups,
+				 size_t n_sub_cgroups, int *exit_status, skiff_error *err)
+{
+	spec_process *p = NULL;
+	spec_config *cfg;
+	int rc;
+
+	if (!o->args_len)
+		return skiff_fail_msg(err, EINVAL, "exec: no command given");
+	/* The saved config is read and parsed once, for the process and for
+	 * the exec (seccomp, labels, the cgroups' check): it is most of what
+	 * an exec costs before the clone. */
+	cfg = saved_config_of(ctx, err);
+	if (!cfg)
+		return -1;
+	if (build_process(cfg, o, &p, err) < 0) {
+		spec_config_free(cfg);
+		return -1;
+	}
+	rc = container_exec_with_config(ctx, p, cfg, detach, ignore_paused, sub_cgroups,
+					n_sub_cgroups, exit_status, err);
+	spec_process_free(p);
 	return rc;
 }

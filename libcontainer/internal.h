@@ -580,6 +580,12 @@ spec_config *container_saved_config(int dirfd, skiff_error *err);
  * the user's program starts with.  console_out is NULL when detached (a
  * terminal then needs --console-socket); otherwise it receives the pty
  * master of a terminal process (or -1). */
+/* skiff_container_exec_cgroups() with the container's config, when the
+ * caller has parsed it already (taken: freed here); NULL reads the copy
+ * saved at create. */
+int container_exec_with_config(const skiff_context *ctx, const spec_process *p, spec_config *cfg,
+			       bool detach, bool ignore_paused, const char *const *sub_cgroups,
+			       size_t n_sub_cgroups, int *exit_status, skiff_error *err);
 int container_create(const skiff_context *ctx, const spec_config *cfg,
 		     const sigset_t *caller_mask, int *console_out, pid_t *pid_out,
 		     skiff_error *err);

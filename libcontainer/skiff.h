@@ -395,6 +395,12 @@ typedef struct skiff_exec_overrides {
  * ENOENT when the container does not exist. */
 int skiff_exec_process(const skiff_context *ctx, const skiff_exec_overrides *overrides,
 		       spec_process **out, skiff_error *err);
+/* skiff_exec_process() then skiff_container_exec_cgroups() in one call
+ * (what `skiff exec ID COMMAND` does), reading the saved config once
+ * instead of twice.  Since SKIFF_0.3. */
+int skiff_container_exec_command(const skiff_context *ctx, const skiff_exec_overrides *overrides,
+				 bool detach, bool ignore_paused, const char *const *sub_cgroups,
+				 size_t n_sub_cgroups, int *exit_status, skiff_error *err);
 
 /* A signal as `kill` takes it: a name with or without "SIG", in any case
  * ("KILL", "SIGKILL" and "kill" all give SIGKILL), a number ("9"; "0", as

@@ -353,6 +353,25 @@ static void test_lifecycle(void)
 		skiff_process_free(p);
 	}
 	{
+		/* The same in one call; its cwd is the container's ("/"). */
+		char *const args[] = { "sh", "-c", "test \"$PWD\" = / && exit 6" };
+		skiff_exec_overrides o = { .args = args, .args_len = 3 };
+		int status = -1;
+
+		if (under_valgrind) {
+			tap_skip("valgrind 3.19 has no pidfd_open()", "skiff_container_exec_command");
+		} else if (!ok(skiff_container_exec_command(&ctx, &o, false, false, NULL, 0, &status,
+							   &err) == 0 && status == 6,
+			       "skiff_container_exec_command: the container's process with the "
+			       "command, its status back")) {
+			tap_diag("status %d: %s", status, err.message);
+		}
+		o.args_len = 0;
+		ok(skiff_container_exec_command(&ctx, &o, false, false, NULL, 0, &status, &err) < 0 &&
+			   err.errnum == EINVAL,
+		   "skiff_container_exec_command without a command: EINVAL");
+	}
+	{
 		static const char json[] = "{\"args\":[\"sh\",\"-c\",\"exit 5\"],\"cwd\":\"/tmp\"}";
 		spec_process *p = NULL;
 		int status = -1;
