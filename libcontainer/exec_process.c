@@ -204,20 +204,35 @@ static spec_config *saved_config_of(const skiff_context *ctx, skiff_error *err)
 	return cfg;
 }
 
-int skiff_exec_process(const skiff_context *ctx, const skiff_exec_overrides *o,
-		       spec_process **out, skiff_error *err)
+/* The container's saved config and the process built from it with the
+ * overrides: what both entry points below start from. */
+static int config_and_process(const skiff_context *ctx, const skiff_exec_overrides *o,
+			      spec_config **cfg_out, spec_process **p_out, skiff_error *err)
 {
 	spec_config *cfg;
-	int rc;
 
 	if (!o->args_len)
 		return skiff_fail_msg(err, EINVAL, "exec: no command given");
 	cfg = saved_config_of(ctx, err);
 	if (!cfg)
 		return -1;
-	rc = build_process(cfg, o, out, err);
+	if (build_process(cfg, o, p_out, err) < 0) {
+		spec_config_free(cfg);
+		return -1;
+	}
+	*cfg_out = cfg;
+	return 0;
+}
+
+int skiff_exec_process(const skiff_context *ctx, const skiff_exec_overrides *o,
+		       spec_process **out, skiff_error *err)
+{
+	spec_config *cfg;
+
+	if (config_and_process(ctx, o, &cfg, out, err) < 0)
+		return -1;
 	spec_config_free(cfg);
-	return rc;
+	return 0;
 }
 
 int skiff_container_exec_command(const skiff_context *ctx, const skiff_exec_overrides *o,
@@ -228,18 +243,11 @@ int skiff_container_exec_command(const skiff_context *ctx, const skiff_exec_over
 	spec_config *cfg;
 	int rc;
 
-	if (!o->args_len)
-		return skiff_fail_msg(err, EINVAL, "exec: no command given");
 	/* The saved config is read and parsed once, for the process and for
 	 * the exec (seccomp, labels, the cgroups' check): it is most of what
 	 * an exec costs before the clone. */
-	cfg = saved_config_of(ctx, err);
-	if (!cfg)
+	if (config_and_process(ctx, o, &cfg, &p, err) < 0)
 		return -1;
-	if (build_process(cfg, o, &p, err) < 0) {
-		spec_config_free(cfg);
-		return -1;
-	}
 	rc = container_exec_with_config(ctx, p, cfg, detach, ignore_paused, sub_cgroups,
 					n_sub_cgroups, exit_status, err);
 	spec_process_free(p);
