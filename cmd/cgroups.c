@@ -221,7 +221,7 @@ static int run_update(const cli_globals *g, int argc, char **argv)
 			break;
 		case '?':
 		case ':':
-			rc = cli_usage_error(&cmd_update, "unknown option \"%s\"", argv[optind - 1]);
+			rc = cli_unknown_option(&cmd_update, argv);
 			goto out;
 		default:
 			if (update_flag(&cmd_update, &u, opt,
@@ -229,11 +229,9 @@ static int run_update(const cli_globals *g, int argc, char **argv)
 				goto out;
 		}
 	}
-	if (optind != argc - 1) {
-		rc = cli_usage_error(&cmd_update, "requires exactly 1 argument, the container id");
+	rc = cli_one_id(&cmd_update, argc, argv, &ctx.id);
+	if (rc)
 		goto out;
-	}
-	ctx.id = argv[optind];
 	/* runc writes the Intel RDT schemas first, then the resources. */
 	if (skiff_container_update_intel_rdt(&ctx, u.l3_cache_schema, u.mem_bw_schema, &err) < 0) {
 		rc = cli_fail(&err);
@@ -265,16 +263,10 @@ static int parse_only_id(const cli_command *cmd, const cli_globals *g, int argc,
 
 	cli_context_init(ctx, g);
 	cli_reorder_args(argc, argv, "h", flags);
-	while ((opt = getopt_long_only(argc, argv, "+h", flags, NULL)) != -1) {
-		if (opt == 'h') {
-			cli_help(cmd);
-			return -1;
-		}
-		return cli_usage_error(cmd, "unknown option \"%s\"", argv[optind - 1]);
-	}
-	if (optind != argc - 1)
-		return cli_usage_error(cmd, "requires exactly 1 argument, the container id");
-	ctx->id = argv[optind];
+	if ((opt = getopt_long_only(argc, argv, "+h", flags, NULL)) != -1)
+		return cli_help_or_unknown(cmd, opt == 'h', argv);
+	if (cli_one_id(cmd, argc, argv, &ctx->id))
+		return 1;
 	return 0;
 }
 
@@ -465,7 +457,7 @@ static int run_ps(const cli_globals *g, int argc, char **argv)
 			format = optarg;
 			continue;
 		}
-		return cli_usage_error(&cmd_ps, "unknown option \"%s\"", argv[optind - 1]);
+		return cli_unknown_option(&cmd_ps, argv);
 	}
 	if (optind >= argc)
 		return cli_usage_error(&cmd_ps, "requires at least 1 argument, the container id");
@@ -578,12 +570,11 @@ static int run_events(const cli_globals *g, int argc, char **argv)
 						       "invalid value \"%s\" for flag -interval: parse error",
 						       optarg);
 		} else {
-			return cli_usage_error(&cmd_events, "unknown option \"%s\"", argv[optind - 1]);
+			return cli_unknown_option(&cmd_events, argv);
 		}
 	}
-	if (optind != argc - 1)
-		return cli_usage_error(&cmd_events, "requires exactly 1 argument, the container id");
-	ctx.id = argv[optind];
+	if (cli_one_id(&cmd_events, argc, argv, &ctx.id))
+		return 1;
 	if (interval <= 0)
 		return cli_fail_text("duration interval must be greater than 0");
 	if (stats_once)

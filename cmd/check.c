@@ -58,7 +58,7 @@ static int run_check(const cli_globals *g, int argc, char **argv)
 		case 'h':
 			return cli_help(&cmd_check);
 		default:
-			return cli_usage_error(&cmd_check, "unknown option \"%s\"", argv[optind - 1]);
+			return cli_unknown_option(&cmd_check, argv);
 		}
 	}
 	if (optind != argc)

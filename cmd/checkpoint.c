@@ -136,16 +136,12 @@ static int parse(const cli_command *cmd, const struct option *options, const cli
 				return cli_usage_error(cmd, "namespace \"%s\" is not supported", optarg);
 			a->opts.empty_net_ns = true;
 			break;
-		case OPT_HELP:
-			cli_help(cmd);
-			return -1;
 		default:
-			return cli_usage_error(cmd, "unknown option \"%s\"", argv[optind - 1]);
+			return cli_help_or_unknown(cmd, opt == OPT_HELP, argv);
 		}
 	}
-	if (optind != argc - 1)
-		return cli_usage_error(cmd, "requires exactly 1 argument, the container id");
-	a->ctx.id = argv[optind];
+	if (cli_one_id(cmd, argc, argv, &a->ctx.id))
+		return 1;
 	/* runc's default: ./checkpoint */
 	if (!a->opts.image_path) {
 		if (!getcwd(a->default_images, sizeof(a->default_images) - 12))

@@ -88,6 +88,14 @@ void cli_trace(void *data, const char *msg);
 int cli_help(const cli_command *cmd);
 int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* The usage error for the option getopt just refused (return 1); or,
+ * when that option is the help flag, the help (return -1: the parsers'
+ * "done, exit 0"). */
+int cli_unknown_option(const cli_command *cmd, char **argv);
+int cli_help_or_unknown(const cli_command *cmd, bool help, char **argv);
+/* After getopt: the one word left must be the container id; store it in
+ * *id and return 0, or return a usage error. */
+int cli_one_id(const cli_command *cmd, int argc, char **argv, const char **id);
 
 /*
  * Flags after the arguments, as runc takes them: urfave/cli (v1, runc

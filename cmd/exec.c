@@ -98,167 +98,145 @@ static int list_add(list *l, char *item)
  * tell the two apart (a program's own failure is its status). */
 #define EXEC_FAILED 255
 
+typedef struct exec_args {
+	skiff_context ctx;
+	skiff_exec_overrides o;
+	list env, caps, cgroups;
+	uint32_t *gids;
+	size_t ngids;
+	const char *process_file;
+	bool detach, ignore_paused;
+} exec_args;
+
+static void exec_args_free(exec_args *a)
+{
+	free(a->env.items);
+	free(a->caps.items);
+	free(a->cgroups.items);
+	free(a->gids);
+}
+
+/* One flag into *a: 0, or -1 with the command's exit status in *rc. */
+static int exec_flag(exec_args *a, int opt, char **argv, int *rc)
+{
+	*rc = EXEC_FAILED;
+	switch (opt) {
+	case OPT_CONSOLE_SOCKET: a->ctx.console_socket = optarg; return 0;
+	case OPT_PIDFD_SOCKET: a->ctx.pidfd_socket = optarg; return 0;
+	case OPT_CWD: a->o.cwd = optarg; return 0;
+	case 't': a->o.tty = true; return 0;
+	case 'p': a->process_file = optarg; return 0;
+	case 'd': a->detach = true; return 0;
+	case OPT_PID_FILE: a->ctx.pid_file = optarg; return 0;
+	case OPT_PROCESS_LABEL: a->o.process_label = optarg; return 0;
+	case OPT_APPARMOR: a->o.apparmor = optarg; return 0;
+	case OPT_NO_NEW_PRIVS: a->o.no_new_privs = true; return 0;
+	case OPT_IGNORE_PAUSED: a->ignore_paused = true; return 0;
+	case 'e':
+		if (!strchr(optarg, '=') || optarg[0] == '=')
+			return (cli_usage_error(&cmd_exec, "invalid --env \"%s\": expected NAME=VALUE", optarg), -1);
+		break;
+	case 'u':
+		if (parse_user(optarg, &a->o) < 0)
+			return (cli_usage_error(&cmd_exec, "invalid --user \"%s\": expected uid[:gid]", optarg), -1);
+		return 0;
+	case 'g': {
+		uint32_t *grown = realloc(a->gids, (a->ngids + 1) * sizeof(*grown));
+
+		if (!grown)
+			return (cli_fail_text("exec: out of memory"), -1);
+		a->gids = grown;
+		if (parse_u32(optarg, &a->gids[a->ngids]) < 0) {
+			*rc = cli_usage_error(&cmd_exec, "invalid --additional-gids \"%s\"", optarg);
+			return -1;
+		}
+		a->ngids++;
+		return 0;
+	}
+	case OPT_PRESERVE_FDS: {
+		uint32_t n;
+
+		if (parse_u32(optarg, &n) < 0 || n > 65536) {
+			*rc = cli_usage_error(&cmd_exec, "invalid --preserve-fds \"%s\"", optarg);
+			return -1;
+		}
+		a->ctx.preserve_fds = (int)n;
+		return 0;
+	}
+	case OPT_CGROUP:
+		if (!optarg[0] || optarg[strlen(optarg) - 1] == ':')
+			return (cli_usage_error(&cmd_exec, "invalid --cgroup \"%s\": expected "
+					       "[controller[,controller]:]path", optarg), -1);
+		break;
+	case 'c':
+		break;
+	case 'h':
+		*rc = cli_help(&cmd_exec);
+		return -1;
+	default:
+		*rc = cli_unknown_option(&cmd_exec, argv);
+		return -1;
+	}
+	/* the three repeatable text flags */
+	if (list_add(opt == 'e' ? &a->env : opt == 'c' ? &a->caps : &a->cgroups, optarg) < 0)
+		return (cli_fail_text("exec: out of memory"), -1);
+	return 0;
+}
+
 static int run_exec(const cli_globals *g, int argc, char **argv)
 {
-	skiff_exec_overrides o = { 0 };
-	list env = { 0 }, caps = { 0 }, cgroups = { 0 };
-	uint32_t *gids = NULL;
-	size_t ngids = 0;
-	const char *process_file = NULL;
-	bool detach = false, ignore_paused = false;
+	exec_args a = { 0 };
+	skiff_exec_overrides *o = &a.o;
 	spec_process *p = NULL;
-	skiff_context ctx;
 	skiff_error err;
 	int opt, status = 0, rc = 1;
 
-	cli_context_init(&ctx, g);
-	while ((opt = getopt_long(argc, argv, "+e:tu:g:p:dc:h", exec_options, NULL)) != -1) {
-		switch (opt) {
-		case OPT_CONSOLE_SOCKET:
-			ctx.console_socket = optarg;
-			break;
-		case OPT_PIDFD_SOCKET:
-			ctx.pidfd_socket = optarg;
-			break;
-		case OPT_CWD:
-			o.cwd = optarg;
-			break;
-		case 'e':
-			if (!strchr(optarg, '=') || optarg[0] == '=') {
-				cli_usage_error(&cmd_exec, "invalid --env \"%s\": expected NAME=VALUE", optarg);
-				rc = EXEC_FAILED;
-				goto out;
-			}
-			if (list_add(&env, optarg) < 0)
-				goto oom;
-			break;
-		case 't':
-			o.tty = true;
-			break;
-		case 'u':
-			if (parse_user(optarg, &o) < 0) {
-				cli_usage_error(&cmd_exec, "invalid --user \"%s\": expected uid[:gid]", optarg);
-				rc = EXEC_FAILED;
-				goto out;
-			}
-			break;
-		case 'g': {
-			uint32_t *grown = realloc(gids, (ngids + 1) * sizeof(*gids));
-
-			if (!grown)
-				goto oom;
-			gids = grown;
-			if (parse_u32(optarg, &gids[ngids]) < 0) {
-				rc = cli_usage_error(&cmd_exec, "invalid --additional-gids \"%s\"", optarg);
-				goto out;
-			}
-			ngids++;
-			break;
-		}
-		case 'p':
-			process_file = optarg;
-			break;
-		case 'd':
-			detach = true;
-			break;
-		case OPT_PID_FILE:
-			ctx.pid_file = optarg;
-			break;
-		case OPT_PROCESS_LABEL:
-			o.process_label = optarg;
-			break;
-		case OPT_APPARMOR:
-			o.apparmor = optarg;
-			break;
-		case OPT_NO_NEW_PRIVS:
-			o.no_new_privs = true;
-			break;
-		case 'c':
-			if (list_add(&caps, optarg) < 0)
-				goto oom;
-			break;
-		case OPT_PRESERVE_FDS: {
-			uint32_t n;
-
-			if (parse_u32(optarg, &n) < 0 || n > 65536) {
-				rc = cli_usage_error(&cmd_exec, "invalid --preserve-fds \"%s\"", optarg);
-				goto out;
-			}
-			ctx.preserve_fds = (int)n;
-			break;
-		}
-		case OPT_CGROUP:
-			if (!optarg[0] || optarg[strlen(optarg) - 1] == ':') {
-				cli_usage_error(&cmd_exec, "invalid --cgroup \"%s\": expected [controller[,controller]:]path", optarg);
-				rc = EXEC_FAILED;
-				goto out;
-			}
-			if (list_add(&cgroups, optarg) < 0)
-				goto oom;
-			break;
-		case OPT_IGNORE_PAUSED:
-			ignore_paused = true;
-			break;
-		case 'h':
-			rc = cli_help(&cmd_exec);
+	cli_context_init(&a.ctx, g);
+	while ((opt = getopt_long(argc, argv, "+e:tu:g:p:dc:h", exec_options, NULL)) != -1)
+		if (exec_flag(&a, opt, argv, &rc) < 0)
 			goto out;
-		default:
-			rc = cli_usage_error(&cmd_exec, "unknown option \"%s\"", argv[optind - 1]);
-			goto out;
-		}
-	}
 	if (optind >= argc) {
 		rc = cli_usage_error(&cmd_exec, "requires the container id");
 		goto out;
 	}
-	ctx.id = argv[optind++];
-	if (process_file) {
+	a.ctx.id = argv[optind++];
+	rc = EXEC_FAILED;
+	if (a.process_file) {
 		if (optind < argc) {
 			rc = cli_usage_error(&cmd_exec, "--process and a command cannot go together");
 			goto out;
 		}
-		if (skiff_process_load_file(process_file, &p, &err) < 0) {
-			rc = (cli_fail(&err), EXEC_FAILED);
+		if (skiff_process_load_file(a.process_file, &p, &err) < 0 ||
+		    skiff_container_exec_cgroups(&a.ctx, p, a.detach, a.ignore_paused,
+						 (const char *const *)a.cgroups.items, a.cgroups.len,
+						 &status, &err) < 0) {
+			cli_fail(&err);
 			goto out;
 		}
 	} else {
-		o.args = argv + optind;
-		o.args_len = (size_t)(argc - optind);
-		o.env = env.items;
-		o.env_len = env.len;
-		o.caps = caps.items;
-		o.caps_len = caps.len;
-		o.additional_gids = gids;
-		o.additional_gids_len = ngids;
-		if (!o.args_len) {
-			rc = (cli_usage_error(&cmd_exec, "requires a command, or --process"), EXEC_FAILED);
+		o->args = argv + optind;
+		o->args_len = (size_t)(argc - optind);
+		o->env = a.env.items;
+		o->env_len = a.env.len;
+		o->caps = a.caps.items;
+		o->caps_len = a.caps.len;
+		o->additional_gids = a.gids;
+		o->additional_gids_len = a.ngids;
+		if (!o->args_len) {
+			cli_usage_error(&cmd_exec, "requires a command, or --process");
 			goto out;
 		}
-		if (skiff_container_exec_command(&ctx, &o, detach, ignore_paused,
-						 (const char *const *)cgroups.items, cgroups.len,
+		if (skiff_container_exec_command(&a.ctx, o, a.detach, a.ignore_paused,
+						 (const char *const *)a.cgroups.items, a.cgroups.len,
 						 &status, &err) < 0) {
-			rc = (cli_fail(&err), EXEC_FAILED);
+			cli_fail(&err);
 			goto out;
 		}
-		rc = detach ? 0 : status;
-		goto out;
 	}
-	if (skiff_container_exec_cgroups(&ctx, p, detach, ignore_paused,
-					 (const char *const *)cgroups.items, cgroups.len, &status,
-					 &err) < 0) {
-		rc = (cli_fail(&err), EXEC_FAILED);
-		goto out;
-	}
-	rc = detach ? 0 : status;
-	goto out;
-oom:
-	rc = (cli_fail_text("exec: out of memory"), EXEC_FAILED);
+	rc = a.detach ? 0 : status;
 out:
 	skiff_process_free(p);
-	free(env.items);
-	free(caps.items);
-	free(cgroups.items);
-	free(gids);
+	exec_args_free(&a);
 	return rc;
 }
 

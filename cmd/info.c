@@ -23,11 +23,10 @@ static int run_state(const cli_globals *g, int argc, char **argv)
 	while ((opt = getopt_long_only(argc, argv, "+h", flags, NULL)) != -1) {
 		if (opt == 'h')
 			return cli_help(&cmd_state);
-		return cli_usage_error(&cmd_state, "unknown option \"%s\"", argv[optind - 1]);
+		return cli_unknown_option(&cmd_state, argv);
 	}
-	if (optind != argc - 1)
-		return cli_usage_error(&cmd_state, "requires exactly 1 argument, the container id");
-	ctx.id = argv[optind];
+	if (cli_one_id(&cmd_state, argc, argv, &ctx.id))
+		return 1;
 	if (skiff_container_state(&ctx, &st, &err) < 0)
 		return cli_fail(&err);
 	if (skiff_state_to_json(st, true, &json, &err) < 0) {
@@ -101,7 +100,7 @@ static int run_list(const cli_globals *g, int argc, char **argv)
 		case 'h':
 			return cli_help(&cmd_list);
 		default:
-			return cli_usage_error(&cmd_list, "unknown option \"%s\"", argv[optind - 1]);
+			return cli_unknown_option(&cmd_list, argv);
 		}
 	}
 	if (optind != argc)
@@ -148,7 +147,7 @@ static int run_spec(const cli_globals *g, int argc, char **argv)
 		case 'h':
 			return cli_help(&cmd_spec);
 		default:
-			return cli_usage_error(&cmd_spec, "unknown option \"%s\"", argv[optind - 1]);
+			return cli_unknown_option(&cmd_spec, argv);
 		}
 	}
 	if (optind != argc)
@@ -202,7 +201,7 @@ static int run_features(const cli_globals *g, int argc, char **argv)
 	while ((opt = getopt_long_only(argc, argv, "+h", flags, NULL)) != -1) {
 		if (opt == 'h')
 			return cli_help(&cmd_features);
-		return cli_usage_error(&cmd_features, "unknown option \"%s\"", argv[optind - 1]);
+		return cli_unknown_option(&cmd_features, argv);
 	}
 	if (optind != argc)
 		return cli_usage_error(&cmd_features, "takes no arguments");

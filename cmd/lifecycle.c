@@ -109,27 +109,23 @@ static int parse_create(const cli_command *cmd, const cli_globals *g, int argc, 
 			break;
 		case OPT_NO_SUBREAPER:
 			if (!allow_detach)
-				return cli_usage_error(cmd, "unknown option \"%s\"", argv[optind - 1]);
+				return cli_unknown_option(cmd, argv);
 			out->no_subreaper = true;
 			break;
 		case OPT_KEEP:
 			if (!allow_detach)
-				return cli_usage_error(cmd, "unknown option \"%s\"", argv[optind - 1]);
+				return cli_unknown_option(cmd, argv);
 			out->keep = true;
 			break;
 		case OPT_PIDFD_SOCKET:
 			out->ctx.pidfd_socket = optarg;
 			break;
-		case OPT_HELP:
-			cli_help(cmd);
-			return -1;
 		default:
-			return cli_usage_error(cmd, "unknown option \"%s\"", argv[optind - 1]);
+			return cli_help_or_unknown(cmd, opt == OPT_HELP, argv);
 		}
 	}
-	if (optind != argc - 1)
-		return cli_usage_error(cmd, "requires exactly 1 argument, the container id");
-	out->ctx.id = argv[optind];
+	if (cli_one_id(cmd, argc, argv, &out->ctx.id))
+		return 1;
 	/* Socket activation, as runc: LISTEN_FDS sockets follow stdio. */
 	const char *listen = getenv("LISTEN_FDS");
 	if (listen && *listen) {
@@ -199,16 +195,12 @@ static int parse_id(const cli_command *cmd, const cli_globals *g, int argc, char
 	cli_context_init(ctx, g);
 	cli_reorder_args(argc, argv, shortopts, flags);
 	while ((opt = getopt_long_only(argc, argv, shortopts, flags, NULL)) != -1) {
-		if (opt == 'h') {
-			cli_help(cmd);
-			return -1;
-		}
 		/* Each command has at most one boolean flag: value 0 or its short letter. */
 		if (flag_values && (opt == 0 || opt == 'a' || opt == 'f')) {
 			flag_values[0] = true;
 			continue;
 		}
-		return cli_usage_error(cmd, "unknown option \"%s\"", argv[optind - 1]);
+		return cli_help_or_unknown(cmd, opt == 'h', argv);
 	}
 	if (optind >= argc || argc - optind > max_args)
 		return cli_usage_error(cmd, max_args == 1 ? "requires exactly 1 argument, the container id"

@@ -52,16 +52,16 @@ void cli_log_close(void)
 	log_sink.fd = -1;
 }
 
+/* RFC 3339 in UTC with nanoseconds, as runc's log lines carry it. */
 static void timestamp(char *buf, size_t size)
 {
 	struct timespec ts;
 	struct tm tm;
-	char base[32];
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
-	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, size, "%s.%09ldZ", base, ts.tv_nsec);
+	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
 }
 
 /* msg as logrus's text formatter quotes it (Go's %q): backslash escapes

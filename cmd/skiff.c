@@ -165,6 +165,26 @@ int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
 	return 1;
 }
 
+int cli_unknown_option(const cli_command *cmd, char **argv)
+{
+	return cli_usage_error(cmd, "unknown option \"%s\"", argv[optind - 1]);
+}
+
+int cli_help_or_unknown(const cli_command *cmd, bool help, char **argv)
+{
+	if (help)
+		return (cli_help(cmd), -1);
+	return cli_unknown_option(cmd, argv);
+}
+
+int cli_one_id(const cli_command *cmd, int argc, char **argv, const char **id)
+{
+	if (optind != argc - 1)
+		return cli_usage_error(cmd, "requires exactly 1 argument, the container id");
+	*id = argv[optind];
+	return 0;
+}
+
 /* urfave/cli's argIsFlag: "-x", "--x", "-x=v" or "--x=v" for a flag x
  * of the command (long name or short letter). */
 static bool arg_is_flag(const char *arg, const char *shortopts, const struct option *longopts)

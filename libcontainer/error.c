@@ -136,17 +136,27 @@ int skiff_fail_msg_at(skiff_error *err, int errnum, const char *context, const c
 	return -1;
 }
 
-int skiff_fail_config(skiff_error *err, int errnum, const char *json_path, const char *fmt, ...)
+int skiff_fail_in_file(skiff_error *err, int errnum, const char *file, const char *json_path,
+		       const char *fmt, va_list ap)
 {
 	char problem[768];
-	va_list ap;
 
 	if (!err)
 		return -1;
-	va_start(ap, fmt);
 	vsnprintf(problem, sizeof(problem), fmt, ap);
+	if (!json_path || !*json_path)
+		return skiff_fail_msg_at(err, errnum, "", "%s: %s", file, problem);
+	return skiff_fail_msg_at(err, errnum, json_path, "%s: %s: %s", file, json_path, problem);
+}
+
+int skiff_fail_config(skiff_error *err, int errnum, const char *json_path, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	skiff_fail_in_file(err, errnum, "config.json", json_path, fmt, ap);
 	va_end(ap);
-	return skiff_fail_msg_at(err, errnum, json_path, "config.json: %s: %s", json_path, problem);
+	return -1;
 }
 
 int skiff_error_prefix(skiff_error *err, const char *fmt, ...)

@@ -7,6 +7,8 @@
 #ifndef SKIFF_ERROR_H
 #define SKIFF_ERROR_H
 
+#include <stdarg.h>
+
 #include "compat.h"
 #include "skiff.h"
 
@@ -35,6 +37,10 @@ int skiff_fail_msg_at(skiff_error *err, int errnum, const char *context, const c
  * message>", as spec/'s errors read; errnum kept. */
 int skiff_fail_config(skiff_error *err, int errnum, const char *json_path, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* The same for any file ("<file>: <json_path>: <problem>", or "<file>:
+ * <problem>" without a path), from a va_list. */
+int skiff_fail_in_file(skiff_error *err, int errnum, const char *file, const char *json_path,
+		       const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 
 /* Turn "why" into "<prefix>: why", keeping errnum and context.  Returns -1. */
 int skiff_error_prefix(skiff_error *err, const char *fmt, ...)

@@ -115,15 +115,44 @@ int skiff_container_state(const skiff_context *ctx, skiff_state **out, skiff_err
 	return rc;
 }
 
-/* The cgroups check of a record, with the config already in hand when
- * `known` is set (run's own), else the copy saved at create. */
-static int check_cgroups(int dirfd, const char *id, const container_record *rec,
-			 const spec_config *known, skiff_error *err)
+/*
+ * A container that start or delete holds locked, with its config: the
+ * caller's when it has it (run made the container from it), else the copy
+ * saved at create, read once for all its uses.
+ */
+typedef struct locked_container {
+	int dirfd;
+	container_record rec;
+	skiff_status status;
+	spec_config *saved;
+	const spec_config *cfg; /* known or saved; NULL when neither */
+} locked_container;
+
+static int open_locked(const skiff_context *ctx, const spec_config *known, locked_container *c,
+		       skiff_error *err)
 {
-	if (!known)
-		return container_check_cgroups(dirfd, id, rec, err);
-	return cgroup_record_check(rec, id, true,
-				   known->linux_ ? known->linux_->cgroups_path : NULL, err);
+	c->saved = NULL;
+	if (container_open(ctx, true, &c->dirfd, &c->rec, &c->status, err) < 0)
+		return -1;
+	c->cfg = known;
+	if (!known && c->rec.id)
+		c->cfg = c->saved = container_saved_config(c->dirfd, NULL);
+	return 0;
+}
+
+static void close_locked(locked_container *c)
+{
+	spec_config_free(c->saved);
+	container_record_clear(&c->rec);
+	close(c->dirfd);
+}
+
+static int check_cgroups(const char *id, const locked_container *c, skiff_error *err)
+{
+	const spec_config *cfg = c->cfg;
+
+	return cgroup_record_check(&c->rec, id, cfg != NULL,
+				   cfg && cfg->linux_ ? cfg->linux_->cgroups_path : NULL, err);
 }
 
 int skiff_container_start(const skiff_context *ctx, skiff_error *err)
@@ -138,17 +167,14 @@ static int start_with_config(const skiff_context *ctx, const spec_config *known,
 			     skiff_error *err)
 {
 	TRACE_SCOPE(ctx);
-	spec_config *saved = NULL;
-	const spec_config *cfg;
-	container_record rec;
-	skiff_status status;
+	locked_container c;
 	long long hooks_ms;
 	bool late;
-	int dirfd, pidfd = -1, rc = -1;
+	int pidfd = -1, rc = -1;
 
-	if (container_open(ctx, true, &dirfd, &rec, &status, err) < 0)
+	if (open_locked(ctx, known, &c, err) < 0)
 		return -1;
-	switch (status) {
+	switch (c.status) {
 	case SKIFF_STATUS_CREATED:
 		break;
 	case SKIFF_STATUS_STOPPED:
@@ -161,21 +187,20 @@ static int start_with_config(const skiff_context *ctx, const spec_config *known,
 		skiff_fail_msg(err, EINVAL, "cannot start an already running container");
 		goto out;
 	}
-	cfg = known ? known : (saved = container_saved_config(dirfd, NULL));
-	pidfd = container_pidfd(&rec);
-	trace("start %s: release the init (pid %d) through %s", ctx->id, (int)rec.pid,
+	pidfd = container_pidfd(&c.rec);
+	trace("start %s: release the init (pid %d) through %s", ctx->id, (int)c.rec.pid,
 	      EXEC_FIFO_NAME);
-	hooks_ms = cfg && cfg->hooks ? hooks_timeout_ms(cfg->hooks->start_container,
-						       cfg->hooks->start_container_len) : 0;
-	switch (start_release(dirfd, pidfd, (int)(hooks_ms > INT_MAX / 2 ? -1 : hooks_ms), &late,
+	hooks_ms = c.cfg && c.cfg->hooks ? hooks_timeout_ms(c.cfg->hooks->start_container,
+							   c.cfg->hooks->start_container_len) : 0;
+	switch (start_release(c.dirfd, pidfd, (int)(hooks_ms > INT_MAX / 2 ? -1 : hooks_ms), &late,
 			      err)) {
 	case 0:
 		break;
 	case -2:
 		/* A startContainer hook (or the exec) failed: the spec has the
 		 * container stopped and destroyed, then its poststop hooks. */
-		if (check_cgroups(dirfd, ctx->id, &rec, known, NULL) == 0)
-			destroy(ctx, &rec, cfg, NULL);
+		if (check_cgroups(ctx->id, &c, NULL) == 0)
+			destroy(ctx, &c.rec, c.cfg, NULL);
 		goto out;
 	default:
 		goto out;
@@ -193,18 +218,16 @@ static int start_with_config(const skiff_context *ctx, const spec_config *known,
 	/* runtime-spec 1.3 (runtime.md#lifecycle step 9) and runc 1.2: a
 	 * failing poststart hook is an error, and the container is destroyed
 	 * as for a failing startContainer hook (1.2 had it a warning). */
-	if (hooks_run_poststart(ctx, cfg, rec.pid, rec.bundle, err) < 0) {
-		if (container_check_cgroups(dirfd, ctx->id, &rec, NULL) == 0)
-			destroy(ctx, &rec, cfg, NULL);
+	if (hooks_run_poststart(ctx, c.cfg, c.rec.pid, c.rec.bundle, err) < 0) {
+		if (check_cgroups(ctx->id, &c, NULL) == 0)
+			destroy(ctx, &c.rec, c.cfg, NULL);
 		goto out;
 	}
 	rc = 0;
 out:
 	if (pidfd >= 0)
 		close(pidfd);
-	spec_config_free(saved);
-	container_record_clear(&rec);
-	close(dirfd);
+	close_locked(&c);
 	return rc;
 }
 
@@ -374,13 +397,10 @@ static int delete_with_config(const skiff_context *ctx, bool force, const spec_c
 			      skiff_error *err)
 {
 	TRACE_SCOPE(ctx);
-	spec_config *saved = NULL;
-	const spec_config *cfg;
-	container_record rec;
-	skiff_status status;
-	int dirfd, rc = -1;
+	locked_container c;
+	int rc = -1;
 
-	if (container_open(ctx, true, &dirfd, &rec, &status, err) < 0) {
+	if (open_locked(ctx, known, &c, err) < 0) {
 		/* Engines delete twice; the second must succeed. */
 		if (force && err && err->errnum == ENOENT) {
 			skiff_error_clear(err);
@@ -390,21 +410,12 @@ static int delete_with_config(const skiff_context *ctx, bool force, const spec_c
 	}
 	/* Like runc, a container that was created but never started is
 	 * simply destroyed; a running one needs force. */
-	if ((status == SKIFF_STATUS_RUNNING || status == SKIFF_STATUS_PAUSED) && !force) {
+	if ((c.status == SKIFF_STATUS_RUNNING || c.status == SKIFF_STATUS_PAUSED) && !force)
 		skiff_fail_msg(err, EBUSY, "cannot delete container %s that is not stopped: %s", ctx->id,
-			   skiff_status_name(status));
-		goto out;
-	}
-	if (check_cgroups(dirfd, ctx->id, &rec, known, err) < 0)
-		goto out;
-	cfg = known ? known : rec.id ? (saved = container_saved_config(dirfd, NULL)) : NULL;
-	if (destroy(ctx, &rec, cfg, err) < 0)
-		goto out;
-	rc = 0;
-out:
-	spec_config_free(saved);
-	container_record_clear(&rec);
-	close(dirfd);
+			       skiff_status_name(c.status));
+	else if (check_cgroups(ctx->id, &c, err) == 0 && destroy(ctx, &c.rec, c.cfg, err) == 0)
+		rc = 0;
+	close_locked(&c);
 	return rc;
 }
 

@@ -127,17 +127,12 @@ char *spec_quote(char *buf, size_t size, const char *s)
 
 int spec_fail_path(skiff_error *err, const char *name, const char *path, const char *fmt, ...)
 {
-	char problem[768];
 	va_list ap;
 
-	if (!err)
-		return -1;
 	va_start(ap, fmt);
-	vsnprintf(problem, sizeof(problem), fmt, ap);
+	skiff_fail_in_file(err, 0, name, path, fmt, ap);
 	va_end(ap);
-	if (path && *path)
-		return skiff_fail_msg_at(err, 0, path, "%s: %s: %s", name, path, problem);
-	return skiff_fail_msg_at(err, 0, "", "%s: %s", name, problem);
+	return -1;
 }
 
 /* ---- problem sinks ---- */
