@@ -6,7 +6,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libmount/libmount.h>
 #include <limits.h>
 #include <linux/magic.h>
 #include <signal.h>
@@ -19,6 +18,7 @@
 #include <unistd.h>
 
 #include "cgroups.h"
+#include "libmount_load.h"
 
 /* The v1 controllers runc knows; hierarchies with none of them (other than
  * name=systemd, which runc also joins) are left alone. */
@@ -392,7 +392,8 @@ static int each_hierarchy(hierarchy_fn fn, void *data, skiff_error *err)
 	cg_layout layout;
 	int rc = -1;
 
-	if (cgroup_layout_detect(&layout, err) < 0 || read_own_cgroups(&own, &n_own, err) < 0)
+	if (libmount_ready(err) < 0 || cgroup_layout_detect(&layout, err) < 0 ||
+	    read_own_cgroups(&own, &n_own, err) < 0)
 		goto out;
 	tb = mnt_new_table_from_file("/proc/self/mountinfo");
 	if (!tb) {

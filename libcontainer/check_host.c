@@ -12,7 +12,6 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <libmount.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "libmount_load.h"
 
 /* ---- what the host has: cgroup controllers and LSMs, from mountinfo ---- */
 
@@ -76,11 +76,15 @@ static void add_cgroup2(host_view *h, const char *mountpoint)
 
 static void host_view_read(host_view *h)
 {
-	struct libmnt_table *tb = mnt_new_table_from_file("/proc/self/mountinfo");
-	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+	struct libmnt_table *tb;
+	struct libmnt_iter *it;
 	struct libmnt_fs *fs;
 
 	memset(h, 0, sizeof(*h));
+	if (libmount_ready(NULL) < 0)
+		return;
+	tb = mnt_new_table_from_file("/proc/self/mountinfo");
+	it = mnt_new_iter(MNT_ITER_FORWARD);
 	while (tb && it && mnt_table_next_fs(tb, it, &fs) == 0) {
 		const char *type = mnt_fs_get_fstype(fs);
 		const char *opts = mnt_fs_get_fs_options(fs);

@@ -58,6 +58,7 @@
 #include <unistd.h>
 
 #include "create_job.h"
+#include "libmount_load.h"
 
 /* clone3 with the namespaces the init must be born in that it could not
  * join itself (pid, time, and with a new user namespace the joined ones).
@@ -173,7 +174,10 @@ static int plan(create_job *job, skiff_error *err)
 	const skiff_context *ctx = job->ctx;
 	const spec_config *cfg = job->cfg;
 
+	/* libmount now, in the runtime: the init cannot load it after
+	 * pivot_root (libmount_load.h). */
 	if (debug_stop_check(ctx, err) < 0 || skiff_id_validate(ctx->id, err) < 0 ||
+	    libmount_ready(err) < 0 ||
 	    check_config(ctx, cfg, err) < 0 ||
 	    check_terminal(ctx, cfg->process, job->console_out != NULL, err) < 0 ||
 	    seccomp_prepare(cfg, &job->link.seccomp, err) < 0 ||

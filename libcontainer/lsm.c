@@ -21,13 +21,13 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libmount/libmount.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "internal.h"
+#include "libmount_load.h"
 
 static bool file_starts_with(const char *path, const char *prefix)
 {
@@ -197,8 +197,11 @@ bool lsm_mount_takes_label(const char *fstype)
 
 int lsm_mount_data(const char *data, const char *label, char **out)
 {
-	char *optstr = data && data[0] ? strdup(data) : NULL, *quoted;
+	char *optstr, *quoted;
 
+	if (libmount_ready(NULL) < 0)
+		return -1;
+	optstr = data && data[0] ? strdup(data) : NULL;
 	if (data && data[0] && !optstr)
 		return -1;
 	/* The label has colons and maybe commas: libmount quotes nothing,

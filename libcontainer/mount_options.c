@@ -7,12 +7,12 @@
  * gid=5).  Pure: no syscalls, so it is fuzzed and unit tested.
  */
 #include <errno.h>
-#include <libmount/libmount.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 
+#include "libmount_load.h"
 #include "mount_options.h"
 
 #define PROPAGATION_FLAGS (MS_SHARED | MS_SLAVE | MS_PRIVATE | MS_UNBINDABLE)
@@ -73,10 +73,13 @@ static int append_option(char **optstr, const char *opt)
 int mount_plan_make(char *const *options, size_t n, const char *fstype, mount_plan *plan,
 		    skiff_error *err)
 {
-	const struct libmnt_optmap *map = mnt_get_builtin_optmap(MNT_LINUX_MAP);
+	const struct libmnt_optmap *map;
 	char *rest = NULL;
 
 	memset(plan, 0, sizeof(*plan));
+	if (libmount_ready(err) < 0)
+		return -1;
+	map = mnt_get_builtin_optmap(MNT_LINUX_MAP);
 	for (size_t i = 0; i < n; i++) {
 		const char *opt = options[i];
 		unsigned long f = 0;
@@ -127,7 +130,7 @@ void mount_plan_clear(mount_plan *plan)
 size_t mount_option_names(const char **out, size_t max)
 {
 	static const char *const own[] = { "defaults", "tmpcopyup", "idmap", "ridmap" };
-	const struct libmnt_optmap *map = mnt_get_builtin_optmap(MNT_LINUX_MAP);
+	const struct libmnt_optmap *map = libmount_ready(NULL) == 0 ? mnt_get_builtin_optmap(MNT_LINUX_MAP) : NULL;
 	size_t n = 0;
 
 	/* libmount's VFS options (not its "name=" patterns, which are data) */

@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <libmount/libmount.h>
 #include <linux/magic.h>
 #include <linux/mount.h>
 #include <stdio.h>
@@ -21,6 +20,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "libmount_load.h"
 #include "mount_options.h"
 
 static void fd_path(char *buf, size_t size, int fd)

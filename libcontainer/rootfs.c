@@ -16,7 +16,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libmount/libmount.h>
 #include <linux/mount.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +28,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "libmount_load.h"
 
 static int parse_propagation(const char *value, unsigned long *flags, skiff_error *err)
 {
@@ -392,6 +392,10 @@ int rootfs_setup(const spec_config *cfg, const rootfs_opts *opts, skiff_error *e
 	unsigned long prop = MS_SLAVE | MS_REC;
 	int rootfd, rc = -1;
 
+	/* Loaded by create before the clone (libmount_load.h); checked here
+	 * so that a path that did not fails rather than calls through NULL. */
+	if (libmount_ready(err) < 0)
+		return -1;
 	if (prop_text && prop_text[0] && parse_propagation(prop_text, &prop, err) < 0)
 		return -1;
 	/* The whole copied tree first: a value for "/" alone would leave the
