@@ -348,8 +348,18 @@ int cgroup_signal_all(const cgroup_set *set, int signo, skiff_error *err)
 	if (signo == SIGKILL && cg_set_is_unified(set) && cg_file_exists(v2, "cgroup.kill") &&
 	    cg_write(v2, "cgroup.kill", "1", NULL, NULL) == 0)
 		return 0;
-	if (!was_frozen)
+	if (!was_frozen) {
+		/* Nothing to signal (delete mostly finds the init gone, and with
+		 * it its pid namespace): then no freeze and thaw.  A process
+		 * that enters after this look is one that would have entered
+		 * after the thaw. */
+		if (cgroup_procs(set, &pids, &n, err) < 0)
+			return -1;
+		free(pids);
+		if (n == 0)
+			return 0;
 		cgroup_freeze(set, true, NULL);
+	}
 	rc = cgroup_procs(set, &pids, &n, err);
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		kill(pids[i], signo);
