@@ -336,6 +336,19 @@ bool cgroup_frozen(const cgroup_set *set)
 	return v2 ? cg2_frozen(v2) : false;
 }
 
+bool cgroup_frozen_seen(const cgroup_set *set, char task_state)
+{
+	/* A v1 FROZEN cgroup has every task in the refrigerator, reported
+	 * as uninterruptible ("D", Linux 6.1's freezer says so where it sets
+	 * TASK_FROZEN); older kernels counted a stopped or traced task as
+	 * frozen where it stood.  v2 freezes tasks in a sleep that reads
+	 * "S": there the file is always read. */
+	if (cg_v1_dir(set, "freezer") && task_state != 'D' && task_state != 'T' &&
+	    task_state != 't')
+		return false;
+	return cgroup_frozen(set);
+}
+
 int cgroup_signal_all(const cgroup_set *set, int signo, skiff_error *err)
 {
 	const char *v2 = cg_v2_dir(set);

@@ -40,11 +40,15 @@ void fd_release(int *fd);
 int mkdir_parents(const char *path, mode_t mode);
 /* Remove a directory tree without following symlinks or crossing mounts. */
 int remove_tree_at(int dirfd, const char *name);
-/* The start time of a process (field 22 of /proc/<pid>/stat), 0 if gone. */
+/* The start time of a process (field 22 of /proc/<pid>/stat), 0 if gone;
+ * with state non-NULL, also its state letter (field 3: 'S', 'D', ...). */
 uint64_t process_start_time(pid_t pid);
+uint64_t process_stat(pid_t pid, char *state);
 /* Is pid alive and the same process that had start_time?  False when
- * start_time is 0 (unknown). */
+ * start_time is 0 (unknown).  The _in_state form also gives the state
+ * letter of a process that matches. */
 bool process_matches(pid_t pid, uint64_t start_time);
+bool process_matches_in_state(pid_t pid, uint64_t start_time, char *state);
 /* "2006-01-02T15:04:05.999999999Z" for the current time. */
 void rfc3339_now(char *buf, size_t size);
 char *path_join(const char *a, const char *b);

@@ -302,6 +302,40 @@ int state_read(int dirfd, container_record *rec, skiff_error *err)
 	return rc;
 }
 
+/* How much of state.json one read asks for: a record is about 600 bytes,
+ * more with many annotations or cgroup paths. */
+#define STATE_FIRST_READ 4096
+
+/*
+ * state.json is never written in place: a new file replaces it whole
+ * (state_write).  So a first read that returns less than it asked for
+ * has the whole record (a regular file's read is short only at its end),
+ * and the read that would return 0 is saved: one syscall per container
+ * of a `list`.  A longer record is read again from the start.
+ */
+static int read_state_text(int fd, const char *path, char **out, skiff_error *err)
+{
+	char *buf = malloc(STATE_FIRST_READ);
+	ssize_t n;
+
+	if (!buf)
+		return skiff_fail_errno(err, ENOMEM, "read %s", path);
+	do
+		n = read(fd, buf, STATE_FIRST_READ - 1);
+	while (n < 0 && errno == EINTR);
+	if (n >= 0 && n < STATE_FIRST_READ - 1) {
+		buf[n] = '\0';
+		*out = buf;
+		return 0;
+	}
+	free(buf);
+	if (n < 0)
+		return skiff_fail_errno_at(err, errno, path, "read %s", path);
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return skiff_fail_errno_at(err, errno, path, "read %s", path);
+	return read_file_fd(fd, path, STATE_MAX_SIZE, out, NULL, err);
+}
+
 int state_read_in(int atfd, const char *dir, container_record *rec, skiff_error *err)
 {
 	struct open_how how = {
@@ -330,7 +364,7 @@ int state_read_in(int atfd, const char *dir, container_record *rec, skiff_error 
 	}
 	if (fd < 0)
 		return skiff_fail_errno_at(err, errno, path, "open %s", path);
-	rc = read_file_fd(fd, path, STATE_MAX_SIZE, &text, NULL, err);
+	rc = read_state_text(fd, path, &text, err);
 	close(fd);
 	if (rc < 0)
 		return -1;
@@ -369,6 +403,7 @@ static bool exec_fifo_exists(int atfd, const char *dir)
 skiff_status state_status_in(int atfd, const char *dir, const container_record *rec, bool locked)
 {
 	cgroup_set set;
+	char init_state;
 
 	/* No state.json: a create between mkdir and its first record holds
 	 * the lock; without one, that create died (its init dies with it). */
@@ -380,13 +415,14 @@ skiff_status state_status_in(int atfd, const char *dir, const container_record *
 	 * create still cleans up.  While create holds the lock the container
 	 * is being created, not stopped: an engine told "stopped" would
 	 * delete it under create's feet (runc says "does not exist" there). */
-	if (!process_matches(rec->pid, rec->pid_start_time))
+	if (!process_matches_in_state(rec->pid, rec->pid_start_time, &init_state))
 		return !rec->created && !locked && state_dir_busy(atfd, dir) ? SKIFF_STATUS_CREATING
 									    : SKIFF_STATUS_STOPPED;
 	if (!rec->created)
 		return SKIFF_STATUS_CREATING;
+	/* The init's state letter spares most a read of the freezer. */
 	set = cgroup_set_of(rec);
-	if (set.n && cgroup_frozen(&set))
+	if (set.n && cgroup_frozen_seen(&set, init_state))
 		return SKIFF_STATUS_PAUSED;
 	if (exec_fifo_exists(atfd, dir))
 		return SKIFF_STATUS_CREATED;

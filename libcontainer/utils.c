@@ -195,6 +195,11 @@ int remove_tree_at(int dirfd, const char *name)
 
 uint64_t process_start_time(pid_t pid)
 {
+	return process_stat(pid, NULL);
+}
+
+uint64_t process_stat(pid_t pid, char *state)
+{
 	char path[64], buf[1024];
 	unsigned long long start = 0;
 	ssize_t n;
@@ -227,21 +232,27 @@ uint64_t process_start_time(pid_t pid)
 	 * our purposes. */
 	if (strrchr(buf, ')')[2] == 'Z' || strrchr(buf, ')')[2] == 'X')
 		return 0;
+	if (state)
+		*state = strrchr(buf, ')')[2];
 	start = strtoull(p, NULL, 10);
 	return start;
 }
 
-bool process_matches(pid_t pid, uint64_t start_time)
+bool process_matches_in_state(pid_t pid, uint64_t start_time, char *state)
 {
-	uint64_t now;
-
 	/* Without a start time (a record that lost it, or an init that was
 	 * gone when it was taken) nothing proves the pid is still ours: a
 	 * rebooted host or a recycled pid must never be signalled. */
 	if (pid <= 0 || start_time == 0)
 		return false;
-	now = process_start_time(pid);
-	return now == start_time;
+	return process_stat(pid, state) == start_time;
+}
+
+bool process_matches(pid_t pid, uint64_t start_time)
+{
+	char state;
+
+	return process_matches_in_state(pid, start_time, &state);
 }
 
 void rfc3339_now(char *buf, size_t size)

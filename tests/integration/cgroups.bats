@@ -445,6 +445,30 @@ blkio_weight_file() {
 	assert_output opened
 }
 
+@test "state and list see a freeze made outside skiff, and a stopped init is not a frozen one" {
+	# state and list read the freezer only when the init's /proc state
+	# letter could be a frozen task's ('D'; 'T'/'t' before Linux 6.1):
+	# a freeze that skiff did not make must still read paused.
+	set_args sleep 1000
+	skiff run -d ctr
+	dir=$(cg ctr freezer)
+	echo FROZEN >"$dir/freezer.state"
+	for i in $(seq 50); do [ "$(cat "$dir/freezer.state")" = FROZEN ] && break; sleep 0.1; done
+	assert_equal "$(awk '{ print $3 }' "/proc/$(init_pid ctr)/stat")" D
+	assert_equal "$(container_status ctr)" paused
+	run skiff list
+	assert_line --index 1 --regexp '^ctr +[0-9]+ +paused '
+	echo THAWED >"$dir/freezer.state"
+	assert_equal "$(container_status ctr)" running
+	kill -STOP "$(init_pid ctr)"
+	for i in $(seq 50); do [ "$(awk '{ print $3 }' "/proc/$(init_pid ctr)/stat")" = T ] && break; sleep 0.1; done
+	assert_equal "$(container_status ctr)" running
+	run skiff list
+	assert_line --index 1 --regexp '^ctr +[0-9]+ +running '
+	kill -CONT "$(init_pid ctr)"
+	skiff delete -f ctr
+}
+
 @test "pause stops the processes and state says paused; resume restarts them" {
 	update_config '.root.readonly = false'
 	set_args sh -c 'i=0; while true; do i=$((i+1)); echo $i > /tmp/count.new; mv /tmp/count.new /tmp/count; sleep 0.02; done'
