@@ -81,25 +81,31 @@ typedef struct exec_job {
 	sigset_t forward;          /* blocked: what wait_foreground handles */
 } exec_job;
 
-/* An fd of the init's namespace `name` when it is not ours, else -1. */
-static int foreign_ns(pid_t init, const char *name, skiff_error *err)
+/* The /proc/PID/ns directories of the init and of this process, opened
+ * once for the ten lookups below. */
+typedef struct ns_dirs {
+	pid_t init;
+	int theirs, ours;
+} ns_dirs;
+
+/* An fd of the init's namespace `name` when it is not ours, else -1;
+ * -2 on failure. */
+static int foreign_ns(const ns_dirs *d, const char *name, skiff_error *err)
 {
-	char path[64], own[64];
 	struct stat theirs, ours;
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)init, name);
-	snprintf(own, sizeof(own), "/proc/self/ns/%s", name);
-	if (stat(path, &theirs) < 0) {
+	if (fstatat(d->theirs, name, &theirs, 0) < 0) {
 		if (errno == ENOENT && strcmp(name, "time") == 0)
 			return -1; /* a kernel without time namespaces */
-		return skiff_fail_errno(err, errno, "stat %s", path), -2;
+		return skiff_fail_errno(err, errno, "stat /proc/%d/ns/%s", (int)d->init, name), -2;
 	}
-	if (stat(own, &ours) == 0 && ours.st_ino == theirs.st_ino && ours.st_dev == theirs.st_dev)
+	if (fstatat(d->ours, name, &ours, 0) == 0 && ours.st_ino == theirs.st_ino &&
+	    ours.st_dev == theirs.st_dev)
 		return -1;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = openat(d->theirs, name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return skiff_fail_errno(err, errno, "open %s", path), -2;
+		return skiff_fail_errno(err, errno, "open /proc/%d/ns/%s", (int)d->init, name), -2;
 	return fd;
 }
 
@@ -158,12 +164,10 @@ static int prepare_seccomp(exec_job *job, skiff_error *err)
 	return seccomp_prepare(&with_process, &job->link.seccomp, err);
 }
 
-static int open_namespaces(exec_job *job, skiff_error *err)
+static int find_foreign_namespaces(exec_job *job, const ns_dirs *d, skiff_error *err)
 {
-	pid_t init = job->rec.pid;
-
 	for (size_t i = 0; i < ARRAY_SIZE(join_order); i++) {
-		int fd = foreign_ns(init, join_order[i].name, err);
+		int fd = foreign_ns(d, join_order[i].name, err);
 
 		if (fd == -2)
 			return -1;
@@ -176,11 +180,34 @@ static int open_namespaces(exec_job *job, skiff_error *err)
 	}
 	if (job->in_userns)
 		join_unowned_first(job);
-	job->pid_ns = foreign_ns(init, "pid", err);
+	job->pid_ns = foreign_ns(d, "pid", err);
 	if (job->pid_ns == -2)
 		return -1;
-	job->time_ns = foreign_ns(init, "time", err);
+	job->time_ns = foreign_ns(d, "time", err);
 	return job->time_ns == -2 ? -1 : 0;
+}
+
+static int open_namespaces(exec_job *job, skiff_error *err)
+{
+	char path[64];
+	ns_dirs d = { .init = job->rec.pid };
+	int rc = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns", (int)d.init);
+	d.theirs = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (d.theirs < 0)
+		return skiff_fail_errno(err, errno, "open %s", path);
+	d.ours = open("/proc/self/ns", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (d.ours < 0) {
+		skiff_fail_errno(err, errno, "open /proc/self/ns");
+		goto out;
+	}
+	rc = find_foreign_namespaces(job, &d, err);
+out:
+	close(d.theirs);
+	if (d.ours >= 0)
+		close(d.ours);
+	return rc;
 }
 
 static int join_namespaces(const exec_job *job, skiff_error *err)
