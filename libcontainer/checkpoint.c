@@ -687,7 +687,7 @@ int skiff_container_restore(const skiff_context *ctx, const skiff_config *cfg,
 	    container_setup_state(&j.setup, err) < 0 || container_setup_cgroups(&j.setup, err) < 0 ||
 	    bind_root(&j, err) < 0 || run_restore(&j, err) < 0)
 		goto out;
-	if (place_init(&j, err) < 0 || container_setup_record(&j.setup, true, err) < 0 ||
+	if (place_init(&j, err) < 0 || container_setup_record(&j.setup, true, NULL, err) < 0 ||
 	    container_setup_pid_file(&j.setup, err) < 0)
 		goto out;
 	unbind_root(&j);

@@ -66,12 +66,13 @@ int container_setup_state(container_setup *s, skiff_error *err)
 	s->cgroups_ours = true;
 	/* The cgroup paths are on disk before the cgroups: if we die from
 	 * here on, `delete` still finds everything to remove. */
-	if (container_setup_record(s, false, err) < 0 || save_config(s, err) < 0)
+	if (container_setup_record(s, false, NULL, err) < 0 || save_config(s, err) < 0)
 		return -1;
 	return 0;
 }
 
-int container_setup_record(const container_setup *s, bool created, skiff_error *err)
+int container_setup_record(const container_setup *s, bool created, container_record *copy,
+			   skiff_error *err)
 {
 	char created_at[64];
 	container_record rec = {
@@ -93,7 +94,9 @@ int container_setup_record(const container_setup *s, bool created, skiff_error *
 	};
 
 	rfc3339_now(created_at, sizeof(created_at));
-	return state_write(s->statefd, &rec, err);
+	if (state_write(s->statefd, &rec, err) < 0)
+		return -1;
+	return copy ? state_copy(&rec, copy, err) : 0;
 }
 
 int container_setup_cgroups(container_setup *s, skiff_error *err)
@@ -112,7 +115,7 @@ int container_setup_cgroups(container_setup *s, skiff_error *err)
 	 * the caller's cgroups, as with runc. */
 	cgroup_destroy(&s->cgroups, NULL);
 	cgroup_set_free(&s->cgroups);
-	return container_setup_record(s, false, err);
+	return container_setup_record(s, false, NULL, err);
 }
 
 int container_setup_unit(container_setup *s, pid_t pid, skiff_error *err)

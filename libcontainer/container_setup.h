@@ -34,8 +34,10 @@ int container_setup_paths(container_setup *s, skiff_error *err);
  * config's copy, once the planned cgroups are known to be nobody's: from
  * here on `delete` finds everything to remove. */
 int container_setup_state(container_setup *s, skiff_error *err);
-/* The record: state.json (created or still creating) with the pid. */
-int container_setup_record(const container_setup *s, bool created, skiff_error *err);
+/* The record: state.json (created or still creating) with the pid; with
+ * copy non-NULL, also a copy of it (to clear) for the caller. */
+int container_setup_record(const container_setup *s, bool created, container_record *copy,
+			   skiff_error *err);
 /* The cgroups made and their resources applied (with systemd, its unit
  * makes them: container_setup_unit()).  Rootless and allowed none, the
  * container runs in the caller's cgroups, as with runc. */

@@ -55,6 +55,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "create_job.h"
@@ -275,7 +276,8 @@ static void create_job_release(create_job *job)
 }
 
 int container_create(const skiff_context *ctx, const spec_config *cfg, const sigset_t *caller_mask,
-		     int *console_out, pid_t *pid_out, skiff_error *err)
+		     int *console_out, pid_t *pid_out, container_record *record_out,
+		     skiff_error *err)
 {
 	create_job job = {
 		.ctx = ctx,
@@ -288,6 +290,8 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 	bool spawned = false;
 	int rc = -1;
 
+	if (record_out)
+		memset(record_out, 0, sizeof(*record_out));
 	container_setup_init(&job.setup, ctx, cfg);
 	spawn_link_init(&job.link, ctx, cfg->process, "init", "the container's init");
 	job.link.caller_mask = *caller_mask;
@@ -304,7 +308,7 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 	after_clone(&job);
 	debug_stop(ctx, "create-after-clone");
 	/* From here `delete --force` can find and kill a half-made container. */
-	if (container_setup_record(&job.setup, false, err) < 0)
+	if (container_setup_record(&job.setup, false, NULL, err) < 0)
 		goto out;
 	debug_stop(ctx, "create-after-pid-record");
 	if (place_init(&job, err) < 0)
@@ -324,7 +328,7 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 		goto out;
 	note_shared_mounts(&job);
 	debug_stop(ctx, "create-after-ready");
-	if (container_setup_record(&job.setup, true, err) < 0)
+	if (container_setup_record(&job.setup, true, record_out, err) < 0)
 		goto out;
 	debug_stop(ctx, "create-after-created-record");
 	trace("created: the init waits for start");
@@ -334,8 +338,11 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 	*pid_out = job.link.pid;
 	rc = 0;
 out:
-	if (rc < 0)
+	if (rc < 0) {
 		rollback(&job, spawned);
+		if (record_out)
+			container_record_clear(record_out);
+	}
 	create_job_release(&job);
 	return rc;
 }

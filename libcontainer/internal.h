@@ -122,6 +122,9 @@ int state_dir_open(const char *root, const char *id, int *dirfd_out, skiff_error
 /* Take the exclusive lock of an opened container directory. */
 int flock_dir(int dirfd, const char *id, skiff_error *err);
 int state_write(int dirfd, const container_record *rec, skiff_error *err);
+/* A deep copy of rec, as state_read would read it back from state_write's
+ * file (through the same JSON). */
+int state_copy(const container_record *rec, container_record *out, skiff_error *err);
 int state_read(int dirfd, container_record *rec, skiff_error *err);
 /* The record of the directory dir below atfd (list: the root and the id). */
 int state_read_in(int atfd, const char *dir, container_record *rec, skiff_error *err);
@@ -590,9 +593,11 @@ spec_config *container_saved_config(int dirfd, skiff_error *err);
 int container_exec_with_config(const skiff_context *ctx, const spec_process *p, spec_config *cfg,
 			       bool detach, bool ignore_paused, const char *const *sub_cgroups,
 			       size_t n_sub_cgroups, int *exit_status, skiff_error *err);
+/* With record_out non-NULL (run), also the record it wrote, to clear:
+ * run's start and delete act on it without reading state.json back. */
 int container_create(const skiff_context *ctx, const spec_config *cfg,
 		     const sigset_t *caller_mask, int *console_out, pid_t *pid_out,
-		     skiff_error *err);
+		     container_record *record_out, skiff_error *err);
 
 /* ---- init_kernel.c: the init's kernel settings besides the root and the process ---- */
 

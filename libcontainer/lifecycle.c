@@ -26,9 +26,9 @@
 static int destroy(const skiff_context *ctx, const container_record *rec, const spec_config *cfg,
 		   skiff_error *err);
 static int start_with_config(const skiff_context *ctx, const spec_config *known,
-			     skiff_error *err);
+			     const container_record *mine, skiff_error *err);
 static int delete_with_config(const skiff_context *ctx, bool force, const spec_config *known,
-			      skiff_error *err);
+			      const container_record *mine, skiff_error *err);
 
 static int load_config_from_bundle(const skiff_context *ctx, skiff_config **out, skiff_error *err)
 {
@@ -57,7 +57,7 @@ int skiff_container_create(const skiff_context *ctx, const skiff_config *cfg, sk
 		cfg = loaded;
 	}
 	sigprocmask(SIG_SETMASK, NULL, &mask);
-	rc = container_create(ctx, cfg, &mask, NULL, &pid, err);
+	rc = container_create(ctx, cfg, &mask, NULL, &pid, NULL, err);
 	skiff_config_free(loaded);
 	return rc;
 }
@@ -118,22 +118,37 @@ int skiff_container_state(const skiff_context *ctx, skiff_state **out, skiff_err
 /*
  * A container that start or delete holds locked, with its config: the
  * caller's when it has it (run made the container from it), else the copy
- * saved at create, read once for all its uses.
+ * saved at create, read once for all its uses.  Its record is read from
+ * state.json, or, for run, the one its create wrote ("mine"): then
+ * nothing of the container is read back from files, and its cgroups need
+ * no check against a forged record.
  */
 typedef struct locked_container {
 	int dirfd;
 	container_record rec;
+	bool rec_mine;     /* rec is borrowed from run's create: not cleared here */
 	skiff_status status;
 	spec_config *saved;
 	const spec_config *cfg; /* known or saved; NULL when neither */
 } locked_container;
 
-static int open_locked(const skiff_context *ctx, const spec_config *known, locked_container *c,
-		       skiff_error *err)
+static int open_locked(const skiff_context *ctx, const spec_config *known,
+		       const container_record *mine, locked_container *c, skiff_error *err)
 {
 	c->saved = NULL;
-	if (container_open(ctx, true, &c->dirfd, &c->rec, &c->status, err) < 0)
+	c->rec_mine = mine != NULL;
+	if (!mine && container_open(ctx, true, &c->dirfd, &c->rec, &c->status, err) < 0)
 		return -1;
+	if (mine) {
+		if (state_dir_open(state_root(ctx), ctx->id, &c->dirfd, err) < 0)
+			return -1;
+		if (flock_dir(c->dirfd, ctx->id, err) < 0) {
+			close(c->dirfd);
+			return -1;
+		}
+		c->rec = *mine;
+		c->status = state_status(c->dirfd, &c->rec, true);
+	}
 	c->cfg = known;
 	if (!known && c->rec.id)
 		c->cfg = c->saved = container_saved_config(c->dirfd, NULL);
@@ -143,7 +158,8 @@ static int open_locked(const skiff_context *ctx, const spec_config *known, locke
 static void close_locked(locked_container *c)
 {
 	spec_config_free(c->saved);
-	container_record_clear(&c->rec);
+	if (!c->rec_mine)
+		container_record_clear(&c->rec);
 	close(c->dirfd);
 }
 
@@ -151,20 +167,23 @@ static int check_cgroups(const char *id, const locked_container *c, skiff_error 
 {
 	const spec_config *cfg = c->cfg;
 
+	if (c->rec_mine)
+		return 0;
 	return cgroup_record_check(&c->rec, id, cfg != NULL,
 				   cfg && cfg->linux_ ? cfg->linux_->cgroups_path : NULL, err);
 }
 
 int skiff_container_start(const skiff_context *ctx, skiff_error *err)
 {
-	return start_with_config(ctx, NULL, err);
+	return start_with_config(ctx, NULL, NULL, err);
 }
 
 /* start, with `known` the container's config when the caller has it (run
  * made the container from it): the copy saved at create is then not read
- * and parsed again. */
+ * and parsed again; and `mine`, the record run's create wrote, or NULL
+ * to read state.json (locked_container). */
 static int start_with_config(const skiff_context *ctx, const spec_config *known,
-			     skiff_error *err)
+			     const container_record *mine, skiff_error *err)
 {
 	TRACE_SCOPE(ctx);
 	locked_container c;
@@ -172,7 +191,7 @@ static int start_with_config(const skiff_context *ctx, const spec_config *known,
 	bool late;
 	int pidfd = -1, rc = -1;
 
-	if (open_locked(ctx, known, &c, err) < 0)
+	if (open_locked(ctx, known, mine, &c, err) < 0)
 		return -1;
 	switch (c.status) {
 	case SKIFF_STATUS_CREATED:
@@ -389,18 +408,18 @@ static int destroy(const skiff_context *ctx, const container_record *rec, const 
 
 int skiff_container_delete(const skiff_context *ctx, bool force, skiff_error *err)
 {
-	return delete_with_config(ctx, force, NULL, err);
+	return delete_with_config(ctx, force, NULL, NULL, err);
 }
 
-/* delete, with `known` as in start_with_config. */
+/* delete, with `known` and `mine` as in start_with_config. */
 static int delete_with_config(const skiff_context *ctx, bool force, const spec_config *known,
-			      skiff_error *err)
+			      const container_record *mine, skiff_error *err)
 {
 	TRACE_SCOPE(ctx);
 	locked_container c;
 	int rc = -1;
 
-	if (open_locked(ctx, known, &c, err) < 0) {
+	if (open_locked(ctx, known, mine, &c, err) < 0) {
 		/* Engines delete twice; the second must succeed. */
 		if (force && err && err->errnum == ENOENT) {
 			skiff_error_clear(err);
@@ -431,6 +450,7 @@ int skiff_container_run_flags(const skiff_context *ctx, const skiff_config *cfg,
 	TRACE_SCOPE(ctx);
 	bool detach = flags & SKIFF_RUN_DETACH;
 	skiff_config *loaded = NULL;
+	container_record mine;
 	sigset_t forward, old;
 	int master = -1, rc = -1;
 	pid_t pid;
@@ -442,17 +462,17 @@ int skiff_container_run_flags(const skiff_context *ctx, const skiff_config *cfg,
 	}
 	/* Blocked before the init exists, so no signal or exit is missed. */
 	signals_block_forwarded(!detach, &forward, &old);
-	if (container_create(ctx, cfg, &old, detach ? NULL : &master, &pid, err) < 0)
+	if (container_create(ctx, cfg, &old, detach ? NULL : &master, &pid, &mine, err) < 0)
 		goto out;
 	debug_stop(ctx, "run-after-create");
-	if (start_with_config(ctx, cfg, err) < 0) {
-		delete_with_config(ctx, true, cfg, NULL);
-		goto out;
+	if (start_with_config(ctx, cfg, &mine, err) < 0) {
+		delete_with_config(ctx, true, cfg, &mine, NULL);
+		goto out_created;
 	}
 	debug_stop(ctx, "run-after-start");
 	if (detach) {
 		rc = 0;
-		goto out;
+		goto out_created;
 	}
 	rc = wait_foreground(pid, &forward, master, ctx->subreaper, exit_status, err);
 	if (rc == 0)
@@ -461,9 +481,11 @@ int skiff_container_run_flags(const skiff_context *ctx, const skiff_config *cfg,
 	/* Kept (runc run --keep): stopped, for the caller to inspect and
 	 * delete, which runs the poststop hooks then. */
 	if (rc == 0 && (flags & SKIFF_RUN_KEEP))
-		goto out;
-	if (delete_with_config(ctx, true, cfg, rc < 0 ? NULL : err) < 0)
+		goto out_created;
+	if (delete_with_config(ctx, true, cfg, &mine, rc < 0 ? NULL : err) < 0)
 		rc = -1;
+out_created:
+	container_record_clear(&mine);
 out:
 	if (master >= 0)
 		close(master);

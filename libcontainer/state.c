@@ -254,12 +254,9 @@ static int gen_finish(yajl_gen g, char **out, size_t *len_out, skiff_error *err)
 	return 0;
 }
 
-int state_write(int dirfd, const container_record *rec, skiff_error *err)
+static int state_encode(const container_record *rec, char **json, size_t *len, skiff_error *err)
 {
 	yajl_gen g = yajl_gen_alloc(NULL);
-	char *json;
-	size_t len;
-	int rc;
 
 	if (!g)
 		return skiff_fail_errno(err, ENOMEM, "write state");
@@ -282,9 +279,32 @@ int state_write(int dirfd, const container_record *rec, skiff_error *err)
 	if (rec->rootfs_mount_id)
 		gen_integer(g, "rootfsMountId", (long long)rec->rootfs_mount_id);
 	yajl_gen_map_close(g);
-	if (gen_finish(g, &json, &len, err) < 0)
+	return gen_finish(g, json, len, err);
+}
+
+int state_write(int dirfd, const container_record *rec, skiff_error *err)
+{
+	char *json;
+	size_t len;
+	int rc;
+
+	if (state_encode(rec, &json, &len, err) < 0)
 		return -1;
 	rc = write_file_atomic(dirfd, STATE_FILE_NAME, json, len, 0600, err);
+	free(json);
+	return rc;
+}
+
+int state_copy(const container_record *rec, container_record *out, skiff_error *err)
+{
+	char *json;
+	size_t len;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (state_encode(rec, &json, &len, err) < 0)
+		return -1;
+	rc = state_parse(json, out, err);
 	free(json);
 	return rc;
 }
