@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -336,15 +337,25 @@ bool cgroup_frozen(const cgroup_set *set)
 	return v2 ? cg2_frozen(v2) : false;
 }
 
+/* Since Linux 6.1 every task of a v1 FROZEN cgroup is TASK_FROZEN, which
+ * /proc reports as uninterruptible ('D').  Before, a task in a freezable
+ * sleep (nanosleep, a futex wait) counted as frozen where it slept and
+ * read 'S', and a stopped one 'T'. */
+static bool frozen_tasks_read_d(void)
+{
+	unsigned major = 0, minor = 0;
+	struct utsname u;
+
+	if (uname(&u) < 0 || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+		return false;
+	return major > 6 || (major == 6 && minor >= 1);
+}
+
 bool cgroup_frozen_seen(const cgroup_set *set, char task_state)
 {
-	/* A v1 FROZEN cgroup has every task in the refrigerator, reported
-	 * as uninterruptible ("D", Linux 6.1's freezer says so where it sets
-	 * TASK_FROZEN); older kernels counted a stopped or traced task as
-	 * frozen where it stood.  v2 freezes tasks in a sleep that reads
-	 * "S": there the file is always read. */
-	if (cg_v1_dir(set, "freezer") && task_state != 'D' && task_state != 'T' &&
-	    task_state != 't')
+	/* v2 freezes tasks in a sleep that reads 'S': there, and on older
+	 * kernels, the file is always read. */
+	if (cg_v1_dir(set, "freezer") && task_state != 'D' && frozen_tasks_read_d())
 		return false;
 	return cgroup_frozen(set);
 }

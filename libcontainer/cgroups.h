@@ -149,9 +149,9 @@ int cgroup_signal_all(const cgroup_set *set, int signo, skiff_error *err);
 int cgroup_freeze(const cgroup_set *set, bool frozen, skiff_error *err);
 bool cgroup_frozen(const cgroup_set *set);
 /* The same, given the state letter of a process in the cgroups (from
- * /proc/PID/stat): on the v1 freezer, whose frozen tasks read 'D' (or,
- * before Linux 6.1, 'T'/'t' when stopped), any other letter means
- * not frozen, and no file is read. */
+ * /proc/PID/stat): on the v1 freezer of Linux 6.1 and later, whose frozen
+ * tasks all read 'D', any other letter means not frozen, and no file is
+ * read. */
 bool cgroup_frozen_seen(const cgroup_set *set, char task_state);
 
 /* Shared by the files below. */

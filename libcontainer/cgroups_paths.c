@@ -420,7 +420,9 @@ out:
 		free(own[i].path);
 	}
 	free(own);
-	mnt_unref_table(tb);
+	/* Not through the table when libmount could not be loaded. */
+	if (tb)
+		mnt_unref_table(tb);
 	return rc;
 }
 
