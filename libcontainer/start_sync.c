@@ -33,6 +33,8 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -89,6 +91,33 @@ static int read_reply(int reply, skiff_error *err)
 	return rc;
 }
 
+/*
+ * A write to a fifo whose reader has gone raises SIGPIPE, which would kill
+ * the caller of a library: the init can die (a concurrent `kill`) between
+ * start's open of exec.fifo and its write.  So SIGPIPE is blocked for the
+ * write, and one it raised is taken (it goes to the writing thread).
+ */
+static ssize_t write_no_sigpipe(int fd, const void *buf, size_t len)
+{
+	sigset_t pipe_only, old;
+	ssize_t n;
+	int saved;
+
+	sigemptyset(&pipe_only);
+	sigaddset(&pipe_only, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_only, &old);
+	n = write(fd, buf, len);
+	saved = errno;
+	if (n < 0 && saved == EPIPE && !sigismember(&old, SIGPIPE)) {
+		struct timespec now = { 0, 0 };
+
+		sigtimedwait(&pipe_only, NULL, &now);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	errno = saved;
+	return n;
+}
+
 int start_release(int dirfd, int pidfd, int hooks_ms, bool *late, skiff_error *err)
 {
 	int reply, go, rc = 0;
@@ -106,8 +135,12 @@ int start_release(int dirfd, int pidfd, int hooks_ms, bool *late, skiff_error *e
 				"cannot start a container that has stopped");
 		goto out;
 	}
-	if (write(go, "0", 1) != 1) {
-		rc = skiff_fail_errno(err, errno, "start the container");
+	if (write_no_sigpipe(go, "0", 1) != 1) {
+		/* EPIPE: the init went since the open, as ENXIO above. */
+		if (errno == EPIPE)
+			rc = skiff_fail_msg(err, 0, "cannot start a container that has stopped");
+		else
+			rc = skiff_fail_errno(err, errno, "start the container");
 		goto out;
 	}
 	/* Gone from the directory at once: from here state says running. */

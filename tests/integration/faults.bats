@@ -235,3 +235,24 @@ stop_at() {
 		assert_gone "$ID"
 	done
 }
+
+@test "start whose init dies between exec.fifo's open and its write fails, not of SIGPIPE" {
+	# strace holds start's write to exec.fifo for a second, the init is
+	# killed meanwhile: the write then meets no reader.  A library must not
+	# let SIGPIPE kill its caller (start exited 141 here before).
+	command -v strace >/dev/null || skip "strace is not installed"
+	skiff create "$ID"
+	init=$(skiff state "$ID" | jq .pid)
+	strace -f -o /dev/null -e trace=write -e inject=write:delay_enter=1000000 \
+		-P "$ROOT/$ID/exec.fifo" "$SKIFF" --root "$ROOT" start "$ID" \
+		>"$BATS_TEST_TMPDIR/out" 2>&1 &
+	starter=$!
+	sleep 0.5
+	kill -9 "$init"
+	status=0
+	wait "$starter" || status=$?
+	assert_equal "$status" 1
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/out")" "skiff: cannot start a container that has stopped"
+	skiff delete --force "$ID"
+	assert_gone "$ID"
+}
