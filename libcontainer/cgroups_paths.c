@@ -19,6 +19,7 @@
 
 #include "cgroups.h"
 #include "libmount_load.h"
+#include "mount_facts.h"
 
 /* The v1 controllers runc knows; hierarchies with none of them (other than
  * name=systemd, which runc also joins) are left alone. */
@@ -253,29 +254,69 @@ static int read_own_cgroups(own_cgroup **out, size_t *n, skiff_error *err)
 	return 0;
 }
 
+/* Counts one option of a v1 mount against the hierarchy named by key:
+ * false when it names a controller or a name= that key does not have. */
+static bool option_in_key(const char *name, size_t namesz, const char *value, size_t valuesz,
+			  const char *key, size_t *found)
+{
+	char token[256];
+
+	if (namesz == 4 && !strncmp(name, "name", 4) && value)
+		snprintf(token, sizeof(token), "name=%.*s", (int)valuesz, value);
+	else if (is_known(name, namesz))
+		snprintf(token, sizeof(token), "%.*s", (int)namesz, name);
+	else
+		return true;
+	if (!cg_key_has(key, token))
+		return false;
+	(*found)++;
+	return true;
+}
+
+static size_t key_items(const char *key)
+{
+	size_t n = 1;
+
+	for (const char *p = key; *p; p++)
+		n += *p == ',';
+	return n;
+}
+
 /* Is the v1 mount (its super options) the hierarchy named by key?  Both
  * must list the same controllers and name=. */
 static bool mount_is_hierarchy(const char *options, const char *key)
 {
 	char *name, *value, *opts = (char *)options;
-	size_t namesz, valuesz, found = 0, wanted = 1;
+	size_t namesz, valuesz, found = 0;
 
-	for (const char *p = key; *p; p++)
-		wanted += *p == ',';
-	while (opts && mnt_optstr_next_option(&opts, &name, &namesz, &value, &valuesz) == 0) {
-		char token[256];
-
-		if (namesz == 4 && !strncmp(name, "name", 4) && value)
-			snprintf(token, sizeof(token), "name=%.*s", (int)valuesz, value);
-		else if (is_known(name, namesz))
-			snprintf(token, sizeof(token), "%.*s", (int)namesz, name);
-		else
-			continue;
-		if (!cg_key_has(key, token))
+	while (opts && mnt_optstr_next_option(&opts, &name, &namesz, &value, &valuesz) == 0)
+		if (!option_in_key(name, namesz, value, valuesz, key, &found))
 			return false;
-		found++;
+	return found == key_items(key);
+}
+
+/* The same for the options statmount lists, one string each: there is no
+ * option string to parse, only "name" or "name=value". */
+static bool listed_options_are_hierarchy(const mount_facts *m, const char *key)
+{
+	const char *opt = m->options;
+	size_t found = 0;
+
+	for (size_t i = 0; i < m->n_options; opt += strlen(opt) + 1, i++) {
+		const char *eq = strchr(opt, '=');
+		size_t namesz = eq ? (size_t)(eq - opt) : strlen(opt);
+
+		if (!option_in_key(opt, namesz, eq ? eq + 1 : NULL, eq ? strlen(eq + 1) : 0, key,
+				   &found))
+			return false;
 	}
-	return found == wanted;
+	return found == key_items(key);
+}
+
+/* Where cgroup2 must be mounted to count, as runc expects it. */
+static const char *unified_mount(cg_layout layout)
+{
+	return layout == CG_LAYOUT_UNIFIED ? "/sys/fs/cgroup" : "/sys/fs/cgroup/unified";
 }
 
 /* Where the hierarchy for key is mounted, and the cgroup at its root. */
@@ -294,10 +335,7 @@ static int find_mount(struct libmnt_table *tb, const char *key, cg_layout layout
 		if (!type || !mp)
 			continue;
 		if (!key[0]) {
-			const char *want = layout == CG_LAYOUT_UNIFIED ? "/sys/fs/cgroup"
-								       : "/sys/fs/cgroup/unified";
-
-			if (strcmp(type, "cgroup2") || strcmp(mp, want))
+			if (strcmp(type, "cgroup2") || strcmp(mp, unified_mount(layout)))
 				continue;
 		} else if (strcmp(type, "cgroup") || strncmp(mp, "/sys/fs/cgroup/", 15) ||
 			   !mount_is_hierarchy(mnt_fs_get_fs_options(fs), key)) {
@@ -378,6 +416,24 @@ static int add_dir(cgroup_set *set, const char *key, char *dir, skiff_error *err
 	return 0;
 }
 
+/* Is a line of /proc/self/cgroup a hierarchy containers join?  On v1 a
+ * cgroup2 line is some other mount's; on v2 the v1 lines are leftovers of
+ * hierarchies without controllers. */
+static bool hierarchy_joined(const char *key, cg_layout layout)
+{
+	return hierarchy_wanted(key) && !(layout == CG_LAYOUT_V1 && !key[0]) &&
+	       !(layout == CG_LAYOUT_UNIFIED && key[0]);
+}
+
+static void own_cgroups_free(own_cgroup *own, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(own[i].key);
+		free(own[i].path);
+	}
+	free(own);
+}
+
 /* Called for each hierarchy the runtime is in that a container joins:
  * key as in /proc/self/cgroup, where it is mounted, the cgroup at the
  * mount's root, and the runtime's own cgroup there. */
@@ -403,10 +459,7 @@ static int each_hierarchy(hierarchy_fn fn, void *data, skiff_error *err)
 	for (size_t i = 0; i < n_own; i++) {
 		const char *target, *root;
 
-		/* On v1 a cgroup2 line is some other mount's; on v2 the v1 lines
-		 * are leftovers of hierarchies without controllers. */
-		if (!hierarchy_wanted(own[i].key) || (layout == CG_LAYOUT_V1 && !own[i].key[0]) ||
-		    (layout == CG_LAYOUT_UNIFIED && own[i].key[0]))
+		if (!hierarchy_joined(own[i].key, layout))
 			continue;
 		if (find_mount(tb, own[i].key, layout, &target, &root) < 0)
 			continue; /* not mounted: nothing to join, as with runc */
@@ -415,11 +468,7 @@ static int each_hierarchy(hierarchy_fn fn, void *data, skiff_error *err)
 	}
 	rc = 0;
 out:
-	for (size_t i = 0; i < n_own; i++) {
-		free(own[i].key);
-		free(own[i].path);
-	}
-	free(own);
+	own_cgroups_free(own, n_own);
 	/* Not through the table when libmount could not be loaded. */
 	if (tb)
 		mnt_unref_table(tb);
@@ -479,6 +528,52 @@ int cgroup_hierarchies(cg_hierarchies *out, skiff_error *err)
 		return -1;
 	}
 	return 0;
+}
+
+/* The mount m, which a directory of hierarchy key is on, is that
+ * hierarchy's, where find_mount would accept it. */
+static bool facts_are_hierarchy(const mount_facts *m, const char *key, cg_layout layout)
+{
+	if (!key[0])
+		return !strcmp(m->fstype, "cgroup2") && !strcmp(m->point, unified_mount(layout));
+	return !strcmp(m->fstype, "cgroup") && !strncmp(m->point, "/sys/fs/cgroup/", 15) &&
+	       listed_options_are_hierarchy(m, key);
+}
+
+int cgroup_hierarchies_of(const spec_kv *dirs, size_t n, cg_hierarchies *out)
+{
+	own_cgroup *own = NULL;
+	size_t n_own = 0;
+	cg_layout layout;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (cgroup_layout_detect(&layout, NULL) < 0 || read_own_cgroups(&own, &n_own, NULL) < 0)
+		return -1;
+	for (size_t i = 0; i < n_own; i++) {
+		const char *dir = NULL;
+		mount_facts m;
+		bool ok;
+
+		for (size_t j = 0; j < n && !dir; j++)
+			if (!strcmp(dirs[j].key, own[i].key))
+				dir = dirs[j].value;
+		if (!dir || !hierarchy_joined(own[i].key, layout))
+			continue;
+		if (!mount_facts_of(dir, &m))
+			goto out;
+		ok = facts_are_hierarchy(&m, own[i].key, layout) &&
+		     list_one(own[i].key, m.point, m.root, own[i].path, layout, out, NULL) == 0;
+		mount_facts_free(&m);
+		if (!ok)
+			goto out;
+	}
+	rc = 0;
+out:
+	own_cgroups_free(own, n_own);
+	if (rc < 0)
+		cgroup_hierarchies_free(out);
+	return rc;
 }
 
 void cgroup_hierarchies_free(cg_hierarchies *list)
