@@ -96,14 +96,11 @@ typedef struct cg_hierarchies {
 	cg_hierarchy *items;
 	size_t n;
 } cg_hierarchies;
+/* Found where convention puts them and statmount confirms it, else in
+ * the mount table (libmount); _from_table always reads the table (for the
+ * tests, which compare the two). */
 int cgroup_hierarchies(cg_hierarchies *out, skiff_error *err);
-/* The hierarchies of dirs (a record's: key, directory) from the mount
- * each directory is on (statmount), not from the mount table: for those
- * keys, the same as cgroup_hierarchies, without loading libmount.  -1,
- * with nothing to free, when a directory is missing, is not on its
- * hierarchy's mount, or the kernel cannot tell (before Linux 6.13): the
- * caller then asks cgroup_hierarchies. */
-int cgroup_hierarchies_of(const spec_kv *dirs, size_t n, cg_hierarchies *out);
+int cgroup_hierarchies_from_table(cg_hierarchies *out, skiff_error *err);
 void cgroup_hierarchies_free(cg_hierarchies *list);
 void cgroup_set_free(cgroup_set *set);
 /* A view of a record's paths (borrowed, not to be freed). */

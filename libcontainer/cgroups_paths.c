@@ -440,7 +440,64 @@ static void own_cgroups_free(own_cgroup *own, size_t n)
 typedef int (*hierarchy_fn)(const char *key, const char *target, const char *mount_root,
 			    const char *own, cg_layout layout, void *data, skiff_error *err);
 
-static int each_hierarchy(hierarchy_fn fn, void *data, skiff_error *err)
+/* The mount m is hierarchy key's, where find_mount would accept it. */
+static bool facts_are_hierarchy(const mount_facts *m, const char *key, cg_layout layout)
+{
+	if (!key[0])
+		return !strcmp(m->fstype, "cgroup2") && !strcmp(m->point, unified_mount(layout));
+	return !strcmp(m->fstype, "cgroup") && !strncmp(m->point, "/sys/fs/cgroup/", 15) &&
+	       listed_options_are_hierarchy(m, key);
+}
+
+/* Where a hierarchy is mounted by convention (systemd, cgroupfs-mount,
+ * Docker's and runc's own layouts): /sys/fs/cgroup/ and the key, without
+ * "name=" for a named one; the cgroup2 mount where runc looks for it. */
+static int conventional_mount(const char *key, cg_layout layout, char *buf, size_t size)
+{
+	int n;
+
+	if (!key[0])
+		n = snprintf(buf, size, "%s", unified_mount(layout));
+	else
+		n = snprintf(buf, size, "/sys/fs/cgroup/%s",
+			     strncmp(key, "name=", 5) ? key : key + 5);
+	return n > 0 && (size_t)n < size ? 0 : -1;
+}
+
+/* each_hierarchy without the mount table (nor libmount loaded to read
+ * it), when every hierarchy is where convention puts it and statmount
+ * says so: true when it ran fn for each (*rc is then fn's verdict), false
+ * when the table must be read.  Where a host mounts a hierarchy twice,
+ * the table's first mount of it and this one may differ; both show the
+ * same cgroups, and this is the one the conventional path reaches. */
+static bool each_hierarchy_where_expected(const own_cgroup *own, size_t n_own, cg_layout layout,
+					  hierarchy_fn fn, void *data, int *rc,
+					  skiff_error *err)
+{
+	mount_facts *found = calloc(n_own ? n_own : 1, sizeof(*found));
+	bool all = found != NULL;
+
+	for (size_t i = 0; i < n_own && all; i++) {
+		char where[PATH_MAX];
+
+		if (!hierarchy_joined(own[i].key, layout))
+			continue;
+		all = conventional_mount(own[i].key, layout, where, sizeof(where)) == 0 &&
+		      mount_facts_of(where, &found[i]) && !strcmp(found[i].point, where) &&
+		      facts_are_hierarchy(&found[i], own[i].key, layout);
+	}
+	*rc = 0;
+	for (size_t i = 0; i < n_own && all && *rc == 0; i++)
+		if (found[i].buf)
+			*rc = fn(own[i].key, found[i].point, found[i].root, own[i].path, layout, data,
+				 err);
+	for (size_t i = 0; found && i < n_own; i++)
+		mount_facts_free(&found[i]);
+	free(found);
+	return all;
+}
+
+static int each_hierarchy(hierarchy_fn fn, void *data, bool table_only, skiff_error *err)
 {
 	struct libmnt_table *tb = NULL;
 	own_cgroup *own = NULL;
@@ -448,8 +505,12 @@ static int each_hierarchy(hierarchy_fn fn, void *data, skiff_error *err)
 	cg_layout layout;
 	int rc = -1;
 
-	if (libmount_ready(err) < 0 || cgroup_layout_detect(&layout, err) < 0 ||
-	    read_own_cgroups(&own, &n_own, err) < 0)
+	if (cgroup_layout_detect(&layout, err) < 0 || read_own_cgroups(&own, &n_own, err) < 0)
+		goto out;
+	if (!table_only && each_hierarchy_where_expected(own, n_own, layout, fn, data, &rc, err))
+		goto out;
+	rc = -1;
+	if (libmount_ready(err) < 0)
 		goto out;
 	tb = mnt_new_table_from_file("/proc/self/mountinfo");
 	if (!tb) {
@@ -489,7 +550,7 @@ int cgroup_plan_dirs(const char *inner, cgroup_set *out, skiff_error *err)
 {
 	void *data[2] = { (void *)inner, out };
 
-	if (each_hierarchy(plan_one, data, err) < 0)
+	if (each_hierarchy(plan_one, data, false, err) < 0)
 		return -1;
 	if (out->n == 0)
 		return skiff_fail_msg(err, ENOENT,
@@ -520,61 +581,26 @@ static int list_one(const char *key, const char *target, const char *mount_root,
 	return 0;
 }
 
-int cgroup_hierarchies(cg_hierarchies *out, skiff_error *err)
+static int hierarchies(cg_hierarchies *out, bool table_only, skiff_error *err)
 {
 	memset(out, 0, sizeof(*out));
-	if (each_hierarchy(list_one, out, err) < 0) {
+	if (each_hierarchy(list_one, out, table_only, err) < 0) {
 		cgroup_hierarchies_free(out);
 		return -1;
 	}
 	return 0;
 }
 
-/* The mount m, which a directory of hierarchy key is on, is that
- * hierarchy's, where find_mount would accept it. */
-static bool facts_are_hierarchy(const mount_facts *m, const char *key, cg_layout layout)
+int cgroup_hierarchies(cg_hierarchies *out, skiff_error *err)
 {
-	if (!key[0])
-		return !strcmp(m->fstype, "cgroup2") && !strcmp(m->point, unified_mount(layout));
-	return !strcmp(m->fstype, "cgroup") && !strncmp(m->point, "/sys/fs/cgroup/", 15) &&
-	       listed_options_are_hierarchy(m, key);
+	return hierarchies(out, false, err);
 }
 
-int cgroup_hierarchies_of(const spec_kv *dirs, size_t n, cg_hierarchies *out)
+int cgroup_hierarchies_from_table(cg_hierarchies *out, skiff_error *err)
 {
-	own_cgroup *own = NULL;
-	size_t n_own = 0;
-	cg_layout layout;
-	int rc = -1;
-
-	memset(out, 0, sizeof(*out));
-	if (cgroup_layout_detect(&layout, NULL) < 0 || read_own_cgroups(&own, &n_own, NULL) < 0)
-		return -1;
-	for (size_t i = 0; i < n_own; i++) {
-		const char *dir = NULL;
-		mount_facts m;
-		bool ok;
-
-		for (size_t j = 0; j < n && !dir; j++)
-			if (!strcmp(dirs[j].key, own[i].key))
-				dir = dirs[j].value;
-		if (!dir || !hierarchy_joined(own[i].key, layout))
-			continue;
-		if (!mount_facts_of(dir, &m))
-			goto out;
-		ok = facts_are_hierarchy(&m, own[i].key, layout) &&
-		     list_one(own[i].key, m.point, m.root, own[i].path, layout, out, NULL) == 0;
-		mount_facts_free(&m);
-		if (!ok)
-			goto out;
-	}
-	rc = 0;
-out:
-	own_cgroups_free(own, n_own);
-	if (rc < 0)
-		cgroup_hierarchies_free(out);
-	return rc;
+	return hierarchies(out, true, err);
 }
+
 
 void cgroup_hierarchies_free(cg_hierarchies *list)
 {

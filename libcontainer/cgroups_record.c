@@ -217,60 +217,47 @@ static int check_dir(const cg_hierarchy *h, const char *dir, const expected *e, 
 	return check_on_disk(h, dir, rel, id, err);
 }
 
-/* Each of the record's directories against the hierarchy hs lists for
- * its key. */
-static int check_dirs(const container_record *rec, const cg_hierarchies *hs, const expected *e,
-		      const char *id, bool have_config, skiff_error *err)
-{
-	for (size_t i = 0; i < rec->cgroup_paths_len; i++) {
-		const char *key = rec->cgroup_paths[i].key, *dir = rec->cgroup_paths[i].value;
-		const cg_hierarchy *h = NULL;
-
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(rec->cgroup_paths[j].key, key))
-				return refuse(err, id, dir, "is a second directory in one hierarchy");
-		for (size_t j = 0; j < hs->n && !h; j++)
-			if (!strcmp(hs->items[j].key, key))
-				h = &hs->items[j];
-		if (!h) {
-			char why[320];
-
-			snprintf(why, sizeof(why), "is in hierarchy \"%.256s\", which is not mounted", key);
-			return refuse(err, id, dir, why);
-		}
-		if (check_dir(h, dir, e, id, have_config, err) < 0)
-			return -1;
-	}
-	return 0;
-}
-
 int cgroup_record_check(const container_record *rec, const char *id, bool have_config,
 			const char *cgroups_path, skiff_error *err)
 {
 	cg_hierarchies hs;
 	expected e;
-	int rc;
+	int rc = -1;
 
 	if (rec->cgroup_paths_len == 0 && !(rec->systemd_unit && rec->systemd_unit[0]))
 		return 0;
 	if (expected_of(rec, id, cgroups_path, &e, err) < 0)
 		return -1;
-	/* First with each hierarchy taken from the mount its directory is
-	 * on, which spares exec, kill and delete loading libmount to read
-	 * the mount table.  Only a pass counts: anything else is judged again
-	 * from the mount table, which gives the verdict and its message. */
-	if (cgroup_hierarchies_of(rec->cgroup_paths, rec->cgroup_paths_len, &hs) == 0) {
-		rc = check_dirs(rec, &hs, &e, id, have_config, NULL);
-		cgroup_hierarchies_free(&hs);
-		if (rc == 0)
+	if (cgroup_hierarchies(&hs, err) < 0) {
+		expected_free(&e);
+		return -1;
+	}
+	for (size_t i = 0; i < rec->cgroup_paths_len; i++) {
+		const char *key = rec->cgroup_paths[i].key, *dir = rec->cgroup_paths[i].value;
+		const cg_hierarchy *h = NULL;
+
+		for (size_t j = 0; j < i; j++) {
+			if (!strcmp(rec->cgroup_paths[j].key, key)) {
+				refuse(err, id, dir, "is a second directory in one hierarchy");
+				goto out;
+			}
+		}
+		for (size_t j = 0; j < hs.n && !h; j++)
+			if (!strcmp(hs.items[j].key, key))
+				h = &hs.items[j];
+		if (!h) {
+			char why[320];
+
+			snprintf(why, sizeof(why), "is in hierarchy \"%.256s\", which is not mounted", key);
+			refuse(err, id, dir, why);
+			goto out;
+		}
+		if (check_dir(h, dir, &e, id, have_config, err) < 0)
 			goto out;
 	}
-	rc = cgroup_hierarchies(&hs, err);
-	if (rc == 0) {
-		rc = check_dirs(rec, &hs, &e, id, have_config, err);
-		cgroup_hierarchies_free(&hs);
-	}
+	rc = 0;
 out:
+	cgroup_hierarchies_free(&hs);
 	expected_free(&e);
 	return rc;
 }

@@ -407,6 +407,30 @@ static void test_record_check(void)
 	cgroup_hierarchies_free(&hs);
 }
 
+/* The hierarchies found without the mount table (where convention puts
+ * them, confirmed by statmount) are those the table gives, on this host. */
+static void test_hierarchies_agree(void)
+{
+	cg_hierarchies quick, table;
+	bool same;
+
+	if (cgroup_hierarchies(&quick, NULL) < 0 || cgroup_hierarchies_from_table(&table, NULL) < 0 ||
+	    table.n == 0) {
+		tap_skip("no cgroup hierarchy is mounted here",
+			 "the hierarchies agree with the mount table's");
+		return;
+	}
+	same = quick.n == table.n;
+	for (size_t i = 0; same && i < table.n; i++)
+		same = !strcmp(quick.items[i].key, table.items[i].key) &&
+		       !strcmp(quick.items[i].mount, table.items[i].mount) &&
+		       !strcmp(quick.items[i].own ? quick.items[i].own : "-",
+			       table.items[i].own ? table.items[i].own : "-");
+	ok(same, "the %zu hierarchies found without the mount table are the table's", table.n);
+	cgroup_hierarchies_free(&quick);
+	cgroup_hierarchies_free(&table);
+}
+
 int main(void)
 {
 	test_clean_path();
@@ -417,5 +441,6 @@ int main(void)
 	test_dispatch_errors();
 	test_bpf_in_kernel();
 	test_record_check();
+	test_hierarchies_agree();
 	return tap_done();
 }
