@@ -19,6 +19,9 @@
 #ifndef SYS_statmount
 #define SYS_statmount 457
 #endif
+#ifndef SYS_listmount
+#define SYS_listmount 458
+#endif
 #define MF_STATX_MNT_ID_UNIQUE 0x4000U
 #define MF_MNT_ROOT 0x08U
 #define MF_MNT_POINT 0x10U
@@ -79,28 +82,23 @@ static const char *field(const struct mf_statmount *sm, __u32 offset)
 	return sm->str + offset;
 }
 
-bool mount_facts_of(const char *path, mount_facts *out)
+/* The facts of the mount with unique id mnt_id. */
+static bool facts_of_id(uint64_t mnt_id, mount_facts *out)
 {
-	struct statx stx;
-	struct mf_request req = { .size = MF_REQ_SIZE_VER0 };
-	struct mf_statmount *sm;
+	struct mf_request req = { .size = MF_REQ_SIZE_VER0, .mnt_id = mnt_id };
+	struct mf_statmount *sm = calloc(1, MF_BUF_SIZE);
 	const __u64 want = MF_MNT_ROOT | MF_MNT_POINT | MF_FS_TYPE;
 
 	memset(out, 0, sizeof(*out));
-	if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, MF_STATX_MNT_ID_UNIQUE, &stx) < 0 ||
-	    !(stx.stx_mask & MF_STATX_MNT_ID_UNIQUE))
-		return false;
-	sm = calloc(1, MF_BUF_SIZE);
 	if (!sm)
 		return false;
-	req.mnt_id = stx.stx_mnt_id;
 	req.param = want | MF_OPT_ARRAY;
 	if (syscall(SYS_statmount, &req, sm, MF_BUF_SIZE, 0) < 0 || (sm->mask & want) != want ||
 	    !(out->fstype = field(sm, sm->fs_type)) || !(out->point = field(sm, sm->mnt_point)) ||
 	    !(out->root = field(sm, sm->mnt_root)))
 		goto fail;
 	/* The kernel leaves the bit out both when it has no option arrays
-	 * (before 6.13) and when the filesystem shows no options. */
+	 * and when the filesystem shows no options. */
 	if (sm->mask & MF_OPT_ARRAY) {
 		const char *p = field(sm, sm->opt_array);
 		const char *end = (const char *)sm + sm->size;
@@ -123,6 +121,88 @@ fail:
 	free(sm);
 	memset(out, 0, sizeof(*out));
 	return false;
+}
+
+static bool mount_id_of(const char *path, uint64_t *id)
+{
+	struct statx stx;
+
+	if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, MF_STATX_MNT_ID_UNIQUE, &stx) < 0 ||
+	    !(stx.stx_mask & MF_STATX_MNT_ID_UNIQUE))
+		return false;
+	*id = stx.stx_mnt_id;
+	return true;
+}
+
+bool mount_facts_of(const char *path, mount_facts *out)
+{
+	uint64_t id;
+
+	memset(out, 0, sizeof(*out));
+	return mount_id_of(path, &id) && facts_of_id(id, out);
+}
+
+/* Appends the mounts directly on mount parent to list (ids in the order
+ * they were made, which is listmount's). */
+static bool list_children(uint64_t parent, uint64_t **ids, size_t *n)
+{
+	struct mf_request req = { .size = MF_REQ_SIZE_VER0, .mnt_id = parent };
+	uint64_t batch[64];
+	long got;
+
+	do {
+		uint64_t *grown;
+
+		got = syscall(SYS_listmount, &req, batch, 64, 0);
+		if (got < 0)
+			return false;
+		if (got == 0)
+			break;
+		grown = realloc(*ids, (*n + (size_t)got) * sizeof(**ids));
+		if (!grown)
+			return false;
+		*ids = grown;
+		memcpy(*ids + *n, batch, (size_t)got * sizeof(*batch));
+		*n += (size_t)got;
+		req.param = batch[got - 1];
+	} while (got == 64);
+	return true;
+}
+
+bool mount_facts_below(const char *path, mount_facts **out, size_t *n)
+{
+	uint64_t top, *ids = NULL;
+	size_t n_ids = 0;
+	mount_facts *facts = NULL;
+	bool ok;
+
+	*out = NULL;
+	*n = 0;
+	if (!mount_id_of(path, &top))
+		return false;
+	/* Breadth first: the mounts on top's, then on each of those. */
+	ok = list_children(top, &ids, &n_ids);
+	for (size_t i = 0; ok && i < n_ids; i++)
+		ok = list_children(ids[i], &ids, &n_ids);
+	if (ok && n_ids > 0)
+		ok = (facts = calloc(n_ids, sizeof(*facts))) != NULL;
+	for (size_t i = 0; ok && i < n_ids; i++)
+		ok = facts_of_id(ids[i], &facts[i]);
+	free(ids);
+	if (!ok) {
+		mount_facts_free_all(facts, n_ids);
+		return false;
+	}
+	*out = facts;
+	*n = n_ids;
+	return true;
+}
+
+void mount_facts_free_all(mount_facts *facts, size_t n)
+{
+	for (size_t i = 0; facts && i < n; i++)
+		mount_facts_free(&facts[i]);
+	free(facts);
 }
 
 void mount_facts_free(mount_facts *facts)

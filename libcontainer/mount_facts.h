@@ -28,5 +28,11 @@ typedef struct mount_facts {
  * looked up or the kernel has no statmount. */
 bool mount_facts_of(const char *path, mount_facts *out);
 void mount_facts_free(mount_facts *facts);
+/* Every mount below the one path is on (on it, on those, and so on), in
+ * breadth-first order, each level in the order the mounts were made.
+ * False, with nothing to free, when the kernel cannot list them
+ * (listmount: Linux 6.8) or describe one. */
+bool mount_facts_below(const char *path, mount_facts **out, size_t *n);
+void mount_facts_free_all(mount_facts *facts, size_t n);
 
 #endif

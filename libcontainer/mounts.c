@@ -21,6 +21,7 @@
 
 #include "internal.h"
 #include "libmount_load.h"
+#include "mount_facts.h"
 #include "mount_options.h"
 
 static void fd_path(char *buf, size_t size, int fd)
@@ -527,14 +528,121 @@ static int own_cgroup_path(const char *proc_cgroup, const char *controllers, cha
 	return -1;
 }
 
+/* What a cgroup mount recreates of the host's hierarchies, in the
+ * container's tmpfs at m->destination. */
+typedef struct hierarchy_mounter {
+	int rootfd;
+	const spec_mount *m;
+	const char *proc_cgroup; /* the text of /proc/self/cgroup */
+	unsigned long flags;
+	bool cgroupns;
+} hierarchy_mounter;
+
+/* Adds one option of a v1 mount to the hierarchy's data: its controllers
+ * and name=, without rw/ro and the options of the host's own choosing. */
+static void add_hierarchy_option(const char *opt, size_t len, char *data, size_t size)
+{
+	static const char *const dropped[] = { "rw", "ro", "xattr", "noprefix", "clone_children" };
+	size_t used = strlen(data);
+
+	for (size_t i = 0; i < sizeof(dropped) / sizeof(*dropped); i++)
+		if (strlen(dropped[i]) == len && !strncmp(opt, dropped[i], len))
+			return;
+	if (len >= 14 && !strncmp(opt, "release_agent=", 14))
+		return;
+	snprintf(data + used, size - used, "%s%.*s", used ? "," : "", (int)len, opt);
+}
+
+/* One host mount of a hierarchy (type fstype at mp, below
+ * /sys/fs/cgroup/): the container gets it at the same name, showing the
+ * runtime's own cgroup there (or, with a cgroup namespace, its own). */
+static int mount_hierarchy(const hierarchy_mounter *hm, const char *fstype, const char *mp,
+			   const char *data, skiff_error *err)
+{
+	char sub[4200], own[4096], host[8400];
+	bool v2 = !strcmp(fstype, "cgroup2");
+
+	if (own_cgroup_path(hm->proc_cgroup, v2 ? "" : data, own, sizeof(own)) < 0)
+		snprintf(own, sizeof(own), "/");
+	snprintf(host, sizeof(host), "%s%s", mp, own);
+	snprintf(sub, sizeof(sub), "%s/%s", hm->m->destination, mp + 15);
+	if (mount_cgroup_fs(hm->rootfd, sub, fstype, v2 ? NULL : data, host, hm->flags, hm->cgroupns,
+			    err) < 0)
+		return skiff_error_prefix(err, "mount %s", sub);
+	return 0;
+}
+
+static bool is_hierarchy_mount(const char *fstype, const char *mp)
+{
+	return fstype && mp && !strncmp(mp, "/sys/fs/cgroup/", 15) &&
+	       (!strcmp(fstype, "cgroup") || !strcmp(fstype, "cgroup2"));
+}
+
+/* Each hierarchy mounted below /sys/fs/cgroup, as listmount and statmount
+ * describe them, without reading the mount table: false when the kernel
+ * cannot (before Linux 6.8, or without option arrays). */
+static bool mount_hierarchies_listed(const hierarchy_mounter *hm, int *rc, skiff_error *err)
+{
+	mount_facts *below;
+	size_t n;
+	bool described = mount_facts_below("/sys/fs/cgroup", &below, &n);
+
+	for (size_t i = 0; described && i < n; i++)
+		if (!strcmp(below[i].fstype, "cgroup") && below[i].n_options == 0)
+			described = false; /* a v1 hierarchy has options: not listed */
+	*rc = 0;
+	for (size_t i = 0; described && i < n && *rc == 0; i++) {
+		const mount_facts *f = &below[i];
+		const char *opt = f->options;
+		char data[256] = "";
+
+		if (!is_hierarchy_mount(f->fstype, f->point))
+			continue;
+		for (size_t j = 0; j < f->n_options; opt += strlen(opt) + 1, j++)
+			add_hierarchy_option(opt, strlen(opt), data, sizeof(data));
+		*rc = mount_hierarchy(hm, f->fstype, f->point, data, err);
+	}
+	if (described)
+		mount_facts_free_all(below, n);
+	return described;
+}
+
+static int mount_hierarchies_in_table(const hierarchy_mounter *hm, skiff_error *err)
+{
+	struct libmnt_table *tb = mnt_new_table_from_file("/proc/self/mountinfo");
+	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+	struct libmnt_fs *fs;
+	int rc = 0;
+
+	if (!tb || !it)
+		rc = skiff_fail_errno(err, ENOMEM, "read /proc/self/mountinfo");
+	while (rc == 0 && mnt_table_next_fs(tb, it, &fs) == 0) {
+		const char *fstype = mnt_fs_get_fstype(fs), *mp = mnt_fs_get_target(fs);
+		char *opts = (char *)mnt_fs_get_fs_options(fs), *name, *value, data[256] = "";
+		size_t namesz, valuesz;
+
+		if (!is_hierarchy_mount(fstype, mp))
+			continue;
+		while (opts && !strcmp(fstype, "cgroup") &&
+		       mnt_optstr_next_option(&opts, &name, &namesz, &value, &valuesz) == 0)
+			add_hierarchy_option(name, value ? (size_t)(value + valuesz - name) : namesz,
+					     data, sizeof(data));
+		rc = mount_hierarchy(hm, fstype, mp, data, err);
+	}
+	mnt_free_iter(it);
+	mnt_unref_table(tb);
+	return rc;
+}
+
 static int mount_cgroup(int rootfd, const spec_mount *m, const mount_plan *plan,
 			const rootfs_opts *opts, skiff_error *err)
 {
-	unsigned long flags = plan->flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC);
-	bool cgroupns = opts->new_cgroupns;
-	struct libmnt_table *tb = NULL;
-	struct libmnt_iter *it = NULL;
-	struct libmnt_fs *fs;
+	hierarchy_mounter hm = {
+		.rootfd = rootfd,
+		.m = m,
+		.flags = plan->flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC),
+		.cgroupns = opts->new_cgroupns,
+	};
 	char target[64];
 	struct statfs sfs;
 	char *proc_cgroup = NULL;
@@ -546,6 +654,7 @@ static int mount_cgroup(int rootfd, const spec_mount *m, const mount_plan *plan,
 		return -1;
 	if (read_file_at(AT_FDCWD, "/proc/self/cgroup", 1 << 20, &proc_cgroup, NULL, NULL) < 0)
 		proc_cgroup = NULL;
+	hm.proc_cgroup = proc_cgroup;
 	if (statfs("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC) {
 		char own[4096], host[4200];
 
@@ -553,72 +662,31 @@ static int mount_cgroup(int rootfd, const spec_mount *m, const mount_plan *plan,
 		if (own_cgroup_path(proc_cgroup, "", own, sizeof(own)) < 0)
 			snprintf(own, sizeof(own), "/");
 		snprintf(host, sizeof(host), "/sys/fs/cgroup%s", own);
-		rc = mount_cgroup_fs(rootfd, m->destination, "cgroup2", NULL, host, flags, cgroupns,
-				     err);
+		rc = mount_cgroup_fs(rootfd, m->destination, "cgroup2", NULL, host, hm.flags,
+				     hm.cgroupns, err);
 		free(proc_cgroup);
 		return rc < 0 ? skiff_error_prefix(err, "mount %s", m->destination) : 0;
 	}
 	fd_path(target, sizeof(target), fd);
 
 	/* v1 or hybrid: a tmpfs holding one directory per hierarchy. */
-	if (mount("tmpfs", target, "tmpfs", flags & ~(unsigned long)MS_RDONLY, "mode=755") < 0) {
+	if (mount("tmpfs", target, "tmpfs", hm.flags & ~(unsigned long)MS_RDONLY, "mode=755") < 0) {
 		skiff_fail_errno_at(err, errno, m->destination, "mount tmpfs on %s", m->destination);
 		close(fd);
 		goto out;
 	}
 	close(fd);
-	tb = mnt_new_table_from_file("/proc/self/mountinfo");
-	it = mnt_new_iter(MNT_ITER_FORWARD);
-	if (!tb || !it) {
-		skiff_fail_errno(err, ENOMEM, "read /proc/self/mountinfo");
+	if (!mount_hierarchies_listed(&hm, &rc, err))
+		rc = mount_hierarchies_in_table(&hm, err);
+	if (rc < 0)
 		goto out;
-	}
-	while (mnt_table_next_fs(tb, it, &fs) == 0) {
-		const char *fstype = mnt_fs_get_fstype(fs), *mp = mnt_fs_get_target(fs);
-		char sub[4200], own[4096], host[8400], data[256] = "";
-		const char *name;
-		bool v2;
-
-		if (!fstype || !mp || strncmp(mp, "/sys/fs/cgroup/", 15))
-			continue;
-		v2 = !strcmp(fstype, "cgroup2");
-		if (!v2 && strcmp(fstype, "cgroup"))
-			continue;
-		name = mp + 15;
-		if (!v2) {
-			/* Keep the hierarchy's controllers and name=, drop rw/ro and the rest. */
-			const char *sopts = mnt_fs_get_fs_options(fs);
-			char *copy = sopts ? strdup(sopts) : NULL, *tok, *save = NULL;
-
-			for (tok = copy ? strtok_r(copy, ",", &save) : NULL; tok;
-			     tok = strtok_r(NULL, ",", &save)) {
-				if (!strcmp(tok, "rw") || !strcmp(tok, "ro") || !strcmp(tok, "xattr") ||
-				    !strncmp(tok, "release_agent=", 14) || !strcmp(tok, "noprefix") ||
-				    !strcmp(tok, "clone_children"))
-					continue;
-				snprintf(data + strlen(data), sizeof(data) - strlen(data), "%s%s",
-					 data[0] ? "," : "", tok);
-			}
-			free(copy);
-		}
-		if (own_cgroup_path(proc_cgroup, v2 ? "" : data, own, sizeof(own)) < 0)
-			snprintf(own, sizeof(own), "/");
-		snprintf(host, sizeof(host), "%s%s", mp, own);
-		snprintf(sub, sizeof(sub), "%s/%s", m->destination, name);
-		rc = mount_cgroup_fs(rootfd, sub, v2 ? "cgroup2" : "cgroup", v2 ? NULL : data, host,
-				     flags, cgroupns, err);
-		if (rc < 0) {
-			skiff_error_prefix(err, "mount %s", sub);
-			goto out;
-		}
-		rc = -1;
-	}
-	if (flags & MS_RDONLY) {
+	rc = -1;
+	if (hm.flags & MS_RDONLY) {
 		fd = reopen_target(rootfd, m->destination, err);
 		if (fd < 0)
 			goto out;
 		fd_path(target, sizeof(target), fd);
-		if (mount(NULL, target, NULL, MS_REMOUNT | flags, "mode=755") < 0) {
+		if (mount(NULL, target, NULL, MS_REMOUNT | hm.flags, "mode=755") < 0) {
 			skiff_fail_errno_at(err, errno, m->destination, "remount %s read-only", m->destination);
 			close(fd);
 			goto out;
@@ -628,7 +696,5 @@ static int mount_cgroup(int rootfd, const spec_mount *m, const mount_plan *plan,
 	rc = 0;
 out:
 	free(proc_cgroup);
-	mnt_free_iter(it);
-	mnt_unref_table(tb);
 	return rc;
 }

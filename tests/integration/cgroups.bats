@@ -682,3 +682,27 @@ blkio_weight_file() {
 		[ ! -e "$d" ] || fail "$d is still there"
 	done
 }
+
+# skiff finds the hierarchies with statmount and listmount (Linux 6.8 and
+# later) and reads the mount table only where they are missing: both ways
+# must give the container the same cgroups, mounts and record.
+@test "without statmount and listmount (kernels before 6.8) the mount table gives the same cgroups and cgroup mounts" {
+	need_helpers enosys
+	command -v strace >/dev/null || skip "no strace"
+	set_args sh -c 'cut -d" " -f4,5,9- /proc/self/mountinfo | grep cgroup; cat /proc/self/cgroup'
+	run skiff run quick
+	assert_success
+	quick=$output
+	run strace -f -qq -e trace=openat -o "$BATS_TEST_TMPDIR/trace" \
+		"$HELPERS/enosys" 457 458 -- "$SKIFF" --root "$ROOT" run older
+	assert_success
+	[ "${output//older/quick}" = "$quick" ] ||
+		fail "the mount table gave: $output; statmount gave: $quick"
+	grep -q mountinfo "$BATS_TEST_TMPDIR/trace" || fail "the mount table was not read"
+	# a running container's record, checked both ways
+	set_args sleep 100
+	skiff run -d ctr
+	"$HELPERS/enosys" 457 458 -- "$SKIFF" --root "$ROOT" exec ctr true
+	"$HELPERS/enosys" 457 458 -- "$SKIFF" --root "$ROOT" delete --force ctr
+	[ ! -e "$ROOT/ctr" ]
+}
