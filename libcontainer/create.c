@@ -175,10 +175,7 @@ static int plan(create_job *job, skiff_error *err)
 	const skiff_context *ctx = job->ctx;
 	const spec_config *cfg = job->cfg;
 
-	/* libmount now, in the runtime: the init cannot load it after
-	 * pivot_root (libmount_load.h). */
 	if (debug_stop_check(ctx, err) < 0 || skiff_id_validate(ctx->id, err) < 0 ||
-	    libmount_ready(err) < 0 ||
 	    check_config(ctx, cfg, err) < 0 ||
 	    check_terminal(ctx, cfg->process, job->console_out != NULL, err) < 0 ||
 	    seccomp_prepare(cfg, &job->link.seccomp, err) < 0 ||
@@ -287,9 +284,13 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 		.host = { .rootfs = -1 },
 		.console_out = console_out,
 	};
+	libmount_preload libmount;
 	bool spawned = false;
 	int rc = -1;
 
+	/* The init needs libmount and cannot load it after pivot_root
+	 * (libmount_load.h): it loads in the runtime, beside the planning. */
+	libmount_preload_begin(&libmount);
 	if (record_out)
 		memset(record_out, 0, sizeof(*record_out));
 	container_setup_init(&job.setup, ctx, cfg);
@@ -300,6 +301,9 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 		*console_out = -1;
 	if (plan(&job, err) < 0 || container_setup_state(&job.setup, err) < 0 ||
 	    open_channels(&job, err) < 0 || container_setup_cgroups(&job.setup, err) < 0)
+		goto out;
+	libmount_preload_end(&libmount);
+	if (libmount_ready(err) < 0)
 		goto out;
 	prepare_clone(&job);
 	if (spawn_init(&job, err) < 0)
@@ -338,6 +342,7 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 	*pid_out = job.link.pid;
 	rc = 0;
 out:
+	libmount_preload_end(&libmount);
 	if (rc < 0) {
 		rollback(&job, spawned);
 		if (record_out)

@@ -6,6 +6,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 
 #include "error.h"
 #include "libmount_load.h"
@@ -41,6 +42,31 @@ int libmount_ready(skiff_error *err)
 	if (failure)
 		return skiff_fail_msg(err, ENOTSUP, "%s", failure);
 	return 0;
+}
+
+static void *preload(void *unused)
+{
+	(void)unused;
+	pthread_once(&once, load);
+	return NULL;
+}
+
+void libmount_preload_begin(libmount_preload *pre)
+{
+	sigset_t all, old;
+
+	/* No signal of the caller's may land on the loader. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	pre->started = pthread_create(&pre->thread, NULL, preload, NULL) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+void libmount_preload_end(libmount_preload *pre)
+{
+	if (pre->started)
+		pthread_join(pre->thread, NULL);
+	pre->started = false;
 }
 
 const struct libmount_api *libmount_api(void)

@@ -14,12 +14,20 @@
  * and fails with its error when the library cannot be loaded.  The
  * container's init and exec's process never load it: create loads it in
  * the runtime before the clone (the init's copy of the process has it),
- * because after pivot_root the host's libraries are out of reach.
+ * because after pivot_root the host's libraries are out of reach, and it
+ * loads it on a thread while it does the rest of its work before the clone.
+ *
+ * Only the mount options of a create need it where the kernel has
+ * statmount and listmount with option arrays (Linux 6.14): the cgroup
+ * hierarchies are found with them (mount_facts.h), so exec, kill and
+ * delete do not load it, and nothing reads /proc/self/mountinfo.
  */
 #ifndef SKIFF_LIBMOUNT_LOAD_H
 #define SKIFF_LIBMOUNT_LOAD_H
 
 #include <libmount/libmount.h>
+#include <pthread.h>
+#include <stdbool.h>
 
 #include "skiff.h"
 
@@ -53,6 +61,19 @@ struct libmount_api {
 /* 0 once libmount is loaded (the first call loads it), or -1 with why in
  * err (NULL allowed). */
 int libmount_ready(skiff_error *err);
+
+/* libmount loading on a thread of its own while the caller goes on (create
+ * plans, makes its state and cgroups meanwhile: on a second core the load,
+ * a tenth of a `run`, then costs nothing).  end() waits for the thread;
+ * the caller calls it before a clone, which would copy into the child a
+ * lock the loader holds, and then libmount_ready() for the verdict.  Where
+ * no thread can be made, libmount_ready() loads it on the spot. */
+typedef struct libmount_preload {
+	pthread_t thread;
+	bool started;
+} libmount_preload;
+void libmount_preload_begin(libmount_preload *pre);
+void libmount_preload_end(libmount_preload *pre);
 
 /* The table; only after libmount_ready() succeeded. */
 const struct libmount_api *libmount_api(void);

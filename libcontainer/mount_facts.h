@@ -1,6 +1,6 @@
 /*
  * The mount a path is on, as the kernel describes it with statmount(2)
- * (Linux 6.8; options as an array since 6.13), rather than as a line of
+ * (Linux 6.8; options as an array since 6.14), rather than as a line of
  * /proc/self/mountinfo that libmount must be loaded to parse.
  *
  * Only for questions about one known path where an answer of "cannot

@@ -163,19 +163,6 @@ static int finish_mount(int rootfd, const spec_mount *m, const mount_plan *plan,
 	return 0;
 }
 
-static bool plan_is_bind(const spec_mount *m)
-{
-	mount_plan plan;
-
-	bool bind;
-
-	if (mount_plan_make(m->options, m->options_len, m->type, &plan, NULL) < 0)
-		return false;
-	bind = plan.bind;
-	mount_plan_clear(&plan);
-	return bind;
-}
-
 int mounts_open_sources(const spec_config *cfg, const char *bundle, int **fds_out,
 			skiff_error *err)
 {
@@ -190,7 +177,7 @@ int mounts_open_sources(const spec_config *cfg, const char *bundle, int **fds_ou
 		char *source;
 
 		/* Idmapped ones come ready from the runtime (idmap.c). */
-		if (!m->source || !plan_is_bind(m) || mount_is_idmapped(m))
+		if (!m->source || !spec_mount_is_bind(m) || mount_is_idmapped(m))
 			continue;
 		source = path_join(bundle, m->source);
 		if (!source) {
@@ -580,7 +567,7 @@ static bool is_hierarchy_mount(const char *fstype, const char *mp)
 
 /* Each hierarchy mounted below /sys/fs/cgroup, as listmount and statmount
  * describe them, without reading the mount table: false when the kernel
- * cannot (before Linux 6.8, or without option arrays). */
+ * cannot (listmount came in Linux 6.8, option arrays in 6.14). */
 static bool mount_hierarchies_listed(const hierarchy_mounter *hm, int *rc, skiff_error *err)
 {
 	mount_facts *below;

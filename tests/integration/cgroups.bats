@@ -683,10 +683,10 @@ blkio_weight_file() {
 	done
 }
 
-# skiff finds the hierarchies with statmount and listmount (Linux 6.8 and
+# skiff finds the hierarchies with statmount and listmount (Linux 6.14 and
 # later) and reads the mount table only where they are missing: both ways
 # must give the container the same cgroups, mounts and record.
-@test "without statmount and listmount (kernels before 6.8) the mount table gives the same cgroups and cgroup mounts" {
+@test "on a kernel without statmount and listmount the mount table gives the same cgroups and cgroup mounts" {
 	need_helpers enosys
 	command -v strace >/dev/null || skip "no strace"
 	set_args sh -c 'cut -d" " -f4,5,9- /proc/self/mountinfo | grep cgroup; cat /proc/self/cgroup'

@@ -259,3 +259,16 @@ stop_at() {
 	skiff delete --force "$ID"
 	assert_gone "$ID"
 }
+
+# libmount is loaded beside create's planning (libmount_load.h), and its
+# absence shows only after the state directory and the cgroups are made:
+# those must go again.
+@test "create where libmount cannot be loaded fails with why and leaves nothing" {
+	mkdir "$BATS_TEST_TMPDIR/lib"
+	# found before the real one, and no library
+	echo "not a library" > "$BATS_TEST_TMPDIR/lib/libmount.so.1"
+	run env LD_LIBRARY_PATH="$BATS_TEST_TMPDIR/lib" "$SKIFF" --root "$ROOT" run -d "$ID"
+	assert_failure
+	assert_output "skiff: libmount.so.1 cannot be loaded (install libmount1)"
+	assert_gone "$ID"
+}
