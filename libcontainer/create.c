@@ -284,13 +284,10 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 		.host = { .rootfs = -1 },
 		.console_out = console_out,
 	};
-	libmount_preload libmount;
+	libmount_preload libmount = { .started = false };
 	bool spawned = false;
 	int rc = -1;
 
-	/* The init needs libmount and cannot load it after pivot_root
-	 * (libmount_load.h): it loads in the runtime, beside the planning. */
-	libmount_preload_begin(&libmount);
 	if (record_out)
 		memset(record_out, 0, sizeof(*record_out));
 	container_setup_init(&job.setup, ctx, cfg);
@@ -299,8 +296,15 @@ int container_create(const skiff_context *ctx, const spec_config *cfg, const sig
 	job.ns.pid_join_fd = -1;
 	if (console_out)
 		*console_out = -1;
-	if (plan(&job, err) < 0 || container_setup_state(&job.setup, err) < 0 ||
-	    open_channels(&job, err) < 0 || container_setup_cgroups(&job.setup, err) < 0)
+	if (plan(&job, err) < 0)
+		goto out;
+	/* The init needs libmount and cannot load it after pivot_root
+	 * (libmount_load.h): it loads in the runtime, while the state and
+	 * the cgroups are made.  (plan() clones for idmapped mounts; the
+	 * parent joins namespaces only in spawn_init.) */
+	libmount_preload_begin(&libmount);
+	if (container_setup_state(&job.setup, err) < 0 || open_channels(&job, err) < 0 ||
+	    container_setup_cgroups(&job.setup, err) < 0)
 		goto out;
 	libmount_preload_end(&libmount);
 	if (libmount_ready(err) < 0)

@@ -15,12 +15,13 @@
  * container's init and exec's process never load it: create loads it in
  * the runtime before the clone (the init's copy of the process has it),
  * because after pivot_root the host's libraries are out of reach, and it
- * loads it on a thread while it does the rest of its work before the clone.
+ * loads it on a thread while it makes its state and cgroups.
  *
  * Only the mount options of a create need it where the kernel has
  * statmount and listmount with option arrays (Linux 6.14): the cgroup
  * hierarchies are found with them (mount_facts.h), so exec, kill and
- * delete do not load it, and nothing reads /proc/self/mountinfo.
+ * delete do not load it, and neither create nor they read
+ * /proc/self/mountinfo (--no-pivot, intelRdt and `check` still do).
  */
 #ifndef SKIFF_LIBMOUNT_LOAD_H
 #define SKIFF_LIBMOUNT_LOAD_H
@@ -28,6 +29,7 @@
 #include <libmount/libmount.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "skiff.h"
 
@@ -63,13 +65,15 @@ struct libmount_api {
 int libmount_ready(skiff_error *err);
 
 /* libmount loading on a thread of its own while the caller goes on (create
- * plans, makes its state and cgroups meanwhile: on a second core the load,
- * a tenth of a `run`, then costs nothing).  end() waits for the thread;
- * the caller calls it before a clone, which would copy into the child a
- * lock the loader holds, and then libmount_ready() for the verdict.  Where
- * no thread can be made, libmount_ready() loads it on the spot. */
+ * makes its state and cgroups meanwhile: on a second core the load, a
+ * tenth of a `run`, then costs nothing).  Between begin() and end() the
+ * caller makes no clone or fork (the child would inherit a lock the loader
+ * holds) and no setns(); end() waits until the thread has left the
+ * process, after which libmount_ready() gives the verdict.  Where no
+ * thread can be made, libmount_ready() loads it on the spot. */
 typedef struct libmount_preload {
 	pthread_t thread;
+	pid_t tid;
 	bool started;
 } libmount_preload;
 void libmount_preload_begin(libmount_preload *pre);

@@ -1,6 +1,7 @@
 /*
- * statmount(2) for one path: statx gives the unique id of the mount the
- * path is on, statmount that mount's type, mount point, root and options.
+ * statmount(2) and listmount(2): statx gives the unique id of the mount a
+ * path is on, listmount the ids of the mounts below one, statmount a
+ * mount's type, mount point, root and options.
  * Debian 12's headers predate both, so the kernel's ABI is spelled out
  * here (include/uapi/linux/mount.h, fields up to the option array).
  */
@@ -142,11 +143,11 @@ bool mount_facts_of(const char *path, mount_facts *out)
 	return mount_id_of(path, &id) && facts_of_id(id, out);
 }
 
-/* Appends the mounts directly on mount parent to list (ids in the order
- * they were made, which is listmount's). */
-static bool list_children(uint64_t parent, uint64_t **ids, size_t *n)
+/* Every mount below mount top, in the order they were made: listmount
+ * lists a mount's whole subtree, a page at a time. */
+static bool list_below(uint64_t top, uint64_t **ids, size_t *n)
 {
-	struct mf_request req = { .size = MF_REQ_SIZE_VER0, .mnt_id = parent };
+	struct mf_request req = { .size = MF_REQ_SIZE_VER0, .mnt_id = top };
 	uint64_t batch[64];
 	long got;
 
@@ -180,10 +181,7 @@ bool mount_facts_below(const char *path, mount_facts **out, size_t *n)
 	*n = 0;
 	if (!mount_id_of(path, &top))
 		return false;
-	/* Breadth first: the mounts on top's, then on each of those. */
-	ok = list_children(top, &ids, &n_ids);
-	for (size_t i = 0; ok && i < n_ids; i++)
-		ok = list_children(ids[i], &ids, &n_ids);
+	ok = list_below(top, &ids, &n_ids);
 	if (ok && n_ids > 0)
 		ok = (facts = calloc(n_ids, sizeof(*facts))) != NULL;
 	for (size_t i = 0; ok && i < n_ids; i++)

@@ -3,10 +3,10 @@
  * (Linux 6.8; options as an array since 6.14), rather than as a line of
  * /proc/self/mountinfo that libmount must be loaded to parse.
  *
- * Only for questions about one known path where an answer of "cannot
- * tell" is acceptable: every caller has the mount table (libmount) to fall
- * back on, which stays the authority on older kernels, under valgrind, and
- * whenever the quick answer is not a clean yes.
+ * Only for questions where an answer of "cannot tell" is acceptable: every
+ * caller has the mount table (libmount) to fall back on, which stays the
+ * authority on older kernels, under valgrind, and whenever the quick
+ * answer is not a clean yes.
  */
 #ifndef SKIFF_MOUNT_FACTS_H
 #define SKIFF_MOUNT_FACTS_H
@@ -29,9 +29,9 @@ typedef struct mount_facts {
 bool mount_facts_of(const char *path, mount_facts *out);
 void mount_facts_free(mount_facts *facts);
 /* Every mount below the one path is on (on it, on those, and so on), in
- * breadth-first order, each level in the order the mounts were made.
- * False, with nothing to free, when the kernel cannot list them
- * (listmount: Linux 6.8) or describe one. */
+ * the order they were made, as /proc/self/mountinfo lists them.  False,
+ * with nothing to free, when the kernel cannot list them (listmount:
+ * Linux 6.8) or describe one. */
 bool mount_facts_below(const char *path, mount_facts **out, size_t *n);
 void mount_facts_free_all(mount_facts *facts, size_t n);
 

@@ -572,7 +572,7 @@ static bool mount_hierarchies_listed(const hierarchy_mounter *hm, int *rc, skiff
 {
 	mount_facts *below;
 	size_t n;
-	bool described = mount_facts_below("/sys/fs/cgroup", &below, &n);
+	bool listed = mount_facts_below("/sys/fs/cgroup", &below, &n), described = listed;
 
 	for (size_t i = 0; described && i < n; i++)
 		if (!strcmp(below[i].fstype, "cgroup") && below[i].n_options == 0)
@@ -589,7 +589,7 @@ static bool mount_hierarchies_listed(const hierarchy_mounter *hm, int *rc, skiff
 			add_hierarchy_option(opt, strlen(opt), data, sizeof(data));
 		*rc = mount_hierarchy(hm, f->fstype, f->point, data, err);
 	}
-	if (described)
+	if (listed)
 		mount_facts_free_all(below, n);
 	return described;
 }

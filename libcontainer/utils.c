@@ -259,13 +259,12 @@ void rfc3339_now(char *buf, size_t size)
 {
 	struct timespec ts;
 	struct tm tm;
+	char base[32];
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
-	/* Not strftime, which loads the local time zone (/etc/localtime)
-	 * for a format that needs none. */
-	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
+	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, size, "%s.%09ldZ", base, ts.tv_nsec);
 }
 
 char *path_join(const char *a, const char *b)

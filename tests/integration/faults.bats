@@ -260,9 +260,9 @@ stop_at() {
 	assert_gone "$ID"
 }
 
-# libmount is loaded beside create's planning (libmount_load.h), and its
-# absence shows only after the state directory and the cgroups are made:
-# those must go again.
+# libmount is loaded while create makes its state and cgroups
+# (libmount_load.h), so its absence can show only after they are made:
+# they must go again.
 @test "create where libmount cannot be loaded fails with why and leaves nothing" {
 	mkdir "$BATS_TEST_TMPDIR/lib"
 	# found before the real one, and no library
