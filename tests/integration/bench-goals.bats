@@ -122,7 +122,7 @@ assert_gone() {
 	[ "$(jq '.cgroupPaths | length' "$ROOT/ctr/state.json")" -gt 0 ]
 	for cmd in "exec ctr true" "kill ctr 0" "delete --force ctr"; do
 		# shellcheck disable=SC2086 # (the command's words)
-		run strace -f -qq -e trace=openat,open -o "$BATS_TEST_TMPDIR/trace" \
+		run traced -f -qq -e trace=openat,open -o "$BATS_TEST_TMPDIR/trace" \
 			"$SKIFF" --root "$ROOT" $cmd
 		assert_success
 		run grep -E 'mountinfo|libmount' "$BATS_TEST_TMPDIR/trace"

@@ -692,14 +692,14 @@ blkio_weight_file() {
 	[ "$(printf '6.14\n%s\n' "$(uname -r | cut -d- -f1)" | sort -V | head -n 1)" = 6.14 ] ||
 		skip "kernel $(uname -r): the mount table is read either way"
 	set_args sh -c 'cut -d" " -f4,5,9- /proc/self/mountinfo | grep cgroup; cat /proc/self/cgroup'
-	run strace -f -qq -e trace=openat -o "$BATS_TEST_TMPDIR/quick" \
+	run traced -f -qq -e trace=openat -o "$BATS_TEST_TMPDIR/quick" \
 		"$SKIFF" --root "$ROOT" run quick
 	assert_success
 	quick=$output
 	# (the container's own sh reads it, after its exec)
 	run grep -c 'mountinfo.* = [0-9]' "$BATS_TEST_TMPDIR/quick"
 	assert_output 1
-	run strace -f -qq -e trace=openat -o "$BATS_TEST_TMPDIR/older" \
+	run traced -f -qq -e trace=openat -o "$BATS_TEST_TMPDIR/older" \
 		"$HELPERS/enosys" 457 458 -- "$SKIFF" --root "$ROOT" run older
 	assert_success
 	[ "${output//older/quick}" = "$quick" ] ||

@@ -243,10 +243,7 @@ stop_at() {
 	command -v strace >/dev/null || skip "strace is not installed"
 	skiff create "$ID"
 	init=$(skiff state "$ID" | jq .pid)
-	# (LeakSanitizer cannot work under ptrace: off for this one process
-	# of a sanitizer build; ASan's other checks stay)
-	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
-		strace -f -o /dev/null -e trace=write -e inject=write:delay_enter=1000000 \
+	traced -f -o /dev/null -e trace=write -e inject=write:delay_enter=1000000 \
 		-P "$ROOT/$ID/exec.fifo" "$SKIFF" --root "$ROOT" start "$ID" \
 		>"$BATS_TEST_TMPDIR/out" 2>&1 &
 	starter=$!

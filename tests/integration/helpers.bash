@@ -184,6 +184,13 @@ run_detached() {
 	mapfile -t lines < "$out"
 }
 
+# strace ARGS...: strace, with LeakSanitizer off in what it traces
+# (LeakSanitizer cannot work under ptrace and fails a sanitizer build's
+# process; ASan's other checks stay).
+traced() {
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace "$@"
+}
+
 # Programs from tests/helpers/, built by `make check`.
 HELPERS=$TESTS_BUILDDIR/helpers
 
