@@ -17,6 +17,9 @@ typedef struct create_job {
 	int reply;     /* exec.reply, the init's answer to `start` (start_sync.c) */
 	host_fds host;   /* the rootfs, bind sources and idmapped trees (hostfds.c) */
 	ns_plan ns;
+	/* The new network namespace, made ahead by the runtime (create.c), which
+	 * the init joins first thing; -1: the clone makes it, if any. */
+	int net_ahead;
 	int *console_out;     /* foreground: where the pty master goes */
 	/* No mount namespace of its own: the mount on top of the rootfs in
 	 * ours before the init made its bind there (the bind: setup's). */

@@ -211,6 +211,15 @@ void init_main(void *arg)
 	skiff_error_clear(&err);
 	int begun = spawn_child_begin(&job->link, &err);
 
+	/* The network namespace the runtime made ahead (create.c), before
+	 * anything can look at ours. */
+	if (job->net_ahead >= 0) {
+		if (begun == 0 && setns(job->net_ahead, CLONE_NEWNET) < 0)
+			begun = skiff_fail_errno(&err, errno, "join the container's network namespace");
+		close(job->net_ahead);
+		job->net_ahead = -1;
+	}
+
 	/* The state directory stays the runtime's: no fd of it in the
 	 * container (and our copy would share the parent's flock). */
 	close(job->setup.statefd);

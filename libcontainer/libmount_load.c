@@ -6,10 +6,6 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
-#include <sched.h>
-#include <signal.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include "error.h"
 #include "libmount_load.h"
@@ -45,40 +41,6 @@ int libmount_ready(skiff_error *err)
 	if (failure)
 		return skiff_fail_msg(err, ENOTSUP, "%s", failure);
 	return 0;
-}
-
-static void *preload(void *arg)
-{
-	libmount_preload *pre = arg;
-
-	pre->tid = gettid();
-	pthread_once(&once, load);
-	return NULL;
-}
-
-void libmount_preload_begin(libmount_preload *pre)
-{
-	sigset_t all, old;
-
-	/* No signal of the caller's may land on the loader. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	pre->started = pthread_create(&pre->thread, NULL, preload, pre) == 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-}
-
-void libmount_preload_end(libmount_preload *pre)
-{
-	if (!pre->started)
-		return;
-	pthread_join(pre->thread, NULL);
-	pre->started = false;
-	/* The join returns once the thread is done with its memory, not once
-	 * it has left the process: until then the process is not single-
-	 * threaded, and setns() into a user, mount or time namespace fails.
-	 * It is gone when a signal can no longer name it. */
-	for (int i = 0; i < 100000 && syscall(SYS_tgkill, getpid(), pre->tid, 0) == 0; i++)
-		sched_yield();
 }
 
 const struct libmount_api *libmount_api(void)

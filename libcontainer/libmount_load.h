@@ -15,7 +15,7 @@
  * container's init and exec's process never load it: create loads it in
  * the runtime before the clone (the init's copy of the process has it),
  * because after pivot_root the host's libraries are out of reach, and it
- * loads it on a thread while it makes its state and cgroups.
+ * loads it on a thread while it makes its state and cgroups (create.c).
  *
  * Only the mount options of a create need it where the kernel has
  * statmount and listmount with option arrays (Linux 6.14): the cgroup
@@ -27,9 +27,6 @@
 #define SKIFF_LIBMOUNT_LOAD_H
 
 #include <libmount/libmount.h>
-#include <pthread.h>
-#include <stdbool.h>
-#include <sys/types.h>
 
 #include "skiff.h"
 
@@ -63,21 +60,6 @@ struct libmount_api {
 /* 0 once libmount is loaded (the first call loads it), or -1 with why in
  * err (NULL allowed). */
 int libmount_ready(skiff_error *err);
-
-/* libmount loading on a thread of its own while the caller goes on (create
- * makes its state and cgroups meanwhile: on a second core the load, a
- * tenth of a `run`, then costs nothing).  Between begin() and end() the
- * caller makes no clone or fork (the child would inherit a lock the loader
- * holds) and no setns(); end() waits until the thread has left the
- * process, after which libmount_ready() gives the verdict.  Where no
- * thread can be made, libmount_ready() loads it on the spot. */
-typedef struct libmount_preload {
-	pthread_t thread;
-	pid_t tid;
-	bool started;
-} libmount_preload;
-void libmount_preload_begin(libmount_preload *pre);
-void libmount_preload_end(libmount_preload *pre);
 
 /* The table; only after libmount_ready() succeeded. */
 const struct libmount_api *libmount_api(void);
