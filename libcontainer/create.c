@@ -11,12 +11,15 @@
  *   state dir (exclusive, locked), fifo,
  *   state.json (creating, cgroup paths)
  *   cgroups made, resources and device
- *   rules applied
+ *   rules applied (meanwhile, on a thread:
+ *   libmount loaded, a new network
+ *   namespace made)
  *   clone3(new namespaces, on cgroup v2
  *     CLONE_INTO_CGROUP)  --------------> born inside them, not dumpable,
- *                                         enters its v1 cgroups itself
- *                                         (cgroups.h), closes fds it did
- *                                         not ask for, waits for GO
+ *                                         joins the network namespace made
+ *                                         ahead, enters its v1 cgroups
+ *                                         itself (cgroups.h), closes fds it
+ *                                         did not ask for, waits for GO
  *   state.json (creating, pid),
  *   uid/gid maps
  *   send GO  ---------------------------> open rootfs + bind sources,
@@ -65,7 +68,8 @@
 #include "side_thread.h"
 
 /* clone3 with the namespaces the init must be born in that it could not
- * join itself (pid, time, and with a new user namespace the joined ones).
+ * join itself (pid, time, and with a new user namespace the joined ones),
+ * and the new ones, but for a network namespace made ahead (work_ahead()).
  * The init unshares the cgroup namespace once it is in its cgroups, and
  * with a new user namespace the ipc one (init_setup()). */
 static pid_t clone_init(void *data, skiff_error *err)

@@ -2,7 +2,9 @@
  * Which namespaces the init gets, and how.
  *
  * New namespaces are created by the clone3() that makes the init, in one
- * step, so that a new user namespace owns the others.  Namespaces given by
+ * step, so that a new user namespace owns the others (without a new user
+ * namespace, create makes the network one ahead, on a thread, and the init
+ * joins it first thing: create.c).  Namespaces given by
  * path are opened by the parent (errors surface before anything is made)
  * and joined by the init right after clone, except:
  *   - pid: setns() only affects children, so the parent joins it just

@@ -135,6 +135,26 @@ pid_of() {
 	assert_output --partial 'inet 127.0.0.1/8'
 }
 
+# (create makes a new network namespace ahead of the clone, on a thread
+# of its own, and the init joins it: create.c)
+@test "network namespace: the init's from create on, the one exec joins, each container's own" {
+	set_args sleep 100
+	# two containers: each its cgroup, named after its id
+	update_config 'del(.linux.cgroupsPath)'
+	skiff create ctr
+	pid=$(skiff state ctr | jq .pid)
+	ns=$(readlink "/proc/$pid/ns/net")
+	[ "$ns" != "$(host_ns net)" ]
+	skiff start ctr
+	run skiff exec ctr readlink /proc/self/ns/net
+	assert_success
+	assert_output "$ns"
+	skiff run -d ctr2
+	pid2=$(skiff state ctr2 | jq .pid)
+	[ "$(readlink "/proc/$pid2/ns/net")" != "$ns" ]
+	[ "$(readlink "/proc/$pid2/ns/net")" != "$(host_ns net)" ]
+}
+
 @test "mount namespace: the container's mounts do not reach the host" {
 	set_args sleep 100
 	skiff run -d --pid-file "$BATS_TEST_TMPDIR/pid" ctr
